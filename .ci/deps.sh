@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs what the build and tests need, only what is missing (idempotent, seconds when all is present).
+# Sourced by build_wasm.sh (deps_web) and run_tests.sh (deps_web, deps_native, deps_test).
+# Sources: Debian's packages, Debian's source package for ImGui, npm for playwright-core. Nothing else.
+
+ATTN_ROOT=${ATTN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+ATTN_THIRD=$ATTN_ROOT/third_party  # ignored by git
+IMGUI_VERSION=1.90.1+ds-1
+
+_sudo() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# apt_need PKG... : installs the packages that dpkg does not report as installed.
+apt_need() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "[deps] installing: ${missing[*]}"
+  if [ -z "${_ATTN_APT_UPDATED:-}" ]; then
+    _sudo apt-get update -qq || return 1
+    _ATTN_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive _sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
+}
+
+# ImGui .cpp files from Debian's source package (the binary package has no sources), into third_party/imgui.
+deps_imgui() {
+  [ -f "$ATTN_THIRD/imgui/imgui.cpp" ] && return 0
+  apt_need dpkg-dev ca-certificates || return 1
+  local D=$ATTN_THIRD/apt-src
+  rm -rf "$D"; mkdir -p "$D/lists/partial" "$D/etc" "$D/archives/partial"
+  local src=/etc/apt/sources.list.d/debian.sources
+  local uris signed
+  uris=$(awk '/^URIs:/ {print $2; exit}' "$src" 2>/dev/null)
+  signed=$(awk '/^Signed-By:/ {print $2; exit}' "$src" 2>/dev/null)
+  [ -n "$uris" ] || { echo "[deps] cannot read URIs from $src" >&2; return 1; }
+  printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: %s\n' \
+    "$uris" "${signed:-/usr/share/keyrings/debian-archive-keyring.gpg}" >"$D/etc/imgui.sources"
+  local o=(-oDir::State::Lists="$D/lists" -oDir::Etc::SourceList=/dev/null -oDir::Etc::SourceParts="$D/etc"
+           -oDir::Cache::Archives="$D/archives" -oAPT::Sandbox::User=root)
+  echo "[deps] fetching Dear ImGui $IMGUI_VERSION sources (Debian source package)"
+  apt-get "${o[@]}" update -qq || return 1
+  (cd "$D" && apt-get "${o[@]}" source --download-only -qq "imgui=$IMGUI_VERSION" &&
+    dpkg-source -x --no-check "imgui_$IMGUI_VERSION.dsc" imgui >/dev/null) || return 1
+  rm -rf "$ATTN_THIRD/imgui"
+  mv "$D/imgui" "$ATTN_THIRD/imgui"
+  rm -rf "$D"
+  [ -f "$ATTN_THIRD/imgui/imgui.cpp" ]
+}
+
+deps_web() {
+  apt_need emscripten libeigen3-dev nlohmann-json3-dev fonts-dejavu-core || return 1
+  command -v node >/dev/null || apt_need nodejs || return 1
+  deps_imgui
+}
+
+deps_native() {
+  apt_need cmake g++ make libeigen3-dev nlohmann-json3-dev libcli11-dev libglfw3-dev libgl-dev \
+    libgtest-dev libbenchmark-dev libstb-dev fonts-dejavu-core clang-format || return 1
+  deps_imgui
+}
+
+deps_test() {
+  apt_need python3 python3-torch python3-numpy chromium xvfb xauth || return 1
+  command -v npm >/dev/null || apt_need npm || return 1
+  if [ ! -f "$ATTN_ROOT/tests/web/node_modules/playwright-core/package.json" ]; then
+    echo "[deps] npm ci (playwright-core) in tests/web"
+    (cd "$ATTN_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  fi
+}

@@ -1,0 +1,47 @@
+// The app shell: one App (state + window) and its frame function, shared by the native and browser
+// builds. platform.cpp holds everything that differs between them (the only #ifdef __EMSCRIPTEN__).
+#pragma once
+
+#include <string>
+
+#include "ui/app_state.h"
+
+struct GLFWwindow;
+
+struct App {
+  ui::AppState state;
+  GLFWwindow* window = nullptr;
+  std::string font_path;
+  float applied_scale = 0;  // UI scale the font atlas was built for
+  bool applied_contrast = false;
+  bool font_ok = false;
+  long frame = 0;
+};
+
+App& the_app();
+
+// Recomputes state.result when the problem changed (the one place the UI's numbers are computed).
+void recompute_if_dirty(ui::AppState& s);
+
+// One frame: recompute, rebuild fonts if the scale changed, draw every panel, present.
+void frame();
+
+namespace platform {
+
+struct Options {
+  std::string screenshot;  // native: write a PNG of the window after `frames` frames, then exit
+  int frames = 3;
+  std::string state_file;  // native: a getState()-style JSON to start from
+  int width = 1366, height = 768;
+};
+
+// Native: parses the command line (may exit for --help / errors). Browser: the canvas size.
+Options parse_args(int argc, char** argv);
+std::string font_path();
+const char* glsl_version();
+void configure_context_hints();
+void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots
+void run_loop(void (*frame_fn)());                // until the window closes (native) or forever (browser)
+void install_resize_callback(GLFWwindow* w);
+
+}  // namespace platform

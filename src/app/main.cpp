@@ -1,0 +1,114 @@
+// Attention Lab app entry point: creates the window and ImGui, then runs frame() in the platform loop.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "app/app.h"
+#include "compute/cpu_backend.h"
+#include "ui/panels.h"
+#include "ui/style.h"
+
+namespace {
+platform::Options g_opts;
+}
+
+App& the_app() {
+  static App app;
+  return app;
+}
+
+void recompute_if_dirty(ui::AppState& s) {
+  if (!s.dirty) return;
+  s.dirty = false;
+  try {
+    s.result = compute::run_cpu(s.problem);
+    s.has_result = true;
+    s.error.clear();
+  } catch (const attn::ProblemError& e) {
+    s.error = e.what();
+  } catch (const std::bad_alloc&) {
+    s.error = "memory: this problem does not fit in the memory available here";
+  }
+  s.view.head = std::min(s.view.head, s.problem.heads() - 1);
+  s.step_index = s.step().index;  // clamp after a shape change
+}
+
+void frame() {
+  App& app = the_app();
+  ui::AppState& s = app.state;
+  recompute_if_dirty(s);
+  if (s.view.ui_scale != app.applied_scale || s.view.high_contrast != app.applied_contrast) {
+    if (s.view.ui_scale != app.applied_scale) {
+      app.font_ok = ui::load_fonts(app.font_path, s.view.ui_scale);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    ui::apply_style(s.view.ui_scale, s.view.high_contrast);
+    app.applied_scale = s.view.ui_scale;
+    app.applied_contrast = s.view.high_contrast;
+  }
+  glfwPollEvents();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  ui::draw_frame(s);
+  ImGui::Render();
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(app.window, &w, &h);
+  glViewport(0, 0, w, h);
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  platform::after_frame(app, g_opts);  // before the swap: screenshots read the back buffer
+  glfwSwapBuffers(app.window);
+  ++app.frame;
+}
+
+int main(int argc, char** argv) {
+  g_opts = platform::parse_args(argc, argv);
+  App& app = the_app();
+  app.state = ui::default_state();
+  if (!g_opts.state_file.empty()) {
+    std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");
+    std::string text;
+    if (f) {
+      char buf[4096];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+      std::fclose(f);
+    }
+    try {
+      ui::state_from_json(app.state, attn::Json::parse(text));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "attnlab: --state %s: %s\n", g_opts.state_file.c_str(), e.what());
+      return 1;
+    }
+  }
+  if (!glfwInit()) {
+    std::fprintf(stderr, "attnlab: cannot initialise GLFW (no display?)\n");
+    return 1;
+  }
+  platform::configure_context_hints();
+  app.window = glfwCreateWindow(g_opts.width, g_opts.height, "Attention Lab", nullptr, nullptr);
+  if (!app.window) {
+    std::fprintf(stderr, "attnlab: cannot create an OpenGL 3 window\n");
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(app.window);
+  glfwSwapInterval(1);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is computed each frame; nothing to save
+  ImGui_ImplGlfw_InitForOpenGL(app.window, true);
+  platform::install_resize_callback(app.window);
+  ImGui_ImplOpenGL3_Init(platform::glsl_version());
+  app.font_path = platform::font_path();
+  platform::run_loop(frame);
+  return 0;
+}

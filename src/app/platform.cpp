@@ -1,0 +1,140 @@
+// Native vs browser: the only file with #ifdef __EMSCRIPTEN__ outside src/compute (see app.h).
+// Browser: the window.attnlab bridge (attnlab_* exports, first-frame notice) and the canvas-sized loop.
+// Native: command line, font search, PNG screenshots for tests under Xvfb.
+#include <GLFW/glfw3.h>
+#include <imgui_impl_glfw.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "app/app.h"
+#include "compute/cpu_backend.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+namespace {
+char* dup_string(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
+}
+}  // namespace
+
+// The C side of window.attnlab (web/attnlab.js). Strings returned are malloc'd; JS frees them.
+extern "C" {
+EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* backend, int trace) {
+  return dup_string(compute::run_json(problem, backend, trace != 0).json.dump());
+}
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_state() {
+  return dup_string(ui::state_to_json(the_app().state).dump());
+}
+// Returns "" on success, else the reason; on error the state is unchanged.
+EMSCRIPTEN_KEEPALIVE char* attnlab_set_state(const char* json) {
+  try {
+    ui::state_from_json(the_app().state, attn::Json::parse(json));
+    recompute_if_dirty(the_app().state);
+    return dup_string("");
+  } catch (const attn::Json::parse_error& e) {
+    return dup_string(std::string("state: malformed JSON (") + e.what() + ")");
+  } catch (const std::exception& e) {
+    return dup_string(e.what());
+  }
+}
+EMSCRIPTEN_KEEPALIVE void attnlab_free(void* p) { std::free(p); }
+}
+
+EM_JS(void, js_frame_drawn, (int n), {
+  if (window.attnlab && window.attnlab._frameDrawn) window.attnlab._frameDrawn(n);
+});
+
+namespace platform {
+
+Options parse_args(int, char**) {
+  Options o;
+  double w = 0, h = 0;
+  emscripten_get_element_css_size("#canvas", &w, &h);
+  if (w > 0 && h > 0) o.width = static_cast<int>(w), o.height = static_cast<int>(h);
+  return o;
+}
+std::string font_path() { return "/fonts/DejaVuSans.ttf"; }  // --preload-file'd into the virtual FS
+const char* glsl_version() { return "#version 300 es"; }
+void configure_context_hints() { glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API); }
+void after_frame(App& app, const Options&) { js_frame_drawn(static_cast<int>(app.frame)); }
+void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
+void install_resize_callback(GLFWwindow*) { ImGui_ImplGlfw_InstallEmscriptenCanvasResizeCallback("#canvas"); }
+
+}  // namespace platform
+
+#else  // native
+
+#include <CLI/CLI.hpp>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+namespace platform {
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  CLI::App cli{"Attention Lab: step through transformer attention with real numbers."};
+  cli.add_option("--state", o.state_file, "Start from a state JSON (as window.attnlab.getState() returns)");
+  cli.add_option("--screenshot", o.screenshot, "Write a PNG of the window after --frames frames, then exit");
+  cli.add_option("--frames", o.frames, "Frames to draw before the screenshot")->check(CLI::PositiveNumber);
+  cli.add_option("--width", o.width, "Window width")->check(CLI::Range(320, 7680));
+  cli.add_option("--height", o.height, "Window height")->check(CLI::Range(240, 4320));
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(cli.exit(e));
+  }
+  return o;
+}
+
+std::string font_path() {
+  const char* env = std::getenv("ATTNLAB_FONT");
+  for (const std::string& p : {std::string(env ? env : ""), std::string(ATTN_FONT_DIR) + "/DejaVuSans.ttf",
+                               std::string("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")}) {
+    if (p.empty()) continue;
+    if (std::FILE* f = std::fopen(p.c_str(), "rb")) {
+      std::fclose(f);
+      return p;
+    }
+  }
+  std::fprintf(stderr,
+               "attnlab: DejaVuSans.ttf not found (install fonts-dejavu-core); using ImGui's ASCII font\n");
+  return "";
+}
+
+const char* glsl_version() { return "#version 130"; }
+void configure_context_hints() {
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+}
+
+void after_frame(App& app, const Options& opts) {
+  if (opts.screenshot.empty() || app.frame + 1 < opts.frames) return;
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(app.window, &w, &h);
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  stbi_flip_vertically_on_write(1);
+  const bool ok = stbi_write_png(opts.screenshot.c_str(), w, h, 4, px.data(), w * 4) != 0;
+  std::fprintf(ok ? stdout : stderr, "attnlab: %s %s (%dx%d)\n", ok ? "wrote" : "cannot write",
+               opts.screenshot.c_str(), w, h);
+  std::exit(ok ? 0 : 1);
+}
+
+void run_loop(void (*frame_fn)()) {
+  GLFWwindow* w = the_app().window;
+  while (!glfwWindowShouldClose(w)) frame_fn();
+}
+
+void install_resize_callback(GLFWwindow*) {}
+
+}  // namespace platform
+
+#endif

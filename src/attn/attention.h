@@ -1,0 +1,46 @@
+// Scaled dot-product attention for one head, recording every stage in a HeadTrace:
+//   scores = q·kᵀ → scaled = scores·scale/temperature → masked (−∞ where blocked)
+//   → weights = softmax_rows(masked) → output = weights·v.
+// Twin: attn::ref (plain loops, ref.h). Tests: tests/core/test_attention.cpp (Attention.*, SoftmaxRows.*).
+#pragma once
+
+#include <vector>
+
+#include "attn/types.h"
+
+namespace attn {
+
+struct ScaleSpec {
+  enum class Kind { SqrtDk, None, Value };
+  Kind kind = Kind::SqrtDk;  // SqrtDk: 1/√d_k (the default); None: 1; Value: the number given
+  double value = 1.0;
+};
+
+// The factor the raw scores are multiplied by: scale(d_k) / temperature.
+double score_multiplier(const ScaleSpec& scale, int d_k, double temperature);
+
+template <typename T>
+struct HeadTrace {
+  int kv_head = 0;                 // which K/V head this query head read (grouped/multi-query)
+  Mat<T> q, k, v;                  // L×d_k, S×d_k, S×d_v: this head's inputs
+  Mat<T> scores;                   // L×S  q·kᵀ
+  Mat<T> scaled;                   // L×S  scores · multiplier
+  Mat<T> masked;                   // L×S  scaled, −∞ where blocked
+  Vec<T> row_max;                  // L    max of each masked row (−∞ when fully masked)
+  Vec<T> row_sum;                  // L    Σ_j exp(masked − row_max)
+  Mat<T> weights;                  // L×S  softmax of each row; rows sum to 1, or are all 0 when fully masked
+  Mat<T> output;                   // L×d_v weights·v
+  std::vector<bool> fully_masked;  // L    true where the mask blocked every key
+};
+
+// masked: L×S with −∞ where blocked. Writes weights (L×S), row_max, row_sum (L), fully_masked (L).
+template <typename T>
+void softmax_rows(const Mat<T>& masked, Mat<T>& weights, Vec<T>& row_max, Vec<T>& row_sum,
+                  std::vector<bool>& fully_masked);
+
+// q: L×d_k, k: S×d_k, v: S×d_v, allowed: L×S. Returns the full trace of one head.
+template <typename T>
+HeadTrace<T> attention_head(const Eigen::Ref<const Mat<T>>& q, const Eigen::Ref<const Mat<T>>& k,
+                            const Eigen::Ref<const Mat<T>>& v, const MaskMat& allowed, double multiplier);
+
+}  // namespace attn

@@ -1,0 +1,366 @@
+// JSON ⇄ Problem and Result → JSON (see json_io.h). Every error names the field it is about.
+#include "attn/json_io.h"
+
+#include <cmath>
+
+namespace attn {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& field, const std::string& why) {
+  throw ProblemError(field + ": " + why);
+}
+
+std::string type_name(const Json& j) { return j.type_name(); }
+
+double read_number(const Json& j, const std::string& field) {
+  if (!j.is_number()) fail(field, "expected a number, got " + type_name(j));
+  return j.get<double>();
+}
+
+int read_int(const Json& j, const std::string& field, int min) {
+  const double x = read_number(j, field);
+  if (x != std::floor(x) || x < min || x > 1e9)
+    fail(field, "expected an integer ≥ " + std::to_string(min) + ", got " + j.dump());
+  return static_cast<int>(x);
+}
+
+MatD read_matrix(const Json& j, const std::string& field) {
+  if (!j.is_array()) fail(field, "expected an array of rows, got " + type_name(j));
+  if (j.empty()) fail(field, "has no rows");
+  const size_t rows = j.size();
+  size_t cols = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    const Json& row = j[i];
+    if (!row.is_array())
+      fail(field + "[" + std::to_string(i) + "]", "expected a row (array of numbers), got " + type_name(row));
+    if (i == 0) cols = row.size();
+    if (row.size() != cols)
+      fail(field, "row " + std::to_string(i) + " has " + std::to_string(row.size()) + " values, row 0 has " +
+                      std::to_string(cols) + " (rows must all be the same length)");
+  }
+  if (cols == 0) fail(field, "rows are empty");
+  MatD m(rows, cols);
+  for (size_t i = 0; i < rows; ++i)
+    for (size_t c = 0; c < cols; ++c)
+      m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) =
+          read_number(j[i][c], field + "[" + std::to_string(i) + "][" + std::to_string(c) + "]");
+  return m;
+}
+
+VecD read_vector(const Json& j, const std::string& field) {
+  if (!j.is_array()) fail(field, "expected an array of numbers, got " + type_name(j));
+  VecD v(static_cast<Eigen::Index>(j.size()));
+  for (size_t i = 0; i < j.size(); ++i)
+    v(static_cast<Eigen::Index>(i)) = read_number(j[i], field + "[" + std::to_string(i) + "]");
+  return v;
+}
+
+std::vector<std::string> read_labels(const Json& j, const std::string& field) {
+  if (!j.is_array()) fail(field, "expected an array of strings, got " + type_name(j));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string())
+      fail(field + "[" + std::to_string(i) + "]", "expected a string, got " + type_name(j[i]));
+    out.push_back(j[i].get<std::string>());
+  }
+  return out;
+}
+
+const char* kMaskHelp =
+    R"( (expected "none", "causal", {"window": w}, {"padding": valid_len} or a 0/1 matrix))";
+
+MaskSpec read_mask(const Json& j) {
+  MaskSpec m;
+  if (j.is_string()) {
+    const std::string s = j.get<std::string>();
+    if (s == "none") return m;
+    if (s == "causal") return m.kind = MaskSpec::Kind::Causal, m;
+    fail("mask", "unknown kind \"" + s + "\"" + kMaskHelp);
+  }
+  if (j.is_object()) {
+    if (j.size() == 1 && j.contains("window")) {
+      m.kind = MaskSpec::Kind::Window;
+      m.window = read_int(j["window"], "mask.window", 1);
+      return m;
+    }
+    if (j.size() == 1 && j.contains("padding")) {
+      m.kind = MaskSpec::Kind::Padding;
+      m.valid_len = read_int(j["padding"], "mask.padding", 0);
+      return m;
+    }
+    fail("mask", "unknown object " + j.dump() + kMaskHelp);
+  }
+  if (j.is_array()) {
+    const MatD a = read_matrix(j, "mask");
+    m.kind = MaskSpec::Kind::Explicit;
+    m.allowed.resize(a.rows(), a.cols());
+    for (Eigen::Index i = 0; i < a.rows(); ++i)
+      for (Eigen::Index c = 0; c < a.cols(); ++c) {
+        if (a(i, c) != 0 && a(i, c) != 1)
+          fail("mask[" + std::to_string(i) + "][" + std::to_string(c) + "]",
+               "expected 0 or 1 (1 = may attend)");
+        m.allowed(i, c) = a(i, c) == 1 ? 1 : 0;
+      }
+    return m;
+  }
+  fail("mask", "expected a string, object or 0/1 matrix, got " + type_name(j) + kMaskHelp);
+}
+
+const char* kKnownFields[] = {"tokens",
+                              "key_tokens",
+                              "q",
+                              "k",
+                              "v",
+                              "query",
+                              "key",
+                              "value",
+                              "num_heads",
+                              "num_kv_heads",
+                              "in_proj_weight",
+                              "in_proj_bias",
+                              "out_proj_weight",
+                              "out_proj_bias",
+                              "random",
+                              "mask",
+                              "scale",
+                              "temperature",
+                              "variant",
+                              "precision"};
+
+}  // namespace
+
+Problem parse_problem(const Json& j) {
+  if (!j.is_object()) fail("problem", "expected a JSON object, got " + type_name(j));
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* f : kKnownFields) known = known || it.key() == f;
+    if (!known) {
+      std::string list;
+      for (const char* f : kKnownFields) list += (list.empty() ? "" : ", ") + std::string(f);
+      fail(it.key(), "unknown field (known: " + list + ")");
+    }
+  }
+  Problem p;
+  const bool direct = j.contains("q") || j.contains("k") || j.contains("v");
+  const bool multi = j.contains("query");
+  const bool random = j.contains("random");
+  if (direct + multi + random > 1)
+    fail(direct ? "q" : "query",
+         "choose one input form: direct q/k/v, multi-head query/key/value, or random");
+  if (direct) {
+    p.form = Problem::Form::Direct;
+    for (const char* f : {"q", "k", "v"})
+      if (!j.contains(f)) fail(f, "missing (direct problems need q, k and v)");
+    for (const char* f : {"key", "value", "in_proj_weight", "in_proj_bias", "out_proj_weight",
+                          "out_proj_bias", "num_heads", "num_kv_heads"})
+      if (j.contains(f)) fail(f, "only applies to multi-head problems (given with query), not to q/k/v");
+    p.q = read_matrix(j["q"], "q");
+    p.k = read_matrix(j["k"], "k");
+    p.v = read_matrix(j["v"], "v");
+  } else if (multi) {
+    p.form = Problem::Form::MultiHead;
+    p.query = read_matrix(j["query"], "query");
+    p.key = j.contains("key") ? read_matrix(j["key"], "key") : p.query;
+    p.value = j.contains("value") ? read_matrix(j["value"], "value") : p.key;
+    p.num_heads = j.contains("num_heads") ? read_int(j["num_heads"], "num_heads", 1) : 1;
+    p.num_kv_heads =
+        j.contains("num_kv_heads") ? read_int(j["num_kv_heads"], "num_kv_heads", 1) : p.num_heads;
+    for (const char* f : {"in_proj_weight", "out_proj_weight"})
+      if (!j.contains(f)) fail(f, "missing (multi-head problems need in_proj_weight and out_proj_weight)");
+    p.in_proj_weight = read_matrix(j["in_proj_weight"], "in_proj_weight");
+    p.out_proj_weight = read_matrix(j["out_proj_weight"], "out_proj_weight");
+    if (j.contains("in_proj_bias")) p.in_proj_bias = read_vector(j["in_proj_bias"], "in_proj_bias");
+    if (j.contains("out_proj_bias")) p.out_proj_bias = read_vector(j["out_proj_bias"], "out_proj_bias");
+  } else if (random) {
+    const Json& r = j["random"];
+    if (!r.is_object()) fail("random", "expected an object {seed, n, d_model, num_heads, num_kv_heads}");
+    p.form = Problem::Form::Random;
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      const std::string& k = it.key();
+      if (k != "seed" && k != "n" && k != "d_model" && k != "num_heads" && k != "num_kv_heads")
+        fail("random." + k, "unknown field (known: seed, n, d_model, num_heads, num_kv_heads)");
+    }
+    for (const char* f : {"n", "d_model"})
+      if (!r.contains(f)) fail(std::string("random.") + f, "missing");
+    p.random.seed =
+        r.contains("seed") ? static_cast<std::uint64_t>(read_int(r["seed"], "random.seed", 0)) : 0;
+    p.random.n = read_int(r["n"], "random.n", 1);
+    p.random.d_model = read_int(r["d_model"], "random.d_model", 1);
+    p.random.num_heads = r.contains("num_heads") ? read_int(r["num_heads"], "random.num_heads", 1) : 1;
+    p.random.num_kv_heads = r.contains("num_kv_heads") ? read_int(r["num_kv_heads"], "random.num_kv_heads", 1)
+                                                       : p.random.num_heads;
+  } else {
+    fail("problem", "needs inputs: q/k/v (one head), query (+ weights, multi-head) or random");
+  }
+  if (j.contains("tokens")) p.tokens = read_labels(j["tokens"], "tokens");
+  if (j.contains("key_tokens")) p.key_tokens = read_labels(j["key_tokens"], "key_tokens");
+  if (j.contains("mask")) p.mask = read_mask(j["mask"]);
+  if (j.contains("scale")) {
+    const Json& s = j["scale"];
+    if (s.is_string() && s.get<std::string>() == "sqrt_dk")
+      p.scale.kind = ScaleSpec::Kind::SqrtDk;
+    else if (s.is_string() && s.get<std::string>() == "none")
+      p.scale.kind = ScaleSpec::Kind::None;
+    else if (s.is_number())
+      p.scale = {ScaleSpec::Kind::Value, s.get<double>()};
+    else
+      fail("scale", "expected \"sqrt_dk\", \"none\" or a number, got " + s.dump());
+  }
+  if (j.contains("temperature")) p.temperature = read_number(j["temperature"], "temperature");
+  if (j.contains("variant")) {
+    const Json& v = j["variant"];
+    if (!(v.is_string() && v.get<std::string>() == "standard"))
+      fail("variant", "unknown " + v.dump() + " (known: \"standard\")");
+  }
+  if (j.contains("precision")) {
+    const Json& v = j["precision"];
+    if (v.is_string() && v.get<std::string>() == "f32")
+      p.precision = Precision::F32;
+    else if (v.is_string() && v.get<std::string>() == "f64")
+      p.precision = Precision::F64;
+    else
+      fail("precision", "expected \"f32\" or \"f64\", got " + v.dump());
+  }
+  validate(p);
+  return p;
+}
+
+Problem parse_problem_text(const std::string& s) {
+  Json j;
+  try {
+    j = Json::parse(s);
+  } catch (const Json::parse_error& e) {
+    throw ProblemError(std::string("JSON: malformed (") + e.what() + ")");
+  } catch (const Json::exception& e) {  // e.g. out_of_range for 1e999: not a finite number
+    throw ProblemError(std::string("JSON: ") + e.what() + " (numbers must be finite)");
+  }
+  return parse_problem(j);
+}
+
+Json matrix_to_json(const MatD& m) {
+  Json rows = Json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    Json row = Json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      const double x = m(i, c);
+      row.push_back(std::isfinite(x) ? Json(x) : Json(nullptr));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+namespace {
+
+Json vector_to_json(const VecD& v) { return matrix_to_json(v.transpose())[0]; }
+
+Json mask_to_json(const MaskSpec& m) {
+  switch (m.kind) {
+    case MaskSpec::Kind::None:
+      return "none";
+    case MaskSpec::Kind::Causal:
+      return "causal";
+    case MaskSpec::Kind::Window:
+      return Json{{"window", m.window}};
+    case MaskSpec::Kind::Padding:
+      return Json{{"padding", m.valid_len}};
+    case MaskSpec::Kind::Explicit:
+      break;
+  }
+  Json rows = Json::array();
+  for (Eigen::Index i = 0; i < m.allowed.rows(); ++i) {
+    Json row = Json::array();
+    for (Eigen::Index c = 0; c < m.allowed.cols(); ++c) row.push_back(static_cast<int>(m.allowed(i, c)));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+Json problem_to_json(const Problem& p) {
+  Json j = Json::object();
+  if (!p.tokens.empty()) j["tokens"] = p.tokens;
+  if (!p.key_tokens.empty()) j["key_tokens"] = p.key_tokens;
+  switch (p.form) {
+    case Problem::Form::Direct:
+      j["q"] = matrix_to_json(p.q);
+      j["k"] = matrix_to_json(p.k);
+      j["v"] = matrix_to_json(p.v);
+      break;
+    case Problem::Form::MultiHead:
+      j["query"] = matrix_to_json(p.query);
+      j["key"] = matrix_to_json(p.key);
+      j["value"] = matrix_to_json(p.value);
+      j["num_heads"] = p.num_heads;
+      j["num_kv_heads"] = p.num_kv_heads;
+      j["in_proj_weight"] = matrix_to_json(p.in_proj_weight);
+      if (p.in_proj_bias.size()) j["in_proj_bias"] = vector_to_json(p.in_proj_bias);
+      j["out_proj_weight"] = matrix_to_json(p.out_proj_weight);
+      if (p.out_proj_bias.size()) j["out_proj_bias"] = vector_to_json(p.out_proj_bias);
+      break;
+    case Problem::Form::Random:
+      j["random"] = {{"seed", p.random.seed},
+                     {"n", p.random.n},
+                     {"d_model", p.random.d_model},
+                     {"num_heads", p.random.num_heads},
+                     {"num_kv_heads", p.random.num_kv_heads}};
+      break;
+  }
+  j["mask"] = mask_to_json(p.mask);
+  switch (p.scale.kind) {
+    case ScaleSpec::Kind::SqrtDk:
+      j["scale"] = "sqrt_dk";
+      break;
+    case ScaleSpec::Kind::None:
+      j["scale"] = "none";
+      break;
+    case ScaleSpec::Kind::Value:
+      j["scale"] = p.scale.value;
+      break;
+  }
+  j["temperature"] = p.temperature;
+  j["variant"] = "standard";
+  j["precision"] = p.precision == Precision::F64 ? "f64" : "f32";
+  return j;
+}
+
+Json result_to_json(const Result& r, const Problem& p, bool with_trace) {
+  Json j = Json::object();
+  j["output"] = matrix_to_json(r.output);
+  Json weights = Json::array();
+  for (const HeadTrace<double>& h : r.heads) weights.push_back(matrix_to_json(h.weights));
+  j["attention_weights"] = std::move(weights);
+  if (with_trace) {
+    Json trace = Json::array();
+    for (size_t i = 0; i < r.heads.size(); ++i) {
+      const HeadTrace<double>& h = r.heads[i];
+      Json fully = Json::array();
+      for (size_t row = 0; row < h.fully_masked.size(); ++row)
+        if (h.fully_masked[row]) fully.push_back(row);
+      trace.push_back({{"head", i},
+                       {"kv_head", h.kv_head},
+                       {"q", matrix_to_json(h.q)},
+                       {"k", matrix_to_json(h.k)},
+                       {"v", matrix_to_json(h.v)},
+                       {"scores", matrix_to_json(h.scores)},
+                       {"scaled", matrix_to_json(h.scaled)},
+                       {"masked", matrix_to_json(h.masked)},
+                       {"row_max", vector_to_json(h.row_max)},
+                       {"row_sum", vector_to_json(h.row_sum)},
+                       {"weights", matrix_to_json(h.weights)},
+                       {"output", matrix_to_json(h.output)},
+                       {"fully_masked_rows", std::move(fully)}});
+    }
+    j["trace"] = std::move(trace);
+  }
+  j["stats"] = {{"flops", r.stats.flops},     {"bytes", r.stats.bytes},         {"time_ms", r.stats.time_ms},
+                {"backend", r.stats.backend}, {"precision", r.stats.precision}, {"heads", p.heads()},
+                {"kv_heads", p.kv_heads()},   {"mask", mask_name(p.mask)}};
+  return j;
+}
+
+Json error_json(const std::string& message) { return Json{{"error", message}}; }
+
+}  // namespace attn

@@ -1,0 +1,25 @@
+// The Problem/Result JSON contract (DESIGN.md): one parser for every client (CLI, UI state, JS API, tests).
+// Parse errors throw ProblemError with "field: reason". Tests: tests/core/test_json_io.cpp (JsonIo.*).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "attn/problem.h"
+#include "attn/run.h"
+
+namespace attn {
+
+using Json = nlohmann::ordered_json;
+
+Problem parse_problem(const Json& j);              // parses and validates; throws ProblemError
+Problem parse_problem_text(const std::string& s);  // also reports malformed JSON as ProblemError
+Json problem_to_json(const Problem& p);
+
+Json matrix_to_json(const MatD& m);  // array of rows; −∞ and NaN become null
+Json result_to_json(const Result& r, const Problem& p, bool with_trace);
+
+// {"error": message}
+Json error_json(const std::string& message);
+
+}  // namespace attn

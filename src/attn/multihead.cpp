@@ -1,0 +1,39 @@
+// Projections, per-head attention and the output projection (see multihead.h).
+#include "attn/multihead.h"
+
+namespace attn {
+
+template <typename T>
+MultiHeadTrace<T> multihead_attention(const Problem& p, const MaskMat& allowed, double multiplier) {
+  const Eigen::Index E = p.query.cols();
+  const int h = p.num_heads, g = p.num_kv_heads;
+  const Eigen::Index d = E / h;   // d_k = d_v per head
+  const Eigen::Index kv = d * g;  // width of the K and V projections
+  const Mat<T> w = p.in_proj_weight.cast<T>();
+  MultiHeadTrace<T> t;
+  t.q_proj.noalias() = p.query.cast<T>() * w.topRows(E).transpose();
+  t.k_proj.noalias() = p.key.cast<T>() * w.middleRows(E, kv).transpose();
+  t.v_proj.noalias() = p.value.cast<T>() * w.bottomRows(kv).transpose();
+  if (p.in_proj_bias.size() != 0) {
+    const Vec<T> b = p.in_proj_bias.cast<T>();
+    t.q_proj.rowwise() += b.head(E).transpose();
+    t.k_proj.rowwise() += b.segment(E, kv).transpose();
+    t.v_proj.rowwise() += b.tail(kv).transpose();
+  }
+  t.concat.resize(p.query.rows(), E);
+  for (int i = 0; i < h; ++i) {
+    const int j = kv_head_of(i, h, g);
+    t.heads.push_back(attention_head<T>(t.q_proj.middleCols(i * d, d), t.k_proj.middleCols(j * d, d),
+                                        t.v_proj.middleCols(j * d, d), allowed, multiplier));
+    t.heads.back().kv_head = j;
+    t.concat.middleCols(i * d, d) = t.heads.back().output;
+  }
+  t.output.noalias() = t.concat * p.out_proj_weight.cast<T>().transpose();
+  if (p.out_proj_bias.size() != 0) t.output.rowwise() += p.out_proj_bias.cast<T>().transpose();
+  return t;
+}
+
+template MultiHeadTrace<float> multihead_attention<float>(const Problem&, const MaskMat&, double);
+template MultiHeadTrace<double> multihead_attention<double>(const Problem&, const MaskMat&, double);
+
+}  // namespace attn

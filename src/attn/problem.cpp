@@ -1,0 +1,156 @@
+// Problem shape queries, validation and the deterministic random generator (see problem.h).
+#include "attn/problem.h"
+
+#include <cmath>
+
+#include "attn/rng.h"
+
+namespace attn {
+
+int Problem::query_len() const {
+  switch (form) {
+    case Form::Direct:
+      return static_cast<int>(q.rows());
+    case Form::MultiHead:
+      return static_cast<int>(query.rows());
+    case Form::Random:
+      return random.n;
+  }
+  return 0;
+}
+int Problem::key_len() const {
+  switch (form) {
+    case Form::Direct:
+      return static_cast<int>(k.rows());
+    case Form::MultiHead:
+      return static_cast<int>(key.rows());
+    case Form::Random:
+      return random.n;
+  }
+  return 0;
+}
+int Problem::heads() const {
+  return form == Form::Direct ? 1 : form == Form::MultiHead ? num_heads : random.num_heads;
+}
+int Problem::kv_heads() const {
+  return form == Form::Direct ? 1 : form == Form::MultiHead ? num_kv_heads : random.num_kv_heads;
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& msg) { throw ProblemError(msg); }
+
+std::string shape(const MatD& m) { return std::to_string(m.rows()) + "×" + std::to_string(m.cols()); }
+
+void check_finite(const MatD& m, const char* name) {
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+      if (!std::isfinite(m(i, j)))
+        fail(std::string(name) + "[" + std::to_string(i) + "][" + std::to_string(j) +
+             "]: not a finite number");
+}
+
+void check_heads(int E, int h, int g) {
+  if (h < 1) fail("num_heads: must be at least 1, got " + std::to_string(h));
+  if (g < 1) fail("num_kv_heads: must be at least 1, got " + std::to_string(g));
+  if (E % h != 0)
+    fail("num_heads: " + std::to_string(h) + " does not divide the embedding width E = " + std::to_string(E));
+  if (h % g != 0)
+    fail("num_kv_heads: " + std::to_string(g) + " does not divide num_heads = " + std::to_string(h));
+}
+
+}  // namespace
+
+void validate(const Problem& p) {
+  int L = p.query_len(), S = p.key_len();
+  if (p.form == Problem::Form::Direct) {
+    if (p.q.rows() == 0 || p.q.cols() == 0) fail("q: must have at least one row and one column");
+    if (p.k.rows() == 0) fail("k: must have at least one row");
+    if (p.k.cols() != p.q.cols())
+      fail("k: has " + std::to_string(p.k.cols()) + " columns, q has " + std::to_string(p.q.cols()) +
+           " (q and k must share d_k)");
+    if (p.v.rows() != p.k.rows())
+      fail("v: has " + std::to_string(p.v.rows()) + " rows, k has " + std::to_string(p.k.rows()) +
+           " (one value row per key)");
+    if (p.v.cols() == 0) fail("v: must have at least one column");
+    check_finite(p.q, "q");
+    check_finite(p.k, "k");
+    check_finite(p.v, "v");
+  } else if (p.form == Problem::Form::MultiHead) {
+    const Eigen::Index E = p.query.cols();
+    if (p.query.rows() == 0 || E == 0) fail("query: must have at least one row and one column");
+    if (p.key.cols() != E)
+      fail("key: is " + shape(p.key) + ", expected S×" + std::to_string(E) + " (E of query)");
+    if (p.key.rows() == 0) fail("key: must have at least one row");
+    if (p.value.rows() != p.key.rows() || p.value.cols() != E)
+      fail("value: is " + shape(p.value) + ", expected " + std::to_string(p.key.rows()) + "×" +
+           std::to_string(E) + " (same shape as key)");
+    check_heads(static_cast<int>(E), p.num_heads, p.num_kv_heads);
+    const Eigen::Index kv = E / p.num_heads * p.num_kv_heads;
+    const Eigen::Index rows = E + 2 * kv;
+    if (p.in_proj_weight.rows() != rows || p.in_proj_weight.cols() != E)
+      fail("in_proj_weight: is " + shape(p.in_proj_weight) + ", expected " + std::to_string(rows) + "×" +
+           std::to_string(E) + " (E + 2·E·g/h rows: W_q, W_k, W_v)");
+    if (p.in_proj_bias.size() != 0 && p.in_proj_bias.size() != rows)
+      fail("in_proj_bias: has " + std::to_string(p.in_proj_bias.size()) + " values, expected " +
+           std::to_string(rows));
+    if (p.out_proj_weight.rows() != E || p.out_proj_weight.cols() != E)
+      fail("out_proj_weight: is " + shape(p.out_proj_weight) + ", expected " + std::to_string(E) + "×" +
+           std::to_string(E));
+    if (p.out_proj_bias.size() != 0 && p.out_proj_bias.size() != E)
+      fail("out_proj_bias: has " + std::to_string(p.out_proj_bias.size()) + " values, expected " +
+           std::to_string(E));
+    check_finite(p.query, "query");
+    check_finite(p.key, "key");
+    check_finite(p.value, "value");
+    check_finite(p.in_proj_weight, "in_proj_weight");
+    check_finite(p.in_proj_bias.transpose(), "in_proj_bias");
+    check_finite(p.out_proj_weight, "out_proj_weight");
+    check_finite(p.out_proj_bias.transpose(), "out_proj_bias");
+  } else {
+    if (p.random.n < 1) fail("random.n: must be at least 1, got " + std::to_string(p.random.n));
+    if (p.random.d_model < 1)
+      fail("random.d_model: must be at least 1, got " + std::to_string(p.random.d_model));
+    check_heads(p.random.d_model, p.random.num_heads, p.random.num_kv_heads);
+  }
+  if (!p.tokens.empty() && static_cast<int>(p.tokens.size()) != L)
+    fail("tokens: " + std::to_string(p.tokens.size()) + " labels for " + std::to_string(L) + " query rows");
+  if (!p.key_tokens.empty() && static_cast<int>(p.key_tokens.size()) != S)
+    fail("key_tokens: " + std::to_string(p.key_tokens.size()) + " labels for " + std::to_string(S) +
+         " key rows");
+  if (p.mask.kind == MaskSpec::Kind::Explicit && (p.mask.allowed.rows() != L || p.mask.allowed.cols() != S))
+    fail("mask: the 0/1 matrix is " + std::to_string(p.mask.allowed.rows()) + "×" +
+         std::to_string(p.mask.allowed.cols()) + ", expected L×S = " + std::to_string(L) + "×" +
+         std::to_string(S));
+  if (p.mask.kind == MaskSpec::Kind::Window && p.mask.window < 1)
+    fail("mask.window: must be at least 1, got " + std::to_string(p.mask.window));
+  if (p.mask.kind == MaskSpec::Kind::Padding && p.mask.valid_len < 0)
+    fail("mask.padding: must be at least 0, got " + std::to_string(p.mask.valid_len));
+  if (p.scale.kind == ScaleSpec::Kind::Value && !std::isfinite(p.scale.value))
+    fail("scale: must be a finite number");
+  if (!std::isfinite(p.temperature) || p.temperature <= 0)
+    fail("temperature: must be a finite number > 0, got " + std::to_string(p.temperature));
+}
+
+Problem materialize(const Problem& p) {
+  if (p.form != Problem::Form::Random) return p;
+  Problem out = p;
+  const RandomSpec& r = p.random;
+  const int E = r.d_model;
+  const int kv = E / r.num_heads * r.num_kv_heads;
+  Rng rng{r.seed};
+  out.form = Problem::Form::MultiHead;
+  out.query = rng.matrix(r.n, E, 1.0);
+  out.key = out.query;
+  out.value = out.query;
+  out.num_heads = r.num_heads;
+  out.num_kv_heads = r.num_kv_heads;
+  const double sd = 1.0 / std::sqrt(static_cast<double>(E));
+  out.in_proj_weight = rng.matrix(E + 2 * kv, E, sd);
+  out.in_proj_bias = VecD::Zero(E + 2 * kv);
+  out.out_proj_weight = rng.matrix(E, E, sd);
+  out.out_proj_bias = VecD::Zero(E);
+  return out;
+}
+
+}  // namespace attn

@@ -1,0 +1,72 @@
+// Problem: what to compute (the one currency of the app; JSON contract in DESIGN.md, parser in
+// problem_json.h). Three input forms: direct single-head q/k/v, torch-style multi-head, or random.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "attn/attention.h"
+#include "attn/mask.h"
+#include "attn/types.h"
+
+namespace attn {
+
+enum class Precision { F32, F64 };
+enum class Variant { Standard };
+
+// Generated multi-head inputs (deterministic across native and WebAssembly builds).
+struct RandomSpec {
+  std::uint64_t seed = 0;
+  int n = 0;        // L = S
+  int d_model = 0;  // E
+  int num_heads = 1;
+  int num_kv_heads = 1;
+};
+
+struct Problem {
+  enum class Form { Direct, MultiHead, Random };
+  Form form = Form::Direct;
+  std::vector<std::string> tokens;      // L labels (query side); default t0…
+  std::vector<std::string> key_tokens;  // S labels (key side); default: tokens when S == L, else k0…
+
+  // Form::Direct, one head:
+  MatD q, k, v;  // L×d_k, S×d_k, S×d_v
+
+  // Form::MultiHead, laid out exactly as torch.nn.MultiheadAttention:
+  MatD query, key, value;  // L×E, S×E, S×E
+  int num_heads = 1;       // h
+  int num_kv_heads = 1;    // g; 1 = multi-query, h = standard multi-head, else grouped
+  MatD in_proj_weight;     // (E + 2·E·g/h)×E: rows W_q, then W_k, then W_v
+  VecD in_proj_bias;       // E + 2·E·g/h, or empty
+  MatD out_proj_weight;    // E×E
+  VecD out_proj_bias;      // E, or empty
+
+  // Form::Random:
+  RandomSpec random;
+
+  MaskSpec mask;
+  ScaleSpec scale;
+  double temperature = 1.0;
+  Variant variant = Variant::Standard;
+  Precision precision = Precision::F32;
+
+  int query_len() const;  // L
+  int key_len() const;    // S
+  int heads() const;      // h (1 for Direct)
+  int kv_heads() const;   // g
+};
+
+// Thrown for invalid problems; what() names the field and the reason, e.g. "k: has 3 columns, q has 4".
+struct ProblemError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Checks shapes and values of a Problem built in code (the JSON parser calls it too). Throws ProblemError.
+void validate(const Problem& p);
+
+// Expands Form::Random into Form::MultiHead with generated inputs and weights (N(0,1)/√E entries).
+Problem materialize(const Problem& p);
+
+}  // namespace attn

@@ -1,0 +1,46 @@
+// run(): a Problem in, a Result out: output, per-head trace, cost. The one entry point every client uses
+// (compute backends, CLI, UI, tests). Result JSON: result_json.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attn/attention.h"
+#include "attn/problem.h"
+
+namespace attn {
+
+// Operation counts of the computation as run (see cost.cpp for the formulas).
+struct Cost {
+  double mul_adds = 0;            // multiply-adds (flops = 2 × this)
+  double exps = 0;                // exponentials in the softmax
+  double intermediate_bytes = 0;  // bytes of the h×L×S score/weight matrices held at once
+};
+Cost estimate_cost(const Problem& p);
+
+struct Stats {
+  double flops = 0;
+  double bytes = 0;    // intermediate memory (Cost::intermediate_bytes)
+  double time_ms = 0;  // filled by the backend that ran it
+  std::string backend = "cpu";
+  std::string precision = "f32";
+};
+
+struct Result {
+  MatD output;                           // L×E (multi-head) or L×d_v (direct)
+  std::vector<HeadTrace<double>> heads;  // h heads; f32 runs are widened after the fact
+  MaskMat allowed;                       // L×S
+  Stats stats;
+};
+
+struct RunOptions {
+  double max_bytes = 1024.0 * 1024 * 1024;  // refuse problems whose traces would exceed this
+};
+
+// Throws ProblemError (invalid problem, or too large for max_bytes, naming the field and the bytes needed).
+Result run(const Problem& p, const RunOptions& options = {});
+
+// Bytes the standard CPU path holds for p (traces of all heads, both precisions' copies).
+double trace_bytes(const Problem& p);
+
+}  // namespace attn

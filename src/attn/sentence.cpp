@@ -1,0 +1,80 @@
+// Tokenizer and seeded sentence inputs (see sentence.h).
+#include "attn/sentence.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "attn/rng.h"
+
+namespace attn {
+
+std::vector<std::string> tokenize(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) out.push_back(cur);
+    cur.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool word = c >= 0x80 || std::isalnum(c);
+    const bool inner_apostrophe = c == '\'' && !cur.empty() && i + 1 < text.size() &&
+                                  std::isalpha(static_cast<unsigned char>(text[i + 1]));
+    if (word || inner_apostrophe) {
+      cur += static_cast<char>(c);
+    } else if (std::isspace(c)) {
+      flush();
+    } else {
+      flush();
+      out.emplace_back(1, static_cast<char>(c));
+    }
+  }
+  flush();
+  return out;
+}
+
+SentenceInputs sentence_inputs(const SentenceSetup& s) {
+  SentenceInputs in;
+  const Eigen::Index n = static_cast<Eigen::Index>(s.tokens.size());
+  in.x.resize(n, s.d_model);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Rng token_rng{hash_text(s.tokens[static_cast<size_t>(i)].c_str(), s.seed)};
+    in.x.row(i) = token_rng.matrix(1, s.d_model, 1.0);
+  }
+  Rng rng{s.seed * 0x2545F4914F6CDD1Dull + 7};
+  const double sd = 1.0 / std::sqrt(static_cast<double>(s.d_model));
+  in.w_q = rng.matrix(s.d_model, s.d_k, sd);
+  in.w_k = rng.matrix(s.d_model, s.d_k, sd);
+  in.w_v = rng.matrix(s.d_model, s.d_k, sd);
+  return in;
+}
+
+Problem sentence_problem(const SentenceSetup& s) {
+  const SentenceInputs in = sentence_inputs(s);
+  Problem p;
+  p.form = Problem::Form::Direct;
+  p.tokens = s.tokens;
+  p.q = in.x * in.w_q;
+  p.k = in.x * in.w_k;
+  p.v = in.x * in.w_v;
+  return p;
+}
+
+namespace {
+std::vector<std::string> labels(const std::vector<std::string>& given, int n, const char* prefix) {
+  if (static_cast<int>(given.size()) == n) return given;
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i));
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> query_labels(const Problem& p) { return labels(p.tokens, p.query_len(), "t"); }
+
+std::vector<std::string> key_labels(const Problem& p) {
+  if (!p.key_tokens.empty()) return labels(p.key_tokens, p.key_len(), "k");
+  if (p.query_len() == p.key_len()) return query_labels(p);
+  return labels({}, p.key_len(), "k");
+}
+
+}  // namespace attn

@@ -1,0 +1,39 @@
+// From a sentence to a single-head Problem: tokens, seeded embeddings X (n×d_model), and
+// Q = X·W_Q, K = X·W_K, V = X·W_V with seeded weights (d_model×d_k). The numbers are random, not
+// learned: the UI says so. Tests: tests/core/test_sentence.cpp (Sentence.*).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "attn/problem.h"
+
+namespace attn {
+
+// Splits on whitespace; punctuation marks become tokens of their own; an apostrophe inside a word stays
+// ("didn't" is one token). UTF-8 bytes ≥ 0x80 count as letters.
+std::vector<std::string> tokenize(const std::string& text);
+
+struct SentenceSetup {
+  std::vector<std::string> tokens;
+  int d_model = 8;
+  int d_k = 4;
+  std::uint64_t seed = 1;
+};
+
+struct SentenceInputs {
+  MatD x;              // n×d_model embeddings; row i seeded by token text and seed
+  MatD w_q, w_k, w_v;  // d_model×d_k
+};
+
+SentenceInputs sentence_inputs(const SentenceSetup& s);
+
+// A Direct problem with q = x·w_q, k = x·w_k, v = x·w_v and the tokens as labels.
+Problem sentence_problem(const SentenceSetup& s);
+
+// Row labels for display: the given tokens or t0…, k0… defaults.
+std::vector<std::string> query_labels(const Problem& p);
+std::vector<std::string> key_labels(const Problem& p);
+
+}  // namespace attn

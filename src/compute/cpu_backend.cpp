@@ -1,0 +1,37 @@
+// CPU backend and the shared JSON entry point (see cpu_backend.h).
+#include "compute/cpu_backend.h"
+
+#include <chrono>
+#include <exception>
+
+namespace compute {
+
+attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  attn::Result r = attn::run(p, options);
+  const auto t1 = std::chrono::steady_clock::now();
+  r.stats.time_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+  r.stats.backend = "cpu";
+  return r;
+}
+
+JsonRun run_json(const std::string& problem_text, const std::string& backend, bool with_trace,
+                 const attn::RunOptions& options) {
+  JsonRun out;
+  try {
+    if (backend != "cpu") throw attn::ProblemError("backend: unknown \"" + backend + "\" here (known: cpu)");
+    const attn::Problem p = attn::parse_problem_text(problem_text);
+    const attn::Result r = run_cpu(p, options);
+    out.json = attn::result_to_json(r, p, with_trace);
+    out.ok = true;
+  } catch (const attn::ProblemError& e) {
+    out.json = attn::error_json(e.what());
+  } catch (const std::bad_alloc&) {
+    out.json = attn::error_json("memory: the problem does not fit in the memory available here");
+  } catch (const std::exception& e) {
+    out.json = attn::error_json(std::string("internal error: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace compute

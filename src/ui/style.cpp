@@ -1,0 +1,60 @@
+// Font atlas and theme (see style.h).
+#include "ui/style.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+
+namespace ui {
+
+bool load_fonts(const std::string& font_path, float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  // Latin, Latin-1 (· ×), Greek, phonetic extensions (ᵀ), general punctuation (… –), super/subscripts,
+  // arrows, mathematical operators (√ ∞ ∑ ≤), geometric shapes (▶ ■).
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2000, 0x209F,
+                                    0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  ImFontConfig cfg;
+  cfg.OversampleH = 2;
+  cfg.PixelSnapH = true;
+  std::FILE* f = std::fopen(font_path.c_str(), "rb");
+  if (f) std::fclose(f);
+  if (f && io.Fonts->AddFontFromFileTTF(font_path.c_str(), kBaseFontSize * scale, &cfg, kRanges)) {
+    io.Fonts->Build();
+    return true;
+  }
+  ImFontConfig fallback;
+  fallback.SizePixels = 13.0f * scale;
+  io.Fonts->AddFontDefault(&fallback);
+  io.Fonts->Build();
+  return false;
+}
+
+void apply_style(float scale, bool high_contrast) {
+  ImGuiStyle style;
+  if (high_contrast) {
+    ImGui::StyleColorsDark(&style);
+    ImVec4* c = style.Colors;
+    c[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+    c[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 1);
+    c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 1);
+    c[ImGuiCol_Border] = ImVec4(1, 1, 1, 0.9f);
+    c[ImGuiCol_FrameBg] = ImVec4(0.15f, 0.15f, 0.15f, 1);
+    c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = ImVec4(0.1f, 0.1f, 0.35f, 1);
+    c[ImGuiCol_Button] = ImVec4(0.2f, 0.2f, 0.6f, 1);
+    c[ImGuiCol_PlotLinesHovered] = ImVec4(1.0f, 0.2f, 0.2f, 1);
+    style.FrameBorderSize = 1;
+    style.WindowBorderSize = 2;
+  } else {
+    ImGui::StyleColorsLight(&style);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1);
+    style.Colors[ImGuiCol_PlotLinesHovered] = ImVec4(0.85f, 0.1f, 0.1f, 1);
+    style.FrameBorderSize = 1;
+  }
+  style.WindowRounding = 4;
+  style.FrameRounding = 3;
+  style.ScaleAllSizes(scale);
+  ImGui::GetStyle() = style;
+}
+
+}  // namespace ui

@@ -1,0 +1,19 @@
+// Fonts and themes: a DejaVu Sans atlas rasterised at the UI scale (crisp at 1×–3×, not stretched),
+// with the glyphs attention needs (√ Σ ᵀ · ∞ − subscripts, Greek), and a normal or high-contrast theme.
+#pragma once
+
+#include <string>
+
+namespace ui {
+
+constexpr float kBaseFontSize = 17.0f;
+
+// Rebuilds io.Fonts from the TTF at font_path at kBaseFontSize·scale; falls back to ImGui's built-in
+// font (ASCII only) if the file is missing, and returns false then. The renderer's font texture must be
+// re-created after this (the app shell does it).
+bool load_fonts(const std::string& font_path, float scale);
+
+// Applies the theme and scales paddings/roundings by scale (call after load_fonts, before NewFrame).
+void apply_style(float scale, bool high_contrast);
+
+}  // namespace ui

@@ -1,0 +1,193 @@
+// Heatmap widget and palettes (see widgets.h).
+#include "ui/widgets.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ui {
+
+namespace {
+
+ImVec4 lerp(const ImVec4& a, const ImVec4& b, float t) {
+  return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, 1.0f);
+}
+
+// Piecewise-linear lookup in a table of n colours spread over [0, 1].
+ImVec4 table(const ImVec4* stops, int n, float t) {
+  t = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(n - 1);
+  const int i = std::min(static_cast<int>(t), n - 2);
+  return lerp(stops[i], stops[i + 1], t - static_cast<float>(i));
+}
+
+// Viridis, sampled at 9 points (perceptually uniform, readable in greyscale and by colour-blind viewers).
+const ImVec4 kViridis[] = {
+    {0.267f, 0.005f, 0.329f, 1}, {0.279f, 0.175f, 0.483f, 1}, {0.230f, 0.322f, 0.546f, 1},
+    {0.173f, 0.449f, 0.558f, 1}, {0.128f, 0.567f, 0.551f, 1}, {0.153f, 0.683f, 0.499f, 1},
+    {0.361f, 0.785f, 0.388f, 1}, {0.663f, 0.862f, 0.196f, 1}, {0.993f, 0.906f, 0.144f, 1}};
+// Purple–white–orange (ColorBrewer PuOr, reversed so negative is purple/blue): colour-blind safe.
+const ImVec4 kPuOr[] = {
+    {0.176f, 0.000f, 0.294f, 1}, {0.329f, 0.153f, 0.533f, 1}, {0.502f, 0.451f, 0.675f, 1},
+    {0.698f, 0.671f, 0.824f, 1}, {0.969f, 0.969f, 0.969f, 1}, {0.992f, 0.722f, 0.388f, 1},
+    {0.878f, 0.510f, 0.078f, 1}, {0.702f, 0.345f, 0.024f, 1}, {0.498f, 0.231f, 0.031f, 1}};
+
+float luminance(ImU32 c) {
+  const ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
+  return 0.2126f * v.x + 0.7152f * v.y + 0.0722f * v.z;
+}
+
+void format_value(char* buf, size_t n, double x) {
+  if (std::isinf(x))
+    std::snprintf(buf, n, "%s∞", x < 0 ? "−" : "");
+  else if (std::isnan(x))
+    std::snprintf(buf, n, "NaN");
+  else if (std::fabs(x) >= 100)
+    std::snprintf(buf, n, "%.0f", x);
+  else if (std::fabs(x) >= 10)
+    std::snprintf(buf, n, "%.1f", x);
+  else
+    std::snprintf(buf, n, "%.2f", x);
+}
+
+}  // namespace
+
+ImU32 palette_color(Palette p, double t) {
+  if (p == Palette::Sequential)
+    return ImGui::ColorConvertFloat4ToU32(table(kViridis, 9, static_cast<float>(t)));
+  return ImGui::ColorConvertFloat4ToU32(table(kPuOr, 9, static_cast<float>(0.5 * (t + 1.0))));
+}
+
+void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) {
+  const int first = dl->VtxBuffer.Size;
+  dl->AddText(pos, col, text);
+  // Rotate the glyph quads just added by −90° around pos (x' = x0 + (y − y0), y' = y0 − (x − x0)).
+  for (int i = first; i < dl->VtxBuffer.Size; ++i) {
+    ImDrawVert& v = dl->VtxBuffer[i];
+    const float dx = v.pos.x - pos.x, dy = v.pos.y - pos.y;
+    v.pos = ImVec2(pos.x + dy, pos.y - dx);
+  }
+}
+
+void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>& row_labels,
+             const std::vector<std::string>& col_labels, const HeatmapOptions& opt, int* hovered_row,
+             int* hovered_col) {
+  if (hovered_row) *hovered_row = -1;
+  if (hovered_col) *hovered_col = -1;
+  const int rows = static_cast<int>(m.rows()), cols = static_cast<int>(m.cols());
+  if (rows == 0 || cols == 0) return;
+  ImGui::PushID(id);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float font = ImGui::GetFontSize();
+
+  // Label gutters sized to the longest label (capped so huge tokens do not eat the plot).
+  float left = 0, top = 0;
+  for (const std::string& s : row_labels) left = std::max(left, ImGui::CalcTextSize(s.c_str()).x);
+  for (const std::string& s : col_labels) top = std::max(top, ImGui::CalcTextSize(s.c_str()).x);
+  left = std::min(left, font * 7) + style.ItemSpacing.x;
+  top = std::min(top, font * 7) + style.ItemSpacing.y;
+
+  float cell = opt.cell;
+  if (cell <= 0)
+    cell = std::clamp((ImGui::GetContentRegionAvail().x - left) / static_cast<float>(cols), font * 0.6f,
+                      font * 3.5f);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 grid(origin.x + left, origin.y + top);
+  const ImVec2 size(left + cell * static_cast<float>(cols), top + cell * static_cast<float>(rows));
+  ImGui::InvisibleButton("##grid", size);
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
+
+  double scale = 0;  // Diverging: symmetric range ±max|finite|; Sequential: [0, 1]
+  if (opt.palette == Palette::Diverging) {
+    for (int i = 0; i < rows; ++i)
+      for (int j = 0; j < cols; ++j)
+        if (std::isfinite(m(i, j))) scale = std::max(scale, std::fabs(m(i, j)));
+    if (scale == 0) scale = 1;
+  }
+
+  // Labels, clipped to the gutter.
+  for (int i = 0; i < rows && i < static_cast<int>(row_labels.size()); ++i) {
+    const ImVec2 ts = ImGui::CalcTextSize(row_labels[static_cast<size_t>(i)].c_str());
+    const ImVec2 p(grid.x - style.ItemSpacing.x - std::min(ts.x, left),
+                   grid.y + cell * static_cast<float>(i) + (cell - ts.y) * 0.5f);
+    dl->PushClipRect(origin, ImVec2(grid.x, grid.y + size.y), true);
+    dl->AddText(p, i == opt.highlight_row ? ImGui::GetColorU32(ImGuiCol_PlotLinesHovered) : text_col,
+                row_labels[static_cast<size_t>(i)].c_str());
+    dl->PopClipRect();
+  }
+  for (int j = 0; j < cols && j < static_cast<int>(col_labels.size()); ++j) {
+    const ImVec2 p(grid.x + cell * static_cast<float>(j) + (cell - font) * 0.5f,
+                   grid.y - style.ItemSpacing.y);
+    dl->PushClipRect(ImVec2(grid.x, origin.y), ImVec2(grid.x + size.x, grid.y), true);
+    add_text_vertical(dl, p,
+                      j == opt.highlight_col ? ImGui::GetColorU32(ImGuiCol_PlotLinesHovered) : text_col,
+                      col_labels[static_cast<size_t>(j)].c_str());
+    dl->PopClipRect();
+  }
+
+  // Cells.
+  char buf[32];
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) {
+      const ImVec2 a(grid.x + cell * static_cast<float>(j), grid.y + cell * static_cast<float>(i));
+      const ImVec2 b(a.x + cell, a.y + cell);
+      const double x = m(i, j);
+      ImU32 fill;
+      if (!std::isfinite(x)) {
+        fill = IM_COL32(90, 90, 90, 255);
+        dl->AddRectFilled(a, b, fill);
+        for (float d = 4; d < cell * 2; d += 6)  // hatching marks "blocked"
+          dl->AddLine(ImVec2(a.x + std::max(0.0f, d - cell), a.y + std::min(d, cell)),
+                      ImVec2(a.x + std::min(d, cell), a.y + std::max(0.0f, d - cell)),
+                      IM_COL32(130, 130, 130, 255));
+      } else {
+        fill = palette_color(opt.palette, opt.palette == Palette::Diverging ? x / scale : x);
+        dl->AddRectFilled(a, b, fill);
+      }
+      if (opt.show_values) {
+        format_value(buf, sizeof buf, x);
+        const ImVec2 ts = ImGui::CalcTextSize(buf);
+        if (ts.x + 2 <= cell && ts.y <= cell)
+          dl->AddText(ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
+                      luminance(fill) > 0.5f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), buf);
+      }
+    }
+  dl->AddRect(grid, ImVec2(grid.x + size.x - left, grid.y + size.y - top),
+              ImGui::GetColorU32(ImGuiCol_Border));
+  const ImU32 hi = ImGui::GetColorU32(ImGuiCol_PlotLinesHovered);
+  const float thick = std::max(2.0f, font * 0.15f);
+  if (opt.highlight_row >= 0 && opt.highlight_row < rows)
+    dl->AddRect(ImVec2(grid.x, grid.y + cell * static_cast<float>(opt.highlight_row)),
+                ImVec2(grid.x + cell * static_cast<float>(cols),
+                       grid.y + cell * static_cast<float>(opt.highlight_row + 1)),
+                hi, 0, 0, thick);
+  if (opt.highlight_col >= 0 && opt.highlight_col < cols)
+    dl->AddRect(ImVec2(grid.x + cell * static_cast<float>(opt.highlight_col), grid.y),
+                ImVec2(grid.x + cell * static_cast<float>(opt.highlight_col + 1),
+                       grid.y + cell * static_cast<float>(rows)),
+                hi, 0, 0, thick);
+
+  // Tooltip with the exact value.
+  if (hovered) {
+    const ImVec2 mp = ImGui::GetIO().MousePos;
+    const int j = static_cast<int>((mp.x - grid.x) / cell), i = static_cast<int>((mp.y - grid.y) / cell);
+    if (mp.x >= grid.x && mp.y >= grid.y && i >= 0 && i < rows && j >= 0 && j < cols) {
+      if (hovered_row) *hovered_row = i;
+      if (hovered_col) *hovered_col = j;
+      const std::string rl =
+          i < static_cast<int>(row_labels.size()) ? row_labels[static_cast<size_t>(i)] : std::to_string(i);
+      const std::string cl =
+          j < static_cast<int>(col_labels.size()) ? col_labels[static_cast<size_t>(j)] : std::to_string(j);
+      if (std::isfinite(m(i, j)))
+        ImGui::SetTooltip("%s[%s, %s] = %.6g\nrow %d, column %d", opt.value_name, rl.c_str(), cl.c_str(),
+                          m(i, j), i, j);
+      else
+        ImGui::SetTooltip("%s[%s, %s] = −∞ (blocked by the mask)\nrow %d, column %d", opt.value_name,
+                          rl.c_str(), cl.c_str(), i, j);
+    }
+  }
+  ImGui::PopID();
+}
+
+}  // namespace ui

@@ -1,0 +1,39 @@
+// Shared visuals drawn with ImDrawList: labelled heatmaps with colour-blind-safe palettes.
+// Panels (panels.cpp) compose these; nothing here knows about AppState.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+#include "attn/types.h"
+
+namespace ui {
+
+enum class Palette {
+  Diverging,   // signed values: blue (−) · white (0) · orange (+), symmetric around 0 (PuOr-like)
+  Sequential,  // weights in [0, 1]: viridis
+};
+
+ImU32 palette_color(Palette p, double t);  // t ∈ [−1, 1] for Diverging, [0, 1] for Sequential
+
+struct HeatmapOptions {
+  Palette palette = Palette::Diverging;
+  float cell = 0;                    // cell size in pixels; 0 = fit the available width
+  bool show_values = true;           // print values when they fit in a cell
+  int highlight_row = -1;            // outline this row
+  int highlight_col = -1;            // outline this column
+  const char* value_name = "value";  // used in tooltips: "<value_name>[row, col] = …"
+};
+
+// m: rows×cols, labelled by row_labels (left) and col_labels (top, vertical). Non-finite cells (−∞ from
+// the mask) are drawn hatched grey and print "−∞". Returns the hovered cell through hovered_row/col (−1).
+void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>& row_labels,
+             const std::vector<std::string>& col_labels, const HeatmapOptions& opt,
+             int* hovered_row = nullptr, int* hovered_col = nullptr);
+
+// Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
+void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
+
+}  // namespace ui
