@@ -51,6 +51,26 @@ EM_JS(void, js_frame_drawn, (int n), {
   if (window.attnlab && window.attnlab._frameDrawn) window.attnlab._frameDrawn(n);
 });
 
+// Sizes the GLFW window (= the canvas drawing buffer) to w×h. Emscripten 3.1.6's glfwSetWindowSize asks for
+// fullscreen whenever w×h equals the screen size (a maximised or F11 browser, every headless run), which
+// browsers refuse without a click and which leaves the canvas unsized; this sets the size directly.
+EM_JS(void, js_size_window, (int w, int h), {
+  var win = GLFW.active;
+  if (!win) return;
+  win.width = w;
+  win.height = h;
+  Browser.setCanvasSize(w, h);
+});
+
+namespace {
+EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
+  double w = 0, h = 0;
+  emscripten_get_element_css_size("#canvas", &w, &h);
+  if (w >= 1 && h >= 1) js_size_window(static_cast<int>(w), static_cast<int>(h));
+  return EM_FALSE;
+}
+}  // namespace
+
 namespace platform {
 
 Options parse_args(int, char**) {
@@ -65,7 +85,10 @@ const char* glsl_version() { return "#version 300 es"; }
 void configure_context_hints() { glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API); }
 void after_frame(App& app, const Options&) { js_frame_drawn(static_cast<int>(app.frame)); }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
-void install_resize_callback(GLFWwindow*) { ImGui_ImplGlfw_InstallEmscriptenCanvasResizeCallback("#canvas"); }
+void install_resize_callback(GLFWwindow*) {
+  emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_resize);
+  on_resize(0, nullptr, nullptr);
+}
 
 }  // namespace platform
 

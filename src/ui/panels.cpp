@@ -58,7 +58,7 @@ void draw_frame(AppState& s) {
   const float left_w = std::clamp(size.x * 0.28f, 260.0f * s.view.ui_scale, size.x * 0.45f);
   const float status_h = std::min(size.y * 0.38f, ImGui::GetFrameHeightWithSpacing() * 7.5f);
   const float right_w = size.x - left_w;
-  const float qkv_h = size.y * 0.42f;
+  const float qkv_h = size.y * 0.36f;
 
   place(o, ImVec2(left_w, size.y - status_h));
   if (ImGui::Begin("Input", nullptr, kTile)) panel_input(s);
@@ -82,6 +82,13 @@ void panel_input(AppState& s) {
   if (ImGui::InputTextMultiline("##sentence", &s.sentence,
                                 ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 3.2f)))
     rebuild_from_sentence(s);
+  ImGui::TextDisabled("%d tokens:", s.problem.query_len());
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  for (const std::string& t : attn::query_labels(s.problem)) {
+    const float w = ImGui::CalcTextSize(t.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w < right) ImGui::SameLine();
+    ImGui::SmallButton(t.c_str());
+  }
 
   const bool from_sentence = s.problem.form == attn::Problem::Form::Direct;
   if (from_sentence) {
@@ -157,8 +164,6 @@ void panel_qkv(AppState& s) {
   for (int c = 0; c < dk; ++c) cols_k.push_back(std::to_string(c));
   for (int c = 0; c < dv; ++c) cols_v.push_back(std::to_string(c));
   const attn::Step st = s.step();
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const float spacing = ImGui::GetStyle().ItemSpacing.x * 2;
   if (ImGui::BeginTable("##qkv", 3, ImGuiTableFlags_SizingStretchSame)) {
     const struct {
       const char* title;
@@ -180,10 +185,9 @@ void panel_qkv(AppState& s) {
       opt.show_values = s.view.show_values;
       opt.highlight_row = mt.highlight_row;
       opt.value_name = mt.tip;
-      const float height = ImGui::GetContentRegionAvail().y - ImGui::GetFontSize() * 5.0f;
-      opt.cell = std::min((avail / 3 - spacing - ImGui::GetFontSize() * 5) / static_cast<float>(mt.m->cols()),
-                          height / static_cast<float>(mt.m->rows()));
-      opt.cell = std::clamp(opt.cell, ImGui::GetFontSize() * 0.5f, ImGui::GetFontSize() * 3.2f);
+      const ImVec2 avail = ImGui::GetContentRegionAvail();
+      opt.cell = heatmap_fit_cell(ImVec2(avail.x, avail.y - 4), static_cast<int>(mt.m->rows()),
+                                  static_cast<int>(mt.m->cols()), *mt.rows, *mt.cols);
       heatmap(mt.tip, *mt.m, *mt.rows, *mt.cols, opt);
     }
     ImGui::EndTable();
@@ -206,11 +210,10 @@ void panel_weights(AppState& s) {
   opt.show_values = s.view.show_values;
   opt.highlight_row = st.query;
   opt.value_name = "weights";
-  const float label = ImGui::GetFontSize() * 7;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  opt.cell = std::min((avail.x * 0.7f - label) / static_cast<float>(h->weights.cols()),
-                      (avail.y - label - ImGui::GetFontSize()) / static_cast<float>(h->weights.rows()));
-  opt.cell = std::max(opt.cell, ImGui::GetFontSize() * 0.4f);
+  opt.cell =
+      heatmap_fit_cell(ImVec2(avail.x - ImGui::GetFontSize() * 12, avail.y - 4),
+                       static_cast<int>(h->weights.rows()), static_cast<int>(h->weights.cols()), rows, cols);
   int hr = -1, hc = -1;
   heatmap("weights", h->weights, rows, cols, opt, &hr, &hc);
   if (hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {

@@ -36,7 +36,8 @@ float luminance(ImU32 c) {
   return 0.2126f * v.x + 0.7152f * v.y + 0.0722f * v.z;
 }
 
-void format_value(char* buf, size_t n, double x) {
+// The value as printed in a cell: 2 decimals, or without the leading zero (".17") when narrow is set.
+void format_value(char* buf, size_t n, double x, bool narrow) {
   if (std::isinf(x))
     std::snprintf(buf, n, "%s∞", x < 0 ? "−" : "");
   else if (std::isnan(x))
@@ -45,8 +46,21 @@ void format_value(char* buf, size_t n, double x) {
     std::snprintf(buf, n, "%.0f", x);
   else if (std::fabs(x) >= 10)
     std::snprintf(buf, n, "%.1f", x);
+  else if (narrow && std::fabs(x) < 0.995)
+    std::snprintf(buf, n, "%s.%02d", x < 0 ? "−" : "", static_cast<int>(std::lround(std::fabs(x) * 100)));
   else
     std::snprintf(buf, n, "%.2f", x);
+}
+
+// Left and top label gutters: the longest label (capped at 7 em) plus spacing.
+ImVec2 gutters(const std::vector<std::string>& row_labels, const std::vector<std::string>& col_labels) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float font = ImGui::GetFontSize();
+  float left = 0, top = 0;
+  for (const std::string& s : row_labels) left = std::max(left, ImGui::CalcTextSize(s.c_str()).x);
+  for (const std::string& s : col_labels) top = std::max(top, ImGui::CalcTextSize(s.c_str()).x);
+  return ImVec2(std::min(left, font * 7) + style.ItemSpacing.x,
+                std::min(top, font * 7) + style.ItemSpacing.y);
 }
 
 }  // namespace
@@ -55,6 +69,15 @@ ImU32 palette_color(Palette p, double t) {
   if (p == Palette::Sequential)
     return ImGui::ColorConvertFloat4ToU32(table(kViridis, 9, static_cast<float>(t)));
   return ImGui::ColorConvertFloat4ToU32(table(kPuOr, 9, static_cast<float>(0.5 * (t + 1.0))));
+}
+
+float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::string>& row_labels,
+                       const std::vector<std::string>& col_labels) {
+  const ImVec2 g = gutters(row_labels, col_labels);
+  const float font = ImGui::GetFontSize();
+  const float cell = std::min((avail.x - g.x) / static_cast<float>(std::max(cols, 1)),
+                              (avail.y - g.y) / static_cast<float>(std::max(rows, 1)));
+  return std::clamp(cell, font * 0.5f, font * 3.5f);
 }
 
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) {
@@ -79,12 +102,8 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   const ImGuiStyle& style = ImGui::GetStyle();
   const float font = ImGui::GetFontSize();
 
-  // Label gutters sized to the longest label (capped so huge tokens do not eat the plot).
-  float left = 0, top = 0;
-  for (const std::string& s : row_labels) left = std::max(left, ImGui::CalcTextSize(s.c_str()).x);
-  for (const std::string& s : col_labels) top = std::max(top, ImGui::CalcTextSize(s.c_str()).x);
-  left = std::min(left, font * 7) + style.ItemSpacing.x;
-  top = std::min(top, font * 7) + style.ItemSpacing.y;
+  const ImVec2 gutter = gutters(row_labels, col_labels);
+  const float left = gutter.x, top = gutter.y;
 
   float cell = opt.cell;
   if (cell <= 0)
@@ -146,8 +165,12 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
         dl->AddRectFilled(a, b, fill);
       }
       if (opt.show_values) {
-        format_value(buf, sizeof buf, x);
-        const ImVec2 ts = ImGui::CalcTextSize(buf);
+        format_value(buf, sizeof buf, x, false);
+        ImVec2 ts = ImGui::CalcTextSize(buf);
+        if (ts.x + 2 > cell) {
+          format_value(buf, sizeof buf, x, true);
+          ts = ImGui::CalcTextSize(buf);
+        }
         if (ts.x + 2 <= cell && ts.y <= cell)
           dl->AddText(ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
                       luminance(fill) > 0.5f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), buf);

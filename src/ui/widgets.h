@@ -33,6 +33,11 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
              const std::vector<std::string>& col_labels, const HeatmapOptions& opt,
              int* hovered_row = nullptr, int* hovered_col = nullptr);
 
+// The largest cell size (clamped to a readable range) at which a rows×cols heatmap with these labels fits
+// in avail; the label gutters are sized the same way heatmap() sizes them.
+float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::string>& row_labels,
+                       const std::vector<std::string>& col_labels);
+
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
 

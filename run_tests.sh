@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds native and web, runs every test layer, ends with one summary line:
+#   format  clang-format check of our sources (warnings are errors in the build itself)
+#   core    GoogleTest via CTest (math, masks, parser, step engine, app state, headless UI render)
+#   golden  attnlab-cli vs PyTorch nn.MultiheadAttention and a numpy reference (/usr/bin/python3)
+#   window  the native app opens a window under Xvfb and writes a screenshot
+#   web     playwright-core + Debian Chromium against the served web build (node --test)
+# Exit status is non-zero if anything failed. Logs: build/logs/. Screenshots: build/screenshots/.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+root=$PWD
+logs=$root/build/logs
+mkdir -p "$logs" build/screenshots
+t_start=$(date +%s)
+
+source .ci/deps.sh
+if ! { deps_web && deps_native && deps_test; }; then
+  echo "run_tests: installing dependencies failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+declare -A pass fail
+layers=()
+record() {  # record LAYER PASSED FAILED
+  layers+=("$1")
+  pass[$1]=$2
+  fail[$1]=$3
+  echo "[$1] $2 passed, $3 failed"
+}
+show_log() { echo "---- last lines of $1 ----"; tail -n 40 "$1"; echo "----"; }
+
+# --- builds ---------------------------------------------------------------------------------------------
+step() { echo "== $1"; }
+step "native build (build/native)"
+t0=$(date +%s)
+native_ok=1
+if [ ! -f build/native/CMakeCache.txt ]; then
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release -DATTN_WERROR=ON >"$logs/native-configure.log" 2>&1 ||
+    { native_ok=0; show_log "$logs/native-configure.log"; }
+fi
+if [ $native_ok = 1 ] && ! cmake --build build/native -j2 >"$logs/native-build.log" 2>&1; then
+  native_ok=0
+  show_log "$logs/native-build.log"
+fi
+echo "   $(( $(date +%s) - t0 )) s"
+step "web build (build/web)"
+t0=$(date +%s)
+web_ok=1
+./build_wasm.sh >"$logs/web-build.log" 2>&1 || { web_ok=0; show_log "$logs/web-build.log"; }
+grep '^\[web\]' "$logs/web-build.log" | sed 's/^/   /'
+echo "   $(( $(date +%s) - t0 )) s"
+[ $native_ok = 1 ] && record build-native 1 0 || record build-native 0 1
+[ $web_ok = 1 ] && record build-web 1 0 || record build-web 0 1
+
+# --- format ---------------------------------------------------------------------------------------------
+step "format (clang-format --dry-run --Werror)"
+mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.h' 'tests/core/*.cpp' 'tests/core/*.h' 2>/dev/null)
+if clang-format --dry-run --Werror "${sources[@]}" >"$logs/format.log" 2>&1; then
+  record format "${#sources[@]}" 0
+else
+  show_log "$logs/format.log"
+  bad=$(grep -c "error:" "$logs/format.log")
+  record format $(( ${#sources[@]} > bad ? ${#sources[@]} - bad : 0 )) "$bad"
+fi
+
+# --- core -----------------------------------------------------------------------------------------------
+if [ $native_ok = 1 ]; then
+  step "core (ctest)"
+  (cd build/native && ctest --output-on-failure -j2) >"$logs/core.log" 2>&1
+  total=$(sed -n 's/.* tests failed out of \([0-9]*\).*/\1/p' "$logs/core.log" | tail -1)
+  failed=$(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$logs/core.log" | tail -1)
+  [ -n "$total" ] || { total=1; failed=1; }
+  [ "$failed" = 0 ] || show_log "$logs/core.log"
+  record core $((total - failed)) "$failed"
+
+  step "golden (attnlab-cli vs torch / numpy)"
+  /usr/bin/python3 tests/golden/golden.py build/native/attnlab-cli >"$logs/golden.log" 2>&1
+  line=$(grep '^golden: ' "$logs/golden.log" | tail -1)
+  if [ -n "$line" ]; then
+    p=$(echo "$line" | sed 's/golden: \([0-9]*\) passed.*/\1/'); f=$(echo "$line" | sed 's/.* \([0-9]*\) failed/\1/')
+  else p=0; f=1; fi
+  [ "$f" = 0 ] || show_log "$logs/golden.log"
+  record golden "$p" "$f"
+
+  step "window (native app under Xvfb)"
+  display=:$(( 90 + RANDOM % 9 ))
+  Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  sleep 1
+  if DISPLAY=$display timeout 60 build/native/attnlab --screenshot build/screenshots/native-first-view.png \
+      --frames 5 >"$logs/window.log" 2>&1 && [ "$(stat -c %s build/screenshots/native-first-view.png)" -gt 20000 ]; then
+    record window 1 0
+  else
+    show_log "$logs/window.log"
+    record window 0 1
+  fi
+  kill "$xvfb_pid" 2>/dev/null
+else
+  record core 0 1
+fi
+
+# --- web ------------------------------------------------------------------------------------------------
+if [ $web_ok = 1 ] && [ $native_ok = 1 ]; then
+  step "web (node --test, playwright-core + Chromium)"
+  (cd tests/web && timeout 600 node --test --test-reporter=spec) >"$logs/web.log" 2>&1
+  p=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' "$logs/web.log" | tail -1)
+  f=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' "$logs/web.log" | tail -1)
+  [ -n "$p" ] || { p=0; f=1; }
+  [ "$f" = 0 ] || show_log "$logs/web.log"
+  grep -E '^(✔|✖)' "$logs/web.log" | sed 's/^/   /'
+  record web "$p" "$f"
+else
+  record web 0 1
+fi
+
+# --- summary --------------------------------------------------------------------------------------------
+total_p=0; total_f=0; parts=()
+for l in "${layers[@]}"; do
+  total_p=$((total_p + pass[$l])); total_f=$((total_f + fail[$l]))
+  parts+=("$l ${pass[$l]}/$((pass[$l] + fail[$l]))")
+done
+echo
+echo "run_tests: ${parts[*]} · $(( $(date +%s) - t_start )) s · screenshots in build/screenshots/"
+echo "$total_p passed, $total_f failed"
+[ "$total_f" = 0 ]

@@ -1,0 +1,64 @@
+// Shared set-up for the browser tests and the screenshot script: serve build/web/site on 127.0.0.1,
+// launch Debian's Chromium (headless, WebGPU on SwiftShader), open the app, record console errors and any
+// request that tries to leave 127.0.0.1.
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../web/serve.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SITE = path.join(ROOT, 'build/web/site');
+export const SHOTS = path.join(ROOT, 'build/screenshots');
+export const CLI = path.join(ROOT, 'build/native/attnlab-cli');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-default-apps', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader',
+];
+
+export async function startServer() {
+  if (!fs.existsSync(path.join(SITE, 'app.wasm'))) throw new Error(`${SITE}/app.wasm missing: run ./build_wasm.sh`);
+  const server = await serve(SITE, 0);
+  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+// Opens the app in a new page. Returns {page, errors, external}: console errors and page errors, and
+// URLs of requests that tried to leave 127.0.0.1 (they are aborted).
+export async function openApp(browser, url, { width = 1366, height = 768, initScript, waitReady = true } = {}) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const errors = [];
+  const external = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname === '127.0.0.1' || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+    external.push(u.href);
+    return route.abort();
+  });
+  if (initScript) await page.addInitScript(initScript);
+  await page.goto(url);
+  if (waitReady) await page.evaluate(() => window.attnlab.ready.then(() => true));
+  return { page, errors, external };
+}
+
+// Waits for n more frames to be drawn (so a state change is on screen before a screenshot).
+export async function frames(page, n = 3) {
+  await page.evaluate((count) => new Promise((resolve) => {
+    let left = count;
+    const tick = () => (--left <= 0 ? resolve() : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+  }), n);
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, name);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,147 @@
+// window.attnlab: the embedding and test API of the web build (keep it stable; README "JS API").
+// Also the Emscripten Module setup: loading progress, fatal notices, and the first-frame `ready` signal.
+// The C side is src/app/platform.cpp (attnlab_* exports).
+(function () {
+  'use strict';
+  const VERSION = '0.1.0';
+  const $ = (id) => document.getElementById(id);
+
+  function showFatal(title, detail) {
+    $('loading').hidden = true;
+    const box = $('fatal');
+    box.hidden = false;
+    box.innerHTML = '';
+    const h = document.createElement('h1');
+    h.textContent = title;
+    const p = document.createElement('p');
+    p.textContent = detail;
+    box.append(h, p);
+    $('overlay').hidden = false;
+  }
+
+  let resolveReady, rejectReady;
+  const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
+  ready.catch(() => {});  // a failed start is shown on the page; callers still see the rejection
+
+  // WebGPU is only detected here (its kernels live in the compute layer's WebGPU backend).
+  let webgpu = { name: 'webgpu', available: false, adapter: null, reason: 'not probed yet' };
+  async function probeWebGPU() {
+    if (!('gpu' in navigator)) {
+      webgpu = { name: 'webgpu', available: false, adapter: null, reason: 'this browser has no WebGPU (navigator.gpu)' };
+      return;
+    }
+    try {
+      const adapter = await navigator.gpu.requestAdapter();
+      if (!adapter) {
+        webgpu = { name: 'webgpu', available: false, adapter: null, reason: 'the browser offered no WebGPU adapter' };
+        return;
+      }
+      const info = adapter.info || {};
+      webgpu = { name: 'webgpu', available: true,
+                 adapter: { vendor: info.vendor || '', architecture: info.architecture || '',
+                            device: info.device || '', description: info.description || '' } };
+    } catch (e) {
+      webgpu = { name: 'webgpu', available: false, adapter: null, reason: 'requestAdapter failed: ' + e.message };
+    }
+  }
+
+  // Calls an attnlab_* export that returns a malloc'd C string; frees it and returns a JS string.
+  function callString(name, types, args) {
+    const ptr = Module.ccall(name, 'number', types, args);
+    const s = Module.UTF8ToString(ptr);
+    Module._attnlab_free(ptr);
+    return s;
+  }
+
+  let started = false;
+  function requireStarted(what) {
+    if (!started) throw new Error(`attnlab.${what}: the app is not ready yet (await attnlab.ready)`);
+  }
+
+  const api = {
+    version: VERSION,
+    ready,
+    // [{name:'cpu', available:true}, {name:'webgpu', available, adapter:{vendor, architecture}, reason?}]
+    backends() {
+      return [{ name: 'cpu', available: true }, JSON.parse(JSON.stringify(webgpu))];
+    },
+    // Runs a Problem (object or JSON text); resolves to the Result JSON, rejects with the reason.
+    async run(problem, options = {}) {
+      await ready;
+      const backend = options.backend || 'cpu';
+      if (backend === 'webgpu') {
+        throw new Error(webgpu.available
+          ? 'backend "webgpu": the adapter is detected, but the WebGPU kernels are not part of this build yet; use backend "cpu"'
+          : `backend "webgpu" is unavailable: ${webgpu.reason}`);
+      }
+      if (backend !== 'cpu') throw new Error(`backend "${backend}" is unknown (known: cpu, webgpu)`);
+      const text = typeof problem === 'string' ? problem : JSON.stringify(problem);
+      if (text === undefined) throw new Error('problem: expected an object or JSON text');
+      const result = JSON.parse(callString('attnlab_run_json', ['string', 'string', 'number'],
+                                           [text, backend, options.trace ? 1 : 0]));
+      if (result.error) throw new Error(result.error);
+      return result;
+    },
+    // The whole UI state {problem, step, view}.
+    getState() {
+      requireStarted('getState');
+      return JSON.parse(callString('attnlab_get_state', [], []));
+    },
+    // Applies a (partial) state; throws an Error naming the bad field and changes nothing if invalid.
+    setState(state) {
+      requireStarted('setState');
+      const text = typeof state === 'string' ? state : JSON.stringify(state);
+      const err = callString('attnlab_set_state', ['string'], [text === undefined ? 'null' : text]);
+      if (err) throw new Error(err);
+    },
+    _frameDrawn(n) {
+      if (n !== 0 || started) return;
+      started = true;
+      $('overlay').hidden = true;
+      probeDone.then(() => resolveReady(api));
+    },
+  };
+  window.attnlab = api;
+  const probeDone = probeWebGPU();
+
+  // Refuse early, with a readable reason, when the browser lacks what the app needs.
+  const gl2 = (() => { try { return !!document.createElement('canvas').getContext('webgl2'); } catch (e) { return false; } })();
+  if (typeof WebAssembly !== 'object') {
+    showFatal('WebAssembly is not available',
+      'Attention Lab computes attention with WebAssembly, which this browser does not offer (or has turned off). ' +
+      'Please open this page in a current Chrome, Edge, Firefox or Safari.');
+    rejectReady(new Error('WebAssembly is not available'));
+    return;
+  }
+  if (!gl2) {
+    showFatal('WebGL2 is not available',
+      'Attention Lab draws with WebGL2, which this browser or graphics driver does not offer. ' +
+      'Try enabling hardware acceleration, updating the browser, or another browser.');
+    rejectReady(new Error('WebGL2 is not available'));
+    return;
+  }
+
+  window.Module = {
+    canvas: $('canvas'),
+    print: (t) => console.log(t),
+    printErr: (t) => console.warn(t),
+    setStatus(text) {
+      const m = /\((\d+(?:\.\d+)?)\/(\d+)\)/.exec(text || '');
+      const bar = $('progress');
+      if (m) { bar.hidden = false; bar.value = Number(m[1]); bar.max = Number(m[2]); }
+      if (text) $('status').textContent = text.replace(/\(\d.*\)/, '').trim() || 'Loading…';
+    },
+    onAbort(what) {
+      showFatal('Attention Lab stopped', 'The WebAssembly module failed: ' + what +
+        '. Reloading the page may help; if not, the browser may be out of memory.');
+      rejectReady(new Error('aborted: ' + what));
+    },
+  };
+  const script = document.createElement('script');
+  script.src = 'app.js';
+  script.onerror = () => {
+    showFatal('Could not load the app', 'app.js did not load. Check the connection and reload the page.');
+    rejectReady(new Error('app.js failed to load'));
+  };
+  document.body.appendChild(script);
+})();
