@@ -87,12 +87,38 @@
       requireStarted('getState');
       return JSON.parse(callString('attnlab_get_state', [], []));
     },
+    // The Result the app shows now (same JSON as run()); {trace: true} adds every stage per head.
+    result(options = {}) {
+      requireStarted('result');
+      const r = JSON.parse(callString('attnlab_get_result', ['number'], [options.trace ? 1 : 0]));
+      if (r.error) throw new Error(r.error);
+      return r;
+    },
     // Applies a (partial) state; throws an Error naming the bad field and changes nothing if invalid.
     setState(state) {
       requireStarted('setState');
       const text = typeof state === 'string' ? state : JSON.stringify(state);
       const err = callString('attnlab_set_state', ['string'], [text === undefined ? 'null' : text]);
       if (err) throw new Error(err);
+    },
+    // Called by the app when the step or the numbers change: mirrors them for screen readers.
+    _announce(info) {
+      api.narration = info;
+      $('live').textContent = [info.title, info.formula, info.narration].filter(Boolean).join('. ');
+      const table = $('numbers');
+      table.innerHTML = '';
+      if (!info.headers) return;
+      const caption = table.createCaption();
+      caption.textContent = info.caption;
+      const head = table.createTHead().insertRow();
+      const body = table.createTBody().insertRow();
+      info.headers.forEach((h, i) => {
+        const th = document.createElement('th');
+        th.scope = 'col';
+        th.textContent = h;
+        head.appendChild(th);
+        body.insertCell().textContent = info.values[i];
+      });
     },
     _frameDrawn(n) {
       if (n !== 0 || started) return;

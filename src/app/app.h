@@ -38,6 +38,7 @@ struct Options {
 // Native: parses the command line (may exit for --help / errors). Browser: the canvas size.
 Options parse_args(int argc, char** argv);
 std::string font_path();
+std::string assets_dir();  // the folder holding scenarios/ (assets/ natively, /assets in the browser)
 const char* glsl_version();
 void configure_context_hints();
 void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots

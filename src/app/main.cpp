@@ -4,8 +4,12 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "app/app.h"
 #include "compute/cpu_backend.h"
@@ -21,12 +25,33 @@ App& the_app() {
   return app;
 }
 
+std::vector<attn::Scenario> load_scenarios(const std::string& dir) {
+  std::vector<attn::Scenario> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+      out.push_back(attn::parse_scenario(attn::Json::parse(ss.str()), entry.path().stem().string()));
+    } catch (const std::exception& e) {  // a broken file is reported and skipped; the app keeps running
+      std::fprintf(stderr, "attnlab: scenario %s skipped: %s\n", entry.path().string().c_str(), e.what());
+    }
+  }
+  if (ec) std::fprintf(stderr, "attnlab: no scenarios in %s (%s)\n", dir.c_str(), ec.message().c_str());
+  std::sort(out.begin(), out.end(),
+            [](const attn::Scenario& a, const attn::Scenario& b) { return a.id < b.id; });
+  return out;
+}
+
 void recompute_if_dirty(ui::AppState& s) {
   if (!s.dirty) return;
   s.dirty = false;
   try {
     s.result = compute::run_cpu(s.problem);
     s.has_result = true;
+    ++s.result_version;
     s.error.clear();
   } catch (const attn::ProblemError& e) {
     s.error = e.what();
@@ -72,7 +97,7 @@ void frame() {
 int main(int argc, char** argv) {
   g_opts = platform::parse_args(argc, argv);
   App& app = the_app();
-  app.state = ui::default_state();
+  app.state = ui::default_state(load_scenarios(platform::assets_dir() + "/scenarios"));
   if (!g_opts.state_file.empty()) {
     std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");
     std::string text;

@@ -32,6 +32,13 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* bac
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_state() {
   return dup_string(ui::state_to_json(the_app().state).dump());
 }
+// The Result the app is showing (computed by the same core as attnlab_run_json), or {"error"}.
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_result(int trace) {
+  ui::AppState& s = the_app().state;
+  recompute_if_dirty(s);
+  if (!s.has_result) return dup_string(attn::error_json(s.error.empty() ? "no result yet" : s.error).dump());
+  return dup_string(attn::result_to_json(s.result, s.problem, trace != 0).dump());
+}
 // Returns "" on success, else the reason; on error the state is unchanged.
 EMSCRIPTEN_KEEPALIVE char* attnlab_set_state(const char* json) {
   try {
@@ -62,6 +69,10 @@ EM_JS(void, js_size_window, (int w, int h), {
   Browser.setCanvasSize(w, h);
 });
 
+EM_JS(void, js_announce, (const char* json), {
+  if (window.attnlab && window.attnlab._announce) window.attnlab._announce(JSON.parse(UTF8ToString(json)));
+});
+
 namespace {
 EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
   double w = 0, h = 0;
@@ -81,9 +92,20 @@ Options parse_args(int, char**) {
   return o;
 }
 std::string font_path() { return "/fonts/DejaVuSans.ttf"; }  // --preload-file'd into the virtual FS
+std::string assets_dir() { return "/assets"; }
 const char* glsl_version() { return "#version 300 es"; }
 void configure_context_hints() { glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API); }
-void after_frame(App& app, const Options&) { js_frame_drawn(static_cast<int>(app.frame)); }
+void after_frame(App& app, const Options&) {
+  js_frame_drawn(static_cast<int>(app.frame));
+  // Mirror the current step into the page (ARIA live region + table) when it changed.
+  static int last_index = -1, last_version = -1;
+  const ui::AppState& s = app.state;
+  if (s.step_index != last_index || s.result_version != last_version) {
+    last_index = s.step_index;
+    last_version = s.result_version;
+    js_announce(ui::narration_json(s).dump().c_str());
+  }
+}
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 void install_resize_callback(GLFWwindow*) {
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_resize);
@@ -129,6 +151,11 @@ std::string font_path() {
   std::fprintf(stderr,
                "attnlab: DejaVuSans.ttf not found (install fonts-dejavu-core); using ImGui's ASCII font\n");
   return "";
+}
+
+std::string assets_dir() {
+  const char* env = std::getenv("ATTNLAB_ASSETS");
+  return env ? env : ATTN_ASSETS_DIR;
 }
 
 const char* glsl_version() { return "#version 130"; }

@@ -25,7 +25,9 @@ int read_int(const Json& j, const std::string& field, int min) {
   return static_cast<int>(x);
 }
 
-MatD read_matrix(const Json& j, const std::string& field) {
+}  // namespace
+
+MatD matrix_from_json(const Json& j, const std::string& field) {
   if (!j.is_array()) fail(field, "expected an array of rows, got " + type_name(j));
   if (j.empty()) fail(field, "has no rows");
   const size_t rows = j.size();
@@ -47,6 +49,8 @@ MatD read_matrix(const Json& j, const std::string& field) {
           read_number(j[i][c], field + "[" + std::to_string(i) + "][" + std::to_string(c) + "]");
   return m;
 }
+
+namespace {
 
 VecD read_vector(const Json& j, const std::string& field) {
   if (!j.is_array()) fail(field, "expected an array of numbers, got " + type_name(j));
@@ -70,7 +74,9 @@ std::vector<std::string> read_labels(const Json& j, const std::string& field) {
 const char* kMaskHelp =
     R"( (expected "none", "causal", {"window": w}, {"padding": valid_len} or a 0/1 matrix))";
 
-MaskSpec read_mask(const Json& j) {
+}  // namespace
+
+MaskSpec mask_from_json(const Json& j) {
   MaskSpec m;
   if (j.is_string()) {
     const std::string s = j.get<std::string>();
@@ -92,7 +98,7 @@ MaskSpec read_mask(const Json& j) {
     fail("mask", "unknown object " + j.dump() + kMaskHelp);
   }
   if (j.is_array()) {
-    const MatD a = read_matrix(j, "mask");
+    const MatD a = matrix_from_json(j, "mask");
     m.kind = MaskSpec::Kind::Explicit;
     m.allowed.resize(a.rows(), a.cols());
     for (Eigen::Index i = 0; i < a.rows(); ++i)
@@ -106,6 +112,8 @@ MaskSpec read_mask(const Json& j) {
   }
   fail("mask", "expected a string, object or 0/1 matrix, got " + type_name(j) + kMaskHelp);
 }
+
+namespace {
 
 const char* kKnownFields[] = {"tokens",
                               "key_tokens",
@@ -155,21 +163,21 @@ Problem parse_problem(const Json& j) {
     for (const char* f : {"key", "value", "in_proj_weight", "in_proj_bias", "out_proj_weight",
                           "out_proj_bias", "num_heads", "num_kv_heads"})
       if (j.contains(f)) fail(f, "only applies to multi-head problems (given with query), not to q/k/v");
-    p.q = read_matrix(j["q"], "q");
-    p.k = read_matrix(j["k"], "k");
-    p.v = read_matrix(j["v"], "v");
+    p.q = matrix_from_json(j["q"], "q");
+    p.k = matrix_from_json(j["k"], "k");
+    p.v = matrix_from_json(j["v"], "v");
   } else if (multi) {
     p.form = Problem::Form::MultiHead;
-    p.query = read_matrix(j["query"], "query");
-    p.key = j.contains("key") ? read_matrix(j["key"], "key") : p.query;
-    p.value = j.contains("value") ? read_matrix(j["value"], "value") : p.key;
+    p.query = matrix_from_json(j["query"], "query");
+    p.key = j.contains("key") ? matrix_from_json(j["key"], "key") : p.query;
+    p.value = j.contains("value") ? matrix_from_json(j["value"], "value") : p.key;
     p.num_heads = j.contains("num_heads") ? read_int(j["num_heads"], "num_heads", 1) : 1;
     p.num_kv_heads =
         j.contains("num_kv_heads") ? read_int(j["num_kv_heads"], "num_kv_heads", 1) : p.num_heads;
     for (const char* f : {"in_proj_weight", "out_proj_weight"})
       if (!j.contains(f)) fail(f, "missing (multi-head problems need in_proj_weight and out_proj_weight)");
-    p.in_proj_weight = read_matrix(j["in_proj_weight"], "in_proj_weight");
-    p.out_proj_weight = read_matrix(j["out_proj_weight"], "out_proj_weight");
+    p.in_proj_weight = matrix_from_json(j["in_proj_weight"], "in_proj_weight");
+    p.out_proj_weight = matrix_from_json(j["out_proj_weight"], "out_proj_weight");
     if (j.contains("in_proj_bias")) p.in_proj_bias = read_vector(j["in_proj_bias"], "in_proj_bias");
     if (j.contains("out_proj_bias")) p.out_proj_bias = read_vector(j["out_proj_bias"], "out_proj_bias");
   } else if (random) {
@@ -195,7 +203,7 @@ Problem parse_problem(const Json& j) {
   }
   if (j.contains("tokens")) p.tokens = read_labels(j["tokens"], "tokens");
   if (j.contains("key_tokens")) p.key_tokens = read_labels(j["key_tokens"], "key_tokens");
-  if (j.contains("mask")) p.mask = read_mask(j["mask"]);
+  if (j.contains("mask")) p.mask = mask_from_json(j["mask"]);
   if (j.contains("scale")) {
     const Json& s = j["scale"];
     if (s.is_string() && s.get<std::string>() == "sqrt_dk")

@@ -17,6 +17,9 @@ Problem parse_problem_text(const std::string& s);  // also reports malformed JSO
 Json problem_to_json(const Problem& p);
 
 Json matrix_to_json(const MatD& m);  // array of rows; −∞ and NaN become null
+MatD matrix_from_json(const Json& j,
+                      const std::string& field);  // rectangular; finiteness is checked by validate
+MaskSpec mask_from_json(const Json& j);           // "none" | "causal" | {window} | {padding} | 0/1
 Json result_to_json(const Result& r, const Problem& p, bool with_trace);
 
 // {"error": message}

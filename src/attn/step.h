@@ -1,7 +1,9 @@
 // The step engine: attention as a sequence of small steps a learner walks forward and back.
 // Stages: 1 dot products q·kᵀ → 2 scale → 3 mask → 4 softmax → 5 weighted sum with v. Within a stage the
-// sub-steps go query row by query row and, at cell granularity, key by key. Pure index arithmetic: the
-// numbers of a step come from the Trace. Tests: tests/core/test_step.cpp (Step.*).
+// steps go query row by query row. At cell granularity a row has one step per key, except softmax, which
+// has 2S + 2: the row max, exp of each entry, the sum, and the division of each entry. At row granularity
+// every stage has one step per row. Pure index arithmetic: the numbers of a step come from the Trace
+// (explain.h). Tests: tests/core/test_step.cpp (Step.*).
 #pragma once
 
 #include <array>
@@ -15,23 +17,29 @@ constexpr std::array<const char*, kStageCount> kStageNames = {"scores", "scale",
 
 enum class Granularity { Cell, Row };
 
+// What a step does inside its stage: one cell (i, j), the whole row, or one of softmax's four parts.
+enum class Phase { Cell, Row, Max, Exp, Sum, Divide };
+constexpr std::array<const char*, 6> kPhaseNames = {"cell", "row", "max", "exp", "sum", "divide"};
+
 struct Step {
   Stage stage = Stage::Scores;
+  Phase phase = Phase::Cell;
   int query = 0;  // i, the query row
-  int key = -1;   // j at cell granularity; −1 when the step covers the whole row
+  int key = -1;   // j, or −1 when the step covers the whole row (row granularity, softmax max and sum)
   int index = 0;  // position in the sequence, 0 … total−1
   int total = 1;
 };
 
-// Steps per stage and in all, for L queries and S keys.
-int steps_per_stage(int L, int S, Granularity g);
+int steps_per_row(Stage s, int S, Granularity g);
 int step_total(int L, int S, Granularity g);
+int stage_start(Stage s, int L, int S, Granularity g);  // index of the stage's first step
 
 // The step at index (clamped to 0 … total−1).
 Step step_at(int index, int L, int S, Granularity g);
 
-// The first step of a stage.
-int stage_start(Stage s, int L, int S, Granularity g);
+// The index of the step of `stage` at query i that handles key j (clamped into range). For softmax at cell
+// granularity, phase picks Max/Exp/Sum/Divide (Cell counts as Divide: the weight of (i, j) is final there).
+int step_index(Stage stage, int query, int key, Phase phase, int L, int S, Granularity g);
 
 // Parses "scores" … "weighted_sum"; returns false for an unknown name.
 bool stage_from_name(const char* name, Stage& out);

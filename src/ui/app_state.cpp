@@ -1,4 +1,4 @@
-// AppState defaults, sentence rebuild and the getState/setState JSON (see app_state.h).
+// AppState defaults, inputs → problem, scenarios, and the getState/setState JSON (see app_state.h).
 #include "ui/app_state.h"
 
 #include <algorithm>
@@ -9,24 +9,148 @@ attn::Step AppState::step() const {
   return attn::step_at(step_index, problem.query_len(), problem.key_len(), granularity);
 }
 
-AppState default_state() {
+const attn::Scenario* AppState::scenario() const {
+  for (const attn::Scenario& sc : scenarios)
+    if (sc.id == scenario_id) return &sc;
+  return nullptr;
+}
+
+AppState default_state(std::vector<attn::Scenario> scenarios) {
   AppState s;
+  s.scenarios = std::move(scenarios);
   s.sentence = kDefaultSentence;
   rebuild_from_sentence(s);
+  for (const attn::Scenario& sc : s.scenarios)
+    if (sc.id == "coreference") load_scenario(s, sc);  // the same sentence, with readable hand-made vectors
   return s;
+}
+
+void apply_inputs(AppState& s) {
+  attn::Problem p;
+  p.form = attn::Problem::Form::Direct;
+  p.tokens = s.setup.tokens;
+  p.q = s.inputs.x * s.inputs.w_q;
+  p.k = s.inputs.x * s.inputs.w_k;
+  p.v = s.inputs.x * s.inputs.w_v;
+  p.mask = s.problem.mask;
+  p.scale = s.problem.scale;
+  p.temperature = s.problem.temperature;
+  p.precision = s.problem.precision;
+  const int n = static_cast<int>(p.tokens.size());
+  if (p.mask.kind == attn::MaskSpec::Kind::Explicit &&
+      (p.mask.allowed.rows() != n || p.mask.allowed.cols() != n))
+    p.mask = attn::MaskSpec{};  // a painted mask of another shape no longer applies
+  s.problem = std::move(p);
+  s.source = Source::Embeddings;
+  s.dirty = true;
 }
 
 void rebuild_from_sentence(AppState& s) {
   s.setup.tokens = attn::tokenize(s.sentence);
   if (s.setup.tokens.empty()) s.setup.tokens = {"(empty)"};
-  attn::Problem p = attn::sentence_problem(s.setup);
-  p.mask = s.problem.mask;
-  p.scale = s.problem.scale;
-  p.temperature = s.problem.temperature;
-  p.precision = s.problem.precision;
-  if (p.mask.kind == attn::MaskSpec::Kind::Explicit) p.mask = attn::MaskSpec{};  // shape may have changed
-  s.problem = std::move(p);
-  s.dirty = true;
+  s.inputs = attn::sentence_inputs(s.setup);
+  s.features.clear();
+  for (int c = 0; c < s.setup.d_model; ++c) s.features.push_back("x" + std::to_string(c));
+  s.scenario_id.clear();
+  apply_inputs(s);
+}
+
+void load_scenario(AppState& s, const attn::Scenario& sc) {
+  s.scenario_id = sc.id;
+  s.sentence = sc.sentence;
+  s.setup.tokens = sc.tokens;
+  s.setup.d_model = static_cast<int>(sc.x.cols());
+  s.setup.d_k = static_cast<int>(sc.w_q.cols());
+  s.inputs = {sc.x, sc.w_q, sc.w_k, sc.w_v};
+  s.features = sc.features;
+  s.problem.mask = sc.mask;
+  s.problem.scale = attn::ScaleSpec{};
+  s.problem.temperature = 1.0;
+  apply_inputs(s);
+  const int n = static_cast<int>(sc.tokens.size());
+  s.step_index =
+      attn::step_index(attn::Stage::Scores, sc.focus_index, 0, attn::Phase::Cell, n, n, s.granularity);
+  s.playing = false;
+}
+
+void step_to(AppState& s, int index) {
+  const attn::Step st = attn::step_at(index, s.problem.query_len(), s.problem.key_len(), s.granularity);
+  s.step_index = st.index;
+  if (st.index == st.total - 1) s.playing = false;
+}
+
+void step_by(AppState& s, int delta) { step_to(s, s.step_index + delta); }
+
+void jump_stage(AppState& s, int delta) {
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const attn::Step st = s.step();
+  int stage = static_cast<int>(st.stage);
+  const int start = attn::stage_start(st.stage, L, S, s.granularity);
+  if (delta > 0) {
+    if (stage == attn::kStageCount - 1) return step_to(s, st.total - 1);
+    stage += 1;
+  } else if (st.index == start) {
+    stage = std::max(0, stage - 1);
+  }
+  step_to(s, attn::stage_start(static_cast<attn::Stage>(stage), L, S, s.granularity));
+}
+
+void advance_playback(AppState& s, double dt) {
+  if (!s.playing) {
+    s.play_clock = 0;
+    return;
+  }
+  s.play_clock += dt;
+  const double period = 1.0 / std::max(0.25f, s.steps_per_second);
+  while (s.playing && s.play_clock >= period) {
+    s.play_clock -= period;
+    step_by(s, 1);
+  }
+}
+
+attn::StepExplanation explain_current(const AppState& s) {
+  if (!s.has_result || s.result.heads.empty()) return {};
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.result.heads[static_cast<size_t>(h)];
+  const attn::Step st = s.step();
+  if (t.weights.rows() != s.problem.query_len() || t.weights.cols() != s.problem.key_len()) return {};
+  attn::ExplainInput in;
+  in.trace = &t;
+  in.query_labels = attn::query_labels(s.problem);
+  in.key_labels = attn::key_labels(s.problem);
+  in.scale = s.problem.scale;
+  in.temperature = s.problem.temperature;
+  in.mask = s.problem.mask;
+  return attn::explain_step(in, st);
+}
+
+attn::Json narration_json(const AppState& s) {
+  const attn::StepExplanation e = explain_current(s);
+  attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
+  if (!s.has_result || e.title.empty()) return j;
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.result.heads[static_cast<size_t>(h)];
+  const attn::Step st = s.step();
+  const std::vector<std::string> q = attn::query_labels(s.problem);
+  static const char* kRowNames[] = {"scores", "scaled scores", "masked scores", "attention weights"};
+  const attn::MatD* m = st.stage == attn::Stage::Scores    ? &t.scores
+                        : st.stage == attn::Stage::Scale   ? &t.scaled
+                        : st.stage == attn::Stage::Mask    ? &t.masked
+                        : st.stage == attn::Stage::Softmax ? &t.weights
+                                                           : &t.output;
+  attn::Json headers = attn::Json::array(), values = attn::Json::array();
+  if (st.stage == attn::Stage::WeightedSum) {
+    for (Eigen::Index c = 0; c < m->cols(); ++c) headers.push_back("dimension " + std::to_string(c));
+    j["caption"] = "Output vector of “" + q[static_cast<size_t>(st.query)] + "”";
+  } else {
+    headers = attn::key_labels(s.problem);
+    j["caption"] =
+        std::string(kRowNames[static_cast<int>(st.stage)]) + " of “" + q[static_cast<size_t>(st.query)] + "”";
+  }
+  for (Eigen::Index c = 0; c < m->cols(); ++c) values.push_back(attn::fmt((*m)(st.query, c)));
+  j["headers"] = std::move(headers);
+  j["values"] = std::move(values);
+  return j;
 }
 
 namespace {
@@ -48,30 +172,132 @@ std::string join(const std::vector<std::string>& tokens) {
   return out;
 }
 
+void read_view(ViewState& v, const attn::Json& j) {
+  if (!j.is_object()) fail("view", "expected an object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const attn::Json& x = it.value();
+    if (k == "ui_scale") {
+      if (!x.is_number() || x.get<double>() < 1 || x.get<double>() > 3)
+        fail("view.ui_scale", "expected a number from 1 to 3, got " + x.dump());
+      v.ui_scale = x.get<float>();
+    } else if (k == "high_contrast" || k == "show_values") {
+      if (!x.is_boolean()) fail("view." + k, "expected true or false, got " + x.dump());
+      (k == "high_contrast" ? v.high_contrast : v.show_values) = x.get<bool>();
+    } else if (k == "head") {
+      v.head = read_int(x, "view.head");
+    } else if (k == "panel") {
+      bool found = false;
+      for (int p = 0; p < 6; ++p)
+        if (x == kPanelNames[p]) v.panel = static_cast<Panel>(p), found = true;
+      if (!found)
+        fail("view.panel",
+             "unknown " + x.dump() + " (known: step, tokens, distribution, scaling, numerics, edit)");
+    } else if (k == "logit_scale") {
+      if (!x.is_number() || x.get<double>() < 0.1 || x.get<double>() > 1000)
+        fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + x.dump());
+      v.logit_scale = x.get<double>();
+    } else {
+      fail("view." + k,
+           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, logit_scale)");
+    }
+  }
+}
+
+void read_inputs(AppState& s, const attn::Json& j) {
+  if (!j.is_object()) fail("inputs", "expected an object");
+  if (j.contains("scenario") && !j["scenario"].is_string()) fail("inputs.scenario", "expected a string");
+  const std::string id = j.value("scenario", std::string());
+  if (!id.empty() && j.size() == 1) {  // {"scenario": "refund"} loads it
+    for (const attn::Scenario& sc : s.scenarios)
+      if (sc.id == id) return load_scenario(s, sc);
+    std::string known;
+    for (const attn::Scenario& sc : s.scenarios) known += (known.empty() ? "" : ", ") + sc.id;
+    fail("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
+  }
+  if (j.contains("source") && j["source"] == "direct") {
+    s.source = Source::Direct;
+    return;
+  }
+  if (!j.contains("sentence") || !j["sentence"].is_string()) fail("inputs.sentence", "expected a string");
+  s.sentence = j["sentence"].get<std::string>();
+  s.scenario_id = id;
+  s.setup.tokens = attn::tokenize(s.sentence);
+  if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
+  for (const char* f : {"x", "w_q", "w_k", "w_v"})
+    if (!j.contains(f)) fail(std::string("inputs.") + f, "missing");
+  s.inputs.x = attn::matrix_from_json(j["x"], "inputs.x");
+  s.inputs.w_q = attn::matrix_from_json(j["w_q"], "inputs.w_q");
+  s.inputs.w_k = attn::matrix_from_json(j["w_k"], "inputs.w_k");
+  s.inputs.w_v = attn::matrix_from_json(j["w_v"], "inputs.w_v");
+  const Eigen::Index n = static_cast<Eigen::Index>(s.setup.tokens.size()), d = s.inputs.x.cols();
+  if (s.inputs.x.rows() != n)
+    fail("inputs.x", "has " + std::to_string(s.inputs.x.rows()) + " rows, the sentence has " +
+                         std::to_string(n) + " tokens");
+  if (s.inputs.w_q.rows() != d || s.inputs.w_k.rows() != d || s.inputs.w_v.rows() != d)
+    fail("inputs.w_q", "W_Q, W_K and W_V need " + std::to_string(d) + " rows (the columns of x)");
+  if (s.inputs.w_k.cols() != s.inputs.w_q.cols())
+    fail("inputs.w_k", "has " + std::to_string(s.inputs.w_k.cols()) + " columns, W_Q has " +
+                           std::to_string(s.inputs.w_q.cols()));
+  s.setup.d_model = static_cast<int>(d);
+  s.setup.d_k = static_cast<int>(s.inputs.w_q.cols());
+  s.features.clear();
+  if (j.contains("features")) {
+    for (const attn::Json& f : j["features"])
+      s.features.push_back(f.is_string() ? f.get<std::string>() : f.dump());
+    if (static_cast<Eigen::Index>(s.features.size()) != d)
+      fail("inputs.features", "needs one name per column of x");
+  } else {
+    for (Eigen::Index c = 0; c < d; ++c) s.features.push_back("x" + std::to_string(c));
+  }
+  apply_inputs(s);
+  attn::validate(s.problem);
+}
+
 }  // namespace
 
 attn::Json state_to_json(const AppState& s) {
   const attn::Step st = s.step();
   attn::Json step = {{"stage", attn::kStageNames[static_cast<size_t>(st.stage)]},
+                     {"phase", attn::kPhaseNames[static_cast<size_t>(st.phase)]},
                      {"query", st.query},
                      {"key", st.key},
                      {"index", st.index},
                      {"total", st.total},
-                     {"granularity", granularity_name(s.granularity)}};
+                     {"granularity", granularity_name(s.granularity)},
+                     {"playing", s.playing}};
   attn::Json view = {{"ui_scale", s.view.ui_scale},
                      {"high_contrast", s.view.high_contrast},
                      {"head", s.view.head},
-                     {"show_values", s.view.show_values}};
-  return {
-      {"problem", attn::problem_to_json(s.problem)}, {"step", std::move(step)}, {"view", std::move(view)}};
+                     {"show_values", s.view.show_values},
+                     {"panel", kPanelNames[static_cast<int>(s.view.panel)]},
+                     {"logit_scale", s.view.logit_scale}};
+  attn::Json inputs;
+  if (s.source == Source::Direct) {
+    inputs = {{"source", "direct"}};
+  } else {
+    inputs = {{"source", "embeddings"},
+              {"sentence", s.sentence},
+              {"scenario", s.scenario_id},
+              {"seed", s.setup.seed},
+              {"features", s.features},
+              {"x", attn::matrix_to_json(s.inputs.x)},
+              {"w_q", attn::matrix_to_json(s.inputs.w_q)},
+              {"w_k", attn::matrix_to_json(s.inputs.w_k)},
+              {"w_v", attn::matrix_to_json(s.inputs.w_v)}};
+  }
+  return {{"problem", attn::problem_to_json(s.problem)},
+          {"inputs", std::move(inputs)},
+          {"step", std::move(step)},
+          {"view", std::move(view)}};
 }
 
 void state_from_json(AppState& s, const attn::Json& j) {
   if (!j.is_object())
-    fail("state", "expected an object {problem, step, view}, got " + std::string(j.type_name()));
+    fail("state", "expected an object {problem, inputs, step, view}, got " + std::string(j.type_name()));
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "problem" && it.key() != "step" && it.key() != "view")
-      fail(it.key(), "unknown field (known: problem, step, view)");
+    if (it.key() != "problem" && it.key() != "inputs" && it.key() != "step" && it.key() != "view")
+      fail(it.key(), "unknown field (known: problem, inputs, step, view)");
 
   AppState next = s;  // everything is applied to a copy; s changes only if all of it is valid
   if (j.contains("problem")) {
@@ -81,29 +307,14 @@ void state_from_json(AppState& s, const attn::Json& j) {
       fail("problem", e.what());
     }
     next.dirty = true;
-    if (next.problem.form == attn::Problem::Form::Direct && !next.problem.tokens.empty())
-      next.sentence = join(next.problem.tokens);
+    next.source = Source::Direct;
+    next.scenario_id.clear();
+    if (!next.problem.tokens.empty()) next.sentence = join(next.problem.tokens);
   }
-  if (j.contains("view")) {
-    const attn::Json& v = j["view"];
-    if (!v.is_object()) fail("view", "expected an object");
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      const std::string& k = it.key();
-      const attn::Json& x = it.value();
-      if (k == "ui_scale") {
-        if (!x.is_number() || x.get<double>() < 1 || x.get<double>() > 3)
-          fail("view.ui_scale", "expected a number from 1 to 3, got " + x.dump());
-        next.view.ui_scale = x.get<float>();
-      } else if (k == "high_contrast" || k == "show_values") {
-        if (!x.is_boolean()) fail("view." + k, "expected true or false, got " + x.dump());
-        (k == "high_contrast" ? next.view.high_contrast : next.view.show_values) = x.get<bool>();
-      } else if (k == "head") {
-        next.view.head = read_int(x, "view.head");
-      } else {
-        fail("view." + k, "unknown field (known: ui_scale, high_contrast, head, show_values)");
-      }
-    }
-  }
+  if (j.contains("inputs") &&
+      !(j.contains("problem") && j["inputs"].is_object() && j["inputs"].value("source", "") == "direct"))
+    read_inputs(next, j["inputs"]);
+  if (j.contains("view")) read_view(next.view, j["view"]);
   const int h = next.problem.heads();
   if (next.view.head < 0 || next.view.head >= h)
     fail("view.head", std::to_string(next.view.head) + " is outside 0…" + std::to_string(h - 1));
@@ -118,6 +329,10 @@ void state_from_json(AppState& s, const attn::Json& j) {
         next.granularity = attn::Granularity::Row;
       else
         fail("step.granularity", "expected \"cell\" or \"row\", got " + g.dump());
+    }
+    if (st.contains("playing")) {
+      if (!st["playing"].is_boolean()) fail("step.playing", "expected true or false");
+      next.playing = st["playing"].get<bool>();
     }
     const int L = next.problem.query_len(), S = next.problem.key_len();
     const int total = attn::step_total(L, S, next.granularity);
@@ -134,14 +349,19 @@ void state_from_json(AppState& s, const attn::Json& j) {
       const int query = st.contains("query") ? read_int(st["query"], "step.query") : 0;
       if (query < 0 || query >= L)
         fail("step.query", std::to_string(query) + " is outside 0…" + std::to_string(L - 1));
-      int key = 0;
-      if (next.granularity == attn::Granularity::Cell) {
-        key = st.contains("key") ? read_int(st["key"], "step.key") : 0;
-        if (key < 0 || key >= S)
-          fail("step.key", std::to_string(key) + " is outside 0…" + std::to_string(S - 1));
+      const int key = st.contains("key") && !st["key"].is_null() ? read_int(st["key"], "step.key") : 0;
+      if (key < -1 || key >= S)
+        fail("step.key", std::to_string(key) + " is outside 0…" + std::to_string(S - 1));
+      attn::Phase phase = attn::Phase::Divide;
+      if (st.contains("phase")) {
+        bool found = false;
+        for (int p = 0; p < 6; ++p)
+          if (st["phase"] == attn::kPhaseNames[static_cast<size_t>(p)])
+            phase = static_cast<attn::Phase>(p), found = true;
+        if (!found)
+          fail("step.phase", "unknown " + st["phase"].dump() + " (known: cell, row, max, exp, sum, divide)");
       }
-      const int per_row = next.granularity == attn::Granularity::Cell ? S : 1;
-      next.step_index = attn::stage_start(stage, L, S, next.granularity) + query * per_row + key;
+      next.step_index = attn::step_index(stage, query, std::max(key, 0), phase, L, S, next.granularity);
     }
   }
   next.step_index =

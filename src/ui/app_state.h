@@ -1,55 +1,100 @@
 // AppState: everything the UI shows and edits, in one struct (the app is this struct plus a frame
-// function). Panels write into the Problem and mark it dirty; the app shell recomputes once per frame.
-// state_to_json / state_from_json are window.attnlab.getState()/setState(). Tests:
-// tests/core/test_app_state.cpp.
+// function). Panels edit the inputs or the Problem and mark it dirty; the app shell recomputes once per
+// frame. state_to_json / state_from_json are window.attnlab.getState()/setState().
+// Tests: tests/core/test_app_state.cpp (AppState.*).
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "attn/explain.h"
 #include "attn/json_io.h"
 #include "attn/run.h"
+#include "attn/scenario.h"
 #include "attn/sentence.h"
 #include "attn/step.h"
 
 namespace ui {
 
+// Where Q, K, V come from: embeddings × W_Q/W_K/W_V (a scenario's or seeded random ones), or typed directly.
+enum class Source { Embeddings, Direct };
+
+// The views of the main area (one tab each).
+enum class Panel { Step, Tokens, Distribution, Scaling, Numerics, Edit };
+constexpr const char* kPanelNames[] = {"step", "tokens", "distribution", "scaling", "numerics", "edit"};
+
 struct ViewState {
   float ui_scale = 1.0f;       // 1×–3× (presenter mode); fonts are re-rasterised, not stretched
   bool high_contrast = false;  // black background, white text, stronger outlines
-  int head = 0;                // which head the heatmaps show
+  int head = 0;                // which head the matrices show
   bool show_values = true;     // print numbers inside heatmap cells when they fit
+  Panel panel = Panel::Step;
+  double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
 };
 
 struct AppState {
-  attn::Problem problem;
-  attn::SentenceSetup setup;  // how problem was generated from the sentence (d_model, d_k, seed)
-  std::string sentence;       // the text in the input box
+  // Inputs (what the learner edits).
+  std::string sentence;
+  std::string scenario_id;  // "" = the learner's own sentence with seeded random vectors
+  Source source = Source::Embeddings;
+  attn::SentenceSetup setup;          // tokens, d_model, d_k, seed
+  attn::SentenceInputs inputs;        // X, W_Q, W_K, W_V (Source::Embeddings)
+  std::vector<std::string> features;  // names of X's columns
+  attn::Problem problem;              // what is computed (q/k/v derived from inputs for Embeddings)
+
   attn::Granularity granularity = attn::Granularity::Cell;
   int step_index = 0;
+  bool playing = false;
+  float steps_per_second = 4.0f;
+  double play_clock = 0;  // seconds accumulated towards the next automatic step
   ViewState view;
+
+  std::vector<attn::Scenario> scenarios;  // the library from assets/scenarios (not part of the JSON state)
 
   // Derived by the app shell from problem (never edited by panels):
   bool dirty = true;
   attn::Result result;
   std::string error;  // non-empty when the last recompute failed; result is then the last good one
   bool has_result = false;
+  int result_version = 0;  // +1 on every recompute (lets the page know when to refresh its mirror)
 
   attn::Step step() const;
+  const attn::Scenario* scenario() const;  // the loaded scenario, or nullptr
 };
 
 constexpr const char* kDefaultSentence = "The animal didn't cross the street because it was too tired";
+constexpr int kMaxStepTokens = 64;  // the step-through view shows up to this many tokens
 
-// A fresh state showing kDefaultSentence with seeded random vectors.
-AppState default_state();
+// A fresh state showing kDefaultSentence with seeded random vectors (or the coreference scenario if given).
+AppState default_state(std::vector<attn::Scenario> scenarios = {});
 
-// Re-tokenizes state.sentence and rebuilds the problem from state.setup, keeping mask/scale/temperature.
+// Re-tokenizes state.sentence and draws new seeded random X and W (Source::Embeddings, no scenario).
 void rebuild_from_sentence(AppState& s);
+// Recomputes q = X·W_Q, k = X·W_K, v = X·W_V into the problem (keeps mask, scale, temperature).
+void apply_inputs(AppState& s);
+// Loads a scenario's sentence, features, X, W and mask, and puts the step at its focus token.
+void load_scenario(AppState& s, const attn::Scenario& sc);
 
-// {problem, step: {stage, query, key, index, total, granularity}, view: {...}}
+// Stepping (what the buttons and keys do). All clamp to the sequence; reaching the end stops playback.
+void step_by(AppState& s, int delta);  // ±1 step (← / →)
+void jump_stage(AppState& s,
+                int delta);  // +1: next stage's first step; −1: this stage's start, or the previous one's
+void step_to(AppState& s, int index);                   // Home / End / scrubber
+void advance_playback(AppState& s, double dt_seconds);  // while playing: steps_per_second
+
+// The explanation of the current step (empty when there is no result).
+attn::StepExplanation explain_current(const AppState& s);
+
+// The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
+// is the current stage's row (or the output row) of the shown head.
+attn::Json narration_json(const AppState& s);
+
+// {problem, inputs, step, view}
 attn::Json state_to_json(const AppState& s);
 
 // Validates the whole state first; on error throws attn::ProblemError naming the field and changes nothing.
-// step accepts {index} or {stage, query, key}; granularity "cell" | "row". Missing parts keep their values.
+// step accepts {index} or {stage, query, key, phase}; granularity "cell" | "row". Missing parts keep their
+// values. A problem without inputs switches to typed q/k/v (Source::Direct); inputs rebuild q/k/v.
 void state_from_json(AppState& s, const attn::Json& j);
 
 }  // namespace ui

@@ -1,18 +1,33 @@
-// The app's panels, one function each over AppState, and draw_frame that lays them out to fit the
-// window (1366×768 at 1× without overlap). Panels edit state.problem and set state.dirty; they never
-// compute attention themselves (the app shell does, once per frame).
+// The app's panels, one function each over AppState, and draw_frame that lays them out to fit the window
+// (1366×768 at 1× without overlap). Panels edit the inputs or the Problem and set state.dirty; they never
+// compute attention themselves (the app shell does, once per frame). Files: panels.cpp (layout, input,
+// narration), panel_step.cpp (controls, step-through), panel_views.cpp (tokens, distribution, scaling,
+// numerics), panel_edit.cpp (editing numbers).
 #pragma once
 
 #include "ui/app_state.h"
 
 namespace ui {
 
-// Draws every panel for this frame. Call between ImGui::NewFrame() and ImGui::Render().
+// Draws every panel for this frame, handles the step keys and playback. Call between NewFrame and Render.
 void draw_frame(AppState& s);
 
-void panel_input(AppState& s);    // sentence, sizes, seed, mask, scale, temperature
-void panel_qkv(AppState& s);      // Q, K, V of the shown head as labelled heatmaps
-void panel_weights(AppState& s);  // attention weights heatmap (rows = queries, columns = keys)
-void panel_status(AppState& s);   // backend, time, cost, honesty note, errors
+void panel_input(AppState& s);         // scenario, sentence, sizes, mask, scale, temperature
+void panel_controls(AppState& s);      // step buttons, play, speed, scrubber, stage jumps, granularity
+void panel_step_view(AppState& s);     // Q, Kᵀ, the current stage's matrix, V, O laid out like the product
+void panel_narration(AppState& s);     // the current step's formula with numbers, and plain words
+void panel_tokens(AppState& s);        // lines from the selected query token to every key token
+void panel_distribution(AppState& s);  // the selected row's scores and weights as bars
+void panel_scaling(AppState& s);       // 1/√d_k and temperature: entropy, max weight, spread of q·k
+void panel_numerics(AppState& s);      // naive vs max-subtracted softmax in f32 and f16
+void panel_edit(AppState& s);          // cell-by-cell editing of X, W_Q, W_K, W_V or Q, K, V
+
+// Keyboard: ←/→ step, Shift+←/→ stage, Space play/pause, Home/End (ignored while typing in a text field).
+void handle_keys(AppState& s);
+
+// Helpers shared by the panel files.
+const attn::HeadTrace<double>* shown_head(const AppState& s);  // nullptr before the first result
+bool result_matches_problem(const AppState& s);                // false while an edit awaits recompute
+void help_marker(const char* text);
 
 }  // namespace ui

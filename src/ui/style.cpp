@@ -20,6 +20,7 @@ bool load_fonts(const std::string& font_path, float scale) {
   std::FILE* f = std::fopen(font_path.c_str(), "rb");
   if (f) std::fclose(f);
   if (f && io.Fonts->AddFontFromFileTTF(font_path.c_str(), kBaseFontSize * scale, &cfg, kRanges)) {
+    io.Fonts->AddFontFromFileTTF(font_path.c_str(), kBaseFontSize * 1.45f * scale, &cfg, kRanges);
     io.Fonts->Build();
     return true;
   }
@@ -28,6 +29,11 @@ bool load_fonts(const std::string& font_path, float scale) {
   io.Fonts->AddFontDefault(&fallback);
   io.Fonts->Build();
   return false;
+}
+
+ImFont* large_font() {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  return atlas->Fonts.Size > 1 ? atlas->Fonts[1] : ImGui::GetFont();
 }
 
 void apply_style(float scale, bool high_contrast) {

@@ -4,6 +4,8 @@
 
 #include <string>
 
+struct ImFont;
+
 namespace ui {
 
 constexpr float kBaseFontSize = 17.0f;
@@ -12,6 +14,9 @@ constexpr float kBaseFontSize = 17.0f;
 // font (ASCII only) if the file is missing, and returns false then. The renderer's font texture must be
 // re-created after this (the app shell does it).
 bool load_fonts(const std::string& font_path, float scale);
+
+// The larger font (1.45×) for formulas; the default font if only one was loaded.
+ImFont* large_font();
 
 // Applies the theme and scales paddings/roundings by scale (call after load_fonts, before NewFrame).
 void apply_style(float scale, bool high_contrast);

@@ -71,6 +71,24 @@ ImU32 palette_color(Palette p, double t) {
   return ImGui::ColorConvertFloat4ToU32(table(kPuOr, 9, static_cast<float>(0.5 * (t + 1.0))));
 }
 
+ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,
+                    const std::vector<std::string>& col_labels, const HeatmapOptions& opt) {
+  const ImVec2 g = gutters(row_labels, col_labels);
+  return ImVec2((opt.row_labels ? g.x : 0) + cell * static_cast<float>(cols),
+                (opt.col_labels ? g.y : 0) + cell * static_cast<float>(rows));
+}
+
+void value_bar(ImDrawList* dl, ImVec2 origin, float half_width, float height, double value, double range,
+               Palette p) {
+  if (!std::isfinite(value) || range <= 0) return;
+  const double t = std::clamp(value / range, -1.0, 1.0);
+  const float w = static_cast<float>(t) * half_width;
+  const ImU32 col = palette_color(p, p == Palette::Diverging ? t : std::clamp(value, 0.0, 1.0));
+  const ImVec2 a(origin.x + std::min(0.0f, w), origin.y), b(origin.x + std::max(0.0f, w), origin.y + height);
+  dl->AddRectFilled(a, b, col);
+  dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border));
+}
+
 float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::string>& row_labels,
                        const std::vector<std::string>& col_labels) {
   const ImVec2 g = gutters(row_labels, col_labels);
@@ -103,7 +121,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   const float font = ImGui::GetFontSize();
 
   const ImVec2 gutter = gutters(row_labels, col_labels);
-  const float left = gutter.x, top = gutter.y;
+  const float left = opt.row_labels ? gutter.x : 0, top = opt.col_labels ? gutter.y : 0;
 
   float cell = opt.cell;
   if (cell <= 0)
@@ -126,7 +144,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   }
 
   // Labels, clipped to the gutter.
-  for (int i = 0; i < rows && i < static_cast<int>(row_labels.size()); ++i) {
+  for (int i = 0; opt.row_labels && i < rows && i < static_cast<int>(row_labels.size()); ++i) {
     const ImVec2 ts = ImGui::CalcTextSize(row_labels[static_cast<size_t>(i)].c_str());
     const ImVec2 p(grid.x - style.ItemSpacing.x - std::min(ts.x, left),
                    grid.y + cell * static_cast<float>(i) + (cell - ts.y) * 0.5f);
@@ -135,7 +153,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
                 row_labels[static_cast<size_t>(i)].c_str());
     dl->PopClipRect();
   }
-  for (int j = 0; j < cols && j < static_cast<int>(col_labels.size()); ++j) {
+  for (int j = 0; opt.col_labels && j < cols && j < static_cast<int>(col_labels.size()); ++j) {
     const ImVec2 p(grid.x + cell * static_cast<float>(j) + (cell - font) * 0.5f,
                    grid.y - style.ItemSpacing.y);
     dl->PushClipRect(ImVec2(grid.x, origin.y), ImVec2(grid.x + size.x, grid.y), true);
@@ -153,6 +171,11 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
       const ImVec2 b(a.x + cell, a.y + cell);
       const double x = m(i, j);
       ImU32 fill;
+      if (opt.revealed >= 0 && i * cols + j >= opt.revealed) {  // not computed yet at this step
+        dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
+        dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
+        continue;
+      }
       if (!std::isfinite(x)) {
         fill = IM_COL32(90, 90, 90, 255);
         dl->AddRectFilled(a, b, fill);
@@ -191,6 +214,14 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
                        grid.y + cell * static_cast<float>(rows)),
                 hi, 0, 0, thick);
 
+  if (opt.highlight_cell_row >= 0 && opt.highlight_cell_row < rows && opt.highlight_cell_col >= 0 &&
+      opt.highlight_cell_col < cols) {
+    const ImVec2 a(grid.x + cell * static_cast<float>(opt.highlight_cell_col),
+                   grid.y + cell * static_cast<float>(opt.highlight_cell_row));
+    const float h = thick * 0.5f;
+    dl->AddRect(ImVec2(a.x - h, a.y - h), ImVec2(a.x + cell + h, a.y + cell + h), hi, 0, 0, thick * 1.6f);
+  }
+
   // Tooltip with the exact value.
   if (hovered) {
     const ImVec2 mp = ImGui::GetIO().MousePos;
@@ -202,7 +233,10 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
           i < static_cast<int>(row_labels.size()) ? row_labels[static_cast<size_t>(i)] : std::to_string(i);
       const std::string cl =
           j < static_cast<int>(col_labels.size()) ? col_labels[static_cast<size_t>(j)] : std::to_string(j);
-      if (std::isfinite(m(i, j)))
+      if (opt.revealed >= 0 && i * cols + j >= opt.revealed)
+        ImGui::SetTooltip("%s[%s, %s]: not computed yet at this step", opt.value_name, rl.c_str(),
+                          cl.c_str());
+      else if (std::isfinite(m(i, j)))
         ImGui::SetTooltip("%s[%s, %s] = %.6g\nrow %d, column %d", opt.value_name, rl.c_str(), cl.c_str(),
                           m(i, j), i, j);
       else

@@ -24,6 +24,11 @@ struct HeatmapOptions {
   bool show_values = true;           // print values when they fit in a cell
   int highlight_row = -1;            // outline this row
   int highlight_col = -1;            // outline this column
+  int highlight_cell_row = -1;       // outline this one cell (thicker)…
+  int highlight_cell_col = -1;       // …at this column
+  int revealed = -1;                 // cells shown, in row-major order (the rest drawn empty); −1 = all
+  bool row_labels = true;            // draw the left label gutter
+  bool col_labels = true;            // draw the top label gutter
   const char* value_name = "value";  // used in tooltips: "<value_name>[row, col] = …"
 };
 
@@ -33,10 +38,18 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
              const std::vector<std::string>& col_labels, const HeatmapOptions& opt,
              int* hovered_row = nullptr, int* hovered_col = nullptr);
 
+// Pixel size of a heatmap with this cell size (gutters included, as heatmap() draws it).
+ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,
+                    const std::vector<std::string>& col_labels, const HeatmapOptions& opt);
+
 // The largest cell size (clamped to a readable range) at which a rows×cols heatmap with these labels fits
 // in avail; the label gutters are sized the same way heatmap() sizes them.
 float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::string>& row_labels,
                        const std::vector<std::string>& col_labels);
+
+// A horizontal bar from the zero line at origin: value/range of half_width pixels (diverging or sequential).
+void value_bar(ImDrawList* dl, ImVec2 origin, float half_width, float height, double value, double range,
+               Palette p);
 
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);

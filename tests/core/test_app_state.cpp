@@ -30,7 +30,9 @@ TEST(AppState, RoundTrip) {
   s.step_index = 40;
   const attn::Json j = ui::state_to_json(s);
   EXPECT_EQ(j["step"]["index"], 40);
-  EXPECT_EQ(j["step"]["total"], 5 * 11 * 11);
+  EXPECT_EQ(j["step"]["total"], 4 * 11 * 11 + 11 * (2 * 11 + 2));
+  EXPECT_EQ(j["inputs"]["source"], "embeddings");
+  EXPECT_EQ(j["inputs"]["x"].size(), 11u);
   ui::AppState t = ui::default_state();
   ui::state_from_json(t, j);
   EXPECT_EQ(ui::state_to_json(t), j);
@@ -55,6 +57,70 @@ TEST(AppState, NewProblemRecomputesAndUpdatesSentence) {
   EXPECT_EQ(s.sentence, "hi there");
 }
 
+TEST(AppState, InputsRebuildQkvAndDirectProblemsDetach) {
+  ui::AppState s = ui::default_state();
+  attn::Json j = ui::state_to_json(s);
+  j["inputs"]["x"][2][0] = 5.0;  // edit one embedding cell
+  ui::state_from_json(s, j);
+  EXPECT_EQ(s.inputs.x(2, 0), 5.0);
+  EXPECT_TRUE(s.problem.q.row(2).isApprox(s.inputs.x.row(2) * s.inputs.w_q));
+  ui::state_from_json(s, attn::Json::parse(R"({"problem":{"q":[[1]],"k":[[1]],"v":[[1]]}})"));
+  EXPECT_EQ(s.source, ui::Source::Direct);
+  EXPECT_EQ(ui::state_to_json(s)["inputs"]["source"], "direct");
+}
+
+TEST(AppState, SteppingAndPlayback) {
+  ui::AppState s = ui::default_state();
+  const int L = 11, S = 11;
+  ui::step_by(s, 3);
+  EXPECT_EQ(s.step_index, 3);
+  ui::step_by(s, -10);
+  EXPECT_EQ(s.step_index, 0);
+  ui::jump_stage(s, 1);
+  EXPECT_EQ(s.step().stage, attn::Stage::Scale);
+  ui::step_by(s, 2);
+  ui::jump_stage(s, -1);  // back to this stage's start
+  EXPECT_EQ(s.step_index, attn::stage_start(attn::Stage::Scale, L, S, s.granularity));
+  ui::jump_stage(s, -1);  // then the previous stage
+  EXPECT_EQ(s.step_index, 0);
+  s.playing = true;
+  s.steps_per_second = 10;
+  ui::advance_playback(s, 0.35);
+  EXPECT_EQ(s.step_index, 3);
+  ui::step_to(s, 1 << 20);
+  EXPECT_EQ(s.step_index, s.step().total - 1);
+  EXPECT_FALSE(s.playing) << "reaching the end stops playback";
+}
+
+TEST(AppState, ScenarioLoadsAtItsFocus) {
+  attn::Scenario sc = attn::parse_scenario(attn::Json::parse(R"({"title":"t","framing":"f","sentence":"a b c",
+    "focus":"c","features":["f0","f1"],"x":[[1,0],[0,1],[1,1]],"w_q":[[1],[0]],"w_k":[[1],[1]],"w_v":[[2],[0]],
+    "mask":"causal"})"),
+                                           "tiny");
+  ui::AppState s = ui::default_state({sc});
+  EXPECT_EQ(s.scenario_id, "");  // only "coreference" is loaded by default
+  ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"tiny"}})"));
+  EXPECT_EQ(s.scenario_id, "tiny");
+  EXPECT_EQ(s.step().query, 2);
+  EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Causal);
+  EXPECT_EQ(s.features[1], "f1");
+  EXPECT_THROW(ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"nope"}})")),
+               attn::ProblemError);
+}
+
+TEST(AppState, NarrationJsonMirrorsTheCurrentStep) {
+  ui::AppState s = ui::default_state();
+  s.result = attn::run(s.problem);
+  s.has_result = true;
+  s.dirty = false;
+  ui::state_from_json(
+      s, attn::Json::parse(R"({"step":{"stage":"softmax","query":1,"key":2,"phase":"divide"}})"));
+  const attn::Json j = ui::narration_json(s);
+  EXPECT_NE(j["formula"].get<std::string>().find("a₁,₂"), std::string::npos) << j.dump();
+  EXPECT_EQ(j["values"].size(), 11u);
+  EXPECT_EQ(j["values"][2], attn::fmt(s.result.heads[0].weights(1, 2)));
+}
+
 TEST(AppState, RefusesBadStates) {
   ui::AppState s = ui::default_state();
   expect_refused(s, "[]", "state");
@@ -63,6 +129,11 @@ TEST(AppState, RefusesBadStates) {
   expect_refused(s, R"({"view":{"head":3}})", "view.head");
   expect_refused(s, R"({"step":{"index":100000}})", "step.index");
   expect_refused(s, R"({"step":{"stage":"dance"}})", "step.stage");
+  expect_refused(s, R"({"step":{"stage":"softmax","phase":"jump"}})", "step.phase");
+  expect_refused(s, R"({"view":{"panel":"cinema"}})", "view.panel");
+  expect_refused(s, R"({"inputs":{"sentence":"a b","x":[[1]],"w_q":[[1]],"w_k":[[1]],"w_v":[[1]]}})",
+                 "inputs.x");
+  expect_refused(s, R"({"inputs":[1]})", "inputs");
   expect_refused(s, R"({"problem":{"q":[[1,2]],"k":[[1]],"v":[[1]]}})", "problem: k");
   expect_refused(s, R"({"view":{"ui_scale":2},"problem":{"q":"x"}})", "problem");  // all or nothing
 }

@@ -37,12 +37,37 @@ void render_frames(ui::AppState& s, float scale, int frames) {
 
 }  // namespace
 
-TEST(UiRender, AllPanelsAtEveryScale) {
-  for (float scale : {1.0f, 2.0f, 3.0f}) {
-    ui::AppState s = ui::default_state();
-    s.view.ui_scale = scale;
-    render_frames(s, scale, 4);
-  }
+TEST(UiRender, EveryPanelAtEveryScaleAndStage) {
+  for (float scale : {1.0f, 2.0f, 3.0f})
+    for (int panel = 0; panel < 6; ++panel) {
+      ui::AppState s = ui::default_state();
+      s.view.ui_scale = scale;
+      s.view.panel = static_cast<ui::Panel>(panel);
+      for (int stage = 0; stage < attn::kStageCount; ++stage) {
+        s.step_index = attn::stage_start(static_cast<attn::Stage>(stage), 11, 11, s.granularity) + 13;
+        render_frames(s, scale, 2);
+      }
+    }
+}
+
+TEST(UiRender, RowGranularityPlayingAndDirectInputs) {
+  ui::AppState s = ui::default_state();
+  s.granularity = attn::Granularity::Row;
+  s.playing = true;
+  render_frames(s, 1.0f, 3);
+  ui::state_from_json(
+      s,
+      attn::Json::parse(
+          R"({"problem":{"tokens":["a","b"],"q":[[1,2],[3,4]],"k":[[1,0],[0,1]],"v":[[1],[2]]},"view":{"panel":"edit"}})"));
+  render_frames(s, 1.0f, 2);
+}
+
+TEST(UiRender, MoreTokensThanTheStepThroughShows) {
+  ui::AppState s = ui::default_state();
+  s.sentence.clear();
+  for (int i = 0; i < 70; ++i) s.sentence += "w" + std::to_string(i) + " ";
+  ui::rebuild_from_sentence(s);
+  render_frames(s, 1.0f, 2);
 }
 
 TEST(UiRender, HighContrastMultiHeadAndError) {

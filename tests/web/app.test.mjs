@@ -110,7 +110,7 @@ test('run() rejects bad problems and unknown backends with a message', async () 
 test('getState()/setState() round-trip; a bad state throws and changes nothing', async () => {
   const { page } = app;
   const state = await page.evaluate(() => window.attnlab.getState());
-  assert.deepEqual(Object.keys(state), ['problem', 'step', 'view']);
+  assert.deepEqual(Object.keys(state), ['problem', 'inputs', 'step', 'view']);
   assert.equal(state.problem.tokens[0], 'The');
   for (const k of ['stage', 'query', 'key', 'index', 'total']) assert.ok(k in state.step, `step.${k}`);
 

@@ -1,0 +1,42 @@
+// What one step of the step engine computes, in words and with the real numbers: a formula line
+// ("s₂,₃ = q₂·k₃ = (0.40)(1.20) + … = 0.85"), a plain-language narration for newcomers, and the values the
+// step produces, all read from the Trace. Used by the UI, the web page's screen-reader mirror and the tests
+// (tests/core/test_explain.cpp, Explain.*: every value equals the Trace).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attn/attention.h"
+#include "attn/mask.h"
+#include "attn/step.h"
+
+namespace attn {
+
+struct ExplainInput {
+  const HeadTrace<double>* trace = nullptr;
+  std::vector<std::string> query_labels;  // L
+  std::vector<std::string> key_labels;    // S
+  ScaleSpec scale;
+  double temperature = 1.0;
+  MaskSpec mask;
+};
+
+struct StepExplanation {
+  std::string title;           // "Step 1 of 5 · dot product"
+  std::string formula;         // the computation with numbers filled in
+  std::string narration;       // plain language, with the numbers
+  std::vector<double> values;  // what the step produces (one number, a row, or an output vector)
+};
+
+StepExplanation explain_step(const ExplainInput& in, const Step& step);
+
+// Number formatting shared by formulas and the UI: 2 decimals (3 significant digits below 0.01),
+// a real minus sign, −∞ for blocked scores.
+std::string fmt(double x);
+// Subscript digits: 12 → "₁₂".
+std::string subscript(int n);
+// A vector as "(0.10, −0.20, …)"; at most max_items entries, then "…".
+std::string fmt_vector(const std::vector<double>& v, size_t max_items = 6);
+
+}  // namespace attn

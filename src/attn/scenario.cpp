@@ -1,0 +1,72 @@
+// Scenario files (see scenario.h).
+#include "attn/scenario.h"
+
+#include <cmath>
+
+#include "attn/sentence.h"
+
+namespace attn {
+
+namespace {
+[[noreturn]] void fail(const std::string& field, const std::string& why) {
+  throw ProblemError(field + ": " + why);
+}
+
+std::string text(const Json& j, const char* field) {
+  if (!j.contains(field) || !j[field].is_string()) fail(field, "expected a string");
+  return j[field].get<std::string>();
+}
+
+void check_finite(const MatD& m, const char* field) {
+  if (!m.allFinite()) fail(field, "has a value that is not a finite number");
+}
+}  // namespace
+
+Scenario parse_scenario(const Json& j, const std::string& id) {
+  if (!j.is_object()) fail("scenario", "expected a JSON object");
+  Scenario s;
+  s.id = id;
+  s.title = text(j, "title");
+  s.framing = text(j, "framing");
+  s.sentence = text(j, "sentence");
+  s.tokens = tokenize(s.sentence);
+  s.focus = text(j, "focus");
+  for (const char* f : {"x", "w_q", "w_k", "w_v", "features"})
+    if (!j.contains(f)) fail(f, "missing");
+  s.x = matrix_from_json(j["x"], "x");
+  s.w_q = matrix_from_json(j["w_q"], "w_q");
+  s.w_k = matrix_from_json(j["w_k"], "w_k");
+  s.w_v = matrix_from_json(j["w_v"], "w_v");
+  for (const Json& f : j["features"]) {
+    if (!f.is_string()) fail("features", "expected strings");
+    s.features.push_back(f.get<std::string>());
+  }
+  if (j.contains("mask")) s.mask = mask_from_json(j["mask"]);
+  if (j.contains("story_keys"))
+    for (const Json& k : j["story_keys"]) {
+      if (!k.is_string()) fail("story_keys", "expected strings");
+      s.story_keys.push_back(k.get<std::string>());
+    }
+  const Eigen::Index n = static_cast<Eigen::Index>(s.tokens.size()), d = s.x.cols();
+  if (s.x.rows() != n)
+    fail("x",
+         "has " + std::to_string(s.x.rows()) + " rows, the sentence has " + std::to_string(n) + " tokens");
+  if (static_cast<Eigen::Index>(s.features.size()) != d)
+    fail("features", std::to_string(s.features.size()) + " names for " + std::to_string(d) + " columns of x");
+  for (const auto& [m, f] :
+       {std::pair<const MatD*, const char*>{&s.w_q, "w_q"}, {&s.w_k, "w_k"}, {&s.w_v, "w_v"}})
+    if (m->rows() != d || m->cols() != s.w_q.cols())
+      fail(f, "is " + std::to_string(m->rows()) + "×" + std::to_string(m->cols()) + ", expected " +
+                  std::to_string(d) + "×" + std::to_string(s.w_q.cols()));
+  check_finite(s.x, "x");
+  check_finite(s.w_q, "w_q");
+  check_finite(s.w_k, "w_k");
+  check_finite(s.w_v, "w_v");
+  s.focus_index = -1;
+  for (size_t i = 0; i < s.tokens.size(); ++i)
+    if (s.tokens[i] == s.focus) s.focus_index = static_cast<int>(i);
+  if (s.focus_index < 0) fail("focus", "\"" + s.focus + "\" is not a token of the sentence");
+  return s;
+}
+
+}  // namespace attn

@@ -1,0 +1,107 @@
+// Editing numbers cell by cell: X, W_Q, W_K, W_V (Q, K, V follow) or Q, K, V directly (see panels.h).
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "ui/panels.h"
+
+namespace ui {
+
+namespace {
+
+// A drag-to-change grid over m; returns true if any cell changed.
+bool edit_matrix(const char* id, attn::MatD& m, const std::vector<std::string>& rows,
+                 const std::vector<std::string>& cols) {
+  bool changed = false;
+  const int ncols = static_cast<int>(m.cols());
+  if (!ImGui::BeginTable(id, ncols + 1,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                             ImGuiTableFlags_SizingFixedFit))
+    return false;
+  ImGui::TableSetupScrollFreeze(1, 1);
+  ImGui::TableSetupColumn("");
+  for (int c = 0; c < ncols; ++c)
+    ImGui::TableSetupColumn(c < static_cast<int>(cols.size()) ? cols[static_cast<size_t>(c)].c_str() : "");
+  ImGui::TableHeadersRow();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(i < static_cast<Eigen::Index>(rows.size()) ? rows[static_cast<size_t>(i)].c_str()
+                                                                      : "");
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(static_cast<int>(i * m.cols() + c));
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.6f);
+      changed |= ImGui::DragScalar("##v", ImGuiDataType_Double, &m(i, c), 0.01f, nullptr, nullptr, "%.2f");
+      ImGui::PopID();
+    }
+  }
+  ImGui::EndTable();
+  return changed;
+}
+
+std::vector<std::string> numbered(const char* prefix, Eigen::Index n) {
+  std::vector<std::string> out;
+  for (Eigen::Index i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i));
+  return out;
+}
+
+}  // namespace
+
+void panel_edit(AppState& s) {
+  static int which = 0;  // 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
+  const char* names[] = {"X (embeddings)", "W_Q", "W_K", "W_V", "Q", "K", "V"};
+  if (s.problem.form != attn::Problem::Form::Direct) {
+    ImGui::TextWrapped(
+        "This problem is multi-head (loaded through the API); its numbers are edited as JSON "
+        "(attnlab.setState). Pick a sentence or scenario to edit numbers here.");
+    return;
+  }
+  ImGui::TextWrapped(
+      "Drag a number left/right to change it, or double-click to type. Everything downstream "
+      "updates at once. Editing Q, K or V directly detaches them from X·W.");
+  if (s.source == Source::Direct) which = std::max(which, 4);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  ImGui::Combo("matrix", &which, names, 7);
+  if (s.source == Source::Direct) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(typed Q, K, V)");
+  }
+  const std::vector<std::string> tokens = attn::query_labels(s.problem), keys = attn::key_labels(s.problem);
+  const std::vector<std::string> dims_k = numbered("", s.problem.q.cols()),
+                                 dims_v = numbered("", s.problem.v.cols());
+  const std::vector<std::string> dims = numbered("", s.inputs.w_q.cols());
+  bool changed = false;
+  switch (which) {
+    case 0:
+      changed = edit_matrix("##x", s.inputs.x, s.setup.tokens, s.features);
+      break;
+    case 1:
+      changed = edit_matrix("##wq", s.inputs.w_q, s.features, dims);
+      break;
+    case 2:
+      changed = edit_matrix("##wk", s.inputs.w_k, s.features, dims);
+      break;
+    case 3:
+      changed = edit_matrix("##wv", s.inputs.w_v, s.features, numbered("", s.inputs.w_v.cols()));
+      break;
+    case 4:
+      changed = edit_matrix("##q", s.problem.q, tokens, dims_k);
+      break;
+    case 5:
+      changed = edit_matrix("##k", s.problem.k, keys, dims_k);
+      break;
+    default:
+      changed = edit_matrix("##v", s.problem.v, keys, dims_v);
+      break;
+  }
+  if (!changed) return;
+  if (which <= 3 && s.source == Source::Embeddings) {
+    apply_inputs(s);
+  } else {
+    s.source = which >= 4 ? Source::Direct : s.source;
+    s.dirty = true;
+  }
+}
+
+}  // namespace ui

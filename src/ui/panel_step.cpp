@@ -1,0 +1,239 @@
+// The step-through: controls (buttons, play, scrubber, stage jumps), keyboard, and the matrix view laid out
+// like the product it computes:        Kᵀ
+//                                  Q   M   V  O      (M = the current stage's L×S matrix)
+// [SECTION] controls · keys · step view
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/panels.h"
+#include "ui/widgets.h"
+
+namespace ui {
+
+namespace {
+
+const char* kStageTitles[] = {"1 Dot products", "2 Scale", "3 Mask", "4 Softmax", "5 Weighted sum"};
+
+// The L×S matrix shown for a stage and its name.
+const attn::MatD& stage_matrix(const attn::HeadTrace<double>& t, attn::Stage st, const char** name) {
+  switch (st) {
+    case attn::Stage::Scores:
+      *name = "scores  s = Q·Kᵀ";
+      return t.scores;
+    case attn::Stage::Scale:
+      *name = "scaled  ŝ = s / √d_k";
+      return t.scaled;
+    case attn::Stage::Mask:
+      *name = "masked  m (−∞ = blocked)";
+      return t.masked;
+    default:
+      *name = "weights  a = softmax(m)";
+      return t.weights;
+  }
+}
+
+// How many cells of the stage matrix (row-major) exist at this step.
+int revealed_cells(const attn::Step& st, int S) {
+  if (st.stage == attn::Stage::WeightedSum) return -1;
+  const int row_start = st.query * S;
+  switch (st.phase) {
+    case attn::Phase::Row:
+      return row_start + S;
+    case attn::Phase::Cell:
+      return row_start + st.key + 1;
+    case attn::Phase::Divide:
+      return row_start + st.key + 1;
+    default:
+      return row_start;  // max, exp, sum: this row's weights are not final yet
+  }
+}
+
+std::vector<std::string> numbered(int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
+}  // namespace
+
+// [SECTION] controls -------------------------------------------------------------------------------------
+
+void panel_controls(AppState& s) {
+  const attn::Step st = s.step();
+  if (ImGui::Button("|◀")) step_to(s, 0);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("First step (Home)");
+  ImGui::SameLine();
+  if (ImGui::Button("◀◀")) jump_stage(s, -1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous stage (Shift+←)");
+  ImGui::SameLine();
+  if (ImGui::Button("◀")) step_by(s, -1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous step (←)");
+  ImGui::SameLine();
+  if (ImGui::Button(s.playing ? "■ Pause" : "▶ Play ")) s.playing = !s.playing;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play / pause (Space)");
+  ImGui::SameLine();
+  if (ImGui::Button("▶")) step_by(s, 1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next step (→)");
+  ImGui::SameLine();
+  if (ImGui::Button("▶▶")) jump_stage(s, 1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next stage (Shift+→)");
+  ImGui::SameLine();
+  if (ImGui::Button("▶|")) step_to(s, st.total - 1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Last step (End)");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  ImGui::SliderFloat("##speed", &s.steps_per_second, 0.5f, 30.0f, "%.1f steps/s",
+                     ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  int g = s.granularity == attn::Granularity::Cell ? 0 : 1;
+  const attn::Step before = st;
+  bool regranulate = ImGui::RadioButton("cell by cell", &g, 0);
+  ImGui::SameLine();
+  regranulate |= ImGui::RadioButton("row by row", &g, 1);
+  if (regranulate) {  // keep the learner at the same stage and query
+    s.granularity = g == 0 ? attn::Granularity::Cell : attn::Granularity::Row;
+    s.step_index = attn::step_index(before.stage, before.query, std::max(before.key, 0), before.phase,
+                                    s.problem.query_len(), s.problem.key_len(), s.granularity);
+  }
+
+  for (int k = 0; k < attn::kStageCount; ++k) {
+    if (k) ImGui::SameLine();
+    const bool current = static_cast<int>(st.stage) == k;
+    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ImGui::Button(kStageTitles[k]))
+      step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
+                                  s.problem.query_len(), s.problem.key_len(), s.granularity));
+    if (current) ImGui::PopStyleColor();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  int index = st.index;
+  char label[48];
+  std::snprintf(label, sizeof label, "step %d of %d", st.index + 1, st.total);
+  if (ImGui::SliderInt("##scrub", &index, 0, st.total - 1, label)) step_to(s, index);
+}
+
+// [SECTION] keys -----------------------------------------------------------------------------------------
+
+void handle_keys(AppState& s) {
+  if (ImGui::GetIO().WantTextInput) return;
+  const bool shift = ImGui::GetIO().KeyShift;
+  if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) shift ? jump_stage(s, 1) : step_by(s, 1);
+  if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) shift ? jump_stage(s, -1) : step_by(s, -1);
+  if (ImGui::IsKeyPressed(ImGuiKey_Home)) step_to(s, 0);
+  if (ImGui::IsKeyPressed(ImGuiKey_End)) step_to(s, s.step().total - 1);
+  if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) s.playing = !s.playing;
+}
+
+// [SECTION] step view ------------------------------------------------------------------------------------
+
+void panel_step_view(AppState& s) {
+  if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  const attn::HeadTrace<double>& t = *shown_head(s);
+  const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
+  if (L > kMaxStepTokens || S > kMaxStepTokens) {
+    ImGui::TextWrapped(
+        "%d × %d tokens is more than the step-through shows (%d). The Tokens and Distribution "
+        "views and the heatmap below still work.",
+        L, S, kMaxStepTokens);
+    HeatmapOptions opt;
+    opt.palette = Palette::Sequential;
+    opt.show_values = false;
+    opt.value_name = "weights";
+    const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+    opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), L, S, rows, cols);
+    heatmap("overview", t.weights, rows, cols, opt);
+    return;
+  }
+  const attn::Step st = s.step();
+  const int dk = static_cast<int>(t.q.cols()), dv = static_cast<int>(t.v.cols());
+  const std::vector<std::string> qlab = attn::query_labels(s.problem), klab = attn::key_labels(s.problem);
+  const std::vector<std::string> dims_k = numbered(dk), dims_v = numbered(dv), none;
+  const attn::MatD kt = t.k.transpose();
+  const char* m_name = "";
+  const attn::MatD& m = stage_matrix(t, st.stage, &m_name);
+
+  // Cell size: the widest and tallest arrangement must fit.
+  const float font = ImGui::GetFontSize();
+  const float gap = font * 1.6f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  HeatmapOptions lab;  // for measuring gutters
+  const ImVec2 g_rows = heatmap_size(0, 0, 0, qlab, none, lab),
+               g_keys = heatmap_size(0, 0, 0, none, klab, lab);
+  const ImVec2 g_vrows = heatmap_size(0, 0, 0, klab, none, lab);
+  const float title_h = ImGui::GetTextLineHeightWithSpacing();
+  const float width_cells = static_cast<float>(dk + S + dv + dv);
+  const float height_cells = static_cast<float>(dk + std::max(L, S));
+  float cell = std::min((avail.x - g_rows.x - g_vrows.x - gap * 3) / width_cells,
+                        (avail.y - g_keys.y - title_h * 2 - gap) / height_cells);
+  cell = std::clamp(cell, font * 0.5f, font * 3.0f);
+
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  const float x_q = o.x + g_rows.x;
+  const float x_m = x_q + cell * static_cast<float>(dk) + gap;
+  const float y_kt = o.y + title_h + g_keys.y;
+  const float y_m = y_kt + cell * static_cast<float>(dk) + gap + title_h;
+  const float x_v = x_m + cell * static_cast<float>(S) + gap + g_vrows.x;
+  const float x_o = x_v + cell * static_cast<float>(dv) + gap;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  const bool cell_step =
+      st.phase == attn::Phase::Cell || st.phase == attn::Phase::Exp || st.phase == attn::Phase::Divide;
+  const bool scores_stage = st.stage == attn::Stage::Scores, sum_stage = st.stage == attn::Stage::WeightedSum;
+
+  auto draw = [&](const char* id, const char* title, ImVec2 at, const attn::MatD& mat,
+                  const std::vector<std::string>& rows, const std::vector<std::string>& cols,
+                  HeatmapOptions opt, int* hr = nullptr, int* hc = nullptr) {
+    opt.cell = cell;
+    opt.show_values = s.view.show_values;
+    opt.value_name = id;
+    const float left = opt.row_labels ? heatmap_size(0, 0, 0, rows, none, lab).x : 0;
+    const float top = opt.col_labels ? heatmap_size(0, 0, 0, none, cols, lab).y : 0;
+    dl->AddText(ImVec2(at.x, at.y - top - title_h), text, title);
+    ImGui::SetCursorScreenPos(ImVec2(at.x - left, at.y - top));
+    heatmap(id, mat, rows, cols, opt, hr, hc);
+  };
+
+  HeatmapOptions q_opt;
+  q_opt.col_labels = false;
+  q_opt.highlight_row = st.query;
+  draw("q", "Q", ImVec2(x_q, y_m), t.q, qlab, dims_k, q_opt);
+
+  HeatmapOptions kt_opt;
+  kt_opt.row_labels = false;
+  if (scores_stage && cell_step) kt_opt.highlight_col = st.key;
+  draw("kᵀ", "Kᵀ", ImVec2(x_m, y_kt), kt, dims_k, klab, kt_opt);
+
+  HeatmapOptions m_opt;
+  m_opt.palette = st.stage >= attn::Stage::Softmax ? Palette::Sequential : Palette::Diverging;
+  m_opt.row_labels = false;
+  m_opt.col_labels = false;
+  m_opt.revealed = revealed_cells(st, S);
+  m_opt.highlight_row = st.query;
+  if (cell_step) m_opt.highlight_cell_row = st.query, m_opt.highlight_cell_col = st.key;
+  int hr = -1, hc = -1;
+  draw(st.stage >= attn::Stage::Softmax ? "a" : "s", m_name, ImVec2(x_m, y_m), m, qlab, klab, m_opt, &hr,
+       &hc);
+  if (hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+    step_to(s, attn::step_index(st.stage, hr, hc, attn::Phase::Divide, L, S, s.granularity));
+
+  HeatmapOptions v_opt;
+  v_opt.col_labels = false;
+  if (sum_stage && cell_step) v_opt.highlight_row = st.key;
+  draw("v", "V", ImVec2(x_v, y_m), t.v, klab, dims_v, v_opt);
+
+  HeatmapOptions o_opt;
+  o_opt.row_labels = false;
+  o_opt.col_labels = false;
+  const bool row_done = !cell_step || st.key == S - 1;
+  o_opt.revealed = sum_stage ? (st.query + (row_done ? 1 : 0)) * dv : 0;
+  if (sum_stage) o_opt.highlight_row = st.query;
+  draw("o", "O = A·V", ImVec2(x_o, y_m), t.output, qlab, dims_v, o_opt);
+
+  ImGui::SetCursorScreenPos(ImVec2(o.x, y_m + cell * static_cast<float>(std::max(L, S)) + font * 0.5f));
+  ImGui::TextDisabled("Hover a cell for its exact value; click a cell of the middle matrix to jump there.");
+}
+
+}  // namespace ui

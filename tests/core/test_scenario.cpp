@@ -1,0 +1,75 @@
+// Scenario.*: every file in assets/scenarios parses, and its story holds: the keys the framing names are
+// among the focus token's strongest weights (so the text shown to learners is true of the numbers).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "attn/run.h"
+#include "attn/scenario.h"
+
+namespace {
+std::vector<attn::Scenario> load_all() {
+  std::vector<attn::Scenario> out;
+  for (const auto& e : std::filesystem::directory_iterator(ATTN_SCENARIO_DIR)) {
+    std::ifstream in(e.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out.push_back(attn::parse_scenario(attn::Json::parse(ss.str()), e.path().stem().string()));
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Scenario, AllFourLoad) {
+  const std::vector<attn::Scenario> all = load_all();
+  std::vector<std::string> ids;
+  for (const attn::Scenario& s : all) ids.push_back(s.id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"contract", "coreference", "patient", "refund"}));
+}
+
+TEST(Scenario, StoryKeysAreTheStrongestWeightsOfTheFocus) {
+  for (const attn::Scenario& sc : load_all()) {
+    attn::Problem p;
+    p.tokens = sc.tokens;
+    p.q = sc.x * sc.w_q;
+    p.k = sc.x * sc.w_k;
+    p.v = sc.x * sc.w_v;
+    p.mask = sc.mask;
+    const attn::Result r = attn::run(p);
+    const attn::MatD& w = r.heads[0].weights;
+    ASSERT_FALSE(sc.story_keys.empty()) << sc.id;
+    std::vector<int> order(sc.tokens.size());
+    for (size_t j = 0; j < order.size(); ++j) order[j] = static_cast<int>(j);
+    std::sort(order.begin(), order.end(),
+              [&](int a, int b) { return w(sc.focus_index, a) > w(sc.focus_index, b); });
+    const size_t top = sc.story_keys.size() + 1;
+    for (const std::string& key : sc.story_keys) {
+      bool found = false;
+      for (size_t r2 = 0; r2 < top; ++r2) found = found || sc.tokens[static_cast<size_t>(order[r2])] == key;
+      EXPECT_TRUE(found) << sc.id << ": “" << key << "” is not among the top " << top << " weights of “"
+                         << sc.focus << "”";
+    }
+  }
+}
+
+TEST(Scenario, BadFilesAreRefusedWithTheField) {
+  attn::Json j =
+      attn::Json::parse(R"({"title":"t","framing":"f","sentence":"a b","focus":"b","features":["f0"],
+    "x":[[1],[2]],"w_q":[[1]],"w_k":[[1]],"w_v":[[1]]})");
+  EXPECT_NO_THROW(attn::parse_scenario(j, "ok"));
+  j["focus"] = "c";
+  EXPECT_THROW(attn::parse_scenario(j, "bad"), attn::ProblemError);
+  j["focus"] = "b";
+  j["x"] = attn::Json::parse("[[1]]");
+  try {
+    attn::parse_scenario(j, "bad");
+    FAIL();
+  } catch (const attn::ProblemError& e) {
+    EXPECT_NE(std::string(e.what()).find("x: has 1 rows, the sentence has 2 tokens"), std::string::npos)
+        << e.what();
+  }
+}
