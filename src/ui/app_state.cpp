@@ -181,9 +181,11 @@ void read_view(ViewState& v, const attn::Json& j) {
       if (!x.is_number() || x.get<double>() < 1 || x.get<double>() > 3)
         fail("view.ui_scale", "expected a number from 1 to 3, got " + x.dump());
       v.ui_scale = x.get<float>();
-    } else if (k == "high_contrast" || k == "show_values") {
+    } else if (k == "high_contrast" || k == "show_values" || k == "input_panel") {
       if (!x.is_boolean()) fail("view." + k, "expected true or false, got " + x.dump());
-      (k == "high_contrast" ? v.high_contrast : v.show_values) = x.get<bool>();
+      (k == "high_contrast" ? v.high_contrast
+       : k == "show_values" ? v.show_values
+                            : v.input_panel) = x.get<bool>();
     } else if (k == "head") {
       v.head = read_int(x, "view.head");
     } else if (k == "panel") {
@@ -199,7 +201,8 @@ void read_view(ViewState& v, const attn::Json& j) {
       v.logit_scale = x.get<double>();
     } else {
       fail("view." + k,
-           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, logit_scale)");
+           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, logit_scale, "
+           "input_panel)");
     }
   }
 }
@@ -271,7 +274,8 @@ attn::Json state_to_json(const AppState& s) {
                      {"head", s.view.head},
                      {"show_values", s.view.show_values},
                      {"panel", kPanelNames[static_cast<int>(s.view.panel)]},
-                     {"logit_scale", s.view.logit_scale}};
+                     {"logit_scale", s.view.logit_scale},
+                     {"input_panel", s.view.input_panel}};
   attn::Json inputs;
   if (s.source == Source::Direct) {
     inputs = {{"source", "direct"}};

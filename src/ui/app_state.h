@@ -29,6 +29,7 @@ struct ViewState {
   int head = 0;                // which head the matrices show
   bool show_values = true;     // print numbers inside heatmap cells when they fit
   Panel panel = Panel::Step;
+  bool input_panel = true;    // presenters can hide the left column to give the matrices room
   double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
 };
 

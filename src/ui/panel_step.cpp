@@ -62,52 +62,52 @@ std::vector<std::string> numbered(int n) {
 
 void panel_controls(AppState& s) {
   const attn::Step st = s.step();
-  if (ImGui::Button("|◀")) step_to(s, 0);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("First step (Home)");
-  ImGui::SameLine();
-  if (ImGui::Button("◀◀")) jump_stage(s, -1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous stage (Shift+←)");
-  ImGui::SameLine();
-  if (ImGui::Button("◀")) step_by(s, -1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous step (←)");
-  ImGui::SameLine();
-  if (ImGui::Button(s.playing ? "■ Pause" : "▶ Play ")) s.playing = !s.playing;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play / pause (Space)");
-  ImGui::SameLine();
-  if (ImGui::Button("▶")) step_by(s, 1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next step (→)");
-  ImGui::SameLine();
-  if (ImGui::Button("▶▶")) jump_stage(s, 1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next stage (Shift+→)");
-  ImGui::SameLine();
-  if (ImGui::Button("▶|")) step_to(s, st.total - 1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Last step (End)");
-  ImGui::SameLine();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  bool first = true;
+  // Continues the line if an item of width w still fits, else wraps (the bar flows at large UI scales).
+  auto flow = [&](float w) {
+    if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + w <= right) ImGui::SameLine();
+    first = false;
+  };
+  auto button = [&](const char* label, const char* tip) {
+    flow(ImGui::CalcTextSize(label).x + style.FramePadding.x * 2);
+    const bool pressed = ImGui::Button(label);
+    if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    return pressed;
+  };
+  if (button("|◀", "First step (Home)")) step_to(s, 0);
+  if (button("◀◀", "Previous stage (Shift+←)")) jump_stage(s, -1);
+  if (button("◀", "Previous step (←)")) step_by(s, -1);
+  if (button(s.playing ? "■ Pause" : "▶ Play ", "Play / pause (Space)")) s.playing = !s.playing;
+  if (button("▶", "Next step (→)")) step_by(s, 1);
+  if (button("▶▶", "Next stage (Shift+→)")) jump_stage(s, 1);
+  if (button("▶|", "Last step (End)")) step_to(s, st.total - 1);
+  flow(ImGui::GetFontSize() * 7);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   ImGui::SliderFloat("##speed", &s.steps_per_second, 0.5f, 30.0f, "%.1f steps/s",
                      ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine();
   int g = s.granularity == attn::Granularity::Cell ? 0 : 1;
-  const attn::Step before = st;
+  flow(ImGui::CalcTextSize("cell by cell").x + ImGui::GetFrameHeight() * 2);
   bool regranulate = ImGui::RadioButton("cell by cell", &g, 0);
-  ImGui::SameLine();
+  flow(ImGui::CalcTextSize("row by row").x + ImGui::GetFrameHeight() * 2);
   regranulate |= ImGui::RadioButton("row by row", &g, 1);
   if (regranulate) {  // keep the learner at the same stage and query
     s.granularity = g == 0 ? attn::Granularity::Cell : attn::Granularity::Row;
-    s.step_index = attn::step_index(before.stage, before.query, std::max(before.key, 0), before.phase,
-                                    s.problem.query_len(), s.problem.key_len(), s.granularity);
+    s.step_index = attn::step_index(st.stage, st.query, std::max(st.key, 0), st.phase, s.problem.query_len(),
+                                    s.problem.key_len(), s.granularity);
   }
 
+  first = true;  // the stage buttons start a new line
   for (int k = 0; k < attn::kStageCount; ++k) {
-    if (k) ImGui::SameLine();
     const bool current = static_cast<int>(st.stage) == k;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ImGui::Button(kStageTitles[k]))
+    if (button(kStageTitles[k], nullptr))
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
                                   s.problem.query_len(), s.problem.key_len(), s.granularity));
     if (current) ImGui::PopStyleColor();
   }
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 10);
   ImGui::SetNextItemWidth(-FLT_MIN);
   int index = st.index;
   char label[48];
@@ -213,6 +213,18 @@ void panel_step_view(AppState& s) {
   m_opt.revealed = revealed_cells(st, S);
   m_opt.highlight_row = st.query;
   if (cell_step) m_opt.highlight_cell_row = st.query, m_opt.highlight_cell_col = st.key;
+  m_opt.tooltip = [&](int i, int j) {
+    attn::ExplainInput in;
+    in.trace = &t;
+    in.query_labels = qlab;
+    in.key_labels = klab;
+    in.scale = s.problem.scale;
+    in.temperature = s.problem.temperature;
+    in.mask = s.problem.mask;
+    const int index = attn::step_index(st.stage == attn::Stage::WeightedSum ? attn::Stage::Softmax : st.stage,
+                                       i, j, attn::Phase::Divide, L, S, attn::Granularity::Cell);
+    return attn::explain_step(in, attn::step_at(index, L, S, attn::Granularity::Cell)).formula;
+  };
   int hr = -1, hc = -1;
   draw(st.stage >= attn::Stage::Softmax ? "a" : "s", m_name, ImVec2(x_m, y_m), m, qlab, klab, m_opt, &hr,
        &hc);

@@ -48,9 +48,12 @@ void menu_bar(AppState& s) {
     ImGui::SliderFloat("UI scale", &s.view.ui_scale, 1.0f, 3.0f, "%.2f×");
     ImGui::Checkbox("High contrast", &s.view.high_contrast);
     ImGui::Checkbox("Numbers in cells", &s.view.show_values);
+    ImGui::Checkbox("Input panel", &s.view.input_panel);
     ImGui::EndMenu();
   }
-  ImGui::TextDisabled("Attention Lab · softmax(QKᵀ/√d_k + mask)·V");
+  const char* title = "Attention Lab · softmax(QKᵀ/√d_k + mask)·V";
+  const float room = ImGui::GetWindowWidth() - ImGui::GetCursorPosX();
+  if (ImGui::CalcTextSize(title).x < room * 0.4f) ImGui::TextDisabled("%s", title);
   if (s.has_result) {
     const attn::Stats& st = s.result.stats;
     char buf[160];
@@ -58,9 +61,11 @@ void menu_bar(AppState& s) {
                   st.backend.c_str(), st.precision.c_str(), st.time_ms, s.problem.query_len(),
                   s.problem.key_len(), s.problem.heads(), s.problem.heads() == 1 ? "" : "s",
                   attn::mask_name(s.problem.mask).c_str());
-    ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(buf).x -
-                    ImGui::GetStyle().ItemSpacing.x * 2);
-    ImGui::TextDisabled("%s", buf);
+    const float w = ImGui::CalcTextSize(buf).x + ImGui::GetStyle().ItemSpacing.x * 2;
+    if (ImGui::GetCursorPosX() + w < ImGui::GetWindowWidth()) {
+      ImGui::SameLine(ImGui::GetWindowWidth() - w);
+      ImGui::TextDisabled("%s", buf);
+    }
   }
   ImGui::EndMainMenuBar();
 }
@@ -110,14 +115,20 @@ void draw_frame(AppState& s) {
   const ImVec2 o = vp->WorkPos, size = vp->WorkSize;
   const float line = ImGui::GetFrameHeightWithSpacing();
   const float left_w =
-      std::clamp(size.x * 0.24f, std::min(300.0f * s.view.ui_scale, size.x * 0.4f), size.x * 0.4f);
+      s.view.input_panel
+          ? std::clamp(size.x * 0.24f, std::min(300.0f * s.view.ui_scale, size.x * 0.4f), size.x * 0.4f)
+          : 0.0f;
   const float right_w = size.x - left_w;
-  const float controls_h = line * 2 + ImGui::GetStyle().WindowPadding.y * 2;
+  // The controls wrap onto more lines when the window is narrow for the UI scale (presenter mode).
+  const float controls_rows = std::clamp(std::ceil(1180.0f * s.view.ui_scale / right_w), 2.0f, 4.0f);
+  const float controls_h = line * controls_rows + ImGui::GetStyle().WindowPadding.y * 2;
   const float narration_h = std::clamp(size.y * 0.22f, line * 4.5f, size.y * 0.4f);
 
-  place(o, ImVec2(left_w, size.y));
-  if (ImGui::Begin("Input", nullptr, kTile)) panel_input(s);
-  ImGui::End();
+  if (s.view.input_panel) {
+    place(o, ImVec2(left_w, size.y));
+    if (ImGui::Begin("Input", nullptr, kTile)) panel_input(s);
+    ImGui::End();
+  }
   place(ImVec2(o.x + left_w, o.y), ImVec2(right_w, controls_h));
   if (ImGui::Begin("Controls", nullptr, kTile | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
     panel_controls(s);

@@ -144,7 +144,10 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   }
 
   // Labels, clipped to the gutter.
+  // When cells are smaller than a line of text, label every `every`-th row/column (plus the highlighted one).
+  const int every = std::max(1, static_cast<int>(std::ceil(ImGui::GetTextLineHeight() / cell)));
   for (int i = 0; opt.row_labels && i < rows && i < static_cast<int>(row_labels.size()); ++i) {
+    if (i % every != 0 && i != opt.highlight_row) continue;
     const ImVec2 ts = ImGui::CalcTextSize(row_labels[static_cast<size_t>(i)].c_str());
     const ImVec2 p(grid.x - style.ItemSpacing.x - std::min(ts.x, left),
                    grid.y + cell * static_cast<float>(i) + (cell - ts.y) * 0.5f);
@@ -154,6 +157,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
     dl->PopClipRect();
   }
   for (int j = 0; opt.col_labels && j < cols && j < static_cast<int>(col_labels.size()); ++j) {
+    if (j % every != 0 && j != opt.highlight_col) continue;
     const ImVec2 p(grid.x + cell * static_cast<float>(j) + (cell - font) * 0.5f,
                    grid.y - style.ItemSpacing.y);
     dl->PushClipRect(ImVec2(grid.x, origin.y), ImVec2(grid.x + size.x, grid.y), true);
@@ -233,15 +237,17 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
           i < static_cast<int>(row_labels.size()) ? row_labels[static_cast<size_t>(i)] : std::to_string(i);
       const std::string cl =
           j < static_cast<int>(col_labels.size()) ? col_labels[static_cast<size_t>(j)] : std::to_string(j);
-      if (opt.revealed >= 0 && i * cols + j >= opt.revealed)
+      const bool shown = opt.revealed < 0 || i * cols + j < opt.revealed;
+      const std::string extra = shown && opt.tooltip ? "\n" + opt.tooltip(i, j) : std::string();
+      if (!shown)
         ImGui::SetTooltip("%s[%s, %s]: not computed yet at this step", opt.value_name, rl.c_str(),
                           cl.c_str());
       else if (std::isfinite(m(i, j)))
-        ImGui::SetTooltip("%s[%s, %s] = %.6g\nrow %d, column %d", opt.value_name, rl.c_str(), cl.c_str(),
-                          m(i, j), i, j);
+        ImGui::SetTooltip("%s[%s, %s] = %.6g  (row %d, column %d)%s", opt.value_name, rl.c_str(), cl.c_str(),
+                          m(i, j), i, j, extra.c_str());
       else
-        ImGui::SetTooltip("%s[%s, %s] = −∞ (blocked by the mask)\nrow %d, column %d", opt.value_name,
-                          rl.c_str(), cl.c_str(), i, j);
+        ImGui::SetTooltip("%s[%s, %s] = −∞, blocked by the mask  (row %d, column %d)%s", opt.value_name,
+                          rl.c_str(), cl.c_str(), i, j, extra.c_str());
     }
   }
   ImGui::PopID();

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,16 +21,17 @@ ImU32 palette_color(Palette p, double t);  // t ∈ [−1, 1] for Diverging, [0,
 
 struct HeatmapOptions {
   Palette palette = Palette::Diverging;
-  float cell = 0;                    // cell size in pixels; 0 = fit the available width
-  bool show_values = true;           // print values when they fit in a cell
-  int highlight_row = -1;            // outline this row
-  int highlight_col = -1;            // outline this column
-  int highlight_cell_row = -1;       // outline this one cell (thicker)…
-  int highlight_cell_col = -1;       // …at this column
-  int revealed = -1;                 // cells shown, in row-major order (the rest drawn empty); −1 = all
-  bool row_labels = true;            // draw the left label gutter
-  bool col_labels = true;            // draw the top label gutter
-  const char* value_name = "value";  // used in tooltips: "<value_name>[row, col] = …"
+  float cell = 0;               // cell size in pixels; 0 = fit the available width
+  bool show_values = true;      // print values when they fit in a cell
+  int highlight_row = -1;       // outline this row
+  int highlight_col = -1;       // outline this column
+  int highlight_cell_row = -1;  // outline this one cell (thicker)…
+  int highlight_cell_col = -1;  // …at this column
+  int revealed = -1;            // cells shown, in row-major order (the rest drawn empty); −1 = all
+  bool row_labels = true;       // draw the left label gutter
+  bool col_labels = true;       // draw the top label gutter
+  std::function<std::string(int, int)> tooltip;  // extra tooltip text for a cell (e.g. its formula)
+  const char* value_name = "value";              // used in tooltips: "<value_name>[row, col] = …"
 };
 
 // m: rows×cols, labelled by row_labels (left) and col_labels (top, vertical). Non-finite cells (−∞ from
