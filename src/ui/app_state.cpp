@@ -85,14 +85,34 @@ void jump_stage(AppState& s, int delta) {
   const int L = s.problem.query_len(), S = s.problem.key_len();
   const attn::Step st = s.step();
   int stage = static_cast<int>(st.stage);
-  const int start = attn::stage_start(st.stage, L, S, s.granularity);
+  // Stages are entered at the same query row, so a learner following one token stays on it.
+  auto row_start = [&](int k) {
+    return attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max, L, S, s.granularity);
+  };
   if (delta > 0) {
     if (stage == attn::kStageCount - 1) return step_to(s, st.total - 1);
     stage += 1;
-  } else if (st.index == start) {
+  } else if (st.index == row_start(stage)) {
     stage = std::max(0, stage - 1);
   }
-  step_to(s, attn::stage_start(static_cast<attn::Stage>(stage), L, S, s.granularity));
+  step_to(s, row_start(stage));
+}
+
+void select_query(AppState& s, int query) {
+  const attn::Step st = s.step();
+  const int L = s.problem.query_len();
+  step_to(s, attn::step_index(st.stage, std::clamp(query, 0, L - 1), 0, attn::Phase::Max, L,
+                              s.problem.key_len(), s.granularity));
+}
+
+void next_scenario(AppState& s, int delta) {
+  const int n = static_cast<int>(s.scenarios.size());
+  if (n == 0) return;
+  int at = -1;
+  for (int i = 0; i < n; ++i)
+    if (s.scenarios[static_cast<size_t>(i)].id == s.scenario_id) at = i;
+  at = at < 0 ? (delta > 0 ? 0 : n - 1) : ((at + delta) % n + n) % n;
+  load_scenario(s, s.scenarios[static_cast<size_t>(at)]);
 }
 
 void advance_playback(AppState& s, double dt) {

@@ -77,10 +77,11 @@ void apply_inputs(AppState& s);
 void load_scenario(AppState& s, const attn::Scenario& sc);
 
 // Stepping (what the buttons and keys do). All clamp to the sequence; reaching the end stops playback.
-void step_by(AppState& s, int delta);  // ±1 step (← / →)
-void jump_stage(AppState& s,
-                int delta);  // +1: next stage's first step; −1: this stage's start, or the previous one's
+void step_by(AppState& s, int delta);                   // ±1 step (← / →)
+void jump_stage(AppState& s, int delta);                // ±1 stage, staying on the current query row
 void step_to(AppState& s, int index);                   // Home / End / scrubber
+void select_query(AppState& s, int query);              // ↑ / ↓: the same stage, another query row
+void next_scenario(AppState& s, int delta);             // S / Shift+S: cycle through the scenario library
 void advance_playback(AppState& s, double dt_seconds);  // while playing: steps_per_second
 
 // The explanation of the current step (empty when there is no result).

@@ -125,6 +125,15 @@ void handle_keys(AppState& s) {
   if (ImGui::IsKeyPressed(ImGuiKey_Home)) step_to(s, 0);
   if (ImGui::IsKeyPressed(ImGuiKey_End)) step_to(s, s.step().total - 1);
   if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) s.playing = !s.playing;
+  if (ImGui::IsKeyPressed(ImGuiKey_UpArrow)) select_query(s, s.step().query - 1);
+  if (ImGui::IsKeyPressed(ImGuiKey_DownArrow)) select_query(s, s.step().query + 1);
+  if (ImGui::IsKeyPressed(ImGuiKey_S, false)) next_scenario(s, shift ? -1 : 1);
+  for (int k = 0; k < attn::kStageCount; ++k)
+    if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false)) {
+      const attn::Step st = s.step();
+      step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
+                                  s.problem.query_len(), s.problem.key_len(), s.granularity));
+    }
 }
 
 // [SECTION] step view ------------------------------------------------------------------------------------

@@ -18,12 +18,6 @@ std::vector<double> row_vector(const attn::MatD& m, int i) {
   return std::vector<double>(m.row(i).data(), m.row(i).data() + m.cols());
 }
 
-void select_query(AppState& s, int i) {
-  const attn::Step st = s.step();
-  s.step_index = attn::step_index(st.stage, i, 0, attn::Phase::Max, s.problem.query_len(),
-                                  s.problem.key_len(), s.granularity);
-}
-
 // Softmax of a row of raw scores with a multiplier, honouring the mask (−∞ where masked is −∞).
 std::vector<double> weights_with(const attn::HeadTrace<double>& t, int i, double multiplier) {
   std::vector<double> x(static_cast<size_t>(t.scores.cols()));

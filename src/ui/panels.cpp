@@ -265,6 +265,9 @@ void panel_narration(AppState& s) {
   ImGui::TextWrapped("%s", e.formula.c_str());
   ImGui::PopFont();
   ImGui::TextWrapped("%s", e.narration.c_str());
+  ImGui::TextDisabled(
+      "Keys: ←/→ step · Shift+←/→ stage · 1–5 jump to a stage · ↑/↓ another token · Space play · "
+      "Home/End · S next scenario");
 }
 
 }  // namespace ui

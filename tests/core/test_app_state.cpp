@@ -92,6 +92,23 @@ TEST(AppState, SteppingAndPlayback) {
   EXPECT_FALSE(s.playing) << "reaching the end stops playback";
 }
 
+TEST(AppState, StageJumpsKeepTheQueryRow) {
+  ui::AppState s = ui::default_state();
+  ui::select_query(s, 7);
+  EXPECT_EQ(s.step().query, 7);
+  ui::jump_stage(s, 1);
+  EXPECT_EQ(s.step().stage, attn::Stage::Scale);
+  EXPECT_EQ(s.step().query, 7);
+  ui::jump_stage(s, 1);
+  ui::jump_stage(s, 1);
+  EXPECT_EQ(s.step().phase, attn::Phase::Max);  // softmax is entered at its first part
+  ui::jump_stage(s, -1);
+  EXPECT_EQ(s.step().stage, attn::Stage::Mask);
+  EXPECT_EQ(s.step().query, 7);
+  ui::select_query(s, 99);
+  EXPECT_EQ(s.step().query, 10);  // clamped to the last token
+}
+
 TEST(AppState, ScenarioLoadsAtItsFocus) {
   attn::Scenario sc = attn::parse_scenario(attn::Json::parse(R"({"title":"t","framing":"f","sentence":"a b c",
     "focus":"c","features":["f0","f1"],"x":[[1,0],[0,1],[1,1]],"w_q":[[1],[0]],"w_k":[[1],[1]],"w_v":[[2],[0]],
@@ -106,6 +123,9 @@ TEST(AppState, ScenarioLoadsAtItsFocus) {
   EXPECT_EQ(s.features[1], "f1");
   EXPECT_THROW(ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"nope"}})")),
                attn::ProblemError);
+  ui::rebuild_from_sentence(s);
+  ui::next_scenario(s, 1);
+  EXPECT_EQ(s.scenario_id, "tiny");
 }
 
 TEST(AppState, NarrationJsonMirrorsTheCurrentStep) {

@@ -117,3 +117,30 @@ test('screenshots of each stage of the refund scenario', async () => {
   await set({ view: { ui_scale: 1 } });
   assert.deepEqual(errors, []);
 });
+
+test('keyboard only: from the start page to the output of “refund”', async () => {
+  await set({ inputs: { scenario: 'coreference' }, step: { index: 0 } });
+  await frames(page, 2);
+  for (let n = 0; n < 4 && (await state()).inputs.scenario !== 'refund'; ++n) await press('s');
+  let s = await state();
+  assert.equal(s.inputs.scenario, 'refund');
+  assert.equal(s.problem.tokens[s.step.query], 'refund');
+  assert.equal(s.step.stage, 'scores');
+  await press('ArrowRight');
+  assert.equal((await state()).step.key, 1);
+  for (const stage of ['scale', 'mask', 'softmax', 'weighted_sum']) {
+    await press('Shift+ArrowRight');
+    s = (await state()).step;
+    assert.equal(s.stage, stage);
+    assert.equal(s.query, 17, 'the stage jump stays on “refund”');
+  }
+  for (let k = 0; k < 18; ++k) await page.keyboard.press('ArrowRight');
+  await frames(page, 3);
+  s = (await state()).step;
+  assert.equal(s.key, 18);
+  assert.match(await page.textContent('#live'), /o₁₇ is complete/);
+  await press('ArrowUp');
+  assert.equal((await state()).step.query, 16);
+  await press('3');
+  assert.equal((await state()).step.stage, 'mask');
+});
