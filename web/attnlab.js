@@ -45,12 +45,57 @@
     }
   }
 
-  // Calls an attnlab_* export that returns a malloc'd C string; frees it and returns a JS string.
+  // Calls an attnlab_* export that returns a malloc'd C string; frees it and returns a JS string. String
+  // arguments go through malloc, not ccall's stack copies: a large problem's JSON would overflow the stack.
   function callString(name, types, args) {
-    const ptr = Module.ccall(name, 'number', types, args);
-    const s = Module.UTF8ToString(ptr);
-    Module._attnlab_free(ptr);
-    return s;
+    const owned = [];
+    const cArgs = args.map((a, i) => {
+      if (types[i] !== 'string') return a;
+      const len = Module.lengthBytesUTF8(a) + 1;
+      const p = Module._malloc(len);
+      if (!p) throw new Error('memory: no room for the input in WebAssembly memory');
+      Module.stringToUTF8(a, p, len);
+      owned.push(p);
+      return p;
+    });
+    try {
+      const ptr = Module.ccall(name, 'number', types.map(() => 'number'), cArgs);
+      const s = Module.UTF8ToString(ptr);
+      Module._attnlab_free(ptr);
+      return s;
+    } finally {
+      owned.forEach((p) => Module._free(p));
+    }
+  }
+
+  const gpu = window.AttnlabGpu ? new window.AttnlabGpu() : null;
+
+  // The WebGPU backend: C++ prepares the job (projections, per-head f32 buffers), webgpu.js runs the kernels,
+  // C++ finishes it (output projection, Result JSON). Invalid problems throw {problem: true}.
+  async function runGpu(text, options) {
+    const t0 = performance.now();
+    const header = JSON.parse(callString('attnlab_gpu_prepare', ['string'], [text]));
+    if (header.error) throw Object.assign(new Error(header.error), { problem: true });
+    const id = header.id;
+    try {
+      const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();  // wasm memory may grow later
+      const job = { ...header, q: copy(Float32Array, header.q), k: copy(Float32Array, header.k),
+                    v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+      const res = await gpu.run(job, { path: options.path || 'auto', trace: !!options.trace });
+      const outs = JSON.parse(callString('attnlab_gpu_outputs', ['number', 'string', 'number'],
+                                         [id, res.path, options.trace ? 1 : 0]));
+      if (outs.error) throw new Error(outs.error);
+      for (const [name, [ptr, len]] of Object.entries(outs)) {
+        new Float32Array(Module.HEAPU8.buffer, ptr, len).set(res[name].subarray(0, len));
+      }
+      const result = JSON.parse(callString('attnlab_gpu_finish', ['number', 'string', 'number', 'string', 'number', 'number'],
+        [id, res.path, res.gpu_ms, res.timer, performance.now() - t0, options.trace ? 1 : 0]));
+      if (res.notice) result.stats.notice = res.notice;
+      return result;
+    } catch (e) {
+      Module._attnlab_gpu_cancel(id);
+      throw e;
+    }
   }
 
   let started = false;
@@ -69,17 +114,29 @@
     async run(problem, options = {}) {
       await ready;
       const backend = options.backend || 'cpu';
-      if (backend === 'webgpu') {
-        throw new Error(webgpu.available
-          ? 'backend "webgpu": the adapter is detected, but the WebGPU kernels are not part of this build yet; use backend "cpu"'
-          : `backend "webgpu" is unavailable: ${webgpu.reason}`);
-      }
-      if (backend !== 'cpu') throw new Error(`backend "${backend}" is unknown (known: cpu, webgpu)`);
+      if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`backend "${backend}" is unknown (known: cpu, webgpu)`);
       const text = typeof problem === 'string' ? problem : JSON.stringify(problem);
       if (text === undefined) throw new Error('problem: expected an object or JSON text');
-      const result = JSON.parse(callString('attnlab_run_json', ['string', 'string', 'number'],
-                                           [text, backend, options.trace ? 1 : 0]));
-      if (result.error) throw new Error(result.error);
+      const runCpu = () => {
+        const result = JSON.parse(callString('attnlab_run_json', ['string', 'string', 'number'],
+                                             [text, 'cpu', options.trace ? 1 : 0]));
+        if (result.error) throw new Error(result.error);
+        return result;
+      };
+      if (backend === 'cpu') return runCpu();
+      // WebGPU, falling back to the CPU with a notice when the GPU cannot do it (unless fallback: false).
+      let reason;
+      try {
+        if (!gpu) throw new Error('webgpu.js is not loaded');
+        return await runGpu(text, options);
+      } catch (e) {
+        if (e.problem) throw e;
+        reason = e.message;
+      }
+      if (options.fallback === false) throw new Error(`backend "webgpu" failed: ${reason}`);
+      console.warn(`attnlab: WebGPU failed (${reason}); computing on the CPU`);
+      const result = runCpu();
+      result.stats.notice = `WebGPU failed (${reason}); computed on the CPU instead`;
       return result;
     },
     // The whole UI state {problem, step, view}.
@@ -87,6 +144,8 @@
       requireStarted('getState');
       return JSON.parse(callString('attnlab_get_state', [], []));
     },
+    // The WebGPU engine (limits, adapter info, and a test hook that loses the device).
+    gpu,
     // The Result the app shows now (same JSON as run()); {trace: true} adds every stage per head.
     result(options = {}) {
       requireStarted('result');

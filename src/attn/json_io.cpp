@@ -338,8 +338,12 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace) {
   Json j = Json::object();
   j["output"] = matrix_to_json(r.output);
   Json weights = Json::array();
-  for (const HeadTrace<double>& h : r.heads) weights.push_back(matrix_to_json(h.weights));
-  j["attention_weights"] = std::move(weights);
+  bool formed = true;  // the flash path never forms the weights
+  for (const HeadTrace<double>& h : r.heads) {
+    formed = formed && h.weights.size() > 0;
+    weights.push_back(matrix_to_json(h.weights));
+  }
+  j["attention_weights"] = formed ? std::move(weights) : Json(nullptr);
   if (with_trace) {
     Json trace = Json::array();
     for (size_t i = 0; i < r.heads.size(); ++i) {
@@ -366,6 +370,12 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace) {
   j["stats"] = {{"flops", r.stats.flops},     {"bytes", r.stats.bytes},         {"time_ms", r.stats.time_ms},
                 {"backend", r.stats.backend}, {"precision", r.stats.precision}, {"heads", p.heads()},
                 {"kv_heads", p.kv_heads()},   {"mask", mask_name(p.mask)}};
+  if (!r.stats.path.empty()) j["stats"]["path"] = r.stats.path;
+  if (r.stats.gpu_time_ms >= 0) {
+    j["stats"]["gpu_time_ms"] = r.stats.gpu_time_ms;
+    j["stats"]["gpu_timer"] = r.stats.gpu_timer;
+  }
+  if (!r.stats.notice.empty()) j["stats"]["notice"] = r.stats.notice;
   return j;
 }
 

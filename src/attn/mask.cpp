@@ -33,6 +33,22 @@ MaskMat build_mask(const MaskSpec& spec, int L, int S) {
   return allowed;
 }
 
+bool row_fully_masked(const MaskSpec& spec, int i, int L, int S) {
+  const int pos = i + S - L;
+  switch (spec.kind) {
+    case MaskSpec::Kind::None:
+      return S == 0;
+    case MaskSpec::Kind::Causal:
+    case MaskSpec::Kind::Window:
+      return pos < 0;  // the window always contains position pos itself
+    case MaskSpec::Kind::Padding:
+      return spec.valid_len <= 0;
+    case MaskSpec::Kind::Explicit:
+      return spec.allowed.row(i).sum() == 0;
+  }
+  return false;
+}
+
 std::string mask_name(const MaskSpec& spec) {
   switch (spec.kind) {
     case MaskSpec::Kind::None:

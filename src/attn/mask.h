@@ -20,6 +20,9 @@ struct MaskSpec {
 // (query i sits at key position i + S − L), the convention of decoders with a KV cache.
 MaskMat build_mask(const MaskSpec& spec, int L, int S);
 
+// True when query row i may attend to no key at all (without building the L×S matrix).
+bool row_fully_masked(const MaskSpec& spec, int i, int L, int S);
+
 // Short human name: "none", "causal", "window 3", "padding 5", "explicit".
 std::string mask_name(const MaskSpec& spec);
 

@@ -1,0 +1,121 @@
+// Problem → per-head f32 buffers, and GPU results → Result (see gpu_job.h).
+#include "compute/gpu_job.h"
+
+#include <limits>
+
+#include "attn/multihead.h"
+
+namespace compute {
+
+namespace {
+
+// Appends the rows of m (row-major) as f32.
+void append(std::vector<float>& out, const attn::MatD& m) {
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index c = 0; c < m.cols(); ++c) out.push_back(static_cast<float>(m(i, c)));
+}
+
+}  // namespace
+
+double score_matrix_bytes(const attn::Problem& p) {
+  return 4.0 * p.heads() * static_cast<double>(p.query_len()) * p.key_len();
+}
+
+GpuJob prepare_gpu_job(const attn::Problem& input) {
+  attn::validate(input);
+  GpuJob job;
+  job.problem = attn::materialize(input);
+  const attn::Problem& p = job.problem;
+  job.L = p.query_len();
+  job.S = p.key_len();
+  job.h = p.heads();
+  job.g = p.kv_heads();
+  if (p.form == attn::Problem::Form::Direct) {
+    job.d = static_cast<int>(p.q.cols());
+    job.dv = static_cast<int>(p.v.cols());
+    append(job.q, p.q);
+    append(job.k, p.k);
+    append(job.v, p.v);
+  } else {
+    const Eigen::Index E = p.query.cols(), d = E / p.num_heads, kv = d * p.num_kv_heads;
+    job.d = job.dv = static_cast<int>(d);
+    attn::MatD qp = p.query * p.in_proj_weight.topRows(E).transpose();
+    attn::MatD kp = p.key * p.in_proj_weight.middleRows(E, kv).transpose();
+    attn::MatD vp = p.value * p.in_proj_weight.bottomRows(kv).transpose();
+    if (p.in_proj_bias.size()) {
+      qp.rowwise() += p.in_proj_bias.head(E).transpose();
+      kp.rowwise() += p.in_proj_bias.segment(E, kv).transpose();
+      vp.rowwise() += p.in_proj_bias.tail(kv).transpose();
+    }
+    for (int i = 0; i < job.h; ++i) append(job.q, qp.middleCols(i * d, d));
+    for (int j = 0; j < job.g; ++j) append(job.k, kp.middleCols(j * d, d));
+    for (int j = 0; j < job.g; ++j) append(job.v, vp.middleCols(j * d, d));
+  }
+  if (job.d > 128 || job.dv > 128)
+    throw attn::ProblemError("d_k: the WebGPU kernels support widths up to 128 per head, got " +
+                             std::to_string(std::max(job.d, job.dv)));
+  job.multiplier = static_cast<float>(attn::score_multiplier(p.scale, job.d, p.temperature));
+  job.mask_kind = static_cast<int>(p.mask.kind);
+  job.window = p.mask.window;
+  job.valid_len = p.mask.valid_len;
+  if (p.mask.kind == attn::MaskSpec::Kind::Explicit) {
+    job.allowed.assign(p.mask.allowed.data(), p.mask.allowed.data() + p.mask.allowed.size());
+  } else {
+    job.allowed = {0};
+  }
+  job.out.assign(static_cast<size_t>(job.h) * job.L * job.dv, 0.0f);
+  return job;
+}
+
+void allocate_outputs(GpuJob& job, const std::string& path, bool trace) {
+  const size_t hls = static_cast<size_t>(job.h) * job.L * job.S;
+  if (path == "3-pass") {
+    job.weights.assign(hls, 0.0f);
+    if (trace) job.scores.assign(hls, 0.0f);
+  } else {
+    job.lse.assign(static_cast<size_t>(job.h) * job.L, 0.0f);
+  }
+}
+
+attn::Result finish_gpu_job(const GpuJob& job, const std::string& path) {
+  const attn::Problem& p = job.problem;
+  attn::Result r;  // r.allowed stays empty: at large n the L×S mask would not fit in memory
+  const Eigen::Index L = job.L, S = job.S, d = job.d, dv = job.dv;
+  attn::MatD concat(L, dv * job.h);
+  for (int i = 0; i < job.h; ++i) {
+    attn::HeadTrace<double> t;
+    t.kv_head = attn::kv_head_of(i, job.h, job.g);
+    using MapF = Eigen::Map<const attn::MatF>;
+    t.q = MapF(job.q.data() + static_cast<size_t>(i) * L * d, L, d).cast<double>();
+    t.k = MapF(job.k.data() + static_cast<size_t>(t.kv_head) * S * d, S, d).cast<double>();
+    t.v = MapF(job.v.data() + static_cast<size_t>(t.kv_head) * S * dv, S, dv).cast<double>();
+    t.output = MapF(job.out.data() + static_cast<size_t>(i) * L * dv, L, dv).cast<double>();
+    if (!job.weights.empty())
+      t.weights = MapF(job.weights.data() + static_cast<size_t>(i) * L * S, L, S).cast<double>();
+    if (!job.scores.empty()) {
+      t.masked = MapF(job.scores.data() + static_cast<size_t>(i) * L * S, L, S).cast<double>();
+      t.masked = (t.masked.array() <= -1e38).select(-std::numeric_limits<double>::infinity(), t.masked);
+    }
+    t.fully_masked.assign(static_cast<size_t>(L), false);
+    for (Eigen::Index row = 0; row < L; ++row)
+      t.fully_masked[static_cast<size_t>(row)] =
+          attn::row_fully_masked(p.mask, static_cast<int>(row), job.L, job.S);
+    concat.middleCols(i * dv, dv) = t.output;
+    r.heads.push_back(std::move(t));
+  }
+  if (p.form == attn::Problem::Form::Direct) {
+    r.output = concat;
+  } else {
+    r.output = concat * p.out_proj_weight.transpose();
+    if (p.out_proj_bias.size()) r.output.rowwise() += p.out_proj_bias.transpose();
+  }
+  const attn::Cost c = attn::estimate_cost(p);
+  r.stats.flops = 2 * c.mul_adds;
+  r.stats.bytes = path == "flash" ? 0 : c.intermediate_bytes;
+  r.stats.backend = "webgpu";
+  r.stats.precision = "f32";
+  r.stats.path = path;
+  return r;
+}
+
+}  // namespace compute

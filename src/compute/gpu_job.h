@@ -1,0 +1,45 @@
+// A GPU attention job: the CPU half of the WebGPU backend. prepare_gpu_job turns a Problem into per-head f32
+// buffers laid out as the WGSL kernels read them (shaders/common.wgsl); finish_gpu_job turns what the GPU
+// wrote back into a Result (output projection on the CPU for multi-head problems). Pure C++: tested natively
+// (tests/core/test_gpu_job.cpp) against attn::run by simulating the GPU with attn::ref.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "attn/run.h"
+
+namespace compute {
+
+struct GpuJob {
+  attn::Problem problem;  // materialised (Random → MultiHead)
+  int L = 0, S = 0, d = 0, dv = 0, h = 1, g = 1;
+  int mask_kind = 0;  // 0 none, 1 causal, 2 window, 3 padding, 4 explicit (shaders/README.md)
+  int window = 0, valid_len = 0;
+  float multiplier = 1;                // scale(d_k) / temperature
+  std::vector<float> q;                // h×L×d
+  std::vector<float> k;                // g×S×d
+  std::vector<float> v;                // g×S×dv
+  std::vector<std::uint32_t> allowed;  // L×S for the explicit mask, else one 0
+  std::vector<float> out;              // h×L×dv, written by the GPU
+  std::vector<float> weights;          // h×L×S (3-pass only), written by the GPU
+  std::vector<float> scores;           // h×L×S masked scores (3-pass with trace), written by the GPU
+  std::vector<float> lse;              // h×L row log-sum-exp (flash), written by the GPU
+};
+
+// Throws attn::ProblemError for invalid problems (same messages as the CPU path).
+GpuJob prepare_gpu_job(const attn::Problem& p);
+
+// Allocates the buffers the chosen path writes: weights (and scores when trace) for "3-pass", lse for
+// "flash".
+void allocate_outputs(GpuJob& job, const std::string& path, bool trace);
+
+// Builds the Result: output (with the output projection for multi-head), per-head traces with what the GPU
+// produced (weights and masked scores on the 3-pass path; none on flash), stats.backend = "webgpu".
+attn::Result finish_gpu_job(const GpuJob& job, const std::string& path);
+
+// Bytes of the h×L×S score matrix in f32 (what the 3-pass path needs in one buffer).
+double score_matrix_bytes(const attn::Problem& p);
+
+}  // namespace compute

@@ -1,0 +1,104 @@
+// The C side of the WebGPU backend (browser build only): jobs prepared and finished in C++ (gpu_job.h), the
+// GPU work itself in web/webgpu.js. JS calls, in order: attnlab_gpu_prepare → attnlab_gpu_outputs → (GPU
+// writes into the returned pointers) → attnlab_gpu_finish, or attnlab_gpu_cancel on failure.
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "attn/json_io.h"
+#include "compute/gpu_job.h"
+
+namespace {
+
+std::map<int, std::unique_ptr<compute::GpuJob>> g_jobs;
+int g_next_id = 1;
+
+char* dup_json(const attn::Json& j) {
+  const std::string s = j.dump();
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
+}
+
+template <typename T>
+attn::Json span(const std::vector<T>& v) {
+  return attn::Json::array({reinterpret_cast<std::uintptr_t>(v.data()), v.size()});
+}
+
+compute::GpuJob* find(int id) {
+  auto it = g_jobs.find(id);
+  return it == g_jobs.end() ? nullptr : it->second.get();
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json) {
+  try {
+    auto job =
+        std::make_unique<compute::GpuJob>(compute::prepare_gpu_job(attn::parse_problem_text(problem_json)));
+    const compute::GpuJob& j = *job;
+    attn::Json out = {{"id", g_next_id},
+                      {"L", j.L},
+                      {"S", j.S},
+                      {"d", j.d},
+                      {"dv", j.dv},
+                      {"h", j.h},
+                      {"g", j.g},
+                      {"mask_kind", j.mask_kind},
+                      {"window", j.window},
+                      {"valid_len", j.valid_len},
+                      {"multiplier", j.multiplier},
+                      {"score_bytes", compute::score_matrix_bytes(j.problem)},
+                      {"q", span(j.q)},
+                      {"k", span(j.k)},
+                      {"v", span(j.v)},
+                      {"allowed", span(j.allowed)},
+                      {"out", span(j.out)}};
+    g_jobs[g_next_id++] = std::move(job);
+    return dup_json(out);
+  } catch (const attn::ProblemError& e) {
+    return dup_json(attn::error_json(e.what()));
+  } catch (const std::bad_alloc&) {
+    return dup_json(attn::error_json("memory: the problem does not fit in the browser's WebAssembly memory"));
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_outputs(int id, const char* path, int trace) {
+  compute::GpuJob* job = find(id);
+  if (!job) return dup_json(attn::error_json("gpu: unknown job"));
+  try {
+    compute::allocate_outputs(*job, path, trace != 0);
+  } catch (const std::bad_alloc&) {
+    return dup_json(attn::error_json("memory: no room for the GPU results in WebAssembly memory"));
+  }
+  attn::Json out = {{"out", span(job->out)}};
+  if (!job->weights.empty()) out["weights"] = span(job->weights);
+  if (!job->scores.empty()) out["scores"] = span(job->scores);
+  if (!job->lse.empty()) out["lse"] = span(job->lse);
+  return dup_json(out);
+}
+
+EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_finish(int id, const char* path, double gpu_ms, const char* timer,
+                                              double wall_ms, int trace) {
+  compute::GpuJob* job = find(id);
+  if (!job) return dup_json(attn::error_json("gpu: unknown job"));
+  attn::Result r = compute::finish_gpu_job(*job, path);
+  r.stats.gpu_time_ms = gpu_ms;
+  r.stats.gpu_timer = timer;
+  r.stats.time_ms = wall_ms;
+  char* out = dup_json(attn::result_to_json(r, job->problem, trace != 0));
+  g_jobs.erase(id);
+  return out;
+}
+
+EMSCRIPTEN_KEEPALIVE void attnlab_gpu_cancel(int id) { g_jobs.erase(id); }
+
+}  // extern "C"
+
+#endif  // __EMSCRIPTEN__

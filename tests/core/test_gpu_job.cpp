@@ -1,0 +1,114 @@
+// GpuJob.*: the CPU half of the WebGPU backend. The GPU is simulated with the plain-loop reference
+// (attn::ref) reading the job's buffers exactly as the WGSL kernels index them; the finished Result must
+// equal attn::run.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "attn/json_io.h"
+#include "attn/ref.h"
+#include "compute/gpu_job.h"
+
+namespace {
+
+// What scores.wgsl + softmax_rows.wgsl + weighted_sum.wgsl compute, with attn::ref on the job's layout.
+void simulate_three_pass(compute::GpuJob& job) {
+  compute::allocate_outputs(job, "3-pass", true);
+  const attn::MaskMat allowed = attn::build_mask(job.problem.mask, job.L, job.S);
+  std::vector<unsigned char> a(allowed.data(), allowed.data() + allowed.size());
+  for (int head = 0; head < job.h; ++head) {
+    const int kvh = head * job.g / job.h;
+    auto slice = [](const std::vector<float>& v, size_t at, size_t n) {
+      return std::vector<double>(v.begin() + static_cast<long>(at), v.begin() + static_cast<long>(at + n));
+    };
+    const std::vector<double> q =
+        slice(job.q, static_cast<size_t>(head) * job.L * job.d, static_cast<size_t>(job.L) * job.d);
+    const std::vector<double> k =
+        slice(job.k, static_cast<size_t>(kvh) * job.S * job.d, static_cast<size_t>(job.S) * job.d);
+    const std::vector<double> v =
+        slice(job.v, static_cast<size_t>(kvh) * job.S * job.dv, static_cast<size_t>(job.S) * job.dv);
+    std::vector<double> s = attn::ref::scores(q, k, a, job.L, job.S, job.d, job.multiplier);
+    for (size_t x = 0; x < s.size(); ++x)
+      job.scores[static_cast<size_t>(head) * job.L * job.S + x] =
+          std::isinf(s[x]) ? -3.0e38f : static_cast<float>(s[x]);
+    attn::ref::softmax_rows(s, job.L, job.S);
+    for (size_t x = 0; x < s.size(); ++x)
+      job.weights[static_cast<size_t>(head) * job.L * job.S + x] = static_cast<float>(s[x]);
+    const std::vector<double> o = attn::ref::weighted_sum(s, v, job.L, job.S, job.dv);
+    for (size_t x = 0; x < o.size(); ++x)
+      job.out[static_cast<size_t>(head) * job.L * job.dv + x] = static_cast<float>(o[x]);
+  }
+}
+
+void expect_matches_run(const attn::Problem& p) {
+  compute::GpuJob job = compute::prepare_gpu_job(p);
+  simulate_three_pass(job);
+  const attn::Result gpu = compute::finish_gpu_job(job, "3-pass");
+  attn::Problem p64 = p;
+  p64.precision = attn::Precision::F64;
+  const attn::Result cpu = attn::run(p64);
+  EXPECT_EQ(gpu.stats.backend, "webgpu");
+  EXPECT_EQ(gpu.stats.path, "3-pass");
+  ASSERT_EQ(gpu.output.rows(), cpu.output.rows());
+  ASSERT_EQ(gpu.output.cols(), cpu.output.cols());
+  EXPECT_LE((gpu.output - cpu.output).cwiseAbs().maxCoeff(), 2e-5);
+  for (size_t i = 0; i < cpu.heads.size(); ++i) {
+    EXPECT_LE((gpu.heads[i].weights - cpu.heads[i].weights).cwiseAbs().maxCoeff(), 2e-6);
+    EXPECT_EQ(gpu.heads[i].kv_head, cpu.heads[i].kv_head);
+    EXPECT_EQ(gpu.heads[i].fully_masked, cpu.heads[i].fully_masked);
+    for (Eigen::Index r = 0; r < cpu.heads[i].masked.rows(); ++r)
+      for (Eigen::Index c = 0; c < cpu.heads[i].masked.cols(); ++c)
+        EXPECT_EQ(std::isinf(gpu.heads[i].masked(r, c)), std::isinf(cpu.heads[i].masked(r, c)));
+  }
+}
+
+attn::Problem random_problem(int n, int E, int h, int g, attn::MaskSpec::Kind mask) {
+  attn::Problem p;
+  p.form = attn::Problem::Form::Random;
+  p.random = {11, n, E, h, g};
+  p.mask.kind = mask;
+  p.mask.window = 3;
+  return p;
+}
+
+}  // namespace
+
+TEST(GpuJob, GroupedHeadsWithCausalMask) {
+  expect_matches_run(random_problem(9, 24, 6, 2, attn::MaskSpec::Kind::Causal));
+}
+TEST(GpuJob, MultiQueryWithWindow) {
+  expect_matches_run(random_problem(13, 16, 4, 1, attn::MaskSpec::Kind::Window));
+}
+
+TEST(GpuJob, DirectCrossAttentionWithFullyMaskedRow) {
+  attn::Problem p;
+  p.q = attn::MatD::Random(3, 5);
+  p.k = attn::MatD::Random(4, 5);
+  p.v = attn::MatD::Random(4, 2);
+  p.mask.kind = attn::MaskSpec::Kind::Explicit;
+  p.mask.allowed = attn::MaskMat{{1, 0, 1, 0}, {0, 0, 0, 0}, {1, 1, 1, 1}};
+  p.temperature = 0.5;
+  expect_matches_run(p);
+  const compute::GpuJob job = compute::prepare_gpu_job(p);
+  EXPECT_EQ(job.mask_kind, 4);
+  EXPECT_EQ(job.allowed.size(), 12u);
+  EXPECT_FLOAT_EQ(job.multiplier, static_cast<float>(1 / std::sqrt(5.0) / 0.5));
+}
+
+TEST(GpuJob, FlashResultHasNoWeightsAndNullInJson) {
+  compute::GpuJob job = compute::prepare_gpu_job(random_problem(5, 8, 2, 2, attn::MaskSpec::Kind::None));
+  compute::allocate_outputs(job, "flash", false);
+  EXPECT_EQ(job.lse.size(), 10u);
+  EXPECT_TRUE(job.weights.empty());
+  const attn::Result r = compute::finish_gpu_job(job, "flash");
+  EXPECT_TRUE(attn::result_to_json(r, job.problem, false)["attention_weights"].is_null());
+  EXPECT_EQ(r.allowed.size(), 0);  // never the L×S mask: at n = 65 536 it would not fit
+}
+
+TEST(GpuJob, RefusesHeadsWiderThanTheKernels) {
+  attn::Problem p;
+  p.q = attn::MatD::Ones(2, 129);
+  p.k = attn::MatD::Ones(2, 129);
+  p.v = attn::MatD::Ones(2, 1);
+  EXPECT_THROW(compute::prepare_gpu_job(p), attn::ProblemError);
+}

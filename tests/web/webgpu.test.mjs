@@ -1,0 +1,160 @@
+// WebGPU backend in headless Chromium on SwiftShader: every kernel path (3-pass: scores → softmax_rows →
+// weighted_sum, and flash_attention) against the f64 CPU reference on shapes that are not multiples of the
+// tiles, every mask kind, grouped/multi-query heads, d_k ∈ {8, 64, 80}; tolerance |gpu − ref| ≤ 1e-4 + 1e-3·|ref|
+// with the first mismatches printed by (head, row, col). Then the fallbacks (no WebGPU, no adapter, a shader
+// that does not compile, the device destroyed mid-run) and flash at n = 16 384.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openApp } from './harness.mjs';
+
+let server, url, browser, app;
+
+before(async () => {
+  ({ server, url } = await startServer());
+  browser = await launch();
+  app = await openApp(browser, url);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+// Runs `problem` on the CPU in f64 and on the GPU (path), compares in the page; returns a summary.
+function parity(page, problem, path) {
+  return page.evaluate(async ([p, path]) => {
+    const ref = await window.attnlab.run({ ...p, precision: 'f64' }, { backend: 'cpu', trace: true });
+    const gpu = await window.attnlab.run(p, { backend: 'webgpu', path, trace: true, fallback: false });
+    const bad = [];
+    let worst = 0, checked = 0;
+    const cmp = (what, a, b, idx) => {
+      checked++;
+      if (a === null || b === null) { if (a !== b) bad.push(`${what}${idx}: gpu ${a} vs ref ${b}`); return; }
+      const err = Math.abs(a - b), tol = 1e-4 + 1e-3 * Math.abs(b);
+      worst = Math.max(worst, err / tol);
+      if (err > tol && bad.length < 5) bad.push(`${what}${idx}: gpu ${a} vs ref ${b} (|diff| ${err.toExponential(2)})`);
+    };
+    ref.output.forEach((row, i) => row.forEach((x, c) => cmp('output', gpu.output[i][c], x, `[row ${i}, col ${c}]`)));
+    if (path === '3-pass') {
+      ref.attention_weights.forEach((h, a) => h.forEach((row, i) => row.forEach((x, j) =>
+        cmp('weights', gpu.attention_weights[a][i][j], x, `[head ${a}, row ${i}, col ${j}]`))));
+      ref.trace.forEach((t, a) => t.masked.forEach((row, i) => row.forEach((x, j) =>
+        cmp('scores', gpu.trace[a].masked[i][j], x, `[head ${a}, row ${i}, col ${j}]`))));
+    } else if (gpu.attention_weights !== null) {
+      bad.push('flash returned attention_weights');
+    }
+    return { bad, worst, checked, backend: gpu.stats.backend, path: gpu.stats.path, gpu_ms: gpu.stats.gpu_time_ms };
+  }, [problem, path]);
+}
+
+function explicitMask(n, seed) {
+  let x = seed;
+  const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, () => (i % 17 === 5 ? 0 : rnd() < 0.4 ? 1 : 0)));
+}
+
+const random = (seed, n, d, h, g, mask) => ({ random: { seed, n, d_model: d * h, num_heads: h, num_kv_heads: g }, mask });
+const CASES = [
+  ['n=1 h=1 d=8 none', random(1, 1, 8, 1, 1, 'none')],
+  ['n=7 h=3 g=1 d=8 causal', random(2, 7, 8, 3, 1, 'causal')],
+  ['n=63 h=8 g=4 d=64 window 5', random(3, 63, 64, 8, 4, { window: 5 })],
+  ['n=63 h=8 g=8 d=8 padding 40', random(4, 63, 8, 8, 8, { padding: 40 })],
+  ['n=257 h=3 g=3 d=80 explicit (with fully masked rows)', random(5, 257, 80, 3, 3, explicitMask(257, 5))],
+  ['n=257 h=8 g=1 d=8 causal', random(6, 257, 8, 8, 1, 'causal')],
+  ['n=1000 h=3 g=1 d=64 none', random(7, 1000, 64, 3, 1, 'none')],
+  ['n=1000 h=1 d=80 window 17', random(8, 1000, 80, 1, 1, { window: 17 })],
+  ['n=2048 h=1 d=64 causal', random(9, 2048, 64, 1, 1, 'causal')],
+  ['cross-attention L=7 S=63 d=8 causal', {
+    q: Array.from({ length: 7 }, (_, i) => Array.from({ length: 8 }, (_, c) => Math.sin(i * 8 + c))),
+    k: Array.from({ length: 63 }, (_, i) => Array.from({ length: 8 }, (_, c) => Math.cos(i * 3 + c))),
+    v: Array.from({ length: 63 }, (_, i) => Array.from({ length: 5 }, (_, c) => Math.sin(i + 2 * c))),
+    mask: 'causal' }],
+];
+
+for (const path of ['3-pass', 'flash']) {
+  test(`${path} kernels match the f64 reference`, async () => {
+    for (const [name, problem] of CASES) {
+      const r = await parity(app.page, problem, path);
+      assert.equal(r.backend, 'webgpu', name);
+      assert.equal(r.path, path, name);
+      assert.deepEqual(r.bad, [], `${path} ${name}: first mismatches`);
+      console.log(`${path} ${name}: ${r.checked} values, worst ${(r.worst * 100).toFixed(1)}% of tolerance, GPU ${r.gpu_ms.toFixed(2)} ms`);
+    }
+    assert.deepEqual(app.errors, []);
+  });
+}
+
+test('auto picks flash when the score matrix is too big for one buffer, says so, and n = 16 384 completes', async () => {
+  const r = await app.page.evaluate(async () => {
+    const n = 16384, d = 64;
+    let x = 42;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5);
+    const mat = (rows, cols) => Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.round(rnd() * 2000) / 1000));
+    const p = { q: mat(n, d), k: mat(n, d), v: mat(n, d), mask: 'causal' };
+    const t0 = performance.now();
+    const gpu = await window.attnlab.run(p, { backend: 'webgpu', fallback: false });
+    const wall = performance.now() - t0;
+    // f64 reference for a few rows, straight from the definition.
+    let worst = 0;
+    for (const i of [0, 1, 4095, 9000, 16383]) {
+      const s = [];
+      for (let j = 0; j <= i; j++) {
+        let dot = 0;
+        for (let c = 0; c < d; c++) dot += p.q[i][c] * p.k[j][c];
+        s.push(dot / Math.sqrt(d));
+      }
+      const m = Math.max(...s);
+      const e = s.map((v) => Math.exp(v - m));
+      const sum = e.reduce((a, b) => a + b, 0);
+      for (let c = 0; c < d; c++) {
+        let o = 0;
+        for (let j = 0; j <= i; j++) o += e[j] * p.v[j][c];
+        o /= sum;
+        worst = Math.max(worst, Math.abs(gpu.output[i][c] - o) / (1e-4 + 1e-3 * Math.abs(o)));
+      }
+    }
+    return { path: gpu.stats.path, notice: gpu.stats.notice, worst, gpu_ms: gpu.stats.gpu_time_ms, wall };
+  });
+  assert.equal(r.path, 'flash');
+  assert.match(r.notice, /score matrix needs 1024 MiB.*flash path/);
+  assert.ok(r.worst <= 1, `worst error ${r.worst} × tolerance`);
+  console.log(`flash n=16384 d=64 causal on SwiftShader: GPU ${r.gpu_ms.toFixed(0)} ms, call ${r.wall.toFixed(0)} ms`);
+});
+
+test('a device destroyed mid-run falls back to the CPU with a notice, and the next call recovers', async () => {
+  const r = await app.page.evaluate(async () => {
+    const p = { random: { seed: 3, n: 1500, d_model: 64, num_heads: 1 } };
+    const pending = window.attnlab.run(p, { backend: 'webgpu' });
+    await new Promise((res) => setTimeout(res, 0));
+    window.attnlab.gpu.destroyDevice();
+    const first = await pending;
+    const second = await window.attnlab.run({ random: { seed: 3, n: 64, d_model: 16, num_heads: 2 } }, { backend: 'webgpu' });
+    return { first: first.stats, second: second.stats };
+  });
+  assert.equal(r.first.backend, 'cpu');
+  assert.match(r.first.notice, /WebGPU failed .*computed on the CPU instead/);
+  assert.equal(r.second.backend, 'webgpu', 'the device was re-created');
+});
+
+test('no WebGPU, no adapter, or a shader that does not compile: CPU fallback with the reason', async () => {
+  const cases = [
+    ['no WebGPU', () => { delete Navigator.prototype.gpu; }, /no WebGPU/],
+    ['no adapter', () => { if (navigator.gpu) navigator.gpu.requestAdapter = async () => null; }, /no WebGPU adapter/],
+    ['compile error', () => { addEventListener('DOMContentLoaded', () => { window.ATTNLAB_SHADERS.scores = 'fn broken('; }); },
+     /scores\.wgsl/],
+  ];
+  for (const [name, init, re] of cases) {
+    const { page } = await openApp(browser, url, { initScript: init });
+    const r = await page.evaluate(async () => {
+      const ok = await window.attnlab.run({ random: { seed: 1, n: 5, d_model: 8, num_heads: 2 } }, { backend: 'webgpu' });
+      const strict = await window.attnlab.run({ random: { seed: 1, n: 5, d_model: 8 } }, { backend: 'webgpu', fallback: false })
+        .then(() => 'resolved', (e) => e.message);
+      return { stats: ok.stats, strict, backends: window.attnlab.backends() };
+    });
+    assert.equal(r.stats.backend, 'cpu', name);
+    assert.match(r.stats.notice, re, name);
+    assert.match(r.strict, re, name);
+    if (name !== 'compile error') assert.equal(r.backends[1].available, false, name);
+    await page.close();
+  }
+});

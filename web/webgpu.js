@@ -1,0 +1,228 @@
+// The GPU half of the WebGPU backend: runs the WGSL kernels of shaders/ (embedded as window.ATTNLAB_SHADERS) on
+// jobs prepared by the C++ compute layer (src/compute/webgpu_backend.cpp). One command encoder and one
+// queue.submit per attention call; pipelines cached per override constants; buffers reused across calls of
+// the same sizes. Failures (no adapter, compile error, out of memory, device lost) throw an Error with the
+// reason; attnlab.js then falls back to the CPU, and the next call re-creates the device.
+(function () {
+  'use strict';
+  const MiB = 1024 * 1024;
+  const STORAGE = GPUBufferUsage?.STORAGE, COPY_DST = GPUBufferUsage?.COPY_DST, COPY_SRC = GPUBufferUsage?.COPY_SRC;
+
+  class AttnGpu {
+    constructor() {
+      this.device = null;
+      this.pipelines = new Map();
+      this.buffers = new Map();
+      this.lastLoss = null;
+    }
+
+    // Creates the device on first use and after a loss.
+    async init() {
+      if (this.device) return this.device;
+      if (!('gpu' in navigator)) throw new Error('this browser has no WebGPU (navigator.gpu)');
+      const adapter = await navigator.gpu.requestAdapter();
+      if (!adapter) throw new Error('the browser offered no WebGPU adapter');
+      const features = ['timestamp-query'].filter((f) => adapter.features.has(f));
+      const l = adapter.limits;
+      const device = await adapter.requestDevice({
+        requiredFeatures: features,
+        requiredLimits: {
+          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize,
+          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        },
+      });
+      this.info = adapter.info || {};
+      this.timestamps = features.includes('timestamp-query');
+      this.device = device;
+      device.lost.then((info) => {
+        if (this.device !== device) return;
+        this.lastLoss = `device lost (${info.reason || 'unknown'}${info.message ? ': ' + info.message : ''})`;
+        this.device = null;
+        this.pipelines.clear();
+        this.buffers.clear();
+      });
+      return device;
+    }
+
+    limits() {
+      const l = this.device.limits;
+      return { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize,
+               maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+               maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup };
+    }
+
+    async pipeline(name, constants) {
+      const key = name + JSON.stringify(constants);
+      if (!this.pipelines.has(key)) {
+        const shaders = window.ATTNLAB_SHADERS;
+        if (!shaders || !shaders[name]) throw new Error(`shader ${name}.wgsl is missing from shaders.js`);
+        const module = this.device.createShaderModule({ code: shaders.common + '\n' + shaders[name], label: name });
+        const info = await module.getCompilationInfo();
+        const errors = info.messages.filter((m) => m.type === 'error');
+        if (errors.length) throw new Error(`${name}.wgsl does not compile: ${errors[0].message} (line ${errors[0].lineNum})`);
+        this.pipelines.set(key, this.device.createComputePipelineAsync({
+          layout: 'auto', label: name, compute: { module, entryPoint: `${name}_main`, constants } })
+          .catch((e) => { this.pipelines.delete(key); throw new Error(`${name}.wgsl: pipeline failed: ${e.message}`); }));
+      }
+      return this.pipelines.get(key);
+    }
+
+    // A buffer for `role`, reused while the size is unchanged.
+    buffer(role, bytes, usage) {
+      bytes = Math.max(16, Math.ceil(bytes / 16) * 16);
+      const cached = this.buffers.get(role);
+      if (cached && cached.size === bytes && cached.usage === usage) return cached;
+      cached?.destroy();
+      const max = this.device.limits.maxStorageBufferBindingSize;
+      if (usage & STORAGE && bytes > max) {
+        throw new Error(`${role} needs ${(bytes / MiB).toFixed(0)} MiB in one buffer; this GPU allows ` +
+                        `${(max / MiB).toFixed(0)} MiB (maxStorageBufferBindingSize)`);
+      }
+      const b = this.device.createBuffer({ size: bytes, usage, label: role });
+      this.buffers.set(role, b);
+      return b;
+    }
+
+    upload(role, array) {
+      const b = this.buffer(role, array.byteLength, STORAGE | COPY_DST);
+      this.device.queue.writeBuffer(b, 0, array.buffer, array.byteOffset, array.byteLength);
+      return b;
+    }
+
+    // Forgets the device and everything made on it, so the next call starts afresh.
+    reset() {
+      const device = this.device;
+      this.device = null;
+      this.pipelines.clear();
+      this.buffers.clear();
+      this.querySet = null;
+      try { device?.destroy(); } catch (e) { /* already gone */ }
+    }
+
+    // job: the header from attnlab_gpu_prepare with typed-array copies q, k, v, allowed.
+    // Returns {path, out, weights?, scores?, lse?, gpu_ms, timer, notice?} (Float32Arrays). On any failure the
+    // device is dropped (the next call re-creates it) and the error is rethrown.
+    async run(job, options = {}) {
+      try {
+        return await this.runOnce(job, options);
+      } catch (e) {
+        this.reset();
+        throw e;
+      }
+    }
+
+    async runOnce(job, { path = 'auto', trace = false }) {
+      const device = await this.init();
+      const limits = device.limits;
+      let notice;
+      if (path === 'auto') {
+        const fits = job.score_bytes <= limits.maxStorageBufferBindingSize && job.score_bytes <= 512 * MiB;
+        path = fits ? '3-pass' : 'flash';
+        if (!fits) {
+          notice = `the ${job.h}×${job.L}×${job.S} score matrix needs ${(job.score_bytes / MiB).toFixed(0)} MiB, more ` +
+                   `than one buffer may hold here (${(Math.min(limits.maxStorageBufferBindingSize, 512 * MiB) / MiB).toFixed(0)} MiB): ` +
+                   'used the flash path, which never forms it';
+        }
+      }
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+      const params = new ArrayBuffer(48);
+      const u = new Uint32Array(params), f = new Float32Array(params);
+      u.set([job.L, job.S, job.d, job.dv, job.h, job.g, job.mask_kind, job.window, job.valid_len]);
+      f[9] = job.multiplier;
+      const paramBuf = this.buffer('params', 48, GPUBufferUsage.UNIFORM | COPY_DST);
+      device.queue.writeBuffer(paramBuf, 0, params);
+      const q = this.upload('q', job.q), k = this.upload('k', job.k), v = this.upload('v', job.v);
+      const allowed = this.upload('allowed', job.allowed);
+      const outBytes = job.h * job.L * job.dv * 4;
+      const out = this.buffer('out', outBytes, STORAGE | COPY_SRC);
+      const reads = [['out', out, outBytes]];
+      const querySet = this.timestamps ? (this.querySet ??= device.createQuerySet({ type: 'timestamp', count: 2 })) : null;
+      const stamp = (first, last) => querySet ? { timestampWrites: { querySet,
+        ...(first ? { beginningOfPassWriteIndex: 0 } : {}), ...(last ? { endOfPassWriteIndex: 1 } : {}) } } : {};
+      const enc = device.createCommandEncoder({ label: `attention ${path}` });
+      const bind = (pipe, buffers) => device.createBindGroup({ layout: pipe.getBindGroupLayout(0),
+        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+
+      if (path === '3-pass') {
+        const hls = job.h * job.L * job.S * 4;
+        const scores = this.buffer('scores', hls, STORAGE | COPY_SRC);
+        const [ps, pm, pw] = await Promise.all([this.pipeline('scores', { TILE: 16 }),
+          this.pipeline('softmax_rows', { WG: 64 }), this.pipeline('weighted_sum', { TILE: 16 })]);
+        let pass = enc.beginComputePass(stamp(true, false));
+        pass.setPipeline(ps);
+        pass.setBindGroup(0, bind(ps, [paramBuf, q, k, allowed, scores]));
+        pass.dispatchWorkgroups(Math.ceil(job.S / 16), Math.ceil(job.L / 16), job.h);
+        pass.end();
+        if (trace) {
+          const copy = this.buffer('scores_copy', hls, STORAGE | COPY_SRC | COPY_DST);
+          enc.copyBufferToBuffer(scores, 0, copy, 0, hls);
+          reads.push(['scores', copy, hls]);
+        }
+        pass = enc.beginComputePass();
+        pass.setPipeline(pm);
+        pass.setBindGroup(0, bind(pm, [paramBuf, scores]));
+        const rows = job.h * job.L;
+        pass.dispatchWorkgroups(Math.min(rows, 32768), Math.ceil(rows / 32768));
+        pass.end();
+        pass = enc.beginComputePass(stamp(false, true));
+        pass.setPipeline(pw);
+        pass.setBindGroup(0, bind(pw, [paramBuf, scores, v, out]));
+        pass.dispatchWorkgroups(Math.ceil(job.dv / 16), Math.ceil(job.L / 16), job.h);
+        pass.end();
+        reads.push(['weights', scores, hls]);
+      } else {
+        const storage = limits.maxComputeWorkgroupStorageSize;
+        let BC = 64;
+        while (BC > 1 && BC * (job.d + job.dv) * 4 > storage) BC /= 2;
+        const pf = await this.pipeline('flash_attention', { BR: 64, BC, DK: job.d, DV: job.dv });
+        const lseBytes = job.h * job.L * 4;
+        const lse = this.buffer('lse', lseBytes, STORAGE | COPY_SRC);
+        const pass = enc.beginComputePass(stamp(true, true));
+        pass.setPipeline(pf);
+        pass.setBindGroup(0, bind(pf, [paramBuf, q, k, v, allowed, out, lse]));
+        pass.dispatchWorkgroups(Math.ceil(job.L / 64), job.h);
+        pass.end();
+        reads.push(['lse', lse, lseBytes]);
+      }
+      // Staging buffers for readback, and the timestamps.
+      const staged = reads.map(([name, src, bytes]) => {
+        const dst = this.buffer(`read_${name}`, bytes, GPUBufferUsage.MAP_READ | COPY_DST);
+        enc.copyBufferToBuffer(src, 0, dst, 0, Math.ceil(bytes / 4) * 4);
+        return [name, dst, bytes];
+      });
+      let stampRead;
+      if (querySet) {
+        const resolve = this.buffer('stamps', 16, GPUBufferUsage.QUERY_RESOLVE | COPY_SRC);
+        stampRead = this.buffer('read_stamps', 16, GPUBufferUsage.MAP_READ | COPY_DST);
+        enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
+        enc.copyBufferToBuffer(resolve, 0, stampRead, 0, 16);
+      }
+      const t0 = performance.now();
+      device.queue.submit([enc.finish()]);
+      const [validation, oom] = [await device.popErrorScope(), await device.popErrorScope()];
+      if (oom) throw new Error(`out of GPU memory: ${oom.message}`);
+      if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
+      await device.queue.onSubmittedWorkDone();
+      const wall = performance.now() - t0;
+      const result = { path, notice, gpu_ms: wall, timer: 'wall' };
+      for (const [name, dst, bytes] of staged) {
+        await dst.mapAsync(GPUMapMode.READ, 0, Math.ceil(bytes / 4) * 4);
+        result[name] = new Float32Array(dst.getMappedRange(0, Math.ceil(bytes / 4) * 4).slice(0));
+        dst.unmap();
+      }
+      if (stampRead) {
+        await stampRead.mapAsync(GPUMapMode.READ);
+        const t = new BigUint64Array(stampRead.getMappedRange().slice(0));
+        stampRead.unmap();
+        if (t[1] > t[0]) Object.assign(result, { gpu_ms: Number(t[1] - t[0]) / 1e6, timer: 'timestamp-query' });
+      }
+      return result;
+    }
+
+    // Test hook: loses the device on purpose (as a driver reset would).
+    destroyDevice() { this.device?.destroy(); }
+  }
+
+  window.AttnlabGpu = AttnGpu;
+})();
