@@ -118,8 +118,8 @@
       const text = typeof problem === 'string' ? problem : JSON.stringify(problem);
       if (text === undefined) throw new Error('problem: expected an object or JSON text');
       const runCpu = () => {
-        const result = JSON.parse(callString('attnlab_run_json', ['string', 'string', 'number'],
-                                             [text, 'cpu', options.trace ? 1 : 0]));
+        const result = JSON.parse(callString('attnlab_run_json', ['string', 'string', 'number', 'number'],
+                                             [text, 'cpu', options.trace ? 1 : 0, options.weights === false ? 0 : 1]));
         if (result.error) throw new Error(result.error);
         return result;
       };

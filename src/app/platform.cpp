@@ -26,8 +26,11 @@ char* dup_string(const std::string& s) {
 
 // The C side of window.attnlab (web/attnlab.js). Strings returned are malloc'd; JS frees them.
 extern "C" {
-EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* backend, int trace) {
-  return dup_string(compute::run_json(problem, backend, trace != 0).json.dump());
+EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* backend, int trace,
+                                            int weights) {
+  attn::RunOptions options;
+  options.weights = weights != 0;
+  return dup_string(compute::run_json(problem, backend, trace != 0 && weights != 0, options).json.dump());
 }
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_state() {
   return dup_string(ui::state_to_json(the_app().state).dump());

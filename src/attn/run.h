@@ -39,6 +39,9 @@ struct Result {
 
 struct RunOptions {
   double max_bytes = 1024.0 * 1024 * 1024;  // refuse problems whose traces would exceed this
+  bool weights =
+      true;         // false: output only, on the fast f32 path (compute::run_cpu; no trace, no L×S matrix)
+  int threads = 1;  // threads for the fast path (native builds)
 };
 
 // Throws ProblemError (invalid problem, or too large for max_bytes, naming the field and the bytes needed).

@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
   run->add_flag("--trace", trace,
                 "Include every stage per head: scores, scaled, masked, row_max, row_sum, weights");
   run->add_option("--indent", indent, "Pretty-print with this many spaces (default: compact)");
+  bool no_weights = false;
+  int threads = 1;
+  run->add_flag("--no-weights", no_weights,
+                "Output only, on the fast f32 path (no L×S weights: for long sequences and benchmarks)");
+  run->add_option("--threads", threads, "Threads for --no-weights")->check(CLI::Range(1, 256));
   run->footer(
       "Example problem (one head, 2 tokens, causal):\n"
       "  {\"tokens\": [\"the\", \"cat\"], \"q\": [[1,0],[0,1]], \"k\": [[1,0],[0,1]], \"v\": [[1,2],[3,4]],\n"
@@ -54,7 +59,10 @@ int main(int argc, char** argv) {
     ss << in.rdbuf();
     text = ss.str();
   }
-  const compute::JsonRun r = compute::run_json(text, "cpu", trace);
+  attn::RunOptions options;
+  options.weights = !no_weights;
+  options.threads = threads;
+  const compute::JsonRun r = compute::run_json(text, "cpu", trace && !no_weights, options);
   if (!r.ok) return print_error(r.json["error"].get<std::string>());
   std::cout << r.json.dump(indent) << "\n";
   return 0;

@@ -1,6 +1,8 @@
 // CPU backend and the shared JSON entry point (see cpu_backend.h).
 #include "compute/cpu_backend.h"
 
+#include "compute/f32_job.h"
+
 #include <chrono>
 #include <exception>
 
@@ -8,7 +10,14 @@ namespace compute {
 
 attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  attn::Result r = attn::run(p, options);
+  attn::Result r;
+  if (options.weights) {
+    r = attn::run(p, options);
+  } else {
+    F32Job job = prepare_f32_job(p);
+    run_fast(job, options.threads);
+    r = finish_f32_job(job, "fast", "cpu");
+  }
   const auto t1 = std::chrono::steady_clock::now();
   r.stats.time_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   r.stats.backend = "cpu";

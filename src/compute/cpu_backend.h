@@ -9,7 +9,8 @@
 
 namespace compute {
 
-// Runs p on the CPU; stats.backend = "cpu", stats.time_ms = wall time of the computation.
+// Runs p on the CPU; stats.backend = "cpu", stats.time_ms = wall time of the computation. With
+// options.weights = false it takes the fast f32 path (attn/fast.h): output only, stats.path = "fast".
 attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options = {});
 
 struct JsonRun {

@@ -1,20 +1,21 @@
-// The C side of the WebGPU backend (browser build only): jobs prepared and finished in C++ (gpu_job.h), the
+// The C side of the WebGPU backend (browser build only): jobs prepared and finished in C++ (f32_job.h), the
 // GPU work itself in web/webgpu.js. JS calls, in order: attnlab_gpu_prepare → attnlab_gpu_outputs → (GPU
 // writes into the returned pointers) → attnlab_gpu_finish, or attnlab_gpu_cancel on failure.
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
 
 #include "attn/json_io.h"
-#include "compute/gpu_job.h"
+#include "compute/f32_job.h"
 
 namespace {
 
-std::map<int, std::unique_ptr<compute::GpuJob>> g_jobs;
+std::map<int, std::unique_ptr<compute::F32Job>> g_jobs;
 int g_next_id = 1;
 
 char* dup_json(const attn::Json& j) {
@@ -29,7 +30,7 @@ attn::Json span(const std::vector<T>& v) {
   return attn::Json::array({reinterpret_cast<std::uintptr_t>(v.data()), v.size()});
 }
 
-compute::GpuJob* find(int id) {
+compute::F32Job* find(int id) {
   auto it = g_jobs.find(id);
   return it == g_jobs.end() ? nullptr : it->second.get();
 }
@@ -41,8 +42,8 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json) {
   try {
     auto job =
-        std::make_unique<compute::GpuJob>(compute::prepare_gpu_job(attn::parse_problem_text(problem_json)));
-    const compute::GpuJob& j = *job;
+        std::make_unique<compute::F32Job>(compute::prepare_f32_job(attn::parse_problem_text(problem_json)));
+    const compute::F32Job& j = *job;
     attn::Json out = {{"id", g_next_id},
                       {"L", j.L},
                       {"S", j.S},
@@ -70,7 +71,7 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json) {
 }
 
 EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_outputs(int id, const char* path, int trace) {
-  compute::GpuJob* job = find(id);
+  compute::F32Job* job = find(id);
   if (!job) return dup_json(attn::error_json("gpu: unknown job"));
   try {
     compute::allocate_outputs(*job, path, trace != 0);
@@ -86,9 +87,9 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_outputs(int id, const char* path, int tra
 
 EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_finish(int id, const char* path, double gpu_ms, const char* timer,
                                               double wall_ms, int trace) {
-  compute::GpuJob* job = find(id);
+  compute::F32Job* job = find(id);
   if (!job) return dup_json(attn::error_json("gpu: unknown job"));
-  attn::Result r = compute::finish_gpu_job(*job, path);
+  attn::Result r = compute::finish_f32_job(*job, path);
   r.stats.gpu_time_ms = gpu_ms;
   r.stats.gpu_timer = timer;
   r.stats.time_ms = wall_ms;

@@ -1,7 +1,7 @@
-// A GPU attention job: the CPU half of the WebGPU backend. prepare_gpu_job turns a Problem into per-head f32
-// buffers laid out as the WGSL kernels read them (shaders/common.wgsl); finish_gpu_job turns what the GPU
+// A GPU attention job: the CPU half of the WebGPU backend. prepare_f32_job turns a Problem into per-head f32
+// buffers laid out as the WGSL kernels read them (shaders/common.wgsl); finish_f32_job turns what the GPU
 // wrote back into a Result (output projection on the CPU for multi-head problems). Pure C++: tested natively
-// (tests/core/test_gpu_job.cpp) against attn::run by simulating the GPU with attn::ref.
+// (tests/core/test_f32_job.cpp) against attn::run by simulating the GPU with attn::ref.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 namespace compute {
 
-struct GpuJob {
+struct F32Job {
   attn::Problem problem;  // materialised (Random → MultiHead)
   int L = 0, S = 0, d = 0, dv = 0, h = 1, g = 1;
   int mask_kind = 0;  // 0 none, 1 causal, 2 window, 3 padding, 4 explicit (shaders/README.md)
@@ -28,16 +28,21 @@ struct GpuJob {
   std::vector<float> lse;              // h×L row log-sum-exp (flash), written by the GPU
 };
 
-// Throws attn::ProblemError for invalid problems (same messages as the CPU path).
-GpuJob prepare_gpu_job(const attn::Problem& p);
+// Throws attn::ProblemError for invalid problems (same messages as attn::run).
+F32Job prepare_f32_job(const attn::Problem& p);
 
 // Allocates the buffers the chosen path writes: weights (and scores when trace) for "3-pass", lse for
 // "flash".
-void allocate_outputs(GpuJob& job, const std::string& path, bool trace);
+void allocate_outputs(F32Job& job, const std::string& path, bool trace);
 
-// Builds the Result: output (with the output projection for multi-head), per-head traces with what the GPU
-// produced (weights and masked scores on the 3-pass path; none on flash), stats.backend = "webgpu".
-attn::Result finish_gpu_job(const GpuJob& job, const std::string& path);
+// Builds the Result: output (with the output projection for multi-head), per-head traces with what the path
+// produced (weights and masked scores on the 3-pass path; none on flash or fast), stats.backend = backend.
+attn::Result finish_f32_job(const F32Job& job, const std::string& path,
+                            const std::string& backend = "webgpu");
+
+// The fast CPU path: attn::fast rows over job's buffers, split over `threads` std::threads natively
+// (one thread in the browser build). Fills job.out.
+void run_fast(F32Job& job, int threads);
 
 // Bytes of the h×L×S score matrix in f32 (what the 3-pass path needs in one buffer).
 double score_matrix_bytes(const attn::Problem& p);

@@ -1,4 +1,4 @@
-// GpuJob.*: the CPU half of the WebGPU backend. The GPU is simulated with the plain-loop reference
+// F32Job.*: the CPU half of the WebGPU backend. The GPU is simulated with the plain-loop reference
 // (attn::ref) reading the job's buffers exactly as the WGSL kernels index them; the finished Result must
 // equal attn::run.
 #include <gtest/gtest.h>
@@ -7,12 +7,14 @@
 
 #include "attn/json_io.h"
 #include "attn/ref.h"
-#include "compute/gpu_job.h"
+#include "attn/fast.h"
+#include "compute/cpu_backend.h"
+#include "compute/f32_job.h"
 
 namespace {
 
 // What scores.wgsl + softmax_rows.wgsl + weighted_sum.wgsl compute, with attn::ref on the job's layout.
-void simulate_three_pass(compute::GpuJob& job) {
+void simulate_three_pass(compute::F32Job& job) {
   compute::allocate_outputs(job, "3-pass", true);
   const attn::MaskMat allowed = attn::build_mask(job.problem.mask, job.L, job.S);
   std::vector<unsigned char> a(allowed.data(), allowed.data() + allowed.size());
@@ -41,9 +43,9 @@ void simulate_three_pass(compute::GpuJob& job) {
 }
 
 void expect_matches_run(const attn::Problem& p) {
-  compute::GpuJob job = compute::prepare_gpu_job(p);
+  compute::F32Job job = compute::prepare_f32_job(p);
   simulate_three_pass(job);
-  const attn::Result gpu = compute::finish_gpu_job(job, "3-pass");
+  const attn::Result gpu = compute::finish_f32_job(job, "3-pass");
   attn::Problem p64 = p;
   p64.precision = attn::Precision::F64;
   const attn::Result cpu = attn::run(p64);
@@ -73,14 +75,14 @@ attn::Problem random_problem(int n, int E, int h, int g, attn::MaskSpec::Kind ma
 
 }  // namespace
 
-TEST(GpuJob, GroupedHeadsWithCausalMask) {
+TEST(F32Job, GroupedHeadsWithCausalMask) {
   expect_matches_run(random_problem(9, 24, 6, 2, attn::MaskSpec::Kind::Causal));
 }
-TEST(GpuJob, MultiQueryWithWindow) {
+TEST(F32Job, MultiQueryWithWindow) {
   expect_matches_run(random_problem(13, 16, 4, 1, attn::MaskSpec::Kind::Window));
 }
 
-TEST(GpuJob, DirectCrossAttentionWithFullyMaskedRow) {
+TEST(F32Job, DirectCrossAttentionWithFullyMaskedRow) {
   attn::Problem p;
   p.q = attn::MatD::Random(3, 5);
   p.k = attn::MatD::Random(4, 5);
@@ -89,26 +91,59 @@ TEST(GpuJob, DirectCrossAttentionWithFullyMaskedRow) {
   p.mask.allowed = attn::MaskMat{{1, 0, 1, 0}, {0, 0, 0, 0}, {1, 1, 1, 1}};
   p.temperature = 0.5;
   expect_matches_run(p);
-  const compute::GpuJob job = compute::prepare_gpu_job(p);
+  const compute::F32Job job = compute::prepare_f32_job(p);
   EXPECT_EQ(job.mask_kind, 4);
   EXPECT_EQ(job.allowed.size(), 12u);
   EXPECT_FLOAT_EQ(job.multiplier, static_cast<float>(1 / std::sqrt(5.0) / 0.5));
 }
 
-TEST(GpuJob, FlashResultHasNoWeightsAndNullInJson) {
-  compute::GpuJob job = compute::prepare_gpu_job(random_problem(5, 8, 2, 2, attn::MaskSpec::Kind::None));
+TEST(F32Job, FlashResultHasNoWeightsAndNullInJson) {
+  compute::F32Job job = compute::prepare_f32_job(random_problem(5, 8, 2, 2, attn::MaskSpec::Kind::None));
   compute::allocate_outputs(job, "flash", false);
   EXPECT_EQ(job.lse.size(), 10u);
   EXPECT_TRUE(job.weights.empty());
-  const attn::Result r = compute::finish_gpu_job(job, "flash");
+  const attn::Result r = compute::finish_f32_job(job, "flash");
   EXPECT_TRUE(attn::result_to_json(r, job.problem, false)["attention_weights"].is_null());
   EXPECT_EQ(r.allowed.size(), 0);  // never the L×S mask: at n = 65 536 it would not fit
 }
 
-TEST(GpuJob, RefusesHeadsWiderThanTheKernels) {
-  attn::Problem p;
-  p.q = attn::MatD::Ones(2, 129);
-  p.k = attn::MatD::Ones(2, 129);
-  p.v = attn::MatD::Ones(2, 1);
-  EXPECT_THROW(compute::prepare_gpu_job(p), attn::ProblemError);
+// Fast.*: the fast f32 CPU path (attn/fast.h through compute::run_cpu with weights = false).
+TEST(Fast, ExpMatchesStdExp) {
+  for (float x : {0.0f, -1e-3f, -0.5f, -1.0f, -10.0f, -30.0f, -80.0f})
+    EXPECT_NEAR(attn::fast::exp_nonpositive(x) / std::exp(x), 1.0f, 3e-7f) << x;
+  EXPECT_EQ(attn::fast::exp_nonpositive(-INFINITY) < 1e-37f, true);
+}
+
+TEST(Fast, OutputMatchesTheTracedPathForEveryMask) {
+  using K = attn::MaskSpec::Kind;
+  for (K kind : {K::None, K::Causal, K::Window, K::Padding, K::Explicit}) {
+    attn::Problem p = random_problem(37, 24, 3, 1, kind);
+    if (kind == K::Explicit) {
+      p = attn::materialize(p);
+      p.mask.allowed = attn::MaskMat::Ones(37, 37);
+      p.mask.allowed.row(4).setZero();  // one fully masked row
+      p.mask.allowed(9, 3) = 0;
+    }
+    p.mask.valid_len = 20;
+    p.mask.window = 5;
+    attn::RunOptions fast;
+    fast.weights = false;
+    fast.threads = kind == K::Causal ? 2 : 1;
+    const attn::Result a = compute::run_cpu(p, fast);
+    attn::Problem p64 = p;
+    p64.precision = attn::Precision::F64;
+    const attn::Result b = attn::run(p64);
+    EXPECT_EQ(a.stats.path, "fast");
+    EXPECT_EQ(a.stats.backend, "cpu");
+    EXPECT_LE((a.output - b.output).cwiseAbs().maxCoeff(), 2e-5) << static_cast<int>(kind);
+    EXPECT_EQ(a.heads[0].weights.size(), 0);
+  }
+}
+
+TEST(Fast, ThreadsGiveTheSameBits) {
+  attn::Problem p = random_problem(101, 32, 2, 2, attn::MaskSpec::Kind::None);
+  attn::RunOptions one, four;
+  one.weights = four.weights = false;
+  four.threads = 4;
+  EXPECT_EQ(compute::run_cpu(p, one).output, compute::run_cpu(p, four).output);
 }

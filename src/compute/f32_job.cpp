@@ -1,8 +1,11 @@
-// Problem → per-head f32 buffers, and GPU results → Result (see gpu_job.h).
-#include "compute/gpu_job.h"
+// Problem → per-head f32 buffers, and GPU results → Result (see f32_job.h).
+#include "compute/f32_job.h"
 
+#include <algorithm>
 #include <limits>
+#include <thread>
 
+#include "attn/fast.h"
 #include "attn/multihead.h"
 
 namespace compute {
@@ -21,9 +24,9 @@ double score_matrix_bytes(const attn::Problem& p) {
   return 4.0 * p.heads() * static_cast<double>(p.query_len()) * p.key_len();
 }
 
-GpuJob prepare_gpu_job(const attn::Problem& input) {
+F32Job prepare_f32_job(const attn::Problem& input) {
   attn::validate(input);
-  GpuJob job;
+  F32Job job;
   job.problem = attn::materialize(input);
   const attn::Problem& p = job.problem;
   job.L = p.query_len();
@@ -51,9 +54,6 @@ GpuJob prepare_gpu_job(const attn::Problem& input) {
     for (int j = 0; j < job.g; ++j) append(job.k, kp.middleCols(j * d, d));
     for (int j = 0; j < job.g; ++j) append(job.v, vp.middleCols(j * d, d));
   }
-  if (job.d > 128 || job.dv > 128)
-    throw attn::ProblemError("d_k: the WebGPU kernels support widths up to 128 per head, got " +
-                             std::to_string(std::max(job.d, job.dv)));
   job.multiplier = static_cast<float>(attn::score_multiplier(p.scale, job.d, p.temperature));
   job.mask_kind = static_cast<int>(p.mask.kind);
   job.window = p.mask.window;
@@ -67,7 +67,7 @@ GpuJob prepare_gpu_job(const attn::Problem& input) {
   return job;
 }
 
-void allocate_outputs(GpuJob& job, const std::string& path, bool trace) {
+void allocate_outputs(F32Job& job, const std::string& path, bool trace) {
   const size_t hls = static_cast<size_t>(job.h) * job.L * job.S;
   if (path == "3-pass") {
     job.weights.assign(hls, 0.0f);
@@ -77,7 +77,7 @@ void allocate_outputs(GpuJob& job, const std::string& path, bool trace) {
   }
 }
 
-attn::Result finish_gpu_job(const GpuJob& job, const std::string& path) {
+attn::Result finish_f32_job(const F32Job& job, const std::string& path, const std::string& backend) {
   const attn::Problem& p = job.problem;
   attn::Result r;  // r.allowed stays empty: at large n the L×S mask would not fit in memory
   const Eigen::Index L = job.L, S = job.S, d = job.d, dv = job.dv;
@@ -111,11 +111,35 @@ attn::Result finish_gpu_job(const GpuJob& job, const std::string& path) {
   }
   const attn::Cost c = attn::estimate_cost(p);
   r.stats.flops = 2 * c.mul_adds;
-  r.stats.bytes = path == "flash" ? 0 : c.intermediate_bytes;
-  r.stats.backend = "webgpu";
+  r.stats.bytes = path == "3-pass" ? c.intermediate_bytes : 0;
+  r.stats.backend = backend;
   r.stats.precision = "f32";
   r.stats.path = path;
   return r;
+}
+
+void run_fast(F32Job& job, int threads) {
+#ifdef __EMSCRIPTEN__
+  threads = 1;  // the browser build has no threads (they need cross-origin isolation and a worker pool)
+#endif
+  for (int head = 0; head < job.h; ++head) {
+    const int kvh = attn::kv_head_of(head, job.h, job.g);
+    const float* q = job.q.data() + static_cast<size_t>(head) * job.L * job.d;
+    const float* k = job.k.data() + static_cast<size_t>(kvh) * job.S * job.d;
+    const float* v = job.v.data() + static_cast<size_t>(kvh) * job.S * job.dv;
+    float* out = job.out.data() + static_cast<size_t>(head) * job.L * job.dv;
+    const int n = std::clamp(threads, 1, std::max(1, job.L));
+    if (n == 1) {
+      attn::fast::attention_rows(q, k, v, job.L, job.S, job.d, job.dv, job.multiplier, job.problem.mask, out,
+                                 0, job.L);
+      continue;
+    }
+    std::vector<std::thread> pool;
+    for (int t = 0; t < n; ++t)
+      pool.emplace_back(attn::fast::attention_rows, q, k, v, job.L, job.S, job.d, job.dv, job.multiplier,
+                        std::cref(job.problem.mask), out, job.L * t / n, job.L * (t + 1) / n);
+    for (std::thread& th : pool) th.join();
+  }
 }
 
 }  // namespace compute

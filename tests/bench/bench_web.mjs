@@ -1,0 +1,76 @@
+// Browser benchmark: the same random problems as bench_native.cpp (one head, d = 64, no mask) on the CPU in
+// WebAssembly (fast path), WebGPU 3-pass and WebGPU flash, in headless Chromium (SwiftShader unless a GPU is
+// there). Prints a table and ratios, writes build/bench/web.json and web.csv; reads build/bench/native.json
+// (from attnlab-bench --benchmark_format=json) to print WebAssembly/native. Not a test: prints, never asserts.
+//   node tests/bench/bench_web.mjs [--max-n 4096] [--gpu-max-n 4096] [--reps 3]
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launch, openApp, ROOT } from '../web/harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def);
+const maxN = opt('--max-n', 4096), gpuMaxN = opt('--gpu-max-n', 4096), reps = opt('--reps', 3);
+const sizes = [];
+for (let n = 128; n <= maxN; n *= 2) sizes.push(n);
+
+const { server, url } = await startServer();
+const browser = await launch();
+const { page } = await openApp(browser, url);
+const rows = await page.evaluate(async ([sizes, gpuMaxN, reps]) => {
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const time = async (fn) => { const t = []; for (let r = 0; r < reps; r++) t.push(await fn()); return median(t); };
+  const out = [];
+  const info = window.attnlab.backends()[1];
+  for (const n of sizes) {
+    const p = { random: { seed: 1, n, d_model: 64, num_heads: 1 } };
+    const row = { n, adapter: info.adapter ? `${info.adapter.vendor}/${info.adapter.architecture}` : 'none' };
+    row.cpu_wasm_ms = await time(async () => (await window.attnlab.run(p, { weights: false })).stats.time_ms);
+    if (n <= gpuMaxN && info.available) {
+      await window.attnlab.run(p, { backend: 'webgpu', path: 'flash', fallback: false });  // warm-up: pipelines
+      row.gpu_flash_ms = await time(async () => (await window.attnlab.run(p, { backend: 'webgpu', path: 'flash', fallback: false })).stats.gpu_time_ms);
+      if (4 * n * n <= 512 * 1024 * 1024) {
+        await window.attnlab.run(p, { backend: 'webgpu', path: '3-pass', fallback: false });
+        row.gpu_3pass_ms = await time(async () => (await window.attnlab.run(p, { backend: 'webgpu', path: '3-pass', fallback: false })).stats.gpu_time_ms);
+      }
+    }
+    out.push(row);
+  }
+  return out;
+}, [sizes, gpuMaxN, reps]);
+await browser.close();
+server.close();
+
+// Native times from Google Benchmark, if run.
+const nativeFile = path.join(ROOT, 'build/bench/native.json');
+const native = {};
+if (fs.existsSync(nativeFile)) {
+  for (const b of JSON.parse(fs.readFileSync(nativeFile, 'utf8')).benchmarks) {
+    const [name, n] = b.name.split('/');
+    native[`${name}/${n}`] = b.real_time;  // ms (Unit kMillisecond)
+  }
+}
+const fmt = (x) => (x === undefined ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(0));
+console.log('n       cpu-wasm ms  native ms (1 thr)  wasm/native  gpu 3-pass ms  gpu flash ms  3-pass/flash  adapter');
+for (const r of rows) {
+  r.native_ms = native[`BM_Fast/${r.n}`];
+  r.native_threads_ms = native[`BM_FastThreads/${r.n}`];
+  r.wasm_over_native = r.native_ms ? r.cpu_wasm_ms / r.native_ms : undefined;
+  r.three_pass_over_flash = r.gpu_3pass_ms && r.gpu_flash_ms ? r.gpu_3pass_ms / r.gpu_flash_ms : undefined;
+  console.log([String(r.n).padEnd(7), fmt(r.cpu_wasm_ms).padStart(11), fmt(r.native_ms).padStart(18),
+               fmt(r.wasm_over_native).padStart(12), fmt(r.gpu_3pass_ms).padStart(14), fmt(r.gpu_flash_ms).padStart(13),
+               fmt(r.three_pass_over_flash).padStart(13), ' ' + r.adapter].join(' '));
+}
+// Log-log slope of time vs n between the two largest sizes (2 = quadratic).
+const slope = (key) => {
+  const pts = rows.filter((r) => r[key]);
+  if (pts.length < 2) return undefined;
+  const [a, b] = pts.slice(-2);
+  return Math.log(b[key] / a[key]) / Math.log(b.n / a.n);
+};
+console.log(`log-log slope (last two sizes): cpu-wasm ${fmt(slope('cpu_wasm_ms'))}, gpu 3-pass ${fmt(slope('gpu_3pass_ms'))}, gpu flash ${fmt(slope('gpu_flash_ms'))} (n² → 2)`);
+const dir = path.join(ROOT, 'build/bench');
+fs.mkdirSync(dir, { recursive: true });
+fs.writeFileSync(path.join(dir, 'web.json'), JSON.stringify(rows, null, 1));
+const cols = ['n', 'cpu_wasm_ms', 'native_ms', 'native_threads_ms', 'gpu_3pass_ms', 'gpu_flash_ms', 'adapter'];
+fs.writeFileSync(path.join(dir, 'web.csv'), [cols.join(','), ...rows.map((r) => cols.map((c) => r[c] ?? '').join(','))].join('\n') + '\n');
+console.log(`wrote ${path.relative(ROOT, dir)}/web.json and web.csv`);
