@@ -160,6 +160,51 @@
       const err = callString('attnlab_set_state', ['string'], [text === undefined ? 'null' : text]);
       if (err) throw new Error(err);
     },
+    // The Performance panel from script: measure() starts it (CPU here, then WebGPU), checkGpu() runs the
+    // current problem on WebGPU; performance() reads {points: [{series, n, ms}], status, gpu_report}.
+    measure() { requireStarted('measure'); Module._attnlab_request(0); },
+    checkGpu() { requireStarted('checkGpu'); Module._attnlab_request(1); },
+    performance() { requireStarted('performance'); return JSON.parse(callString('attnlab_get_performance', [], [])); },
+    // Called by the app's Performance panel: WebGPU flash and 3-pass for n = 128 … 4096 (d = 64, one head),
+    // stopping a series once one run takes over 3 s. Points and status go back to the panel.
+    async _perfGpu() {
+      const status = (t) => Module.ccall('attnlab_perf_status', null, ['string'], [t]);
+      const info = webgpu.adapter ? `${webgpu.adapter.vendor}/${webgpu.adapter.architecture}` : 'no adapter';
+      if (!webgpu.available) return status(`CPU done; WebGPU unavailable: ${webgpu.reason}`);
+      for (const path of ['flash', '3-pass']) {
+        for (let n = 128; n <= 4096; n *= 2) {
+          const p = { random: { seed: 1, n, d_model: 64, num_heads: 1 } };
+          try {
+            await api.run(p, { backend: 'webgpu', path, fallback: false });  // warm-up (pipelines, buffers)
+            const r = await api.run(p, { backend: 'webgpu', path, fallback: false });
+            Module.ccall('attnlab_perf_point', null, ['string', 'number', 'number'], [`webgpu ${path}`, n, r.stats.gpu_time_ms]);
+            if (r.stats.gpu_time_ms > 3000) break;
+          } catch (e) {
+            return status(`WebGPU ${path} failed at n=${n}: ${e.message}`);
+          }
+        }
+      }
+      status(`done (WebGPU adapter: ${info})`);
+    },
+    // Called by the app: the current problem on WebGPU (3-pass) against the CPU result on screen.
+    async _gpuCheck() {
+      const report = (t) => Module.ccall('attnlab_gpu_report', null, ['string'], [t]);
+      try {
+        const { problem } = api.getState();
+        const cpu = api.result();
+        const gpu = await api.run(problem, { backend: 'webgpu', path: '3-pass', fallback: false });
+        let worst = 0;
+        cpu.output.forEach((row, i) => row.forEach((x, c) => { worst = Math.max(worst, Math.abs(x - gpu.output[i][c])); }));
+        cpu.attention_weights.forEach((h, a) => h.forEach((row, i) => row.forEach((x, j) => {
+          worst = Math.max(worst, Math.abs(x - gpu.attention_weights[a][i][j]));
+        })));
+        const a = webgpu.adapter || {};
+        report(`WebGPU (${gpu.stats.path}, ${a.vendor}/${a.architecture}) took ${gpu.stats.gpu_time_ms.toFixed(2)} ms of GPU ` +
+               `time; max |GPU − CPU| over outputs and weights = ${worst.toExponential(2)} (f32 on the GPU).`);
+      } catch (e) {
+        report(`WebGPU could not run it: ${e.message}`);
+      }
+    },
     // Called by the app when the step or the numbers change: mirrors them for screen readers.
     _announce(info) {
       api.narration = info;

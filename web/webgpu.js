@@ -102,13 +102,18 @@
     // job: the header from attnlab_gpu_prepare with typed-array copies q, k, v, allowed.
     // Returns {path, out, weights?, scores?, lse?, gpu_ms, timer, notice?} (Float32Arrays). On any failure the
     // device is dropped (the next call re-creates it) and the error is rethrown.
-    async run(job, options = {}) {
-      try {
-        return await this.runOnce(job, options);
-      } catch (e) {
-        this.reset();
-        throw e;
-      }
+    // Calls are queued: one at a time on the device and its shared buffers.
+    run(job, options = {}) {
+      const next = (this.queue || Promise.resolve()).then(async () => {
+        try {
+          return await this.runOnce(job, options);
+        } catch (e) {
+          this.reset();
+          throw e;
+        }
+      });
+      this.queue = next.catch(() => {});
+      return next;
     }
 
     async runOnce(job, { path = 'auto', trace = false }) {

@@ -23,6 +23,10 @@ App& the_app();
 // Recomputes state.result when the problem changed (the one place the UI's numbers are computed).
 void recompute_if_dirty(ui::AppState& s);
 
+// Runs what the panels asked for: one CPU performance point per frame, WebGPU measurements and checks
+// (browser), so the UI keeps drawing while measuring.
+void service_requests(ui::AppState& s);
+
 // One frame: recompute, rebuild fonts if the scale changed, draw every panel, present.
 void frame();
 
@@ -44,5 +48,8 @@ void configure_context_hints();
 void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots
 void run_loop(void (*frame_fn)());                // until the window closes (native) or forever (browser)
 void install_resize_callback(GLFWwindow* w);
+const char* cpu_series();                      // "cpu (WebAssembly)" or "cpu (native)"
+void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; native: says it is browser-only
+void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown
 
 }  // namespace platform

@@ -62,10 +62,39 @@ void recompute_if_dirty(ui::AppState& s) {
   s.step_index = s.step().index;  // clamp after a shape change
 }
 
+void service_requests(ui::AppState& s) {
+  if (s.perf_requested) {
+    s.perf_requested = false;
+    s.perf.clear();
+    s.perf_pending = {128, 256, 512, 1024, 2048, 4096};
+    s.perf_status = "measuring the CPU…";
+    platform::start_gpu_measurements(s);
+  }
+  if (!s.perf_pending.empty()) {  // one size per frame, median of 3 runs of the fast f32 path
+    const int n = s.perf_pending.front();
+    s.perf_pending.erase(s.perf_pending.begin());
+    attn::Problem p;
+    p.form = attn::Problem::Form::Random;
+    p.random = {1, n, 64, 1, 1};
+    attn::RunOptions o;
+    o.weights = false;
+    std::vector<double> ms;
+    for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
+    std::sort(ms.begin(), ms.end());
+    s.perf.push_back({platform::cpu_series(), n, ms[1]});
+    if (s.perf_pending.empty()) s.perf_status = "CPU done";
+  }
+  if (s.gpu_check_requested) {
+    s.gpu_check_requested = false;
+    platform::start_gpu_check(s);
+  }
+}
+
 void frame() {
   App& app = the_app();
   ui::AppState& s = app.state;
   recompute_if_dirty(s);
+  service_requests(s);
   if (s.view.ui_scale != app.applied_scale || s.view.high_contrast != app.applied_contrast) {
     if (s.view.ui_scale != app.applied_scale) {
       app.font_ok = ui::load_fonts(app.font_path, s.view.ui_scale);

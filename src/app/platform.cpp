@@ -55,6 +55,24 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_set_state(const char* json) {
   }
 }
 EMSCRIPTEN_KEEPALIVE void attnlab_free(void* p) { std::free(p); }
+// Called by web/attnlab.js with WebGPU measurements and checks.
+EMSCRIPTEN_KEEPALIVE void attnlab_perf_point(const char* series, int n, double ms) {
+  the_app().state.perf.push_back({series, n, ms});
+}
+EMSCRIPTEN_KEEPALIVE void attnlab_perf_status(const char* status) { the_app().state.perf_status = status; }
+EMSCRIPTEN_KEEPALIVE void attnlab_gpu_report(const char* text) { the_app().state.gpu_report = text; }
+// attnlab.measure() / attnlab.checkGpu(): what the Performance panel's buttons do.
+EMSCRIPTEN_KEEPALIVE void attnlab_request(int what) {
+  (what == 0 ? the_app().state.perf_requested : the_app().state.gpu_check_requested) = true;
+}
+// attnlab.performance(): {points: [{series, n, ms}], status, gpu_report}.
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_performance() {
+  const ui::AppState& s = the_app().state;
+  attn::Json points = attn::Json::array();
+  for (const ui::PerfPoint& p : s.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
+  return dup_string(
+      attn::Json{{"points", points}, {"status", s.perf_status}, {"gpu_report", s.gpu_report}}.dump());
+}
 }
 
 EM_JS(void, js_frame_drawn, (int n), {
@@ -70,6 +88,11 @@ EM_JS(void, js_size_window, (int w, int h), {
   win.width = w;
   win.height = h;
   Browser.setCanvasSize(w, h);
+});
+
+EM_JS(void, js_call_api, (const char* name), {
+  const f = window.attnlab && window.attnlab[UTF8ToString(name)];
+  if (f) f();
 });
 
 EM_JS(void, js_announce, (const char* json), {
@@ -110,6 +133,16 @@ void after_frame(App& app, const Options&) {
   }
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
+const char* cpu_series() { return "cpu (WebAssembly)"; }
+void start_gpu_measurements(ui::AppState& s) {
+  s.perf_status = "measuring the CPU, then WebGPU…";
+  js_call_api("_perfGpu");
+}
+void start_gpu_check(ui::AppState& s) {
+  s.gpu_report = "running on WebGPU…";
+  js_call_api("_gpuCheck");
+}
+
 void install_resize_callback(GLFWwindow*) {
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_resize);
   on_resize(0, nullptr, nullptr);
@@ -187,6 +220,12 @@ void run_loop(void (*frame_fn)()) {
 }
 
 void install_resize_callback(GLFWwindow*) {}
+const char* cpu_series() { return "cpu (native, 1 thread)"; }
+void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
+void start_gpu_check(ui::AppState& s) {
+  s.gpu_report =
+      "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build computes on the CPU.";
+}
 
 }  // namespace platform
 

@@ -210,11 +210,11 @@ void read_view(ViewState& v, const attn::Json& j) {
       v.head = read_int(x, "view.head");
     } else if (k == "panel") {
       bool found = false;
-      for (int p = 0; p < 6; ++p)
+      for (int p = 0; p < kPanelCount; ++p)
         if (x == kPanelNames[p]) v.panel = static_cast<Panel>(p), found = true;
       if (!found)
-        fail("view.panel",
-             "unknown " + x.dump() + " (known: step, tokens, distribution, scaling, numerics, edit)");
+        fail("view.panel", "unknown " + x.dump() +
+                               " (known: step, tokens, distribution, scaling, numerics, edit, performance)");
     } else if (k == "logit_scale") {
       if (!x.is_number() || x.get<double>() < 0.1 || x.get<double>() > 1000)
         fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + x.dump());
@@ -379,7 +379,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
       attn::Phase phase = attn::Phase::Divide;
       if (st.contains("phase")) {
         bool found = false;
-        for (int p = 0; p < 6; ++p)
+        for (int p = 0; p < static_cast<int>(attn::kPhaseNames.size()); ++p)
           if (st["phase"] == attn::kPhaseNames[static_cast<size_t>(p)])
             phase = static_cast<attn::Phase>(p), found = true;
         if (!found)

@@ -20,8 +20,17 @@ namespace ui {
 enum class Source { Embeddings, Direct };
 
 // The views of the main area (one tab each).
-enum class Panel { Step, Tokens, Distribution, Scaling, Numerics, Edit };
-constexpr const char* kPanelNames[] = {"step", "tokens", "distribution", "scaling", "numerics", "edit"};
+enum class Panel { Step, Tokens, Distribution, Scaling, Numerics, Edit, Performance };
+constexpr int kPanelCount = 7;
+constexpr const char* kPanelNames[] = {"step",     "tokens", "distribution", "scaling",
+                                       "numerics", "edit",   "performance"};
+
+// One measured time: a backend/path ("cpu", "webgpu 3-pass", "webgpu flash") at n tokens (d = 64, one head).
+struct PerfPoint {
+  std::string series;
+  int n = 0;
+  double ms = 0;
+};
 
 struct ViewState {
   float ui_scale = 1.0f;       // 1×–3× (presenter mode); fonts are re-rasterised, not stretched
@@ -51,6 +60,15 @@ struct AppState {
   ViewState view;
 
   std::vector<attn::Scenario> scenarios;  // the library from assets/scenarios (not part of the JSON state)
+
+  // Performance panel and GPU check: panels set the requests; the app shell runs them (CPU points one per
+  // frame; WebGPU asynchronously in the browser) and fills the results.
+  std::vector<PerfPoint> perf;
+  std::vector<int> perf_pending;  // CPU sizes still to measure
+  bool perf_requested = false;
+  std::string perf_status;
+  bool gpu_check_requested = false;
+  std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
 
   // Derived by the app shell from problem (never edited by panels):
   bool dirty = true;

@@ -71,10 +71,14 @@ void menu_bar(AppState& s) {
 }
 
 void panel_main(AppState& s) {
-  static const char* kTitles[] = {"Step-through",          "Tokens",   "Distribution",
-                                  "Scaling & temperature", "Numerics", "Edit numbers"};
-  for (int p = 0; p < 6; ++p) {
-    if (p) ImGui::SameLine();
+  static const char* kTitles[] = {"Step-through", "Tokens",       "Distribution", "Scaling & temperature",
+                                  "Numerics",     "Edit numbers", "Performance"};
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  for (int p = 0; p < kPanelCount; ++p) {
+    if (p &&
+        ImGui::GetItemRectMax().x + ImGui::CalcTextSize(kTitles[p]).x + ImGui::GetStyle().ItemSpacing.x * 2 <
+            right)
+      ImGui::SameLine();
     if (ImGui::Selectable(kTitles[p], s.view.panel == static_cast<Panel>(p), 0,
                           ImVec2(ImGui::CalcTextSize(kTitles[p]).x, 0)))
       s.view.panel = static_cast<Panel>(p);
@@ -99,6 +103,9 @@ void panel_main(AppState& s) {
       break;
     case Panel::Edit:
       panel_edit(s);
+      break;
+    case Panel::Performance:
+      panel_performance(s);
       break;
   }
 }

@@ -2,7 +2,7 @@
 // (1366×768 at 1× without overlap). Panels edit the inputs or the Problem and set state.dirty; they never
 // compute attention themselves (the app shell does, once per frame). Files: panels.cpp (layout, input,
 // narration), panel_step.cpp (controls, step-through), panel_views.cpp (tokens, distribution, scaling,
-// numerics), panel_edit.cpp (editing numbers).
+// numerics), panel_edit.cpp (editing numbers), panel_perf.cpp (performance).
 #pragma once
 
 #include "ui/app_state.h"
@@ -21,6 +21,7 @@ void panel_distribution(AppState& s);  // the selected row's scores and weights 
 void panel_scaling(AppState& s);       // 1/√d_k and temperature: entropy, max weight, spread of q·k
 void panel_numerics(AppState& s);      // naive vs max-subtracted softmax in f32 and f16
 void panel_edit(AppState& s);          // cell-by-cell editing of X, W_Q, W_K, W_V or Q, K, V
+void panel_performance(AppState& s);   // measured time vs n per backend (log-log), and the GPU check
 
 // Keyboard: ←/→ step, Shift+←/→ stage, Space play/pause, Home/End (ignored while typing in a text field).
 void handle_keys(AppState& s);

@@ -158,3 +158,24 @@ test('no WebGPU, no adapter, or a shader that does not compile: CPU fallback wit
     await page.close();
   }
 });
+
+test('the Performance panel plots real measurements and the GPU check compares with the CPU', async () => {
+  const { page, errors } = await openApp(browser, url);
+  await page.evaluate(() => {
+    window.attnlab.setState({ view: { panel: 'performance' } });
+    window.attnlab.measure();
+    window.attnlab.checkGpu();
+  });
+  await page.waitForFunction(() => /^done|failed|unavailable/.test(window.attnlab.performance().status), null, { timeout: 240000 });
+  const perf = await page.evaluate(() => window.attnlab.performance());
+  const series = new Set(perf.points.map((p) => p.series));
+  assert.ok(series.has('cpu (WebAssembly)'), [...series].join(', '));
+  assert.ok(series.has('webgpu flash'), perf.status);
+  assert.ok(perf.points.every((p) => p.ms > 0 && p.n >= 128));
+  assert.match(perf.gpu_report, /max \|GPU − CPU\| over outputs and weights = \d\.\d\de-([5-9]|1\d) /);
+  await (await import('./harness.mjs')).frames(page, 4);
+  await (await import('./harness.mjs')).screenshot(page, 'web-performance.png');
+  console.log(perf.status, perf.points.map((p) => `${p.series} n=${p.n}: ${p.ms.toFixed(2)} ms`).join('; '));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
