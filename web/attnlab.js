@@ -74,7 +74,9 @@
   // C++ finishes it (output projection, Result JSON). Invalid problems throw {problem: true}.
   async function runGpu(text, options) {
     const t0 = performance.now();
-    const header = JSON.parse(callString('attnlab_gpu_prepare', ['string'], [text]));
+    await gpu.init();  // the device's limits decide what fits
+    const header = JSON.parse(callString('attnlab_gpu_prepare', ['string', 'number'],
+                                         [text, gpu.limits().maxStorageBufferBindingSize]));
     if (header.error) throw Object.assign(new Error(header.error), { problem: true });
     const id = header.id;
     try {
@@ -96,6 +98,41 @@
       Module._attnlab_gpu_cancel(id);
       throw e;
     }
+  }
+
+  // The long-sequence overview: flash attention on the GPU (never the L×S matrix), then an M×M map of block
+  // means of the weights, and the exact weights of one query row (from its q, the keys and the row's lse).
+  async function overview(text, { size = 128, row = 0, head = 0 } = {}) {
+    await gpu.init();
+    const header = JSON.parse(callString('attnlab_gpu_prepare', ['string', 'number'],
+                                         [text, gpu.limits().maxStorageBufferBindingSize]));
+    if (header.error) throw new Error(header.error);
+    Module._attnlab_gpu_cancel(header.id);  // only the buffers are needed; no Result is built
+    const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();
+    const job = { ...header, q: copy(Float32Array, header.q), k: copy(Float32Array, header.k),
+                  v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+    if (row < 0 || row >= job.L) throw new Error(`row: ${row} is outside 0…${job.L - 1}`);
+    if (head < 0 || head >= job.h) throw new Error(`head: ${head} is outside 0…${job.h - 1}`);
+    const M = Math.max(1, Math.min(size, job.L, job.S));
+    const res = await gpu.run(job, { path: 'flash' });
+    const { map, ms } = await gpu.map(job, res.lse, M);
+    // Exact weights of the selected row, in f64 from the same inputs (n·d work).
+    const kvh = Math.floor(head * job.g / job.h), d = job.d, l = res.lse[head * job.L + row];
+    const weights = new Array(job.S).fill(0);
+    const pos = row + job.S - job.L;
+    for (let j = 0; j < job.S && l > -1e38; j++) {
+      const m = job.mask_kind;
+      const ok = m === 1 ? j <= pos : m === 2 ? j <= pos && j > pos - job.window : m === 3 ? j < job.valid_len
+               : m === 4 ? job.allowed[row * job.S + j] !== 0 : true;
+      if (!ok) continue;
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += job.q[(head * job.L + row) * d + c] * job.k[(kvh * job.S + j) * d + c];
+      weights[j] = Math.exp(dot * job.multiplier - l);
+    }
+    const grid = [];
+    for (let i = 0; i < M; i++) grid.push(Array.from(map.subarray((head * M + i) * M, (head * M + i + 1) * M)));
+    return { map: grid, row_weights: weights, stats: { L: job.L, S: job.S, size: M, block_rows: Math.ceil(job.L / M),
+             block_cols: Math.ceil(job.S / M), flash_gpu_ms: res.gpu_ms, gpu_timer: res.timer, map_ms: ms } };
   }
 
   let started = false;
@@ -143,6 +180,12 @@
     getState() {
       requireStarted('getState');
       return JSON.parse(callString('attnlab_get_state', [], []));
+    },
+    // Long sequences on WebGPU: {map (size×size block means of the weights), row_weights (exact, one row), stats}.
+    async overview(problem, options = {}) {
+      await ready;
+      if (!gpu) throw new Error('webgpu.js is not loaded');
+      return overview(typeof problem === 'string' ? problem : JSON.stringify(problem), options);
     },
     // The WebGPU engine (limits, adapter info, and a test hook that loses the device).
     gpu,

@@ -205,6 +205,7 @@
       }
       const t0 = performance.now();
       device.queue.submit([enc.finish()]);
+      this.afterSubmit?.(device);  // test hook (tests/web/webgpu.test.mjs destroys the device here)
       const [validation, oom] = [await device.popErrorScope(), await device.popErrorScope()];
       if (oom) throw new Error(`out of GPU memory: ${oom.message}`);
       if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
@@ -223,6 +224,41 @@
         if (t[1] > t[0]) Object.assign(result, { gpu_ms: Number(t[1] - t[0]) / 1e6, timer: 'timestamp-query' });
       }
       return result;
+    }
+
+    // The downsampled map of a job that just ran on the flash path (its q, k, allowed buffers are still on the
+    // device): M×M per head, from the rows' lse. Queued like run().
+    map(job, lse, M) {
+      const next = (this.queue || Promise.resolve()).then(() => this.mapOnce(job, lse, M));
+      this.queue = next.catch(() => {});
+      return next;
+    }
+
+    async mapOnce(job, lse, M) {
+      const device = await this.init();
+      const rows = Math.ceil(job.L / M), cols = Math.ceil(job.S / M);
+      const shape = this.buffer('map_shape', 16, GPUBufferUsage.UNIFORM | COPY_DST);
+      device.queue.writeBuffer(shape, 0, new Uint32Array([M, rows, cols, 0]));
+      const lseBuf = this.upload('lse_in', lse);
+      const bytes = job.h * M * M * 4;
+      const out = this.buffer('map', bytes, STORAGE | COPY_SRC);
+      const read = this.buffer('read_map', bytes, GPUBufferUsage.MAP_READ | COPY_DST);
+      const pipe = await this.pipeline('attention_map', {});
+      const enc = device.createCommandEncoder({ label: 'attention map' });
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipe);
+      pass.setBindGroup(0, device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries:
+        [this.buffers.get('params'), this.buffers.get('q'), this.buffers.get('k'), this.buffers.get('allowed'), lseBuf, out, shape]
+          .map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+      pass.dispatchWorkgroups(Math.ceil(M / 64), M, job.h);
+      pass.end();
+      enc.copyBufferToBuffer(out, 0, read, 0, bytes);
+      const t0 = performance.now();
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(GPUMapMode.READ);
+      const map = new Float32Array(read.getMappedRange().slice(0));
+      read.unmap();
+      return { map, ms: performance.now() - t0 };
     }
 
     // Test hook: loses the device on purpose (as a driver reset would).

@@ -2,6 +2,7 @@
 #include "compute/f32_job.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <thread>
 
@@ -19,6 +20,42 @@ void append(std::vector<float>& out, const attn::MatD& m) {
 }
 
 }  // namespace
+
+void check_gpu_fits(const attn::Problem& p, double max_buffer_bytes) {
+  attn::validate(p);
+  const double h = p.heads(), g = p.kv_heads(), L = p.query_len(), S = p.key_len();
+  double d = 0, dv = 0;
+  switch (p.form) {
+    case attn::Problem::Form::Direct:
+      d = static_cast<double>(p.q.cols()), dv = static_cast<double>(p.v.cols());
+      break;
+    case attn::Problem::Form::MultiHead:
+      d = dv = static_cast<double>(p.query.cols()) / p.num_heads;
+      break;
+    case attn::Problem::Form::Random:
+      d = dv = static_cast<double>(p.random.d_model) / p.random.num_heads;
+      break;
+  }
+  if (d > 128 || dv > 128)
+    throw attn::ProblemError("d_k: the WebGPU kernels support head widths up to 128, got " +
+                             std::to_string(static_cast<int>(std::max(d, dv))));
+  const struct {
+    const char* name;
+    double bytes;
+  } buffers[] = {
+      {"q", 4 * h * L * d}, {"k", 4 * g * S * d}, {"v", 4 * g * S * dv}, {"output", 4 * h * L * dv}};
+  for (const auto& b : buffers)
+    if (b.bytes > max_buffer_bytes) {
+      char msg[256];
+      std::snprintf(
+          msg, sizeof msg,
+          "%s: %.0f heads × %.0f tokens × %.0f need %.0f MiB in one GPU buffer; this GPU allows %.0f MiB "
+          "(maxStorageBufferBindingSize). Use fewer tokens or heads.",
+          b.name, b.name[0] == 'k' || b.name[0] == 'v' ? g : h, b.name[0] == 'k' || b.name[0] == 'v' ? S : L,
+          b.name[0] == 'v' || b.name[0] == 'o' ? dv : d, b.bytes / 1048576, max_buffer_bytes / 1048576);
+      throw attn::ProblemError(msg);
+    }
+}
 
 double score_matrix_bytes(const attn::Problem& p) {
   return 4.0 * p.heads() * static_cast<double>(p.query_len()) * p.key_len();

@@ -39,10 +39,12 @@ compute::F32Job* find(int id) {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json) {
+EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json, double max_buffer_bytes) {
   try {
-    auto job =
-        std::make_unique<compute::F32Job>(compute::prepare_f32_job(attn::parse_problem_text(problem_json)));
+    const attn::Problem problem = attn::parse_problem_text(problem_json);
+    compute::check_gpu_fits(problem,
+                            max_buffer_bytes);  // before any projection: refuse early, with the bytes
+    auto job = std::make_unique<compute::F32Job>(compute::prepare_f32_job(problem));
     const compute::F32Job& j = *job;
     attn::Json out = {{"id", g_next_id},
                       {"L", j.L},

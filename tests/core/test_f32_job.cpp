@@ -107,6 +107,25 @@ TEST(F32Job, FlashResultHasNoWeightsAndNullInJson) {
   EXPECT_EQ(r.allowed.size(), 0);  // never the L×S mask: at n = 65 536 it would not fit
 }
 
+TEST(F32Job, GpuFitIsCheckedBeforeAnyWorkWithTheBytesNeeded) {
+  attn::Problem p = random_problem(65536, 1024, 16, 16, attn::MaskSpec::Kind::Causal);
+  try {
+    compute::check_gpu_fits(p, 128.0 * 1024 * 1024);
+    FAIL() << "accepted";
+  } catch (const attn::ProblemError& e) {
+    EXPECT_STREQ(e.what(),
+                 "q: 16 heads × 65536 tokens × 64 need 256 MiB in one GPU buffer; this GPU allows 128 MiB "
+                 "(maxStorageBufferBindingSize). Use fewer tokens or heads.");
+  }
+  EXPECT_NO_THROW(compute::check_gpu_fits(random_problem(65536, 64, 1, 1, attn::MaskSpec::Kind::None),
+                                          128.0 * 1024 * 1024));
+  attn::Problem wide;
+  wide.q = attn::MatD::Ones(2, 129);
+  wide.k = attn::MatD::Ones(2, 129);
+  wide.v = attn::MatD::Ones(2, 1);
+  EXPECT_THROW(compute::check_gpu_fits(wide, 1e9), attn::ProblemError);
+}
+
 // Fast.*: the fast f32 CPU path (attn/fast.h through compute::run_cpu with weights = false).
 TEST(Fast, ExpMatchesStdExp) {
   for (float x : {0.0f, -1e-3f, -0.5f, -1.0f, -10.0f, -30.0f, -80.0f})

@@ -124,10 +124,8 @@ test('auto picks flash when the score matrix is too big for one buffer, says so,
 test('a device destroyed mid-run falls back to the CPU with a notice, and the next call recovers', async () => {
   const r = await app.page.evaluate(async () => {
     const p = { random: { seed: 3, n: 1500, d_model: 64, num_heads: 1 } };
-    const pending = window.attnlab.run(p, { backend: 'webgpu' });
-    await new Promise((res) => setTimeout(res, 0));
-    window.attnlab.gpu.destroyDevice();
-    const first = await pending;
+    window.attnlab.gpu.afterSubmit = (device) => { window.attnlab.gpu.afterSubmit = null; device.destroy(); };
+    const first = await window.attnlab.run(p, { backend: 'webgpu' });
     const second = await window.attnlab.run({ random: { seed: 3, n: 64, d_model: 16, num_heads: 2 } }, { backend: 'webgpu' });
     return { first: first.stats, second: second.stats };
   });
@@ -178,4 +176,34 @@ test('the Performance panel plots real measurements and the GPU check compares w
   console.log(perf.status, perf.points.map((p) => `${p.series} n=${p.n}: ${p.ms.toFixed(2)} ms`).join('; '));
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the long-sequence overview: block means of the weights and one exact row, without the n×n matrix', async () => {
+  const r = await app.page.evaluate(async () => {
+    const p = { random: { seed: 5, n: 1000, d_model: 64, num_heads: 2, num_kv_heads: 1 }, mask: { window: 300 } };
+    const ov = await window.attnlab.overview(p, { size: 50, row: 777, head: 1 });
+    const ref = await window.attnlab.run({ ...p, precision: 'f64' });
+    const w = ref.attention_weights[1];
+    let worst = 0;
+    for (let bi = 0; bi < 50; bi++) {
+      let sumRow = 0;
+      for (let bj = 0; bj < 50; bj++) {
+        let mean = 0;
+        for (let i = bi * 20; i < bi * 20 + 20; i++) for (let j = bj * 20; j < bj * 20 + 20; j++) mean += w[i][j];
+        mean /= 20;
+        sumRow += ov.map[bi][bj];
+        worst = Math.max(worst, Math.abs(ov.map[bi][bj] - mean) / (1e-4 + 1e-3 * mean));
+      }
+      worst = Math.max(worst, Math.abs(sumRow - 1) / 1e-3);
+    }
+    for (let j = 0; j < 1000; j++) worst = Math.max(worst, Math.abs(ov.row_weights[j] - w[777][j]) / (1e-4 + 1e-3 * w[777][j]));
+    // More heads of 65 536 tokens than one buffer of this GPU holds: refused before any work, with the bytes.
+    const h = Math.floor(window.attnlab.gpu.limits().maxStorageBufferBindingSize / (4 * 65536 * 64)) + 1;
+    const refused = await window.attnlab.overview({ random: { n: 65536, d_model: 64 * h, num_heads: h } })
+      .then(() => 'ok', (e) => e.message);
+    return { worst, stats: ov.stats, refused };
+  });
+  assert.ok(r.worst <= 1, `worst ${r.worst} × tolerance`);
+  assert.equal(r.stats.block_rows, 20);
+  assert.match(r.refused, /^q: \d+ heads × 65536 tokens × 64 need \d+ MiB in one GPU buffer; this GPU allows \d+ MiB/);
 });
