@@ -47,7 +47,7 @@
 
   // Calls an attnlab_* export that returns a malloc'd C string; frees it and returns a JS string. String
   // arguments go through malloc, not ccall's stack copies: a large problem's JSON would overflow the stack.
-  function callString(name, types, args) {
+  function call(name, types, args) {
     const owned = [];
     const cArgs = args.map((a, i) => {
       if (types[i] !== 'string') return a;
@@ -59,13 +59,16 @@
       return p;
     });
     try {
-      const ptr = Module.ccall(name, 'number', types.map(() => 'number'), cArgs);
-      const s = Module.UTF8ToString(ptr);
-      Module._attnlab_free(ptr);
-      return s;
+      return Module.ccall(name, 'number', types.map(() => 'number'), cArgs);
     } finally {
       owned.forEach((p) => Module._free(p));
     }
+  }
+  function callString(name, types, args) {
+    const ptr = call(name, types, args);
+    const s = Module.UTF8ToString(ptr);
+    Module._attnlab_free(ptr);
+    return s;
   }
 
   const gpu = window.AttnlabGpu ? new window.AttnlabGpu() : null;
@@ -228,6 +231,22 @@
         }
       }
       status(`done (WebGPU adapter: ${info})`);
+    },
+    // Called by the app's Long sequences panel with {n, mask, size, row}; the result goes back to the panel.
+    async _overviewRun(params) {
+      const { n, mask, size, row } = JSON.parse(params);
+      const send = (j) => call('attnlab_overview_result', ['string'], [JSON.stringify(j)]);
+      try {
+        const p = { random: { seed: 1, n, d_model: 64, num_heads: 1 }, mask: [ 'none', 'causal', { window: 256 } ][mask] };
+        const ov = await api.overview(p, { size, row });
+        const s = ov.stats;
+        send({ map: ov.map, row_weights: ov.row_weights, row,
+               status: `n = ${n}: flash attention took ${s.flash_gpu_ms.toFixed(1)} ms of GPU time (${s.gpu_timer}), ` +
+                       `the ${s.size}×${s.size} map ${s.map_ms.toFixed(1)} ms; the ${n}×${n} matrix was never formed ` +
+                       `(it would take ${(4 * n * n / 1048576).toFixed(0)} MiB).` });
+      } catch (e) {
+        send({ status: `could not compute: ${e.message}` });
+      }
     },
     // Called by the app: the current problem on WebGPU (3-pass) against the CPU result on screen.
     async _gpuCheck() {

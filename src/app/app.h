@@ -51,5 +51,6 @@ void install_resize_callback(GLFWwindow* w);
 const char* cpu_series();                      // "cpu (WebAssembly)" or "cpu (native)"
 void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; native: says it is browser-only
 void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown
+void start_overview(ui::AppState& s);          // browser: the Long sequences panel's flash run and map
 
 }  // namespace platform

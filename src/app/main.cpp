@@ -84,6 +84,10 @@ void service_requests(ui::AppState& s) {
     s.perf.push_back({platform::cpu_series(), n, ms[1]});
     if (s.perf_pending.empty()) s.perf_status = "CPU done";
   }
+  if (s.overview.requested) {
+    s.overview.requested = false;
+    platform::start_overview(s);
+  }
   if (s.gpu_check_requested) {
     s.gpu_check_requested = false;
     platform::start_gpu_check(s);

@@ -61,6 +61,23 @@ EMSCRIPTEN_KEEPALIVE void attnlab_perf_point(const char* series, int n, double m
 }
 EMSCRIPTEN_KEEPALIVE void attnlab_perf_status(const char* status) { the_app().state.perf_status = status; }
 EMSCRIPTEN_KEEPALIVE void attnlab_gpu_report(const char* text) { the_app().state.gpu_report = text; }
+// The Long sequences panel's result: {map, row_weights, row, status}.
+EMSCRIPTEN_KEEPALIVE int attnlab_overview_result(const char* json) {
+  ui::Overview& ov = the_app().state.overview;
+  ov.running = false;
+  try {
+    const attn::Json j = attn::Json::parse(json);
+    ov.status = j.value("status", "");
+    if (j.contains("map")) {
+      ov.map = attn::matrix_from_json(j["map"], "map");
+      ov.row_weights = j["row_weights"].get<std::vector<double>>();
+      ov.shown_row = j["row"].get<int>();
+    }
+  } catch (const std::exception& e) {
+    ov.status = std::string("could not read the result: ") + e.what();
+  }
+  return 0;
+}
 // attnlab.measure() / attnlab.checkGpu(): what the Performance panel's buttons do.
 EMSCRIPTEN_KEEPALIVE void attnlab_request(int what) {
   (what == 0 ? the_app().state.perf_requested : the_app().state.gpu_check_requested) = true;
@@ -70,8 +87,11 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_performance() {
   const ui::AppState& s = the_app().state;
   attn::Json points = attn::Json::array();
   for (const ui::PerfPoint& p : s.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
-  return dup_string(
-      attn::Json{{"points", points}, {"status", s.perf_status}, {"gpu_report", s.gpu_report}}.dump());
+  return dup_string(attn::Json{{"points", points},
+                               {"status", s.perf_status},
+                               {"gpu_report", s.gpu_report},
+                               {"overview", s.overview.status}}
+                        .dump());
 }
 }
 
@@ -93,6 +113,10 @@ EM_JS(void, js_size_window, (int w, int h), {
 EM_JS(void, js_call_api, (const char* name), {
   const f = window.attnlab && window.attnlab[UTF8ToString(name)];
   if (f) f();
+});
+
+EM_JS(void, js_overview, (const char* params), {
+  if (window.attnlab && window.attnlab._overviewRun) window.attnlab._overviewRun(UTF8ToString(params));
 });
 
 EM_JS(void, js_announce, (const char* json), {
@@ -141,6 +165,13 @@ void start_gpu_measurements(ui::AppState& s) {
 void start_gpu_check(ui::AppState& s) {
   s.gpu_report = "running on WebGPU…";
   js_call_api("_gpuCheck");
+}
+void start_overview(ui::AppState& s) {
+  ui::Overview& ov = s.overview;
+  ov.running = true;
+  ov.status = "computing on WebGPU…";
+  const attn::Json params = {{"n", ov.n}, {"mask", ov.mask}, {"size", ov.size}, {"row", ov.row}};
+  js_overview(params.dump().c_str());
 }
 
 void install_resize_callback(GLFWwindow*) {
@@ -225,6 +256,10 @@ void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGP
 void start_gpu_check(ui::AppState& s) {
   s.gpu_report =
       "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build computes on the CPU.";
+}
+void start_overview(ui::AppState& s) {
+  s.overview.status =
+      "The long-sequence overview runs on WebGPU in the browser build (./build_wasm.sh --serve).";
 }
 
 }  // namespace platform

@@ -213,8 +213,9 @@ void read_view(ViewState& v, const attn::Json& j) {
       for (int p = 0; p < kPanelCount; ++p)
         if (x == kPanelNames[p]) v.panel = static_cast<Panel>(p), found = true;
       if (!found)
-        fail("view.panel", "unknown " + x.dump() +
-                               " (known: step, tokens, distribution, scaling, numerics, edit, performance)");
+        fail("view.panel",
+             "unknown " + x.dump() +
+                 " (known: step, tokens, distribution, scaling, numerics, edit, performance, overview)");
     } else if (k == "logit_scale") {
       if (!x.is_number() || x.get<double>() < 0.1 || x.get<double>() > 1000)
         fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + x.dump());

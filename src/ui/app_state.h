@@ -20,10 +20,24 @@ namespace ui {
 enum class Source { Embeddings, Direct };
 
 // The views of the main area (one tab each).
-enum class Panel { Step, Tokens, Distribution, Scaling, Numerics, Edit, Performance };
-constexpr int kPanelCount = 7;
+enum class Panel { Step, Tokens, Distribution, Scaling, Numerics, Edit, Performance, Overview };
+constexpr int kPanelCount = 8;
 constexpr const char* kPanelNames[] = {"step",     "tokens", "distribution", "scaling",
-                                       "numerics", "edit",   "performance"};
+                                       "numerics", "edit",   "performance",  "overview"};
+
+// The long-sequence overview (computed on WebGPU by the browser build): a random problem of n tokens.
+struct Overview {
+  int n = 16384;
+  int mask = 1;  // 0 none, 1 causal, 2 window 256
+  int size = 128;
+  int row = 12000;
+  bool requested = false;
+  bool running = false;
+  std::string status;
+  attn::MatD map;                   // size×size block means of the weights
+  std::vector<double> row_weights;  // the exact weights of `row`
+  int shown_row = -1;               // the row row_weights belongs to
+};
 
 // One measured time: a backend/path ("cpu", "webgpu 3-pass", "webgpu flash") at n tokens (d = 64, one head).
 struct PerfPoint {
@@ -69,6 +83,7 @@ struct AppState {
   std::string perf_status;
   bool gpu_check_requested = false;
   std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
+  Overview overview;
 
   // Derived by the app shell from problem (never edited by panels):
   bool dirty = true;

@@ -94,3 +94,76 @@ void panel_performance(AppState& s) {
 }
 
 }  // namespace ui
+
+namespace ui {
+
+// The long-sequence overview: flash attention on WebGPU for n up to 65 536, a block-mean map and one exact
+// row.
+void panel_overview(AppState& s) {
+  Overview& ov = s.overview;
+  ImGui::TextWrapped(
+      "Long sequences: random inputs, one head, d = 64. Flash attention on the GPU never forms the "
+      "n×n matrix; the map below shows block means of the weights (each row of blocks sums to 1), "
+      "and the plot the exact weights of one query row. Computed with WebGPU in the browser build.");
+  static const int kSizes[] = {1024, 2048, 4096, 8192, 16384, 32768, 65536};
+  int which = 0;
+  while (which < 6 && kSizes[which] < ov.n) ++which;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::SliderInt("##n", &which, 0, 6, ("n = " + std::to_string(kSizes[which])).c_str()))
+    ov.n = kSizes[which];
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  const char* masks[] = {"no mask", "causal", "window 256"};
+  ImGui::Combo("##mask", &ov.mask, masks, 3);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+  ov.row = std::clamp(ov.row, 0, ov.n - 1);
+  ImGui::SliderInt("query row", &ov.row, 0, ov.n - 1);
+  ImGui::SameLine();
+  if (ov.running) ImGui::BeginDisabled();
+  if (ImGui::Button("Compute on WebGPU")) ov.requested = true;
+  if (ov.running) ImGui::EndDisabled();
+  ImGui::TextWrapped("%s", ov.status.c_str());
+  if (ov.map.size() == 0) return;
+
+  const float font = ImGui::GetFontSize();
+  const int n = static_cast<int>(ov.row_weights.size());  // the n of the result shown (the slider may differ)
+  if (!ImGui::BeginTable("##overview", 2, ImGuiTableFlags_SizingStretchProp)) return;
+  ImGui::TableNextColumn();
+  const float side = std::min(ImGui::GetContentRegionAvail().y - font, ImGui::GetContentRegionAvail().x);
+  const float cell = side / static_cast<float>(ov.map.rows());
+  const double top = ov.map.maxCoeff() > 0 ? ov.map.maxCoeff() : 1;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (Eigen::Index i = 0; i < ov.map.rows(); ++i)
+    for (Eigen::Index j = 0; j < ov.map.cols(); ++j) {
+      const ImVec2 a(o.x + cell * static_cast<float>(j), o.y + cell * static_cast<float>(i));
+      dl->AddRectFilled(a, ImVec2(a.x + cell + 0.5f, a.y + cell + 0.5f),
+                        palette_color(Palette::Sequential, std::sqrt(ov.map(i, j) / top)));
+    }
+  const float ry = o.y + side * static_cast<float>(ov.shown_row) / static_cast<float>(std::max(n, 1));
+  dl->AddLine(ImVec2(o.x, ry), ImVec2(o.x + side, ry), ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 2.0f);
+  ImGui::Dummy(ImVec2(side, side));
+  ImGui::TableNextColumn();
+  ImGui::TextWrapped(
+      "Map: %d×%d blocks of %d×%d tokens; colour = √(block mean ÷ the largest, %.3g). The red line "
+      "is query row %d.",
+      static_cast<int>(ov.map.rows()), static_cast<int>(ov.map.cols()), n / static_cast<int>(ov.map.rows()),
+      n / static_cast<int>(ov.map.cols()), top, ov.shown_row);
+  // The row, as the largest weight per bucket of keys (so sharp peaks stay visible).
+  const int buckets = 512;
+  std::vector<float> plot(buckets, 0.0f);
+  for (int j = 0; j < n; ++j) {
+    float& b = plot[static_cast<size_t>(
+        std::min(buckets - 1, static_cast<int>(static_cast<long long>(j) * buckets / n)))];
+    b = std::max(b, static_cast<float>(ov.row_weights[static_cast<size_t>(j)]));
+  }
+  const auto best = std::max_element(ov.row_weights.begin(), ov.row_weights.end());
+  ImGui::TextWrapped("Row %d: its largest weight is %.4f, at key %d of %d.", ov.shown_row, *best,
+                     static_cast<int>(best - ov.row_weights.begin()), n);
+  ImGui::PlotLines("##row", plot.data(), buckets, 0, "largest weight per bucket of keys", 0.0f, FLT_MAX,
+                   ImVec2(ImGui::GetContentRegionAvail().x, font * 8));
+  ImGui::EndTable();
+}
+
+}  // namespace ui

@@ -72,7 +72,7 @@ void menu_bar(AppState& s) {
 
 void panel_main(AppState& s) {
   static const char* kTitles[] = {"Step-through", "Tokens",       "Distribution", "Scaling & temperature",
-                                  "Numerics",     "Edit numbers", "Performance"};
+                                  "Numerics",     "Edit numbers", "Performance",  "Long sequences"};
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (int p = 0; p < kPanelCount; ++p) {
     if (p &&
@@ -106,6 +106,9 @@ void panel_main(AppState& s) {
       break;
     case Panel::Performance:
       panel_performance(s);
+      break;
+    case Panel::Overview:
+      panel_overview(s);
       break;
   }
 }

@@ -22,6 +22,7 @@ void panel_scaling(AppState& s);       // 1/√d_k and temperature: entropy, max
 void panel_numerics(AppState& s);      // naive vs max-subtracted softmax in f32 and f16
 void panel_edit(AppState& s);          // cell-by-cell editing of X, W_Q, W_K, W_V or Q, K, V
 void panel_performance(AppState& s);   // measured time vs n per backend (log-log), and the GPU check
+void panel_overview(AppState& s);      // long sequences on WebGPU: downsampled map and one exact row
 
 // Keyboard: ←/→ step, Shift+←/→ stage, Space play/pause, Home/End (ignored while typing in a text field).
 void handle_keys(AppState& s);

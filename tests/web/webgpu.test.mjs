@@ -207,3 +207,17 @@ test('the long-sequence overview: block means of the weights and one exact row, 
   assert.equal(r.stats.block_rows, 20);
   assert.match(r.refused, /^q: \d+ heads × 65536 tokens × 64 need \d+ MiB in one GPU buffer; this GPU allows \d+ MiB/);
 });
+
+test('the Long sequences panel shows a flash run it never formed the matrix for', async () => {
+  const { page, errors } = await openApp(browser, url);
+  await page.evaluate(() => {
+    window.attnlab.setState({ view: { panel: 'overview' } });
+    window.attnlab._overviewRun(JSON.stringify({ n: 4096, mask: 1, size: 128, row: 3000 }));
+  });
+  await page.waitForFunction(() => /^n = |could not/.test(window.attnlab.performance().overview), null, { timeout: 120000 });
+  assert.match(await page.evaluate(() => window.attnlab.performance().overview), /^n = 4096: flash attention took .* never formed \(it would take 64 MiB\)/);
+  await (await import('./harness.mjs')).frames(page, 4);
+  await (await import('./harness.mjs')).screenshot(page, 'web-long-sequences.png');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
