@@ -16,6 +16,27 @@ for (let n = 128; n <= maxN; n *= 2) sizes.push(n);
 const { server, url } = await startServer();
 const browser = await launch();
 const { page } = await openApp(browser, url);
+// TensorFlow.js's wasm backend (XNNPACK, SIMD) as a peer, from tests/bench/node_modules (npm ci there).
+const tfDir = path.join(ROOT, 'tests/bench/node_modules/@tensorflow');
+const haveTf = fs.existsSync(path.join(tfDir, 'tfjs-core/dist/tf-core.min.js'));
+if (haveTf) {
+  await page.route('**/tfjs/*', (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop();
+    const file = ['tfjs-core', 'tfjs-backend-wasm'].map((p) => path.join(tfDir, p, 'dist', name)).find(fs.existsSync);
+    if (!file) return route.fulfill({ status: 404, body: 'not found' });
+    route.fulfill({ path: file, contentType: name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript',
+                    headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } });
+  });
+  await page.addScriptTag({ url: '/tfjs/tf-core.min.js' });
+  await page.addScriptTag({ url: '/tfjs/tf-backend-wasm.min.js' });
+  await page.evaluate(async () => {
+    window.tf.wasm.setWasmPaths('/tfjs/');
+    if (window.tf.wasm.setThreadsCount) window.tf.wasm.setThreadsCount(1);  // one thread, like our wasm build
+    await window.tf.setBackend('wasm');
+  });
+} else {
+  console.log('(TensorFlow.js not installed: run npm ci in tests/bench for the tfjs-wasm column)');
+}
 const rows = await page.evaluate(async ([sizes, gpuMaxN, reps]) => {
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const time = async (fn) => { const t = []; for (let r = 0; r < reps; r++) t.push(await fn()); return median(t); };
@@ -25,6 +46,20 @@ const rows = await page.evaluate(async ([sizes, gpuMaxN, reps]) => {
     const p = { random: { seed: 1, n, d_model: 64, num_heads: 1 } };
     const row = { n, adapter: info.adapter ? `${info.adapter.vendor}/${info.adapter.architecture}` : 'none' };
     row.cpu_wasm_ms = await time(async () => (await window.attnlab.run(p, { weights: false })).stats.time_ms);
+    if (window.tf) {  // the same work: matMul → scale → softmax → matMul, one head, d = 64
+      const tf = window.tf;
+      const q = tf.randomNormal([n, 64]), k = tf.randomNormal([n, 64]), v = tf.randomNormal([n, 64]);
+      const once = async () => {
+        const t0 = performance.now();
+        const o = tf.tidy(() => tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), 0.125)), v));
+        await o.data();
+        o.dispose();
+        return performance.now() - t0;
+      };
+      await once();
+      row.tfjs_wasm_ms = await time(once);
+      tf.dispose([q, k, v]);
+    }
     if (n <= gpuMaxN && info.available) {
       await window.attnlab.run(p, { backend: 'webgpu', path: 'flash', fallback: false });  // warm-up: pipelines
       row.gpu_flash_ms = await time(async () => (await window.attnlab.run(p, { backend: 'webgpu', path: 'flash', fallback: false })).stats.gpu_time_ms);
@@ -50,14 +85,16 @@ if (fs.existsSync(nativeFile)) {
   }
 }
 const fmt = (x) => (x === undefined ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(0));
-console.log('n       cpu-wasm ms  native ms (1 thr)  wasm/native  gpu 3-pass ms  gpu flash ms  3-pass/flash  adapter');
+console.log('n       cpu-wasm ms  native ms (1 thr)  wasm/native  tfjs-wasm ms  ours/tfjs  gpu 3-pass ms  gpu flash ms  3-pass/flash  adapter');
 for (const r of rows) {
   r.native_ms = native[`BM_Fast/${r.n}`];
   r.native_threads_ms = native[`BM_FastThreads/${r.n}`];
   r.wasm_over_native = r.native_ms ? r.cpu_wasm_ms / r.native_ms : undefined;
   r.three_pass_over_flash = r.gpu_3pass_ms && r.gpu_flash_ms ? r.gpu_3pass_ms / r.gpu_flash_ms : undefined;
+  r.ours_over_tfjs = r.tfjs_wasm_ms ? r.cpu_wasm_ms / r.tfjs_wasm_ms : undefined;
   console.log([String(r.n).padEnd(7), fmt(r.cpu_wasm_ms).padStart(11), fmt(r.native_ms).padStart(18),
-               fmt(r.wasm_over_native).padStart(12), fmt(r.gpu_3pass_ms).padStart(14), fmt(r.gpu_flash_ms).padStart(13),
+               fmt(r.wasm_over_native).padStart(12), fmt(r.tfjs_wasm_ms).padStart(13), fmt(r.ours_over_tfjs).padStart(10),
+               fmt(r.gpu_3pass_ms).padStart(14), fmt(r.gpu_flash_ms).padStart(13),
                fmt(r.three_pass_over_flash).padStart(13), ' ' + r.adapter].join(' '));
 }
 // Log-log slope of time vs n between the two largest sizes (2 = quadratic).
@@ -71,6 +108,6 @@ console.log(`log-log slope (last two sizes): cpu-wasm ${fmt(slope('cpu_wasm_ms')
 const dir = path.join(ROOT, 'build/bench');
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, 'web.json'), JSON.stringify(rows, null, 1));
-const cols = ['n', 'cpu_wasm_ms', 'native_ms', 'native_threads_ms', 'gpu_3pass_ms', 'gpu_flash_ms', 'adapter'];
+const cols = ['n', 'cpu_wasm_ms', 'native_ms', 'native_threads_ms', 'tfjs_wasm_ms', 'gpu_3pass_ms', 'gpu_flash_ms', 'adapter'];
 fs.writeFileSync(path.join(dir, 'web.csv'), [cols.join(','), ...rows.map((r) => cols.map((c) => r[c] ?? '').join(','))].join('\n') + '\n');
 console.log(`wrote ${path.relative(ROOT, dir)}/web.json and web.csv`);

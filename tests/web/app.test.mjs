@@ -7,20 +7,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launch, openApp, frames, screenshot, CLI } from './harness.mjs';
+import { useApp, openApp, frames, screenshot, CLI } from './harness.mjs';
 
-let server, url, browser, app;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-  app = await openApp(browser, url);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const ctx = useApp({ before, after });
 
 // The same problem through the CLI (native build), for comparison.
 function runCli(problem, extra = []) {
@@ -39,7 +28,7 @@ function maxAbsDiff(a, b, where = '') {
 }
 
 test('the page boots: ready resolves, first frame drawn, no console errors, nothing leaves 127.0.0.1', async () => {
-  const { page, errors, external } = app;
+  const { page, errors, external } = ctx.app;
   assert.equal(await page.title(), 'Attention Lab: step through transformer attention');
   assert.equal(await page.evaluate(() => typeof window.attnlab.version), 'string');
   assert.equal(await page.isHidden('#overlay'), true, 'loading overlay hidden after the first frame');
@@ -67,7 +56,7 @@ test('the page boots: ready resolves, first frame drawn, no console errors, noth
 });
 
 test('backends() lists cpu and the detected WebGPU adapter', async () => {
-  const b = await app.page.evaluate(() => window.attnlab.backends());
+  const b = await ctx.app.page.evaluate(() => window.attnlab.backends());
   assert.deepEqual(b[0], { name: 'cpu', available: true });
   assert.equal(b[1].name, 'webgpu');
   assert.equal(typeof b[1].available, 'boolean');
@@ -87,7 +76,7 @@ test('run() on the cpu backend matches the CLI (f64 multi-head, f32 causal with 
       v: [[1, 2], [3, 4], [5, 6]], mask: 'causal', temperature: 0.7 },
   ];
   for (const p of problems) {
-    const web = await app.page.evaluate((q) => window.attnlab.run(q, { backend: 'cpu', trace: true }), p);
+    const web = await ctx.app.page.evaluate((q) => window.attnlab.run(q, { backend: 'cpu', trace: true }), p);
     const cli = runCli(p, ['--trace']);
     const tol = p.precision === 'f64' ? 1e-12 : 1e-6;
     assert.ok(maxAbsDiff(web.output, cli.output, 'output') <= tol);
@@ -99,7 +88,7 @@ test('run() on the cpu backend matches the CLI (f64 multi-head, f32 causal with 
 });
 
 test('run() rejects bad problems and unknown backends with a message', async () => {
-  const msg = (p, o) => app.page.evaluate(([q, opt]) => window.attnlab.run(q, opt).then(() => 'resolved', (e) => e.message), [p, o]);
+  const msg = (p, o) => ctx.app.page.evaluate(([q, opt]) => window.attnlab.run(q, opt).then(() => 'resolved', (e) => e.message), [p, o]);
   assert.match(await msg({ q: [[1, 2]], k: [[1]], v: [[1]] }, {}), /^k: has 1 columns, q has 2/);
   assert.match(await msg('{"q": [[1', {}), /JSON: malformed/);
   assert.match(await msg({ q: [[1]], k: [[1]], v: [[1]] }, { backend: 'tpu' }), /backend "tpu" is unknown/);
@@ -108,7 +97,7 @@ test('run() rejects bad problems and unknown backends with a message', async () 
 });
 
 test('getState()/setState() round-trip; a bad state throws and changes nothing', async () => {
-  const { page } = app;
+  const { page } = ctx.app;
   const state = await page.evaluate(() => window.attnlab.getState());
   assert.deepEqual(Object.keys(state), ['problem', 'inputs', 'step', 'view']);
   assert.equal(state.problem.tokens[0], 'The');
@@ -144,7 +133,7 @@ test('a browser without WebGL2 or WebAssembly gets a readable notice', async () 
     ['no-wasm', () => { delete window.WebAssembly; }, /WebAssembly is not available/],
   ];
   for (const [name, init, re] of cases) {
-    const { page } = await openApp(browser, url, { initScript: init, waitReady: false });
+    const { page } = await openApp(ctx.browser, ctx.url, { initScript: init, waitReady: false });
     await page.waitForSelector('#fatal:not([hidden])');
     assert.match(await page.textContent('#fatal'), re);
     await assert.rejects(page.evaluate(() => window.attnlab.ready), re);

@@ -47,6 +47,25 @@ export async function openApp(browser, url, { width = 1366, height = 768, initSc
   return { page, errors, external };
 }
 
+// The usual set-up of a test file: server + browser + the app open in one page. Returns an object whose fields
+// (server, url, browser, app = {page, errors, external}) are filled before the file's tests run, and which
+// closes everything after them. Call at the top level of a test file.
+export function useApp(hooks) {
+  let done;
+  const ctx = { ready: new Promise((resolve) => { done = resolve; }) };  // a file's own hooks may await it
+  hooks.before(async () => {
+    Object.assign(ctx, await startServer());
+    ctx.browser = await launch();
+    ctx.app = await openApp(ctx.browser, ctx.url);
+    done();
+  });
+  hooks.after(async () => {
+    await ctx.browser?.close();
+    ctx.server?.close();
+  });
+  return ctx;
+}
+
 // Waits for n more frames to be drawn (so a state change is on screen before a screenshot).
 export async function frames(page, n = 3) {
   await page.evaluate((count) => new Promise((resolve) => {

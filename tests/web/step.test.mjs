@@ -3,22 +3,17 @@
 // refund scenario (build/screenshots/web-refund-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, frames, screenshot } from './harness.mjs';
+import { useApp, frames, screenshot } from './harness.mjs';
 
-let server, url, browser, page, errors;
+const ctx = useApp({ before, after });
+let page, errors;
 const state = () => page.evaluate(() => window.attnlab.getState());
 const set = (s) => page.evaluate((x) => window.attnlab.setState(x), s);
 
 before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-  ({ page, errors } = await openApp(browser, url));
+  await ctx.ready;
+  ({ page, errors } = ctx.app);
   await page.focus('#canvas');
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
 });
 
 async function press(key) {

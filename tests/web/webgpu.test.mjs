@@ -5,20 +5,9 @@
 // that does not compile, the device destroyed mid-run) and flash at n = 16 384.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp } from './harness.mjs';
+import { useApp, openApp } from './harness.mjs';
 
-let server, url, browser, app;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-  app = await openApp(browser, url);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const ctx = useApp({ before, after });
 
 // Runs `problem` on the CPU in f64 and on the GPU (path), compares in the page; returns a summary.
 function parity(page, problem, path) {
@@ -74,18 +63,18 @@ const CASES = [
 for (const path of ['3-pass', 'flash']) {
   test(`${path} kernels match the f64 reference`, async () => {
     for (const [name, problem] of CASES) {
-      const r = await parity(app.page, problem, path);
+      const r = await parity(ctx.app.page, problem, path);
       assert.equal(r.backend, 'webgpu', name);
       assert.equal(r.path, path, name);
       assert.deepEqual(r.bad, [], `${path} ${name}: first mismatches`);
       console.log(`${path} ${name}: ${r.checked} values, worst ${(r.worst * 100).toFixed(1)}% of tolerance, GPU ${r.gpu_ms.toFixed(2)} ms`);
     }
-    assert.deepEqual(app.errors, []);
+    assert.deepEqual(ctx.app.errors, []);
   });
 }
 
 test('auto picks flash when the score matrix is too big for one buffer, says so, and n = 16 384 completes', async () => {
-  const r = await app.page.evaluate(async () => {
+  const r = await ctx.app.page.evaluate(async () => {
     const n = 16384, d = 64;
     let x = 42;
     const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5);
@@ -122,7 +111,7 @@ test('auto picks flash when the score matrix is too big for one buffer, says so,
 });
 
 test('a device destroyed mid-run falls back to the CPU with a notice, and the next call recovers', async () => {
-  const r = await app.page.evaluate(async () => {
+  const r = await ctx.app.page.evaluate(async () => {
     const p = { random: { seed: 3, n: 1500, d_model: 64, num_heads: 1 } };
     window.attnlab.gpu.afterSubmit = (device) => { window.attnlab.gpu.afterSubmit = null; device.destroy(); };
     const first = await window.attnlab.run(p, { backend: 'webgpu' });
@@ -142,7 +131,7 @@ test('no WebGPU, no adapter, or a shader that does not compile: CPU fallback wit
      /scores\.wgsl/],
   ];
   for (const [name, init, re] of cases) {
-    const { page } = await openApp(browser, url, { initScript: init });
+    const { page } = await openApp(ctx.browser, ctx.url, { initScript: init });
     const r = await page.evaluate(async () => {
       const ok = await window.attnlab.run({ random: { seed: 1, n: 5, d_model: 8, num_heads: 2 } }, { backend: 'webgpu' });
       const strict = await window.attnlab.run({ random: { seed: 1, n: 5, d_model: 8 } }, { backend: 'webgpu', fallback: false })
@@ -158,7 +147,7 @@ test('no WebGPU, no adapter, or a shader that does not compile: CPU fallback wit
 });
 
 test('the Performance panel plots real measurements and the GPU check compares with the CPU', async () => {
-  const { page, errors } = await openApp(browser, url);
+  const { page, errors } = await openApp(ctx.browser, ctx.url);
   await page.evaluate(() => {
     window.attnlab.setState({ view: { panel: 'performance' } });
     window.attnlab.measure();
@@ -179,7 +168,7 @@ test('the Performance panel plots real measurements and the GPU check compares w
 });
 
 test('the long-sequence overview: block means of the weights and one exact row, without the n×n matrix', async () => {
-  const r = await app.page.evaluate(async () => {
+  const r = await ctx.app.page.evaluate(async () => {
     const p = { random: { seed: 5, n: 1000, d_model: 64, num_heads: 2, num_kv_heads: 1 }, mask: { window: 300 } };
     const ov = await window.attnlab.overview(p, { size: 50, row: 777, head: 1 });
     const ref = await window.attnlab.run({ ...p, precision: 'f64' });
@@ -209,7 +198,7 @@ test('the long-sequence overview: block means of the weights and one exact row, 
 });
 
 test('the Long sequences panel shows a flash run it never formed the matrix for', async () => {
-  const { page, errors } = await openApp(browser, url);
+  const { page, errors } = await openApp(ctx.browser, ctx.url);
   await page.evaluate(() => {
     window.attnlab.setState({ view: { panel: 'overview' } });
     window.attnlab._overviewRun(JSON.stringify({ n: 4096, mask: 1, size: 128, row: 3000 }));
