@@ -37,9 +37,15 @@
         return;
       }
       const info = adapter.info || {};
+      const l = adapter.limits;
       webgpu = { name: 'webgpu', available: true,
                  adapter: { vendor: info.vendor || '', architecture: info.architecture || '',
-                            device: info.device || '', description: info.description || '' } };
+                            device: info.device || '', description: info.description || '' },
+                 limits: { maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxBufferSize: l.maxBufferSize,
+                           maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+                           maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+                           maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension },
+                 features: ['timestamp-query', 'shader-f16', 'subgroups'].filter((f) => adapter.features.has(f)) };
     } catch (e) {
       webgpu = { name: 'webgpu', available: false, adapter: null, reason: 'requestAdapter failed: ' + e.message };
     }
@@ -66,6 +72,7 @@
   }
   function callString(name, types, args) {
     const ptr = call(name, types, args);
+    if (!ptr) throw new Error('memory: WebAssembly memory is full (the result did not fit)');
     const s = Module.UTF8ToString(ptr);
     Module._attnlab_free(ptr);
     return s;
@@ -80,7 +87,7 @@
     await gpu.init();  // the device's limits decide what fits
     const header = JSON.parse(callString('attnlab_gpu_prepare', ['string', 'number'],
                                          [text, gpu.limits().maxStorageBufferBindingSize]));
-    if (header.error) throw Object.assign(new Error(header.error), { problem: true });
+    if (header.error) throw Object.assign(new Error(header.error), { problem: !header.gpu_limit });
     const id = header.id;
     try {
       const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();  // wasm memory may grow later
@@ -110,15 +117,19 @@
     const header = JSON.parse(callString('attnlab_gpu_prepare', ['string', 'number'],
                                          [text, gpu.limits().maxStorageBufferBindingSize]));
     if (header.error) throw new Error(header.error);
-    Module._attnlab_gpu_cancel(header.id);  // only the buffers are needed; no Result is built
     const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();
-    const job = { ...header, q: copy(Float32Array, header.q), k: copy(Float32Array, header.k),
-                  v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+    let job;
+    try {
+      job = { ...header, q: copy(Float32Array, header.q), k: copy(Float32Array, header.k),
+              v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+    } finally {
+      Module._attnlab_gpu_cancel(header.id);  // only the copied buffers are needed; no Result is built
+    }
     if (row < 0 || row >= job.L) throw new Error(`row: ${row} is outside 0…${job.L - 1}`);
     if (head < 0 || head >= job.h) throw new Error(`head: ${head} is outside 0…${job.h - 1}`);
     const M = Math.max(1, Math.min(size, job.L, job.S));
-    const res = await gpu.run(job, { path: 'flash' });
-    const { map, ms } = await gpu.map(job, res.lse, M);
+    const res = await gpu.overview(job, M);
+    const { map, ms } = res;
     // Exact weights of the selected row, in f64 from the same inputs (n·d work).
     const kvh = Math.floor(head * job.g / job.h), d = job.d, l = res.lse[head * job.L + row];
     const weights = new Array(job.S).fill(0);

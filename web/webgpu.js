@@ -6,7 +6,8 @@
 (function () {
   'use strict';
   const MiB = 1024 * 1024;
-  const STORAGE = GPUBufferUsage?.STORAGE, COPY_DST = GPUBufferUsage?.COPY_DST, COPY_SRC = GPUBufferUsage?.COPY_SRC;
+  const U = globalThis.GPUBufferUsage;  // undefined where the browser has no WebGPU (then init() throws)
+  const STORAGE = U?.STORAGE, COPY_DST = U?.COPY_DST, COPY_SRC = U?.COPY_SRC;
 
   class AttnGpu {
     constructor() {
@@ -16,9 +17,14 @@
       this.lastLoss = null;
     }
 
-    // Creates the device on first use and after a loss.
-    async init() {
-      if (this.device) return this.device;
+    // Creates the device on first use and after a loss; concurrent callers share one request.
+    init() {
+      if (this.device) return Promise.resolve(this.device);
+      this.initPromise ??= this.createDevice().finally(() => { this.initPromise = null; });
+      return this.initPromise;
+    }
+
+    async createDevice() {
       if (!('gpu' in navigator)) throw new Error('this browser has no WebGPU (navigator.gpu)');
       const adapter = await navigator.gpu.requestAdapter();
       if (!adapter) throw new Error('the browser offered no WebGPU adapter');
@@ -40,6 +46,7 @@
         this.device = null;
         this.pipelines.clear();
         this.buffers.clear();
+        this.querySet = null;
       });
       return device;
     }
@@ -226,16 +233,26 @@
       return result;
     }
 
-    // The downsampled map of a job that just ran on the flash path (its q, k, allowed buffers are still on the
-    // device): M×M per head, from the rows' lse. Queued like run().
-    map(job, lse, M) {
-      const next = (this.queue || Promise.resolve()).then(() => this.mapOnce(job, lse, M));
+    // The long-sequence overview: flash attention, then the M×M map of block means from the rows' lse, in one
+    // queued task (the map reads the q, k, allowed and params buffers the flash run just uploaded).
+    overview(job, M) {
+      const next = (this.queue || Promise.resolve()).then(async () => {
+        try {
+          const res = await this.runOnce(job, { path: 'flash', trace: false });
+          return { ...res, ...(await this.mapOnce(job, res.lse, M)) };
+        } catch (e) {
+          this.reset();
+          throw e;
+        }
+      });
       this.queue = next.catch(() => {});
       return next;
     }
 
     async mapOnce(job, lse, M) {
       const device = await this.init();
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
       const rows = Math.ceil(job.L / M), cols = Math.ceil(job.S / M);
       const shape = this.buffer('map_shape', 16, GPUBufferUsage.UNIFORM | COPY_DST);
       device.queue.writeBuffer(shape, 0, new Uint32Array([M, rows, cols, 0]));
@@ -255,6 +272,9 @@
       enc.copyBufferToBuffer(out, 0, read, 0, bytes);
       const t0 = performance.now();
       device.queue.submit([enc.finish()]);
+      const [validation, oom] = [await device.popErrorScope(), await device.popErrorScope()];
+      if (oom) throw new Error(`out of GPU memory: ${oom.message}`);
+      if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
       await read.mapAsync(GPUMapMode.READ);
       const map = new Float32Array(read.getMappedRange().slice(0));
       read.unmap();

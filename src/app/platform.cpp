@@ -17,9 +17,10 @@
 #include <emscripten/html5.h>
 
 namespace {
+// A malloc'd copy for JS (which frees it), or nullptr when memory is full (JS reports that).
 char* dup_string(const std::string& s) {
   char* out = static_cast<char*>(std::malloc(s.size() + 1));
-  std::memcpy(out, s.c_str(), s.size() + 1);
+  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
   return out;
 }
 }  // namespace
@@ -30,16 +31,25 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* bac
                                             int weights) {
   attn::RunOptions options;
   options.weights = weights != 0;
-  return dup_string(compute::run_json(problem, backend, trace != 0 && weights != 0, options).json.dump());
+  try {
+    return dup_string(compute::run_json(problem, backend, trace != 0 && weights != 0, options).json.dump());
+  } catch (const std::exception& e) {
+    return dup_string(attn::error_json(std::string("memory: ") + e.what()).dump());
+  }
 }
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_state() {
-  return dup_string(ui::state_to_json(the_app().state).dump());
+  try {
+    return dup_string(ui::state_to_json(the_app().state).dump());
+  } catch (const std::exception& e) {
+    return dup_string(attn::error_json(std::string("memory: ") + e.what()).dump());
+  }
 }
 // The Result the app is showing (computed by the same core as attnlab_run_json), or {"error"}.
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_result(int trace) {
   ui::AppState& s = the_app().state;
   recompute_if_dirty(s);
-  if (!s.has_result) return dup_string(attn::error_json(s.error.empty() ? "no result yet" : s.error).dump());
+  if (!s.error.empty()) return dup_string(attn::error_json(s.error).dump());  // never a stale result
+  if (!s.has_result) return dup_string(attn::error_json("no result yet").dump());
   return dup_string(attn::result_to_json(s.result, s.problem, trace != 0).dump());
 }
 // Returns "" on success, else the reason; on error the state is unchanged.

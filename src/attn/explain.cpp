@@ -236,6 +236,8 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       std::vector<double> partial(static_cast<size_t>(dv), 0.0);
       for (int jj = 0; jj <= last; ++jj)
         for (int c = 0; c < dv; ++c) partial[static_cast<size_t>(c)] += t.weights(i, jj) * t.v(jj, c);
+      // The completing term reports the output the core computed (the trace), not this re-summation.
+      if (last == static_cast<int>(t.v.rows()) - 1) partial = row_of(t.output, i);
       e.values = partial;
       if (row) {
         e.formula = "o" + si + " = Σ_j a" + si + ",j · v_j = " + fmt_vector(partial);

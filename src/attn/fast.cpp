@@ -12,7 +12,8 @@ namespace attn::fast {
 
 float exp_nonpositive(float x) {
   // exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n·ln 2 ∈ [−ln2/2, ln2/2]; degree-6 Taylor for exp(r).
-  x = std::max(x, -87.0f);  // below this exp underflows; clamping keeps 2^n a normal float (result ≈ 1.6e−38)
+  if (!(x >= -87.0f))
+    return 0.0f;  // below this exp underflows (and exp(−∞) must be exactly 0 for blocked keys)
   const float kRound = 12582912.0f;  // 1.5·2²³: adding and subtracting it rounds to the nearest integer
   const float n = (x * 1.44269504f + kRound) - kRound;
   const float r = x - n * 0.693145752f - n * 1.42860677e-06f;  // ln 2 split in two for accuracy

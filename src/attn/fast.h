@@ -8,7 +8,8 @@
 
 namespace attn::fast {
 
-// exp(x) for x ≤ 0 (as softmax uses it after subtracting the max), relative error < 2e-7; exp(−∞) = 0.
+// exp(x) for x ≤ 0 (as softmax uses it after subtracting the max), relative error < 3e-7; 0 below −87, so
+// exp(−∞) is exactly 0.
 float exp_nonpositive(float x);
 
 // Rows [row_begin, row_end) of softmax(q·kᵀ·multiplier + mask)·v. q: L×d, k: S×d, v: S×dv, out: L×dv, all

@@ -44,7 +44,7 @@ bool row_fully_masked(const MaskSpec& spec, int i, int L, int S) {
     case MaskSpec::Kind::Padding:
       return spec.valid_len <= 0;
     case MaskSpec::Kind::Explicit:
-      return spec.allowed.row(i).sum() == 0;
+      return !(spec.allowed.row(i).array() != 0).any();  // (a uint8 sum would wrap at 256)
   }
   return false;
 }

@@ -51,6 +51,8 @@ std::vector<double> softmax_naive(const std::vector<double>& logits, NumFormat f
 std::vector<double> softmax_stable(const std::vector<double>& logits, NumFormat f) {
   double m = -std::numeric_limits<double>::infinity();
   for (double x : logits) m = std::max(m, round_to(x, f));
+  if (m == -std::numeric_limits<double>::infinity())
+    return std::vector<double>(logits.size(), 0.0);  // fully masked
   return softmax_shifted(logits, f, m);
 }
 

@@ -18,10 +18,11 @@ namespace {
 std::map<int, std::unique_ptr<compute::F32Job>> g_jobs;
 int g_next_id = 1;
 
+// A malloc'd copy for JS (which frees it), or nullptr when memory is full (JS reports that).
 char* dup_json(const attn::Json& j) {
   const std::string s = j.dump();
   char* out = static_cast<char*>(std::malloc(s.size() + 1));
-  std::memcpy(out, s.c_str(), s.size() + 1);
+  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
   return out;
 }
 
@@ -42,8 +43,15 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json, double max_buffer_bytes) {
   try {
     const attn::Problem problem = attn::parse_problem_text(problem_json);
-    compute::check_gpu_fits(problem,
-                            max_buffer_bytes);  // before any projection: refuse early, with the bytes
+    try {
+      compute::check_gpu_fits(problem,
+                              max_buffer_bytes);  // before any projection: refuse early, with the bytes
+    } catch (
+        const attn::ProblemError& e) {  // valid, but not for this GPU: the caller may fall back to the CPU
+      attn::Json err = attn::error_json(e.what());
+      err["gpu_limit"] = true;
+      return dup_json(err);
+    }
     auto job = std::make_unique<compute::F32Job>(compute::prepare_f32_job(problem));
     const compute::F32Job& j = *job;
     attn::Json out = {{"id", g_next_id},
@@ -91,11 +99,16 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_finish(int id, const char* path, double g
                                               double wall_ms, int trace) {
   compute::F32Job* job = find(id);
   if (!job) return dup_json(attn::error_json("gpu: unknown job"));
-  attn::Result r = compute::finish_f32_job(*job, path);
-  r.stats.gpu_time_ms = gpu_ms;
-  r.stats.gpu_timer = timer;
-  r.stats.time_ms = wall_ms;
-  char* out = dup_json(attn::result_to_json(r, job->problem, trace != 0));
+  char* out = nullptr;
+  try {
+    attn::Result r = compute::finish_f32_job(*job, path);
+    r.stats.gpu_time_ms = gpu_ms;
+    r.stats.gpu_timer = timer;
+    r.stats.time_ms = wall_ms;
+    out = dup_json(attn::result_to_json(r, job->problem, trace != 0));
+  } catch (const std::exception& e) {
+    out = dup_json(attn::error_json(std::string("memory: ") + e.what()));
+  }
   g_jobs.erase(id);
   return out;
 }

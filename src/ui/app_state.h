@@ -53,6 +53,7 @@ struct ViewState {
   bool show_values = true;     // print numbers inside heatmap cells when they fit
   Panel panel = Panel::Step;
   bool input_panel = true;    // presenters can hide the left column to give the matrices room
+  int edit_matrix = 0;        // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
   double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
 };
 

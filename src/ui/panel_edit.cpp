@@ -49,7 +49,7 @@ std::vector<std::string> numbered(const char* prefix, Eigen::Index n) {
 }  // namespace
 
 void panel_edit(AppState& s) {
-  static int which = 0;  // 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
+  int& which = s.view.edit_matrix;
   const char* names[] = {"X (embeddings)", "W_Q", "W_K", "W_V", "Q", "K", "V"};
   if (s.problem.form != attn::Problem::Form::Direct) {
     ImGui::TextWrapped(

@@ -163,7 +163,8 @@ void panel_scaling(AppState& s) {
     ImGui::TableSetupColumn("entropy");
     ImGui::TableSetupColumn("max weight");
     ImGui::TableHeadersRow();
-    entropy_row("with 1/√d_k and τ (as set now)", weights_with(t, i, 1.0 / root / tau));
+    entropy_row("as set now (the weights on screen)",
+                weights_with(t, i, attn::score_multiplier(s.problem.scale, d_k, tau)));
     entropy_row("without 1/√d_k (τ as set)", weights_with(t, i, 1.0 / tau));
     entropy_row("with 1/√d_k, τ = 1", weights_with(t, i, 1.0 / root));
     int allowed = 0;

@@ -54,7 +54,7 @@ void menu_bar(AppState& s) {
   const char* title = "Attention Lab · softmax(QKᵀ/√d_k + mask)·V";
   const float room = ImGui::GetWindowWidth() - ImGui::GetCursorPosX();
   if (ImGui::CalcTextSize(title).x < room * 0.4f) ImGui::TextDisabled("%s", title);
-  if (s.has_result) {
+  if (s.has_result && s.error.empty()) {
     const attn::Stats& st = s.result.stats;
     char buf[160];
     std::snprintf(buf, sizeof buf, "computed on %s (%s) in %.2f ms · %d×%d tokens · %d head%s · mask: %s",

@@ -35,14 +35,27 @@ struct Fixture {
   }
 };
 
+double g_tol = 1e-12;  // f64 traces; f32 traces are re-read in double, so 1e-6 there
 bool same(double a, double b) {
-  return (std::isinf(a) && a == b) || std::fabs(a - b) <= 1e-12 * (1 + std::fabs(b));
+  return (std::isinf(a) && a == b) || std::fabs(a - b) <= g_tol * (1 + std::fabs(b));
 }
 
 }  // namespace
 
+static void check_every_step(Fixture& f);
+
 TEST(Explain, EveryStepReportsTheTraceNumbers) {
-  Fixture f;
+  for (attn::Precision precision : {attn::Precision::F64, attn::Precision::F32}) {
+    Fixture f;
+    f.p.precision = precision;
+    f.r = attn::run(f.p);
+    f.in.trace = &f.r.heads[0];
+    g_tol = precision == attn::Precision::F64 ? 1e-12 : 1e-6;
+    check_every_step(f);
+  }
+}
+
+static void check_every_step(Fixture& f) {
   const attn::HeadTrace<double>& t = f.r.heads[0];
   for (attn::Granularity g : {attn::Granularity::Cell, attn::Granularity::Row}) {
     const int total = attn::step_total(4, 4, g);

@@ -50,3 +50,15 @@ TEST(Mask, ExplicitIsUsedAsGiven) {
   EXPECT_EQ(attn::mask_name(s), "explicit");
   EXPECT_EQ(attn::mask_name(spec(attn::MaskSpec::Kind::Window, 3)), "window 3");
 }
+
+TEST(Mask, RowFullyMaskedWithoutBuildingTheMatrix) {
+  attn::MaskSpec s = spec(attn::MaskSpec::Kind::Explicit);
+  s.allowed = attn::MaskMat::Ones(2, 256);  // 256 ones: a uint8 sum would wrap to 0
+  s.allowed.row(1).setZero();
+  EXPECT_FALSE(attn::row_fully_masked(s, 0, 2, 256));
+  EXPECT_TRUE(attn::row_fully_masked(s, 1, 2, 256));
+  EXPECT_TRUE(
+      attn::row_fully_masked(spec(attn::MaskSpec::Kind::Causal), 0, 5, 3));  // query 0 sits before key 0
+  EXPECT_FALSE(attn::row_fully_masked(spec(attn::MaskSpec::Kind::Causal), 2, 5, 3));
+  EXPECT_TRUE(attn::row_fully_masked(spec(attn::MaskSpec::Kind::Padding, 0, 0), 0, 3, 3));
+}

@@ -63,6 +63,8 @@ test('backends() lists cpu and the detected WebGPU adapter', async () => {
   if (b[1].available) {
     assert.equal(typeof b[1].adapter.vendor, 'string');
     assert.equal(typeof b[1].adapter.architecture, 'string');
+    assert.ok(b[1].limits.maxStorageBufferBindingSize >= 128 * 1024 * 1024, JSON.stringify(b[1].limits));
+    assert.ok(b[1].limits.maxComputeWorkgroupStorageSize >= 16384);
   } else {
     assert.match(b[1].reason, /\w/);
   }

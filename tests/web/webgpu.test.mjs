@@ -118,6 +118,12 @@ test('a device destroyed mid-run falls back to the CPU with a notice, and the ne
     const second = await window.attnlab.run({ random: { seed: 3, n: 64, d_model: 16, num_heads: 2 } }, { backend: 'webgpu' });
     return { first: first.stats, second: second.stats };
   });
+  const wide = await ctx.app.page.evaluate(async () => {
+    const row = (n) => Array.from({ length: 200 }, (_, c) => Math.sin(n + c));
+    return (await window.attnlab.run({ q: [row(1), row(2)], k: [row(3), row(4)], v: [[1], [2]] }, { backend: 'webgpu' })).stats;
+  });
+  assert.equal(wide.backend, 'cpu', 'a valid problem the GPU cannot hold falls back');
+  assert.match(wide.notice, /head widths up to 128, got 200/);
   assert.equal(r.first.backend, 'cpu');
   assert.match(r.first.notice, /WebGPU failed .*computed on the CPU instead/);
   assert.equal(r.second.backend, 'webgpu', 'the device was re-created');
