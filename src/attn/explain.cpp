@@ -121,9 +121,10 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       }
       e.values = {t.scores(i, j)};
       e.formula = "s" + cell + " = q" + si + "·k" + sj + " = ";
-      for (int c = 0; c < d_k && c < 4; ++c)
+      const int shown = d_k <= 6 ? d_k : 4;  // every term when they fit on a line
+      for (int c = 0; c < shown; ++c)
         e.formula += (c ? " + (" : "(") + fmt(t.q(i, c)) + ")(" + fmt(t.k(j, c)) + ")";
-      if (d_k > 4) e.formula += " + … (" + std::to_string(d_k) + " terms)";
+      if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " terms)";
       e.formula += " = " + fmt(t.scores(i, j));
       e.narration = "How well does the query of " + qi + " match the key of " + kj + "? Multiply their " +
                     std::to_string(d_k) + " numbers pairwise and add them up: " + fmt(t.scores(i, j)) +
