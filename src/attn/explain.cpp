@@ -1,6 +1,7 @@
 // Formulas and narration for each step (see explain.h). Every number printed is read from the Trace.
 #include "attn/explain.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -121,7 +122,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       }
       e.values = {t.scores(i, j)};
       e.formula = "s" + cell + " = q" + si + "·k" + sj + " = ";
-      const int shown = d_k <= 6 ? d_k : 4;  // every term when they fit on a line
+      const int shown = std::min(d_k, 4);  // at most 4 terms, so the formula stays on one line at 1366 px
       for (int c = 0; c < shown; ++c)
         e.formula += (c ? " + (" : "(") + fmt(t.q(i, c)) + ")(" + fmt(t.k(j, c)) + ")";
       if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " terms)";

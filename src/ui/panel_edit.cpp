@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ui/panels.h"
+#include "ui/widgets.h"
 
 namespace ui {
 
@@ -40,12 +41,6 @@ bool edit_matrix(const char* id, attn::MatD& m, const std::vector<std::string>& 
   return changed;
 }
 
-std::vector<std::string> numbered(const char* prefix, Eigen::Index n) {
-  std::vector<std::string> out;
-  for (Eigen::Index i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i));
-  return out;
-}
-
 }  // namespace
 
 void panel_edit(AppState& s) {
@@ -68,9 +63,9 @@ void panel_edit(AppState& s) {
     ImGui::TextDisabled("(typed Q, K, V)");
   }
   const std::vector<std::string> tokens = attn::query_labels(s.problem), keys = attn::key_labels(s.problem);
-  const std::vector<std::string> dims_k = numbered("", s.problem.q.cols()),
-                                 dims_v = numbered("", s.problem.v.cols());
-  const std::vector<std::string> dims = numbered("", s.inputs.w_q.cols());
+  const std::vector<std::string> dims_k = index_labels(s.problem.q.cols()),
+                                 dims_v = index_labels(s.problem.v.cols());
+  const std::vector<std::string> dims = index_labels(s.inputs.w_q.cols());
   bool changed = false;
   switch (which) {
     case 0:
@@ -83,7 +78,7 @@ void panel_edit(AppState& s) {
       changed = edit_matrix("##wk", s.inputs.w_k, s.features, dims);
       break;
     case 3:
-      changed = edit_matrix("##wv", s.inputs.w_v, s.features, numbered("", s.inputs.w_v.cols()));
+      changed = edit_matrix("##wv", s.inputs.w_v, s.features, index_labels(s.inputs.w_v.cols()));
       break;
     case 4:
       changed = edit_matrix("##q", s.problem.q, tokens, dims_k);

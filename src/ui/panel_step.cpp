@@ -50,12 +50,6 @@ int revealed_cells(const attn::Step& st, int S) {
   }
 }
 
-std::vector<std::string> numbered(int n) {
-  std::vector<std::string> out;
-  for (int i = 0; i < n; ++i) out.push_back(std::to_string(i));
-  return out;
-}
-
 }  // namespace
 
 // [SECTION] controls -------------------------------------------------------------------------------------
@@ -159,7 +153,7 @@ void panel_step_view(AppState& s) {
   const attn::Step st = s.step();
   const int dk = static_cast<int>(t.q.cols()), dv = static_cast<int>(t.v.cols());
   const std::vector<std::string> qlab = attn::query_labels(s.problem), klab = attn::key_labels(s.problem);
-  const std::vector<std::string> dims_k = numbered(dk), dims_v = numbered(dv), none;
+  const std::vector<std::string> dims_k = index_labels(dk), dims_v = index_labels(dv), none;
   const attn::MatD kt = t.k.transpose();
   const char* m_name = "";
   const attn::MatD& m = stage_matrix(t, st.stage, &m_name);

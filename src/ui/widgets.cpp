@@ -98,6 +98,12 @@ float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::
   return std::clamp(cell, font * 0.5f, font * 3.5f);
 }
 
+std::vector<std::string> index_labels(long n) {
+  std::vector<std::string> out;
+  for (long i = 0; i < n; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) {
   const int first = dl->VtxBuffer.Size;
   dl->AddText(pos, col, text);

@@ -53,6 +53,9 @@ float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::
 void value_bar(ImDrawList* dl, ImVec2 origin, float half_width, float height, double value, double range,
                Palette p);
 
+// "0", "1", … "n−1": column labels for feature dimensions.
+std::vector<std::string> index_labels(long n);
+
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
 
