@@ -259,6 +259,20 @@
         send({ status: `could not compute: ${e.message}` });
       }
     },
+    // What the step view shows from WebGPU: {state: off|pending|running|shown|cpu, version, result_version,
+    // discarded, max_diff, path, gpu_time_ms, status}. Switch with setState({view: {backend: 'webgpu'}}).
+    gpuView() { requireStarted('gpuView'); return JSON.parse(callString('attnlab_get_gpu_view', [], [])); },
+    // Called by the app when the step view needs the current problem (result_version `version`) on WebGPU.
+    async _gpuView(version) {
+      let text;
+      try {
+        const { problem } = api.getState();
+        text = JSON.stringify(await api.run(problem, { backend: 'webgpu', trace: true }));
+      } catch (e) {
+        text = JSON.stringify({ error: e.message });
+      }
+      call('attnlab_gpu_view_result', ['number', 'string'], [version, text]);
+    },
     // Called by the app: the current problem on WebGPU (3-pass) against the CPU result on screen.
     async _gpuCheck() {
       const report = (t) => Module.ccall('attnlab_gpu_report', null, ['string'], [t]);

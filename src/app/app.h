@@ -52,5 +52,6 @@ const char* cpu_series();                      // "cpu (WebAssembly)" or "cpu (n
 void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; native: says it is browser-only
 void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown
 void start_overview(ui::AppState& s);          // browser: the Long sequences panel's flash run and map
+void start_gpu_view(ui::AppState& s);          // browser: the current problem on WebGPU for the step view
 
 }  // namespace platform

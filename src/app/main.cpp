@@ -62,6 +62,9 @@ void recompute_if_dirty(ui::AppState& s) {
   s.step_index = s.step().index;  // clamp after a shape change
 }
 
+// The step view's WebGPU run returns every weight as JSON; beyond this many it would be slow to read back.
+constexpr int kGpuViewCells = 262144;
+
 void service_requests(ui::AppState& s) {
   if (s.perf_requested) {
     s.perf_requested = false;
@@ -87,6 +90,22 @@ void service_requests(ui::AppState& s) {
   if (s.overview.requested) {
     s.overview.requested = false;
     platform::start_overview(s);
+  }
+  // The step view's WebGPU numbers: one run at a time; a newer problem is run when the previous one returns.
+  ui::GpuView& g = s.gpu;
+  const double cells = static_cast<double>(s.problem.heads()) * s.problem.query_len() * s.problem.key_len();
+  if (s.view.backend == ui::Backend::WebGpu && s.has_result && s.error.empty() && g.in_flight < 0 &&
+      g.version != s.result_version) {
+    if (cells <= kGpuViewCells) {
+      platform::start_gpu_view(s);
+    } else {
+      g.version = s.result_version;
+      g.heads.clear();
+      g.status =
+          "The step view runs on WebGPU up to " + std::to_string(kGpuViewCells) +
+          " weights (heads × queries × keys); this problem has more, so its numbers come from the CPU. "
+          "Long sequences runs large problems on WebGPU.";
+    }
   }
   if (s.gpu_check_requested) {
     s.gpu_check_requested = false;

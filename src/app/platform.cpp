@@ -2,6 +2,7 @@
 // Browser: the window.attnlab bridge (attnlab_* exports, first-frame notice) and the canvas-sized loop.
 // Native: command line, font search, PNG screenshots for tests under Xvfb.
 #include <GLFW/glfw3.h>
+#include <imgui.h>
 #include <imgui_impl_glfw.h>
 
 #include <cstdio>
@@ -75,6 +76,8 @@ EMSCRIPTEN_KEEPALIVE void attnlab_gpu_report(const char* text) { the_app().state
 EMSCRIPTEN_KEEPALIVE int attnlab_overview_result(const char* json) {
   ui::Overview& ov = the_app().state.overview;
   ov.running = false;
+  const double n = ov.running_n;
+  if (n > 0) ov.seconds_per_n2 = (ImGui::GetTime() - ov.started) / (n * n);
   try {
     const attn::Json j = attn::Json::parse(json);
     ov.status = j.value("status", "");
@@ -87,6 +90,36 @@ EMSCRIPTEN_KEEPALIVE int attnlab_overview_result(const char* json) {
     ov.status = std::string("could not read the result: ") + e.what();
   }
   return 0;
+}
+// The step view's WebGPU result (Result JSON with trace, or {"error"}) for result_version `version`.
+EMSCRIPTEN_KEEPALIVE int attnlab_gpu_view_result(int version, const char* json) {
+  ui::AppState& s = the_app().state;
+  try {
+    ui::accept_gpu_view(s, version, attn::Json::parse(json));
+  } catch (const std::exception& e) {
+    ui::accept_gpu_view(s, version, attn::error_json(std::string("could not read the result: ") + e.what()));
+  }
+  return 0;
+}
+// attnlab.gpuView(): what the step view shows from WebGPU.
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_gpu_view() {
+  const ui::AppState& s = the_app().state;
+  const ui::GpuView& g = s.gpu;
+  const char* state = s.view.backend == ui::Backend::Cpu ? "off"
+                      : g.in_flight >= 0                 ? "running"
+                      : g.version != s.result_version    ? "pending"
+                      : ui::gpu_head(s)                  ? "shown"
+                                                         : "cpu";
+  return dup_string(attn::Json{
+      {"state", state},
+      {"version", g.version},
+      {"result_version", s.result_version},
+      {"discarded", g.discarded},
+      {"max_diff", g.max_diff},
+      {"path", g.path},
+      {"gpu_time_ms", g.gpu_ms},
+      {"status",
+       g.status}}.dump());
 }
 // attnlab.measure() / attnlab.checkGpu(): what the Performance panel's buttons do.
 EMSCRIPTEN_KEEPALIVE void attnlab_request(int what) {
@@ -127,6 +160,10 @@ EM_JS(void, js_call_api, (const char* name), {
 
 EM_JS(void, js_overview, (const char* params), {
   if (window.attnlab && window.attnlab._overviewRun) window.attnlab._overviewRun(UTF8ToString(params));
+});
+
+EM_JS(void, js_gpu_view, (int version), {
+  if (window.attnlab && window.attnlab._gpuView) window.attnlab._gpuView(version);
 });
 
 EM_JS(void, js_announce, (const char* json), {
@@ -179,9 +216,17 @@ void start_gpu_check(ui::AppState& s) {
 void start_overview(ui::AppState& s) {
   ui::Overview& ov = s.overview;
   ov.running = true;
+  ov.running_n = ov.n;
+  ov.started = ImGui::GetTime();
   ov.status = "computing on WebGPU…";
   const attn::Json params = {{"n", ov.n}, {"mask", ov.mask}, {"size", ov.size}, {"row", ov.row}};
   js_overview(params.dump().c_str());
+}
+
+void start_gpu_view(ui::AppState& s) {
+  s.gpu.in_flight = s.result_version;
+  s.gpu.started = ImGui::GetTime();
+  js_gpu_view(s.result_version);
 }
 
 void install_resize_callback(GLFWwindow*) {
@@ -266,6 +311,13 @@ void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGP
 void start_gpu_check(ui::AppState& s) {
   s.gpu_report =
       "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build computes on the CPU.";
+}
+void start_gpu_view(ui::AppState& s) {
+  s.gpu.version = s.result_version;
+  s.gpu.heads.clear();
+  s.gpu.status =
+      "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build shows the CPU's "
+      "numbers.";
 }
 void start_overview(ui::AppState& s) {
   s.overview.status =

@@ -216,13 +216,16 @@ void read_view(ViewState& v, const attn::Json& j) {
         fail("view.panel",
              "unknown " + x.dump() +
                  " (known: step, tokens, distribution, scaling, numerics, edit, performance, overview)");
+    } else if (k == "backend") {
+      if (x != "cpu" && x != "webgpu") fail("view.backend", "unknown " + x.dump() + " (known: cpu, webgpu)");
+      v.backend = x == "webgpu" ? Backend::WebGpu : Backend::Cpu;
     } else if (k == "logit_scale") {
       if (!x.is_number() || x.get<double>() < 0.1 || x.get<double>() > 1000)
         fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + x.dump());
       v.logit_scale = x.get<double>();
     } else {
       fail("view." + k,
-           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, logit_scale, "
+           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, logit_scale, "
            "input_panel)");
     }
   }
@@ -295,6 +298,7 @@ attn::Json state_to_json(const AppState& s) {
                      {"head", s.view.head},
                      {"show_values", s.view.show_values},
                      {"panel", kPanelNames[static_cast<int>(s.view.panel)]},
+                     {"backend", s.view.backend == Backend::WebGpu ? "webgpu" : "cpu"},
                      {"logit_scale", s.view.logit_scale},
                      {"input_panel", s.view.input_panel}};
   attn::Json inputs;

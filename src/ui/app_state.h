@@ -33,6 +33,9 @@ struct Overview {
   int row = 12000;
   bool requested = false;
   bool running = false;
+  int running_n = 0;          // the n of the run in flight
+  double started = 0;         // ImGui time when it started
+  double seconds_per_n2 = 0;  // measured by the last run: the progress estimate for the next (0: unknown)
   std::string status;
   attn::MatD map;                   // size×size block means of the weights
   std::vector<double> row_weights;  // the exact weights of `row`
@@ -46,15 +49,36 @@ struct PerfPoint {
   double ms = 0;
 };
 
+// The main view's numbers from WebGPU (browser build) while view.backend is WebGpu: the GPU's masked scores,
+// weights and output per head for result_version `version`. Runs are asynchronous; a result that comes back
+// after the problem changed is discarded (counted) and the current problem is run again.
+struct GpuView {
+  struct Head {
+    attn::MatD masked, weights, output;  // L×S, L×S, L×d_v (masked/weights empty on the flash path)
+  };
+  std::vector<Head> heads;  // empty when the run failed or fell back to the CPU
+  int version = -1;         // the result_version `heads` and `status` belong to
+  int in_flight = -1;       // the result_version being computed (-1: idle)
+  double started = 0;       // ImGui time when the run in flight started (for the elapsed-time display)
+  int discarded = 0;        // results dropped because the problem changed while they ran
+  double max_diff = -1;     // max |GPU − CPU| over the weights and outputs of every head (-1: none)
+  std::string path;         // "3-pass" | "flash"
+  double gpu_ms = -1;
+  std::string status;  // what computed the numbers shown, or why WebGPU did not
+};
+
+enum class Backend { Cpu, WebGpu };
+
 struct ViewState {
   float ui_scale = 1.0f;       // 1×–3× (presenter mode); fonts are re-rasterised, not stretched
   bool high_contrast = false;  // black background, white text, stronger outlines
   int head = 0;                // which head the matrices show
   bool show_values = true;     // print numbers inside heatmap cells when they fit
   Panel panel = Panel::Step;
-  bool input_panel = true;    // presenters can hide the left column to give the matrices room
-  int edit_matrix = 0;        // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
-  double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
+  Backend backend = Backend::Cpu;  // who computes the weights and outputs the step view shows
+  bool input_panel = true;         // presenters can hide the left column to give the matrices room
+  int edit_matrix = 0;             // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
+  double logit_scale = 30.0;       // numerics lesson: the row's logits are multiplied by this
 };
 
 struct AppState {
@@ -85,6 +109,7 @@ struct AppState {
   bool gpu_check_requested = false;
   std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
   Overview overview;
+  GpuView gpu;
 
   // Derived by the app shell from problem (never edited by panels):
   bool dirty = true;
@@ -124,6 +149,12 @@ attn::StepExplanation explain_current(const AppState& s);
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
 // is the current stage's row (or the output row) of the shown head.
 attn::Json narration_json(const AppState& s);
+
+// The WebGPU run for result_version `version` came back (Result JSON with trace, or {"error"}): stored when
+// the problem is still the one it ran, else discarded. Status names the path, GPU time and max |GPU − CPU|.
+void accept_gpu_view(AppState& s, int version, const attn::Json& result);
+// The GPU's numbers for the shown head, when view.backend is WebGpu and they belong to the current result.
+const GpuView::Head* gpu_head(const AppState& s);
 
 // {problem, inputs, step, view}
 attn::Json state_to_json(const AppState& s);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "ui/panels.h"
@@ -123,6 +124,19 @@ void panel_overview(AppState& s) {
   if (ov.running) ImGui::BeginDisabled();
   if (ImGui::Button("Compute on WebGPU")) ov.requested = true;
   if (ov.running) ImGui::EndDisabled();
+  if (ov.running) {  // one GPU submission cannot report progress; the bar is the last run's rate × n²
+    const double elapsed = ImGui::GetTime() - ov.started;
+    const double n = ov.running_n, estimate = ov.seconds_per_n2 * n * n;
+    char label[96];
+    if (estimate > 0)
+      std::snprintf(label, sizeof label, "%.0f s of about %.0f s (estimated from the last run)", elapsed,
+                    std::max(estimate, elapsed));
+    else
+      std::snprintf(label, sizeof label, "%.1f s (no estimate before the first run)", elapsed);
+    const float fraction = estimate > 0 ? static_cast<float>(std::min(0.99, elapsed / estimate))
+                                        : static_cast<float>(std::fmod(elapsed, 1.0));
+    ImGui::ProgressBar(fraction, ImVec2(-FLT_MIN, 0), label);
+  }
   ImGui::TextWrapped("%s", ov.status.c_str());
   if (ov.map.size() == 0) return;
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "ui/panels.h"
 #include "ui/widgets.h"
@@ -132,8 +133,34 @@ void handle_keys(AppState& s) {
 
 // [SECTION] step view ------------------------------------------------------------------------------------
 
+// While the step view's numbers come from WebGPU: what computed them, or the run in progress.
+void gpu_banner(const AppState& s) {
+  const GpuView& g = s.gpu;
+  if (s.view.backend != Backend::WebGpu) return;
+  if (g.in_flight >= 0 || g.version != s.result_version) {
+    const float elapsed = static_cast<float>(ImGui::GetTime() - g.started);
+    char label[64];
+    std::snprintf(label, sizeof label, "computing on WebGPU… %.1f s", elapsed);
+    ImGui::ProgressBar(std::fmod(elapsed, 1.0f), ImVec2(ImGui::GetFontSize() * 16, 0), label);
+    ImGui::SameLine();
+    ImGui::TextDisabled("the CPU's numbers are shown meanwhile");
+    return;
+  }
+  if (gpu_head(s)) {
+    ImGui::TextUnformatted(g.status.c_str());
+    help_marker(
+        "Scores and scaling come from the CPU trace: the GPU fuses Q·Kᵀ, the scale and the mask into one "
+        "kernel, so its first intermediate is the masked matrix. The narration below uses the exact CPU "
+        "trace (f64); hover a cell for both numbers.");
+  } else {
+    ImGui::TextWrapped("%s", g.status.c_str());
+  }
+}
+
 void panel_step_view(AppState& s) {
   if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  gpu_banner(s);
+  const GpuView::Head* gpu = gpu_head(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   if (L > kMaxStepTokens || S > kMaxStepTokens) {
@@ -156,7 +183,12 @@ void panel_step_view(AppState& s) {
   const std::vector<std::string> dims_k = index_labels(dk), dims_v = index_labels(dv), none;
   const attn::MatD kt = t.k.transpose();
   const char* m_name = "";
-  const attn::MatD& m = stage_matrix(t, st.stage, &m_name);
+  const attn::MatD& cpu_m = stage_matrix(t, st.stage, &m_name);
+  const attn::MatD& m = !gpu                               ? cpu_m
+                        : st.stage == attn::Stage::Mask    ? gpu->masked
+                        : st.stage >= attn::Stage::Softmax ? gpu->weights
+                                                           : cpu_m;
+  const bool m_from_gpu = &m != &cpu_m;
 
   // Cell size: the widest and tallest arrangement must fit.
   const float font = ImGui::GetFontSize();
@@ -226,9 +258,16 @@ void panel_step_view(AppState& s) {
     in.mask = s.problem.mask;
     const int index = attn::step_index(st.stage == attn::Stage::WeightedSum ? attn::Stage::Softmax : st.stage,
                                        i, j, attn::Phase::Divide, L, S, attn::Granularity::Cell);
-    return attn::explain_step(in, attn::step_at(index, L, S, attn::Granularity::Cell)).formula;
+    std::string f = attn::explain_step(in, attn::step_at(index, L, S, attn::Granularity::Cell)).formula;
+    if (m_from_gpu) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "\nWebGPU (f32): %.7g   CPU (f64): %.7g", m(i, j), cpu_m(i, j));
+      f += buf;
+    }
+    return f;
   };
   int hr = -1, hc = -1;
+  if (m_from_gpu) m_name = st.stage == attn::Stage::Mask ? "masked m (WebGPU)" : "weights a (WebGPU)";
   draw(st.stage >= attn::Stage::Softmax ? "a" : "s", m_name, ImVec2(x_m, y_m), m, qlab, klab, m_opt, &hr,
        &hc);
   if (hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
@@ -245,7 +284,8 @@ void panel_step_view(AppState& s) {
   const bool row_done = !cell_step || st.key == S - 1;
   o_opt.revealed = sum_stage ? (st.query + (row_done ? 1 : 0)) * dv : 0;
   if (sum_stage) o_opt.highlight_row = st.query;
-  draw("o", "O = A·V", ImVec2(x_o, y_m), t.output, qlab, dims_v, o_opt);
+  draw("o", gpu ? "O = A·V (WebGPU)" : "O = A·V", ImVec2(x_o, y_m), gpu ? gpu->output : t.output, qlab,
+       dims_v, o_opt);
 
   ImGui::SetCursorScreenPos(ImVec2(o.x, y_m + cell * static_cast<float>(std::max(L, S)) + font * 0.5f));
   ImGui::TextDisabled("Hover a cell for its exact value; click a cell of the middle matrix to jump there.");

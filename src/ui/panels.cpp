@@ -51,15 +51,28 @@ void menu_bar(AppState& s) {
     ImGui::Checkbox("Input panel", &s.view.input_panel);
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu(s.view.backend == Backend::WebGpu ? "Backend: WebGPU" : "Backend: CPU")) {
+    if (ImGui::MenuItem("CPU (exact f64 trace)", nullptr, s.view.backend == Backend::Cpu))
+      s.view.backend = Backend::Cpu;
+    if (ImGui::MenuItem("WebGPU (f32 kernels)", nullptr, s.view.backend == Backend::WebGpu))
+      s.view.backend = Backend::WebGpu;
+    ImGui::TextDisabled(
+        "The step narration always uses the exact CPU trace;\nWebGPU computes the weights and "
+        "outputs shown.");
+    ImGui::EndMenu();
+  }
   const char* title = "Attention Lab · softmax(QKᵀ/√d_k + mask)·V";
   const float room = ImGui::GetWindowWidth() - ImGui::GetCursorPosX();
   if (ImGui::CalcTextSize(title).x < room * 0.4f) ImGui::TextDisabled("%s", title);
   if (s.has_result && s.error.empty()) {
     const attn::Stats& st = s.result.stats;
     char buf[160];
+    const GpuView& g = s.gpu;
+    const bool on_gpu = gpu_head(s) != nullptr;
     std::snprintf(buf, sizeof buf, "computed on %s (%s) in %.2f ms · %d×%d tokens · %d head%s · mask: %s",
-                  st.backend.c_str(), st.precision.c_str(), st.time_ms, s.problem.query_len(),
-                  s.problem.key_len(), s.problem.heads(), s.problem.heads() == 1 ? "" : "s",
+                  on_gpu ? "webgpu" : st.backend.c_str(), on_gpu ? "f32" : st.precision.c_str(),
+                  on_gpu ? g.gpu_ms : st.time_ms, s.problem.query_len(), s.problem.key_len(),
+                  s.problem.heads(), s.problem.heads() == 1 ? "" : "s",
                   attn::mask_name(s.problem.mask).c_str());
     const float w = ImGui::CalcTextSize(buf).x + ImGui::GetStyle().ItemSpacing.x * 2;
     if (ImGui::GetCursorPosX() + w < ImGui::GetWindowWidth()) {

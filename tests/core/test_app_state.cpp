@@ -157,3 +157,52 @@ TEST(AppState, RefusesBadStates) {
   expect_refused(s, R"({"problem":{"q":[[1,2]],"k":[[1]],"v":[[1]]}})", "problem: k");
   expect_refused(s, R"({"view":{"ui_scale":2},"problem":{"q":"x"}})", "problem");  // all or nothing
 }
+
+// The step view's WebGPU numbers: a result for the current problem is shown and compared with the CPU; one
+// that arrives after the problem changed is discarded; a fallback or error shows the CPU's numbers.
+TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
+  ui::AppState s = ui::default_state();
+  s.result = attn::run(s.problem);
+  s.has_result = true;
+  s.result_version = 3;
+  s.view.backend = ui::Backend::WebGpu;
+  attn::Result gpu = s.result;
+  gpu.heads[0].weights(0, 0) += 2e-7;  // what f32 rounding on a GPU could do
+  gpu.stats.backend = "webgpu";
+  gpu.stats.path = "3-pass";
+  gpu.stats.gpu_time_ms = 0.25;
+  const attn::Json j = attn::result_to_json(gpu, s.problem, true);
+
+  s.gpu.in_flight = 2;
+  ui::accept_gpu_view(s, 2, j);  // ran for version 2; the learner has since made version 3
+  EXPECT_EQ(s.gpu.discarded, 1);
+  EXPECT_EQ(s.gpu.in_flight, -1);
+  EXPECT_EQ(ui::gpu_head(s), nullptr);
+
+  ui::accept_gpu_view(s, 3, j);
+  const ui::GpuView::Head* h = ui::gpu_head(s);
+  ASSERT_NE(h, nullptr);
+  EXPECT_DOUBLE_EQ(h->weights(0, 0), gpu.heads[0].weights(0, 0));
+  EXPECT_NEAR(s.gpu.max_diff, 2e-7, 1e-12);
+  EXPECT_NE(s.gpu.status.find("3-pass"), std::string::npos) << s.gpu.status;
+  s.view.backend = ui::Backend::Cpu;
+  EXPECT_EQ(ui::gpu_head(s), nullptr);  // switched back: the CPU's numbers
+  s.view.backend = ui::Backend::WebGpu;
+
+  attn::Json fell_back = j;
+  fell_back["stats"]["backend"] = "cpu";
+  fell_back["stats"]["notice"] = "WebGPU failed (no adapter); computed on the CPU instead";
+  ui::accept_gpu_view(s, 3, fell_back);
+  EXPECT_EQ(ui::gpu_head(s), nullptr);
+  EXPECT_NE(s.gpu.status.find("no adapter"), std::string::npos) << s.gpu.status;
+  ui::accept_gpu_view(s, 3, attn::error_json("gpu: lost"));
+  EXPECT_NE(s.gpu.status.find("gpu: lost"), std::string::npos) << s.gpu.status;
+}
+
+TEST(AppState, BackendRoundTripsAndRefusesUnknown) {
+  ui::AppState s = ui::default_state();
+  ui::state_from_json(s, attn::Json::parse(R"({"view": {"backend": "webgpu"}})"));
+  EXPECT_EQ(s.view.backend, ui::Backend::WebGpu);
+  EXPECT_EQ(ui::state_to_json(s)["view"]["backend"], "webgpu");
+  expect_refused(s, R"({"view": {"backend": "tpu"}})", "view.backend");
+}

@@ -5,7 +5,7 @@
 // that does not compile, the device destroyed mid-run) and flash at n = 16 384.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, openApp } from './harness.mjs';
+import { useApp, openApp, screenshot, frames } from './harness.mjs';
 
 const ctx = useApp({ before, after });
 
@@ -127,6 +127,64 @@ test('a device destroyed mid-run falls back to the CPU with a notice, and the ne
   assert.equal(r.first.backend, 'cpu');
   assert.match(r.first.notice, /WebGPU failed .*computed on the CPU instead/);
   assert.equal(r.second.backend, 'webgpu', 'the device was re-created');
+});
+
+test('out of GPU memory falls back to the CPU with the reason, and the next call recovers', async () => {
+  const r = await ctx.app.page.evaluate(async () => {
+    const gpu = window.attnlab.gpu;
+    // Chromium reports allocation failures through the out-of-memory error scope; simulate one there.
+    gpu.afterSubmit = (device) => {
+      gpu.afterSubmit = null;
+      const pop = device.popErrorScope.bind(device);
+      let calls = 0;
+      device.popErrorScope = async () => (++calls === 2 ? (await pop(), new GPUOutOfMemoryError('simulated')) : pop());
+    };
+    const p = { random: { seed: 4, n: 33, d_model: 16, num_heads: 2 } };
+    const first = await window.attnlab.run(p, { backend: 'webgpu' });
+    const second = await window.attnlab.run(p, { backend: 'webgpu' });
+    return { first: first.stats, second: second.stats };
+  });
+  assert.equal(r.first.backend, 'cpu');
+  assert.match(r.first.notice, /out of GPU memory: simulated.*computed on the CPU instead/);
+  assert.equal(r.second.backend, 'webgpu', 'a fresh device after the failure');
+});
+
+test('the step view switches to WebGPU numbers, and a result whose problem changed meanwhile is discarded', async () => {
+  const { page, errors } = await openApp(ctx.browser, ctx.url);
+  const shown = () => page.waitForFunction(() => {
+    const g = window.attnlab.gpuView();
+    return g.state === 'shown' && g.version === g.result_version;
+  }, null, { timeout: 60000 });
+  await page.evaluate(() => window.attnlab.setState({ view: { backend: 'webgpu' }, step: { stage: 'softmax', query: 3 } }));
+  await shown();
+  const first = await page.evaluate(async () => {
+    const { problem } = window.attnlab.getState();
+    const direct = await window.attnlab.run(problem, { backend: 'webgpu', trace: true, fallback: false });
+    return { view: window.attnlab.gpuView(), direct: direct.stats };
+  });
+  assert.equal(first.view.path, '3-pass');
+  assert.ok(first.view.max_diff >= 0 && first.view.max_diff < 1e-5, `max |GPU − CPU| ${first.view.max_diff}`);
+  assert.match(first.view.status, /WebGPU \(3-pass, f32\)/);
+  await frames(page, 3);
+  await screenshot(page, 'web-step-webgpu.png');
+  // Change the problem while the GPU works on the previous one: that result must not be shown.
+  const before = await page.evaluate(() => {
+    const withTemperature = (t) => ({ ...window.attnlab.getState().problem, temperature: t });
+    window.attnlab.gpu.afterSubmit = () => {
+      window.attnlab.gpu.afterSubmit = null;
+      window.attnlab.setState({ problem: withTemperature(0.5) });
+    };
+    window.attnlab.setState({ problem: withTemperature(2) });
+    return window.attnlab.gpuView().discarded;
+  });
+  await shown();
+  const after = await page.evaluate(() => ({ view: window.attnlab.gpuView(), t: window.attnlab.getState().problem.temperature }));
+  assert.equal(after.t, 0.5);
+  assert.equal(after.view.discarded, before + 1, 'the result computed for temperature 2 was discarded');
+  await page.evaluate(() => window.attnlab.setState({ view: { backend: 'cpu' } }));
+  assert.equal(await page.evaluate(() => window.attnlab.gpuView().state), 'off');
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('no WebGPU, no adapter, or a shader that does not compile: CPU fallback with the reason', async () => {

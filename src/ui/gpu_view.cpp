@@ -1,0 +1,88 @@
+// The step view's WebGPU numbers (GpuView in app_state.h): accepting an asynchronous result, discarding one
+// whose problem changed meanwhile, and comparing it with the CPU trace. Tests: AppState.GpuView*.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "ui/app_state.h"
+
+namespace ui {
+
+namespace {
+
+// A Result JSON matrix; null (a blocked score, −∞) reads as −∞.
+attn::MatD matrix_with_blocked(const attn::Json& j) {
+  if (!j.is_array() || j.empty() || !j[0].is_array()) return {};
+  attn::MatD m(static_cast<Eigen::Index>(j.size()), static_cast<Eigen::Index>(j[0].size()));
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    const attn::Json& row = j[static_cast<size_t>(i)];
+    if (!row.is_array() || static_cast<Eigen::Index>(row.size()) != m.cols()) return {};
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      const attn::Json& x = row[static_cast<size_t>(c)];
+      m(i, c) = x.is_number() ? x.get<double>() : -std::numeric_limits<double>::infinity();
+    }
+  }
+  return m;
+}
+
+double max_abs_diff(const attn::MatD& a, const attn::MatD& b) {
+  if (a.size() == 0 || a.rows() != b.rows() || a.cols() != b.cols()) return 0;
+  return (a - b).cwiseAbs().maxCoeff();
+}
+
+}  // namespace
+
+void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
+  GpuView& g = s.gpu;
+  if (g.in_flight == version) g.in_flight = -1;
+  if (version != s.result_version) {  // the learner changed the problem while the GPU worked: drop it
+    ++g.discarded;
+    return;
+  }
+  g.version = version;
+  g.heads.clear();
+  g.max_diff = -1;
+  g.gpu_ms = -1;
+  g.path.clear();
+  if (!result.is_object() || result.contains("error")) {
+    g.status = "WebGPU could not run it: " +
+               (result.is_object() ? result["error"].get<std::string>() : std::string("no result"));
+    return;
+  }
+  const attn::Json& st = result.value("stats", attn::Json::object());
+  if (st.value("backend", "") != "webgpu") {
+    g.status = st.value("notice", "WebGPU did not run it") + "; showing the CPU's numbers.";
+    return;
+  }
+  const attn::Json& trace = result.value("trace", attn::Json::array());
+  double worst = 0;
+  for (size_t i = 0; i < trace.size(); ++i) {
+    GpuView::Head h{matrix_with_blocked(trace[i].value("masked", attn::Json())),
+                    matrix_with_blocked(trace[i].value("weights", attn::Json())),
+                    matrix_with_blocked(trace[i].value("output", attn::Json()))};
+    if (i < s.result.heads.size()) {
+      worst = std::max(worst, max_abs_diff(h.weights, s.result.heads[i].weights));
+      worst = std::max(worst, max_abs_diff(h.output, s.result.heads[i].output));
+    }
+    g.heads.push_back(std::move(h));
+  }
+  g.max_diff = worst;
+  g.path = st.value("path", "");
+  g.gpu_ms = st.value("gpu_time_ms", -1.0);
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "Weights and outputs from WebGPU (%s, f32): %.2f ms GPU time, max |GPU − CPU| = %.1e",
+                g.path.c_str(), g.gpu_ms, worst);
+  g.status = buf;
+  if (st.contains("notice")) g.status += " (" + st["notice"].get<std::string>() + ")";
+}
+
+const GpuView::Head* gpu_head(const AppState& s) {
+  if (s.view.backend != Backend::WebGpu || s.gpu.version != s.result_version) return nullptr;
+  const size_t h = static_cast<size_t>(std::max(0, s.view.head));
+  if (h >= s.gpu.heads.size() || s.gpu.heads[h].weights.size() == 0) return nullptr;
+  return &s.gpu.heads[h];
+}
+
+}  // namespace ui
