@@ -129,7 +129,7 @@
       let notice;
       if (path === 'auto') {
         const fits = job.score_bytes <= limits.maxStorageBufferBindingSize && job.score_bytes <= 512 * MiB;
-        path = fits ? '3-pass' : 'flash';
+        path = fits && job.variant !== 'flash' ? '3-pass' : 'flash';
         if (!fits) {
           notice = `the ${job.h}×${job.L}×${job.S} score matrix needs ${(job.score_bytes / MiB).toFixed(0)} MiB, more ` +
                    `than one buffer may hold here (${(Math.min(limits.maxStorageBufferBindingSize, 512 * MiB) / MiB).toFixed(0)} MiB): ` +

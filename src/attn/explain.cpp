@@ -69,6 +69,16 @@ std::string scale_op(const ExplainInput& in, int d_k) {
 std::string mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
   const std::string q = quote(in.query_labels[static_cast<size_t>(i)]),
                     k = quote(in.key_labels[static_cast<size_t>(j)]);
+  if (!in.mask.global.empty()) {  // global tokens: say so when they are why a score passes
+    MaskSpec base = in.mask;
+    base.global.clear();
+    const int L = static_cast<int>(in.query_labels.size()), S = static_cast<int>(in.key_labels.size());
+    const bool key_global =
+        std::find(in.mask.global.begin(), in.mask.global.end(), j) != in.mask.global.end();
+    if (allowed && !mask_allows(base, i, j, L, S))
+      return "A global token sees every token and every token sees it; " + (key_global ? k : q) +
+             " is global.";
+  }
   switch (in.mask.kind) {
     case MaskSpec::Kind::None:
       return "There is no mask: " + q + " may look at every token, " + k + " included.";
@@ -78,10 +88,26 @@ std::string mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
                  : "The causal mask hides the future: " + k + " comes after " + q + ", so " + q +
                        " may not look at it.";
     case MaskSpec::Kind::Window:
+      if (!in.mask.causal)
+        return allowed
+                   ? k + " is fewer than " + std::to_string(in.mask.window) + " tokens away from " + q + "."
+                   : "The window lets " + q + " see only tokens fewer than " +
+                         std::to_string(in.mask.window) + " positions away, on both sides; " + k +
+                         " is further.";
       return allowed
                  ? k + " is within the last " + std::to_string(in.mask.window) + " tokens up to " + q + "."
                  : "The sliding window lets " + q + " see only the last " + std::to_string(in.mask.window) +
                        " tokens up to itself; " + k + " is outside it.";
+    case MaskSpec::Kind::Strided:
+      return allowed ? k + " is among the last " + std::to_string(in.mask.stride) +
+                           " tokens or a multiple of " + std::to_string(in.mask.stride) + " positions back."
+                     : "The strided pattern lets " + q + " see the last " + std::to_string(in.mask.stride) +
+                           " tokens and every " + std::to_string(in.mask.stride) + "th before them; " + k +
+                           " is neither.";
+    case MaskSpec::Kind::Block:
+      return allowed ? q + " and " + k + " are in the same block of " + std::to_string(in.mask.block) + "."
+                     : q + " and " + k + " are in different blocks of " + std::to_string(in.mask.block) +
+                           ": blocks only see themselves.";
     case MaskSpec::Kind::Padding:
       return allowed ? k + " is a real token (one of the first " + std::to_string(in.mask.valid_len) + ")."
                      : k + " is padding (only the first " + std::to_string(in.mask.valid_len) +

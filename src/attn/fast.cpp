@@ -54,11 +54,12 @@ float sum8(const float* a, int n) {
   return s;
 }
 
-// The allowed key range [begin, end) of row i for the structured masks (explicit masks are checked per key).
+// The allowed key range [begin, end) of row i for the range masks (the others are checked per key).
 void key_range(const MaskSpec& m, int i, int L, int S, int& begin, int& end) {
   const int pos = i + S - L;
   begin = 0;
   end = S;
+  if (!mask_is_range(m)) return;  // checked per key
   if (m.kind == MaskSpec::Kind::Causal || m.kind == MaskSpec::Kind::Window) end = std::clamp(pos + 1, 0, S);
   if (m.kind == MaskSpec::Kind::Window) begin = std::clamp(pos - m.window + 1, 0, S);
   if (m.kind == MaskSpec::Kind::Padding) end = std::clamp(m.valid_len, 0, S);
@@ -70,7 +71,7 @@ void attention_rows(const float* q, const float* k, const float* v, int L, int S
                     float multiplier, const MaskSpec& mask, float* out, int row_begin, int row_end) {
   std::vector<float> s(static_cast<size_t>(S));
   const float neg_inf = -std::numeric_limits<float>::infinity();
-  const bool explicit_mask = mask.kind == MaskSpec::Kind::Explicit;
+  const bool per_key = !mask_is_range(mask);
   for (int i = row_begin; i < row_end; ++i) {
     float* o = out + static_cast<size_t>(i) * dv;
     std::fill(o, o + dv, 0.0f);
@@ -80,7 +81,7 @@ void attention_rows(const float* q, const float* k, const float* v, int L, int S
     const float* qi = q + static_cast<size_t>(i) * d;
     float m = neg_inf;
     for (int j = begin; j < end; ++j) {
-      const bool ok = !explicit_mask || mask.allowed(i, j) != 0;
+      const bool ok = !per_key || mask_allows(mask, i, j, L, S);
       s[static_cast<size_t>(j)] = ok ? dot(qi, k + static_cast<size_t>(j) * d, d) * multiplier : neg_inf;
       m = std::max(m, s[static_cast<size_t>(j)]);
     }

@@ -72,7 +72,8 @@ std::vector<std::string> read_labels(const Json& j, const std::string& field) {
 }
 
 const char* kMaskHelp =
-    R"( (expected "none", "causal", {"window": w}, {"padding": valid_len} or a 0/1 matrix))";
+    R"( (expected "none", "causal", {"window": w, "causal": false?}, {"strided": s}, {"block": b}, )"
+    R"({"padding": valid_len}, any of these with "global": [positions], or a 0/1 matrix))";
 
 }  // namespace
 
@@ -85,17 +86,50 @@ MaskSpec mask_from_json(const Json& j) {
     fail("mask", "unknown kind \"" + s + "\"" + kMaskHelp);
   }
   if (j.is_object()) {
-    if (j.size() == 1 && j.contains("window")) {
+    int bases = 0;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string& k = it.key();
+      if (k == "window" || k == "strided" || k == "block" || k == "padding") {
+        ++bases;
+      } else if (k != "causal" && k != "global") {
+        fail("mask." + k, "unknown field" + std::string(kMaskHelp));
+      }
+    }
+    if (bases > 1) fail("mask", "give one of window, strided, block, padding, got " + j.dump());
+    if (j.contains("window")) {
       m.kind = MaskSpec::Kind::Window;
       m.window = read_int(j["window"], "mask.window", 1);
-      return m;
-    }
-    if (j.size() == 1 && j.contains("padding")) {
+    } else if (j.contains("strided")) {
+      m.kind = MaskSpec::Kind::Strided;
+      m.stride = read_int(j["strided"], "mask.strided", 1);
+    } else if (j.contains("block")) {
+      m.kind = MaskSpec::Kind::Block;
+      m.block = read_int(j["block"], "mask.block", 1);
+    } else if (j.contains("padding")) {
       m.kind = MaskSpec::Kind::Padding;
       m.valid_len = read_int(j["padding"], "mask.padding", 0);
-      return m;
+      if (j.size() > 1) fail("mask", "padding combines with nothing else, got " + j.dump());
     }
-    fail("mask", "unknown object " + j.dump() + kMaskHelp);
+    if (j.contains("causal")) {
+      if (!j["causal"].is_boolean()) fail("mask.causal", "expected true or false, got " + j["causal"].dump());
+      const bool causal = j["causal"].get<bool>();
+      if (m.kind == MaskSpec::Kind::Window) {
+        m.causal = causal;
+      } else if (bases == 0 && causal) {
+        m.kind = MaskSpec::Kind::Causal;
+      } else {
+        fail("mask.causal", "applies to a window (or alone, with global), got " + j.dump());
+      }
+    }
+    if (j.contains("global")) {
+      const Json& g = j["global"];
+      if (!g.is_array() || g.empty()) fail("mask.global", "expected a non-empty array of token positions");
+      for (size_t i = 0; i < g.size(); ++i)
+        m.global.push_back(read_int(g[i], "mask.global[" + std::to_string(i) + "]", 0));
+      if (m.kind == MaskSpec::Kind::None) m.kind = MaskSpec::Kind::Block, m.block = 1;  // global + self only
+    }
+    if (m.kind == MaskSpec::Kind::None) fail("mask", "unknown object " + j.dump() + kMaskHelp);
+    return m;
   }
   if (j.is_array()) {
     const MatD a = matrix_from_json(j, "mask");
@@ -134,6 +168,8 @@ const char* kKnownFields[] = {"tokens",
                               "scale",
                               "temperature",
                               "variant",
+                              "feature_map",
+                              "tile",
                               "precision"};
 
 }  // namespace
@@ -218,8 +254,27 @@ Problem parse_problem(const Json& j) {
   if (j.contains("temperature")) p.temperature = read_number(j["temperature"], "temperature");
   if (j.contains("variant")) {
     const Json& v = j["variant"];
-    if (!(v.is_string() && v.get<std::string>() == "standard"))
-      fail("variant", "unknown " + v.dump() + " (known: \"standard\")");
+    bool found = false;
+    for (Variant x : {Variant::Standard, Variant::Flash, Variant::Linear})
+      if (v == variant_name(x)) p.variant = x, found = true;
+    if (!found) fail("variant", "unknown " + v.dump() + R"( (known: "standard", "flash", "linear"))");
+  }
+  if (j.contains("feature_map")) {
+    const Json& f = j["feature_map"];
+    if (p.variant != Variant::Linear) fail("feature_map", R"(applies to "variant": "linear" only)");
+    bool found = false;
+    for (FeatureMap x : {FeatureMap::Elu1, FeatureMap::Relu, FeatureMap::Softmax})
+      if (f == feature_map_name(x)) p.feature_map = x, found = true;
+    if (!found) fail("feature_map", "unknown " + f.dump() + R"( (known: "elu1", "relu", "softmax"))");
+  }
+  if (j.contains("tile")) {
+    const Json& t = j["tile"];
+    if (p.variant != Variant::Flash) fail("tile", R"(applies to "variant": "flash" only)");
+    if (!t.is_object()) fail("tile", "expected {\"q\": Br, \"k\": Bc}, got " + t.dump());
+    for (auto it = t.begin(); it != t.end(); ++it)
+      if (it.key() != "q" && it.key() != "k") fail("tile." + it.key(), "unknown field (known: q, k)");
+    if (t.contains("q")) p.tile_q = read_int(t["q"], "tile.q", 1);
+    if (t.contains("k")) p.tile_k = read_int(t["k"], "tile.k", 1);
   }
   if (j.contains("precision")) {
     const Json& v = j["precision"];
@@ -263,18 +318,35 @@ namespace {
 
 Json vector_to_json(const VecD& v) { return matrix_to_json(v.transpose())[0]; }
 
+}  // namespace
+
 Json mask_to_json(const MaskSpec& m) {
+  Json j = Json::object();
   switch (m.kind) {
     case MaskSpec::Kind::None:
       return "none";
     case MaskSpec::Kind::Causal:
-      return "causal";
+      if (m.global.empty()) return "causal";
+      j["causal"] = true;
+      break;
     case MaskSpec::Kind::Window:
-      return Json{{"window", m.window}};
+      j["window"] = m.window;
+      if (!m.causal) j["causal"] = false;
+      break;
     case MaskSpec::Kind::Padding:
       return Json{{"padding", m.valid_len}};
+    case MaskSpec::Kind::Strided:
+      j["strided"] = m.stride;
+      break;
+    case MaskSpec::Kind::Block:
+      if (m.block != 1 || m.global.empty()) j["block"] = m.block;
+      break;
     case MaskSpec::Kind::Explicit:
       break;
+  }
+  if (m.kind != MaskSpec::Kind::Explicit) {
+    if (!m.global.empty()) j["global"] = m.global;
+    return j;
   }
   Json rows = Json::array();
   for (Eigen::Index i = 0; i < m.allowed.rows(); ++i) {
@@ -284,8 +356,6 @@ Json mask_to_json(const MaskSpec& m) {
   }
   return rows;
 }
-
-}  // namespace
 
 Json problem_to_json(const Problem& p) {
   Json j = Json::object();
@@ -329,7 +399,9 @@ Json problem_to_json(const Problem& p) {
       break;
   }
   j["temperature"] = p.temperature;
-  j["variant"] = "standard";
+  j["variant"] = variant_name(p.variant);
+  if (p.variant == Variant::Linear) j["feature_map"] = feature_map_name(p.feature_map);
+  if (p.variant == Variant::Flash) j["tile"] = {{"q", p.tile_q}, {"k", p.tile_k}};
   j["precision"] = p.precision == Precision::F64 ? "f64" : "f32";
   return j;
 }
@@ -370,6 +442,7 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace) {
   j["stats"] = {{"flops", r.stats.flops},     {"bytes", r.stats.bytes},         {"time_ms", r.stats.time_ms},
                 {"backend", r.stats.backend}, {"precision", r.stats.precision}, {"heads", p.heads()},
                 {"kv_heads", p.kv_heads()},   {"mask", mask_name(p.mask)}};
+  j["stats"]["variant"] = r.stats.variant;
   if (!r.stats.path.empty()) j["stats"]["path"] = r.stats.path;
   if (r.stats.gpu_time_ms >= 0) {
     j["stats"]["gpu_time_ms"] = r.stats.gpu_time_ms;

@@ -19,7 +19,9 @@ Json problem_to_json(const Problem& p);
 Json matrix_to_json(const MatD& m);  // array of rows; −∞ and NaN become null
 MatD matrix_from_json(const Json& j,
                       const std::string& field);  // rectangular; finiteness is checked by validate
-MaskSpec mask_from_json(const Json& j);           // "none" | "causal" | {window} | {padding} | 0/1
+MaskSpec mask_from_json(const Json& j);
+Json mask_to_json(const MaskSpec& m);  // the inverse of mask_from_json
+                                       // "none" | "causal" | {window} | {padding} | 0/1
 Json result_to_json(const Result& r, const Problem& p, bool with_trace);
 
 // {"error": message}

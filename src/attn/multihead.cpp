@@ -33,6 +33,42 @@ MultiHeadTrace<T> multihead_attention(const Problem& p, const MaskMat& allowed, 
   return t;
 }
 
+Problem group_kv_heads(const Problem& input, int g) {
+  const Problem p = materialize(input);
+  if (p.form != Problem::Form::MultiHead)
+    throw ProblemError("num_kv_heads: grouping needs a multi-head problem (query, in_proj_weight, …)");
+  const int h = p.num_heads;
+  if (p.num_kv_heads != h)
+    throw ProblemError("num_kv_heads: grouping starts from standard multi-head (num_kv_heads = num_heads)");
+  if (g < 1 || h % g != 0)
+    throw ProblemError("num_kv_heads: " + std::to_string(g) +
+                       " does not divide num_heads = " + std::to_string(h));
+  const Eigen::Index E = p.query.cols(), d = E / h;
+  Problem out = p;
+  out.num_kv_heads = g;
+  out.in_proj_weight.resize(E + 2 * d * g, E);
+  out.in_proj_weight.topRows(E) = p.in_proj_weight.topRows(E);
+  if (p.in_proj_bias.size()) {
+    out.in_proj_bias.resize(E + 2 * d * g);
+    out.in_proj_bias.head(E) = p.in_proj_bias.head(E);
+  }
+  for (int part = 0; part < 2; ++part) {  // K rows, then V rows
+    const Eigen::Index from = E + part * E, to = E + part * d * g;
+    for (int j = 0; j < g; ++j) {
+      MatD w = MatD::Zero(d, E);
+      VecD b = VecD::Zero(d);
+      const int members = h / g;
+      for (int i = j * members; i < (j + 1) * members; ++i) {  // ⌊i·g/h⌋ = j
+        w += p.in_proj_weight.middleRows(from + i * d, d);
+        if (p.in_proj_bias.size()) b += p.in_proj_bias.segment(from + i * d, d);
+      }
+      out.in_proj_weight.middleRows(to + j * d, d) = w / members;
+      if (p.in_proj_bias.size()) out.in_proj_bias.segment(to + j * d, d) = b / members;
+    }
+  }
+  return out;
+}
+
 template MultiHeadTrace<float> multihead_attention<float>(const Problem&, const MaskMat&, double);
 template MultiHeadTrace<double> multihead_attention<double>(const Problem&, const MaskMat&, double);
 

@@ -21,6 +21,11 @@ struct MultiHeadTrace {
 // The K/V head that query head i reads: ⌊i·g/h⌋.
 inline int kv_head_of(int i, int h, int g) { return i * g / h; }
 
+// The usual multi-head → grouped-query conversion: K/V head j of the result is the mean of the K/V projection
+// rows (and biases) of the query heads in group j (heads i with ⌊i·g/h⌋ = j). p: Form::MultiHead or Random
+// with num_kv_heads = num_heads; g divides h. Throws ProblemError otherwise.
+Problem group_kv_heads(const Problem& p, int g);
+
 // p must be Form::MultiHead (validated). allowed: L×S.
 template <typename T>
 MultiHeadTrace<T> multihead_attention(const Problem& p, const MaskMat& allowed,

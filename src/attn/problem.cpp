@@ -124,12 +124,37 @@ void validate(const Problem& p) {
          std::to_string(S));
   if (p.mask.kind == MaskSpec::Kind::Window && p.mask.window < 1)
     fail("mask.window: must be at least 1, got " + std::to_string(p.mask.window));
+  if (p.mask.kind == MaskSpec::Kind::Strided && p.mask.stride < 1)
+    fail("mask.strided: must be at least 1, got " + std::to_string(p.mask.stride));
+  if (p.mask.kind == MaskSpec::Kind::Block && p.mask.block < 1)
+    fail("mask.block: must be at least 1, got " + std::to_string(p.mask.block));
+  for (int g : p.mask.global)
+    if (g < 0 || g >= S)
+      fail("mask.global: position " + std::to_string(g) + " is outside the " + std::to_string(S) + " keys");
   if (p.mask.kind == MaskSpec::Kind::Padding && p.mask.valid_len < 0)
     fail("mask.padding: must be at least 0, got " + std::to_string(p.mask.valid_len));
+  if (p.variant == Variant::Linear && p.mask.kind != MaskSpec::Kind::None &&
+      !(p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty()))
+    fail("mask: linear attention supports \"none\" or \"causal\" (prefix sums), got " + mask_name(p.mask));
+  if (p.tile_q < 1 || p.tile_k < 1)
+    fail("tile: q and k must be at least 1, got " + std::to_string(p.tile_q) + "×" +
+         std::to_string(p.tile_k));
   if (p.scale.kind == ScaleSpec::Kind::Value && !std::isfinite(p.scale.value))
     fail("scale: must be a finite number");
   if (!std::isfinite(p.temperature) || p.temperature <= 0)
     fail("temperature: must be a finite number > 0, got " + std::to_string(p.temperature));
+}
+
+const char* variant_name(Variant v) {
+  switch (v) {
+    case Variant::Standard:
+      return "standard";
+    case Variant::Flash:
+      return "flash";
+    case Variant::Linear:
+      return "linear";
+  }
+  return "standard";
 }
 
 Problem materialize(const Problem& p) {

@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "attn/attention.h"
+#include "attn/linear.h"
 #include "attn/mask.h"
 #include "attn/types.h"
 
 namespace attn {
 
 enum class Precision { F32, F64 };
-enum class Variant { Standard };
+enum class Variant { Standard, Flash, Linear };
+const char* variant_name(Variant v);  // "standard" | "flash" | "linear"
 
 // Generated multi-head inputs (deterministic across native and WebAssembly builds).
 struct RandomSpec {
@@ -50,6 +52,8 @@ struct Problem {
   ScaleSpec scale;
   double temperature = 1.0;
   Variant variant = Variant::Standard;
+  FeatureMap feature_map = FeatureMap::Elu1;  // Variant::Linear
+  int tile_q = 4, tile_k = 4;                 // Variant::Flash: Br query rows × Bc keys per tile
   Precision precision = Precision::F32;
 
   int query_len() const;  // L

@@ -3,7 +3,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
+#include "attn/flash.h"
 #include "attn/multihead.h"
 
 namespace attn {
@@ -79,6 +81,41 @@ void run_as(const Problem& p, const MaskMat& allowed, Result& r) {
   for (const HeadTrace<T>& head : t.heads) r.heads.push_back(widen(head));
 }
 
+// The variant replaces each head's output (and, for linear attention, its matrices) after the standard trace:
+// flash computes the output tile by tile (the trace stays for comparison); linear shows the kernel
+// φ(q)·φ(k) as its scores and the implied matrix as its weights. Both in f64.
+void apply_variant(const Problem& p, Result& r) {
+  if (p.variant == Variant::Standard) return;
+  const double inf = std::numeric_limits<double>::infinity();
+  for (HeadTrace<double>& t : r.heads) {
+    if (p.variant == Variant::Flash) {
+      const double multiplier = score_multiplier(p.scale, static_cast<int>(t.q.cols()), p.temperature);
+      t.output = flash_attention(t.q, t.k, t.v, p.mask, multiplier, p.tile_q, p.tile_k, false).output;
+      continue;
+    }
+    const bool causal = p.mask.kind == MaskSpec::Kind::Causal;
+    LinearTrace lt = linear_attention(t.q, t.k, t.v, p.feature_map, causal, true);
+    t.scores = lt.phi_q * lt.phi_k.transpose();
+    t.scaled = t.scores;
+    t.masked = (r.allowed.array() != 0).select(t.scores, -inf);
+    t.row_max = VecD::Zero(t.q.rows());
+    t.row_sum = lt.normaliser;
+    t.weights = lt.implied;
+    t.output = lt.output;
+    t.fully_masked = lt.zero_rows;
+  }
+  if (p.form == Problem::Form::Direct) {
+    r.output = r.heads.front().output;
+    return;
+  }
+  const Eigen::Index dv = r.heads.front().output.cols();
+  MatD concat(r.heads.front().output.rows(), dv * static_cast<Eigen::Index>(r.heads.size()));
+  for (size_t i = 0; i < r.heads.size(); ++i)
+    concat.middleCols(static_cast<Eigen::Index>(i) * dv, dv) = r.heads[i].output;
+  r.output = concat * p.out_proj_weight.transpose();
+  if (p.out_proj_bias.size()) r.output.rowwise() += p.out_proj_bias.transpose();
+}
+
 }  // namespace
 
 Result run(const Problem& input, const RunOptions& options) {
@@ -100,10 +137,12 @@ Result run(const Problem& input, const RunOptions& options) {
     run_as<double>(p, r.allowed, r);
   else
     run_as<float>(p, r.allowed, r);
+  apply_variant(p, r);
   const Cost c = estimate_cost(p);
   r.stats.flops = 2 * c.mul_adds;
   r.stats.bytes = c.intermediate_bytes;
-  r.stats.precision = p.precision == Precision::F64 ? "f64" : "f32";
+  r.stats.precision = p.precision == Precision::F64 || p.variant != Variant::Standard ? "f64" : "f32";
+  r.stats.variant = variant_name(p.variant);
   return r;
 }
 

@@ -24,10 +24,11 @@ struct Stats {
   double time_ms = 0;  // filled by the backend that ran it
   std::string backend = "cpu";
   std::string precision = "f32";
-  std::string path;         // GPU kernel path: "3-pass" or "flash" (empty on the CPU)
-  double gpu_time_ms = -1;  // GPU time when measured (−1: not measured)
-  std::string gpu_timer;    // "timestamp-query" or "wall" (how gpu_time_ms was measured)
-  std::string notice;       // e.g. why the GPU path fell back to the CPU
+  std::string variant = "standard";  // the Problem's variant (flash and linear run in f64 on the CPU)
+  std::string path;                  // GPU kernel path: "3-pass" or "flash" (empty on the CPU)
+  double gpu_time_ms = -1;           // GPU time when measured (−1: not measured)
+  std::string gpu_timer;             // "timestamp-query" or "wall" (how gpu_time_ms was measured)
+  std::string notice;                // e.g. why the GPU path fell back to the CPU
 };
 
 struct Result {

@@ -15,8 +15,13 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
     r = attn::run(p, options);
   } else {
     F32Job job = prepare_f32_job(p);
-    run_fast(job, options.threads);
-    r = finish_f32_job(job, "fast", "cpu");
+    if (p.variant == attn::Variant::Linear) {
+      run_linear(job);
+      r = finish_f32_job(job, "linear", "cpu");
+    } else {
+      run_fast(job, options.threads);
+      r = finish_f32_job(job, "fast", "cpu");
+    }
   }
   const auto t1 = std::chrono::steady_clock::now();
   r.stats.time_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();

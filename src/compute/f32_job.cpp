@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "attn/fast.h"
+#include "attn/linear.h"
 #include "attn/multihead.h"
 
 namespace compute {
@@ -36,6 +37,12 @@ void check_gpu_fits(const attn::Problem& p, double max_buffer_bytes) {
       d = dv = static_cast<double>(p.random.d_model) / p.random.num_heads;
       break;
   }
+  if (p.variant == attn::Variant::Linear)
+    throw attn::ProblemError("variant: linear attention has no WebGPU kernel here; it runs on the CPU");
+  if (!attn::mask_is_range(p.mask) && 4 * L * S > max_buffer_bytes)
+    throw attn::ProblemError("mask: " + attn::mask_name(p.mask) + " goes to the GPU as an L×S 0/1 matrix, " +
+                             std::to_string(static_cast<long long>(4 * L * S / 1048576)) +
+                             " MiB, more than one GPU buffer may hold here");
   if (d > 128 || dv > 128)
     throw attn::ProblemError("d_k: the WebGPU kernels support head widths up to 128, got " +
                              std::to_string(static_cast<int>(std::max(d, dv))));
@@ -95,8 +102,10 @@ F32Job prepare_f32_job(const attn::Problem& input) {
   job.mask_kind = static_cast<int>(p.mask.kind);
   job.window = p.mask.window;
   job.valid_len = p.mask.valid_len;
-  if (p.mask.kind == attn::MaskSpec::Kind::Explicit) {
-    job.allowed.assign(p.mask.allowed.data(), p.mask.allowed.data() + p.mask.allowed.size());
+  if (!attn::mask_is_range(p.mask)) {  // strided, block, symmetric window, global: as a 0/1 matrix
+    const attn::MaskMat allowed = attn::build_mask(p.mask, job.L, job.S);
+    job.mask_kind = static_cast<int>(attn::MaskSpec::Kind::Explicit);
+    job.allowed.assign(allowed.data(), allowed.data() + allowed.size());
   } else {
     job.allowed = {0};
   }
@@ -152,7 +161,25 @@ attn::Result finish_f32_job(const F32Job& job, const std::string& path, const st
   r.stats.backend = backend;
   r.stats.precision = "f32";
   r.stats.path = path;
+  r.stats.variant = attn::variant_name(p.variant);
   return r;
+}
+
+void run_linear(F32Job& job) {
+  const attn::Problem& p = job.problem;
+  const bool causal = p.mask.kind == attn::MaskSpec::Kind::Causal;
+  using MapF = Eigen::Map<const attn::MatF>;
+  for (int head = 0; head < job.h; ++head) {
+    const int kvh = attn::kv_head_of(head, job.h, job.g);
+    const attn::MatD q =
+        MapF(job.q.data() + static_cast<size_t>(head) * job.L * job.d, job.L, job.d).cast<double>();
+    const attn::MatD k =
+        MapF(job.k.data() + static_cast<size_t>(kvh) * job.S * job.d, job.S, job.d).cast<double>();
+    const attn::MatD v =
+        MapF(job.v.data() + static_cast<size_t>(kvh) * job.S * job.dv, job.S, job.dv).cast<double>();
+    const attn::MatF o = attn::linear_attention(q, k, v, p.feature_map, causal, false).output.cast<float>();
+    std::copy(o.data(), o.data() + o.size(), job.out.data() + static_cast<size_t>(head) * job.L * job.dv);
+  }
 }
 
 void run_fast(F32Job& job, int threads) {

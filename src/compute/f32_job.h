@@ -44,6 +44,9 @@ attn::Result finish_f32_job(const F32Job& job, const std::string& path,
 // (one thread in the browser build). Fills job.out.
 void run_fast(F32Job& job, int threads);
 
+// Linear attention over job's buffers (O(n·d²) per head, no L×S matrix; f64 inside). Fills job.out.
+void run_linear(F32Job& job);
+
 // Refuses, before any work, a problem whose per-head buffers the GPU cannot hold: heads wider than 128 (the
 // kernels' limit) or a q/k/v/out buffer over max_buffer_bytes; the message names the bytes needed.
 void check_gpu_fits(const attn::Problem& p, double max_buffer_bytes);

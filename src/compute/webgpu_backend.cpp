@@ -66,6 +66,7 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json, double 
                       {"valid_len", j.valid_len},
                       {"multiplier", j.multiplier},
                       {"score_bytes", compute::score_matrix_bytes(j.problem)},
+                      {"variant", attn::variant_name(j.problem.variant)},
                       {"q", span(j.q)},
                       {"k", span(j.k)},
                       {"v", span(j.v)},

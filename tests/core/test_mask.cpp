@@ -1,6 +1,7 @@
 // Mask.*: the allowed set of each mask kind on small n, including L ≠ S alignment.
 #include <gtest/gtest.h>
 
+#include "attn/json_io.h"
 #include "attn/mask.h"
 
 namespace {
@@ -61,4 +62,63 @@ TEST(Mask, RowFullyMaskedWithoutBuildingTheMatrix) {
       attn::row_fully_masked(spec(attn::MaskSpec::Kind::Causal), 0, 5, 3));  // query 0 sits before key 0
   EXPECT_FALSE(attn::row_fully_masked(spec(attn::MaskSpec::Kind::Causal), 2, 5, 3));
   EXPECT_TRUE(attn::row_fully_masked(spec(attn::MaskSpec::Kind::Padding, 0, 0), 0, 3, 3));
+}
+
+namespace {
+// The allowed set of a JSON mask on n×n, as rows of 0/1 characters.
+std::vector<std::string> pattern(const char* json, int n) {
+  const attn::MaskMat m = attn::build_mask(attn::mask_from_json(attn::Json::parse(json)), n, n);
+  std::vector<std::string> rows;
+  for (int i = 0; i < n; ++i) {
+    std::string r;
+    for (int j = 0; j < n; ++j) r += m(i, j) ? '1' : '.';
+    rows.push_back(r);
+  }
+  return rows;
+}
+}  // namespace
+
+TEST(Mask, SparsePatternsOnSixTokens) {
+  using V = std::vector<std::string>;
+  // symmetric window: |i − j| < 2
+  EXPECT_EQ(pattern(R"({"window": 2, "causal": false})", 6),
+            (V{"11....", "111...", ".111..", "..111.", "...111", "....11"}));
+  // strided 2: the last 2 tokens and every 2nd before them (causal)
+  EXPECT_EQ(pattern(R"({"strided": 2})", 6), (V{"1.....", "11....", "111...", ".111..", "1.111.", ".1.111"}));
+  // block-diagonal blocks of 3
+  EXPECT_EQ(pattern(R"({"block": 3})", 6), (V{"111...", "111...", "111...", "...111", "...111", "...111"}));
+  // causal window 2 + global token 0: everyone sees 0 (causally), and 0 sees only itself (causal base)
+  EXPECT_EQ(pattern(R"({"window": 2, "global": [0]})", 6),
+            (V{"1.....", "11....", "111...", "1.11..", "1..11.", "1...11"}));
+  // symmetric window + global 0 (Longformer): token 0 also sees every token
+  EXPECT_EQ(pattern(R"({"window": 2, "causal": false, "global": [0]})", 6),
+            (V{"111111", "111...", "1111..", "1.111.", "1..111", "1...11"}));
+  // global alone: each token sees itself and the global tokens
+  EXPECT_EQ(pattern(R"({"global": [2]})", 4), (V{"1.1.", ".11.", "1111", "..11"}));
+}
+
+TEST(Mask, CountsRowsAndNames) {
+  const attn::MaskSpec w = attn::mask_from_json(attn::Json::parse(R"({"window": 2, "causal": false})"));
+  EXPECT_EQ(attn::allowed_count(w, 6, 6), 16);
+  EXPECT_EQ(attn::mask_name(w), "window 2 (both sides)");
+  EXPECT_FALSE(attn::mask_is_range(w));
+  const attn::MaskSpec g = attn::mask_from_json(attn::Json::parse(R"({"global": [0, 3], "causal": true})"));
+  EXPECT_EQ(attn::mask_name(g), "causal + global 0, 3");
+  EXPECT_EQ(attn::mask_to_json(g), attn::Json::parse(R"({"causal": true, "global": [0, 3]})"));
+  EXPECT_EQ(attn::mask_to_json(attn::mask_from_json(attn::Json::parse(R"({"global": [1]})"))),
+            attn::Json::parse(R"({"global": [1]})"));
+  // A symmetric window reaches keys after a query that stands before the first key (L > S).
+  EXPECT_FALSE(attn::row_fully_masked(w, 0, 7, 6));  // position −1 sees key 0
+  EXPECT_TRUE(attn::row_fully_masked(w, 0, 8, 6));   // position −2 sees nothing
+  const attn::MaskSpec s = attn::mask_from_json(attn::Json::parse(R"({"strided": 3})"));
+  EXPECT_TRUE(attn::row_fully_masked(s, 0, 7, 6));
+}
+
+TEST(Mask, RefusesBadSparseMasks) {
+  for (const char* bad :
+       {R"({"window": 2, "strided": 3})", R"({"block": 0})", R"({"strided": 2, "causal": false})",
+        R"({"global": []})", R"({"global": [-1]})", R"({"padding": 2, "global": [0]})", R"({"stride": 2})",
+        R"({"causal": "yes", "window": 2})"}) {
+    EXPECT_THROW(attn::mask_from_json(attn::Json::parse(bad)), attn::ProblemError) << bad;
+  }
 }

@@ -31,6 +31,19 @@ def allowed_mask(kind, L, S, rng):
     if kind == "padding":
         valid = int(rng.integers(1, S + 1))
         return np.broadcast_to(j < valid, (L, S)).copy(), {"padding": valid}
+    if kind == "window_both":
+        w = int(rng.integers(1, 4))
+        return np.abs(i - j) < w, {"window": w, "causal": False}
+    if kind == "strided":
+        st = int(rng.integers(2, 4))
+        return (j <= i) & (((i - j) < st) | ((i - j) % st == 0)), {"strided": st}
+    if kind == "block":
+        b = int(rng.integers(2, 4))
+        return (i // b) == (j // b), {"block": b}
+    if kind == "window_global":  # Longformer: a symmetric window plus global tokens that see and are seen by all
+        w, G = 2, [0, S // 2]
+        glob = np.isin(j, G) | np.isin(i, G)
+        return (np.abs(i - j) < w) | glob, {"window": w, "causal": False, "global": G}
     if kind == "explicit":
         m = rng.random((L, S)) < 0.6
         m[np.arange(L), rng.integers(0, S, L)] = True  # no fully masked rows (torch would give NaN)
@@ -38,8 +51,19 @@ def allowed_mask(kind, L, S, rng):
     raise ValueError(kind)
 
 
-def numpy_reference(query, key, value, w_in, b_in, w_out, b_out, h, g, allowed, multiplier):
-    """Grouped-query attention written out in numpy, float64: query head i reads K/V head i·g // h."""
+def features(x, fmap):
+    """Linear attention's feature maps φ, row-wise."""
+    if fmap == "elu1":
+        return np.where(x > 0, x + 1, np.exp(np.minimum(x, 0)))
+    if fmap == "relu":
+        return np.maximum(x, 0)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def numpy_reference(query, key, value, w_in, b_in, w_out, b_out, h, g, allowed, multiplier, fmap=None):
+    """Grouped-query attention written out in numpy, float64: query head i reads K/V head i·g // h. With fmap,
+    linear attention computed left to right: A = rows-normalised (φ(Q)φ(K)ᵀ where allowed), O = A·V."""
     E = query.shape[1]
     d = E // h
     kv = d * g
@@ -49,11 +73,15 @@ def numpy_reference(query, key, value, w_in, b_in, w_out, b_out, h, g, allowed, 
     heads, weights = [], []
     for i in range(h):
         j = i * g // h
-        s = (q[:, i * d:(i + 1) * d] @ k[:, j * d:(j + 1) * d].T) * multiplier
-        s = np.where(allowed, s, -np.inf)
-        m = s.max(axis=1, keepdims=True)
-        e = np.exp(s - m)
-        w = e / e.sum(axis=1, keepdims=True)
+        if fmap:
+            a = np.where(allowed, features(q[:, i * d:(i + 1) * d], fmap) @ features(k[:, j * d:(j + 1) * d], fmap).T, 0)
+            w = a / a.sum(axis=1, keepdims=True)
+        else:
+            s = (q[:, i * d:(i + 1) * d] @ k[:, j * d:(j + 1) * d].T) * multiplier
+            s = np.where(allowed, s, -np.inf)
+            m = s.max(axis=1, keepdims=True)
+            e = np.exp(s - m)
+            w = e / e.sum(axis=1, keepdims=True)
         weights.append(w)
         heads.append(w @ v[:, j * d:(j + 1) * d])
     return np.concatenate(heads, axis=1) @ w_out.T + b_out, np.stack(weights)
@@ -86,7 +114,8 @@ def run_cli(cli, problem):
     return np.array(r["output"], dtype=float), np.array(r["attention_weights"], dtype=float)
 
 
-def make_case(rng, L, S, E, h, g, mask, bias, precision, scale=None, temperature=None, cross=False):
+def make_case(rng, L, S, E, h, g, mask, bias, precision, scale=None, temperature=None, cross=False, variant=None,
+              feature_map=None, tile=None):
     kv = E // h * g
     query = rng.standard_normal((L, E))
     key = rng.standard_normal((S, E)) if cross or S != L else query
@@ -102,6 +131,12 @@ def make_case(rng, L, S, E, h, g, mask, bias, precision, scale=None, temperature
     if bias:
         problem["in_proj_bias"] = b_in.tolist()
         problem["out_proj_bias"] = b_out.tolist()
+    if variant:
+        problem["variant"] = variant
+    if feature_map:
+        problem["feature_map"] = feature_map
+    if tile:
+        problem["tile"] = tile
     multiplier = 1 / np.sqrt(E // h)
     if scale is not None:
         problem["scale"] = scale
@@ -133,19 +168,29 @@ def main():
                                              (6, 6, 8, 2, 1, "causal", {"scale": 0.3, "temperature": 2.5}),
                                              (5, 5, 8, 4, 4, "padding", {"temperature": 0.2})]:
             cases.append(("numpy", precision, dict(L=L, S=S, E=E, h=h, g=g, mask=mask, bias=True, **extra)))
+    # Against numpy: the sparse masks, linear attention (its implied matrix and output), flash attention.
+    for (L, S, E, h, g, mask, extra) in [(9, 9, 8, 2, 2, "window_both", {}), (12, 12, 8, 2, 1, "strided", {}),
+                                         (10, 10, 16, 4, 2, "block", {}), (11, 11, 8, 1, 1, "window_global", {}),
+                                         (7, 7, 8, 2, 2, "none", {"variant": "linear", "feature_map": "elu1"}),
+                                         (8, 8, 16, 4, 2, "causal", {"variant": "linear", "feature_map": "softmax"}),
+                                         (6, 9, 8, 2, 1, "causal", {"variant": "linear", "feature_map": "elu1"}),
+                                         (13, 13, 16, 2, 2, "causal", {"variant": "flash", "tile": {"q": 4, "k": 3}}),
+                                         (9, 9, 8, 2, 1, "window_global", {"variant": "flash", "tile": {"q": 2, "k": 5}})]:
+        cases.append(("numpy", "f64", dict(L=L, S=S, E=E, h=h, g=g, mask=mask, bias=True, **extra)))
 
     passed = failed = 0
     for oracle, precision, c in cases:
         problem, tensors, allowed, multiplier = make_case(rng, precision=precision, **c)
         name = (f"{oracle:5s} {precision} L={c['L']} S={c['S']} E={c['E']} h={c['h']} g={c['g']} mask={c['mask']}"
-                + "".join(f" {k}={c[k]}" for k in ("scale", "temperature") if k in c))
+                + "".join(f" {k}={c[k]}" for k in ("scale", "temperature", "variant", "feature_map", "tile") if k in c))
         try:
             out, weights = run_cli(cli, problem)
             if oracle == "torch":
                 dtype = torch.float64 if precision == "f64" else torch.float32
                 ref_out, ref_w = torch_reference(*tensors, c["h"], allowed, dtype)
             else:
-                ref_out, ref_w = numpy_reference(*tensors, c["h"], c["g"], allowed, multiplier)
+                ref_out, ref_w = numpy_reference(*tensors, c["h"], c["g"], allowed, multiplier,
+                                                 c.get("feature_map") if c.get("variant") == "linear" else None)
             err = max(np.abs(out - ref_out).max(), np.abs(weights - ref_w).max())
             ok = out.shape == ref_out.shape and weights.shape == ref_w.shape and err <= TOL[precision]
             blocked = weights[:, ~allowed]

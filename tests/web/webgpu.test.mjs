@@ -52,6 +52,9 @@ const CASES = [
   ['n=257 h=8 g=1 d=8 causal', random(6, 257, 8, 8, 1, 'causal')],
   ['n=1000 h=3 g=1 d=64 none', random(7, 1000, 64, 3, 1, 'none')],
   ['n=1000 h=1 d=80 window 17', random(8, 1000, 80, 1, 1, { window: 17 })],
+  ['n=63 h=3 g=3 d=8 strided 5 + global 0, 40', random(9, 63, 8, 3, 3, { strided: 5, global: [0, 40] })],
+  ['n=100 h=1 d=64 window 7 both sides, ', random(10, 100, 64, 1, 1, { window: 7, causal: false })],
+  ['n=70 h=2 g=1 d=8 block 16', random(11, 70, 8, 2, 1, { block: 16 })],
   ['n=2048 h=1 d=64 causal', random(9, 2048, 64, 1, 1, 'causal')],
   ['cross-attention L=7 S=63 d=8 causal', {
     q: Array.from({ length: 7 }, (_, i) => Array.from({ length: 8 }, (_, c) => Math.sin(i * 8 + c))),

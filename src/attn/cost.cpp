@@ -1,0 +1,149 @@
+// Operation and memory counts per variant (see cost.h).
+#include "attn/cost.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "attn/mask.h"
+
+namespace attn {
+
+namespace {
+
+struct Shape {
+  double h, L, S, d, dv;
+};
+
+Shape shape_of(const Problem& p) {
+  Shape s{static_cast<double>(p.heads()), static_cast<double>(p.query_len()),
+          static_cast<double>(p.key_len()), 0, 0};
+  if (p.form == Problem::Form::Direct) {
+    s.d = static_cast<double>(p.q.cols());
+    s.dv = static_cast<double>(p.v.cols());
+  } else {
+    const double E =
+        p.form == Problem::Form::MultiHead ? static_cast<double>(p.query.cols()) : p.random.d_model;
+    s.d = s.dv = E / s.h;
+  }
+  return s;
+}
+
+// Q and K/V read once per query head, O written once.
+double io_bytes(const Shape& s) { return 4 * s.h * (s.L * s.d + s.S * (s.d + s.dv) + s.L * s.dv); }
+
+std::string sparse_big_o(const MaskSpec& m) {
+  std::string o;
+  switch (m.kind) {
+    case MaskSpec::Kind::Causal:
+      o = "O(n²·d/2)";
+      break;
+    case MaskSpec::Kind::Window:
+      o = m.causal ? "O(n·w·d)" : "O(n·2w·d)";
+      break;
+    case MaskSpec::Kind::Strided:
+      o = "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n";
+      break;
+    case MaskSpec::Kind::Block:
+      o = "O(n·b·d)";
+      break;
+    case MaskSpec::Kind::Padding:
+      o = "O(n·valid·d)";
+      break;
+    default:
+      o = "O(allowed·d)";
+      break;
+  }
+  if (!m.global.empty()) o += " + O(n·|G|·d)";
+  return o;
+}
+
+}  // namespace
+
+std::vector<VariantCost> attention_costs(const Problem& input) {
+  const Problem& p = input;
+  const Shape s = shape_of(p);
+  const int L = p.query_len(), S = p.key_len();
+  std::vector<VariantCost> rows;
+
+  VariantCost std_cost{"standard", "h·L·S·(d_k + d_v)", "O(n²·d)"};
+  std_cost.mul_adds = s.h * s.L * s.S * (s.d + s.dv);
+  std_cost.exps = s.h * s.L * s.S;
+  std_cost.intermediate_bytes = 4 * s.h * s.L * s.S;
+  // scores written, read by the softmax, weights written, read by A·V
+  std_cost.bytes_moved = io_bytes(s) + 4 * 4 * s.h * s.L * s.S;
+  rows.push_back(std_cost);
+
+  const double allowed = allowed_count(p.mask, L, S);
+  if (p.mask.kind != MaskSpec::Kind::None || !p.mask.global.empty()) {
+    VariantCost c{"sparse (" + mask_name(p.mask) + ")",
+                  "h·allowed·(d_k + d_v), allowed = " + std::to_string(static_cast<long long>(allowed)),
+                  sparse_big_o(p.mask)};
+    c.mul_adds = s.h * allowed * (s.d + s.dv);
+    c.exps = s.h * allowed;
+    c.intermediate_bytes = 4 * s.h * allowed;
+    c.bytes_moved = io_bytes(s) + 4 * 4 * s.h * allowed;
+    rows.push_back(c);
+  }
+
+  {  // flash: exactly the tiles flash_attention computes
+    const int br = p.tile_q, bc = p.tile_k;
+    double cells = 0, kv_rows = 0, rescales = 0;
+    for (int r0 = 0; r0 < L; r0 += br)
+      for (int c0 = 0; c0 < S; c0 += bc) {
+        const int rows_n = std::min(br, L - r0), cols_n = std::min(bc, S - c0);
+        bool any = false;
+        for (int i = 0; i < rows_n && !any; ++i)
+          for (int j = 0; j < cols_n && !any; ++j) any = mask_allows(p.mask, r0 + i, c0 + j, L, S);
+        if (!any) continue;
+        cells += static_cast<double>(rows_n) * cols_n;
+        kv_rows += cols_n;
+        rescales += rows_n;
+      }
+    VariantCost c{
+        "flash " + std::to_string(br) + "×" + std::to_string(bc),
+        "h·(computed tiles' cells)·(d_k + d_v); memory per tile Br·d + Bc·(d_k + d_v) + Br·Bc + Br·d_v",
+        "O(n²·d) time, O(n·d) memory"};
+    c.mul_adds = s.h * cells * (s.d + s.dv);
+    c.exps = s.h * (cells + rescales);
+    c.intermediate_bytes =
+        4 * (br * s.d + bc * (s.d + s.dv) + static_cast<double>(br) * bc + br * s.dv + 2.0 * br);
+    // Q read once, each K/V tile read once per query tile that computes it, O written once
+    c.bytes_moved = 4 * s.h * (s.L * s.d + s.L * s.dv) + 4 * s.h * kv_rows * (s.d + s.dv);
+    rows.push_back(c);
+  }
+
+  if (p.mask.kind == MaskSpec::Kind::None ||
+      (p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty())) {
+    const double r = s.d;  // feature width
+    VariantCost c{std::string("linear (") + feature_map_name(p.feature_map) + ")",
+                  "h·(S·r·d_v + L·r·d_v + L·r), r = d_k", "O(n·d²)"};
+    // φ(K)ᵀV (or its prefix sums): S·r·d_v; each query: φ(q)·KV r·d_v and φ(q)·z r
+    c.mul_adds = s.h * (s.S * r * s.dv + s.L * r * s.dv + s.L * r);
+    c.exps = p.feature_map == FeatureMap::Relu ? 0 : s.h * (s.L + s.S) * r;
+    c.intermediate_bytes = 4 * s.h * (r * s.dv + r);
+    c.bytes_moved = io_bytes(s) + 4 * s.h * (s.L + s.S) * r;  // φ(Q), φ(K) written once
+    rows.push_back(c);
+  }
+  return rows;
+}
+
+VariantCost variant_cost(const Problem& p) {
+  const std::vector<VariantCost> rows = attention_costs(p);
+  for (const VariantCost& c : rows) {
+    if (p.variant == Variant::Flash && c.name.rfind("flash", 0) == 0) return c;
+    if (p.variant == Variant::Linear && c.name.rfind("linear", 0) == 0) return c;
+  }
+  return rows.size() > 1 && rows[1].name.rfind("sparse", 0) == 0 ? rows[1] : rows.front();
+}
+
+int linear_crossover(int d_k, int d_v) {
+  // n²·(d_k + d_v) > n·(2·r·d_v + r)  ⇔  n > (2·r·d_v + r) / (d_k + d_v), r = d_k
+  const double r = d_k;
+  return static_cast<int>(std::floor((2 * r * d_v + r) / (d_k + d_v))) + 1;
+}
+
+double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element) {
+  return 2.0 * layers * kv_heads * d_head * context * bytes_per_element;
+}
+
+}  // namespace attn

@@ -1,0 +1,39 @@
+// The cost model of the variants lab: for the attention core of a Problem (per layer, all heads, without the
+// input/output projections, which every variant shares), what each way of computing it costs — multiply-adds,
+// exponentials, intermediate memory and bytes moved to and from memory — with the formula. Counts are exact
+// for the algorithms in this repository (attention.h, flash.h, linear.h, the mask-aware fast path). Tests:
+// tests/core/test_variants.cpp (Cost.*), hand-counted on small cases.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attn/problem.h"
+
+namespace attn {
+
+struct VariantCost {
+  std::string name;     // "standard", "sparse (causal)", "flash 4×4", "linear (elu1)"
+  std::string formula;  // e.g. "h·L·S·(d_k + d_v)"
+  std::string big_o;    // e.g. "O(n²·d)"
+  double mul_adds = 0;  // Q·Kᵀ and A·V (or the linear re-association); feature maps count as 1 each
+  double exps = 0;      // exponentials (softmax, flash's rescales, elu/softmax features)
+  double intermediate_bytes = 0;  // f32 bytes held besides Q, K, V, O (score matrix, tiles, K·V state)
+  double bytes_moved = 0;         // f32 bytes read + written in memory (inputs, outputs, intermediates)
+};
+
+// Rows for: standard (dense), sparse (only the scores the mask allows; when there is a mask), flash (tiles of
+// p.tile_q × p.tile_k, skipping blocked tiles), linear (p.feature_map; only for mask none/causal).
+std::vector<VariantCost> attention_costs(const Problem& p);
+
+// The cost of the variant the Problem asks for (one of the rows above).
+VariantCost variant_cost(const Problem& p);
+
+// The sequence length n (L = S = n) above which linear attention needs fewer multiply-adds than standard, for
+// head widths d_k, d_v (the feature width r = d_k).
+int linear_crossover(int d_k, int d_v);
+
+// KV cache of a decoder: 2 (K and V) × layers × kv_heads × d_head × context × bytes per element.
+double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element);
+
+}  // namespace attn
