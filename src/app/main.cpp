@@ -60,6 +60,11 @@ void recompute_if_dirty(ui::AppState& s) {
   }
   s.view.head = std::min(s.view.head, s.problem.heads() - 1);
   s.step_index = s.step().index;  // clamp after a shape change
+  try {
+    ui::refresh_variants(s);
+  } catch (const std::exception& e) {  // the Variants view shows what it has; the app keeps running
+    s.variants.grouped_note = std::string("variants: ") + e.what();
+  }
 }
 
 // The step view's WebGPU run returns every weight as JSON; beyond this many it would be slow to read back.

@@ -195,11 +195,12 @@ void configure_context_hints() { glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_
 void after_frame(App& app, const Options&) {
   js_frame_drawn(static_cast<int>(app.frame));
   // Mirror the current step into the page (ARIA live region + table) when it changed.
-  static int last_index = -1, last_version = -1;
-  const ui::AppState& s = app.state;
-  if (s.step_index != last_index || s.result_version != last_version) {
-    last_index = s.step_index;
-    last_version = s.result_version;
+  static long long last = -1;
+  const bool flash = ui::flash_walkthrough_shown(s);
+  const long long key = (static_cast<long long>(s.result_version) << 32) ^
+                        (flash ? (1LL << 31) + s.view.variants.flash_step : s.step_index);
+  if (key != last) {
+    last = key;
     js_announce(ui::narration_json(s).dump().c_str());
   }
 }

@@ -284,4 +284,53 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
   return e;
 }
 
+StepExplanation explain_flash_tile(const FlashTrace& f, int step,
+                                   const std::vector<std::string>& query_labels) {
+  StepExplanation e;
+  if (step < 0 || step >= static_cast<int>(f.tiles.size())) return e;
+  const FlashTile& t = f.tiles[static_cast<size_t>(step)];
+  const std::string q = "“" + query_labels[static_cast<size_t>(t.row0)] + "”";
+  e.title = "Flash attention · tile step " + std::to_string(step + 1) + " of " +
+            std::to_string(f.tiles.size()) + " · query tile " + std::to_string(t.q_tile) + " × key tile " +
+            std::to_string(t.k_tile);
+  if (t.skipped) {
+    e.formula = "tile skipped: every score in it is masked";
+    e.narration =
+        "The mask blocks all " + std::to_string(t.rows * t.cols) +
+        " scores of this tile, so flash attention does not load its keys and values at all. The running "
+        "max, sum and output stay as they were.";
+    return e;
+  }
+  const bool first = !std::isfinite(t.m_old(0));
+  double added = 0;
+  for (int j = 0; j < t.cols; ++j)
+    if (std::isfinite(t.s(0, j))) added += std::exp(t.s(0, j) - t.m_new(0));
+  e.formula = "m = max(" + fmt(t.m_old(0)) + ", " + fmt(t.s.row(0).maxCoeff()) + ") = " + fmt(t.m_new(0)) +
+              " · l = " + fmt(t.l_old(0)) + "·" + fmt(t.rescale(0)) + " + " + fmt(added) + " = " +
+              fmt(t.l_new(0));
+  e.narration =
+      "Row " + q + " meets keys " + std::to_string(t.col0) + "–" + std::to_string(t.col0 + t.cols - 1) +
+      ". " +
+      (first ? std::string("This is its first tile: the running max is simply this tile's largest score.")
+       : t.m_new(0) > t.m_old(0)
+           ? "A larger score appeared, so the sum and the partial output so far are multiplied by exp(" +
+                 fmt(t.m_old(0)) + " − " + fmt(t.m_new(0)) + ") = " + fmt(t.rescale(0)) +
+                 " before this tile's exponentials are added."
+           : std::string("No larger score here, so nothing is rescaled (×1) and this tile's exponentials "
+                         "are added."));
+  const bool last = step + 1 == static_cast<int>(f.tiles.size()) ||
+                    f.tiles[static_cast<size_t>(step + 1)].q_tile != t.q_tile;
+  if (last && t.l_new(0) > 0) {
+    e.narration += " That was the last key tile for these rows: O = O ÷ l = " +
+                   fmt_vector(std::vector<double>(f.output.row(t.row0).data(),
+                                                  f.output.row(t.row0).data() + f.output.cols()),
+                              4) +
+                   ", exactly softmax attention's output.";
+    e.values.assign(f.output.row(t.row0).data(), f.output.row(t.row0).data() + f.output.cols());
+  } else {
+    e.values.assign(t.o_partial.row(0).data(), t.o_partial.row(0).data() + t.o_partial.cols());
+  }
+  return e;
+}
+
 }  // namespace attn

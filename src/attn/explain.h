@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attn/attention.h"
+#include "attn/flash.h"
 #include "attn/mask.h"
 #include "attn/step.h"
 
@@ -30,6 +31,12 @@ struct StepExplanation {
 };
 
 StepExplanation explain_step(const ExplainInput& in, const Step& step);
+
+// Flash attention's tile `step` (index into f.tiles) for its first query row: the new running max, the
+// rescale, the new running sum, and, on a query tile's last key tile, O = O ÷ l. values: that row's partial
+// output (or final output). Tests: Explain.FlashTile*.
+StepExplanation explain_flash_tile(const FlashTrace& f, int step,
+                                   const std::vector<std::string>& query_labels);
 
 // Number formatting shared by formulas and the UI: 2 decimals (3 significant digits below 0.01),
 // a real minus sign, −∞ for blocked scores.

@@ -20,6 +20,8 @@ struct SentenceSetup {
   int d_model = 8;
   int d_k = 4;
   std::uint64_t seed = 1;
+  int heads = 1;     // h: the d_k columns split into h heads (needs d_k = d_model, torch's layout)
+  int kv_heads = 1;  // g: K/V heads (g < h averages the K/V projections of each group)
 };
 
 struct SentenceInputs {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "attn/multihead.h"
+
 namespace ui {
 
 attn::Step AppState::step() const {
@@ -25,17 +27,39 @@ AppState default_state(std::vector<attn::Scenario> scenarios) {
   return s;
 }
 
+bool heads_possible(const attn::SentenceSetup& setup, int h) {
+  return h == 1 || (h > 1 && setup.d_k == setup.d_model && setup.d_model % h == 0);
+}
+
 void apply_inputs(AppState& s) {
   attn::Problem p;
-  p.form = attn::Problem::Form::Direct;
-  p.tokens = s.setup.tokens;
-  p.q = s.inputs.x * s.inputs.w_q;
-  p.k = s.inputs.x * s.inputs.w_k;
-  p.v = s.inputs.x * s.inputs.w_v;
+  attn::SentenceSetup& setup = s.setup;
+  if (!heads_possible(setup, setup.heads)) setup.heads = 1;
+  if (setup.kv_heads < 1 || setup.heads % setup.kv_heads != 0) setup.kv_heads = setup.heads;
+  p.tokens = setup.tokens;
+  if (setup.heads == 1) {
+    p.form = attn::Problem::Form::Direct;
+    p.q = s.inputs.x * s.inputs.w_q;
+    p.k = s.inputs.x * s.inputs.w_k;
+    p.v = s.inputs.x * s.inputs.w_v;
+  } else {  // torch's layout: in_proj rows W_Qᵀ, W_Kᵀ, W_Vᵀ; no trained output projection here: W_O = I
+    const Eigen::Index E = setup.d_model;
+    p.form = attn::Problem::Form::MultiHead;
+    p.query = p.key = p.value = s.inputs.x;
+    p.num_heads = p.num_kv_heads = setup.heads;
+    p.in_proj_weight.resize(3 * E, E);
+    p.in_proj_weight << s.inputs.w_q.transpose(), s.inputs.w_k.transpose(), s.inputs.w_v.transpose();
+    p.out_proj_weight = attn::MatD::Identity(E, E);
+    if (setup.kv_heads != setup.heads) p = attn::group_kv_heads(p, setup.kv_heads);
+  }
   p.mask = s.problem.mask;
   p.scale = s.problem.scale;
   p.temperature = s.problem.temperature;
   p.precision = s.problem.precision;
+  p.variant = s.problem.variant;
+  p.feature_map = s.problem.feature_map;
+  p.tile_q = s.problem.tile_q;
+  p.tile_k = s.problem.tile_k;
   const int n = static_cast<int>(p.tokens.size());
   if (p.mask.kind == attn::MaskSpec::Kind::Explicit &&
       (p.mask.allowed.rows() != n || p.mask.allowed.cols() != n))
@@ -128,8 +152,30 @@ void advance_playback(AppState& s, double dt) {
   }
 }
 
+bool flash_walkthrough_shown(const AppState& s) {
+  const size_t h = static_cast<size_t>(std::max(0, s.view.head));
+  return s.view.panel == Panel::Variants && s.view.variants.section == VariantSection::Flash &&
+         s.variants.version == s.result_version && h < s.variants.flash.size() &&
+         !s.variants.flash[h].tiles.empty();
+}
+
 attn::StepExplanation explain_current(const AppState& s) {
   if (!s.has_result || s.result.heads.empty()) return {};
+  if (flash_walkthrough_shown(s)) {
+    const attn::FlashTrace& f = s.variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
+    return attn::explain_flash_tile(
+        f, std::clamp(s.view.variants.flash_step, 0, static_cast<int>(f.tiles.size()) - 1),
+        attn::query_labels(s.problem));
+  }
+  if (s.problem.variant == attn::Variant::Linear) {
+    attn::StepExplanation e;
+    e.title = "Linear attention";
+    e.formula = "O = φ(Q)·(φ(K)ᵀ·V) ÷ φ(Q)·Σφ(K)";
+    e.narration =
+        "No scores are exponentiated and no softmax is taken, so there are no steps to narrate; the "
+        "Variants view's Linear part shows the re-association with its numbers.";
+    return e;
+  }
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
   const attn::HeadTrace<double>& t = s.result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
@@ -148,6 +194,18 @@ attn::Json narration_json(const AppState& s) {
   const attn::StepExplanation e = explain_current(s);
   attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
   if (!s.has_result || e.title.empty()) return j;
+  if (s.problem.variant == attn::Variant::Linear) return j;
+  if (flash_walkthrough_shown(s)) {  // the tile's first row: its partial (or final) output
+    attn::Json headers = attn::Json::array(), values = attn::Json::array();
+    for (size_t c = 0; c < e.values.size(); ++c) {
+      headers.push_back("dimension " + std::to_string(c));
+      values.push_back(attn::fmt(e.values[c]));
+    }
+    j["caption"] = "Flash attention: output of the tile's first row so far";
+    j["headers"] = std::move(headers);
+    j["values"] = std::move(values);
+    return j;
+  }
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
   const attn::HeadTrace<double>& t = s.result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
@@ -213,9 +271,31 @@ void read_view(ViewState& v, const attn::Json& j) {
       for (int p = 0; p < kPanelCount; ++p)
         if (x == kPanelNames[p]) v.panel = static_cast<Panel>(p), found = true;
       if (!found)
-        fail("view.panel",
-             "unknown " + x.dump() +
-                 " (known: step, tokens, distribution, scaling, numerics, edit, performance, overview)");
+        fail("view.panel", "unknown " + x.dump() +
+                               " (known: step, variants, tokens, distribution, scaling, numerics, edit, "
+                               "performance, overview)");
+    } else if (k == "variants") {
+      if (!x.is_object()) fail("view.variants", "expected an object {section, flash_step, model, context}");
+      for (auto jt = x.begin(); jt != x.end(); ++jt) {
+        const std::string& f = jt.key();
+        if (f == "section") {
+          bool found = false;
+          for (int i = 0; i < kVariantSectionCount; ++i)
+            if (jt.value() == kVariantSectionNames[i])
+              v.variants.section = static_cast<VariantSection>(i), found = true;
+          if (!found)
+            fail("view.variants.section",
+                 "unknown " + jt.value().dump() + " (known: compare, masks, heads, linear, flash)");
+        } else if (f == "flash_step") {
+          v.variants.flash_step = read_int(jt.value(), "view.variants.flash_step");
+        } else if (f == "model") {
+          v.variants.model = std::clamp(read_int(jt.value(), "view.variants.model"), 0, 2);
+        } else if (f == "context") {
+          v.variants.context = std::clamp(read_int(jt.value(), "view.variants.context"), 1, 1 << 24);
+        } else {
+          fail("view.variants." + f, "unknown field (known: section, flash_step, model, context)");
+        }
+      }
     } else if (k == "backend") {
       if (x != "cpu" && x != "webgpu") fail("view.backend", "unknown " + x.dump() + " (known: cpu, webgpu)");
       v.backend = x == "webgpu" ? Backend::WebGpu : Backend::Cpu;
@@ -225,8 +305,8 @@ void read_view(ViewState& v, const attn::Json& j) {
       v.logit_scale = x.get<double>();
     } else {
       fail("view." + k,
-           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, logit_scale, "
-           "input_panel)");
+           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
+           "logit_scale, input_panel)");
     }
   }
 }
@@ -268,6 +348,15 @@ void read_inputs(AppState& s, const attn::Json& j) {
                            std::to_string(s.inputs.w_q.cols()));
   s.setup.d_model = static_cast<int>(d);
   s.setup.d_k = static_cast<int>(s.inputs.w_q.cols());
+  s.setup.heads = j.contains("heads") ? read_int(j["heads"], "inputs.heads") : 1;
+  s.setup.kv_heads = j.contains("kv_heads") ? read_int(j["kv_heads"], "inputs.kv_heads") : s.setup.heads;
+  if (!heads_possible(s.setup, s.setup.heads))
+    fail("inputs.heads", std::to_string(s.setup.heads) + " heads need d_k = d_model (" +
+                             std::to_string(s.setup.d_model) + ") divisible by them; d_k is " +
+                             std::to_string(s.setup.d_k));
+  if (s.setup.kv_heads < 1 || s.setup.heads % s.setup.kv_heads != 0)
+    fail("inputs.kv_heads",
+         std::to_string(s.setup.kv_heads) + " does not divide heads = " + std::to_string(s.setup.heads));
   s.features.clear();
   if (j.contains("features")) {
     for (const attn::Json& f : j["features"])
@@ -299,6 +388,11 @@ attn::Json state_to_json(const AppState& s) {
                      {"show_values", s.view.show_values},
                      {"panel", kPanelNames[static_cast<int>(s.view.panel)]},
                      {"backend", s.view.backend == Backend::WebGpu ? "webgpu" : "cpu"},
+                     {"variants",
+                      {{"section", kVariantSectionNames[static_cast<int>(s.view.variants.section)]},
+                       {"flash_step", s.view.variants.flash_step},
+                       {"model", s.view.variants.model},
+                       {"context", s.view.variants.context}}},
                      {"logit_scale", s.view.logit_scale},
                      {"input_panel", s.view.input_panel}};
   attn::Json inputs;
@@ -309,6 +403,8 @@ attn::Json state_to_json(const AppState& s) {
               {"sentence", s.sentence},
               {"scenario", s.scenario_id},
               {"seed", s.setup.seed},
+              {"heads", s.setup.heads},
+              {"kv_heads", s.setup.kv_heads},
               {"features", s.features},
               {"x", attn::matrix_to_json(s.inputs.x)},
               {"w_q", attn::matrix_to_json(s.inputs.w_q)},

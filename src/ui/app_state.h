@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "attn/cost.h"
 #include "attn/explain.h"
+#include "attn/flash.h"
+#include "attn/linear.h"
 #include "attn/json_io.h"
 #include "attn/run.h"
 #include "attn/scenario.h"
@@ -20,10 +23,42 @@ namespace ui {
 enum class Source { Embeddings, Direct };
 
 // The views of the main area (one tab each).
-enum class Panel { Step, Tokens, Distribution, Scaling, Numerics, Edit, Performance, Overview };
-constexpr int kPanelCount = 8;
-constexpr const char* kPanelNames[] = {"step",     "tokens", "distribution", "scaling",
-                                       "numerics", "edit",   "performance",  "overview"};
+enum class Panel { Step, Variants, Tokens, Distribution, Scaling, Numerics, Edit, Performance, Overview };
+constexpr int kPanelCount = 9;
+constexpr const char* kPanelNames[] = {"step",     "variants", "tokens",      "distribution", "scaling",
+                                       "numerics", "edit",     "performance", "overview"};
+
+// The Variants view's parts.
+enum class VariantSection { Compare, Masks, Heads, Linear, Flash };
+constexpr int kVariantSectionCount = 5;
+constexpr const char* kVariantSectionNames[] = {"compare", "masks", "heads", "linear", "flash"};
+
+// One variant run on the current input (Variants view): how far its output is from standard attention's.
+struct VariantRun {
+  attn::Variant variant = attn::Variant::Standard;
+  std::string name;                 // "standard", "flash 4×4", "linear (elu1)"
+  double max_diff = -1;             // max |O − O_standard| over the output (−1: not run, see note)
+  std::string note;                 // why not, when it could not run
+  std::vector<attn::MatD> weights;  // per head (the implied matrix for linear)
+};
+
+// K/V heads averaged into g groups (the usual MHA → GQA conversion): the output change on this input.
+struct GroupedRun {
+  int kv_heads = 0;
+  double max_diff = 0;  // max |O_g − O_MHA|
+  double rel_diff = 0;  // ‖O_g − O_MHA‖ / ‖O_MHA‖ (Frobenius)
+};
+
+// Derived from the problem by the app shell (refresh_variants) for the Variants view.
+struct Variants {
+  int version = -1;  // the result_version these belong to
+  std::vector<VariantRun> runs;
+  std::vector<attn::VariantCost> costs;
+  std::vector<attn::FlashTrace> flash;    // per head, every tile recorded
+  std::vector<attn::LinearTrace> linear;  // per head (empty when the mask is not none/causal)
+  std::vector<GroupedRun> grouped;        // each g dividing h, for multi-head problems
+  std::string grouped_note;               // why there is no comparison, when there is none
+};
 
 // The long-sequence overview (computed on WebGPU by the browser build): a random problem of n tokens.
 struct Overview {
@@ -69,6 +104,14 @@ struct GpuView {
 
 enum class Backend { Cpu, WebGpu };
 
+struct VariantsView {
+  VariantSection section = VariantSection::Compare;
+  int flash_step = 0;  // position in the flash walkthrough (index into Variants::flash[head].tiles)
+  int model = 0;       // KV-cache calculator: model preset
+  int context = 8192;  // KV-cache calculator: tokens held
+  int paint = -1;      // while dragging on the mask grid: the value being painted (0 or 1), else −1
+};
+
 struct ViewState {
   float ui_scale = 1.0f;       // 1×–3× (presenter mode); fonts are re-rasterised, not stretched
   bool high_contrast = false;  // black background, white text, stronger outlines
@@ -77,8 +120,9 @@ struct ViewState {
   Panel panel = Panel::Step;
   Backend backend = Backend::Cpu;  // who computes the weights and outputs the step view shows
   bool input_panel = true;         // presenters can hide the left column to give the matrices room
-  int edit_matrix = 0;             // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
-  double logit_scale = 30.0;       // numerics lesson: the row's logits are multiplied by this
+  VariantsView variants;
+  int edit_matrix = 0;        // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
+  double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
 };
 
 struct AppState {
@@ -110,6 +154,7 @@ struct AppState {
   std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
   Overview overview;
   GpuView gpu;
+  Variants variants;  // derived, like result
 
   // Derived by the app shell from problem (never edited by panels):
   bool dirty = true;
@@ -130,7 +175,10 @@ AppState default_state(std::vector<attn::Scenario> scenarios = {});
 
 // Re-tokenizes state.sentence and draws new seeded random X and W (Source::Embeddings, no scenario).
 void rebuild_from_sentence(AppState& s);
-// Recomputes q = X·W_Q, k = X·W_K, v = X·W_V into the problem (keeps mask, scale, temperature).
+// Whether the sentence can be split into h heads (d_k = d_model, divisible by h).
+bool heads_possible(const attn::SentenceSetup& setup, int h);
+// Recomputes q = X·W_Q, k = X·W_K, v = X·W_V into the problem (keeps mask, scale, temperature, variant);
+// with setup.heads > 1 a torch-layout multi-head problem (W_O = identity), grouped when kv_heads < heads.
 void apply_inputs(AppState& s);
 // Loads a scenario's sentence, features, X, W and mask, and puts the step at its focus token.
 void load_scenario(AppState& s, const attn::Scenario& sc);
@@ -143,7 +191,10 @@ void select_query(AppState& s, int query);              // ↑ / ↓: the same s
 void next_scenario(AppState& s, int delta);             // S / Shift+S: cycle through the scenario library
 void advance_playback(AppState& s, double dt_seconds);  // while playing: steps_per_second
 
-// The explanation of the current step (empty when there is no result).
+// True while the Variants view's flash walkthrough is on screen (narration then explains its tiles).
+bool flash_walkthrough_shown(const AppState& s);
+// The explanation of the current step, or of the flash tile in the walkthrough (empty when there is no
+// result).
 attn::StepExplanation explain_current(const AppState& s);
 
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
@@ -155,6 +206,9 @@ attn::Json narration_json(const AppState& s);
 void accept_gpu_view(AppState& s, int version, const attn::Json& result);
 // The GPU's numbers for the shown head, when view.backend is WebGpu and they belong to the current result.
 const GpuView::Head* gpu_head(const AppState& s);
+
+// Recomputes s.variants for the current problem (small problems only: every variant is run in full).
+void refresh_variants(AppState& s);
 
 // {problem, inputs, step, view}
 attn::Json state_to_json(const AppState& s);

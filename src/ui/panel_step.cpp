@@ -115,6 +115,14 @@ void panel_controls(AppState& s) {
 void handle_keys(AppState& s) {
   if (ImGui::GetIO().WantTextInput) return;
   const bool shift = ImGui::GetIO().KeyShift;
+  if (s.view.panel == Panel::Variants &&
+      s.view.variants.section == VariantSection::Flash) {  // tiles, not steps
+    int& tile = s.view.variants.flash_step;
+    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) ++tile;
+    if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) tile = std::max(0, tile - 1);
+    if (ImGui::IsKeyPressed(ImGuiKey_Home)) tile = 0;
+    return;
+  }
   if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) shift ? jump_stage(s, 1) : step_by(s, 1);
   if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) shift ? jump_stage(s, -1) : step_by(s, -1);
   if (ImGui::IsKeyPressed(ImGuiKey_Home)) step_to(s, 0);
@@ -162,6 +170,24 @@ void panel_step_view(AppState& s) {
   gpu_banner(s);
   const GpuView::Head* gpu = gpu_head(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
+  if (s.problem.variant == attn::Variant::Linear) {
+    ImGui::TextWrapped(
+        "Linear attention has no softmax to step through: it is φ(Q)·(φ(K)ᵀ·V), normalised. The "
+        "implied weights it puts on each key are below; Variants → Linear shows how it is "
+        "computed and how far it is from softmax attention.");
+    HeatmapOptions opt;
+    opt.palette = Palette::Sequential;
+    opt.value_name = "implied a";
+    opt.show_values = s.view.show_values;
+    const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+    opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), static_cast<int>(t.weights.rows()),
+                                static_cast<int>(t.weights.cols()), rows, cols);
+    return heatmap("implied", t.weights, rows, cols, opt);
+  }
+  if (s.problem.variant == attn::Variant::Flash)
+    ImGui::TextDisabled(
+        "Flash attention gives these same numbers tile by tile (Variants → Flash tiles); the "
+        "steps below are the standard computation.");
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   if (L > kMaxStepTokens || S > kMaxStepTokens) {
     ImGui::TextWrapped(

@@ -84,8 +84,9 @@ void menu_bar(AppState& s) {
 }
 
 void panel_main(AppState& s) {
-  static const char* kTitles[] = {"Step-through", "Tokens",       "Distribution", "Scaling & temperature",
-                                  "Numerics",     "Edit numbers", "Performance",  "Long sequences"};
+  static const char* kTitles[] = {"Step-through",          "Variants", "Tokens",       "Distribution",
+                                  "Scaling & temperature", "Numerics", "Edit numbers", "Performance",
+                                  "Long sequences"};
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (int p = 0; p < kPanelCount; ++p) {
     if (p &&
@@ -101,6 +102,9 @@ void panel_main(AppState& s) {
   switch (s.view.panel) {
     case Panel::Step:
       panel_step_view(s);
+      break;
+    case Panel::Variants:
+      panel_variants(s);
       break;
     case Panel::Tokens:
       panel_tokens(s);
@@ -225,23 +229,7 @@ void panel_input(AppState& s) {
     }
   }
 
-  attn::MaskSpec& m = s.problem.mask;
-  const char* kinds[] = {"none", "causal", "sliding window", "padding", "custom (0/1 matrix)"};
-  int kind = static_cast<int>(m.kind);
-  if (ImGui::Combo("mask", &kind, kinds, m.kind == attn::MaskSpec::Kind::Explicit ? 5 : 4)) {
-    m.kind = static_cast<attn::MaskSpec::Kind>(kind);
-    if (m.kind == attn::MaskSpec::Kind::Window && m.window < 1) m.window = 3;
-    if (m.kind == attn::MaskSpec::Kind::Padding) m.valid_len = std::max(1, s.problem.key_len() - 2);
-    s.dirty = true;
-  }
-  help_marker(
-      "Which keys each query may look at. Blocked scores become −∞, so softmax gives them exactly 0.");
-  if (m.kind == attn::MaskSpec::Kind::Window &&
-      ImGui::SliderInt("window w", &m.window, 1, std::max(1, s.problem.key_len())))
-    s.dirty = true;
-  if (m.kind == attn::MaskSpec::Kind::Padding &&
-      ImGui::SliderInt("real tokens", &m.valid_len, 0, s.problem.key_len()))
-    s.dirty = true;
+  mask_controls(s);
 
   bool sqrt_dk = s.problem.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
   if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value && ImGui::Checkbox("divide by √d_k", &sqrt_dk)) {
@@ -288,6 +276,8 @@ void panel_narration(AppState& s) {
   ImGui::TextWrapped("%s", e.formula.c_str());
   ImGui::PopFont();
   ImGui::TextWrapped("%s", e.narration.c_str());
+  if (flash_walkthrough_shown(s))
+    return ImGui::TextDisabled("Keys: ←/→ previous/next tile · Home first tile");
   ImGui::TextDisabled(
       "Keys: ←/→ step · Shift+←/→ stage · 1–5 jump to a stage · ↑/↓ another token · Space play · "
       "Home/End · S next scenario");

@@ -2,8 +2,11 @@
 // (1366×768 at 1× without overlap). Panels edit the inputs or the Problem and set state.dirty; they never
 // compute attention themselves (the app shell does, once per frame). Files: panels.cpp (layout, input,
 // narration), panel_step.cpp (controls, step-through), panel_views.cpp (tokens, distribution, scaling,
-// numerics), panel_edit.cpp (editing numbers), panel_perf.cpp (performance).
+// numerics), panel_edit.cpp (editing numbers), panel_perf.cpp (performance), panel_variants.cpp and
+// panel_flash.cpp (the variants lab).
 #pragma once
+
+#include <string>
 
 #include "ui/app_state.h"
 
@@ -23,6 +26,8 @@ void panel_numerics(AppState& s);      // naive vs max-subtracted softmax in f32
 void panel_edit(AppState& s);          // cell-by-cell editing of X, W_Q, W_K, W_V or Q, K, V
 void panel_performance(AppState& s);   // measured time vs n per backend (log-log), and the GPU check
 void panel_overview(AppState& s);      // long sequences on WebGPU: downsampled map and one exact row
+void panel_variants(AppState& s);      // the variants lab: compare, masks, heads, linear, flash tiles
+void mask_controls(AppState& s);       // mask kind and parameters (input panel and the Masks part)
 
 // Keyboard: ←/→ step, Shift+←/→ stage, Space play/pause, Home/End (ignored while typing in a text field).
 void handle_keys(AppState& s);
@@ -31,5 +36,10 @@ void handle_keys(AppState& s);
 const attn::HeadTrace<double>* shown_head(const AppState& s);  // nullptr before the first result
 bool result_matches_problem(const AppState& s);                // false while an edit awaits recompute
 void help_marker(const char* text);
+std::string fmt_bytes(double bytes);                                     // "1.5 MiB"
+std::string fmt_count(double x);                                         // "9216", "1.05e+06"
+void interview_prompt(const char* question, const std::string& answer);  // a collapsed Q&A line
+void section_linear(AppState& s);  // panel_flash.cpp: linear attention's re-association, side by side
+void section_flash(AppState& s);   // panel_flash.cpp: flash attention's tiles, step by step
 
 }  // namespace ui

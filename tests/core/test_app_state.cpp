@@ -206,3 +206,46 @@ TEST(AppState, BackendRoundTripsAndRefusesUnknown) {
   EXPECT_EQ(ui::state_to_json(s)["view"]["backend"], "webgpu");
   expect_refused(s, R"({"view": {"backend": "tpu"}})", "view.backend");
 }
+
+// The Variants view's data: every variant on the sentence, heads split and grouped, flash walkthrough
+// narrated.
+TEST(AppState, VariantsOnTheSentence) {
+  ui::AppState s = ui::default_state();
+  s.setup.d_model = s.setup.d_k = 8;
+  ui::rebuild_from_sentence(s);
+  s.result = attn::run(s.problem);
+  s.has_result = true;
+  ui::refresh_variants(s);
+  ASSERT_EQ(s.variants.runs.size(), 3u);
+  EXPECT_EQ(s.variants.runs[0].max_diff, 0);
+  EXPECT_LT(s.variants.runs[1].max_diff, 1e-6);  // flash (f64) vs standard (f32)
+  EXPECT_GT(s.variants.runs[2].max_diff, 1e-3);  // linear changes the answer
+  EXPECT_FALSE(s.variants.flash.empty());
+  EXPECT_NE(s.variants.grouped_note.find("One head"), std::string::npos);
+
+  ui::state_from_json(s, attn::Json::parse(R"({"inputs": {"sentence": "a b c d e", "heads": 4, "kv_heads": 2,
+      "x": [[1,0,0,0,1,0,0,0],[0,1,0,0,0,1,0,0],[0,0,1,0,0,0,1,0],[0,0,0,1,0,0,0,1],[1,1,0,0,0,0,1,1]],
+      "w_q": [[1,0,0,0,0,0,0,1],[0,1,0,0,0,0,1,0],[0,0,1,0,0,1,0,0],[0,0,0,1,1,0,0,0],[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0],[0,0,1,0,0,0,0,0],[0,0,0,1,0,0,0,0]],
+      "w_k": [[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0],[0,0,1,0,0,0,0,0],[0,0,0,1,0,0,0,0],[0,0,0,0,1,0,0,0],[0,0,0,0,0,1,0,0],[0,0,0,0,0,0,1,0],[0,0,0,0,0,0,0,1]],
+      "w_v": [[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0],[0,0,1,0,0,0,0,0],[0,0,0,1,0,0,0,0],[0,0,0,0,1,0,0,0],[0,0,0,0,0,1,0,0],[0,0,0,0,0,0,1,0],[0,0,0,0,0,0,0,1]]},
+      "view": {"panel": "variants", "variants": {"section": "flash", "flash_step": 1}}})"));
+  EXPECT_EQ(s.problem.heads(), 4);
+  EXPECT_EQ(s.problem.kv_heads(), 2);
+  s.result = attn::run(s.problem);
+  ++s.result_version;
+  ui::refresh_variants(s);
+  ASSERT_EQ(s.variants.grouped.size(), 3u);  // g = 4, 2, 1
+  EXPECT_EQ(s.variants.grouped[0].kv_heads, 4);
+  EXPECT_EQ(s.variants.grouped[0].max_diff, 0);
+  EXPECT_TRUE(ui::flash_walkthrough_shown(s));
+  const attn::Json n = ui::narration_json(s);
+  EXPECT_NE(n["title"].get<std::string>().find("tile step 2"), std::string::npos) << n.dump();
+  const attn::Json st = ui::state_to_json(s);
+  EXPECT_EQ(st["inputs"]["heads"], 4);
+  EXPECT_EQ(st["view"]["variants"]["section"], "flash");
+  ui::AppState t = ui::default_state();
+  ui::state_from_json(t, st);
+  EXPECT_EQ(t.problem.kv_heads(), 2);
+  EXPECT_THROW(ui::state_from_json(t, attn::Json::parse(R"({"view": {"variants": {"section": "gpu"}}})")),
+               attn::ProblemError);
+}

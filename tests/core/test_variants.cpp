@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "attn/cost.h"
+#include "attn/explain.h"
 #include "attn/flash.h"
 #include "attn/json_io.h"
 #include "attn/linear.h"
@@ -215,4 +216,29 @@ TEST(Cost, HandCountedOnThreeTokens) {
   EXPECT_EQ(attn::linear_crossover(64, 64), 65);
   // KV cache: a 32-layer model, 8 KV heads of 128, 4096 tokens, f16: 2·32·8·128·4096·2 = 512 MiB
   EXPECT_EQ(attn::kv_cache_bytes(32, 8, 128, 4096, 2), 512.0 * 1024 * 1024);
+}
+
+TEST(Explain, FlashTileNarratesTheRealNumbers) {
+  attn::Problem p = direct(5, 5, 3, 2, 8);
+  const attn::FlashTrace f = attn::flash_attention(p.q, p.k, p.v, p.mask, 0.7, 2, 2, true);
+  const std::vector<std::string> labels = {"a", "b", "c", "d", "e"};
+  for (int step = 0; step < static_cast<int>(f.tiles.size()); ++step) {
+    const attn::FlashTile& t = f.tiles[static_cast<size_t>(step)];
+    const attn::StepExplanation e = attn::explain_flash_tile(f, step, labels);
+    EXPECT_NE(e.formula.find("= " + attn::fmt(t.l_new(0))), std::string::npos) << e.formula;
+    EXPECT_NE(e.formula.find("= " + attn::fmt(t.m_new(0))), std::string::npos) << e.formula;
+    const bool last = step + 1 == static_cast<int>(f.tiles.size()) ||
+                      f.tiles[static_cast<size_t>(step + 1)].q_tile != t.q_tile;
+    const attn::VecD expect =
+        last ? attn::VecD(f.output.row(t.row0).transpose()) : attn::VecD(t.o_partial.row(0).transpose());
+    ASSERT_EQ(e.values.size(), static_cast<size_t>(expect.size()));
+    for (size_t c = 0; c < e.values.size(); ++c)
+      EXPECT_DOUBLE_EQ(e.values[c], expect(static_cast<Eigen::Index>(c)));
+    if (last) {
+      EXPECT_NE(e.narration.find("O = O ÷ l"), std::string::npos);
+    }
+  }
+  p.mask.kind = attn::MaskSpec::Kind::Causal;
+  const attn::FlashTrace c = attn::flash_attention(p.q, p.k, p.v, p.mask, 0.7, 2, 2, true);
+  EXPECT_NE(attn::explain_flash_tile(c, 1, labels).formula.find("skipped"), std::string::npos);
 }

@@ -1,0 +1,490 @@
+// The Variants view: the same input through standard, sparse, flash and linear attention, multi-/grouped-/
+// multi-query heads, with the cost of each from the core's cost model (attn/cost.h) and interview prompts
+// answered by the numbers on screen. Linear and flash parts: panel_flash.cpp.
+// [SECTION] helpers · compare · masks · heads · view
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "attn/multihead.h"
+#include "ui/panels.h"
+#include "ui/widgets.h"
+
+namespace ui {
+
+// [SECTION] helpers --------------------------------------------------------------------------------------
+
+std::string fmt_bytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (b >= 1024 && u < 4) b /= 1024, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
+  return buf;
+}
+
+std::string fmt_count(double x) {
+  char buf[32];
+  if (x < 1e4)
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
+}
+
+void interview_prompt(const char* question, const std::string& answer) {
+  ImGui::PushID(question);
+  if (ImGui::TreeNode("##q", "Interview: %s", question)) {
+    ImGui::TextWrapped("%s", answer.c_str());
+    ImGui::TreePop();
+  }
+  ImGui::PopID();
+}
+
+namespace {
+
+const char* diff_text(double d, char* buf, size_t n) {
+  if (d < 0) return "—";
+  std::snprintf(buf, n, d == 0 ? "0 (identical)" : "%.1e", d);
+  return buf;
+}
+
+// [SECTION] compare --------------------------------------------------------------------------------------
+
+void section_compare(AppState& s) {
+  const Variants& v = s.variants;
+  int variant = static_cast<int>(s.problem.variant);
+  ImGui::TextUnformatted("Compute this input with:");
+  ImGui::SameLine();
+  bool changed = ImGui::RadioButton("standard", &variant, 0);
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("flash", &variant, 1);
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("linear", &variant, 2);
+  help_marker(
+      "The whole app (step view, API, result) then uses this variant. Flash gives the same numbers; "
+      "linear attention changes them.");
+  if (changed) {
+    s.problem.variant = static_cast<attn::Variant>(variant);
+    if (s.problem.variant == attn::Variant::Linear && s.problem.mask.kind != attn::MaskSpec::Kind::None &&
+        s.problem.mask.kind != attn::MaskSpec::Kind::Causal)
+      s.problem.mask = attn::MaskSpec{};  // linear attention has prefix sums for causal, nothing for the rest
+    s.problem.mask.global.clear();
+    s.dirty = true;
+  }
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  ImGui::TextWrapped(
+      "Same input (%d queries × %d keys, %d head%s, mask: %s). Costs count the attention core "
+      "of one layer, all heads, without the projections every variant shares.",
+      L, S, s.problem.heads(), s.problem.heads() == 1 ? "" : "s", attn::mask_name(s.problem.mask).c_str());
+  if (!ImGui::BeginTable("##costs", 7,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit))
+    return;
+  for (const char* h : {"way of computing", "max |O − O_standard|", "multiply-adds", "exp()", "memory held",
+                        "bytes moved", "grows as"})
+    ImGui::TableSetupColumn(h);
+  ImGui::TableHeadersRow();
+  for (const attn::VariantCost& c : v.costs) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(c.name.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.formula.c_str());
+    ImGui::TableNextColumn();
+    double diff = -1;
+    std::string note;
+    for (const VariantRun& r : v.runs) {
+      const bool match =
+          (r.variant == attn::Variant::Flash && c.name.rfind("flash", 0) == 0) ||
+          (r.variant == attn::Variant::Linear && c.name.rfind("linear", 0) == 0) ||
+          (r.variant == attn::Variant::Standard && (c.name == "standard" || c.name.rfind("sparse", 0) == 0));
+      if (match) diff = r.max_diff, note = r.note;
+    }
+    char buf[48];
+    ImGui::TextUnformatted(note.empty() ? diff_text(diff, buf, sizeof buf) : "—");
+    if (!note.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt_count(c.mul_adds).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt_count(c.exps).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt_bytes(c.intermediate_bytes).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt_bytes(c.bytes_moved).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(c.big_o.c_str());
+  }
+  ImGui::EndTable();
+  ImGui::TextDisabled(
+      "Hover a name for its formula. f32 bytes; \"memory held\" is what exists besides Q, K, V "
+      "and O (flash: per tile being computed).");
+
+  // The weights each variant puts on the shown head, side by side.
+  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  const size_t head = static_cast<size_t>(std::clamp(s.view.head, 0, s.problem.heads() - 1));
+  const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
+  if (ImGui::BeginTable("##maps", 3)) {
+    for (const VariantRun& r : v.runs) {
+      ImGui::TableNextColumn();
+      ImGui::Text("%s%s", r.name.c_str(), r.variant == attn::Variant::Linear ? " (implied matrix)" : "");
+      if (head >= r.weights.size()) {
+        ImGui::TextWrapped("%s", r.note.c_str());
+        continue;
+      }
+      HeatmapOptions opt;
+      opt.palette = Palette::Sequential;
+      opt.show_values = false;
+      opt.value_name = "a";
+      opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
+      ImGui::PushID(r.name.c_str());
+      heatmap("w", r.weights[head], rows, cols, opt);
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  const attn::VariantCost& std_cost = v.costs.front();
+  const double big = 65536.0;
+  interview_prompt("What makes attention the bottleneck for long sequences?",
+                   "Standard attention forms an L×S matrix per head: here " +
+                       fmt_count(static_cast<double>(L) * S) + " scores, " +
+                       fmt_bytes(std_cost.intermediate_bytes) +
+                       " for all heads. Both grow as n²: at n = 65 536 "
+                       "one head's matrix is " +
+                       fmt_bytes(4 * big * big) +
+                       " in f32, and every score is written and read "
+                       "twice (bytes moved above), so memory traffic, not arithmetic, sets the time.");
+  interview_prompt(
+      "How would you optimise attention for long sequences?",
+      "Three levers, all in the table: compute the exact result without storing the matrix (flash: memory "
+      "held per tile, bytes moved cut), compute fewer scores (a sparse mask: only the allowed ones), or "
+      "change "
+      "the formula (linear attention: O(n·d²), but its output differs — see the max |O − O_standard| "
+      "column).");
+}
+
+// [SECTION] masks ----------------------------------------------------------------------------------------
+
+// Click or drag on the grid to allow/block single scores: the mask becomes an explicit 0/1 matrix.
+void mask_painter(AppState& s) {
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  attn::MaskMat allowed = attn::build_mask(s.problem.mask, L, S);
+  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  attn::MatD m = allowed.cast<double>();
+  HeatmapOptions opt;
+  opt.palette = Palette::Sequential;
+  opt.show_values = false;
+  opt.value_name = "allowed";
+  opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), L, S, rows, cols);
+  int hr = -1, hc = -1;
+  heatmap("paint", m, rows, cols, opt, &hr, &hc);
+  int& paint = s.view.variants.paint;
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) paint = -1;
+  if (hr < 0 || hc < 0) return;
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) paint = allowed(hr, hc) ? 0 : 1;
+  if (paint < 0 || allowed(hr, hc) == paint) return;
+  allowed(hr, hc) = static_cast<std::uint8_t>(paint);
+  s.problem.mask = attn::MaskSpec{};
+  s.problem.mask.kind = attn::MaskSpec::Kind::Explicit;
+  s.problem.mask.allowed = allowed;
+  if (s.problem.variant == attn::Variant::Linear) s.problem.variant = attn::Variant::Standard;
+  s.dirty = true;
+}
+
+void section_masks(AppState& s) {
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  if (!ImGui::BeginTable("##masks", 2, ImGuiTableFlags_SizingStretchProp)) return;
+  ImGui::TableNextColumn();
+  ImGui::PushItemWidth(ImGui::GetFontSize() * 10);
+  mask_controls(s);
+  ImGui::PopItemWidth();
+  const double allowed = attn::allowed_count(s.problem.mask, L, S), all = static_cast<double>(L) * S;
+  ImGui::Text("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
+  const std::vector<attn::VariantCost>& c = s.variants.costs;
+  if (c.size() > 1 && c[1].name.rfind("sparse", 0) == 0)
+    ImGui::TextWrapped("A mask-aware kernel does %s multiply-adds instead of %s: %s.",
+                       fmt_count(c[1].mul_adds).c_str(), fmt_count(c[0].mul_adds).c_str(),
+                       c[1].big_o.c_str());
+  std::string fully;
+  for (int i = 0; i < L; ++i)
+    if (attn::row_fully_masked(s.problem.mask, i, L, S))
+      fully += (fully.empty() ? "" : ", ") + attn::query_labels(s.problem)[static_cast<size_t>(i)];
+  if (fully.empty()) {
+    ImGui::TextWrapped("Every query may attend to at least one key.");
+  } else {
+    ImGui::TextWrapped(
+        "Fully masked rows: %s. Softmax over nothing would be 0/0 = NaN; here such a row gets "
+        "all-zero weights and a zero output, and the trace flags it.",
+        fully.c_str());
+  }
+  ImGui::TableNextColumn();
+  ImGui::TextWrapped(
+      "Patterns: causal (decoders); sliding window (Mistral, Longformer's local part); strided "
+      "(Sparse Transformer: the last s tokens and every s-th before them); block-diagonal "
+      "(chunked attention); global tokens that see and are seen by all (Longformer, BigBird).");
+  interview_prompt(
+      "Which sparse pattern would you choose, and what does it cost you?",
+      "Cost follows the allowed count (window: n·w instead of n²). What it costs is reach: "
+      "a token outside every allowed path cannot influence the query in one layer; windows reach "
+      "w·layers tokens, global tokens give every pair a two-hop path.");
+  ImGui::EndTable();
+  ImGui::TextWrapped(
+      "Click or drag on the grid to paint your own mask (yellow = may attend; the mask becomes "
+      "a 0/1 matrix).");
+  mask_painter(s);
+}
+
+// [SECTION] heads ----------------------------------------------------------------------------------------
+
+// Query heads on top, K/V heads below, a line from each query head to the K/V head it reads.
+void draw_sharing(int h, int g) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize(), box = font * 2.2f, gap = font * 0.6f;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  const float width = static_cast<float>(h) * (box + gap);
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), line = ImGui::GetColorU32(ImGuiCol_PlotLines);
+  const float kv_gap = (width - static_cast<float>(g) * box) / static_cast<float>(g);
+  auto kv_x = [&](int j) { return o.x + kv_gap / 2 + static_cast<float>(j) * (box + kv_gap); };
+  for (int i = 0; i < h; ++i) {
+    const float x = o.x + static_cast<float>(i) * (box + gap);
+    const int j = attn::kv_head_of(i, h, g);
+    dl->AddLine(ImVec2(x + box / 2, o.y + box), ImVec2(kv_x(j) + box / 2, o.y + box * 2.5f), line, 2.0f);
+    dl->AddRect(ImVec2(x, o.y), ImVec2(x + box, o.y + box), text);
+    dl->AddText(ImVec2(x + font * 0.3f, o.y + font * 0.5f), text, ("Q" + std::to_string(i)).c_str());
+  }
+  for (int j = 0; j < g; ++j) {
+    const float x = kv_x(j);
+    dl->AddRectFilled(ImVec2(x, o.y + box * 2.5f), ImVec2(x + box, o.y + box * 3.5f),
+                      ImGui::GetColorU32(ImGuiCol_FrameBg));
+    dl->AddRect(ImVec2(x, o.y + box * 2.5f), ImVec2(x + box, o.y + box * 3.5f), text);
+    dl->AddText(ImVec2(x + font * 0.2f, o.y + box * 2.5f + font * 0.5f), text,
+                ("KV" + std::to_string(j)).c_str());
+  }
+  ImGui::Dummy(ImVec2(std::max(width, box), box * 3.6f));
+}
+
+void kv_cache_calculator(AppState& s) {
+  struct Model {
+    const char* name;
+    int layers, heads, d_head, gqa;
+  };
+  static const Model kModels[] = {{"7B-class (32 layers, 32 heads of 128)", 32, 32, 128, 8},
+                                  {"70B-class (80 layers, 64 heads of 128)", 80, 64, 128, 8},
+                                  {"small (12 layers, 12 heads of 64)", 12, 12, 64, 4}};
+  VariantsView& vv = s.view.variants;
+  vv.model = std::clamp(vv.model, 0, 2);
+  const Model& m = kModels[vv.model];
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+  if (ImGui::BeginCombo("model size", m.name)) {
+    for (int i = 0; i < 3; ++i)
+      if (ImGui::Selectable(kModels[i].name, i == vv.model)) vv.model = i;
+    ImGui::EndCombo();
+  }
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+  ImGui::SliderInt("context (tokens)", &vv.context, 512, 131072, "%d", ImGuiSliderFlags_Logarithmic);
+  if (!ImGui::BeginTable("##kv", 4, ImGuiTableFlags_Borders)) return;
+  for (const char* h : {"K/V heads (f16)", "per token per layer", "per token, all layers", "whole context"})
+    ImGui::TableSetupColumn(h);
+  ImGui::TableHeadersRow();
+  const struct {
+    const char* name;
+    int g;
+  } rows[] = {{"MHA", m.heads}, {"GQA", m.gqa}, {"MQA", 1}};
+  for (const auto& r : rows) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::Text("%s: g = %d", r.name, r.g);
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt_bytes(attn::kv_cache_bytes(1, r.g, m.d_head, 1, 2)).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, 1, 2)).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2)).c_str());
+  }
+  ImGui::EndTable();
+  ImGui::TextDisabled("2 (K and V) × layers × g × d_head × tokens × 2 bytes; per sequence in the batch.");
+}
+
+void section_heads(AppState& s) {
+  const int h = s.problem.heads(), g = s.problem.kv_heads();
+  if (s.source == Source::Embeddings) {
+    attn::SentenceSetup& setup = s.setup;
+    if (!heads_possible(setup, 2) && setup.heads == 1) {
+      ImGui::TextWrapped(
+          "Splitting into heads needs d_k = d_model (torch's layout); this sentence has d_model "
+          "= %d, d_k = %d. Set them equal in the input panel.",
+          setup.d_model, setup.d_k);
+    } else {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+      int heads = setup.heads;
+      if (ImGui::SliderInt("query heads h", &heads, 1, setup.d_model) && heads_possible(setup, heads)) {
+        setup.heads = heads;
+        setup.kv_heads = heads;
+        apply_inputs(s);
+      }
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+      int kv = setup.kv_heads;
+      if (ImGui::SliderInt("K/V heads g", &kv, 1, setup.heads) && setup.heads % kv == 0) {
+        setup.kv_heads = kv;
+        apply_inputs(s);
+      }
+      help_marker(
+          "h must divide d_model, g must divide h. g = h: multi-head; 1 < g < h: grouped-query (each "
+          "group's K/V projections averaged, the usual conversion); g = 1: multi-query.");
+    }
+  }
+  const int d = s.problem.form == attn::Problem::Form::Direct ? static_cast<int>(s.problem.q.cols())
+                                                              : static_cast<int>(s.problem.query.cols()) / h;
+  ImGui::TextWrapped(
+      "%d query head%s of width d_k = %d; %d K/V head%s (%s). Each head takes its own %d "
+      "columns of Q, K and V, attends on its own, and the outputs are concatenated and multiplied "
+      "by W_O%s.",
+      h, h == 1 ? "" : "s", d, g, g == 1 ? "" : "s",
+      h == 1   ? "one head"
+      : g == h ? "multi-head"
+      : g == 1 ? "multi-query"
+               : "grouped-query",
+      d, s.source == Source::Embeddings ? " (the identity here: no trained output projection)" : "");
+  if (!ImGui::BeginTable("##heads", 2, ImGuiTableFlags_SizingStretchProp)) return;
+  ImGui::TableNextColumn();
+  draw_sharing(h, g);
+  const Variants& v = s.variants;
+  if (!v.grouped.empty() && ImGui::BeginTable("##quality", 3, ImGuiTableFlags_Borders)) {
+    for (const char* c : {"K/V heads g", "max |O_g − O_MHA|", "relative"}) ImGui::TableSetupColumn(c);
+    ImGui::TableHeadersRow();
+    for (const GroupedRun& r : v.grouped) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d%s", r.kv_heads, r.kv_heads == g ? " (shown)" : "");
+      ImGui::TableNextColumn();
+      ImGui::Text("%.3g", r.max_diff);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f%%", 100 * r.rel_diff);
+    }
+    ImGui::EndTable();
+    ImGui::TextDisabled("Output change on this input when K/V projections are averaged into g groups.");
+  } else {
+    ImGui::TextWrapped("%s", v.grouped_note.c_str());
+  }
+  ImGui::TableNextColumn();
+  kv_cache_calculator(s);
+  ImGui::EndTable();
+
+  // Every head's weights side by side, then their average (labelled as such).
+  if (!s.has_result || s.result.heads.empty()) return;
+  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int shown = std::min(h, 8);
+  const float w =
+      ImGui::GetContentRegionAvail().x / static_cast<float>(shown + 1) - ImGui::GetStyle().ItemSpacing.x;
+  attn::MatD mean = attn::MatD::Zero(L, S);
+  for (const attn::HeadTrace<double>& t : s.result.heads) mean += t.weights / h;
+  if (!ImGui::BeginTable("##permaps", shown + 1)) return;
+  for (int i = 0; i <= shown; ++i) {
+    ImGui::TableNextColumn();
+    const bool avg = i == shown;
+    ImGui::Text(avg ? "average of %d heads" : "head %d (KV%d)", avg ? h : i,
+                avg ? 0 : attn::kv_head_of(i, h, g));
+    HeatmapOptions opt;
+    opt.palette = Palette::Sequential;
+    opt.show_values = false;
+    opt.row_labels = opt.col_labels = false;
+    opt.value_name = avg ? "mean a" : "a";
+    opt.cell = std::max(
+        2.0f, std::min(w / static_cast<float>(S), ImGui::GetFontSize() * 12 / static_cast<float>(L)));
+    ImGui::PushID(i);
+    heatmap("h", avg ? mean : s.result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
+    if (!avg && ImGui::IsItemClicked()) s.view.head = i;
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+  if (h > shown) ImGui::TextDisabled("The first %d of %d heads; the head slider picks any.", shown, h);
+  interview_prompt(
+      "Why do large models use grouped-query attention?",
+      "Decoding reads the whole KV cache for every new token, so its size sets the speed: the "
+      "calculator shows GQA and MQA cutting it by h/g. The price is quality: the table shows how "
+      "much this input's output moves when K/V heads are shared (models are then fine-tuned to "
+      "recover).");
+}
+
+}  // namespace
+
+// Mask kind and its parameter(s); used by the input panel and the Masks part.
+void mask_controls(AppState& s) {
+  using K = attn::MaskSpec::Kind;
+  static const K kKinds[] = {K::None, K::Causal, K::Window, K::Strided, K::Block, K::Padding, K::Explicit};
+  static const char* kNames[] = {"none",           "causal",  "sliding window",      "strided",
+                                 "block-diagonal", "padding", "painted (0/1 matrix)"};
+  attn::MaskSpec& m = s.problem.mask;
+  const int S = s.problem.key_len();
+  int kind = 0;
+  for (int i = 0; i < 7; ++i)
+    if (kKinds[i] == m.kind) kind = i;
+  const bool linear = s.problem.variant == attn::Variant::Linear;
+  if (ImGui::Combo("mask", &kind, kNames, m.kind == K::Explicit ? 7 : 6)) {
+    m.kind = kKinds[kind];
+    if (m.kind == K::Window && m.window < 1) m.window = 3;
+    if (m.kind == K::Strided && m.stride < 1) m.stride = 3;
+    if (m.kind == K::Block && m.block < 1) m.block = 4;
+    if (m.kind == K::Padding) m.valid_len = std::max(1, S - 2), m.global.clear();
+    if (linear && m.kind != K::None && m.kind != K::Causal) s.problem.variant = attn::Variant::Standard;
+    s.dirty = true;
+  }
+  help_marker(
+      "Which keys each query may look at. Blocked scores become −∞, so softmax gives them exactly 0. "
+      "Linear attention supports none and causal only (choosing another switches to standard).");
+  if (m.kind == K::Window) {
+    s.dirty |= ImGui::SliderInt("window w", &m.window, 1, std::max(1, S));
+    bool both = !m.causal;
+    if (ImGui::Checkbox("both sides (|i − j| < w)", &both)) m.causal = !both, s.dirty = true;
+  }
+  if (m.kind == K::Strided) s.dirty |= ImGui::SliderInt("stride s", &m.stride, 1, std::max(1, S));
+  if (m.kind == K::Block) s.dirty |= ImGui::SliderInt("block b", &m.block, 1, std::max(1, S));
+  if (m.kind == K::Padding) s.dirty |= ImGui::SliderInt("real tokens", &m.valid_len, 0, S);
+  if (m.kind != K::Padding && m.kind != K::Explicit && m.kind != K::None && !linear) {
+    int first = static_cast<int>(m.global.size());
+    if (ImGui::SliderInt("global tokens", &first, 0, std::min(4, S), first ? "first %d" : "none")) {
+      m.global.clear();
+      for (int i = 0; i < first; ++i) m.global.push_back(i);
+      s.dirty = true;
+    }
+    help_marker(
+        "Global tokens (like BERT's [CLS]) see every token and every token sees them (Longformer, "
+        "BigBird); on a causal pattern they stay causal.");
+  }
+}
+
+// [SECTION] view -----------------------------------------------------------------------------------------
+
+void panel_variants(AppState& s) {
+  static const char* kTitles[] = {"Compare", "Masks", "Heads (MHA / GQA / MQA)", "Linear", "Flash tiles"};
+  VariantsView& vv = s.view.variants;
+  for (int i = 0; i < kVariantSectionCount; ++i) {
+    if (i) ImGui::SameLine();
+    if (ImGui::RadioButton(kTitles[i], vv.section == static_cast<VariantSection>(i)))
+      vv.section = static_cast<VariantSection>(i);
+  }
+  ImGui::Separator();
+  if (s.problem.query_len() > kMaxStepTokens || s.problem.key_len() > kMaxStepTokens)
+    return ImGui::TextWrapped(
+        "The variants lab runs every variant in full; it shows up to %d tokens. The "
+        "Performance view measures them at large n.",
+        kMaxStepTokens);
+  if (s.variants.version != s.result_version || s.variants.costs.empty())
+    return ImGui::TextDisabled("Recomputing…");
+  switch (vv.section) {
+    case VariantSection::Compare:
+      return section_compare(s);
+    case VariantSection::Masks:
+      return section_masks(s);
+    case VariantSection::Heads:
+      return section_heads(s);
+    case VariantSection::Linear:
+      return section_linear(s);
+    case VariantSection::Flash:
+      return section_flash(s);
+  }
+}
+
+}  // namespace ui

@@ -1,0 +1,99 @@
+// The Variants view's derived data: every variant on the current input, the flash walkthrough and linear
+// attention's pieces per head, and the output change of grouped K/V heads (see app_state.h).
+// Tests: tests/core/test_app_state.cpp (AppState.Variants*).
+#include <cmath>
+
+#include "attn/multihead.h"
+#include "ui/app_state.h"
+
+namespace ui {
+
+namespace {
+
+double max_abs(const attn::MatD& a, const attn::MatD& b) {
+  return a.size() == 0 || a.rows() != b.rows() || a.cols() != b.cols() ? -1 : (a - b).cwiseAbs().maxCoeff();
+}
+
+// The standard multi-head problem this one was grouped from (for sentences: rebuilt with kv_heads = heads).
+bool ungrouped(const AppState& s, attn::Problem& mha, std::string& why) {
+  if (s.problem.form == attn::Problem::Form::Direct) {
+    why = "One head: grouping needs several query heads (the Heads part splits the sentence into heads).";
+    return false;
+  }
+  if (s.problem.kv_heads() == s.problem.heads()) {
+    mha = s.problem;
+    return true;
+  }
+  if (s.source == Source::Embeddings) {
+    AppState copy;
+    copy.setup = s.setup;
+    copy.inputs = s.inputs;
+    copy.problem = s.problem;
+    copy.setup.kv_heads = s.setup.heads;
+    apply_inputs(copy);
+    mha = copy.problem;
+    return true;
+  }
+  why = "This problem already shares K/V heads; load it with num_kv_heads = num_heads to compare.";
+  return false;
+}
+
+}  // namespace
+
+void refresh_variants(AppState& s) {
+  Variants& v = s.variants;
+  v = Variants{};
+  v.version = s.result_version;
+  if (!s.has_result || !s.error.empty()) return;
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  if (L > kMaxStepTokens || S > kMaxStepTokens) return;
+  v.costs = attn::attention_costs(s.problem);
+
+  attn::Problem base = s.problem;
+  base.variant = attn::Variant::Standard;
+  const attn::Result standard = attn::run(base);
+  for (attn::Variant x : {attn::Variant::Standard, attn::Variant::Flash, attn::Variant::Linear}) {
+    attn::Problem p = base;
+    p.variant = x;
+    VariantRun r;
+    r.variant = x;
+    r.name = x == attn::Variant::Flash ? "flash " + std::to_string(p.tile_q) + "×" + std::to_string(p.tile_k)
+             : x == attn::Variant::Linear
+                 ? std::string("linear (") + attn::feature_map_name(p.feature_map) + ")"
+                 : "standard";
+    try {
+      const attn::Result res = x == attn::Variant::Standard ? standard : attn::run(p);
+      r.max_diff = max_abs(res.output, standard.output);
+      for (const attn::HeadTrace<double>& t : res.heads) r.weights.push_back(t.weights);
+    } catch (const attn::ProblemError& e) {
+      r.note = e.what();
+    }
+    v.runs.push_back(std::move(r));
+  }
+
+  const bool causal = s.problem.mask.kind == attn::MaskSpec::Kind::Causal && s.problem.mask.global.empty();
+  const bool linear_ok =
+      causal || (s.problem.mask.kind == attn::MaskSpec::Kind::None && s.problem.mask.global.empty());
+  for (const attn::HeadTrace<double>& t : standard.heads) {
+    const double multiplier =
+        attn::score_multiplier(s.problem.scale, static_cast<int>(t.q.cols()), s.problem.temperature);
+    v.flash.push_back(attn::flash_attention(t.q, t.k, t.v, s.problem.mask, multiplier, s.problem.tile_q,
+                                            s.problem.tile_k, true));
+    if (linear_ok)
+      v.linear.push_back(attn::linear_attention(t.q, t.k, t.v, s.problem.feature_map, causal, true));
+  }
+
+  attn::Problem mha;
+  if (!ungrouped(s, mha, v.grouped_note)) return;
+  mha.variant = attn::Variant::Standard;
+  const attn::Result full = attn::run(mha);
+  const double norm = full.output.norm();
+  for (int g = mha.num_heads; g >= 1; --g) {
+    if (mha.num_heads % g != 0) continue;
+    const attn::Result r = attn::run(attn::group_kv_heads(mha, g));
+    v.grouped.push_back(
+        {g, max_abs(r.output, full.output), norm > 0 ? (r.output - full.output).norm() / norm : 0});
+  }
+}
+
+}  // namespace ui
