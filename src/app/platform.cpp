@@ -121,6 +121,12 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_gpu_view() {
       {"status",
        g.status}}.dump());
 }
+// attnlab.layout(): where interactive grids were drawn last frame (CSS pixels of the canvas).
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_layout() {
+  const ui::VariantsView& v = the_app().state.view.variants;
+  return dup_string(
+      attn::Json{{"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}}}.dump());
+}
 // attnlab.measure() / attnlab.checkGpu(): what the Performance panel's buttons do.
 EMSCRIPTEN_KEEPALIVE void attnlab_request(int what) {
   (what == 0 ? the_app().state.perf_requested : the_app().state.gpu_check_requested) = true;
@@ -196,6 +202,7 @@ void after_frame(App& app, const Options&) {
   js_frame_drawn(static_cast<int>(app.frame));
   // Mirror the current step into the page (ARIA live region + table) when it changed.
   static long long last = -1;
+  const ui::AppState& s = app.state;
   const bool flash = ui::flash_walkthrough_shown(s);
   const long long key = (static_cast<long long>(s.result_version) << 32) ^
                         (flash ? (1LL << 31) + s.view.variants.flash_step : s.step_index);

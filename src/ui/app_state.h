@@ -110,6 +110,7 @@ struct VariantsView {
   int model = 0;       // KV-cache calculator: model preset
   int context = 8192;  // KV-cache calculator: tokens held
   int paint = -1;      // while dragging on the mask grid: the value being painted (0 or 1), else −1
+  float grid[3] = {-1, -1, 0};  // where the mask grid was drawn last frame: x, y of cell (0, 0), cell size
 };
 
 struct ViewState {

@@ -177,6 +177,10 @@ void mask_painter(AppState& s) {
   opt.value_name = "allowed";
   opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), L, S, rows, cols);
   int hr = -1, hc = -1;
+  const ImVec2 at = ImGui::GetCursorScreenPos(), gutter = heatmap_size(0, 0, 0, rows, cols, opt);
+  s.view.variants.grid[0] = at.x + gutter.x;  // (for tests and page scripts: attnlab.layout())
+  s.view.variants.grid[1] = at.y + gutter.y;
+  s.view.variants.grid[2] = opt.cell;
   heatmap("paint", m, rows, cols, opt, &hr, &hc);
   int& paint = s.view.variants.paint;
   if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) paint = -1;
@@ -194,6 +198,11 @@ void mask_painter(AppState& s) {
 void section_masks(AppState& s) {
   const int L = s.problem.query_len(), S = s.problem.key_len();
   if (!ImGui::BeginTable("##masks", 2, ImGuiTableFlags_SizingStretchProp)) return;
+  ImGui::TableSetupColumn("grid", ImGuiTableColumnFlags_WidthStretch, 0.5f);
+  ImGui::TableSetupColumn("about", ImGuiTableColumnFlags_WidthStretch, 0.5f);
+  ImGui::TableNextColumn();  // the grid first, so that nothing above it moves while painting
+  ImGui::TextWrapped("Click or drag to paint (yellow = may attend); the mask becomes a 0/1 matrix.");
+  mask_painter(s);
   ImGui::TableNextColumn();
   ImGui::PushItemWidth(ImGui::GetFontSize() * 10);
   mask_controls(s);
@@ -217,7 +226,7 @@ void section_masks(AppState& s) {
         "all-zero weights and a zero output, and the trace flags it.",
         fully.c_str());
   }
-  ImGui::TableNextColumn();
+  ImGui::Spacing();
   ImGui::TextWrapped(
       "Patterns: causal (decoders); sliding window (Mistral, Longformer's local part); strided "
       "(Sparse Transformer: the last s tokens and every s-th before them); block-diagonal "
@@ -228,10 +237,6 @@ void section_masks(AppState& s) {
       "a token outside every allowed path cannot influence the query in one layer; windows reach "
       "w·layers tokens, global tokens give every pair a two-hop path.");
   ImGui::EndTable();
-  ImGui::TextWrapped(
-      "Click or drag on the grid to paint your own mask (yellow = may attend; the mask becomes "
-      "a 0/1 matrix).");
-  mask_painter(s);
 }
 
 // [SECTION] heads ----------------------------------------------------------------------------------------
@@ -283,7 +288,7 @@ void kv_cache_calculator(AppState& s) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
   ImGui::SliderInt("context (tokens)", &vv.context, 512, 131072, "%d", ImGuiSliderFlags_Logarithmic);
   if (!ImGui::BeginTable("##kv", 4, ImGuiTableFlags_Borders)) return;
-  for (const char* h : {"K/V heads (f16)", "per token per layer", "per token, all layers", "whole context"})
+  for (const char* h : {"K/V heads (f16)", "token × layer", "token, all layers", "the context"})
     ImGui::TableSetupColumn(h);
   ImGui::TableHeadersRow();
   const struct {

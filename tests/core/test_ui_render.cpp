@@ -25,6 +25,8 @@ void render_frames(ui::AppState& s, float scale, int frames) {
       s.result = compute::run_cpu(s.problem);
       s.has_result = true;
       s.dirty = false;
+      ++s.result_version;
+      ui::refresh_variants(s);
     }
     io.MousePos = ImVec2(700.0f + 10.0f * static_cast<float>(f), 500);  // hover the weights heatmap
     ImGui::NewFrame();
@@ -39,7 +41,7 @@ void render_frames(ui::AppState& s, float scale, int frames) {
 
 TEST(UiRender, EveryPanelAtEveryScaleAndStage) {
   for (float scale : {1.0f, 2.0f, 3.0f})
-    for (int panel = 0; panel < 6; ++panel) {
+    for (int panel = 0; panel < ui::kPanelCount; ++panel) {
       ui::AppState s = ui::default_state();
       s.view.ui_scale = scale;
       s.view.panel = static_cast<ui::Panel>(panel);
@@ -90,4 +92,27 @@ TEST(UiRender, FontHasAttentionGlyphs) {
        {0x221A /* √ */, 0x03A3 /* Σ */, 0x1D40 /* ᵀ */, 0x00B7 /* · */, 0x221E /* ∞ */, 0x2212 /* − */})
     EXPECT_NE(font->FindGlyphNoFallback(c), nullptr) << "missing glyph U+" << std::hex << c;
   ImGui::DestroyContext();
+}
+
+TEST(UiRender, EveryVariantsSectionWithMasksHeadsAndVariants) {
+  const char* states[] = {
+      R"({"problem": {"variant": "linear", "feature_map": "relu"}})",
+      R"({"problem": {"variant": "flash", "tile": {"q": 3, "k": 2}, "mask": {"strided": 3, "global": [0]}}})",
+      R"({"problem": {"mask": {"window": 2, "causal": false}}})",
+      R"({"problem": {"mask": {"block": 4}}})",
+      R"({"problem": {"mask": {"padding": 0}}})",
+  };
+  for (int section = 0; section < ui::kVariantSectionCount; ++section)
+    for (const char* st : states) {
+      ui::AppState s = ui::default_state();
+      attn::Json j = attn::Json::parse(st);
+      attn::Json p = ui::state_to_json(s)["problem"];
+      p.update(j["problem"]);
+      ui::state_from_json(s, {{"problem", p}});
+      s.view.panel = ui::Panel::Variants;
+      s.view.variants.section = static_cast<ui::VariantSection>(section);
+      s.view.variants.flash_step = 5;
+      render_frames(s, 1.0f, 2);
+      render_frames(s, 2.0f, 1);
+    }
 }
