@@ -74,23 +74,30 @@ void service_requests(ui::AppState& s) {
   if (s.perf_requested) {
     s.perf_requested = false;
     s.perf.clear();
-    s.perf_pending = {128, 256, 512, 1024, 2048, 4096};
+    s.perf_pending.clear();
+    for (int kind = 0; kind < 3; ++kind)  // sparse and linear are O(n): they go further
+      for (int n = 128; n <= (kind == 0 ? 4096 : 8192); n *= 2) s.perf_pending.push_back({kind, n});
     s.perf_status = "measuring the CPU…";
-    platform::start_gpu_measurements(s);
   }
-  if (!s.perf_pending.empty()) {  // one size per frame, median of 3 runs of the fast f32 path
-    const int n = s.perf_pending.front();
+  if (!s.perf_pending.empty()) {  // one size per frame, median of 3 runs of the f32 output-only path
+    const ui::AppState::PerfJob job = s.perf_pending.front();
     s.perf_pending.erase(s.perf_pending.begin());
     attn::Problem p;
     p.form = attn::Problem::Form::Random;
-    p.random = {1, n, 64, 1, 1};
+    p.random = {1, job.n, 64, 1, 1};
+    if (job.kind == 1) p.mask.kind = attn::MaskSpec::Kind::Window, p.mask.window = 64;
+    if (job.kind == 2) p.variant = attn::Variant::Linear;
     attn::RunOptions o;
     o.weights = false;
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
-    s.perf.push_back({platform::cpu_series(), n, ms[1]});
-    if (s.perf_pending.empty()) s.perf_status = "CPU done";
+    static const char* kSuffix[] = {"", " · window 64", " · linear"};
+    s.perf.push_back({std::string(platform::cpu_series()) + kSuffix[job.kind], job.n, ms[1]});
+    if (s.perf_pending.empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
+      s.perf_status = "CPU done";  // (SwiftShader's GPU runs on the same CPU cores)
+      platform::start_gpu_measurements(s);
+    }
   }
   if (s.overview.requested) {
     s.overview.requested = false;

@@ -214,7 +214,7 @@ void after_frame(App& app, const Options&) {
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 const char* cpu_series() { return "cpu (WebAssembly)"; }
 void start_gpu_measurements(ui::AppState& s) {
-  s.perf_status = "measuring the CPU, then WebGPU…";
+  s.perf_status = "CPU done; measuring WebGPU…";
   js_call_api("_perfGpu");
 }
 void start_gpu_check(ui::AppState& s) {

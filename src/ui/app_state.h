@@ -148,7 +148,11 @@ struct AppState {
   // Performance panel and GPU check: panels set the requests; the app shell runs them (CPU points one per
   // frame; WebGPU asynchronously in the browser) and fills the results.
   std::vector<PerfPoint> perf;
-  std::vector<int> perf_pending;  // CPU sizes still to measure
+  struct PerfJob {
+    int kind = 0;  // 0 standard, 1 causal sliding window of 64 (sparse), 2 linear attention (elu1)
+    int n = 0;
+  };
+  std::vector<PerfJob> perf_pending;  // CPU measurements still to make, one per frame
   bool perf_requested = false;
   std::string perf_status;
   bool gpu_check_requested = false;

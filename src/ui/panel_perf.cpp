@@ -15,10 +15,13 @@ namespace ui {
 
 void panel_performance(AppState& s) {
   ImGui::TextWrapped(
-      "Time for one head of self-attention, d = 64, no mask, as n grows, measured on this "
-      "machine. Standard attention does n² work: on log-log axes its line has slope 2 (the dashed "
-      "line). In the browser the GPU is measured with WebGPU timestamps when the adapter has them.");
-  const bool busy = !s.perf_pending.empty() || s.perf_requested;
+      "Time for one head of self-attention, d = 64, as n grows, measured on this machine: standard (no "
+      "mask), a causal sliding window of 64 (sparse) and linear attention on the CPU; 3-pass and flash on "
+      "WebGPU in the browser (timestamps when the adapter has them). On log-log axes a line's slope is the "
+      "power of n: 2 for standard and flash (the dashed line), 1 for the window and linear attention.");
+  const bool busy =
+      !s.perf_pending.empty() || s.perf_requested ||
+      (s.perf_status.size() >= 3 && s.perf_status.compare(s.perf_status.size() - 3, 3, "…") == 0);
   if (busy) ImGui::BeginDisabled();
   if (ImGui::Button("Measure")) s.perf_requested = true;
   if (busy) ImGui::EndDisabled();
@@ -42,7 +45,7 @@ void panel_performance(AppState& s) {
   const double y0 = std::floor(std::log10(lo_ms)), y1 = std::ceil(std::log10(std::max(hi_ms, lo_ms * 10)));
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const float font = ImGui::GetFontSize();
-  const ImVec2 size(std::min(ImGui::GetContentRegionAvail().x * 0.52f, font * 40),
+  const ImVec2 size(std::min(ImGui::GetContentRegionAvail().x * 0.44f, font * 40),
                     std::max(ImGui::GetContentRegionAvail().y - font * 1.5f, font * 8));
   const ImVec2 a(o.x + font * 3.5f, o.y + font * 0.5f), b(o.x + size.x, o.y + size.y - font * 1.5f);
   auto at = [&](double n, double ms) {
@@ -73,24 +76,50 @@ void panel_performance(AppState& s) {
   const float legend_x = b.x + font;
   for (auto& [name, pts] : series) {
     std::sort(pts.begin(), pts.end(), [](const PerfPoint& l, const PerfPoint& r) { return l.n < r.n; });
-    const ImU32 col = palette_color(Palette::Diverging, k % 2 ? -0.8 - 0.1 * k : 0.85 - 0.15 * k);
+    static const ImU32 kColors[] = {IM_COL32(230, 159, 0, 255), IM_COL32(0, 114, 178, 255),
+                                    IM_COL32(0, 158, 115, 255), IM_COL32(204, 121, 167, 255),
+                                    IM_COL32(213, 94, 0, 255),  IM_COL32(86, 180, 233, 255)};  // Okabe–Ito
+    const ImU32 col = kColors[k % 6];
     for (size_t i = 0; i < pts.size(); ++i) {
       dl->AddCircleFilled(at(pts[i].n, pts[i].ms), font * 0.22f, col);
       if (i) dl->AddLine(at(pts[i - 1].n, pts[i - 1].ms), at(pts[i].n, pts[i].ms), col, 2.0f);
     }
-    double slope = 0;
-    if (pts.size() >= 2) {
-      const PerfPoint &p1 = pts[pts.size() - 2], &p2 = pts.back();
-      slope = std::log(p2.ms / p1.ms) / std::log(static_cast<double>(p2.n) / p1.n);
+    // Least-squares slope of log(ms) against log(n) over the last three sizes (the largest, least noisy).
+    double slope = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    const size_t first = pts.size() > 3 ? pts.size() - 3 : 0, m = pts.size() - first;
+    for (size_t i = first; i < pts.size(); ++i) {
+      const double x = std::log(static_cast<double>(pts[i].n)), y = std::log(pts[i].ms);
+      sx += x, sy += y, sxx += x * x, sxy += x * y;
     }
+    if (m >= 2) slope = (static_cast<double>(m) * sxy - sx * sy) / (static_cast<double>(m) * sxx - sx * sx);
     const float y = a.y + font * 1.4f * static_cast<float>(k);
     dl->AddRectFilled(ImVec2(legend_x, y + font * 0.2f), ImVec2(legend_x + font * 0.8f, y + font), col);
-    char line[96];
-    std::snprintf(line, sizeof line, "%s: %.3g ms at n=%d, slope %.2f", name.c_str(), pts.back().ms,
-                  pts.back().n, slope);
+    const bool linear_in_n =
+        name.find("window") != std::string::npos || name.find("linear") != std::string::npos;
+    char line[128];
+    std::snprintf(line, sizeof line, "%s: slope %.2f (theory %d)", name.c_str(), slope, linear_in_n ? 1 : 2);
     dl->AddText(ImVec2(legend_x + font, y), text, line);
     ++k;
   }
+  // Memory each way holds besides Q, K, V, O at the largest n, from the cost model (exact for these kernels).
+  attn::Problem p;
+  p.form = attn::Problem::Form::Random;
+  p.random = {1, hi_n, 64, 1, 1};
+  p.tile_q = p.tile_k = 64;
+  const std::vector<attn::VariantCost> dense = attn::attention_costs(p);
+  p.mask.kind = attn::MaskSpec::Kind::Window;
+  p.mask.window = 64;
+  const attn::VariantCost window = attn::attention_costs(p)[1];
+  float y = a.y + font * 1.4f * static_cast<float>(k) + font * 0.6f;
+  std::snprintf(buf, sizeof buf, "Memory held at n = %d:", hi_n);
+  dl->AddText(ImVec2(legend_x, y), text, buf);
+  for (const attn::VariantCost* c : {&dense[0], &window, &dense[1], &dense[2]}) {
+    y += font * 1.3f;
+    dl->AddText(ImVec2(legend_x + font, y), text,
+                (c->name + ": " + fmt_bytes(c->intermediate_bytes)).c_str());
+  }
+  dl->AddText(ImVec2(legend_x, y + font * 1.3f), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+              "(cost model: what these kernels allocate)");
   ImGui::Dummy(size);
 }
 

@@ -220,10 +220,14 @@ test('the Performance panel plots real measurements and the GPU check compares w
     window.attnlab.measure();
     window.attnlab.checkGpu();
   });
-  await page.waitForFunction(() => /^done|failed|unavailable/.test(window.attnlab.performance().status), null, { timeout: 240000 });
+  await page.waitForFunction(() => {
+    const p = window.attnlab.performance();
+    return /^done|failed|unavailable/.test(p.status) && p.points.some((x) => x.series.endsWith('linear') && x.n === 8192);
+  }, null, { timeout: 240000 });
   const perf = await page.evaluate(() => window.attnlab.performance());
   const series = new Set(perf.points.map((p) => p.series));
-  assert.ok(series.has('cpu (WebAssembly)'), [...series].join(', '));
+  for (const name of ['cpu (WebAssembly)', 'cpu (WebAssembly) · window 64', 'cpu (WebAssembly) · linear'])
+    assert.ok(series.has(name), [...series].join(', '));
   assert.ok(series.has('webgpu flash'), perf.status);
   assert.ok(perf.points.every((p) => p.ms > 0 && p.n >= 128));
   assert.match(perf.gpu_report, /max \|GPU − CPU\| over outputs and weights = \d\.\d\de-([5-9]|1\d) /);
