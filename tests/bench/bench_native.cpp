@@ -1,11 +1,14 @@
 // Native CPU benchmark (Google Benchmark) of the same problems tests/bench/bench_web.mjs runs in the browser:
 // random self-attention, one head, d = 64, no mask, n = 128 … 16 384. Fast = output only (attn/fast.h);
-// Traced = the step-through path with every stage (f32). Prints JSON with --benchmark_format=json; the web
+// Traced = the step-through path with every stage (f32). The variants lab's scaling: Window64 (causal sliding
+// window of 64, mask-aware fast path, O(n·w·d)), Linear (elu1 features, O(n·d²)), FlashTiles (the CPU tile
+// walkthrough's algorithm, f64, 64×64 tiles, O(n²·d) time, O(n·d) memory). Prints JSON with --benchmark_format=json; the web
 // script reads it to print WebAssembly/native ratios. Not a test: nothing here asserts on time.
 #include <benchmark/benchmark.h>
 
 #include <thread>
 
+#include "attn/flash.h"
 #include "compute/cpu_backend.h"
 
 namespace {
@@ -17,8 +20,7 @@ attn::Problem problem(int n) {
   return attn::materialize(p);
 }
 
-void run(benchmark::State& state, bool weights, int threads) {
-  const attn::Problem p = problem(static_cast<int>(state.range(0)));
+void run(benchmark::State& state, bool weights, int threads, attn::Problem p) {
   attn::RunOptions o;
   o.weights = weights;
   o.threads = threads;
@@ -29,15 +31,36 @@ void run(benchmark::State& state, bool weights, int threads) {
       4 * n * n * 64, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
-void BM_Fast(benchmark::State& s) { run(s, false, 1); }
+int n_of(const benchmark::State& s) { return static_cast<int>(s.range(0)); }
+void BM_Fast(benchmark::State& s) { run(s, false, 1, problem(n_of(s))); }
 void BM_FastThreads(benchmark::State& s) {
-  run(s, false, static_cast<int>(std::thread::hardware_concurrency()));
+  run(s, false, static_cast<int>(std::thread::hardware_concurrency()), problem(n_of(s)));
 }
-void BM_Traced(benchmark::State& s) { run(s, true, 1); }
+void BM_Traced(benchmark::State& s) { run(s, true, 1, problem(n_of(s))); }
+void BM_Window64(benchmark::State& s) {
+  attn::Problem p = problem(n_of(s));
+  p.mask.kind = attn::MaskSpec::Kind::Window;
+  p.mask.window = 64;
+  run(s, false, 1, p);
+}
+void BM_Linear(benchmark::State& s) {
+  attn::Problem p = problem(n_of(s));
+  p.variant = attn::Variant::Linear;
+  run(s, false, 1, p);
+}
+void BM_FlashTiles(benchmark::State& s) {
+  const attn::Result r = attn::run(problem(n_of(s)));  // the projected q, k, v of the one head
+  const attn::HeadTrace<double>& t = r.heads[0];
+  for (auto _ : s)
+    benchmark::DoNotOptimize(attn::flash_attention(t.q, t.k, t.v, {}, 0.125, 64, 64, false).output.data());
+}
 
 }  // namespace
 
 BENCHMARK(BM_Fast)->RangeMultiplier(2)->Range(128, 16384)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FastThreads)->RangeMultiplier(2)->Range(128, 16384)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Traced)->RangeMultiplier(2)->Range(128, 2048)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Window64)->RangeMultiplier(2)->Range(128, 16384)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Linear)->RangeMultiplier(2)->Range(128, 16384)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FlashTiles)->RangeMultiplier(2)->Range(128, 2048)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();
