@@ -33,14 +33,22 @@ std::vector<std::string> tokenize(const std::string& text) {
   return out;
 }
 
+namespace {
+// One row per token, seeded by the token's text: the same word gets the same embedding in either sentence.
+MatD embeddings(const std::vector<std::string>& tokens, int d_model, std::uint64_t seed) {
+  MatD x(static_cast<Eigen::Index>(tokens.size()), d_model);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    Rng token_rng{hash_text(tokens[static_cast<size_t>(i)].c_str(), seed)};
+    x.row(i) = token_rng.matrix(1, d_model, 1.0);
+  }
+  return x;
+}
+}  // namespace
+
 SentenceInputs sentence_inputs(const SentenceSetup& s) {
   SentenceInputs in;
-  const Eigen::Index n = static_cast<Eigen::Index>(s.tokens.size());
-  in.x.resize(n, s.d_model);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    Rng token_rng{hash_text(s.tokens[static_cast<size_t>(i)].c_str(), s.seed)};
-    in.x.row(i) = token_rng.matrix(1, s.d_model, 1.0);
-  }
+  in.x = embeddings(s.tokens, s.d_model, s.seed);
+  if (!s.key_tokens.empty()) in.x_kv = embeddings(s.key_tokens, s.d_model, s.seed);
   Rng rng{s.seed * 0x2545F4914F6CDD1Dull + 7};
   const double sd = 1.0 / std::sqrt(static_cast<double>(s.d_model));
   in.w_q = rng.matrix(s.d_model, s.d_k, sd);
@@ -54,9 +62,11 @@ Problem sentence_problem(const SentenceSetup& s) {
   Problem p;
   p.form = Problem::Form::Direct;
   p.tokens = s.tokens;
+  p.key_tokens = s.key_tokens;
+  const MatD& xk = in.x_kv.size() ? in.x_kv : in.x;
   p.q = in.x * in.w_q;
-  p.k = in.x * in.w_k;
-  p.v = in.x * in.w_v;
+  p.k = xk * in.w_k;
+  p.v = xk * in.w_v;
   return p;
 }
 

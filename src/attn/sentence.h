@@ -17,6 +17,7 @@ std::vector<std::string> tokenize(const std::string& text);
 
 struct SentenceSetup {
   std::vector<std::string> tokens;
+  std::vector<std::string> key_tokens;  // cross-attention: keys/values from another sentence (empty = tokens)
   int d_model = 8;
   int d_k = 4;
   std::uint64_t seed = 1;
@@ -25,7 +26,8 @@ struct SentenceSetup {
 };
 
 struct SentenceInputs {
-  MatD x;              // n×d_model embeddings; row i seeded by token text and seed
+  MatD x;     // n×d_model embeddings; row i seeded by token text and seed
+  MatD x_kv;  // S×d_model embeddings of key_tokens (cross-attention), seeded the same way; empty = x
   MatD w_q, w_k, w_v;  // d_model×d_k
 };
 

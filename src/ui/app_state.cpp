@@ -37,15 +37,19 @@ void apply_inputs(AppState& s) {
   if (!heads_possible(setup, setup.heads)) setup.heads = 1;
   if (setup.kv_heads < 1 || setup.heads % setup.kv_heads != 0) setup.kv_heads = setup.heads;
   p.tokens = setup.tokens;
+  const bool cross = s.inputs.x_kv.size() != 0;
+  if (cross) p.key_tokens = setup.key_tokens;
+  const attn::MatD& xk = cross ? s.inputs.x_kv : s.inputs.x;
   if (setup.heads == 1) {
     p.form = attn::Problem::Form::Direct;
     p.q = s.inputs.x * s.inputs.w_q;
-    p.k = s.inputs.x * s.inputs.w_k;
-    p.v = s.inputs.x * s.inputs.w_v;
+    p.k = xk * s.inputs.w_k;
+    p.v = xk * s.inputs.w_v;
   } else {  // torch's layout: in_proj rows W_Qᵀ, W_Kᵀ, W_Vᵀ; no trained output projection here: W_O = I
     const Eigen::Index E = setup.d_model;
     p.form = attn::Problem::Form::MultiHead;
-    p.query = p.key = p.value = s.inputs.x;
+    p.query = s.inputs.x;
+    p.key = p.value = xk;
     p.num_heads = p.num_kv_heads = setup.heads;
     p.in_proj_weight.resize(3 * E, E);
     p.in_proj_weight << s.inputs.w_q.transpose(), s.inputs.w_k.transpose(), s.inputs.w_v.transpose();
@@ -60,10 +64,13 @@ void apply_inputs(AppState& s) {
   p.feature_map = s.problem.feature_map;
   p.tile_q = s.problem.tile_q;
   p.tile_k = s.problem.tile_k;
-  const int n = static_cast<int>(p.tokens.size());
+  const int L = static_cast<int>(p.tokens.size()), S = static_cast<int>(xk.rows());
   if (p.mask.kind == attn::MaskSpec::Kind::Explicit &&
-      (p.mask.allowed.rows() != n || p.mask.allowed.cols() != n))
+      (p.mask.allowed.rows() != L || p.mask.allowed.cols() != S))
     p.mask = attn::MaskSpec{};  // a painted mask of another shape no longer applies
+  for (int g : p.mask.global)
+    if (g >= S) p.mask.global.clear();  // global positions past the keys no longer apply
+  if (p.mask.kind == attn::MaskSpec::Kind::Padding) p.mask.valid_len = std::min(p.mask.valid_len, S);
   s.problem = std::move(p);
   s.source = Source::Embeddings;
   s.dirty = true;
@@ -72,6 +79,7 @@ void apply_inputs(AppState& s) {
 void rebuild_from_sentence(AppState& s) {
   s.setup.tokens = attn::tokenize(s.sentence);
   if (s.setup.tokens.empty()) s.setup.tokens = {"(empty)"};
+  s.setup.key_tokens = attn::tokenize(s.key_sentence);
   s.inputs = attn::sentence_inputs(s.setup);
   s.features.clear();
   for (int c = 0; c < s.setup.d_model; ++c) s.features.push_back("x" + std::to_string(c));
@@ -82,10 +90,12 @@ void rebuild_from_sentence(AppState& s) {
 void load_scenario(AppState& s, const attn::Scenario& sc) {
   s.scenario_id = sc.id;
   s.sentence = sc.sentence;
+  s.key_sentence.clear();  // scenarios are self-attention: their vectors exist for their own tokens only
   s.setup.tokens = sc.tokens;
+  s.setup.key_tokens.clear();
   s.setup.d_model = static_cast<int>(sc.x.cols());
   s.setup.d_k = static_cast<int>(sc.w_q.cols());
-  s.inputs = {sc.x, sc.w_q, sc.w_k, sc.w_v};
+  s.inputs = {sc.x, {}, sc.w_q, sc.w_k, sc.w_v};
   s.features = sc.features;
   s.problem.mask = sc.mask;
   s.problem.scale = attn::ScaleSpec{};
@@ -328,8 +338,12 @@ void read_inputs(AppState& s, const attn::Json& j) {
   }
   if (!j.contains("sentence") || !j["sentence"].is_string()) fail("inputs.sentence", "expected a string");
   s.sentence = j["sentence"].get<std::string>();
+  if (j.contains("key_sentence") && !j["key_sentence"].is_string())
+    fail("inputs.key_sentence", "expected a string");
+  s.key_sentence = j.value("key_sentence", std::string());
   s.scenario_id = id;
   s.setup.tokens = attn::tokenize(s.sentence);
+  s.setup.key_tokens = attn::tokenize(s.key_sentence);
   if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
   for (const char* f : {"x", "w_q", "w_k", "w_v"})
     if (!j.contains(f)) fail(std::string("inputs.") + f, "missing");
@@ -341,6 +355,18 @@ void read_inputs(AppState& s, const attn::Json& j) {
   if (s.inputs.x.rows() != n)
     fail("inputs.x", "has " + std::to_string(s.inputs.x.rows()) + " rows, the sentence has " +
                          std::to_string(n) + " tokens");
+  s.inputs.x_kv.resize(0, 0);
+  if (!s.setup.key_tokens.empty()) {  // given, or seeded like the sentence's own embeddings
+    attn::SentenceSetup keys = s.setup;
+    keys.d_model = static_cast<int>(d);
+    s.inputs.x_kv = j.contains("x_kv") ? attn::matrix_from_json(j["x_kv"], "inputs.x_kv")
+                                       : attn::sentence_inputs(keys).x_kv;
+    if (s.inputs.x_kv.rows() != static_cast<Eigen::Index>(s.setup.key_tokens.size()) ||
+        s.inputs.x_kv.cols() != d)
+      fail("inputs.x_kv", "needs one row per token of key_sentence (" +
+                              std::to_string(s.setup.key_tokens.size()) + ") and " + std::to_string(d) +
+                              " columns like x");
+  }
   if (s.inputs.w_q.rows() != d || s.inputs.w_k.rows() != d || s.inputs.w_v.rows() != d)
     fail("inputs.w_q", "W_Q, W_K and W_V need " + std::to_string(d) + " rows (the columns of x)");
   if (s.inputs.w_k.cols() != s.inputs.w_q.cols())
@@ -401,6 +427,7 @@ attn::Json state_to_json(const AppState& s) {
   } else {
     inputs = {{"source", "embeddings"},
               {"sentence", s.sentence},
+              {"key_sentence", s.key_sentence},
               {"scenario", s.scenario_id},
               {"seed", s.setup.seed},
               {"heads", s.setup.heads},
@@ -410,6 +437,7 @@ attn::Json state_to_json(const AppState& s) {
               {"w_q", attn::matrix_to_json(s.inputs.w_q)},
               {"w_k", attn::matrix_to_json(s.inputs.w_k)},
               {"w_v", attn::matrix_to_json(s.inputs.w_v)}};
+    if (s.inputs.x_kv.size()) inputs["x_kv"] = attn::matrix_to_json(s.inputs.x_kv);
   }
   return {{"problem", attn::problem_to_json(s.problem)},
           {"inputs", std::move(inputs)},

@@ -129,7 +129,8 @@ struct ViewState {
 struct AppState {
   // Inputs (what the learner edits).
   std::string sentence;
-  std::string scenario_id;  // "" = the learner's own sentence with seeded random vectors
+  std::string key_sentence;  // cross-attention: keys and values from this sentence ("" = self-attention)
+  std::string scenario_id;   // "" = the learner's own sentence with seeded random vectors
   Source source = Source::Embeddings;
   attn::SentenceSetup setup;          // tokens, d_model, d_k, seed
   attn::SentenceInputs inputs;        // X, W_Q, W_K, W_V (Source::Embeddings)

@@ -187,6 +187,12 @@ void panel_input(AppState& s) {
   if (ImGui::InputTextMultiline("##sentence", &s.sentence,
                                 ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 3.2f)))
     rebuild_from_sentence(s);
+  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 2);
+  if (ImGui::InputTextWithHint("##keys", "keys from another sentence (cross-attention)", &s.key_sentence))
+    rebuild_from_sentence(s);
+  help_marker(
+      "Cross-attention: the queries come from the sentence above, the keys and values from this one "
+      "(as a translation model's decoder reads its source sentence). Leave it empty for self-attention.");
   ImGui::TextDisabled("%d tokens (click one to follow it):", s.problem.query_len());
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   const std::vector<std::string> labels = attn::query_labels(s.problem);

@@ -249,3 +249,29 @@ TEST(AppState, VariantsOnTheSentence) {
   EXPECT_THROW(ui::state_from_json(t, attn::Json::parse(R"({"view": {"variants": {"section": "gpu"}}})")),
                attn::ProblemError);
 }
+
+// Cross-attention: queries from the sentence, keys and values from another one; every variant still runs.
+TEST(AppState, CrossAttentionFromAnotherSentence) {
+  ui::AppState s = ui::default_state();
+  s.sentence = "the cat sat";
+  s.key_sentence = "le chat était assis là";
+  s.problem.mask.kind = attn::MaskSpec::Kind::Causal;
+  ui::rebuild_from_sentence(s);
+  EXPECT_EQ(s.problem.query_len(), 3);
+  EXPECT_EQ(s.problem.key_len(), 5);
+  EXPECT_EQ(attn::key_labels(s.problem)[1], "chat");
+  s.result = attn::run(s.problem);
+  s.has_result = true;
+  ui::refresh_variants(s);
+  for (const ui::VariantRun& r : s.variants.runs) EXPECT_TRUE(r.note.empty()) << r.name << ": " << r.note;
+  EXPECT_LT(s.variants.runs[1].max_diff, 1e-6);
+  const attn::Json j = ui::state_to_json(s);
+  EXPECT_EQ(j["inputs"]["key_sentence"], "le chat était assis là");
+  ui::AppState t = ui::default_state();
+  ui::state_from_json(t, j);
+  EXPECT_EQ(t.problem.key_len(), s.problem.key_len());
+  EXPECT_LT((t.problem.k - s.problem.k).cwiseAbs().maxCoeff(), 1e-12);
+  attn::Json bad = j;
+  bad["inputs"]["x_kv"] = attn::Json::parse("[[1, 2]]");
+  EXPECT_THROW(ui::state_from_json(t, bad), attn::ProblemError);
+}

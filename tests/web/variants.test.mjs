@@ -121,3 +121,27 @@ test('heads: the sentence split into 3 heads, grouped into 1 K/V head, with the 
   await set({ inputs: { ...inputs, heads: 1, kv_heads: 1 } });
   assert.deepEqual(errors, []);
 });
+
+test('cross-attention: keys and values from another sentence, through every variant', async () => {
+  await set({ inputs: { scenario: 'coreference' } });
+  const inputs = (await state()).inputs;
+  await set({ inputs: { ...inputs, scenario: '', key_sentence: 'Das Tier überquerte die Straße nicht' },
+              problem: { ...(await state()).problem, mask: 'causal' }, view: { panel: 'step' },
+              step: { stage: 'softmax', query: 7 } });
+  const st = await state();
+  assert.deepEqual(st.problem.key_tokens, ['Das', 'Tier', 'überquerte', 'die', 'Straße', 'nicht']);
+  assert.equal(st.problem.q.length, 11);
+  assert.equal(st.problem.k.length, 6);
+  for (const variant of ['standard', 'flash', 'linear']) {
+    const r = await page.evaluate((p) => window.attnlab.run(p), { ...st.problem, variant });
+    assert.equal(r.attention_weights[0].length, 11, variant);
+    assert.equal(r.attention_weights[0][0].length, 6, variant);
+    // causal with L > S: query i stands at key position i − 5, so the first 5 queries see no key at all
+    assert.deepEqual(r.attention_weights[0][4], [0, 0, 0, 0, 0, 0], variant);
+    assert.ok(Math.abs(r.attention_weights[0][10].reduce((a, b) => a + b) - 1) < 1e-6, variant);
+  }
+  await frames(page, 3);
+  await screenshot(page, 'web-cross-attention.png');
+  await set({ inputs: { scenario: 'coreference' }, problem: { ...st.problem, mask: 'none' } });
+  assert.deepEqual(errors, []);
+});
