@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "attn/mask.h"
 
@@ -86,25 +87,36 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
   }
 
   {  // flash: exactly the tiles flash_attention computes
-    const int br = p.tile_q, bc = p.tile_k;
-    double cells = 0, kv_rows = 0, rescales = 0;
-    for (int r0 = 0; r0 < L; r0 += br)
+    // Per computed tile: the full Br×Bc score block and P·V (masked cells are computed, then set to −∞);
+    // an exp per allowed score, and a rescale exp per row that already had an allowed key in an earlier tile.
+    const int br = std::min(p.tile_q, std::max(L, 1)), bc = std::min(p.tile_k, std::max(S, 1));
+    double cells = 0, kv_rows = 0, rescales = 0, allowed_in_tiles = 0;
+    std::vector<char> seen(static_cast<size_t>(br));
+    for (int r0 = 0; r0 < L; r0 += br) {
+      std::fill(seen.begin(), seen.end(), 0);
       for (int c0 = 0; c0 < S; c0 += bc) {
         const int rows_n = std::min(br, L - r0), cols_n = std::min(bc, S - c0);
+        std::vector<char> row_any(static_cast<size_t>(rows_n), 0);
         bool any = false;
-        for (int i = 0; i < rows_n && !any; ++i)
-          for (int j = 0; j < cols_n && !any; ++j) any = mask_allows(p.mask, r0 + i, c0 + j, L, S);
+        for (int i = 0; i < rows_n; ++i)
+          for (int j = 0; j < cols_n; ++j)
+            if (mask_allows(p.mask, r0 + i, c0 + j, L, S))
+              row_any[static_cast<size_t>(i)] = 1, any = true, ++allowed_in_tiles;
         if (!any) continue;
         cells += static_cast<double>(rows_n) * cols_n;
         kv_rows += cols_n;
-        rescales += rows_n;
+        for (int i = 0; i < rows_n; ++i) {
+          rescales += seen[static_cast<size_t>(i)];
+          seen[static_cast<size_t>(i)] |= row_any[static_cast<size_t>(i)];
+        }
       }
+    }
     VariantCost c{
         "flash " + std::to_string(br) + "×" + std::to_string(bc),
         "h·(computed tiles' cells)·(d_k + d_v); memory per tile Br·d + Bc·(d_k + d_v) + Br·Bc + Br·d_v",
         "O(n²·d) time, O(n·d) memory"};
     c.mul_adds = s.h * cells * (s.d + s.dv);
-    c.exps = s.h * (cells + rescales);
+    c.exps = s.h * (allowed_in_tiles + rescales);
     c.intermediate_bytes =
         4 * (br * s.d + bc * (s.d + s.dv) + static_cast<double>(br) * bc + br * s.dv + 2.0 * br);
     // Q read once, each K/V tile read once per query tile that computes it, O written once
@@ -115,11 +127,13 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
   if (p.mask.kind == MaskSpec::Kind::None ||
       (p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty())) {
     const double r = s.d;  // feature width
-    VariantCost c{std::string("linear (") + feature_map_name(p.feature_map) + ")",
-                  "h·(S·r·d_v + L·r·d_v + L·r), r = d_k", "O(n·d²)"};
+    VariantCost c{
+        std::string("linear (") + feature_map_name(p.feature_map) + ")",
+        "h·(S·r·d_v + L·r·d_v + L·r), r = d_k; exp(): (L + S)·r at most (elu needs one only below 0)",
+        "O(n·d²)"};
     // φ(K)ᵀV (or its prefix sums): S·r·d_v; each query: φ(q)·KV r·d_v and φ(q)·z r
     c.mul_adds = s.h * (s.S * r * s.dv + s.L * r * s.dv + s.L * r);
-    c.exps = p.feature_map == FeatureMap::Relu ? 0 : s.h * (s.L + s.S) * r;
+    c.exps = p.feature_map == FeatureMap::Relu ? 0 : s.h * (s.L + s.S) * r;  // elu1: at most (only x < 0)
     c.intermediate_bytes = 4 * s.h * (r * s.dv + r);
     c.bytes_moved = io_bytes(s) + 4 * s.h * (s.L + s.S) * r;  // φ(Q), φ(K) written once
     rows.push_back(c);

@@ -289,16 +289,36 @@ StepExplanation explain_flash_tile(const FlashTrace& f, int step,
   StepExplanation e;
   if (step < 0 || step >= static_cast<int>(f.tiles.size())) return e;
   const FlashTile& t = f.tiles[static_cast<size_t>(step)];
+  if (t.row0 < 0 || t.row0 >= static_cast<int>(query_labels.size()) || t.row0 >= f.output.rows()) return e;
   const std::string q = "“" + query_labels[static_cast<size_t>(t.row0)] + "”";
   e.title = "Flash attention · tile step " + std::to_string(step + 1) + " of " +
             std::to_string(f.tiles.size()) + " · query tile " + std::to_string(t.q_tile) + " × key tile " +
             std::to_string(t.k_tile);
+  // The query tile's rows are finished after its last key tile (computed or skipped).
+  const bool last = step + 1 == static_cast<int>(f.tiles.size()) ||
+                    f.tiles[static_cast<size_t>(step + 1)].q_tile != t.q_tile;
+  const std::vector<double> final_row(f.output.row(t.row0).data(),
+                                      f.output.row(t.row0).data() + f.output.cols());
+  const std::string done = " That was the last key tile for these rows: O = O ÷ l, so row " + q + " is " +
+                           fmt_vector(final_row, 4) + ", exactly softmax attention's output.";
   if (t.skipped) {
     e.formula = "tile skipped: every score in it is masked";
     e.narration =
         "The mask blocks all " + std::to_string(t.rows * t.cols) +
         " scores of this tile, so flash attention does not load its keys and values at all. The running "
-        "max, sum and output stay as they were.";
+        "max, sum and output stay as they were." +
+        (last ? done : "");
+    if (last) e.values = final_row;
+    return e;
+  }
+  if (!std::isfinite(t.m_new(0))) {  // the row has had no allowed key yet
+    e.formula = "m = −∞ · l = 0: no allowed key yet";
+    e.narration =
+        "Row " + q +
+        " may not attend to any key of this tile (nor of the earlier ones), so there is "
+        "nothing to add: m stays −∞ and l stays 0." +
+        std::string(last ? " It never gets an allowed key: a fully masked row, whose output is zeros." : "");
+    e.values.assign(static_cast<size_t>(t.o_partial.cols()), 0.0);
     return e;
   }
   const bool first = !std::isfinite(t.m_old(0));
@@ -311,22 +331,17 @@ StepExplanation explain_flash_tile(const FlashTrace& f, int step,
   e.narration =
       "Row " + q + " meets keys " + std::to_string(t.col0) + "–" + std::to_string(t.col0 + t.cols - 1) +
       ". " +
-      (first ? std::string("This is its first tile: the running max is simply this tile's largest score.")
+      (first ? std::string("This is its first tile with an allowed key: the running max is simply this "
+                           "tile's largest score.")
        : t.m_new(0) > t.m_old(0)
            ? "A larger score appeared, so the sum and the partial output so far are multiplied by exp(" +
                  fmt(t.m_old(0)) + " − " + fmt(t.m_new(0)) + ") = " + fmt(t.rescale(0)) +
                  " before this tile's exponentials are added."
            : std::string("No larger score here, so nothing is rescaled (×1) and this tile's exponentials "
                          "are added."));
-  const bool last = step + 1 == static_cast<int>(f.tiles.size()) ||
-                    f.tiles[static_cast<size_t>(step + 1)].q_tile != t.q_tile;
-  if (last && t.l_new(0) > 0) {
-    e.narration += " That was the last key tile for these rows: O = O ÷ l = " +
-                   fmt_vector(std::vector<double>(f.output.row(t.row0).data(),
-                                                  f.output.row(t.row0).data() + f.output.cols()),
-                              4) +
-                   ", exactly softmax attention's output.";
-    e.values.assign(f.output.row(t.row0).data(), f.output.row(t.row0).data() + f.output.cols());
+  if (last) {
+    e.narration += done;
+    e.values = final_row;
   } else {
     e.values.assign(t.o_partial.row(0).data(), t.o_partial.row(0).data() + t.o_partial.cols());
   }

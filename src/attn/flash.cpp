@@ -18,7 +18,8 @@ FlashTrace flash_attention(const MatD& q, const MatD& k, const MatD& v, const Ma
   t.output = MatD::Zero(L, dv);
   t.lse = VecD::Constant(L, neg_inf);
   // Held at once: a Q tile, a K and a V tile, the S tile, the O accumulator, m and l.
-  t.peak_bytes = 8.0 * (br * d + bc * (d + dv) + static_cast<double>(br) * bc + br * dv + 2.0 * br);
+  const double tq = std::min(br, std::max(L, 1)), tk = std::min(bc, std::max(S, 1));  // a tile is never wider
+  t.peak_bytes = 8.0 * (tq * d + tk * (d + dv) + tq * tk + tq * dv + 2.0 * tq);
   for (int row0 = 0, qt = 0; row0 < L; row0 += br, ++qt) {
     const int rows = std::min(br, L - row0);
     VecD m = VecD::Constant(rows, neg_inf), l = VecD::Zero(rows);

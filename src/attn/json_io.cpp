@@ -2,6 +2,7 @@
 #include "attn/json_io.h"
 
 #include <cmath>
+#include <initializer_list>
 
 namespace attn {
 
@@ -69,6 +70,18 @@ std::vector<std::string> read_labels(const Json& j, const std::string& field) {
     out.push_back(j[i].get<std::string>());
   }
   return out;
+}
+
+// The value whose name equals j, else an error naming the known ones.
+template <typename E>
+E read_named(const Json& j, const std::string& field, std::initializer_list<E> values,
+             const char* (*name)(E)) {
+  std::string known;
+  for (E x : values) {
+    if (j == name(x)) return x;
+    known += std::string(known.empty() ? "" : ", ") + "\"" + name(x) + "\"";
+  }
+  fail(field, "unknown " + j.dump() + " (known: " + known + ")");
 }
 
 const char* kMaskHelp =
@@ -252,24 +265,15 @@ Problem parse_problem(const Json& j) {
       fail("scale", "expected \"sqrt_dk\", \"none\" or a number, got " + s.dump());
   }
   if (j.contains("temperature")) p.temperature = read_number(j["temperature"], "temperature");
-  if (j.contains("variant")) {
-    const Json& v = j["variant"];
-    bool found = false;
-    for (Variant x : {Variant::Standard, Variant::Flash, Variant::Linear})
-      if (v == variant_name(x)) p.variant = x, found = true;
-    if (!found) fail("variant", "unknown " + v.dump() + R"( (known: "standard", "flash", "linear"))");
-  }
+  if (j.contains("variant"))
+    p.variant = read_named(j["variant"], "variant", {Variant::Standard, Variant::Flash, Variant::Linear},
+                           variant_name);
   if (j.contains("feature_map")) {
-    const Json& f = j["feature_map"];
-    if (p.variant != Variant::Linear) fail("feature_map", R"(applies to "variant": "linear" only)");
-    bool found = false;
-    for (FeatureMap x : {FeatureMap::Elu1, FeatureMap::Relu, FeatureMap::Softmax})
-      if (f == feature_map_name(x)) p.feature_map = x, found = true;
-    if (!found) fail("feature_map", "unknown " + f.dump() + R"( (known: "elu1", "relu", "softmax"))");
+    p.feature_map = read_named(j["feature_map"], "feature_map",
+                               {FeatureMap::Elu1, FeatureMap::Relu, FeatureMap::Softmax}, feature_map_name);
   }
   if (j.contains("tile")) {
     const Json& t = j["tile"];
-    if (p.variant != Variant::Flash) fail("tile", R"(applies to "variant": "flash" only)");
     if (!t.is_object()) fail("tile", "expected {\"q\": Br, \"k\": Bc}, got " + t.dump());
     for (auto it = t.begin(); it != t.end(); ++it)
       if (it.key() != "q" && it.key() != "k") fail("tile." + it.key(), "unknown field (known: q, k)");
@@ -400,8 +404,11 @@ Json problem_to_json(const Problem& p) {
   }
   j["temperature"] = p.temperature;
   j["variant"] = variant_name(p.variant);
-  if (p.variant == Variant::Linear) j["feature_map"] = feature_map_name(p.feature_map);
-  if (p.variant == Variant::Flash) j["tile"] = {{"q", p.tile_q}, {"k", p.tile_k}};
+  // The variants' settings are kept whichever variant runs (the Variants view compares them all).
+  if (p.variant == Variant::Linear || p.feature_map != FeatureMap::Elu1)
+    j["feature_map"] = feature_map_name(p.feature_map);
+  if (p.variant == Variant::Flash || p.tile_q != 4 || p.tile_k != 4)
+    j["tile"] = {{"q", p.tile_q}, {"k", p.tile_k}};
   j["precision"] = p.precision == Precision::F64 ? "f64" : "f32";
   return j;
 }

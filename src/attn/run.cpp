@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "attn/cost.h"
 #include "attn/flash.h"
 #include "attn/multihead.h"
 
@@ -141,7 +142,13 @@ Result run(const Problem& input, const RunOptions& options) {
   const Cost c = estimate_cost(p);
   r.stats.flops = 2 * c.mul_adds;
   r.stats.bytes = c.intermediate_bytes;
-  r.stats.precision = p.precision == Precision::F64 || p.variant != Variant::Standard ? "f64" : "f32";
+  if (p.variant !=
+      Variant::Standard) {  // the attention core's count is the variant's (projections are shared)
+    const VariantCost v = variant_cost(p);
+    r.stats.flops += 2 * (v.mul_adds - attention_costs(p).front().mul_adds);
+    r.stats.bytes = v.intermediate_bytes;
+  }
+  r.stats.precision = p.precision == Precision::F64 ? "f64" : "f32";
   r.stats.variant = variant_name(p.variant);
   return r;
 }

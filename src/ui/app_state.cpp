@@ -27,14 +27,16 @@ AppState default_state(std::vector<attn::Scenario> scenarios) {
   return s;
 }
 
-bool heads_possible(const attn::SentenceSetup& setup, int h) {
-  return h == 1 || (h > 1 && setup.d_k == setup.d_model && setup.d_model % h == 0);
+bool heads_possible(const AppState& s, int h) {
+  const attn::SentenceSetup& setup = s.setup;
+  return h == 1 || (h > 1 && setup.d_k == setup.d_model && s.inputs.w_v.cols() == setup.d_model &&
+                    setup.d_model % h == 0);
 }
 
 void apply_inputs(AppState& s) {
   attn::Problem p;
   attn::SentenceSetup& setup = s.setup;
-  if (!heads_possible(setup, setup.heads)) setup.heads = 1;
+  if (!heads_possible(s, setup.heads)) setup.heads = 1;
   if (setup.kv_heads < 1 || setup.heads % setup.kv_heads != 0) setup.kv_heads = setup.heads;
   p.tokens = setup.tokens;
   const bool cross = s.inputs.x_kv.size() != 0;
@@ -67,9 +69,12 @@ void apply_inputs(AppState& s) {
   const int L = static_cast<int>(p.tokens.size()), S = static_cast<int>(xk.rows());
   if (p.mask.kind == attn::MaskSpec::Kind::Explicit &&
       (p.mask.allowed.rows() != L || p.mask.allowed.cols() != S))
-    p.mask = attn::MaskSpec{};  // a painted mask of another shape no longer applies
-  for (int g : p.mask.global)
-    if (g >= S) p.mask.global.clear();  // global positions past the keys no longer apply
+    p.mask = attn::MaskSpec{};               // a painted mask of another shape no longer applies
+  std::vector<int>& global = p.mask.global;  // global positions past the keys no longer apply
+  const bool had_global = !global.empty();
+  global.erase(std::remove_if(global.begin(), global.end(), [S](int g) { return g >= S; }), global.end());
+  if (had_global && global.empty() && p.mask.kind == attn::MaskSpec::Kind::Block && p.mask.block == 1)
+    p.mask = attn::MaskSpec{};  // it was {"global": […]} alone
   if (p.mask.kind == attn::MaskSpec::Kind::Padding) p.mask.valid_len = std::min(p.mask.valid_len, S);
   s.problem = std::move(p);
   s.source = Source::Embeddings;
@@ -166,7 +171,7 @@ bool flash_walkthrough_shown(const AppState& s) {
   const size_t h = static_cast<size_t>(std::max(0, s.view.head));
   return s.view.panel == Panel::Variants && s.view.variants.section == VariantSection::Flash &&
          s.variants.version == s.result_version && h < s.variants.flash.size() &&
-         !s.variants.flash[h].tiles.empty();
+         !s.variants.flash[h].tiles.empty() && s.variants.flash[h].output.rows() == s.problem.query_len();
 }
 
 attn::StepExplanation explain_current(const AppState& s) {
@@ -376,10 +381,11 @@ void read_inputs(AppState& s, const attn::Json& j) {
   s.setup.d_k = static_cast<int>(s.inputs.w_q.cols());
   s.setup.heads = j.contains("heads") ? read_int(j["heads"], "inputs.heads") : 1;
   s.setup.kv_heads = j.contains("kv_heads") ? read_int(j["kv_heads"], "inputs.kv_heads") : s.setup.heads;
-  if (!heads_possible(s.setup, s.setup.heads))
+  if (!heads_possible(s, s.setup.heads))
     fail("inputs.heads", std::to_string(s.setup.heads) + " heads need d_k = d_model (" +
-                             std::to_string(s.setup.d_model) + ") divisible by them; d_k is " +
-                             std::to_string(s.setup.d_k));
+                             std::to_string(s.setup.d_model) +
+                             ") divisible by them and a square W_V; d_k is " + std::to_string(s.setup.d_k) +
+                             ", W_V has " + std::to_string(s.inputs.w_v.cols()) + " columns");
   if (s.setup.kv_heads < 1 || s.setup.heads % s.setup.kv_heads != 0)
     fail("inputs.kv_heads",
          std::to_string(s.setup.kv_heads) + " does not divide heads = " + std::to_string(s.setup.heads));
@@ -469,6 +475,8 @@ void state_from_json(AppState& s, const attn::Json& j) {
     read_inputs(next, j["inputs"]);
   if (j.contains("view")) read_view(next.view, j["view"]);
   const int h = next.problem.heads();
+  if (!(j.contains("view") && j["view"].contains("head")))  // a change of heads keeps a valid selection
+    next.view.head = std::clamp(next.view.head, 0, h - 1);
   if (next.view.head < 0 || next.view.head >= h)
     fail("view.head", std::to_string(next.view.head) + " is outside 0…" + std::to_string(h - 1));
   if (j.contains("step")) {

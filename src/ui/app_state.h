@@ -53,6 +53,7 @@ struct GroupedRun {
 struct Variants {
   int version = -1;  // the result_version these belong to
   std::vector<VariantRun> runs;
+  std::vector<attn::MatD> standard_outputs;  // per head: standard attention's output (L×d_v)
   std::vector<attn::VariantCost> costs;
   std::vector<attn::FlashTrace> flash;    // per head, every tile recorded
   std::vector<attn::LinearTrace> linear;  // per head (empty when the mask is not none/causal)
@@ -181,8 +182,8 @@ AppState default_state(std::vector<attn::Scenario> scenarios = {});
 
 // Re-tokenizes state.sentence and draws new seeded random X and W (Source::Embeddings, no scenario).
 void rebuild_from_sentence(AppState& s);
-// Whether the sentence can be split into h heads (d_k = d_model, divisible by h).
-bool heads_possible(const attn::SentenceSetup& setup, int h);
+// Whether the sentence can be split into h heads (d_k = d_model divisible by h, W_V square: torch's layout).
+bool heads_possible(const AppState& s, int h);
 // Recomputes q = X·W_Q, k = X·W_K, v = X·W_V into the problem (keeps mask, scale, temperature, variant);
 // with setup.heads > 1 a torch-layout multi-head problem (W_O = identity), grouped when kv_heads < heads.
 void apply_inputs(AppState& s);

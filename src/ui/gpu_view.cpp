@@ -26,9 +26,14 @@ attn::MatD matrix_with_blocked(const attn::Json& j) {
   return m;
 }
 
+// −1 when the two cannot be compared (a missing matrix or another shape).
 double max_abs_diff(const attn::MatD& a, const attn::MatD& b) {
-  if (a.size() == 0 || a.rows() != b.rows() || a.cols() != b.cols()) return 0;
+  if (a.size() == 0 || a.rows() != b.rows() || a.cols() != b.cols()) return -1;
   return (a - b).cwiseAbs().maxCoeff();
+}
+
+std::string text_field(const attn::Json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -46,21 +51,27 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
   g.gpu_ms = -1;
   g.path.clear();
   if (!result.is_object() || result.contains("error")) {
-    g.status = "WebGPU could not run it: " +
-               (result.is_object() ? result["error"].get<std::string>() : std::string("no result"));
+    const std::string why = result.is_object() ? text_field(result, "error") : "";
+    g.status = "WebGPU could not run it: " + (why.empty() ? std::string("no result") : why);
     return;
   }
-  const attn::Json& st = result.value("stats", attn::Json::object());
-  if (st.value("backend", "") != "webgpu") {
-    g.status = st.value("notice", "WebGPU did not run it") + "; showing the CPU's numbers.";
+  const attn::Json st =
+      result.contains("stats") && result["stats"].is_object() ? result["stats"] : attn::Json::object();
+  if (text_field(st, "backend") != "webgpu") {
+    const std::string notice = text_field(st, "notice");
+    g.status =
+        (notice.empty() ? std::string("WebGPU did not run it") : notice) + "; showing the CPU's numbers.";
     return;
   }
-  const attn::Json& trace = result.value("trace", attn::Json::array());
-  double worst = 0;
+  const attn::Json trace =
+      result.contains("trace") && result["trace"].is_array() ? result["trace"] : attn::Json::array();
+  double worst = -1;
+  bool weights = true;
   for (size_t i = 0; i < trace.size(); ++i) {
     GpuView::Head h{matrix_with_blocked(trace[i].value("masked", attn::Json())),
                     matrix_with_blocked(trace[i].value("weights", attn::Json())),
                     matrix_with_blocked(trace[i].value("output", attn::Json()))};
+    weights = weights && h.weights.size() != 0;
     if (i < s.result.heads.size()) {
       worst = std::max(worst, max_abs_diff(h.weights, s.result.heads[i].weights));
       worst = std::max(worst, max_abs_diff(h.output, s.result.heads[i].output));
@@ -68,14 +79,27 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
     g.heads.push_back(std::move(h));
   }
   g.max_diff = worst;
-  g.path = st.value("path", "");
-  g.gpu_ms = st.value("gpu_time_ms", -1.0);
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "Weights and outputs from WebGPU (%s, f32): %.2f ms GPU time, max |GPU − CPU| = %.1e",
-                g.path.c_str(), g.gpu_ms, worst);
+  g.path = text_field(st, "path");
+  g.gpu_ms =
+      st.contains("gpu_time_ms") && st["gpu_time_ms"].is_number() ? st["gpu_time_ms"].get<double>() : -1;
+  char buf[320];
+  if (trace.empty() || worst < 0)
+    std::snprintf(buf, sizeof buf,
+                  "WebGPU (%s) returned nothing comparable to the CPU's numbers; showing those.",
+                  g.path.c_str());
+  else if (!weights)  // the flash path never forms the weights: only the outputs can be compared
+    std::snprintf(
+        buf, sizeof buf,
+        "WebGPU took the %s path, which never forms the weights: outputs max |GPU − CPU| = %.1e; the "
+        "weights shown are the CPU's.",
+        g.path.c_str(), worst);
+  else
+    std::snprintf(buf, sizeof buf,
+                  "Weights and outputs from WebGPU (%s, f32): %.2f ms GPU time, max |GPU − CPU| = %.1e",
+                  g.path.c_str(), g.gpu_ms, worst);
   g.status = buf;
-  if (st.contains("notice")) g.status += " (" + st["notice"].get<std::string>() + ")";
+  const std::string notice = text_field(st, "notice");
+  if (!notice.empty()) g.status += " (" + notice + ")";
 }
 
 const GpuView::Head* gpu_head(const AppState& s) {

@@ -247,8 +247,8 @@ void section_flash(AppState& s) {
         "O += exp(s − m new)·V_tile.");
   }
   const bool last_of_row = step + 1 == total || f.tiles[static_cast<size_t>(step + 1)].q_tile != t.q_tile;
-  if (last_of_row && s.has_result && head < s.result.heads.size()) {
-    const attn::MatD& o = s.result.heads[head].output;
+  if (last_of_row && head < v.standard_outputs.size()) {
+    const attn::MatD& o = v.standard_outputs[head];
     const int r0 = t.row0;
     ImGui::TextWrapped("Rows %d–%d are done: O = O partial ÷ l. Row %s: flash %s, standard %s.", r0,
                        r0 + t.rows - 1, qlab[static_cast<size_t>(r0)].c_str(), row_text(f.output, r0).c_str(),
@@ -261,11 +261,13 @@ void section_flash(AppState& s) {
                     r.max_diff);
   }
   const double held = f.peak_bytes, full = 8.0 * L * S;
+  const int d = head < s.result.heads.size() ? static_cast<int>(s.result.heads[head].q.cols()) : 0;
+  const int dv = head < s.result.heads.size() ? static_cast<int>(s.result.heads[head].v.cols()) : 0;
   ImGui::TextWrapped(
-      "Held now: a %d×%d Q tile, %d×%d K and V tiles, the %d×%d score tile, O, m and l: %s in f64. "
-      "Standard attention holds the %d×%d matrix: %s.",
-      t.rows, static_cast<int>(s.result.heads.empty() ? 0 : s.result.heads[head].q.cols()), f.bc,
-      static_cast<int>(s.result.heads.empty() ? 0 : s.result.heads[head].q.cols()), f.br, f.bc,
+      "Held at most: a %d×%d Q tile, a %d×%d K tile and a %d×%d V tile, the %d×%d score tile, O, m and l: %s "
+      "in "
+      "f64. Standard attention holds the %d×%d matrix: %s.",
+      std::min(f.br, L), d, std::min(f.bc, S), d, std::min(f.bc, S), dv, std::min(f.br, L), std::min(f.bc, S),
       fmt_bytes(held).c_str(), L, S, fmt_bytes(full).c_str());
   ImGui::EndTable();
   std::string moved;

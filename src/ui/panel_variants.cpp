@@ -68,10 +68,11 @@ void section_compare(AppState& s) {
       "linear attention changes them.");
   if (changed) {
     s.problem.variant = static_cast<attn::Variant>(variant);
-    if (s.problem.variant == attn::Variant::Linear && s.problem.mask.kind != attn::MaskSpec::Kind::None &&
-        s.problem.mask.kind != attn::MaskSpec::Kind::Causal)
-      s.problem.mask = attn::MaskSpec{};  // linear attention has prefix sums for causal, nothing for the rest
-    s.problem.mask.global.clear();
+    attn::MaskSpec& m = s.problem.mask;
+    if (s.problem.variant == attn::Variant::Linear &&
+        ((m.kind != attn::MaskSpec::Kind::None && m.kind != attn::MaskSpec::Kind::Causal) ||
+         !m.global.empty()))
+      m = attn::MaskSpec{};  // linear attention has prefix sums for causal, nothing for the rest
     s.dirty = true;
   }
   const int L = s.problem.query_len(), S = s.problem.key_len();
@@ -310,11 +311,45 @@ void kv_cache_calculator(AppState& s) {
   ImGui::TextDisabled("2 (K and V) × layers × g × d_head × tokens × 2 bytes; per sequence in the batch.");
 }
 
+// The last two steps of multi-head attention: the heads' outputs side by side, then times W_Oᵀ.
+void concat_and_output(const AppState& s) {
+  if (s.problem.form != attn::Problem::Form::MultiHead || s.result.heads.empty()) return;
+  const Eigen::Index L = s.result.output.rows(), dv = s.result.heads.front().output.cols();
+  attn::MatD concat(L, dv * static_cast<Eigen::Index>(s.result.heads.size()));
+  for (size_t i = 0; i < s.result.heads.size(); ++i)
+    concat.middleCols(static_cast<Eigen::Index>(i) * dv, dv) = s.result.heads[i].output;
+  const attn::MatD wt = s.problem.out_proj_weight.transpose();
+  const std::vector<std::string> rows = attn::query_labels(s.problem), dims = index_labels(concat.cols());
+  const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
+  if (!ImGui::BeginTable("##concat", 3)) return;
+  const struct {
+    const char* title;
+    const attn::MatD* m;
+    const std::vector<std::string>* rows;
+  } parts[] = {{"concat(head outputs)", &concat, &rows},
+               {"W_Oᵀ", &wt, &dims},
+               {"O = concat·W_Oᵀ (+ b_O)", &s.result.output, &rows}};
+  for (const auto& part : parts) {
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(part.title);
+    HeatmapOptions o;
+    o.show_values = false;
+    o.col_labels = false;
+    o.value_name = part.title;
+    o.cell = std::max(2.0f, std::min(w / static_cast<float>(part.m->cols() + 3),
+                                     ImGui::GetFontSize() * 12 / static_cast<float>(part.m->rows())));
+    ImGui::PushID(part.title);
+    heatmap("m", *part.m, *part.rows, dims, o);
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
 void section_heads(AppState& s) {
   const int h = s.problem.heads(), g = s.problem.kv_heads();
   if (s.source == Source::Embeddings) {
     attn::SentenceSetup& setup = s.setup;
-    if (!heads_possible(setup, 2) && setup.heads == 1) {
+    if (!heads_possible(s, 2) && setup.heads == 1) {
       ImGui::TextWrapped(
           "Splitting into heads needs d_k = d_model (torch's layout); this sentence has d_model "
           "= %d, d_k = %d. Set them equal in the input panel.",
@@ -322,7 +357,7 @@ void section_heads(AppState& s) {
     } else {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
       int heads = setup.heads;
-      if (ImGui::SliderInt("query heads h", &heads, 1, setup.d_model) && heads_possible(setup, heads)) {
+      if (ImGui::SliderInt("query heads h", &heads, 1, setup.d_model) && heads_possible(s, heads)) {
         setup.heads = heads;
         setup.kv_heads = heads;
         apply_inputs(s);
@@ -339,8 +374,7 @@ void section_heads(AppState& s) {
           "group's K/V projections averaged, the usual conversion); g = 1: multi-query.");
     }
   }
-  const int d = s.problem.form == attn::Problem::Form::Direct ? static_cast<int>(s.problem.q.cols())
-                                                              : static_cast<int>(s.problem.query.cols()) / h;
+  const int d = s.result.heads.empty() ? 0 : static_cast<int>(s.result.heads.front().q.cols());
   ImGui::TextWrapped(
       "%d query head%s of width d_k = %d; %d K/V head%s (%s). Each head takes its own %d "
       "columns of Q, K and V, attends on its own, and the outputs are concatenated and multiplied "
@@ -405,6 +439,7 @@ void section_heads(AppState& s) {
   }
   ImGui::EndTable();
   if (h > shown) ImGui::TextDisabled("The first %d of %d heads; the head slider picks any.", shown, h);
+  concat_and_output(s);
   interview_prompt(
       "Why do large models use grouped-query attention?",
       "Decoding reads the whole KV cache for every new token, so its size sets the speed: the "
@@ -432,7 +467,8 @@ void mask_controls(AppState& s) {
     if (m.kind == K::Window && m.window < 1) m.window = 3;
     if (m.kind == K::Strided && m.stride < 1) m.stride = 3;
     if (m.kind == K::Block && m.block < 1) m.block = 4;
-    if (m.kind == K::Padding) m.valid_len = std::max(1, S - 2), m.global.clear();
+    if (m.kind == K::Padding) m.valid_len = std::max(1, S - 2);
+    if (m.kind == K::Padding || m.kind == K::None || m.kind == K::Explicit) m.global.clear();
     if (linear && m.kind != K::None && m.kind != K::Causal) s.problem.variant = attn::Variant::Standard;
     s.dirty = true;
   }
@@ -476,8 +512,9 @@ void panel_variants(AppState& s) {
         "The variants lab runs every variant in full; it shows up to %d tokens. The "
         "Performance view measures them at large n.",
         kMaxStepTokens);
-  if (s.variants.version != s.result_version || s.variants.costs.empty())
-    return ImGui::TextDisabled("Recomputing…");
+  if (!s.error.empty()) return ImGui::TextWrapped("Cannot compute: %s", s.error.c_str());
+  if (!result_matches_problem(s) || s.variants.version != s.result_version || s.variants.costs.empty())
+    return ImGui::TextDisabled("Recomputing…");  // (an edit earlier in this frame changed the shapes)
   switch (vv.section) {
     case VariantSection::Compare:
       return section_compare(s);

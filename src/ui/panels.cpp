@@ -99,6 +99,7 @@ void panel_main(AppState& s) {
   }
   ImGui::Separator();
   if (!s.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.error.c_str());
+  s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
   switch (s.view.panel) {
     case Panel::Step:
       panel_step_view(s);

@@ -21,7 +21,7 @@ bool ungrouped(const AppState& s, attn::Problem& mha, std::string& why) {
     return false;
   }
   if (s.problem.kv_heads() == s.problem.heads()) {
-    mha = s.problem;
+    mha = attn::materialize(s.problem);  // (a random problem's heads and weights, generated)
     return true;
   }
   if (s.source == Source::Embeddings) {
@@ -75,6 +75,7 @@ void refresh_variants(AppState& s) {
   const bool linear_ok =
       causal || (s.problem.mask.kind == attn::MaskSpec::Kind::None && s.problem.mask.global.empty());
   for (const attn::HeadTrace<double>& t : standard.heads) {
+    v.standard_outputs.push_back(t.output);
     const double multiplier =
         attn::score_multiplier(s.problem.scale, static_cast<int>(t.q.cols()), s.problem.temperature);
     v.flash.push_back(attn::flash_attention(t.q, t.k, t.v, s.problem.mask, multiplier, s.problem.tile_q,

@@ -163,7 +163,7 @@ TEST(Variants, RunDispatchesAndRoundTrips) {
   EXPECT_LT((compute::run_cpu(p, fast).output - lt.output).cwiseAbs().maxCoeff(), 1e-6);
 
   for (const char* bad :
-       {R"({"q": [[1]], "k": [[1]], "v": [[1]], "feature_map": "relu"})",
+       {R"({"q": [[1]], "k": [[1]], "v": [[1]], "feature_map": "gelu"})",
         R"({"q": [[1]], "k": [[1]], "v": [[1]], "variant": "linear", "mask": {"window": 2}})",
         R"({"q": [[1]], "k": [[1]], "v": [[1]], "variant": "sparse"})",
         R"({"q": [[1]], "k": [[1]], "v": [[1]], "variant": "flash", "tile": {"q": 0}})",
@@ -205,9 +205,10 @@ TEST(Cost, HandCountedOnThreeTokens) {
   EXPECT_EQ(c[1].mul_adds, 24);
   EXPECT_EQ(c[1].exps, 6);
   // flash 2×2: tiles (rows 0–1, keys 0–1) 4 cells, (0–1, 2) skipped, (2, 0–1) 2 cells, (2, 2) 1 cell:
-  // 7 cells × 4 = 28 multiply-adds; 7 exps + one rescale per row per computed tile (2 + 1 + 1) = 11
+  // 7 cells × 4 = 28 multiply-adds; an exp per allowed score (6) + one rescale, for row 2 at its second
+  // tile (rows meeting their first allowed key need none) = 7
   EXPECT_EQ(c[2].mul_adds, 28);
-  EXPECT_EQ(c[2].exps, 11);
+  EXPECT_EQ(c[2].exps, 7);
   // linear, r = 2: φ(K)ᵀV 3·2·2 = 12, φ(q)·KV 3·2·2 = 12, φ(q)·z 3·2 = 6 → 30; elu: (3 + 3)·2 = 12 exps
   EXPECT_EQ(c[3].mul_adds, 30);
   EXPECT_EQ(c[3].exps, 12);
@@ -241,4 +242,15 @@ TEST(Explain, FlashTileNarratesTheRealNumbers) {
   p.mask.kind = attn::MaskSpec::Kind::Causal;
   const attn::FlashTrace c = attn::flash_attention(p.q, p.k, p.v, p.mask, 0.7, 2, 2, true);
   EXPECT_NE(attn::explain_flash_tile(c, 1, labels).formula.find("skipped"), std::string::npos);
+  // The last (skipped) tile of query tile 0 still finishes its rows: the final output of row 0.
+  const attn::StepExplanation done = attn::explain_flash_tile(c, 2, labels);
+  EXPECT_NE(done.narration.find("O = O ÷ l"), std::string::npos) << done.narration;
+  EXPECT_DOUBLE_EQ(done.values[0], c.output(0, 0));
+  // Cross-attention with L > S, causal: rows 0–2 stand before every key. Query tile 0 is skipped whole; in
+  // query tile 1 (step 2) row 2 still has nothing allowed while row 3 sees key 0.
+  const attn::Problem x = direct(6, 3, 3, 2, 9);
+  const attn::FlashTrace fx = attn::flash_attention(x.q, x.k, x.v, p.mask, 0.7, 2, 2, true);
+  EXPECT_TRUE(fx.tiles[0].skipped);
+  EXPECT_NE(attn::explain_flash_tile(fx, 2, labels).formula.find("no allowed key"), std::string::npos)
+      << attn::explain_flash_tile(fx, 2, labels).formula;
 }

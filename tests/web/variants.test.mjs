@@ -93,11 +93,12 @@ test('the flash walkthrough steps through real tiles with the keyboard and narra
   await set({ view: { variants: { flash_step: 1 } } });
   await frames(page, 3);
   assert.match((await page.evaluate(() => window.attnlab.narration)).formula, /skipped/);
-  // The last tile of query tile 0 gives its rows' final output: the same numbers run() returns.
-  await set({ view: { variants: { flash_step: 0 } } });
+  // The last tile of query tile 1 (key tile 2, skipped) finishes rows 4–7: O ÷ l is the output run() returns.
+  await set({ view: { variants: { flash_step: 5 } } });
   await frames(page, 3);
   const n = await page.evaluate(() => window.attnlab.narration);
-  const out = (await page.evaluate(() => window.attnlab.result({ trace: true }))).trace[0].output[0];
+  assert.match(n.narration, /last key tile for these rows: O = O ÷ l/);
+  const out = (await page.evaluate(() => window.attnlab.result({ trace: true }))).trace[0].output[4];
   n.values.forEach((v, c) => assert.ok(Math.abs(Number(v.replace('−', '-')) - out[c]) < 0.006, `${v} vs ${out[c]}`));
   await set({ view: { variants: { flash_step: 5 } } });
   await frames(page, 3);
