@@ -212,7 +212,9 @@ void section_flash(AppState& s) {
                                          ImGui::GetFontSize() * 18 / static_cast<float>(L)),
                                 4.0f, ImGui::GetFontSize() * 2);
   draw_tile_grid(s, f, step, cell);
-  ImGui::TextDisabled("Scaled scores of the tiles done; grey = skipped (masked) tiles.");
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("Scaled scores of the tiles done; grey = masked (whole grey tiles are skipped).");
+  ImGui::PopStyleColor();
   ImGui::TableNextColumn();
   const std::vector<std::string> qlab = attn::query_labels(s.problem);
   ImGui::Text("Query tile %d (rows %d–%d) × key tile %d (keys %d–%d)", t.q_tile, t.row0, t.row0 + t.rows - 1,
@@ -250,7 +252,7 @@ void section_flash(AppState& s) {
   if (last_of_row && head < v.standard_outputs.size()) {
     const attn::MatD& o = v.standard_outputs[head];
     const int r0 = t.row0;
-    ImGui::TextWrapped("Rows %d–%d are done: O = O partial ÷ l. Row %s: flash %s, standard %s.", r0,
+    ImGui::TextWrapped("Rows %d–%d are done: O = O partial ÷ l. Row “%s”: flash %s, standard %s.", r0,
                        r0 + t.rows - 1, qlab[static_cast<size_t>(r0)].c_str(), row_text(f.output, r0).c_str(),
                        row_text(o, r0).c_str());
   }
