@@ -60,9 +60,15 @@ void recompute_if_dirty(ui::AppState& s) {
   }
   s.view.head = std::min(s.view.head, s.problem.heads() - 1);
   s.step_index = s.step().index;  // clamp after a shape change
+}
+
+// The Variants view's data (every variant run in full) is derived only while that view is open.
+static void refresh_variants_if_shown(ui::AppState& s) {
+  if (s.view.panel != ui::Panel::Variants || s.variants.version == s.result_version) return;
   try {
     ui::refresh_variants(s);
   } catch (const std::exception& e) {  // the Variants view shows what it has; the app keeps running
+    s.variants.version = s.result_version;
     s.variants.grouped_note = std::string("variants: ") + e.what();
   }
 }
@@ -129,6 +135,7 @@ void frame() {
   App& app = the_app();
   ui::AppState& s = app.state;
   recompute_if_dirty(s);
+  refresh_variants_if_shown(s);
   service_requests(s);
   if (s.view.ui_scale != app.applied_scale || s.view.high_contrast != app.applied_contrast) {
     if (s.view.ui_scale != app.applied_scale) {

@@ -17,15 +17,6 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
-namespace {
-// A malloc'd copy for JS (which frees it), or nullptr when memory is full (JS reports that).
-char* dup_string(const std::string& s) {
-  char* out = static_cast<char*>(std::malloc(s.size() + 1));
-  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
-  return out;
-}
-}  // namespace
-
 // The C side of window.attnlab (web/attnlab.js). Strings returned are malloc'd; JS frees them.
 extern "C" {
 EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* backend, int trace,
@@ -33,36 +24,38 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* bac
   attn::RunOptions options;
   options.weights = weights != 0;
   try {
-    return dup_string(compute::run_json(problem, backend, trace != 0 && weights != 0, options).json.dump());
+    return compute::malloc_copy(
+        compute::run_json(problem, backend, trace != 0 && weights != 0, options).json.dump());
   } catch (const std::exception& e) {
-    return dup_string(attn::error_json(std::string("memory: ") + e.what()).dump());
+    return compute::malloc_copy(attn::error_json(std::string("memory: ") + e.what()).dump());
   }
 }
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_state() {
   try {
-    return dup_string(ui::state_to_json(the_app().state).dump());
+    return compute::malloc_copy(ui::state_to_json(the_app().state).dump());
   } catch (const std::exception& e) {
-    return dup_string(attn::error_json(std::string("memory: ") + e.what()).dump());
+    return compute::malloc_copy(attn::error_json(std::string("memory: ") + e.what()).dump());
   }
 }
 // The Result the app is showing (computed by the same core as attnlab_run_json), or {"error"}.
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_result(int trace) {
   ui::AppState& s = the_app().state;
   recompute_if_dirty(s);
-  if (!s.error.empty()) return dup_string(attn::error_json(s.error).dump());  // never a stale result
-  if (!s.has_result) return dup_string(attn::error_json("no result yet").dump());
-  return dup_string(attn::result_to_json(s.result, s.problem, trace != 0).dump());
+  if (!s.error.empty())
+    return compute::malloc_copy(attn::error_json(s.error).dump());  // never a stale result
+  if (!s.has_result) return compute::malloc_copy(attn::error_json("no result yet").dump());
+  return compute::malloc_copy(attn::result_to_json(s.result, s.problem, trace != 0).dump());
 }
 // Returns "" on success, else the reason; on error the state is unchanged.
 EMSCRIPTEN_KEEPALIVE char* attnlab_set_state(const char* json) {
   try {
     ui::state_from_json(the_app().state, attn::Json::parse(json));
     recompute_if_dirty(the_app().state);
-    return dup_string("");
+    return compute::malloc_copy("");
   } catch (const attn::Json::parse_error& e) {
-    return dup_string(std::string("state: malformed JSON (") + e.what() + ")");
+    return compute::malloc_copy(std::string("state: malformed JSON (") + e.what() + ")");
   } catch (const std::exception& e) {
-    return dup_string(e.what());
+    return compute::malloc_copy(e.what());
   }
 }
 EMSCRIPTEN_KEEPALIVE void attnlab_free(void* p) { std::free(p); }
@@ -110,7 +103,7 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_gpu_view() {
                       : g.version != s.result_version    ? "pending"
                       : ui::gpu_head(s)                  ? "shown"
                                                          : "cpu";
-  return dup_string(attn::Json{
+  return compute::malloc_copy(attn::Json{
       {"state", state},
       {"version", g.version},
       {"result_version", s.result_version},
@@ -118,13 +111,12 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_gpu_view() {
       {"max_diff", g.max_diff},
       {"path", g.path},
       {"gpu_time_ms", g.gpu_ms},
-      {"status",
-       g.status}}.dump());
+      {"status", g.status}}.dump());
 }
 // attnlab.layout(): where interactive grids were drawn last frame (CSS pixels of the canvas).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_layout() {
   const ui::VariantsView& v = the_app().state.view.variants;
-  return dup_string(
+  return compute::malloc_copy(
       attn::Json{{"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}}}.dump());
 }
 // attnlab.measure() / attnlab.checkGpu(): what the Performance panel's buttons do.
@@ -136,11 +128,12 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_performance() {
   const ui::AppState& s = the_app().state;
   attn::Json points = attn::Json::array();
   for (const ui::PerfPoint& p : s.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
-  return dup_string(attn::Json{{"points", points},
-                               {"status", s.perf_status},
-                               {"gpu_report", s.gpu_report},
-                               {"overview", s.overview.status}}
-                        .dump());
+  return compute::malloc_copy(attn::Json{
+      {"points", points},
+      {"status", s.perf_status},
+      {"gpu_report", s.gpu_report},
+      {"overview",
+       s.overview.status}}.dump());
 }
 }
 

@@ -4,6 +4,8 @@
 #include "compute/f32_job.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 
 namespace compute {
@@ -27,6 +29,12 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
   r.stats.time_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   r.stats.backend = "cpu";
   return r;
+}
+
+char* malloc_copy(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
 }
 
 JsonRun run_json(const std::string& problem_text, const std::string& backend, bool with_trace,

@@ -20,6 +20,10 @@ struct JsonRun {
 
 // Parses problem_text, runs it on the named backend ("cpu"), returns Result JSON or an error naming the
 // cause.
+// A malloc'd, NUL-terminated copy for JavaScript (which frees it), or nullptr when memory is full (the JS
+// side reports that). Used by every attnlab_* export that returns a string.
+char* malloc_copy(const std::string& s);
+
 JsonRun run_json(const std::string& problem_text, const std::string& backend, bool with_trace,
                  const attn::RunOptions& options = {});
 

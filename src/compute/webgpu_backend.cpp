@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "attn/json_io.h"
+#include "compute/cpu_backend.h"
 #include "compute/f32_job.h"
 
 namespace {
@@ -18,13 +19,7 @@ namespace {
 std::map<int, std::unique_ptr<compute::F32Job>> g_jobs;
 int g_next_id = 1;
 
-// A malloc'd copy for JS (which frees it), or nullptr when memory is full (JS reports that).
-char* dup_json(const attn::Json& j) {
-  const std::string s = j.dump();
-  char* out = static_cast<char*>(std::malloc(s.size() + 1));
-  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
-  return out;
-}
+char* dup_json(const attn::Json& j) { return compute::malloc_copy(j.dump()); }
 
 template <typename T>
 attn::Json span(const std::vector<T>& v) {

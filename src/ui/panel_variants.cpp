@@ -513,6 +513,8 @@ void panel_variants(AppState& s) {
         "Performance view measures them at large n.",
         kMaxStepTokens);
   if (!s.error.empty()) return ImGui::TextWrapped("Cannot compute: %s", s.error.c_str());
+  if (s.variants.version == s.result_version && s.variants.costs.empty() && !s.variants.grouped_note.empty())
+    return ImGui::TextWrapped("%s", s.variants.grouped_note.c_str());  // it failed; the note says why
   if (!result_matches_problem(s) || s.variants.version != s.result_version || s.variants.costs.empty())
     return ImGui::TextDisabled("Recomputing…");  // (an edit earlier in this frame changed the shapes)
   switch (vv.section) {
