@@ -259,8 +259,9 @@
         send({ status: `could not compute: ${e.message}` });
       }
     },
-    // Where the interactive grids were drawn last frame, in canvas CSS pixels: {mask_grid: {x, y, cell}} (x, y of
-    // cell (0, 0); −1 when not on screen). For page scripts and tests that click on the canvas.
+    // Where the interactive parts were drawn last frame, in canvas CSS pixels: {mask_grid: {x, y, cell}} (x, y of
+    // cell (0, 0); −1 when not on screen) and global_chips: [[x, y, w, h] per key token] (empty when not shown).
+    // For page scripts and tests that click on the canvas.
     layout() { requireStarted('layout'); return JSON.parse(callString('attnlab_get_layout', [], [])); },
     // What the step view shows from WebGPU: {state: off|pending|running|shown|cpu, version, result_version,
     // discarded, max_diff, path, gpu_time_ms, status}. Switch with setState({view: {backend: 'webgpu'}}).

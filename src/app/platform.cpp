@@ -116,8 +116,10 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_gpu_view() {
 // attnlab.layout(): where interactive grids were drawn last frame (CSS pixels of the canvas).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_layout() {
   const ui::VariantsView& v = the_app().state.view.variants;
-  return compute::malloc_copy(
-      attn::Json{{"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}}}.dump());
+  return compute::malloc_copy(attn::Json{
+      {"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}},
+      {"global_chips",
+       v.global_chips}}.dump());
 }
 // attnlab.measure() / attnlab.checkGpu(): what the Performance panel's buttons do.
 EMSCRIPTEN_KEEPALIVE void attnlab_request(int what) {

@@ -4,6 +4,7 @@
 // Tests: tests/core/test_app_state.cpp (AppState.*).
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,7 @@ struct VariantsView {
   int context = 8192;  // KV-cache calculator: tokens held
   int paint = -1;      // while dragging on the mask grid: the value being painted (0 or 1), else −1
   float grid[3] = {-1, -1, 0};  // where the mask grid was drawn last frame: x, y of cell (0, 0), cell size
+  std::vector<std::array<float, 4>> global_chips;  // where the global-token buttons were drawn: x, y, w, h
 };
 
 struct ViewState {

@@ -196,6 +196,20 @@ void mask_painter(AppState& s) {
   s.dirty = true;
 }
 
+// Any key position as a global token: one button per key, pressed when global.
+void global_token_picker(AppState& s) {
+  std::vector<int>& g = s.problem.mask.global;
+  ImGui::TextDisabled("Global tokens (click to toggle):");
+  const auto is_global = [&](int j) { return std::find(g.begin(), g.end(), j) != g.end(); };
+  const int j = token_chips(attn::key_labels(s.problem), is_global, &s.view.variants.global_chips);
+  if (j < 0) return;
+  if (is_global(j))
+    g.erase(std::find(g.begin(), g.end(), j));
+  else
+    g.insert(std::upper_bound(g.begin(), g.end(), j), j);
+  s.dirty = true;
+}
+
 void section_masks(AppState& s) {
   const int L = s.problem.query_len(), S = s.problem.key_len();
   if (!ImGui::BeginTable("##masks", 2, ImGuiTableFlags_SizingStretchProp)) return;
@@ -208,6 +222,7 @@ void section_masks(AppState& s) {
   ImGui::PushItemWidth(ImGui::GetFontSize() * 10);
   mask_controls(s);
   ImGui::PopItemWidth();
+  if (takes_global_tokens(s)) global_token_picker(s);
   const double allowed = attn::allowed_count(s.problem.mask, L, S), all = static_cast<double>(L) * S;
   ImGui::Text("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
   const std::vector<attn::VariantCost>& c = s.variants.costs;
@@ -483,17 +498,26 @@ void mask_controls(AppState& s) {
   if (m.kind == K::Strided) s.dirty |= ImGui::SliderInt("stride s", &m.stride, 1, std::max(1, S));
   if (m.kind == K::Block) s.dirty |= ImGui::SliderInt("block b", &m.block, 1, std::max(1, S));
   if (m.kind == K::Padding) s.dirty |= ImGui::SliderInt("real tokens", &m.valid_len, 0, S);
-  if (m.kind != K::Padding && m.kind != K::Explicit && m.kind != K::None && !linear) {
+  if (takes_global_tokens(s)) {
     int first = static_cast<int>(m.global.size());
-    if (ImGui::SliderInt("global tokens", &first, 0, std::min(4, S), first ? "first %d" : "none")) {
+    bool leading = true;  // the globals are 0, 1, …, first − 1
+    for (int i = 0; i < first; ++i) leading &= m.global[static_cast<size_t>(i)] == i;
+    const char* shown = first == 0 ? "none" : leading ? "first %d" : "%d chosen";
+    if (ImGui::SliderInt("global tokens", &first, 0, std::min(4, S), shown)) {
       m.global.clear();
       for (int i = 0; i < first; ++i) m.global.push_back(i);
       s.dirty = true;
     }
     help_marker(
         "Global tokens (like BERT's [CLS]) see every token and every token sees them (Longformer, "
-        "BigBird); on a causal pattern they stay causal.");
+        "BigBird); on a causal pattern they stay causal. The Masks part lets you pick any tokens.");
   }
+}
+
+bool takes_global_tokens(const AppState& s) {
+  using K = attn::MaskSpec::Kind;
+  const K k = s.problem.mask.kind;
+  return k != K::Padding && k != K::Explicit && k != K::None && s.problem.variant != attn::Variant::Linear;
 }
 
 // [SECTION] view -----------------------------------------------------------------------------------------

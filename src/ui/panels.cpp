@@ -100,6 +100,7 @@ void panel_main(AppState& s) {
   ImGui::Separator();
   if (!s.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.error.c_str());
   s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
+  s.view.variants.global_chips.clear();                    // (and by the global-token buttons)
   switch (s.view.panel) {
     case Panel::Step:
       panel_step_view(s);
@@ -195,21 +196,11 @@ void panel_input(AppState& s) {
       "Cross-attention: the queries come from the sentence above, the keys and values from this one "
       "(as a translation model's decoder reads its source sentence). Leave it empty for self-attention.");
   ImGui::TextDisabled("%d tokens (click one to follow it):", s.problem.query_len());
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  const std::vector<std::string> labels = attn::query_labels(s.problem);
   const attn::Step st = s.step();
-  for (size_t i = 0; i < labels.size(); ++i) {
-    const float w = ImGui::CalcTextSize(labels[i].c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w < right) ImGui::SameLine();
-    ImGui::PushID(static_cast<int>(i));
-    const bool selected = static_cast<int>(i) == st.query;
-    if (selected) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ImGui::SmallButton(labels[i].c_str()))
-      s.step_index = attn::step_index(st.stage, static_cast<int>(i), 0, attn::Phase::Max,
-                                      s.problem.query_len(), s.problem.key_len(), s.granularity);
-    if (selected) ImGui::PopStyleColor();
-    ImGui::PopID();
-  }
+  const int clicked = token_chips(attn::query_labels(s.problem), [&](int i) { return i == st.query; });
+  if (clicked >= 0)
+    s.step_index = attn::step_index(st.stage, clicked, 0, attn::Phase::Max, s.problem.query_len(),
+                                    s.problem.key_len(), s.granularity);
   ImGui::Separator();
 
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);

@@ -28,6 +28,8 @@ void panel_performance(AppState& s);   // measured time vs n per backend (log-lo
 void panel_overview(AppState& s);      // long sequences on WebGPU: downsampled map and one exact row
 void panel_variants(AppState& s);      // the variants lab: compare, masks, heads, linear, flash tiles
 void mask_controls(AppState& s);       // mask kind and parameters (input panel and the Masks part)
+bool takes_global_tokens(
+    const AppState& s);  // the mask kind can have global tokens (not none/padding/painted)
 
 // Keyboard: ←/→ step, Shift+←/→ stage, Space play/pause, Home/End (ignored while typing in a text field).
 void handle_keys(AppState& s);

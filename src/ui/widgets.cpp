@@ -259,4 +259,27 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   ImGui::PopID();
 }
 
+int token_chips(const std::vector<std::string>& labels, const std::function<bool(int)>& selected,
+                std::vector<std::array<float, 4>>* rects) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  int clicked = -1;
+  if (rects) rects->clear();
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const float w = ImGui::CalcTextSize(labels[i].c_str()).x + style.FramePadding.x * 2;
+    if (i > 0 && ImGui::GetItemRectMax().x + style.ItemSpacing.x + w < right) ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i));
+    const bool on = selected(static_cast<int>(i));
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ImGui::SmallButton(labels[i].c_str())) clicked = static_cast<int>(i);
+    if (on) ImGui::PopStyleColor();
+    ImGui::PopID();
+    if (rects) {
+      const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+      rects->push_back({a.x, a.y, b.x - a.x, b.y - a.y});
+    }
+  }
+  return clicked;
+}
+
 }  // namespace ui

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -55,6 +56,11 @@ void value_bar(ImDrawList* dl, ImVec2 origin, float half_width, float height, do
 
 // "0", "1", … "n−1": column labels for feature dimensions.
 std::vector<std::string> index_labels(long n);
+
+// Tokens as small buttons wrapped to the window's width, the selected ones drawn pressed. Returns the index
+// clicked this frame, or −1. rects, when given, receives each button's screen rectangle (x, y, w, h).
+int token_chips(const std::vector<std::string>& labels, const std::function<bool(int)>& selected,
+                std::vector<std::array<float, 4>>* rects = nullptr);
 
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);

@@ -1,6 +1,7 @@
 // Browser tests of the variants lab: switching the variant changes getState() and what run() returns (flash:
 // the same output; linear: a different one), the sparse masks through the API, painting a mask with the mouse,
-// the flash walkthrough stepped with the keyboard (narration from the real tiles), heads split and grouped.
+// picking global tokens by clicking, the flash walkthrough stepped with the keyboard (narration from the real
+// tiles), heads split and grouped.
 // Screenshots: build/screenshots/web-variants-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,6 +71,23 @@ test('sparse masks through the API, and painting a mask with the mouse', async (
   const painted = await page.evaluate(() => window.attnlab.result());
   assert.deepEqual(painted.attention_weights[0][2].slice(3, 7), [0, 0, 0, 0]);
   await screenshot(page, 'web-variants-masks.png');
+  // Global tokens: click key 3's button under a causal window of 2; query 8 then sees key 3. Click again: gone.
+  await set({ problem: { ...base, mask: { window: 2 } } });
+  await frames(page, 3);
+  const chip = async (j) => {
+    const [x, y, w, h] = (await page.evaluate(() => window.attnlab.layout())).global_chips[j];
+    await page.mouse.click(x + w / 2, y + h / 2);
+    await frames(page, 3);
+    return (await state()).problem.mask;
+  };
+  assert.equal((await page.evaluate(() => window.attnlab.layout())).global_chips.length, base.tokens.length);
+  assert.deepEqual((await chip(3)).global, [3]);
+  assert.deepEqual((await chip(1)).global, [1, 3]);
+  await screenshot(page, 'web-variants-masks-global.png');
+  const withGlobal = await page.evaluate(() => window.attnlab.result());
+  assert.ok(withGlobal.attention_weights[0][8][3] > 0 && withGlobal.attention_weights[0][8][4] === 0);
+  assert.deepEqual((await chip(3)).global, [1]);
+  assert.equal((await page.evaluate(() => window.attnlab.result())).attention_weights[0][8][3], 0);
   await set({ problem: { ...base, mask: 'causal' } });
 });
 
