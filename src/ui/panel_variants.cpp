@@ -366,9 +366,14 @@ void section_heads(AppState& s) {
     attn::SentenceSetup& setup = s.setup;
     if (!heads_possible(s, 2) && setup.heads == 1) {
       ImGui::TextWrapped(
-          "Splitting into heads needs d_k = d_model (torch's layout); this sentence has d_model "
-          "= %d, d_k = %d. Set them equal in the input panel.",
+          "Splitting into heads needs d_k = d_model (torch's layout), divisible by the number of "
+          "heads; this sentence has d_model = %d, d_k = %d.",
           setup.d_model, setup.d_k);
+      if (!s.scenario() && setup.d_k != setup.d_model &&
+          ImGui::Button(("Make d_k = d_model = " + std::to_string(setup.d_model)).c_str())) {
+        setup.d_k = setup.d_model;  // new random W_Q, W_K, W_V of that width (same seed)
+        rebuild_from_sentence(s);
+      }
     } else {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
       int heads = setup.heads;
@@ -429,13 +434,13 @@ void section_heads(AppState& s) {
   if (!s.has_result || s.result.heads.empty()) return;
   const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
   const int L = s.problem.query_len(), S = s.problem.key_len();
-  const int shown = std::min(h, 8);
+  const int shown = std::min(h, 8), maps = h > 1 ? shown + 1 : 1;  // (one head: no average to show)
   const float w =
-      ImGui::GetContentRegionAvail().x / static_cast<float>(shown + 1) - ImGui::GetStyle().ItemSpacing.x;
+      ImGui::GetContentRegionAvail().x / static_cast<float>(maps) - ImGui::GetStyle().ItemSpacing.x;
   attn::MatD mean = attn::MatD::Zero(L, S);
   for (const attn::HeadTrace<double>& t : s.result.heads) mean += t.weights / h;
-  if (!ImGui::BeginTable("##permaps", shown + 1)) return;
-  for (int i = 0; i <= shown; ++i) {
+  if (!ImGui::BeginTable("##permaps", maps)) return;
+  for (int i = 0; i < maps; ++i) {
     ImGui::TableNextColumn();
     const bool avg = i == shown;
     ImGui::Text(avg ? "average of %d heads" : "head %d (KV%d)", avg ? h : i,

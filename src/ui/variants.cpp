@@ -17,7 +17,7 @@ double max_abs(const attn::MatD& a, const attn::MatD& b) {
 // The standard multi-head problem this one was grouped from (for sentences: rebuilt with kv_heads = heads).
 bool ungrouped(const AppState& s, attn::Problem& mha, std::string& why) {
   if (s.problem.form == attn::Problem::Form::Direct) {
-    why = "One head: grouping needs several query heads (the Heads part splits the sentence into heads).";
+    why = "One head: grouping needs several query heads (h > 1).";
     return false;
   }
   if (s.problem.kv_heads() == s.problem.heads()) {
