@@ -217,6 +217,29 @@
       const err = callString('attnlab_set_state', ['string'], [text === undefined ? 'null' : text]);
       if (err) throw new Error(err);
     },
+    // A link to this view: the page's address + '#state=' + the state as short as it can be said (a seeded
+    // sentence or a scenario by name, the problem by its settings; edited numbers travel in full).
+    link() {
+      requireStarted('link');
+      const state = callString('attnlab_get_link_state', [], []);
+      return location.href.split('#')[0] + '#state=' + encodeURIComponent(state);
+    },
+    // The message above the main view ("" when none): a copied link, or why a link could not be opened.
+    notice() { requireStarted('notice'); return callString('attnlab_get_notice', [], []); },
+    // What the Share menu does: the link into the address bar and onto the clipboard, and a notice saying so.
+    share() { requireStarted('share'); Module._attnlab_request(2); },
+    async _share() {
+      const url = api.link();
+      history.replaceState(null, '', url);
+      const long = url.length > 8000 ? ` It is long (${url.length} characters) because it carries edited ` +
+                                       'numbers; some chat apps cut long links.' : '';
+      try {
+        await navigator.clipboard.writeText(url);
+        setNotice(`Link copied: whoever opens it sees this view.${long}`);
+      } catch (e) {
+        setNotice(`The address bar now holds the link to this view (the browser refused the clipboard: ${e.message}).${long}`);
+      }
+    },
     // The Performance panel from script: measure() starts it (CPU here, then WebGPU), checkGpu() runs the
     // current problem on WebGPU; performance() reads {points: [{series, n, ms}], status, gpu_report}.
     measure() { requireStarted('measure'); Module._attnlab_request(0); },
@@ -319,10 +342,34 @@
       if (n !== 0 || started) return;
       started = true;
       $('overlay').hidden = true;
-      probeDone.then(() => resolveReady(api));
+      window.addEventListener('hashchange', () => openLink(location.hash));
+      probeDone.then(() => {  // (outside the frame that called us)
+        openLink(location.hash);
+        resolveReady(api);
+      });
     },
   };
   window.attnlab = api;
+
+  function setNotice(text) { Module.ccall('attnlab_set_notice', null, ['string'], [text]); }
+  // Opens a link's '#state=…'; anything wrong with it is said above the main view and the app carries on.
+  function openLink(hash) {
+    if (!hash || hash === '#') return;
+    const fail = (why) => setNotice(`This link could not be opened: ${why}. Showing the app as it was instead.`);
+    if (!hash.startsWith('#state=')) return fail(`its part after # should start with "state=", not "${hash.slice(1, 21)}"`);
+    let state;
+    try {
+      state = JSON.parse(decodeURIComponent(hash.slice(7)));
+    } catch (e) {
+      return fail(`its state is not readable JSON (${e.message}); it may have been cut short or edited`);
+    }
+    try {
+      api.setState(state);
+      setNotice('');
+    } catch (e) {
+      fail(e.message);
+    }
+  }
   const probeDone = probeWebGPU();
 
   // Refuse early, with a readable reason, when the browser lacks what the app needs.

@@ -129,6 +129,10 @@ void service_requests(ui::AppState& s) {
     s.gpu_check_requested = false;
     platform::start_gpu_check(s);
   }
+  if (s.share_requested) {
+    s.share_requested = false;
+    platform::share(s);
+  }
 }
 
 void frame() {
@@ -169,6 +173,7 @@ int main(int argc, char** argv) {
   g_opts = platform::parse_args(argc, argv);
   App& app = the_app();
   app.state = ui::default_state(load_scenarios(platform::assets_dir() + "/scenarios"));
+  app.state.share_label = platform::share_label();
   if (!g_opts.state_file.empty()) {
     std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");
     std::string text;

@@ -121,9 +121,18 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_layout() {
       {"global_chips",
        v.global_chips}}.dump());
 }
-// attnlab.measure() / attnlab.checkGpu(): what the Performance panel's buttons do.
+// attnlab.link(): the state as short as it can be said (ui::link_state).
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_link_state() {
+  return compute::malloc_copy(ui::link_state(the_app().state).dump());
+}
+// attnlab.notice(): the message shown above the main view ("link copied", a link that could not be opened).
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_notice() { return compute::malloc_copy(the_app().state.notice); }
+EMSCRIPTEN_KEEPALIVE void attnlab_set_notice(const char* text) { the_app().state.notice = text; }
+// attnlab.measure() / attnlab.checkGpu() / attnlab.share(): what the Performance panel's buttons and the
+// Share menu do (0, 1, 2).
 EMSCRIPTEN_KEEPALIVE void attnlab_request(int what) {
-  (what == 0 ? the_app().state.perf_requested : the_app().state.gpu_check_requested) = true;
+  ui::AppState& s = the_app().state;
+  (what == 0 ? s.perf_requested : what == 1 ? s.gpu_check_requested : s.share_requested) = true;
 }
 // attnlab.performance(): {points: [{series, n, ms}], status, gpu_report}.
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_performance() {
@@ -208,6 +217,8 @@ void after_frame(App& app, const Options&) {
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 const char* cpu_series() { return "cpu (WebAssembly)"; }
+const char* share_label() { return "Copy a link to this view"; }
+void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
 void start_gpu_measurements(ui::AppState& s) {
   s.perf_status = "CPU done; measuring WebGPU…";
   js_call_api("_perfGpu");
@@ -310,6 +321,14 @@ void run_loop(void (*frame_fn)()) {
 
 void install_resize_callback(GLFWwindow*) {}
 const char* cpu_series() { return "cpu (native, 1 thread)"; }
+const char* share_label() { return "Copy this state as JSON"; }
+void share(ui::AppState& s) {
+  const std::string json = ui::link_state(s).dump();
+  ImGui::SetClipboardText(json.c_str());
+  s.notice = "This state is on the clipboard as JSON (" + std::to_string(json.size()) +
+             " characters). Save it to a file and open it with: attnlab --state FILE (or paste it after "
+             "#state= in the web app's address).";
+}
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
 void start_gpu_check(ui::AppState& s) {
   s.gpu_report =

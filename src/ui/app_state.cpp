@@ -259,6 +259,18 @@ int read_int(const attn::Json& j, const std::string& field) {
   return j.get<int>();
 }
 
+// The Problem fields that are settings, not data: a problem made of these alone changes only them.
+constexpr const char* kSettingFields[] = {"mask",        "scale", "temperature", "variant",
+                                          "feature_map", "tile",  "precision"};
+
+bool settings_only(const attn::Json& problem) {
+  if (!problem.is_object()) return false;
+  for (auto it = problem.begin(); it != problem.end(); ++it)
+    if (std::find(std::begin(kSettingFields), std::end(kSettingFields), it.key()) == std::end(kSettingFields))
+      return false;
+  return true;
+}
+
 std::string join(const std::vector<std::string>& tokens) {
   std::string out;
   for (const std::string& t : tokens) out += (out.empty() ? "" : " ") + t;
@@ -326,16 +338,38 @@ void read_view(ViewState& v, const attn::Json& j) {
   }
 }
 
+// heads, kv_heads (default 1 and heads) for the vectors in s.inputs.
+void read_heads(AppState& s, const attn::Json& j) {
+  s.setup.heads = j.contains("heads") ? read_int(j["heads"], "inputs.heads") : 1;
+  s.setup.kv_heads = j.contains("kv_heads") ? read_int(j["kv_heads"], "inputs.kv_heads") : s.setup.heads;
+  if (!heads_possible(s, s.setup.heads))
+    fail("inputs.heads", std::to_string(s.setup.heads) + " heads need d_k = d_model (" +
+                             std::to_string(s.setup.d_model) +
+                             ") divisible by them and a square W_V; d_k is " + std::to_string(s.setup.d_k) +
+                             ", W_V has " + std::to_string(s.inputs.w_v.cols()) + " columns");
+  if (s.setup.kv_heads < 1 || s.setup.heads % s.setup.kv_heads != 0)
+    fail("inputs.kv_heads",
+         std::to_string(s.setup.kv_heads) + " does not divide heads = " + std::to_string(s.setup.heads));
+}
+
 void read_inputs(AppState& s, const attn::Json& j) {
   if (!j.is_object()) fail("inputs", "expected an object");
   if (j.contains("scenario") && !j["scenario"].is_string()) fail("inputs.scenario", "expected a string");
   const std::string id = j.value("scenario", std::string());
-  if (!id.empty() && j.size() == 1) {  // {"scenario": "refund"} loads it
-    for (const attn::Scenario& sc : s.scenarios)
-      if (sc.id == id) return load_scenario(s, sc);
-    std::string known;
-    for (const attn::Scenario& sc : s.scenarios) known += (known.empty() ? "" : ", ") + sc.id;
-    fail("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
+  if (!id.empty() &&
+      !j.contains("sentence")) {  // {"scenario": "refund"} loads it (seed, heads, kv_heads too)
+    const auto sc = std::find_if(s.scenarios.begin(), s.scenarios.end(),
+                                 [&](const attn::Scenario& c) { return c.id == id; });
+    if (sc == s.scenarios.end()) {
+      std::string known;
+      for (const attn::Scenario& c : s.scenarios) known += (known.empty() ? "" : ", ") + c.id;
+      fail("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
+    }
+    load_scenario(s, *sc);
+    if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
+    read_heads(s, j);
+    apply_inputs(s);
+    return;
   }
   if (j.contains("source") && j["source"] == "direct") {
     s.source = Source::Direct;
@@ -348,14 +382,35 @@ void read_inputs(AppState& s, const attn::Json& j) {
   s.key_sentence = j.value("key_sentence", std::string());
   s.scenario_id = id;
   s.setup.tokens = attn::tokenize(s.sentence);
+  if (s.setup.tokens.empty()) s.setup.tokens = {"(empty)"};  // as the input panel does
   s.setup.key_tokens = attn::tokenize(s.key_sentence);
   if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
-  for (const char* f : {"x", "w_q", "w_k", "w_v"})
-    if (!j.contains(f)) fail(std::string("inputs.") + f, "missing");
-  s.inputs.x = attn::matrix_from_json(j["x"], "inputs.x");
-  s.inputs.w_q = attn::matrix_from_json(j["w_q"], "inputs.w_q");
-  s.inputs.w_k = attn::matrix_from_json(j["w_k"], "inputs.w_k");
-  s.inputs.w_v = attn::matrix_from_json(j["w_v"], "inputs.w_v");
+  const bool given = j.contains("x") || j.contains("w_q") || j.contains("w_k") || j.contains("w_v");
+  if (given) {
+    for (const char* f : {"x", "w_q", "w_k", "w_v"})
+      if (!j.contains(f))
+        fail(std::string("inputs.") + f, "missing (give x, w_q, w_k and w_v, or none of them)");
+    for (const char* f : {"d_model", "d_k"})
+      if (j.contains(f)) fail(std::string("inputs.") + f, "only with random vectors (when x is not given)");
+    s.inputs.x = attn::matrix_from_json(j["x"], "inputs.x");
+    s.inputs.w_q = attn::matrix_from_json(j["w_q"], "inputs.w_q");
+    s.inputs.w_k = attn::matrix_from_json(j["w_k"], "inputs.w_k");
+    s.inputs.w_v = attn::matrix_from_json(j["w_v"], "inputs.w_v");
+  } else {  // {sentence, seed, d_model, d_k}: random vectors, made as the input panel makes them
+    const attn::SentenceSetup defaults;  // (the same link gives the same vectors, whatever came before)
+    s.setup.d_model = defaults.d_model;
+    s.setup.d_k = defaults.d_k;
+    if (!j.contains("seed")) s.setup.seed = defaults.seed;
+    s.scenario_id.clear();  // a scenario's vectors are its own, not random ones
+    const auto width = [&](const char* f, int& out) {
+      if (!j.contains(f)) return;
+      out = read_int(j[f], std::string("inputs.") + f);
+      if (out < 1 || out > 64) fail(std::string("inputs.") + f, "must be 1…64, got " + std::to_string(out));
+    };
+    width("d_model", s.setup.d_model);
+    width("d_k", s.setup.d_k);
+    s.inputs = attn::sentence_inputs(s.setup);
+  }
   const Eigen::Index n = static_cast<Eigen::Index>(s.setup.tokens.size()), d = s.inputs.x.cols();
   if (s.inputs.x.rows() != n)
     fail("inputs.x", "has " + std::to_string(s.inputs.x.rows()) + " rows, the sentence has " +
@@ -379,16 +434,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
                            std::to_string(s.inputs.w_q.cols()));
   s.setup.d_model = static_cast<int>(d);
   s.setup.d_k = static_cast<int>(s.inputs.w_q.cols());
-  s.setup.heads = j.contains("heads") ? read_int(j["heads"], "inputs.heads") : 1;
-  s.setup.kv_heads = j.contains("kv_heads") ? read_int(j["kv_heads"], "inputs.kv_heads") : s.setup.heads;
-  if (!heads_possible(s, s.setup.heads))
-    fail("inputs.heads", std::to_string(s.setup.heads) + " heads need d_k = d_model (" +
-                             std::to_string(s.setup.d_model) +
-                             ") divisible by them and a square W_V; d_k is " + std::to_string(s.setup.d_k) +
-                             ", W_V has " + std::to_string(s.inputs.w_v.cols()) + " columns");
-  if (s.setup.kv_heads < 1 || s.setup.heads % s.setup.kv_heads != 0)
-    fail("inputs.kv_heads",
-         std::to_string(s.setup.kv_heads) + " does not divide heads = " + std::to_string(s.setup.heads));
+  read_heads(s, j);
   s.features.clear();
   if (j.contains("features")) {
     for (const attn::Json& f : j["features"])
@@ -451,6 +497,43 @@ attn::Json state_to_json(const AppState& s) {
           {"view", std::move(view)}};
 }
 
+namespace {
+bool same(const attn::MatD& a, const attn::MatD& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+}
+}  // namespace
+
+attn::Json link_state(const AppState& s) {
+  attn::Json j = state_to_json(s);
+  j["step"] = {{"granularity", j["step"]["granularity"]}, {"index", j["step"]["index"]}};
+  if (s.source == Source::Direct) return j;  // typed numbers: only all of them say it
+  attn::Json settings = attn::Json::object();
+  for (const char* f : kSettingFields)
+    if (j["problem"].contains(f)) settings[f] = j["problem"][f];
+  j["problem"] = std::move(settings);  // q, k, v follow from the inputs
+  const attn::Json heads = {{"heads", s.setup.heads}, {"kv_heads", s.setup.kv_heads}};
+  const attn::Scenario* sc = s.scenario();
+  if (sc) {
+    if (same(s.inputs.x, sc->x) && same(s.inputs.w_q, sc->w_q) && same(s.inputs.w_k, sc->w_k) &&
+        same(s.inputs.w_v, sc->w_v) && s.features == sc->features) {
+      j["inputs"] = {{"scenario", sc->id}, {"seed", s.setup.seed}};  // (the seed: for a later own sentence)
+      j["inputs"].update(heads);
+    }
+    return j;
+  }
+  const attn::SentenceInputs seeded = attn::sentence_inputs(s.setup);
+  bool named = true;  // the feature names are the default x0, x1, …
+  for (size_t c = 0; c < s.features.size(); ++c) named &= s.features[c] == "x" + std::to_string(c);
+  if (named && same(s.inputs.x, seeded.x) && same(s.inputs.x_kv, seeded.x_kv) &&
+      same(s.inputs.w_q, seeded.w_q) && same(s.inputs.w_k, seeded.w_k) && same(s.inputs.w_v, seeded.w_v)) {
+    j["inputs"] = {
+        {"sentence", s.sentence}, {"seed", s.setup.seed}, {"d_model", s.setup.d_model}, {"d_k", s.setup.d_k}};
+    if (!s.key_sentence.empty()) j["inputs"]["key_sentence"] = s.key_sentence;
+    j["inputs"].update(heads);
+  }
+  return j;
+}
+
 void state_from_json(AppState& s, const attn::Json& j) {
   if (!j.is_object())
     fail("state", "expected an object {problem, inputs, step, view}, got " + std::string(j.type_name()));
@@ -459,7 +542,8 @@ void state_from_json(AppState& s, const attn::Json& j) {
       fail(it.key(), "unknown field (known: problem, inputs, step, view)");
 
   AppState next = s;  // everything is applied to a copy; s changes only if all of it is valid
-  if (j.contains("problem")) {
+  const bool settings = j.contains("problem") && settings_only(j["problem"]);
+  if (j.contains("problem") && !settings) {  // a whole problem: typed q/k/v from now on
     try {
       next.problem = attn::parse_problem(j["problem"]);
     } catch (const attn::ProblemError& e) {
@@ -473,6 +557,16 @@ void state_from_json(AppState& s, const attn::Json& j) {
   if (j.contains("inputs") &&
       !(j.contains("problem") && j["inputs"].is_object() && j["inputs"].value("source", "") == "direct"))
     read_inputs(next, j["inputs"]);
+  if (settings) {  // after the inputs (a scenario brings its own mask): these settings win
+    attn::Json problem = attn::problem_to_json(next.problem);
+    problem.update(j["problem"]);
+    try {
+      next.problem = attn::parse_problem(problem);
+    } catch (const attn::ProblemError& e) {
+      fail("problem", e.what());
+    }
+    next.dirty = true;
+  }
   if (j.contains("view")) read_view(next.view, j["view"]);
   const int h = next.problem.heads();
   if (!(j.contains("view") && j["view"].contains("head")))  // a change of heads keeps a valid selection

@@ -160,7 +160,10 @@ struct AppState {
   bool perf_requested = false;
   std::string perf_status;
   bool gpu_check_requested = false;
-  std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
+  std::string gpu_report;        // the last GPU check: path, time, adapter, max |GPU − CPU|
+  bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
+  std::string share_label = "Copy this state as JSON";  // the menu item (the platform sets it)
+  std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
   Overview overview;
   GpuView gpu;
   Variants variants;  // derived, like result
@@ -222,9 +225,14 @@ void refresh_variants(AppState& s);
 // {problem, inputs, step, view}
 attn::Json state_to_json(const AppState& s);
 
+// The same state, as short as it can be said (for links): vectors a scenario or a seed makes are given by
+// that scenario or seed, the problem by its settings only. state_from_json(link_state(s)) reproduces s.
+attn::Json link_state(const AppState& s);
+
 // Validates the whole state first; on error throws attn::ProblemError naming the field and changes nothing.
 // step accepts {index} or {stage, query, key, phase}; granularity "cell" | "row". Missing parts keep their
-// values. A problem without inputs switches to typed q/k/v (Source::Direct); inputs rebuild q/k/v.
+// values. A problem without inputs switches to typed q/k/v (Source::Direct); inputs rebuild q/k/v. A problem
+// with settings only (mask, scale, temperature, variant, feature_map, tile, precision) changes just those.
 void state_from_json(AppState& s, const attn::Json& j);
 
 }  // namespace ui

@@ -61,6 +61,13 @@ void menu_bar(AppState& s) {
         "outputs shown.");
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Share")) {
+    if (ImGui::MenuItem(s.share_label.c_str())) s.share_requested = true;
+    ImGui::TextDisabled(
+        "The sentence, the settings, the step and the view: whoever opens it\nsees exactly this (edited "
+        "numbers travel too).");
+    ImGui::EndMenu();
+  }
   const char* title = "Attention Lab · softmax(QKᵀ/√d_k + mask)·V";
   const float room = ImGui::GetWindowWidth() - ImGui::GetCursorPosX();
   if (ImGui::CalcTextSize(title).x < room * 0.4f) ImGui::TextDisabled("%s", title);
@@ -98,6 +105,12 @@ void panel_main(AppState& s) {
       s.view.panel = static_cast<Panel>(p);
   }
   ImGui::Separator();
+  if (!s.notice.empty()) {  // until closed: "link copied", or why a link could not be opened
+    if (ImGui::SmallButton("Close")) s.notice.clear();
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", s.notice.c_str());
+    ImGui::Separator();
+  }
   if (!s.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.error.c_str());
   s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
   s.view.variants.global_chips.clear();                    // (and by the global-token buttons)

@@ -154,6 +154,11 @@ TEST(AppState, RefusesBadStates) {
   expect_refused(s, R"({"inputs":{"sentence":"a b","x":[[1]],"w_q":[[1]],"w_k":[[1]],"w_v":[[1]]}})",
                  "inputs.x");
   expect_refused(s, R"({"inputs":[1]})", "inputs");
+  expect_refused(s, R"({"inputs":{"sentence":"a b","x":[[1],[2]]}})", "inputs.w_q: missing");
+  expect_refused(s, R"({"inputs":{"sentence":"a b","d_model":0}})", "inputs.d_model: must be 1…64");
+  expect_refused(s, R"({"inputs":{"sentence":"a b","d_k":"4"}})", "inputs.d_k: expected an integer");
+  expect_refused(s, R"({"inputs":{"sentence":"a","d_k":2,"x":[[1]],"w_q":[[1]],"w_k":[[1]],"w_v":[[1]]}})",
+                 "inputs.d_k: only with random vectors");
   expect_refused(s, R"({"problem":{"q":[[1,2]],"k":[[1]],"v":[[1]]}})", "problem: k");
   expect_refused(s, R"({"view":{"ui_scale":2},"problem":{"q":"x"}})", "problem");  // all or nothing
 }
@@ -274,4 +279,87 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
   attn::Json bad = j;
   bad["inputs"]["x_kv"] = attn::Json::parse("[[1, 2]]");
   EXPECT_THROW(ui::state_from_json(t, bad), attn::ProblemError);
+}
+
+// A sentence without vectors gets random ones, seeded as the input panel seeds them: a short link reproduces
+// the same numbers whatever state the page was in.
+TEST(AppState, SentenceWithoutVectorsGetsSeededRandomOnes) {
+  const char* link =
+      R"({"inputs":{"sentence":"the cat sat on the mat","seed":7,"d_model":6,"d_k":6,"heads":2}})";
+  ui::AppState s = ui::default_state();
+  ui::state_from_json(s, attn::Json::parse(link));
+  attn::SentenceSetup setup;
+  setup.tokens = {"the", "cat", "sat", "on", "the", "mat"};
+  setup.d_model = setup.d_k = 6;
+  setup.seed = 7;
+  const attn::SentenceInputs want = attn::sentence_inputs(setup);
+  EXPECT_EQ(s.inputs.x, want.x);
+  EXPECT_EQ(s.inputs.w_k, want.w_k);
+  EXPECT_EQ(s.problem.heads(), 2);
+  EXPECT_EQ(s.problem.query_len(), 6);
+  ui::AppState t = ui::default_state();
+  ui::state_from_json(t, attn::Json::parse(R"({"inputs":{"sentence":"x y","seed":2,"d_model":3,"d_k":2}})"));
+  ui::state_from_json(t, attn::Json::parse(link));
+  EXPECT_EQ(ui::state_to_json(t), ui::state_to_json(s));
+  ui::state_from_json(t, attn::Json::parse(R"({"inputs":{"sentence":"a b c"}})"));  // the panel's defaults
+  EXPECT_EQ(t.inputs.x.cols(), attn::SentenceSetup{}.d_model);
+  EXPECT_EQ(t.inputs.w_q.cols(), attn::SentenceSetup{}.d_k);
+  EXPECT_EQ(t.setup.seed, attn::SentenceSetup{}.seed);
+}
+
+// A problem of settings only changes those settings and keeps the sentence (q, k, v still from the inputs).
+TEST(AppState, SettingsOnlyProblemKeepsTheSentence) {
+  ui::AppState s = ui::default_state();
+  const attn::MatD q = s.problem.q;
+  ui::state_from_json(s, attn::Json::parse(R"({"problem":{"mask":{"window":3},"temperature":2}})"));
+  EXPECT_EQ(s.source, ui::Source::Embeddings);
+  EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Window);
+  EXPECT_EQ(s.problem.temperature, 2.0);
+  EXPECT_EQ(s.problem.q, q);
+  EXPECT_TRUE(s.dirty);
+  expect_refused(s, R"({"problem":{"variant":"linear"}})", "problem: ");  // linear takes none/causal masks
+  expect_refused(s, R"({"problem":{"mask":"diagonal"}})", "problem: mask");
+}
+
+// link_state says the same state in few words; applied to any other state it reproduces this one.
+TEST(AppState, LinkStateIsShortAndReproducesTheState) {
+  attn::Scenario sc =
+      attn::parse_scenario(attn::Json::parse(R"({"title":"t","framing":"f","sentence":"a b c d",
+    "focus":"c","features":["f0","f1"],"x":[[1,0],[0,1],[1,1],[2,1]],"w_q":[[1,0],[0,1]],"w_k":[[1,1],[1,0]],
+    "w_v":[[2,0],[0,1]],"mask":"causal"})"),
+                           "tiny");
+  const auto reproduces = [&](const ui::AppState& s) {
+    const attn::Json link = ui::link_state(s);
+    ui::AppState t = ui::default_state({sc});
+    ui::state_from_json(t,
+                        attn::Json::parse(R"({"inputs":{"sentence":"x y","seed":2,"d_model":3,"d_k":2}})"));
+    ui::state_from_json(t, link);
+    EXPECT_EQ(ui::state_to_json(t), ui::state_to_json(s)) << link.dump();
+    return link;
+  };
+  // A seeded sentence: no vectors in the link.
+  ui::AppState s = ui::default_state({sc});
+  ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"sentence":"the cat sat on the mat","seed":5,
+    "d_model":6,"d_k":6,"heads":3,"kv_heads":1,"key_sentence":"le chat"}, "problem":{"variant":"flash",
+    "tile":{"q":2,"k":3}}, "step":{"index":7}, "view":{"panel":"variants","ui_scale":1.5}})"));
+  attn::Json link = reproduces(s);
+  EXPECT_FALSE(link["inputs"].contains("x"));
+  EXPECT_FALSE(link["problem"].contains("query"));
+  EXPECT_EQ(link["inputs"]["key_sentence"], "le chat");
+  EXPECT_LT(link.dump().size(), 700u) << link.dump();
+  // A scenario with a changed mask: the scenario by name, the mask kept.
+  ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"tiny","heads":2},
+    "problem":{"mask":{"window":2}}})"));
+  EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Window);
+  EXPECT_EQ(s.problem.heads(), 2);
+  link = reproduces(s);
+  EXPECT_EQ(link["inputs"], (attn::Json{{"scenario", "tiny"}, {"seed", 5}, {"heads", 2}, {"kv_heads", 2}}));
+  // An edited embedding: the vectors travel; typed q/k/v: the whole problem travels.
+  s.inputs.x(1, 1) = 7;
+  ui::apply_inputs(s);
+  link = reproduces(s);
+  EXPECT_EQ(link["inputs"]["x"][1][1], 7.0);
+  ui::state_from_json(s, attn::Json::parse(R"({"problem":{"q":[[1],[2]],"k":[[1],[0]],"v":[[3],[4]]}})"));
+  link = reproduces(s);
+  EXPECT_EQ(link["problem"]["v"][1][0], 4.0);
 }
