@@ -352,23 +352,9 @@
   window.attnlab = api;
 
   function setNotice(text) { Module.ccall('attnlab_set_notice', null, ['string'], [text]); }
-  // Opens a link's '#state=…'; anything wrong with it is said above the main view and the app carries on.
+  // Opens the address's '#state=…' (C++ ui::open_shared); anything wrong with it is said above the main view.
   function openLink(hash) {
-    if (!hash || hash === '#') return;
-    const fail = (why) => setNotice(`This link could not be opened: ${why}. Showing the app as it was instead.`);
-    if (!hash.startsWith('#state=')) return fail(`its part after # should start with "state=", not "${hash.slice(1, 21)}"`);
-    let state;
-    try {
-      state = JSON.parse(decodeURIComponent(hash.slice(7)));
-    } catch (e) {
-      return fail(`its state is not readable JSON (${e.message}); it may have been cut short or edited`);
-    }
-    try {
-      api.setState(state);
-      setNotice('');
-    } catch (e) {
-      fail(e.message);
-    }
+    if (hash && hash !== '#') call('attnlab_open_link', ['string'], [hash]);
   }
   const probeDone = probeWebGPU();
 

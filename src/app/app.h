@@ -53,7 +53,7 @@ void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; n
 void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown
 void start_overview(ui::AppState& s);          // browser: the Long sequences panel's flash run and map
 void start_gpu_view(ui::AppState& s);          // browser: the current problem on WebGPU for the step view
-const char* share_label();                     // the Share menu's item: a link (browser) or JSON (native)
+void configure_share(ui::AppState& s);         // the Share menu: a link (browser) or JSON (native) to copy
 void share(ui::AppState& s);                   // browser: link to the clipboard; native: the state's JSON
 
 }  // namespace platform

@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   g_opts = platform::parse_args(argc, argv);
   App& app = the_app();
   app.state = ui::default_state(load_scenarios(platform::assets_dir() + "/scenarios"));
-  app.state.share_label = platform::share_label();
+  platform::configure_share(app.state);
   if (!g_opts.state_file.empty()) {
     std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");
     std::string text;

@@ -12,6 +12,7 @@
 
 #include "app/app.h"
 #include "compute/cpu_backend.h"
+#include "ui/share.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
@@ -125,6 +126,12 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_layout() {
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_link_state() {
   return compute::malloc_copy(ui::link_state(the_app().state).dump());
 }
+// The page's address when it holds #state=… (on load and on every hash change); a notice says what is wrong.
+EMSCRIPTEN_KEEPALIVE int attnlab_open_link(const char* link) {
+  const bool ok = ui::open_shared(the_app().state, link);
+  recompute_if_dirty(the_app().state);
+  return ok ? 1 : 0;
+}
 // attnlab.notice(): the message shown above the main view ("link copied", a link that could not be opened).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_notice() { return compute::malloc_copy(the_app().state.notice); }
 EMSCRIPTEN_KEEPALIVE void attnlab_set_notice(const char* text) { the_app().state.notice = text; }
@@ -217,7 +224,10 @@ void after_frame(App& app, const Options&) {
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 const char* cpu_series() { return "cpu (WebAssembly)"; }
-const char* share_label() { return "Copy a link to this view"; }
+void configure_share(ui::AppState& s) {
+  s.share_label = "Copy a link to this view";  // (links open through the address bar, not a menu)
+  s.open_from_clipboard = false;               // (GLFW's clipboard here is not the system's)
+}
 void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
 void start_gpu_measurements(ui::AppState& s) {
   s.perf_status = "CPU done; measuring WebGPU…";
@@ -321,13 +331,16 @@ void run_loop(void (*frame_fn)()) {
 
 void install_resize_callback(GLFWwindow*) {}
 const char* cpu_series() { return "cpu (native, 1 thread)"; }
-const char* share_label() { return "Copy this state as JSON"; }
+void configure_share(ui::AppState& s) {
+  s.share_label = "Copy this state as JSON";
+  s.open_from_clipboard = true;
+}
 void share(ui::AppState& s) {
   const std::string json = ui::link_state(s).dump();
   ImGui::SetClipboardText(json.c_str());
   s.notice = "This state is on the clipboard as JSON (" + std::to_string(json.size()) +
-             " characters). Save it to a file and open it with: attnlab --state FILE (or paste it after "
-             "#state= in the web app's address).";
+             " characters): Share → Open on another computer, attnlab --state FILE, or after #state= in "
+             "the web app's address.";
 }
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
 void start_gpu_check(ui::AppState& s) {

@@ -259,10 +259,6 @@ int read_int(const attn::Json& j, const std::string& field) {
   return j.get<int>();
 }
 
-// The Problem fields that are settings, not data: a problem made of these alone changes only them.
-constexpr const char* kSettingFields[] = {"mask",        "scale", "temperature", "variant",
-                                          "feature_map", "tile",  "precision"};
-
 bool settings_only(const attn::Json& problem) {
   if (!problem.is_object()) return false;
   for (auto it = problem.begin(); it != problem.end(); ++it)
@@ -495,43 +491,6 @@ attn::Json state_to_json(const AppState& s) {
           {"inputs", std::move(inputs)},
           {"step", std::move(step)},
           {"view", std::move(view)}};
-}
-
-namespace {
-bool same(const attn::MatD& a, const attn::MatD& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
-}
-}  // namespace
-
-attn::Json link_state(const AppState& s) {
-  attn::Json j = state_to_json(s);
-  j["step"] = {{"granularity", j["step"]["granularity"]}, {"index", j["step"]["index"]}};
-  if (s.source == Source::Direct) return j;  // typed numbers: only all of them say it
-  attn::Json settings = attn::Json::object();
-  for (const char* f : kSettingFields)
-    if (j["problem"].contains(f)) settings[f] = j["problem"][f];
-  j["problem"] = std::move(settings);  // q, k, v follow from the inputs
-  const attn::Json heads = {{"heads", s.setup.heads}, {"kv_heads", s.setup.kv_heads}};
-  const attn::Scenario* sc = s.scenario();
-  if (sc) {
-    if (same(s.inputs.x, sc->x) && same(s.inputs.w_q, sc->w_q) && same(s.inputs.w_k, sc->w_k) &&
-        same(s.inputs.w_v, sc->w_v) && s.features == sc->features) {
-      j["inputs"] = {{"scenario", sc->id}, {"seed", s.setup.seed}};  // (the seed: for a later own sentence)
-      j["inputs"].update(heads);
-    }
-    return j;
-  }
-  const attn::SentenceInputs seeded = attn::sentence_inputs(s.setup);
-  bool named = true;  // the feature names are the default x0, x1, …
-  for (size_t c = 0; c < s.features.size(); ++c) named &= s.features[c] == "x" + std::to_string(c);
-  if (named && same(s.inputs.x, seeded.x) && same(s.inputs.x_kv, seeded.x_kv) &&
-      same(s.inputs.w_q, seeded.w_q) && same(s.inputs.w_k, seeded.w_k) && same(s.inputs.w_v, seeded.w_v)) {
-    j["inputs"] = {
-        {"sentence", s.sentence}, {"seed", s.setup.seed}, {"d_model", s.setup.d_model}, {"d_k", s.setup.d_k}};
-    if (!s.key_sentence.empty()) j["inputs"]["key_sentence"] = s.key_sentence;
-    j["inputs"].update(heads);
-  }
-  return j;
 }
 
 void state_from_json(AppState& s, const attn::Json& j) {

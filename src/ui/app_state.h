@@ -163,6 +163,7 @@ struct AppState {
   std::string gpu_report;        // the last GPU check: path, time, adapter, max |GPU − CPU|
   bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
   std::string share_label = "Copy this state as JSON";  // the menu item (the platform sets it)
+  bool open_from_clipboard = true;                      // Share → Open a copied link or state (desktop)
   std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
   Overview overview;
   GpuView gpu;
@@ -222,12 +223,12 @@ const GpuView::Head* gpu_head(const AppState& s);
 // Recomputes s.variants for the current problem (small problems only: every variant is run in full).
 void refresh_variants(AppState& s);
 
+// The Problem fields that are settings, not data: a problem of these alone changes only them (setState).
+inline constexpr const char* kSettingFields[] = {"mask",        "scale", "temperature", "variant",
+                                                 "feature_map", "tile",  "precision"};
+
 // {problem, inputs, step, view}
 attn::Json state_to_json(const AppState& s);
-
-// The same state, as short as it can be said (for links): vectors a scenario or a seed makes are given by
-// that scenario or seed, the problem by its settings only. state_from_json(link_state(s)) reproduces s.
-attn::Json link_state(const AppState& s);
 
 // Validates the whole state first; on error throws attn::ProblemError naming the field and changes nothing.
 // step accepts {index} or {stage, query, key, phase}; granularity "cell" | "row". Missing parts keep their

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/share.h"
 #include "ui/style.h"
 #include "ui/widgets.h"
 
@@ -63,6 +64,10 @@ void menu_bar(AppState& s) {
   }
   if (ImGui::BeginMenu("Share")) {
     if (ImGui::MenuItem(s.share_label.c_str())) s.share_requested = true;
+    if (s.open_from_clipboard && ImGui::MenuItem("Open a copied link or state")) {
+      const char* text = ImGui::GetClipboardText();
+      open_shared(s, text ? text : "");
+    }
     ImGui::TextDisabled(
         "The sentence, the settings, the step and the view: whoever opens it\nsees exactly this (edited "
         "numbers travel too).");

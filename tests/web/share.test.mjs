@@ -43,7 +43,7 @@ test('a broken or edited link says what is wrong, and the app carries on', async
     ['#state=%7B%22view%22%3A%7B%22panel', /not readable JSON/],
     ['#state=' + encodeURIComponent(JSON.stringify({ view: { panel: 'cinema' } })), /view\.panel: unknown "cinema"/],
     ['#state=' + encodeURIComponent(JSON.stringify({ inputs: { sentence: 'a b', d_model: 900 } })), /inputs\.d_model: must be 1…64/],
-    ['#state=%E0%A4%A', /not readable JSON/],
+    ['#state=%E0%A4%A', /not followed by two hex digits/],
     ['#view=steps', /should start with "state="/],
   ];
   for (const [hash, why] of cases) {

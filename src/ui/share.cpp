@@ -1,0 +1,105 @@
+// Links and shared states (see share.h).
+#include "ui/share.h"
+
+#include <stdexcept>
+
+namespace ui {
+
+namespace {
+
+bool same(const attn::MatD& a, const attn::MatD& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+}
+
+// %XX → the byte XX (the link's JSON is percent-encoded UTF-8, as encodeURIComponent writes it).
+std::string percent_decode(const std::string& in) {
+  std::string out;
+  const auto hex = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out += in[i];
+      continue;
+    }
+    if (i + 2 >= in.size() || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0)
+      throw std::runtime_error("a % at character " + std::to_string(i) +
+                               " is not followed by two hex digits");
+    out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+attn::Json link_state(const AppState& s) {
+  attn::Json j = state_to_json(s);
+  j["step"] = {{"granularity", j["step"]["granularity"]}, {"index", j["step"]["index"]}};
+  if (s.source == Source::Direct) return j;  // typed numbers: only all of them say it
+  attn::Json settings = attn::Json::object();
+  for (const char* f : kSettingFields)
+    if (j["problem"].contains(f)) settings[f] = j["problem"][f];
+  j["problem"] = std::move(settings);  // q, k, v follow from the inputs
+  const attn::Json heads = {{"heads", s.setup.heads}, {"kv_heads", s.setup.kv_heads}};
+  const attn::Scenario* sc = s.scenario();
+  if (sc) {
+    if (same(s.inputs.x, sc->x) && same(s.inputs.w_q, sc->w_q) && same(s.inputs.w_k, sc->w_k) &&
+        same(s.inputs.w_v, sc->w_v) && s.features == sc->features) {
+      j["inputs"] = {{"scenario", sc->id}, {"seed", s.setup.seed}};  // (the seed: for a later own sentence)
+      j["inputs"].update(heads);
+    }
+    return j;
+  }
+  const attn::SentenceInputs seeded = attn::sentence_inputs(s.setup);
+  bool named = true;  // the feature names are the default x0, x1, …
+  for (size_t c = 0; c < s.features.size(); ++c) named &= s.features[c] == "x" + std::to_string(c);
+  if (named && same(s.inputs.x, seeded.x) && same(s.inputs.x_kv, seeded.x_kv) &&
+      same(s.inputs.w_q, seeded.w_q) && same(s.inputs.w_k, seeded.w_k) && same(s.inputs.w_v, seeded.w_v)) {
+    j["inputs"] = {
+        {"sentence", s.sentence}, {"seed", s.setup.seed}, {"d_model", s.setup.d_model}, {"d_k", s.setup.d_k}};
+    if (!s.key_sentence.empty()) j["inputs"]["key_sentence"] = s.key_sentence;
+    j["inputs"].update(heads);
+  }
+  return j;
+}
+
+bool open_shared(AppState& s, const std::string& text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  const std::string body = first == std::string::npos ? "" : text.substr(first);
+  std::string why;
+  try {
+    std::string json = body;
+    if (body.empty() || body[0] != '{') {
+      const size_t hash = body.find('#');
+      if (hash == std::string::npos)
+        throw std::runtime_error("it is neither a link with #state= nor a state's JSON");
+      const std::string fragment = body.substr(hash + 1);
+      if (fragment.rfind("state=", 0) != 0)
+        throw std::runtime_error("its part after # should start with \"state=\", not \"" +
+                                 fragment.substr(0, 20) + "\"");
+      json = percent_decode(fragment.substr(6));
+    }
+    attn::Json state;
+    try {
+      state = attn::Json::parse(json);
+    } catch (const attn::Json::exception& e) {
+      throw std::runtime_error(std::string("its state is not readable JSON (") + e.what() +
+                               "); it may have been cut short or edited");
+    }
+    state_from_json(s, state);
+    s.notice.clear();
+    return true;
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  const bool link = !body.empty() && body[0] != '{';
+  s.notice = std::string(link ? "This link" : "This state") + " could not be opened: " + why +
+             ". Showing the app as it was instead.";
+  return false;
+}
+
+}  // namespace ui
