@@ -344,8 +344,11 @@
       $('overlay').hidden = true;
       window.addEventListener('hashchange', () => openLink(location.hash));
       probeDone.then(() => {  // (outside the frame that called us)
-        openLink(location.hash);
-        resolveReady(api);
+        try {
+          openLink(location.hash);
+        } finally {
+          resolveReady(api);
+        }
       });
     },
   };

@@ -33,6 +33,30 @@ bool heads_possible(const AppState& s, int h) {
                     setup.d_model % h == 0);
 }
 
+namespace {
+bool same(const attn::MatD& a, const attn::MatD& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+}
+}  // namespace
+
+InputsOrigin inputs_origin(const AppState& s) {
+  if (s.source == Source::Direct) return InputsOrigin::Edited;
+  const attn::SentenceInputs& in = s.inputs;
+  if (const attn::Scenario* sc = s.scenario())
+    return s.sentence == sc->sentence && s.key_sentence.empty() && in.x_kv.size() == 0 && same(in.x, sc->x) &&
+                   same(in.w_q, sc->w_q) && same(in.w_k, sc->w_k) && same(in.w_v, sc->w_v) &&
+                   s.features == sc->features
+               ? InputsOrigin::Scenario
+               : InputsOrigin::Edited;
+  const attn::SentenceInputs seeded = attn::sentence_inputs(s.setup);
+  bool named = true;  // the feature names are the default x0, x1, …
+  for (size_t c = 0; c < s.features.size(); ++c) named &= s.features[c] == "x" + std::to_string(c);
+  return named && same(in.x, seeded.x) && same(in.x_kv, seeded.x_kv) && same(in.w_q, seeded.w_q) &&
+                 same(in.w_k, seeded.w_k) && same(in.w_v, seeded.w_v)
+             ? InputsOrigin::Seeded
+             : InputsOrigin::Edited;
+}
+
 void apply_inputs(AppState& s) {
   attn::Problem p;
   attn::SentenceSetup& setup = s.setup;
@@ -361,6 +385,13 @@ void read_inputs(AppState& s, const attn::Json& j) {
       for (const attn::Scenario& c : s.scenarios) known += (known.empty() ? "" : ", ") + c.id;
       fail("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
     }
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key() != "scenario" && it.key() != "seed" && it.key() != "heads" && it.key() != "kv_heads" &&
+          !(it.key() == "source" && it.value() == "embeddings"))
+        fail("inputs." + it.key(),
+             "not with a scenario alone (known: seed, heads, kv_heads; to change its vectors give sentence, "
+             "x, "
+             "w_q, w_k and w_v too)");
     load_scenario(s, *sc);
     if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
     read_heads(s, j);

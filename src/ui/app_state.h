@@ -190,6 +190,11 @@ AppState default_state(std::vector<attn::Scenario> scenarios = {});
 void rebuild_from_sentence(AppState& s);
 // Whether the sentence can be split into h heads (d_k = d_model divisible by h, W_V square: torch's layout).
 bool heads_possible(const AppState& s, int h);
+
+// Where the vectors in s.inputs come from: a scenario as shipped, the seed (as the input panel makes them),
+// or edited / given by hand.
+enum class InputsOrigin { Scenario, Seeded, Edited };
+InputsOrigin inputs_origin(const AppState& s);
 // Recomputes q = X·W_Q, k = X·W_K, v = X·W_V into the problem (keeps mask, scale, temperature, variant);
 // with setup.heads > 1 a torch-layout multi-head problem (W_O = identity), grouped when kv_heads < heads.
 void apply_inputs(AppState& s);

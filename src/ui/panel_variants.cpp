@@ -204,9 +204,9 @@ void global_token_picker(AppState& s) {
   const int j = token_chips(attn::key_labels(s.problem), is_global, &s.view.variants.global_chips);
   if (j < 0) return;
   if (is_global(j))
-    g.erase(std::find(g.begin(), g.end(), j));
+    g.erase(std::remove(g.begin(), g.end(), j), g.end());  // (every copy: JSON may have given it twice)
   else
-    g.insert(std::upper_bound(g.begin(), g.end(), j), j);
+    g.push_back(j), std::sort(g.begin(), g.end());
   s.dirty = true;
 }
 
@@ -364,12 +364,14 @@ void section_heads(AppState& s) {
   const int h = s.problem.heads(), g = s.problem.kv_heads();
   if (s.source == Source::Embeddings) {
     attn::SentenceSetup& setup = s.setup;
-    if (!heads_possible(s, 2) && setup.heads == 1) {
+    bool splittable = false;  // some h > 1 works (h must divide d_model = d_k)
+    for (int h2 = 2; h2 <= setup.d_model; ++h2) splittable |= heads_possible(s, h2);
+    if (!splittable && setup.heads == 1) {
       ImGui::TextWrapped(
           "Splitting into heads needs d_k = d_model (torch's layout), divisible by the number of "
           "heads; this sentence has d_model = %d, d_k = %d.",
           setup.d_model, setup.d_k);
-      if (!s.scenario() && setup.d_k != setup.d_model &&
+      if (inputs_origin(s) == InputsOrigin::Seeded && setup.d_k != setup.d_model &&
           ImGui::Button(("Make d_k = d_model = " + std::to_string(setup.d_model)).c_str())) {
         setup.d_k = setup.d_model;  // new random W_Q, W_K, W_V of that width (same seed)
         rebuild_from_sentence(s);

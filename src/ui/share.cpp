@@ -3,12 +3,24 @@
 
 #include <stdexcept>
 
+#include "attn/linear.h"
+
 namespace ui {
 
 namespace {
 
-bool same(const attn::MatD& a, const attn::MatD& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+// Bytes that are not well-formed UTF-8 (a pasted link cut mid-character, a parser quoting raw bytes) → '?'.
+std::string valid_utf8(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size();) {
+    const unsigned char c = static_cast<unsigned char>(in[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = n > 0 && i + n <= in.size();
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
+    out += ok ? in.substr(i, n) : "?";
+    i += ok ? n : 1;
+  }
+  return out;
 }
 
 // %XX → the byte XX (the link's JSON is percent-encoded UTF-8, as encodeURIComponent writes it).
@@ -38,31 +50,32 @@ std::string percent_decode(const std::string& in) {
 
 attn::Json link_state(const AppState& s) {
   attn::Json j = state_to_json(s);
-  j["step"] = {{"granularity", j["step"]["granularity"]}, {"index", j["step"]["index"]}};
+  j["step"] = {
+      {"granularity", j["step"]["granularity"]}, {"index", j["step"]["index"]}, {"playing", s.playing}};
   if (s.source == Source::Direct) return j;  // typed numbers: only all of them say it
   attn::Json settings = attn::Json::object();
   for (const char* f : kSettingFields)
     if (j["problem"].contains(f)) settings[f] = j["problem"][f];
+  // (problem_to_json leaves these out at their defaults; a link says them, or the opener's own would stay)
+  settings["feature_map"] = attn::feature_map_name(s.problem.feature_map);
+  settings["tile"] = {{"q", s.problem.tile_q}, {"k", s.problem.tile_k}};
   j["problem"] = std::move(settings);  // q, k, v follow from the inputs
   const attn::Json heads = {{"heads", s.setup.heads}, {"kv_heads", s.setup.kv_heads}};
-  const attn::Scenario* sc = s.scenario();
-  if (sc) {
-    if (same(s.inputs.x, sc->x) && same(s.inputs.w_q, sc->w_q) && same(s.inputs.w_k, sc->w_k) &&
-        same(s.inputs.w_v, sc->w_v) && s.features == sc->features) {
-      j["inputs"] = {{"scenario", sc->id}, {"seed", s.setup.seed}};  // (the seed: for a later own sentence)
+  switch (inputs_origin(s)) {
+    case InputsOrigin::Scenario:  // (the seed: for a later sentence of one's own)
+      j["inputs"] = {{"scenario", s.scenario_id}, {"seed", s.setup.seed}};
       j["inputs"].update(heads);
-    }
-    return j;
-  }
-  const attn::SentenceInputs seeded = attn::sentence_inputs(s.setup);
-  bool named = true;  // the feature names are the default x0, x1, …
-  for (size_t c = 0; c < s.features.size(); ++c) named &= s.features[c] == "x" + std::to_string(c);
-  if (named && same(s.inputs.x, seeded.x) && same(s.inputs.x_kv, seeded.x_kv) &&
-      same(s.inputs.w_q, seeded.w_q) && same(s.inputs.w_k, seeded.w_k) && same(s.inputs.w_v, seeded.w_v)) {
-    j["inputs"] = {
-        {"sentence", s.sentence}, {"seed", s.setup.seed}, {"d_model", s.setup.d_model}, {"d_k", s.setup.d_k}};
-    if (!s.key_sentence.empty()) j["inputs"]["key_sentence"] = s.key_sentence;
-    j["inputs"].update(heads);
+      break;
+    case InputsOrigin::Seeded:
+      j["inputs"] = {{"sentence", s.sentence},
+                     {"seed", s.setup.seed},
+                     {"d_model", s.setup.d_model},
+                     {"d_k", s.setup.d_k}};
+      if (!s.key_sentence.empty()) j["inputs"]["key_sentence"] = s.key_sentence;
+      j["inputs"].update(heads);
+      break;
+    case InputsOrigin::Edited:  // the vectors travel in full
+      break;
   }
   return j;
 }
@@ -80,7 +93,7 @@ bool open_shared(AppState& s, const std::string& text) {
       const std::string fragment = body.substr(hash + 1);
       if (fragment.rfind("state=", 0) != 0)
         throw std::runtime_error("its part after # should start with \"state=\", not \"" +
-                                 fragment.substr(0, 20) + "\"");
+                                 valid_utf8(fragment.substr(0, 20)) + "\"");
       json = percent_decode(fragment.substr(6));
     }
     attn::Json state;
@@ -97,7 +110,7 @@ bool open_shared(AppState& s, const std::string& text) {
     why = e.what();
   }
   const bool link = !body.empty() && body[0] != '{';
-  s.notice = std::string(link ? "This link" : "This state") + " could not be opened: " + why +
+  s.notice = std::string(link ? "This link" : "This state") + " could not be opened: " + valid_utf8(why) +
              ". Showing the app as it was instead.";
   return false;
 }

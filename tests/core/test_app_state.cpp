@@ -123,6 +123,9 @@ TEST(AppState, ScenarioLoadsAtItsFocus) {
   EXPECT_EQ(s.features[1], "f1");
   EXPECT_THROW(ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"nope"}})")),
                attn::ProblemError);
+  expect_refused(s, R"({"inputs":{"scenario":"tiny","key_sentence":"le chat"}})",
+                 "inputs.key_sentence: not with a scenario alone");
+  expect_refused(s, R"({"inputs":{"scenario":"tiny","source":"direct"}})", "inputs.source");
   ui::rebuild_from_sentence(s);
   ui::next_scenario(s, 1);
   EXPECT_EQ(s.scenario_id, "tiny");

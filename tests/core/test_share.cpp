@@ -35,17 +35,13 @@ std::string percent_encode(const std::string& text) {
 
 // link_state says the same state in few words; applied to any other state it reproduces this one.
 TEST(Share, LinkStateIsShortAndReproducesTheState) {
-  attn::Scenario sc =
-      attn::parse_scenario(attn::Json::parse(R"({"title":"t","framing":"f","sentence":"a b c d",
-    "focus":"c","features":["f0","f1"],"x":[[1,0],[0,1],[1,1],[2,1]],"w_q":[[1,0],[0,1]],"w_k":[[1,1],[1,0]],
-    "w_v":[[2,0],[0,1]],"mask":"causal"})"),
-                           "tiny");
+  const attn::Scenario sc = tiny();
   const auto reproduces = [&](const ui::AppState& s) {
     const attn::Json link = ui::link_state(s);
     ui::AppState t = ui::default_state({sc});
-    ui::state_from_json(t,
-                        attn::Json::parse(R"({"inputs":{"sentence":"x y","seed":2,"d_model":3,"d_k":2}})"));
-    ui::state_from_json(t, link);
+    ui::state_from_json(t, attn::Json::parse(R"({"inputs":{"sentence":"x y","seed":2,"d_model":3,"d_k":2},
+      "problem":{"tile":{"q":2,"k":2},"feature_map":"relu","temperature":3},"step":{"playing":true}})"));
+    ui::state_from_json(t, link);  // (an open tab with other settings, playing: nothing of it stays)
     EXPECT_EQ(ui::state_to_json(t), ui::state_to_json(s)) << link.dump();
     return link;
   };
@@ -54,7 +50,9 @@ TEST(Share, LinkStateIsShortAndReproducesTheState) {
   ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"sentence":"the cat sat on the mat","seed":5,
     "d_model":6,"d_k":6,"heads":3,"kv_heads":1,"key_sentence":"le chat"}, "problem":{"variant":"flash",
     "tile":{"q":2,"k":3}}, "step":{"index":7}, "view":{"panel":"variants","ui_scale":1.5}})"));
+  s.playing = true;
   attn::Json link = reproduces(s);
+  s.playing = false;
   EXPECT_FALSE(link["inputs"].contains("x"));
   EXPECT_FALSE(link["problem"].contains("query"));
   EXPECT_EQ(link["inputs"]["key_sentence"], "le chat");
@@ -66,6 +64,14 @@ TEST(Share, LinkStateIsShortAndReproducesTheState) {
   EXPECT_EQ(s.problem.heads(), 2);
   link = reproduces(s);
   EXPECT_EQ(link["inputs"], (attn::Json{{"scenario", "tiny"}, {"seed", 5}, {"heads", 2}, {"kv_heads", 2}}));
+  // A scenario's vectors with keys from another sentence are no longer the scenario: the vectors travel.
+  attn::Json cross = ui::state_to_json(s);
+  cross["inputs"]["key_sentence"] = "le chat";
+  ui::state_from_json(s, cross);
+  EXPECT_EQ(s.problem.key_len(), 2);
+  link = reproduces(s);
+  EXPECT_EQ(link["inputs"]["key_sentence"], "le chat");
+  EXPECT_TRUE(link["inputs"].contains("x"));
   // An edited embedding: the vectors travel; typed q/k/v: the whole problem travels.
   s.inputs.x(1, 1) = 7;
   ui::apply_inputs(s);

@@ -38,6 +38,7 @@ test('Share puts a short link in the address bar and on the clipboard; opening i
 });
 
 test('a broken or edited link says what is wrong, and the app carries on', async () => {
+  await page.evaluate(() => Module.ccall('attnlab_set_notice', null, ['string'], ['']));  // (as Close does)
   const before = await state();
   const cases = [
     ['#state=%7B%22view%22%3A%7B%22panel', /not readable JSON/],
@@ -48,7 +49,7 @@ test('a broken or edited link says what is wrong, and the app carries on', async
   ];
   for (const [hash, why] of cases) {
     await page.evaluate((h) => { location.hash = h; }, hash);
-    await page.waitForFunction(() => window.attnlab.notice() !== '');
+    await page.waitForFunction(() => /could not be opened/.test(window.attnlab.notice()));
     const text = await notice();
     assert.match(text, /This link could not be opened/);
     assert.match(text, why);
@@ -60,7 +61,7 @@ test('a broken or edited link says what is wrong, and the app carries on', async
   }
   // A good link typed into the address bar: it opens, and clears an earlier complaint.
   await page.evaluate(() => { location.hash = '#view=steps'; });
-  await page.waitForFunction(() => window.attnlab.notice() !== '');
+  await page.waitForFunction(() => /could not be opened/.test(window.attnlab.notice()));
   const hash = '#state=' + encodeURIComponent(JSON.stringify({ inputs: { scenario: 'refund' }, view: { panel: 'step' } }));
   await page.evaluate((h) => { location.hash = h; }, hash);
   await page.waitForFunction(() => window.attnlab.getState().inputs.scenario === 'refund');
