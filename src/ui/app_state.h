@@ -1,6 +1,6 @@
 // AppState: everything the UI shows and edits, in one struct (the app is this struct plus a frame
 // function). Panels edit the inputs or the Problem and mark it dirty; the app shell recomputes once per
-// frame. state_to_json / state_from_json are window.attnlab.getState()/setState().
+// frame. state_to_json / state_from_json (state_json.cpp) are window.attnlab.getState()/setState().
 // Tests: tests/core/test_app_state.cpp (AppState.*).
 #pragma once
 

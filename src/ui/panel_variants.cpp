@@ -371,7 +371,7 @@ void section_heads(AppState& s) {
           "Splitting into heads needs d_k = d_model (torch's layout), divisible by the number of "
           "heads; this sentence has d_model = %d, d_k = %d.",
           setup.d_model, setup.d_k);
-      if (inputs_origin(s) == InputsOrigin::Seeded && setup.d_k != setup.d_model &&
+      if (setup.d_k != setup.d_model && inputs_origin(s) == InputsOrigin::Seeded &&
           ImGui::Button(("Make d_k = d_model = " + std::to_string(setup.d_model)).c_str())) {
         setup.d_k = setup.d_model;  // new random W_Q, W_K, W_V of that width (same seed)
         rebuild_from_sentence(s);

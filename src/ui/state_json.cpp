@@ -1,0 +1,354 @@
+// window.attnlab.getState()/setState(): AppState ↔ {problem, inputs, step, view} JSON. Reading validates
+// everything on a copy first, so a bad state changes nothing and names the field that is wrong.
+#include <algorithm>
+
+#include "ui/app_state.h"
+
+namespace ui {
+
+namespace {
+
+const char* granularity_name(attn::Granularity g) { return g == attn::Granularity::Cell ? "cell" : "row"; }
+
+[[noreturn]] void fail(const std::string& field, const std::string& why) {
+  throw attn::ProblemError(field + ": " + why);
+}
+
+int read_int(const attn::Json& j, const std::string& field) {
+  if (!j.is_number_integer()) fail(field, "expected an integer, got " + j.dump());
+  return j.get<int>();
+}
+
+bool settings_only(const attn::Json& problem) {
+  if (!problem.is_object()) return false;
+  for (auto it = problem.begin(); it != problem.end(); ++it)
+    if (std::find(std::begin(kSettingFields), std::end(kSettingFields), it.key()) == std::end(kSettingFields))
+      return false;
+  return true;
+}
+
+std::string join(const std::vector<std::string>& tokens) {
+  std::string out;
+  for (const std::string& t : tokens) out += (out.empty() ? "" : " ") + t;
+  return out;
+}
+
+void read_view(ViewState& v, const attn::Json& j) {
+  if (!j.is_object()) fail("view", "expected an object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const attn::Json& x = it.value();
+    if (k == "ui_scale") {
+      if (!x.is_number() || x.get<double>() < 1 || x.get<double>() > 3)
+        fail("view.ui_scale", "expected a number from 1 to 3, got " + x.dump());
+      v.ui_scale = x.get<float>();
+    } else if (k == "high_contrast" || k == "show_values" || k == "input_panel") {
+      if (!x.is_boolean()) fail("view." + k, "expected true or false, got " + x.dump());
+      (k == "high_contrast" ? v.high_contrast
+       : k == "show_values" ? v.show_values
+                            : v.input_panel) = x.get<bool>();
+    } else if (k == "head") {
+      v.head = read_int(x, "view.head");
+    } else if (k == "panel") {
+      bool found = false;
+      for (int p = 0; p < kPanelCount; ++p)
+        if (x == kPanelNames[p]) v.panel = static_cast<Panel>(p), found = true;
+      if (!found)
+        fail("view.panel", "unknown " + x.dump() +
+                               " (known: step, variants, tokens, distribution, scaling, numerics, edit, "
+                               "performance, overview)");
+    } else if (k == "variants") {
+      if (!x.is_object()) fail("view.variants", "expected an object {section, flash_step, model, context}");
+      for (auto jt = x.begin(); jt != x.end(); ++jt) {
+        const std::string& f = jt.key();
+        if (f == "section") {
+          bool found = false;
+          for (int i = 0; i < kVariantSectionCount; ++i)
+            if (jt.value() == kVariantSectionNames[i])
+              v.variants.section = static_cast<VariantSection>(i), found = true;
+          if (!found)
+            fail("view.variants.section",
+                 "unknown " + jt.value().dump() + " (known: compare, masks, heads, linear, flash)");
+        } else if (f == "flash_step") {
+          v.variants.flash_step = read_int(jt.value(), "view.variants.flash_step");
+        } else if (f == "model") {
+          v.variants.model = std::clamp(read_int(jt.value(), "view.variants.model"), 0, 2);
+        } else if (f == "context") {
+          v.variants.context = std::clamp(read_int(jt.value(), "view.variants.context"), 1, 1 << 24);
+        } else {
+          fail("view.variants." + f, "unknown field (known: section, flash_step, model, context)");
+        }
+      }
+    } else if (k == "backend") {
+      if (x != "cpu" && x != "webgpu") fail("view.backend", "unknown " + x.dump() + " (known: cpu, webgpu)");
+      v.backend = x == "webgpu" ? Backend::WebGpu : Backend::Cpu;
+    } else if (k == "logit_scale") {
+      if (!x.is_number() || x.get<double>() < 0.1 || x.get<double>() > 1000)
+        fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + x.dump());
+      v.logit_scale = x.get<double>();
+    } else {
+      fail("view." + k,
+           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
+           "logit_scale, input_panel)");
+    }
+  }
+}
+
+// heads, kv_heads (default 1 and heads) for the vectors in s.inputs.
+void read_heads(AppState& s, const attn::Json& j) {
+  s.setup.heads = j.contains("heads") ? read_int(j["heads"], "inputs.heads") : 1;
+  s.setup.kv_heads = j.contains("kv_heads") ? read_int(j["kv_heads"], "inputs.kv_heads") : s.setup.heads;
+  if (!heads_possible(s, s.setup.heads))
+    fail("inputs.heads", std::to_string(s.setup.heads) + " heads need d_k = d_model (" +
+                             std::to_string(s.setup.d_model) +
+                             ") divisible by them and a square W_V; d_k is " + std::to_string(s.setup.d_k) +
+                             ", W_V has " + std::to_string(s.inputs.w_v.cols()) + " columns");
+  if (s.setup.kv_heads < 1 || s.setup.heads % s.setup.kv_heads != 0)
+    fail("inputs.kv_heads",
+         std::to_string(s.setup.kv_heads) + " does not divide heads = " + std::to_string(s.setup.heads));
+}
+
+void read_inputs(AppState& s, const attn::Json& j) {
+  if (!j.is_object()) fail("inputs", "expected an object");
+  if (j.contains("scenario") && !j["scenario"].is_string()) fail("inputs.scenario", "expected a string");
+  const std::string id = j.value("scenario", std::string());
+  if (!id.empty() &&
+      !j.contains("sentence")) {  // {"scenario": "refund"} loads it (seed, heads, kv_heads too)
+    const auto sc = std::find_if(s.scenarios.begin(), s.scenarios.end(),
+                                 [&](const attn::Scenario& c) { return c.id == id; });
+    if (sc == s.scenarios.end()) {
+      std::string known;
+      for (const attn::Scenario& c : s.scenarios) known += (known.empty() ? "" : ", ") + c.id;
+      fail("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
+    }
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key() != "scenario" && it.key() != "seed" && it.key() != "heads" && it.key() != "kv_heads" &&
+          !(it.key() == "source" && it.value() == "embeddings"))
+        fail("inputs." + it.key(),
+             "not with a scenario alone (known: seed, heads, kv_heads; to change its vectors give sentence, "
+             "x, "
+             "w_q, w_k and w_v too)");
+    load_scenario(s, *sc);
+    if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
+    read_heads(s, j);
+    apply_inputs(s);
+    return;
+  }
+  if (j.contains("source") && j["source"] == "direct") {
+    s.source = Source::Direct;
+    return;
+  }
+  if (!j.contains("sentence") || !j["sentence"].is_string()) fail("inputs.sentence", "expected a string");
+  s.sentence = j["sentence"].get<std::string>();
+  if (j.contains("key_sentence") && !j["key_sentence"].is_string())
+    fail("inputs.key_sentence", "expected a string");
+  s.key_sentence = j.value("key_sentence", std::string());
+  s.scenario_id = id;
+  s.setup.tokens = attn::tokenize(s.sentence);
+  if (s.setup.tokens.empty()) s.setup.tokens = {"(empty)"};  // as the input panel does
+  s.setup.key_tokens = attn::tokenize(s.key_sentence);
+  if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
+  const bool given = j.contains("x") || j.contains("w_q") || j.contains("w_k") || j.contains("w_v");
+  if (given) {
+    for (const char* f : {"x", "w_q", "w_k", "w_v"})
+      if (!j.contains(f))
+        fail(std::string("inputs.") + f, "missing (give x, w_q, w_k and w_v, or none of them)");
+    for (const char* f : {"d_model", "d_k"})
+      if (j.contains(f)) fail(std::string("inputs.") + f, "only with random vectors (when x is not given)");
+    s.inputs.x = attn::matrix_from_json(j["x"], "inputs.x");
+    s.inputs.w_q = attn::matrix_from_json(j["w_q"], "inputs.w_q");
+    s.inputs.w_k = attn::matrix_from_json(j["w_k"], "inputs.w_k");
+    s.inputs.w_v = attn::matrix_from_json(j["w_v"], "inputs.w_v");
+  } else {  // {sentence, seed, d_model, d_k}: random vectors, made as the input panel makes them
+    const attn::SentenceSetup defaults;  // (the same link gives the same vectors, whatever came before)
+    s.setup.d_model = defaults.d_model;
+    s.setup.d_k = defaults.d_k;
+    if (!j.contains("seed")) s.setup.seed = defaults.seed;
+    s.scenario_id.clear();  // a scenario's vectors are its own, not random ones
+    const auto width = [&](const char* f, int& out) {
+      if (!j.contains(f)) return;
+      out = read_int(j[f], std::string("inputs.") + f);
+      if (out < 1 || out > 64) fail(std::string("inputs.") + f, "must be 1…64, got " + std::to_string(out));
+    };
+    width("d_model", s.setup.d_model);
+    width("d_k", s.setup.d_k);
+    s.inputs = attn::sentence_inputs(s.setup);
+  }
+  const Eigen::Index n = static_cast<Eigen::Index>(s.setup.tokens.size()), d = s.inputs.x.cols();
+  if (s.inputs.x.rows() != n)
+    fail("inputs.x", "has " + std::to_string(s.inputs.x.rows()) + " rows, the sentence has " +
+                         std::to_string(n) + " tokens");
+  s.inputs.x_kv.resize(0, 0);
+  if (!s.setup.key_tokens.empty()) {  // given, or seeded like the sentence's own embeddings
+    attn::SentenceSetup keys = s.setup;
+    keys.d_model = static_cast<int>(d);
+    s.inputs.x_kv = j.contains("x_kv") ? attn::matrix_from_json(j["x_kv"], "inputs.x_kv")
+                                       : attn::sentence_inputs(keys).x_kv;
+    if (s.inputs.x_kv.rows() != static_cast<Eigen::Index>(s.setup.key_tokens.size()) ||
+        s.inputs.x_kv.cols() != d)
+      fail("inputs.x_kv", "needs one row per token of key_sentence (" +
+                              std::to_string(s.setup.key_tokens.size()) + ") and " + std::to_string(d) +
+                              " columns like x");
+  }
+  if (s.inputs.w_q.rows() != d || s.inputs.w_k.rows() != d || s.inputs.w_v.rows() != d)
+    fail("inputs.w_q", "W_Q, W_K and W_V need " + std::to_string(d) + " rows (the columns of x)");
+  if (s.inputs.w_k.cols() != s.inputs.w_q.cols())
+    fail("inputs.w_k", "has " + std::to_string(s.inputs.w_k.cols()) + " columns, W_Q has " +
+                           std::to_string(s.inputs.w_q.cols()));
+  s.setup.d_model = static_cast<int>(d);
+  s.setup.d_k = static_cast<int>(s.inputs.w_q.cols());
+  read_heads(s, j);
+  s.features.clear();
+  if (j.contains("features")) {
+    for (const attn::Json& f : j["features"])
+      s.features.push_back(f.is_string() ? f.get<std::string>() : f.dump());
+    if (static_cast<Eigen::Index>(s.features.size()) != d)
+      fail("inputs.features", "needs one name per column of x");
+  } else {
+    for (Eigen::Index c = 0; c < d; ++c) s.features.push_back("x" + std::to_string(c));
+  }
+  apply_inputs(s);
+  attn::validate(s.problem);
+}
+
+}  // namespace
+
+attn::Json state_to_json(const AppState& s) {
+  const attn::Step st = s.step();
+  attn::Json step = {{"stage", attn::kStageNames[static_cast<size_t>(st.stage)]},
+                     {"phase", attn::kPhaseNames[static_cast<size_t>(st.phase)]},
+                     {"query", st.query},
+                     {"key", st.key},
+                     {"index", st.index},
+                     {"total", st.total},
+                     {"granularity", granularity_name(s.granularity)},
+                     {"playing", s.playing}};
+  attn::Json view = {{"ui_scale", s.view.ui_scale},
+                     {"high_contrast", s.view.high_contrast},
+                     {"head", s.view.head},
+                     {"show_values", s.view.show_values},
+                     {"panel", kPanelNames[static_cast<int>(s.view.panel)]},
+                     {"backend", s.view.backend == Backend::WebGpu ? "webgpu" : "cpu"},
+                     {"variants",
+                      {{"section", kVariantSectionNames[static_cast<int>(s.view.variants.section)]},
+                       {"flash_step", s.view.variants.flash_step},
+                       {"model", s.view.variants.model},
+                       {"context", s.view.variants.context}}},
+                     {"logit_scale", s.view.logit_scale},
+                     {"input_panel", s.view.input_panel}};
+  attn::Json inputs;
+  if (s.source == Source::Direct) {
+    inputs = {{"source", "direct"}};
+  } else {
+    inputs = {{"source", "embeddings"},
+              {"sentence", s.sentence},
+              {"key_sentence", s.key_sentence},
+              {"scenario", s.scenario_id},
+              {"seed", s.setup.seed},
+              {"heads", s.setup.heads},
+              {"kv_heads", s.setup.kv_heads},
+              {"features", s.features},
+              {"x", attn::matrix_to_json(s.inputs.x)},
+              {"w_q", attn::matrix_to_json(s.inputs.w_q)},
+              {"w_k", attn::matrix_to_json(s.inputs.w_k)},
+              {"w_v", attn::matrix_to_json(s.inputs.w_v)}};
+    if (s.inputs.x_kv.size()) inputs["x_kv"] = attn::matrix_to_json(s.inputs.x_kv);
+  }
+  return {{"problem", attn::problem_to_json(s.problem)},
+          {"inputs", std::move(inputs)},
+          {"step", std::move(step)},
+          {"view", std::move(view)}};
+}
+
+void state_from_json(AppState& s, const attn::Json& j) {
+  if (!j.is_object())
+    fail("state", "expected an object {problem, inputs, step, view}, got " + std::string(j.type_name()));
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "problem" && it.key() != "inputs" && it.key() != "step" && it.key() != "view")
+      fail(it.key(), "unknown field (known: problem, inputs, step, view)");
+
+  AppState next = s;  // everything is applied to a copy; s changes only if all of it is valid
+  const bool settings = j.contains("problem") && settings_only(j["problem"]);
+  if (j.contains("problem") && !settings) {  // a whole problem: typed q/k/v from now on
+    try {
+      next.problem = attn::parse_problem(j["problem"]);
+    } catch (const attn::ProblemError& e) {
+      fail("problem", e.what());
+    }
+    next.dirty = true;
+    next.source = Source::Direct;
+    next.scenario_id.clear();
+    if (!next.problem.tokens.empty()) next.sentence = join(next.problem.tokens);
+  }
+  if (j.contains("inputs") &&
+      !(j.contains("problem") && j["inputs"].is_object() && j["inputs"].value("source", "") == "direct"))
+    read_inputs(next, j["inputs"]);
+  if (settings) {  // after the inputs (a scenario brings its own mask): these settings win
+    attn::Json problem = attn::problem_to_json(next.problem);
+    problem.update(j["problem"]);
+    try {
+      next.problem = attn::parse_problem(problem);
+    } catch (const attn::ProblemError& e) {
+      fail("problem", e.what());
+    }
+    next.dirty = true;
+  }
+  if (j.contains("view")) read_view(next.view, j["view"]);
+  const int h = next.problem.heads();
+  if (!(j.contains("view") && j["view"].contains("head")))  // a change of heads keeps a valid selection
+    next.view.head = std::clamp(next.view.head, 0, h - 1);
+  if (next.view.head < 0 || next.view.head >= h)
+    fail("view.head", std::to_string(next.view.head) + " is outside 0…" + std::to_string(h - 1));
+  if (j.contains("step")) {
+    const attn::Json& st = j["step"];
+    if (!st.is_object()) fail("step", "expected an object {index} or {stage, query, key}");
+    if (st.contains("granularity")) {
+      const attn::Json& g = st["granularity"];
+      if (g == "cell")
+        next.granularity = attn::Granularity::Cell;
+      else if (g == "row")
+        next.granularity = attn::Granularity::Row;
+      else
+        fail("step.granularity", "expected \"cell\" or \"row\", got " + g.dump());
+    }
+    if (st.contains("playing")) {
+      if (!st["playing"].is_boolean()) fail("step.playing", "expected true or false");
+      next.playing = st["playing"].get<bool>();
+    }
+    const int L = next.problem.query_len(), S = next.problem.key_len();
+    const int total = attn::step_total(L, S, next.granularity);
+    if (st.contains("index")) {
+      const int index = read_int(st["index"], "step.index");
+      if (index < 0 || index >= total)
+        fail("step.index", std::to_string(index) + " is outside 0…" + std::to_string(total - 1));
+      next.step_index = index;
+    } else if (st.contains("stage")) {
+      attn::Stage stage;
+      if (!st["stage"].is_string() || !attn::stage_from_name(st["stage"].get<std::string>().c_str(), stage))
+        fail("step.stage",
+             "unknown " + st["stage"].dump() + " (known: scores, scale, mask, softmax, weighted_sum)");
+      const int query = st.contains("query") ? read_int(st["query"], "step.query") : 0;
+      if (query < 0 || query >= L)
+        fail("step.query", std::to_string(query) + " is outside 0…" + std::to_string(L - 1));
+      const int key = st.contains("key") && !st["key"].is_null() ? read_int(st["key"], "step.key") : 0;
+      if (key < -1 || key >= S)
+        fail("step.key", std::to_string(key) + " is outside 0…" + std::to_string(S - 1));
+      attn::Phase phase = attn::Phase::Divide;
+      if (st.contains("phase")) {
+        bool found = false;
+        for (int p = 0; p < static_cast<int>(attn::kPhaseNames.size()); ++p)
+          if (st["phase"] == attn::kPhaseNames[static_cast<size_t>(p)])
+            phase = static_cast<attn::Phase>(p), found = true;
+        if (!found)
+          fail("step.phase", "unknown " + st["phase"].dump() + " (known: cell, row, max, exp, sum, divide)");
+      }
+      next.step_index = attn::step_index(stage, query, std::max(key, 0), phase, L, S, next.granularity);
+    }
+  }
+  next.step_index =
+      std::clamp(next.step_index, 0,
+                 attn::step_total(next.problem.query_len(), next.problem.key_len(), next.granularity) - 1);
+  s = std::move(next);
+}
+
+}  // namespace ui
