@@ -55,7 +55,7 @@ echo "   $(( $(date +%s) - t0 )) s"
 
 # --- format ---------------------------------------------------------------------------------------------
 step "format (clang-format --dry-run --Werror)"
-mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.h' 'tests/core/*.cpp' 'tests/core/*.h' 2>/dev/null)
+mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.h' 'tests/core/*.cpp' 'tests/core/*.h' 'tests/bench/*.cpp' 2>/dev/null)
 if clang-format --dry-run --Werror "${sources[@]}" >"$logs/format.log" 2>&1; then
   record format "${#sources[@]}" 0
 else

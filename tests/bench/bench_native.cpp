@@ -2,8 +2,9 @@
 // random self-attention, one head, d = 64, no mask, n = 128 … 16 384. Fast = output only (attn/fast.h);
 // Traced = the step-through path with every stage (f32). The variants lab's scaling: Window64 (causal sliding
 // window of 64, mask-aware fast path, O(n·w·d)), Linear (elu1 features, O(n·d²)), FlashTiles (the CPU tile
-// walkthrough's algorithm, f64, 64×64 tiles, O(n²·d) time, O(n·d) memory). Prints JSON with --benchmark_format=json; the web
-// script reads it to print WebAssembly/native ratios. Not a test: nothing here asserts on time.
+// walkthrough's algorithm, f64, 64×64 tiles, O(n²·d) time, O(n·d) memory). Prints JSON with
+// --benchmark_format=json; the web script reads it to print WebAssembly/native ratios. Not a test: nothing
+// here asserts on time.
 #include <benchmark/benchmark.h>
 
 #include <thread>
