@@ -323,7 +323,7 @@ void kv_cache_calculator(AppState& s) {
     ImGui::TextUnformatted(fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2)).c_str());
   }
   ImGui::EndTable();
-  ImGui::TextDisabled("2 (K and V) × layers × g × d_head × tokens × 2 bytes; per sequence in the batch.");
+  text_note("2 (K and V) × layers × g × d_head × tokens × 2 bytes; per sequence in the batch.");
 }
 
 // The last two steps of multi-head attention: the heads' outputs side by side, then times W_Oᵀ.
@@ -408,10 +408,13 @@ void section_heads(AppState& s) {
                : "grouped-query",
       d, s.source == Source::Embeddings ? " (the identity here: no trained output projection)" : "");
   if (!ImGui::BeginTable("##heads", 2, ImGuiTableFlags_SizingStretchProp)) return;
+  ImGui::TableSetupColumn("sharing", ImGuiTableColumnFlags_WidthStretch, 0.45f);
+  ImGui::TableSetupColumn("kv cache", ImGuiTableColumnFlags_WidthStretch, 0.55f);
   ImGui::TableNextColumn();
   draw_sharing(h, g);
   const Variants& v = s.variants;
-  if (!v.grouped.empty() && ImGui::BeginTable("##quality", 3, ImGuiTableFlags_Borders)) {
+  if (!v.grouped.empty() &&
+      ImGui::BeginTable("##quality", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
     for (const char* c : {"K/V heads g", "max |O_g − O_MHA|", "relative"}) ImGui::TableSetupColumn(c);
     ImGui::TableHeadersRow();
     for (const GroupedRun& r : v.grouped) {
@@ -424,7 +427,7 @@ void section_heads(AppState& s) {
       ImGui::Text("%.1f%%", 100 * r.rel_diff);
     }
     ImGui::EndTable();
-    ImGui::TextDisabled("Output change on this input when K/V projections are averaged into g groups.");
+    text_note("Output change on this input when K/V projections are averaged into g groups.");
   } else {
     ImGui::TextWrapped("%s", v.grouped_note.c_str());
   }

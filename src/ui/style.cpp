@@ -10,10 +10,12 @@ namespace ui {
 bool load_fonts(const std::string& font_path, float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  // Latin, Latin-1 (· ×), Greek, phonetic extensions (ᵀ), general punctuation (… –), super/subscripts,
-  // arrows, mathematical operators (√ ∞ ∑ ≤), geometric shapes (▶ ■).
-  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2000, 0x209F,
-                                    0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  // Latin, Latin-1 (· ×), Latin Extended-A (ŝ), Greek, phonetic extensions (ᵀ), general punctuation (… –),
+  // super/subscripts, arrows, mathematical operators (√ ∞ ∑ ≤), technical (⌊ ⌋), geometric shapes (▶ ■).
+  // UiRender.FontHasEveryCharacterOurTextUses checks these against every source file and scenario.
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x0370, 0x03FF, 0x1D00,
+                                    0x1DBF, 0x2000, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF,
+                                    0x2300, 0x23FF, 0x25A0, 0x25FF, 0};
   ImFontConfig cfg;
   cfg.OversampleH = 2;
   cfg.PixelSnapH = true;

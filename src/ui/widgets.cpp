@@ -282,4 +282,10 @@ int token_chips(const std::vector<std::string>& labels, const std::function<bool
   return clicked;
 }
 
+void text_note(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+}
+
 }  // namespace ui

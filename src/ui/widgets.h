@@ -62,6 +62,9 @@ std::vector<std::string> index_labels(long n);
 int token_chips(const std::vector<std::string>& labels, const std::function<bool(int)>& selected,
                 std::vector<std::array<float, 4>>* rects = nullptr);
 
+// A note in the disabled text colour, wrapped to the available width (TextDisabled does not wrap).
+void text_note(const char* text);
+
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
 
