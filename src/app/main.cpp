@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "compute/cpu_backend.h"
 #include "ui/panels.h"
+#include "ui/share.h"
 #include "ui/style.h"
 
 namespace {
@@ -34,7 +35,7 @@ std::vector<attn::Scenario> load_scenarios(const std::string& dir) {
     std::stringstream ss;
     ss << in.rdbuf();
     try {
-      out.push_back(attn::parse_scenario(attn::Json::parse(ss.str()), entry.path().stem().string()));
+      out.push_back(attn::parse_scenario(attn::parse_json_text(ss.str()), entry.path().stem().string()));
     } catch (const std::exception& e) {  // a broken file is reported and skipped; the app keeps running
       std::fprintf(stderr, "attnlab: scenario %s skipped: %s\n", entry.path().string().c_str(), e.what());
     }
@@ -93,7 +94,7 @@ void service_requests(ui::AppState& s) {
     p.random = {1, job.n, 64, 1, 1};
     if (job.kind == 1) p.mask.kind = attn::MaskSpec::Kind::Window, p.mask.window = 64;
     if (job.kind == 2) p.variant = attn::Variant::Linear;
-    attn::RunOptions o;
+    attn::RunOptions o = compute::default_options();
     o.weights = false;
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
@@ -174,21 +175,23 @@ int main(int argc, char** argv) {
   App& app = the_app();
   app.state = ui::default_state(load_scenarios(platform::assets_dir() + "/scenarios"));
   platform::configure_share(app.state);
-  if (!g_opts.state_file.empty()) {
+  if (!g_opts.state_file.empty()) {  // a bad file opens the app as it is, with a notice (as a bad link does)
     std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");
     std::string text;
     if (f) {
       char buf[4096];
       size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+      while (text.size() <= attn::JsonTextOptions{}.max_bytes && (n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, n);
       std::fclose(f);
     }
-    try {
-      ui::state_from_json(app.state, attn::Json::parse(text));
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "attnlab: --state %s: %s\n", g_opts.state_file.c_str(), e.what());
-      return 1;
+    if (!f) {
+      app.state.notice = "--state " + attn::valid_utf8(g_opts.state_file) + ": cannot open the file.";
+    } else {
+      ui::open_shared(app.state, text);
     }
+    if (!app.state.notice.empty())
+      std::fprintf(stderr, "attnlab: --state %s: %s\n", g_opts.state_file.c_str(), app.state.notice.c_str());
   }
   if (!glfwInit()) {
     std::fprintf(stderr, "attnlab: cannot initialise GLFW (no display?)\n");

@@ -22,20 +22,20 @@
 extern "C" {
 EMSCRIPTEN_KEEPALIVE char* attnlab_run_json(const char* problem, const char* backend, int trace,
                                             int weights) {
-  attn::RunOptions options;
+  attn::RunOptions options = compute::default_options();
   options.weights = weights != 0;
   try {
     return compute::malloc_copy(
-        compute::run_json(problem, backend, trace != 0 && weights != 0, options).json.dump());
+        attn::dump_json(compute::run_json(problem, backend, trace != 0 && weights != 0, options).json));
   } catch (const std::exception& e) {
-    return compute::malloc_copy(attn::error_json(std::string("memory: ") + e.what()).dump());
+    return compute::malloc_copy(attn::dump_json(attn::error_json(std::string("memory: ") + e.what())));
   }
 }
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_state() {
   try {
-    return compute::malloc_copy(ui::state_to_json(the_app().state).dump());
+    return compute::malloc_copy(attn::dump_json(ui::state_to_json(the_app().state)));
   } catch (const std::exception& e) {
-    return compute::malloc_copy(attn::error_json(std::string("memory: ") + e.what()).dump());
+    return compute::malloc_copy(attn::dump_json(attn::error_json(std::string("memory: ") + e.what())));
   }
 }
 // The Result the app is showing (computed by the same core as attnlab_run_json), or {"error"}.
@@ -43,20 +43,20 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_result(int trace) {
   ui::AppState& s = the_app().state;
   recompute_if_dirty(s);
   if (!s.error.empty())
-    return compute::malloc_copy(attn::error_json(s.error).dump());  // never a stale result
-  if (!s.has_result) return compute::malloc_copy(attn::error_json("no result yet").dump());
-  return compute::malloc_copy(attn::result_to_json(s.result, s.problem, trace != 0).dump());
+    return compute::malloc_copy(attn::dump_json(attn::error_json(s.error)));  // never a stale result
+  if (!s.has_result) return compute::malloc_copy(attn::dump_json(attn::error_json("no result yet")));
+  return compute::malloc_copy(attn::dump_json(attn::result_to_json(s.result, s.problem, trace != 0)));
 }
 // Returns "" on success, else the reason; on error the state is unchanged.
 EMSCRIPTEN_KEEPALIVE char* attnlab_set_state(const char* json) {
   try {
-    ui::state_from_json(the_app().state, attn::Json::parse(json));
+    ui::state_from_text(the_app().state, json);
     recompute_if_dirty(the_app().state);
     return compute::malloc_copy("");
-  } catch (const attn::Json::parse_error& e) {
-    return compute::malloc_copy(std::string("state: malformed JSON (") + e.what() + ")");
+  } catch (const std::bad_alloc&) {
+    return compute::malloc_copy("memory: this state does not fit in the browser's WebAssembly memory");
   } catch (const std::exception& e) {
-    return compute::malloc_copy(e.what());
+    return compute::malloc_copy(attn::valid_utf8(e.what()));
   }
 }
 EMSCRIPTEN_KEEPALIVE void attnlab_free(void* p) { std::free(p); }
@@ -73,7 +73,7 @@ EMSCRIPTEN_KEEPALIVE int attnlab_overview_result(const char* json) {
   const double n = ov.running_n;
   if (n > 0) ov.seconds_per_n2 = (ImGui::GetTime() - ov.started) / (n * n);
   try {
-    const attn::Json j = attn::Json::parse(json);
+    const attn::Json j = attn::parse_json_text(json);
     ov.status = j.value("status", "");
     if (j.contains("map")) {
       ov.map = attn::matrix_from_json(j["map"], "map");
@@ -89,7 +89,7 @@ EMSCRIPTEN_KEEPALIVE int attnlab_overview_result(const char* json) {
 EMSCRIPTEN_KEEPALIVE int attnlab_gpu_view_result(int version, const char* json) {
   ui::AppState& s = the_app().state;
   try {
-    ui::accept_gpu_view(s, version, attn::Json::parse(json));
+    ui::accept_gpu_view(s, version, attn::parse_json_text(json));
   } catch (const std::exception& e) {
     ui::accept_gpu_view(s, version, attn::error_json(std::string("could not read the result: ") + e.what()));
   }
@@ -104,27 +104,25 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_gpu_view() {
                       : g.version != s.result_version    ? "pending"
                       : ui::gpu_head(s)                  ? "shown"
                                                          : "cpu";
-  return compute::malloc_copy(attn::Json{
-      {"state", state},
-      {"version", g.version},
-      {"result_version", s.result_version},
-      {"discarded", g.discarded},
-      {"max_diff", g.max_diff},
-      {"path", g.path},
-      {"gpu_time_ms", g.gpu_ms},
-      {"status", g.status}}.dump());
+  return compute::malloc_copy(attn::dump_json(attn::Json{{"state", state},
+                                                         {"version", g.version},
+                                                         {"result_version", s.result_version},
+                                                         {"discarded", g.discarded},
+                                                         {"max_diff", g.max_diff},
+                                                         {"path", g.path},
+                                                         {"gpu_time_ms", g.gpu_ms},
+                                                         {"status", g.status}}));
 }
 // attnlab.layout(): where interactive grids were drawn last frame (CSS pixels of the canvas).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_layout() {
   const ui::VariantsView& v = the_app().state.view.variants;
-  return compute::malloc_copy(attn::Json{
-      {"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}},
-      {"global_chips",
-       v.global_chips}}.dump());
+  return compute::malloc_copy(
+      attn::dump_json(attn::Json{{"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}},
+                                 {"global_chips", v.global_chips}}));
 }
 // attnlab.link(): the state as short as it can be said (ui::link_state).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_link_state() {
-  return compute::malloc_copy(ui::link_state(the_app().state).dump());
+  return compute::malloc_copy(attn::dump_json(ui::link_state(the_app().state)));
 }
 // The page's address when it holds #state=… (on load and on every hash change); a notice says what is wrong.
 EMSCRIPTEN_KEEPALIVE int attnlab_open_link(const char* link) {
@@ -146,12 +144,10 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_performance() {
   const ui::AppState& s = the_app().state;
   attn::Json points = attn::Json::array();
   for (const ui::PerfPoint& p : s.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
-  return compute::malloc_copy(attn::Json{
-      {"points", points},
-      {"status", s.perf_status},
-      {"gpu_report", s.gpu_report},
-      {"overview",
-       s.overview.status}}.dump());
+  return compute::malloc_copy(attn::dump_json(attn::Json{{"points", points},
+                                                         {"status", s.perf_status},
+                                                         {"gpu_report", s.gpu_report},
+                                                         {"overview", s.overview.status}}));
 }
 }
 
@@ -219,7 +215,7 @@ void after_frame(App& app, const Options&) {
                         (flash ? (1LL << 31) + s.view.variants.flash_step : s.step_index);
   if (key != last) {
     last = key;
-    js_announce(ui::narration_json(s).dump().c_str());
+    js_announce(attn::dump_json(ui::narration_json(s)).c_str());
   }
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
@@ -244,7 +240,7 @@ void start_overview(ui::AppState& s) {
   ov.started = ImGui::GetTime();
   ov.status = "computing on WebGPU…";
   const attn::Json params = {{"n", ov.n}, {"mask", ov.mask}, {"size", ov.size}, {"row", ov.row}};
-  js_overview(params.dump().c_str());
+  js_overview(attn::dump_json(params).c_str());
 }
 
 void start_gpu_view(ui::AppState& s) {
@@ -336,7 +332,7 @@ void configure_share(ui::AppState& s) {
   s.open_from_clipboard = true;
 }
 void share(ui::AppState& s) {
-  const std::string json = ui::link_state(s).dump();
+  const std::string json = attn::dump_json(ui::link_state(s));
   ImGui::SetClipboardText(json.c_str());
   s.notice = "This state is on the clipboard as JSON (" + std::to_string(json.size()) +
              " characters): Share → Open on another computer, attnlab --state FILE, or after #state= in "

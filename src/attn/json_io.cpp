@@ -1,6 +1,7 @@
 // JSON ⇄ Problem and Result → JSON (see json_io.h). Every error names the field it is about.
 #include "attn/json_io.h"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 
@@ -22,7 +23,7 @@ double read_number(const Json& j, const std::string& field) {
 int read_int(const Json& j, const std::string& field, int min) {
   const double x = read_number(j, field);
   if (x != std::floor(x) || x < min || x > 1e9)
-    fail(field, "expected an integer ≥ " + std::to_string(min) + ", got " + j.dump());
+    fail(field, "expected an integer ≥ " + std::to_string(min) + ", got " + brief(j));
   return static_cast<int>(x);
 }
 
@@ -61,17 +62,6 @@ VecD read_vector(const Json& j, const std::string& field) {
   return v;
 }
 
-std::vector<std::string> read_labels(const Json& j, const std::string& field) {
-  if (!j.is_array()) fail(field, "expected an array of strings, got " + type_name(j));
-  std::vector<std::string> out;
-  for (size_t i = 0; i < j.size(); ++i) {
-    if (!j[i].is_string())
-      fail(field + "[" + std::to_string(i) + "]", "expected a string, got " + type_name(j[i]));
-    out.push_back(j[i].get<std::string>());
-  }
-  return out;
-}
-
 // The value whose name equals j, else an error naming the known ones.
 template <typename E>
 E read_named(const Json& j, const std::string& field, std::initializer_list<E> values,
@@ -81,7 +71,7 @@ E read_named(const Json& j, const std::string& field, std::initializer_list<E> v
     if (j == name(x)) return x;
     known += std::string(known.empty() ? "" : ", ") + "\"" + name(x) + "\"";
   }
-  fail(field, "unknown " + j.dump() + " (known: " + known + ")");
+  fail(field, "unknown " + brief(j) + " (known: " + known + ")");
 }
 
 const char* kMaskHelp =
@@ -89,6 +79,17 @@ const char* kMaskHelp =
     R"({"padding": valid_len}, any of these with "global": [positions], or a 0/1 matrix))";
 
 }  // namespace
+
+std::vector<std::string> labels_from_json(const Json& j, const std::string& field) {
+  if (!j.is_array()) fail(field, "expected an array of strings, got " + type_name(j));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string())
+      fail(field + "[" + std::to_string(i) + "]", "expected a string, got " + type_name(j[i]));
+    out.push_back(j[i].get<std::string>());
+  }
+  return out;
+}
 
 MaskSpec mask_from_json(const Json& j) {
   MaskSpec m;
@@ -108,7 +109,7 @@ MaskSpec mask_from_json(const Json& j) {
         fail("mask." + k, "unknown field" + std::string(kMaskHelp));
       }
     }
-    if (bases > 1) fail("mask", "give one of window, strided, block, padding, got " + j.dump());
+    if (bases > 1) fail("mask", "give one of window, strided, block, padding, got " + brief(j));
     if (j.contains("window")) {
       m.kind = MaskSpec::Kind::Window;
       m.window = read_int(j["window"], "mask.window", 1);
@@ -121,17 +122,17 @@ MaskSpec mask_from_json(const Json& j) {
     } else if (j.contains("padding")) {
       m.kind = MaskSpec::Kind::Padding;
       m.valid_len = read_int(j["padding"], "mask.padding", 0);
-      if (j.size() > 1) fail("mask", "padding combines with nothing else, got " + j.dump());
+      if (j.size() > 1) fail("mask", "padding combines with nothing else, got " + brief(j));
     }
     if (j.contains("causal")) {
-      if (!j["causal"].is_boolean()) fail("mask.causal", "expected true or false, got " + j["causal"].dump());
+      if (!j["causal"].is_boolean()) fail("mask.causal", "expected true or false, got " + brief(j["causal"]));
       const bool causal = j["causal"].get<bool>();
       if (m.kind == MaskSpec::Kind::Window) {
         m.causal = causal;
       } else if (bases == 0 && causal) {
         m.kind = MaskSpec::Kind::Causal;
       } else {
-        fail("mask.causal", "applies to a window (or alone, with global), got " + j.dump());
+        fail("mask.causal", "applies to a window (or alone, with global), got " + brief(j));
       }
     }
     if (j.contains("global")) {
@@ -139,9 +140,12 @@ MaskSpec mask_from_json(const Json& j) {
       if (!g.is_array() || g.empty()) fail("mask.global", "expected a non-empty array of token positions");
       for (size_t i = 0; i < g.size(); ++i)
         m.global.push_back(read_int(g[i], "mask.global[" + std::to_string(i) + "]", 0));
+      // A position listed twice is one global token (and a sorted list is searched, not scanned, per cell).
+      std::sort(m.global.begin(), m.global.end());
+      m.global.erase(std::unique(m.global.begin(), m.global.end()), m.global.end());
       if (m.kind == MaskSpec::Kind::None) m.kind = MaskSpec::Kind::Block, m.block = 1;  // global + self only
     }
-    if (m.kind == MaskSpec::Kind::None) fail("mask", "unknown object " + j.dump() + kMaskHelp);
+    if (m.kind == MaskSpec::Kind::None) fail("mask", "unknown object " + brief(j) + kMaskHelp);
     return m;
   }
   if (j.is_array()) {
@@ -250,8 +254,8 @@ Problem parse_problem(const Json& j) {
   } else {
     fail("problem", "needs inputs: q/k/v (one head), query (+ weights, multi-head) or random");
   }
-  if (j.contains("tokens")) p.tokens = read_labels(j["tokens"], "tokens");
-  if (j.contains("key_tokens")) p.key_tokens = read_labels(j["key_tokens"], "key_tokens");
+  if (j.contains("tokens")) p.tokens = labels_from_json(j["tokens"], "tokens");
+  if (j.contains("key_tokens")) p.key_tokens = labels_from_json(j["key_tokens"], "key_tokens");
   if (j.contains("mask")) p.mask = mask_from_json(j["mask"]);
   if (j.contains("scale")) {
     const Json& s = j["scale"];
@@ -262,7 +266,7 @@ Problem parse_problem(const Json& j) {
     else if (s.is_number())
       p.scale = {ScaleSpec::Kind::Value, s.get<double>()};
     else
-      fail("scale", "expected \"sqrt_dk\", \"none\" or a number, got " + s.dump());
+      fail("scale", "expected \"sqrt_dk\", \"none\" or a number, got " + brief(s));
   }
   if (j.contains("temperature")) p.temperature = read_number(j["temperature"], "temperature");
   if (j.contains("variant"))
@@ -274,7 +278,7 @@ Problem parse_problem(const Json& j) {
   }
   if (j.contains("tile")) {
     const Json& t = j["tile"];
-    if (!t.is_object()) fail("tile", "expected {\"q\": Br, \"k\": Bc}, got " + t.dump());
+    if (!t.is_object()) fail("tile", "expected {\"q\": Br, \"k\": Bc}, got " + brief(t));
     for (auto it = t.begin(); it != t.end(); ++it)
       if (it.key() != "q" && it.key() != "k") fail("tile." + it.key(), "unknown field (known: q, k)");
     if (t.contains("q")) p.tile_q = read_int(t["q"], "tile.q", 1);
@@ -287,22 +291,16 @@ Problem parse_problem(const Json& j) {
     else if (v.is_string() && v.get<std::string>() == "f64")
       p.precision = Precision::F64;
     else
-      fail("precision", "expected \"f32\" or \"f64\", got " + v.dump());
+      fail("precision", "expected \"f32\" or \"f64\", got " + brief(v));
   }
   validate(p);
   return p;
 }
 
-Problem parse_problem_text(const std::string& s) {
-  Json j;
-  try {
-    j = Json::parse(s);
-  } catch (const Json::parse_error& e) {
-    throw ProblemError(std::string("JSON: malformed (") + e.what() + ")");
-  } catch (const Json::exception& e) {  // e.g. out_of_range for 1e999: not a finite number
-    throw ProblemError(std::string("JSON: ") + e.what() + " (numbers must be finite)");
-  }
-  return parse_problem(j);
+Problem parse_problem_text(const std::string& s, std::vector<std::string>* notes) {
+  JsonTextOptions options;
+  options.notes = notes;
+  return parse_problem(parse_json_text(s, options));
 }
 
 Json matrix_to_json(const MatD& m) {
@@ -459,6 +457,6 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace) {
   return j;
 }
 
-Json error_json(const std::string& message) { return Json{{"error", message}}; }
+Json error_json(const std::string& message) { return Json{{"error", valid_utf8(message)}}; }
 
 }  // namespace attn

@@ -2,29 +2,30 @@
 // Parse errors throw ProblemError with "field: reason". Tests: tests/core/test_json_io.cpp (JsonIo.*).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "attn/json_text.h"
 #include "attn/problem.h"
 #include "attn/run.h"
 
 namespace attn {
 
-using Json = nlohmann::ordered_json;
-
-Problem parse_problem(const Json& j);              // parses and validates; throws ProblemError
-Problem parse_problem_text(const std::string& s);  // also reports malformed JSON as ProblemError
+Problem parse_problem(const Json& j);             // parses and validates; throws ProblemError
+Problem parse_problem_text(const std::string& s,  // through parse_json_text: deep, non-UTF-8 and
+                           std::vector<std::string>* notes = nullptr);  // malformed text are ProblemErrors
 Json problem_to_json(const Problem& p);
 
 Json matrix_to_json(const MatD& m);  // array of rows; −∞ and NaN become null
 MatD matrix_from_json(const Json& j,
                       const std::string& field);  // rectangular; finiteness is checked by validate
+std::vector<std::string> labels_from_json(const Json& j, const std::string& field);  // array of strings
 MaskSpec mask_from_json(const Json& j);
 Json mask_to_json(const MaskSpec& m);  // the inverse of mask_from_json
                                        // "none" | "causal" | {window} | {padding} | 0/1
 Json result_to_json(const Result& r, const Problem& p, bool with_trace);
 
-// {"error": message}
+// {"error": message}, the message made valid UTF-8
 Json error_json(const std::string& message);
 
 }  // namespace attn

@@ -14,7 +14,7 @@ bool causal_base(const MaskSpec& m) {
 }
 
 bool is_global(const MaskSpec& m, int pos) {
-  return std::find(m.global.begin(), m.global.end(), pos) != m.global.end();
+  return std::binary_search(m.global.begin(), m.global.end(), pos);  // (kept sorted, see mask.h)
 }
 
 bool base_allows(const MaskSpec& m, int i, int pos, int j) {
@@ -116,7 +116,9 @@ std::string mask_name(const MaskSpec& spec) {
   }
   if (spec.global.empty()) return base;
   std::string g;
-  for (int p : spec.global) g += (g.empty() ? "" : ", ") + std::to_string(p);
+  const size_t shown = std::min<size_t>(spec.global.size(), 8);  // a name, not a listing
+  for (size_t i = 0; i < shown; ++i) g += (g.empty() ? "" : ", ") + std::to_string(spec.global[i]);
+  if (shown < spec.global.size()) g += ", … (" + std::to_string(spec.global.size()) + " in all)";
   return base + " + global " + g;
 }
 

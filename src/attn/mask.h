@@ -20,8 +20,8 @@ struct MaskSpec {
   int valid_len = 0;   // Padding: keys j < valid_len are real tokens
   int stride = 0;      // Strided (Sparse Transformer): j ≤ pos and (pos − j < s or (pos − j) mod s = 0)
   int block = 0;       // Block: ⌊pos/b⌋ = ⌊j/b⌋ (block-diagonal); block 1 = each token only itself
-  std::vector<int> global;  // global positions: they see every key and every query sees them (any kind
-                            // but Explicit/Padding; a causal base stays causal)
+  std::vector<int> global;  // global positions, sorted without repeats: they see every key and every query
+                            // sees them (any kind but Explicit/Padding; a causal base stays causal)
   MaskMat allowed;          // Explicit: L×S, 1 = may attend
 };
 

@@ -2,6 +2,8 @@
 #include "attn/problem.h"
 
 #include <cmath>
+#include <cstdio>
+#include <limits>
 
 #include "attn/rng.h"
 
@@ -42,12 +44,22 @@ namespace {
 
 std::string shape(const MatD& m) { return std::to_string(m.rows()) + "×" + std::to_string(m.cols()); }
 
-void check_finite(const MatD& m, const char* name) {
+// Finite, and within f32's range when the problem computes in f32 (1e200 would become ∞ there).
+void check_finite(const MatD& m, const char* name, Precision precision) {
+  const double max =
+      precision == Precision::F32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
   for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j)
-      if (!std::isfinite(m(i, j)))
-        fail(std::string(name) + "[" + std::to_string(i) + "][" + std::to_string(j) +
-             "]: not a finite number");
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      const std::string at = std::string(name) + "[" + std::to_string(i) + "][" + std::to_string(j) + "]";
+      if (!std::isfinite(m(i, j))) fail(at + ": not a finite number");
+      if (std::fabs(m(i, j)) > max) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      ": %.3g is beyond f32's range (±3.4e38); use smaller values or \"precision\": \"f64\"",
+                      m(i, j));
+        fail(at + buf);
+      }
+    }
 }
 
 void check_heads(int E, int h, int g) {
@@ -73,9 +85,9 @@ void validate(const Problem& p) {
       fail("v: has " + std::to_string(p.v.rows()) + " rows, k has " + std::to_string(p.k.rows()) +
            " (one value row per key)");
     if (p.v.cols() == 0) fail("v: must have at least one column");
-    check_finite(p.q, "q");
-    check_finite(p.k, "k");
-    check_finite(p.v, "v");
+    check_finite(p.q, "q", p.precision);
+    check_finite(p.k, "k", p.precision);
+    check_finite(p.v, "v", p.precision);
   } else if (p.form == Problem::Form::MultiHead) {
     const Eigen::Index E = p.query.cols();
     if (p.query.rows() == 0 || E == 0) fail("query: must have at least one row and one column");
@@ -100,13 +112,13 @@ void validate(const Problem& p) {
     if (p.out_proj_bias.size() != 0 && p.out_proj_bias.size() != E)
       fail("out_proj_bias: has " + std::to_string(p.out_proj_bias.size()) + " values, expected " +
            std::to_string(E));
-    check_finite(p.query, "query");
-    check_finite(p.key, "key");
-    check_finite(p.value, "value");
-    check_finite(p.in_proj_weight, "in_proj_weight");
-    check_finite(p.in_proj_bias.transpose(), "in_proj_bias");
-    check_finite(p.out_proj_weight, "out_proj_weight");
-    check_finite(p.out_proj_bias.transpose(), "out_proj_bias");
+    check_finite(p.query, "query", p.precision);
+    check_finite(p.key, "key", p.precision);
+    check_finite(p.value, "value", p.precision);
+    check_finite(p.in_proj_weight, "in_proj_weight", p.precision);
+    check_finite(p.in_proj_bias.transpose(), "in_proj_bias", p.precision);
+    check_finite(p.out_proj_weight, "out_proj_weight", p.precision);
+    check_finite(p.out_proj_bias.transpose(), "out_proj_bias", p.precision);
   } else {
     if (p.random.n < 1) fail("random.n: must be at least 1, got " + std::to_string(p.random.n));
     if (p.random.d_model < 1)

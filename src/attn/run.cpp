@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "attn/budget.h"
 #include "attn/cost.h"
 #include "attn/flash.h"
 #include "attn/multihead.h"
@@ -31,22 +32,7 @@ Cost estimate_cost(const Problem& p) {
   return c;
 }
 
-double trace_bytes(const Problem& p) {
-  const double hls = static_cast<double>(p.heads()) * p.query_len() * p.key_len();
-  const double elem = p.precision == Precision::F64 ? 8 : 4;
-  return hls * 4 * (elem + 8);  // scores, scaled, masked, weights; computed, then widened to f64
-}
-
 namespace {
-
-std::string human_bytes(double b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (b >= 1024 && u < 4) b /= 1024, ++u;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %s", b, units[u]);
-  return buf;
-}
 
 template <typename T>
 HeadTrace<double> widen(const HeadTrace<T>& t) {
@@ -119,18 +105,64 @@ void apply_variant(const Problem& p, Result& r) {
 
 }  // namespace
 
+namespace {
+
+// The first (row, col) of m that is not finite (−∞ allowed where `blocked` says so), as "query i, key j".
+template <typename M, typename Blocked>
+bool first_bad(const M& m, Blocked blocked, Eigen::Index& row, Eigen::Index& col) {
+  for (row = 0; row < m.rows(); ++row)
+    for (col = 0; col < m.cols(); ++col) {
+      const double x = m(row, col);
+      if (!std::isfinite(x) && !(x == -std::numeric_limits<double>::infinity() && blocked(row, col)))
+        return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+void check_overflow(const Result& r, const Problem& p) {
+  const bool f32 = p.precision == Precision::F32;
+  const std::string range = f32 ? "f32's range (±3.4e38)" : "f64's range (±1.8e308)";
+  const auto never = [](Eigen::Index, Eigen::Index) { return false; };
+  const auto fail = [&](const std::string& what, const std::string& where) {
+    throw ProblemError("overflow: " + what + " " + where +
+                       " is not a finite number: the inputs are finite, " + "but this stage went beyond " +
+                       range + ". Use smaller values, scale or 1/temperature" +
+                       (f32 ? ", or \"precision\": \"f64\"." : "."));
+  };
+  Eigen::Index i = 0, j = 0;
+  const auto at = [&](bool cols) {
+    return "at row " + std::to_string(i) + (cols ? ", column " + std::to_string(j) : std::string());
+  };
+  for (size_t hi = 0; hi < r.heads.size(); ++hi) {
+    const HeadTrace<double>& t = r.heads[hi];
+    const std::string head = r.heads.size() > 1 ? "head " + std::to_string(hi) + "'s " : "";
+    const auto blocked = [&](Eigen::Index a, Eigen::Index b) {
+      return r.allowed.size() > 0 && r.allowed(a, b) == 0;
+    };
+    const auto fully = [&](Eigen::Index a, Eigen::Index) {
+      return a < static_cast<Eigen::Index>(t.fully_masked.size()) && t.fully_masked[static_cast<size_t>(a)];
+    };
+    const bool direct = p.form == Problem::Form::Direct;
+    if (first_bad(t.q, never, i, j)) fail(head + (direct ? "q" : "q (x·W_Q)"), at(true));
+    if (first_bad(t.k, never, i, j)) fail(head + (direct ? "k" : "k (x·W_K)"), at(true));
+    if (first_bad(t.v, never, i, j)) fail(head + (direct ? "v" : "v (x·W_V)"), at(true));
+    if (first_bad(t.scores, never, i, j)) fail(head + "score q·k", at(true));
+    if (first_bad(t.scaled, never, i, j)) fail(head + "scaled score", at(true));
+    if (first_bad(t.masked, blocked, i, j)) fail(head + "masked score", at(true));
+    if (first_bad(t.row_max, fully, i, j)) fail(head + "row max", at(false));
+    if (first_bad(t.row_sum, never, i, j)) fail(head + "row sum of exponentials", at(false));
+    if (first_bad(t.weights, never, i, j)) fail(head + "attention weight", at(true));
+    if (first_bad(t.output, never, i, j)) fail(head + "weighted sum (output)", at(true));
+  }
+  if (first_bad(r.output, never, i, j))
+    fail(p.form == Problem::Form::Direct ? "output" : "output after W_O", at(true));
+}
+
 Result run(const Problem& input, const RunOptions& options) {
   validate(input);
-  const double need = trace_bytes(input);
-  if (need > options.max_bytes) {
-    const char* field = input.form == Problem::Form::Direct      ? "q"
-                        : input.form == Problem::Form::MultiHead ? "query"
-                                                                 : "random.n";
-    throw ProblemError(std::string(field) + ": " + std::to_string(input.query_len()) + "×" +
-                       std::to_string(input.key_len()) + " tokens × " + std::to_string(input.heads()) +
-                       " heads need " + human_bytes(need) + " for the standard path's traces; the limit is " +
-                       human_bytes(options.max_bytes) + ". Use fewer tokens.");
-  }
+  check_budget(input, options);
   const Problem p = materialize(input);
   Result r;
   r.allowed = build_mask(p.mask, p.query_len(), p.key_len());
@@ -150,6 +182,7 @@ Result run(const Problem& input, const RunOptions& options) {
   }
   r.stats.precision = p.precision == Precision::F64 ? "f64" : "f32";
   r.stats.variant = variant_name(p.variant);
+  check_overflow(r, p);
   return r;
 }
 

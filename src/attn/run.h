@@ -39,16 +39,20 @@ struct Result {
 };
 
 struct RunOptions {
-  double max_bytes = 1024.0 * 1024 * 1024;  // refuse problems whose traces would exceed this
+  double max_bytes = 1024.0 * 1024 * 1024;  // refuse problems whose buffers would exceed this (budget.h)
+  double max_operations = 1e10;             // … or whose work would (≈ 1 ns each: about 10 s on one core)
   bool weights =
       true;         // false: output only, on the fast f32 path (compute::run_cpu; no trace, no L×S matrix)
   int threads = 1;  // threads for the fast path (native builds)
+  int json = 0;  // the caller writes the Result as JSON too (counted in the budget): 1, or 2 with the trace
 };
 
-// Throws ProblemError (invalid problem, or too large for max_bytes, naming the field and the bytes needed).
+// Throws ProblemError (invalid problem, over the budget of budget.h naming what it would take, or a stage
+// that overflowed to ±∞/NaN from finite inputs, named by check_overflow).
 Result run(const Problem& p, const RunOptions& options = {});
 
-// Bytes the standard CPU path holds for p (traces of all heads, both precisions' copies).
-double trace_bytes(const Problem& p);
+// Finite inputs can still overflow (1e200 · 1e200, a scale of 1e300): throws ProblemError naming the first
+// stage of the first head that is not finite, so no Result ever carries NaN or ∞ (−∞ only where masked).
+void check_overflow(const Result& r, const Problem& p);
 
 }  // namespace attn

@@ -37,16 +37,9 @@ Scenario parse_scenario(const Json& j, const std::string& id) {
   s.w_q = matrix_from_json(j["w_q"], "w_q");
   s.w_k = matrix_from_json(j["w_k"], "w_k");
   s.w_v = matrix_from_json(j["w_v"], "w_v");
-  for (const Json& f : j["features"]) {
-    if (!f.is_string()) fail("features", "expected strings");
-    s.features.push_back(f.get<std::string>());
-  }
+  s.features = labels_from_json(j["features"], "features");
   if (j.contains("mask")) s.mask = mask_from_json(j["mask"]);
-  if (j.contains("story_keys"))
-    for (const Json& k : j["story_keys"]) {
-      if (!k.is_string()) fail("story_keys", "expected strings");
-      s.story_keys.push_back(k.get<std::string>());
-    }
+  if (j.contains("story_keys")) s.story_keys = labels_from_json(j["story_keys"], "story_keys");
   const Eigen::Index n = static_cast<Eigen::Index>(s.tokens.size()), d = s.x.cols();
   if (s.x.rows() != n)
     fail("x",

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 
 namespace attn {
 
@@ -21,25 +22,28 @@ enum class Granularity { Cell, Row };
 enum class Phase { Cell, Row, Max, Exp, Sum, Divide };
 constexpr std::array<const char*, 6> kPhaseNames = {"cell", "row", "max", "exp", "sum", "divide"};
 
+// Step positions are 64-bit: 5 stages × L rows × (2S + 2) passes 2³¹ at L = S ≈ 15 000.
+using StepIndex = std::int64_t;
+
 struct Step {
   Stage stage = Stage::Scores;
   Phase phase = Phase::Cell;
   int query = 0;  // i, the query row
   int key = -1;   // j, or −1 when the step covers the whole row (row granularity, softmax max and sum)
-  int index = 0;  // position in the sequence, 0 … total−1
-  int total = 1;
+  StepIndex index = 0;  // position in the sequence, 0 … total−1
+  StepIndex total = 1;
 };
 
-int steps_per_row(Stage s, int S, Granularity g);
-int step_total(int L, int S, Granularity g);
-int stage_start(Stage s, int L, int S, Granularity g);  // index of the stage's first step
+StepIndex steps_per_row(Stage s, int S, Granularity g);
+StepIndex step_total(int L, int S, Granularity g);
+StepIndex stage_start(Stage s, int L, int S, Granularity g);  // index of the stage's first step
 
 // The step at index (clamped to 0 … total−1).
-Step step_at(int index, int L, int S, Granularity g);
+Step step_at(StepIndex index, int L, int S, Granularity g);
 
 // The index of the step of `stage` at query i that handles key j (clamped into range). For softmax at cell
 // granularity, phase picks Max/Exp/Sum/Divide (Cell counts as Divide: the weight of (i, j) is final there).
-int step_index(Stage stage, int query, int key, Phase phase, int L, int S, Granularity g);
+StepIndex step_index(Stage stage, int query, int key, Phase phase, int L, int S, Granularity g);
 
 // Parses "scores" … "weighted_sum"; returns false for an unknown name.
 bool stage_from_name(const char* name, Stage& out);

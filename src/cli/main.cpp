@@ -1,18 +1,16 @@
 // attnlab-cli: runs a Problem JSON file and prints the Result JSON (the same core and parser the app uses).
-//   attnlab-cli run problem.json [--trace] [--indent N]     (use - for standard input)
+//   attnlab-cli run problem.json [--trace] [--indent N] [--no-weights]   (use - for standard input)
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "compute/cpu_backend.h"
 
 namespace {
 
 int print_error(const std::string& message) {
-  std::cout << attn::error_json(message).dump(2) << "\n";
-  std::cerr << "attnlab-cli: " << message << "\n";
+  std::cout << attn::dump_json(attn::error_json(message), 2) << "\n";
+  std::cerr << "attnlab-cli: " << attn::valid_utf8(message) << "\n";
   return 1;
 }
 
@@ -31,12 +29,21 @@ int main(int argc, char** argv) {
       ->required();
   run->add_flag("--trace", trace,
                 "Include every stage per head: scores, scaled, masked, row_max, row_sum, weights");
-  run->add_option("--indent", indent, "Pretty-print with this many spaces (default: compact)");
+  run->add_option("--indent", indent, "Pretty-print with this many spaces, 0–16 (default: compact)")
+      ->check(CLI::Range(0, 16));
   bool no_weights = false;
   int threads = 1;
   run->add_flag("--no-weights", no_weights,
                 "Output only, on the fast f32 path (no L×S weights: for long sequences and benchmarks)");
   run->add_option("--threads", threads, "Threads for --no-weights")->check(CLI::Range(1, 256));
+  attn::RunOptions options = compute::default_options();
+  run->add_option("--max-memory-mib", options.max_bytes,
+                  "Refuse problems that would hold more memory than this (default 1024 MiB)")
+      ->check(CLI::Range(1.0, 1048576.0))
+      ->transform([](std::string s) { return std::to_string(std::stod(s) * 1048576.0); });
+  run->add_option("--max-operations", options.max_operations,
+                  "Refuse problems that would take more operations than this (about 1 ns each; default 1e10)")
+      ->check(CLI::Range(1.0, 1e15));
   run->footer(
       "Example problem (one head, 2 tokens, causal):\n"
       "  {\"tokens\": [\"the\", \"cat\"], \"q\": [[1,0],[0,1]], \"k\": [[1,0],[0,1]], \"v\": [[1,2],[3,4]],\n"
@@ -49,21 +56,23 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
-  std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return print_error("file: cannot open \"" + path + "\"");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
+  // Read at most one byte past the parser's limit: a bigger input is refused by size, not read whole.
+  const std::size_t limit = attn::JsonTextOptions{}.max_bytes + 1;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return print_error("file: cannot open \"" + path + "\"");
   }
-  attn::RunOptions options;
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text;
+  char buf[65536];
+  while (text.size() < limit && in.read(buf, sizeof buf).gcount() > 0)
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) return print_error("file: cannot read \"" + path + "\"");
   options.weights = !no_weights;
   options.threads = threads;
   const compute::JsonRun r = compute::run_json(text, "cpu", trace && !no_weights, options);
   if (!r.ok) return print_error(r.json["error"].get<std::string>());
-  std::cout << r.json.dump(indent) << "\n";
+  std::cout << attn::dump_json(r.json, indent) << "\n";
   return 0;
 }

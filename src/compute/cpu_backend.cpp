@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <vector>
+
+#include "attn/budget.h"
 
 namespace compute {
 
@@ -16,6 +19,8 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
   if (options.weights) {
     r = attn::run(p, options);
   } else {
+    attn::validate(p);
+    attn::check_budget(p, options);
     F32Job job = prepare_f32_job(p);
     if (p.variant == attn::Variant::Linear) {
       run_linear(job);
@@ -24,6 +29,7 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
       run_fast(job, options.threads);
       r = finish_f32_job(job, "fast", "cpu");
     }
+    attn::check_overflow(r, p);  // (f32: a problem of f64 precision can overflow here)
   }
   const auto t1 = std::chrono::steady_clock::now();
   r.stats.time_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
@@ -37,13 +43,28 @@ char* malloc_copy(const std::string& s) {
   return out;
 }
 
+attn::RunOptions default_options() {
+  attn::RunOptions o;
+#ifdef __EMSCRIPTEN__
+  // The browser: one tab's WebAssembly memory (at most 4 GiB, often less on a school laptop) holds the
+  // app's own state and the JSON handed to JavaScript too; and the page must stay responsive.
+  o.max_bytes = 384.0 * 1024 * 1024;
+  o.max_operations = 5e9;
+#endif
+  return o;
+}
+
 JsonRun run_json(const std::string& problem_text, const std::string& backend, bool with_trace,
                  const attn::RunOptions& options) {
   JsonRun out;
   try {
     if (backend != "cpu") throw attn::ProblemError("backend: unknown \"" + backend + "\" here (known: cpu)");
-    const attn::Problem p = attn::parse_problem_text(problem_text);
-    const attn::Result r = run_cpu(p, options);
+    std::vector<std::string> notes;
+    const attn::Problem p = attn::parse_problem_text(problem_text, &notes);
+    attn::RunOptions o = options;
+    o.json = with_trace ? 2 : 1;
+    attn::Result r = run_cpu(p, o);
+    for (const std::string& n : notes) r.stats.notice += (r.stats.notice.empty() ? "" : "; ") + n;
     out.json = attn::result_to_json(r, p, with_trace);
     out.ok = true;
   } catch (const attn::ProblemError& e) {

@@ -9,22 +9,26 @@
 
 namespace compute {
 
+// The limits of this build: RunOptions' defaults natively; less memory and work in the browser.
+attn::RunOptions default_options();
+
 // Runs p on the CPU; stats.backend = "cpu", stats.time_ms = wall time of the computation. With
 // options.weights = false it takes the fast f32 path (attn/fast.h): output only, stats.path = "fast".
-attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options = {});
+attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options = default_options());
 
 struct JsonRun {
   bool ok = false;
   attn::Json json;  // the Result, or {"error": "..."}
 };
 
-// Parses problem_text, runs it on the named backend ("cpu"), returns Result JSON or an error naming the
-// cause.
 // A malloc'd, NUL-terminated copy for JavaScript (which frees it), or nullptr when memory is full (the JS
 // side reports that). Used by every attnlab_* export that returns a string.
 char* malloc_copy(const std::string& s);
 
+// Parses problem_text (attn::parse_json_text), runs it within options' budget (counting the JSON too),
+// returns Result JSON (notes on repaired labels in stats.notice) or {"error": "…"} naming the cause; never
+// throws.
 JsonRun run_json(const std::string& problem_text, const std::string& backend, bool with_trace,
-                 const attn::RunOptions& options = {});
+                 const attn::RunOptions& options = default_options());
 
 }  // namespace compute

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "attn/budget.h"
 #include "attn/json_io.h"
 #include "compute/cpu_backend.h"
 #include "compute/f32_job.h"
@@ -19,7 +20,7 @@ namespace {
 std::map<int, std::unique_ptr<compute::F32Job>> g_jobs;
 int g_next_id = 1;
 
-char* dup_json(const attn::Json& j) { return compute::malloc_copy(j.dump()); }
+char* dup_json(const attn::Json& j) { return compute::malloc_copy(attn::dump_json(j)); }
 
 template <typename T>
 attn::Json span(const std::vector<T>& v) {
@@ -47,6 +48,13 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json, double 
       err["gpu_limit"] = true;
       return dup_json(err);
     }
+    attn::RunOptions budget = compute::default_options();
+    budget.weights = false;  // the GPU's inputs and output here; the weights are counted when asked for
+    budget.json = 1;
+    attn::check_budget(problem, budget);
+    const bool weights_fit =
+        attn::estimate_budget(problem, budget).bytes + attn::gpu_weights_bytes(problem, true) <=
+        budget.max_bytes;
     auto job = std::make_unique<compute::F32Job>(compute::prepare_f32_job(problem));
     const compute::F32Job& j = *job;
     attn::Json out = {{"id", g_next_id},
@@ -61,6 +69,7 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json, double 
                       {"valid_len", j.valid_len},
                       {"multiplier", j.multiplier},
                       {"score_bytes", compute::score_matrix_bytes(j.problem)},
+                      {"weights_fit", weights_fit},  // the 3-pass path's weights fit WebAssembly memory
                       {"variant", attn::variant_name(j.problem.variant)},
                       {"q", span(j.q)},
                       {"k", span(j.k)},

@@ -137,7 +137,7 @@ void load_scenario(AppState& s, const attn::Scenario& sc) {
   s.playing = false;
 }
 
-void step_to(AppState& s, int index) {
+void step_to(AppState& s, attn::StepIndex index) {
   const attn::Step st = attn::step_at(index, s.problem.query_len(), s.problem.key_len(), s.granularity);
   s.step_index = st.index;
   if (st.index == st.total - 1) s.playing = false;

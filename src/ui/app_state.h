@@ -6,6 +6,7 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "attn/cost.h"
@@ -141,7 +142,7 @@ struct AppState {
   attn::Problem problem;              // what is computed (q/k/v derived from inputs for Embeddings)
 
   attn::Granularity granularity = attn::Granularity::Cell;
-  int step_index = 0;
+  attn::StepIndex step_index = 0;
   bool playing = false;
   float steps_per_second = 4.0f;
   double play_clock = 0;  // seconds accumulated towards the next automatic step
@@ -204,7 +205,7 @@ void load_scenario(AppState& s, const attn::Scenario& sc);
 // Stepping (what the buttons and keys do). All clamp to the sequence; reaching the end stops playback.
 void step_by(AppState& s, int delta);                   // ±1 step (← / →)
 void jump_stage(AppState& s, int delta);                // ±1 stage, staying on the current query row
-void step_to(AppState& s, int index);                   // Home / End / scrubber
+void step_to(AppState& s, attn::StepIndex index);       // Home / End / scrubber
 void select_query(AppState& s, int query);              // ↑ / ↓: the same stage, another query row
 void next_scenario(AppState& s, int delta);             // S / Shift+S: cycle through the scenario library
 void advance_playback(AppState& s, double dt_seconds);  // while playing: steps_per_second
@@ -240,5 +241,8 @@ attn::Json state_to_json(const AppState& s);
 // values. A problem without inputs switches to typed q/k/v (Source::Direct); inputs rebuild q/k/v. A problem
 // with settings only (mask, scale, temperature, variant, feature_map, tile, precision) changes just those.
 void state_from_json(AppState& s, const attn::Json& j);
+// The same from JSON text (attn::parse_json_text: depth, UTF-8 and size checked; repaired labels noted in
+// s.notice). Throws attn::ProblemError.
+void state_from_text(AppState& s, std::string_view text);
 
 }  // namespace ui

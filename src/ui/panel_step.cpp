@@ -104,10 +104,13 @@ void panel_controls(AppState& s) {
   }
   flow(ImGui::GetFontSize() * 10);
   ImGui::SetNextItemWidth(-FLT_MIN);
-  int index = st.index;
-  char label[48];
-  std::snprintf(label, sizeof label, "step %d of %d", st.index + 1, st.total);
-  if (ImGui::SliderInt("##scrub", &index, 0, st.total - 1, label)) step_to(s, index);
+  attn::StepIndex index = st.index;
+  const attn::StepIndex first_step = 0, last_step = st.total - 1;
+  char label[64];
+  std::snprintf(label, sizeof label, "step %lld of %lld", static_cast<long long>(st.index + 1),
+                static_cast<long long>(st.total));
+  if (ImGui::SliderScalar("##scrub", ImGuiDataType_S64, &index, &first_step, &last_step, label))
+    step_to(s, index);
 }
 
 // [SECTION] keys -----------------------------------------------------------------------------------------

@@ -9,20 +9,6 @@ namespace ui {
 
 namespace {
 
-// Bytes that are not well-formed UTF-8 (a pasted link cut mid-character, a parser quoting raw bytes) → '?'.
-std::string valid_utf8(const std::string& in) {
-  std::string out;
-  for (size_t i = 0; i < in.size();) {
-    const unsigned char c = static_cast<unsigned char>(in[i]);
-    const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = n > 0 && i + n <= in.size();
-    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
-    out += ok ? in.substr(i, n) : "?";
-    i += ok ? n : 1;
-  }
-  return out;
-}
-
 // %XX → the byte XX (the link's JSON is percent-encoded UTF-8, as encodeURIComponent writes it).
 std::string percent_decode(const std::string& in) {
   std::string out;
@@ -93,25 +79,29 @@ bool open_shared(AppState& s, const std::string& text) {
       const std::string fragment = body.substr(hash + 1);
       if (fragment.rfind("state=", 0) != 0)
         throw std::runtime_error("its part after # should start with \"state=\", not \"" +
-                                 valid_utf8(fragment.substr(0, 20)) + "\"");
+                                 attn::valid_utf8(fragment.substr(0, 20)) + "\"");
       json = percent_decode(fragment.substr(6));
     }
     attn::Json state;
+    std::vector<std::string> notes;
     try {
-      state = attn::Json::parse(json);
-    } catch (const attn::Json::exception& e) {
+      attn::JsonTextOptions options;
+      options.notes = &notes;
+      state = attn::parse_json_text(json, options);
+    } catch (const attn::ProblemError& e) {
       throw std::runtime_error(std::string("its state is not readable JSON (") + e.what() +
                                "); it may have been cut short or edited");
     }
     state_from_json(s, state);
     s.notice.clear();
+    for (const std::string& n : notes) s.notice += (s.notice.empty() ? "Opened; " : "; ") + n;
     return true;
   } catch (const std::exception& e) {
     why = e.what();
   }
   const bool link = !body.empty() && body[0] != '{';
-  s.notice = std::string(link ? "This link" : "This state") + " could not be opened: " + valid_utf8(why) +
-             ". Showing the app as it was instead.";
+  s.notice = std::string(link ? "This link" : "This state") +
+             " could not be opened: " + attn::valid_utf8(why) + ". Showing the app as it was instead.";
   return false;
 }
 

@@ -14,9 +14,17 @@ const char* granularity_name(attn::Granularity g) { return g == attn::Granularit
   throw attn::ProblemError(field + ": " + why);
 }
 
+// An integer within ±2³¹ (a larger one is refused, never truncated); step indices read with read_index.
 int read_int(const attn::Json& j, const std::string& field) {
-  if (!j.is_number_integer()) fail(field, "expected an integer, got " + j.dump());
-  return j.get<int>();
+  if (!j.is_number_integer() || j.get<double>() < -2147483648.0 || j.get<double>() > 2147483647.0)
+    fail(field, "expected an integer (at most ±2147483647), got " + attn::brief(j));
+  return static_cast<int>(j.get<std::int64_t>());
+}
+
+attn::StepIndex read_index(const attn::Json& j, const std::string& field) {
+  if (!j.is_number_integer() || j.get<double>() < -9e18 || j.get<double>() > 9e18)
+    fail(field, "expected an integer, got " + attn::brief(j));
+  return j.get<attn::StepIndex>();
 }
 
 bool settings_only(const attn::Json& problem) {
@@ -40,10 +48,10 @@ void read_view(ViewState& v, const attn::Json& j) {
     const attn::Json& x = it.value();
     if (k == "ui_scale") {
       if (!x.is_number() || x.get<double>() < 1 || x.get<double>() > 3)
-        fail("view.ui_scale", "expected a number from 1 to 3, got " + x.dump());
+        fail("view.ui_scale", "expected a number from 1 to 3, got " + attn::brief(x));
       v.ui_scale = x.get<float>();
     } else if (k == "high_contrast" || k == "show_values" || k == "input_panel") {
-      if (!x.is_boolean()) fail("view." + k, "expected true or false, got " + x.dump());
+      if (!x.is_boolean()) fail("view." + k, "expected true or false, got " + attn::brief(x));
       (k == "high_contrast" ? v.high_contrast
        : k == "show_values" ? v.show_values
                             : v.input_panel) = x.get<bool>();
@@ -54,7 +62,7 @@ void read_view(ViewState& v, const attn::Json& j) {
       for (int p = 0; p < kPanelCount; ++p)
         if (x == kPanelNames[p]) v.panel = static_cast<Panel>(p), found = true;
       if (!found)
-        fail("view.panel", "unknown " + x.dump() +
+        fail("view.panel", "unknown " + attn::brief(x) +
                                " (known: step, variants, tokens, distribution, scaling, numerics, edit, "
                                "performance, overview)");
     } else if (k == "variants") {
@@ -68,7 +76,7 @@ void read_view(ViewState& v, const attn::Json& j) {
               v.variants.section = static_cast<VariantSection>(i), found = true;
           if (!found)
             fail("view.variants.section",
-                 "unknown " + jt.value().dump() + " (known: compare, masks, heads, linear, flash)");
+                 "unknown " + attn::brief(jt.value()) + " (known: compare, masks, heads, linear, flash)");
         } else if (f == "flash_step") {
           v.variants.flash_step = read_int(jt.value(), "view.variants.flash_step");
         } else if (f == "model") {
@@ -80,11 +88,12 @@ void read_view(ViewState& v, const attn::Json& j) {
         }
       }
     } else if (k == "backend") {
-      if (x != "cpu" && x != "webgpu") fail("view.backend", "unknown " + x.dump() + " (known: cpu, webgpu)");
+      if (x != "cpu" && x != "webgpu")
+        fail("view.backend", "unknown " + attn::brief(x) + " (known: cpu, webgpu)");
       v.backend = x == "webgpu" ? Backend::WebGpu : Backend::Cpu;
     } else if (k == "logit_scale") {
       if (!x.is_number() || x.get<double>() < 0.1 || x.get<double>() > 1000)
-        fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + x.dump());
+        fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + attn::brief(x));
       v.logit_scale = x.get<double>();
     } else {
       fail("view." + k,
@@ -200,8 +209,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
   read_heads(s, j);
   s.features.clear();
   if (j.contains("features")) {
-    for (const attn::Json& f : j["features"])
-      s.features.push_back(f.is_string() ? f.get<std::string>() : f.dump());
+    s.features = attn::labels_from_json(j["features"], "inputs.features");
     if (static_cast<Eigen::Index>(s.features.size()) != d)
       fail("inputs.features", "needs one name per column of x");
   } else {
@@ -267,7 +275,25 @@ void state_from_json(AppState& s, const attn::Json& j) {
     if (it.key() != "problem" && it.key() != "inputs" && it.key() != "step" && it.key() != "view")
       fail(it.key(), "unknown field (known: problem, inputs, step, view)");
 
-  AppState next = s;  // everything is applied to a copy; s changes only if all of it is valid
+  // Everything is applied to a copy; s changes only if all of it is valid. The derived results (a trace can
+  // be hundreds of MiB) are not copied: they wait here and go back into s whichever way this ends.
+  struct Keep {
+    AppState& s;
+    attn::Result result;
+    Variants variants;
+    GpuView gpu;
+    explicit Keep(AppState& state)
+        : s(state),
+          result(std::move(state.result)),
+          variants(std::move(state.variants)),
+          gpu(std::move(state.gpu)) {}
+    ~Keep() {
+      s.result = std::move(result);
+      s.variants = std::move(variants);
+      s.gpu = std::move(gpu);
+    }
+  } keep(s);
+  AppState next = s;
   const bool settings = j.contains("problem") && settings_only(j["problem"]);
   if (j.contains("problem") && !settings) {  // a whole problem: typed q/k/v from now on
     try {
@@ -280,8 +306,8 @@ void state_from_json(AppState& s, const attn::Json& j) {
     next.scenario_id.clear();
     if (!next.problem.tokens.empty()) next.sentence = join(next.problem.tokens);
   }
-  if (j.contains("inputs") &&
-      !(j.contains("problem") && j["inputs"].is_object() && j["inputs"].value("source", "") == "direct"))
+  if (j.contains("inputs") && !(j.contains("problem") && j["inputs"].is_object() &&
+                                j["inputs"].contains("source") && j["inputs"]["source"] == "direct"))
     read_inputs(next, j["inputs"]);
   if (settings) {  // after the inputs (a scenario brings its own mask): these settings win
     attn::Json problem = attn::problem_to_json(next.problem);
@@ -309,16 +335,16 @@ void state_from_json(AppState& s, const attn::Json& j) {
       else if (g == "row")
         next.granularity = attn::Granularity::Row;
       else
-        fail("step.granularity", "expected \"cell\" or \"row\", got " + g.dump());
+        fail("step.granularity", "expected \"cell\" or \"row\", got " + attn::brief(g));
     }
     if (st.contains("playing")) {
       if (!st["playing"].is_boolean()) fail("step.playing", "expected true or false");
       next.playing = st["playing"].get<bool>();
     }
     const int L = next.problem.query_len(), S = next.problem.key_len();
-    const int total = attn::step_total(L, S, next.granularity);
+    const attn::StepIndex total = attn::step_total(L, S, next.granularity);
     if (st.contains("index")) {
-      const int index = read_int(st["index"], "step.index");
+      const attn::StepIndex index = read_index(st["index"], "step.index");
       if (index < 0 || index >= total)
         fail("step.index", std::to_string(index) + " is outside 0…" + std::to_string(total - 1));
       next.step_index = index;
@@ -326,7 +352,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
       attn::Stage stage;
       if (!st["stage"].is_string() || !attn::stage_from_name(st["stage"].get<std::string>().c_str(), stage))
         fail("step.stage",
-             "unknown " + st["stage"].dump() + " (known: scores, scale, mask, softmax, weighted_sum)");
+             "unknown " + attn::brief(st["stage"]) + " (known: scores, scale, mask, softmax, weighted_sum)");
       const int query = st.contains("query") ? read_int(st["query"], "step.query") : 0;
       if (query < 0 || query >= L)
         fail("step.query", std::to_string(query) + " is outside 0…" + std::to_string(L - 1));
@@ -340,15 +366,24 @@ void state_from_json(AppState& s, const attn::Json& j) {
           if (st["phase"] == attn::kPhaseNames[static_cast<size_t>(p)])
             phase = static_cast<attn::Phase>(p), found = true;
         if (!found)
-          fail("step.phase", "unknown " + st["phase"].dump() + " (known: cell, row, max, exp, sum, divide)");
+          fail("step.phase",
+               "unknown " + attn::brief(st["phase"]) + " (known: cell, row, max, exp, sum, divide)");
       }
       next.step_index = attn::step_index(stage, query, std::max(key, 0), phase, L, S, next.granularity);
     }
   }
-  next.step_index =
-      std::clamp(next.step_index, 0,
-                 attn::step_total(next.problem.query_len(), next.problem.key_len(), next.granularity) - 1);
+  next.step_index = std::clamp<attn::StepIndex>(
+      next.step_index, 0,
+      attn::step_total(next.problem.query_len(), next.problem.key_len(), next.granularity) - 1);
   s = std::move(next);
+}
+
+void state_from_text(AppState& s, std::string_view text) {
+  std::vector<std::string> notes;
+  attn::JsonTextOptions options;
+  options.notes = &notes;
+  state_from_json(s, attn::parse_json_text(text, options));
+  for (const std::string& n : notes) s.notice += (s.notice.empty() ? "" : "; ") + n;
 }
 
 }  // namespace ui
