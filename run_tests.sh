@@ -4,6 +4,7 @@
 #   core    GoogleTest via CTest (math, masks, parser, step engine, app state, headless UI render)
 #   golden  attnlab-cli vs PyTorch nn.MultiheadAttention and a numpy reference (/usr/bin/python3)
 #   window  the native app opens a window under Xvfb and writes a screenshot
+#   fuzz    libFuzzer on every parser (tests/fuzz/run.sh: fixed seed, 20 s each) and a malformed-CLI sweep
 #   web     playwright-core + Debian Chromium against the served web build (node --test)
 # Exit status is non-zero if anything failed. Logs: build/logs/. Screenshots: build/screenshots/.
 set -uo pipefail
@@ -14,7 +15,7 @@ mkdir -p "$logs" build/screenshots
 t_start=$(date +%s)
 
 source .ci/deps.sh
-if ! { deps_web && deps_native && deps_test; }; then
+if ! { deps_web && deps_native && deps_test && deps_fuzz; }; then
   echo "run_tests: installing dependencies failed"
   echo "0 passed, 1 failed"
   exit 1
@@ -55,7 +56,8 @@ echo "   $(( $(date +%s) - t0 )) s"
 
 # --- format ---------------------------------------------------------------------------------------------
 step "format (clang-format --dry-run --Werror)"
-mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.h' 'tests/core/*.cpp' 'tests/core/*.h' 'tests/bench/*.cpp' 2>/dev/null)
+mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.h' 'tests/core/*.cpp' 'tests/core/*.h' 'tests/bench/*.cpp' \
+  'tests/fuzz/*.cpp' 'tests/fuzz/*.h' 2>/dev/null)
 if clang-format --dry-run --Werror "${sources[@]}" >"$logs/format.log" 2>&1; then
   record format "${#sources[@]}" 0
 else
@@ -98,6 +100,22 @@ if [ $native_ok = 1 ]; then
   kill "$xvfb_pid" 2>/dev/null
 else
   record core 0 1
+fi
+
+# --- fuzz -----------------------------------------------------------------------------------------------
+if [ $native_ok = 1 ]; then
+  step "fuzz (libFuzzer per parser, fixed seed; CLI sweep)"
+  t0=$(date +%s)
+  tests/fuzz/run.sh --seconds "${ATTN_FUZZ_SECONDS:-20}" --sweep "${ATTN_SWEEP_TRIES:-500}" >"$logs/fuzz.log" 2>&1
+  grep -E '^(fuzz_|sweep:|fuzz:)' "$logs/fuzz.log" | sed 's/^/   /'
+  p=$(grep -cE '^fuzz_.* 0 crashes$|^sweep: .* 0 crashes, 0 hangs, 0 silent nulls, 0 wrong$' "$logs/fuzz.log")
+  f=$(grep -E '^fuzz_|^sweep: ' "$logs/fuzz.log" | grep -cvE ' 0 crashes$| 0 crashes, 0 hangs, 0 silent nulls, 0 wrong$')
+  [ "$p" -gt 0 ] || f=$((f > 0 ? f : 1))
+  [ "$f" = 0 ] || show_log "$logs/fuzz.log"
+  echo "   $(( $(date +%s) - t0 )) s"
+  record fuzz "$p" "$f"
+else
+  record fuzz 0 1
 fi
 
 # --- web ------------------------------------------------------------------------------------------------

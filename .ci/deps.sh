@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need, only what is missing (idempotent, seconds when all is present).
-# Sourced by build_wasm.sh (deps_web) and run_tests.sh (deps_web, deps_native, deps_test).
+# Sourced by build_wasm.sh (deps_web), run_tests.sh (deps_web, deps_native, deps_test, deps_fuzz) and
+# tests/fuzz/run.sh (deps_fuzz).
 # Sources: Debian's packages, Debian's source package for ImGui, npm for playwright-core. Nothing else.
 
 ATTN_ROOT=${ATTN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -59,6 +60,11 @@ deps_native() {
   apt_need cmake g++ make libeigen3-dev nlohmann-json3-dev libcli11-dev libglfw3-dev libgl-dev \
     libgtest-dev libbenchmark-dev libstb-dev fonts-dejavu-core clang-format || return 1
   deps_imgui
+}
+
+# clang and its libFuzzer runtime for tests/fuzz (Debian's clang-14 + libclang-rt-14-dev).
+deps_fuzz() {
+  apt_need clang-14 libclang-rt-14-dev cmake make libeigen3-dev nlohmann-json3-dev python3
 }
 
 deps_test() {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "app/derive.h"
 #include "ui/app_state.h"
 
 struct GLFWwindow;
@@ -19,9 +20,6 @@ struct App {
 };
 
 App& the_app();
-
-// Recomputes state.result when the problem changed (the one place the UI's numbers are computed).
-void recompute_if_dirty(ui::AppState& s);
 
 // Runs what the panels asked for: one CPU performance point per frame, WebGPU measurements and checks
 // (browser), so the UI keeps drawing while measuring.

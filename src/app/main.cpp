@@ -7,11 +7,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "app/app.h"
+#include "app/derive.h"
 #include "compute/cpu_backend.h"
 #include "ui/panels.h"
 #include "ui/share.h"
@@ -24,54 +22,6 @@ platform::Options g_opts;
 App& the_app() {
   static App app;
   return app;
-}
-
-std::vector<attn::Scenario> load_scenarios(const std::string& dir) {
-  std::vector<attn::Scenario> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-      out.push_back(attn::parse_scenario(attn::parse_json_text(ss.str()), entry.path().stem().string()));
-    } catch (const std::exception& e) {  // a broken file is reported and skipped; the app keeps running
-      std::fprintf(stderr, "attnlab: scenario %s skipped: %s\n", entry.path().string().c_str(), e.what());
-    }
-  }
-  if (ec) std::fprintf(stderr, "attnlab: no scenarios in %s (%s)\n", dir.c_str(), ec.message().c_str());
-  std::sort(out.begin(), out.end(),
-            [](const attn::Scenario& a, const attn::Scenario& b) { return a.id < b.id; });
-  return out;
-}
-
-void recompute_if_dirty(ui::AppState& s) {
-  if (!s.dirty) return;
-  s.dirty = false;
-  try {
-    s.result = compute::run_cpu(s.problem);
-    s.has_result = true;
-    ++s.result_version;
-    s.error.clear();
-  } catch (const attn::ProblemError& e) {
-    s.error = e.what();
-  } catch (const std::bad_alloc&) {
-    s.error = "memory: this problem does not fit in the memory available here";
-  }
-  s.view.head = std::min(s.view.head, s.problem.heads() - 1);
-  s.step_index = s.step().index;  // clamp after a shape change
-}
-
-// The Variants view's data (every variant run in full) is derived only while that view is open.
-static void refresh_variants_if_shown(ui::AppState& s) {
-  if (s.view.panel != ui::Panel::Variants || s.variants.version == s.result_version) return;
-  try {
-    ui::refresh_variants(s);
-  } catch (const std::exception& e) {  // the Variants view shows what it has; the app keeps running
-    s.variants.version = s.result_version;
-    s.variants.grouped_note = std::string("variants: ") + e.what();
-  }
 }
 
 // The step view's WebGPU run returns every weight as JSON; beyond this many it would be slow to read back.
@@ -96,6 +46,7 @@ void service_requests(ui::AppState& s) {
     if (job.kind == 2) p.variant = attn::Variant::Linear;
     attn::RunOptions o = compute::default_options();
     o.weights = false;
+    o.max_operations = 1e11;  // a measurement the learner asked for: the sizes are the panel's own, not input
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
@@ -139,8 +90,7 @@ void service_requests(ui::AppState& s) {
 void frame() {
   App& app = the_app();
   ui::AppState& s = app.state;
-  recompute_if_dirty(s);
-  refresh_variants_if_shown(s);
+  derive(s);
   service_requests(s);
   if (s.view.ui_scale != app.applied_scale || s.view.high_contrast != app.applied_contrast) {
     if (s.view.ui_scale != app.applied_scale) {
@@ -173,7 +123,9 @@ void frame() {
 int main(int argc, char** argv) {
   g_opts = platform::parse_args(argc, argv);
   App& app = the_app();
-  app.state = ui::default_state(load_scenarios(platform::assets_dir() + "/scenarios"));
+  std::vector<std::string> skipped;
+  app.state = ui::default_state(attn::load_scenarios(platform::assets_dir() + "/scenarios", &skipped));
+  for (const std::string& why : skipped) std::fprintf(stderr, "attnlab: scenario skipped: %s\n", why.c_str());
   platform::configure_share(app.state);
   if (!g_opts.state_file.empty()) {  // a bad file opens the app as it is, with a notice (as a bad link does)
     std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");
@@ -188,7 +140,11 @@ int main(int argc, char** argv) {
     if (!f) {
       app.state.notice = "--state " + attn::valid_utf8(g_opts.state_file) + ": cannot open the file.";
     } else {
-      ui::open_shared(app.state, text);
+      try {
+        ui::open_shared(app.state, text);
+      } catch (const std::exception& e) {  // (a bug; say so and start as usual)
+        app.state.notice = "--state: internal error: " + attn::printable(e.what());
+      }
     }
     if (!app.state.notice.empty())
       std::fprintf(stderr, "attnlab: --state %s: %s\n", g_opts.state_file.c_str(), app.state.notice.c_str());

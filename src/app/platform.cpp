@@ -126,8 +126,14 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_link_state() {
 }
 // The page's address when it holds #state=… (on load and on every hash change); a notice says what is wrong.
 EMSCRIPTEN_KEEPALIVE int attnlab_open_link(const char* link) {
-  const bool ok = ui::open_shared(the_app().state, link);
-  recompute_if_dirty(the_app().state);
+  ui::AppState& s = the_app().state;
+  bool ok = false;
+  try {
+    ok = ui::open_shared(s, link);
+    recompute_if_dirty(s);
+  } catch (const std::exception& e) {  // (a bug; the notice says so rather than a silent failure)
+    s.notice = "This link could not be opened (internal error: " + attn::printable(e.what()) + ").";
+  }
   return ok ? 1 : 0;
 }
 // attnlab.notice(): the message shown above the main view ("link copied", a link that could not be opened).

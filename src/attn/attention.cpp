@@ -1,6 +1,8 @@
 // One attention head with its trace (see attention.h). Instantiated for float and double.
 #include "attn/attention.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <limits>
 
@@ -79,5 +81,20 @@ template HeadTrace<float> attention_head<float>(const Eigen::Ref<const MatF>&, c
 template HeadTrace<double> attention_head<double>(const Eigen::Ref<const MatD>&,
                                                   const Eigen::Ref<const MatD>&,
                                                   const Eigen::Ref<const MatD>&, const MaskMat&, double);
+
+MatD attention_map(const MatD& weights, int max_rows, int max_cols) {
+  const Eigen::Index L = weights.rows(), S = weights.cols();
+  if (L == 0 || S == 0) return MatD();
+  const Eigen::Index rows = std::min<Eigen::Index>(std::max(max_rows, 1), L);
+  const Eigen::Index cols = std::min<Eigen::Index>(std::max(max_cols, 1), S);
+  const Eigen::Index br = (L + rows - 1) / rows, bc = (S + cols - 1) / cols;  // tokens per block
+  const Eigen::Index out_rows = (L + br - 1) / br, out_cols = (S + bc - 1) / bc;
+  MatD map = MatD::Zero(out_rows, out_cols);
+  for (Eigen::Index i = 0; i < L; ++i)
+    for (Eigen::Index j = 0; j < S; ++j) map(i / br, j / bc) += weights(i, j);
+  for (Eigen::Index a = 0; a < out_rows; ++a)
+    map.row(a) /= static_cast<double>(std::min(br, L - a * br));  // rows in this block
+  return map;
+}
 
 }  // namespace attn

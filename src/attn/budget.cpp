@@ -13,12 +13,12 @@ namespace attn {
 namespace {
 
 // Costs in "operations" (≈ 1 ns natively; WebAssembly is 2–4× slower).
-constexpr double kMulAdd = 0.15;     // a multiply-add inside an Eigen product (vectorised)
-constexpr double kTracedCell = 40;   // one (i, j) of the traced path: score, scale, mask, exp, divide, widen
+constexpr double kMulAdd = 0.3;      // a multiply-add in an Eigen product (f64 projections are the slow ones)
+constexpr double kTracedCell = 50;   // one (i, j) of the traced path: score, scale, mask, exp, divide, widen
 constexpr double kFastCell = 4;      // one (i, j) of the output-only path (exp, running sums)
 constexpr double kMaskCell = 6;      // one (i, j) of build_mask (more with global tokens)
 constexpr double kJsonNumber = 150;  // one number into the JSON tree and out as text
-constexpr double kInputNumber = 20;  // one input number: checked, copied, cast
+constexpr double kInputNumber = 30;  // one input number: generated or checked, copied, cast
 constexpr double kJsonNumberBytes = 88;  // tree value (16, rows grown 2×) + text (~24) + a copy for JS
 
 struct Shape {
@@ -81,8 +81,10 @@ Budget estimate_budget(const Problem& p, const RunOptions& o) {
   b.bytes = 64 * 1024;  // the Result's fixed parts: names, stats, JSON keys
   // The problem as given and its materialised copy (run and prepare_f32_job both copy it).
   b.bytes += 2 * 8 * (s.inputs + s.weights);
-  double mul_adds = estimate_cost(p).mul_adds;     // projections and the standard core h·L·S·(d + d_v)
-  if (p.variant == Variant::Linear && !o.weights)  // φ(K)ᵀV and φ(Q)·(…) instead of the L×S core
+  double mul_adds = estimate_cost(p).mul_adds;  // projections and the standard core h·L·S·(d + d_v)
+  if (o.gpu)                                    // the GPU computes the core; the CPU projects and copies
+    mul_adds -= cells * (s.d + s.dv);
+  else if (p.variant == Variant::Linear && !o.weights)  // φ(K)ᵀV and φ(Q)·(…) instead of the L×S core
     mul_adds += 2 * s.h * (s.L + s.S) * s.d * s.dv - cells * (s.d + s.dv);
   b.operations = kInputNumber * (s.inputs + s.weights) + kMulAdd * mul_adds;
   double json_numbers = s.L * s.out_cols;
@@ -100,7 +102,7 @@ Budget estimate_budget(const Problem& p, const RunOptions& o) {
     b.bytes += 4 * (s.h * s.L * s.d + s.g * s.S * (s.d + s.dv) + s.h * s.L * s.dv);  // f32 job buffers
     if (!range) b.bytes += 5 * mask_cells;  // MaskMat, then the uint32 copy the kernels read
     b.bytes += 8 * s.h * head_vectors(s) + 8 * s.L * (s.h * s.dv + s.out_cols);  // the Result's f64 copies
-    if (p.variant != Variant::Linear) b.operations += kFastCell * cells;
+    if (p.variant != Variant::Linear && !o.gpu) b.operations += kFastCell * cells;
     if (!range) b.operations += 2 * kMaskCell * mask_cells;  // build_mask and the fully-masked row check
   }
   if (o.json > 0) {

@@ -189,6 +189,22 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : valid_utf8(s)) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04X", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string json_path_at(std::string_view text, std::size_t offset) {
   Walker w;
   for (std::size_t i = 0; i < text.size() && i < offset; ++i) w.step(text, i);

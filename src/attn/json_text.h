@@ -40,6 +40,9 @@ std::string brief(const Json& j, std::size_t max_chars = 60);
 // s with every byte that is not part of well-formed UTF-8 replaced by U+FFFD.
 std::string valid_utf8(std::string_view s);
 
+// valid_utf8(s) with control characters (NUL, newline, …) written \u00XX: safe to print, quote and log.
+std::string printable(std::string_view s);
+
 // Byte offset of the first ill-formed UTF-8 sequence in s, or npos.
 std::size_t invalid_utf8_at(std::string_view s);
 

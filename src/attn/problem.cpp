@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <limits>
 
+#include "attn/json_text.h"
 #include "attn/rng.h"
 
 namespace attn {
+
+ProblemError::ProblemError(const std::string& message) : std::runtime_error(printable(message)) {}
 
 int Problem::query_len() const {
   switch (form) {

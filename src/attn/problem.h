@@ -63,8 +63,9 @@ struct Problem {
 };
 
 // Thrown for invalid problems; what() names the field and the reason, e.g. "k: has 3 columns, q has 4".
+// The message is made printable (valid UTF-8, control characters as \u00XX): it may quote what a user sent.
 struct ProblemError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ProblemError(const std::string& message);
 };
 
 // Checks shapes and values of a Problem built in code (the JSON parser calls it too). Throws ProblemError.

@@ -40,11 +40,11 @@ struct Result {
 
 struct RunOptions {
   double max_bytes = 1024.0 * 1024 * 1024;  // refuse problems whose buffers would exceed this (budget.h)
-  double max_operations = 1e10;             // … or whose work would (≈ 1 ns each: about 10 s on one core)
-  bool weights =
-      true;         // false: output only, on the fast f32 path (compute::run_cpu; no trace, no L×S matrix)
-  int threads = 1;  // threads for the fast path (native builds)
-  int json = 0;  // the caller writes the Result as JSON too (counted in the budget): 1, or 2 with the trace
+  double max_operations = 5e9;              // … or whose work would (≈ 1 ns each: about 5 s on one core)
+  bool weights = true;  // false: output only, on the fast f32 path (compute::run_cpu; no L×S matrix)
+  int threads = 1;      // threads for the fast path (native builds)
+  int json = 0;         // the caller writes the Result as JSON too (counted): 1, or 2 with the trace
+  bool gpu = false;     // output only, the L×S core on the GPU: the CPU's work is projections and copies
 };
 
 // Throws ProblemError (invalid problem, over the budget of budget.h naming what it would take, or a stage

@@ -1,7 +1,11 @@
 // Scenario files (see scenario.h).
 #include "attn/scenario.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "attn/sentence.h"
 
@@ -60,6 +64,27 @@ Scenario parse_scenario(const Json& j, const std::string& id) {
     if (s.tokens[i] == s.focus) s.focus_index = static_cast<int>(i);
   if (s.focus_index < 0) fail("focus", "\"" + s.focus + "\" is not a token of the sentence");
   return s;
+}
+
+std::vector<Scenario> load_scenarios(const std::string& dir, std::vector<std::string>* skipped) {
+  std::vector<Scenario> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    const std::string name = entry.path().filename().string();
+    try {
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      if (!in) throw ProblemError("file: cannot be read");
+      out.push_back(parse_scenario(parse_json_text(ss.str()), entry.path().stem().string()));
+    } catch (const std::exception& e) {  // a broken file is reported and skipped; the app keeps running
+      if (skipped) skipped->push_back(valid_utf8(name) + ": " + e.what());
+    }
+  }
+  if (ec && skipped) skipped->push_back(dir + ": " + ec.message());
+  std::sort(out.begin(), out.end(), [](const Scenario& a, const Scenario& b) { return a.id < b.id; });
+  return out;
 }
 
 }  // namespace attn

@@ -30,4 +30,8 @@ struct Scenario {
 // Parses and checks a scenario (tokens match X's rows, shapes agree, focus is a token). Throws ProblemError.
 Scenario parse_scenario(const Json& j, const std::string& id);
 
+// Every dir/*.json through parse_json_text and parse_scenario, sorted by id. A file that cannot be read or
+// parsed is skipped with a line in `skipped` ("refund.json: x: has 3 rows, …"); the rest still load.
+std::vector<Scenario> load_scenarios(const std::string& dir, std::vector<std::string>* skipped = nullptr);
+
 }  // namespace attn

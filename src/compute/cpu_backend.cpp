@@ -49,7 +49,7 @@ attn::RunOptions default_options() {
   // The browser: one tab's WebAssembly memory (at most 4 GiB, often less on a school laptop) holds the
   // app's own state and the JSON handed to JavaScript too; and the page must stay responsive.
   o.max_bytes = 384.0 * 1024 * 1024;
-  o.max_operations = 5e9;
+  o.max_operations = 1e9;  // (WebAssembly runs 2–4× slower than native: a few seconds at most)
 #endif
   return o;
 }
@@ -73,6 +73,7 @@ JsonRun run_json(const std::string& problem_text, const std::string& backend, bo
     out.json = attn::error_json("memory: the problem does not fit in the memory available here");
   } catch (const std::exception& e) {
     out.json = attn::error_json(std::string("internal error: ") + e.what());
+    out.internal = true;
   }
   return out;
 }

@@ -18,7 +18,8 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options = d
 
 struct JsonRun {
   bool ok = false;
-  attn::Json json;  // the Result, or {"error": "..."}
+  attn::Json json;        // the Result, or {"error": "..."}
+  bool internal = false;  // the error was not a ProblemError or a lack of memory: a bug (fuzzers look here)
 };
 
 // A malloc'd, NUL-terminated copy for JavaScript (which frees it), or nullptr when memory is full (the JS

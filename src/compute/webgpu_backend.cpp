@@ -51,6 +51,7 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_gpu_prepare(const char* problem_json, double 
     attn::RunOptions budget = compute::default_options();
     budget.weights = false;  // the GPU's inputs and output here; the weights are counted when asked for
     budget.json = 1;
+    budget.gpu = true;
     attn::check_budget(problem, budget);
     const bool weights_fit =
         attn::estimate_budget(problem, budget).bytes + attn::gpu_weights_bytes(problem, true) <=

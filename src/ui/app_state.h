@@ -80,6 +80,15 @@ struct Overview {
   int shown_row = -1;               // the row row_weights belongs to
 };
 
+// More tokens than the step-through shows: the shown head's weights as block means (attn::attention_map),
+// derived once per result (app/derive.h) so no frame draws L×S cells.
+struct WeightsMap {
+  static constexpr int kSide = 128;  // at most kSide × kSide blocks
+  int version = -1, head = -1;       // the result_version and head it was made from
+  attn::MatD map;                    // rows sum to 1, like rows of weights
+  int rows_per_block = 1, cols_per_block = 1;
+};
+
 // One measured time: a backend/path ("cpu", "webgpu 3-pass", "webgpu flash") at n tokens (d = 64, one head).
 struct PerfPoint {
   std::string series;
@@ -168,7 +177,8 @@ struct AppState {
   std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
   Overview overview;
   GpuView gpu;
-  Variants variants;  // derived, like result
+  Variants variants;       // derived, like result
+  WeightsMap weights_map;  // derived: the weights of a long sequence, as blocks
 
   // Derived by the app shell from problem (never edited by panels):
   bool dirty = true;

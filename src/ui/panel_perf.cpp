@@ -181,19 +181,11 @@ void panel_overview(AppState& s) {
   if (!ImGui::BeginTable("##overview", 2, ImGuiTableFlags_SizingStretchProp)) return;
   ImGui::TableNextColumn();
   const float side = std::min(ImGui::GetContentRegionAvail().y - font, ImGui::GetContentRegionAvail().x);
-  const float cell = side / static_cast<float>(ov.map.rows());
-  const double top = ov.map.maxCoeff() > 0 ? ov.map.maxCoeff() : 1;
   const ImVec2 o = ImGui::GetCursorScreenPos();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  for (Eigen::Index i = 0; i < ov.map.rows(); ++i)
-    for (Eigen::Index j = 0; j < ov.map.cols(); ++j) {
-      const ImVec2 a(o.x + cell * static_cast<float>(j), o.y + cell * static_cast<float>(i));
-      dl->AddRectFilled(a, ImVec2(a.x + cell + 0.5f, a.y + cell + 0.5f),
-                        palette_color(Palette::Sequential, std::sqrt(ov.map(i, j) / top)));
-    }
+  const double top = block_map(ov.map, side);
   const float ry = o.y + side * static_cast<float>(ov.shown_row) / static_cast<float>(std::max(n, 1));
-  dl->AddLine(ImVec2(o.x, ry), ImVec2(o.x + side, ry), ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 2.0f);
-  ImGui::Dummy(ImVec2(side, side));
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(o.x, ry), ImVec2(o.x + side, ry),
+                                      ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 2.0f);
   ImGui::TableNextColumn();
   ImGui::TextWrapped(
       "Map: %d×%d blocks of %d×%d tokens; colour = √(block mean ÷ the largest, %.3g). The red line "

@@ -193,17 +193,16 @@ void panel_step_view(AppState& s) {
         "steps below are the standard computation.");
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   if (L > kMaxStepTokens || S > kMaxStepTokens) {
+    const WeightsMap& wm = s.weights_map;
     ImGui::TextWrapped(
-        "%d × %d tokens is more than the step-through shows (%d). The Tokens and Distribution "
-        "views and the heatmap below still work.",
-        L, S, kMaxStepTokens);
-    HeatmapOptions opt;
-    opt.palette = Palette::Sequential;
-    opt.show_values = false;
-    opt.value_name = "weights";
-    const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
-    opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), L, S, rows, cols);
-    heatmap("overview", t.weights, rows, cols, opt);
+        "%d × %d tokens is more than the step-through shows (%d). The Tokens and Distribution views still "
+        "work. Below: head %d's weights as %d × %d blocks of %d × %d tokens; each block is the mean over its "
+        "rows of the weights' sum over its keys (each row of blocks sums to 1), colour = √(block ÷ the "
+        "largest).",
+        L, S, kMaxStepTokens, wm.head, static_cast<int>(wm.map.rows()), static_cast<int>(wm.map.cols()),
+        wm.rows_per_block, wm.cols_per_block);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    block_map(wm.map, std::max(ImGui::GetFontSize() * 4, std::min(avail.x, avail.y)));
     return;
   }
   const attn::Step st = s.step();

@@ -79,7 +79,7 @@ bool open_shared(AppState& s, const std::string& text) {
       const std::string fragment = body.substr(hash + 1);
       if (fragment.rfind("state=", 0) != 0)
         throw std::runtime_error("its part after # should start with \"state=\", not \"" +
-                                 attn::valid_utf8(fragment.substr(0, 20)) + "\"");
+                                 attn::printable(fragment.substr(0, 20)) + "\"");
       json = percent_decode(fragment.substr(6));
     }
     attn::Json state;
@@ -96,12 +96,16 @@ bool open_shared(AppState& s, const std::string& text) {
     s.notice.clear();
     for (const std::string& n : notes) s.notice += (s.notice.empty() ? "Opened; " : "; ") + n;
     return true;
-  } catch (const std::exception& e) {
+  } catch (const attn::ProblemError& e) {  // (anything else is a bug and escapes: the fuzzer sees it)
     why = e.what();
+  } catch (const std::runtime_error& e) {  // this function's own: not a link, bad %XX, not JSON
+    why = e.what();
+  } catch (const std::bad_alloc&) {
+    why = "it does not fit in the memory available here";
   }
   const bool link = !body.empty() && body[0] != '{';
   s.notice = std::string(link ? "This link" : "This state") +
-             " could not be opened: " + attn::valid_utf8(why) + ". Showing the app as it was instead.";
+             " could not be opened: " + attn::printable(why) + ". Showing the app as it was instead.";
   return false;
 }
 

@@ -152,8 +152,12 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   // Labels, clipped to the gutter.
   // When cells are smaller than a line of text, label every `every`-th row/column (plus the highlighted one).
   const int every = std::max(1, static_cast<int>(std::ceil(ImGui::GetTextLineHeight() / cell)));
-  for (int i = 0; opt.row_labels && i < rows && i < static_cast<int>(row_labels.size()); ++i) {
+  const int label_rows = std::min(rows, static_cast<int>(row_labels.size()));
+  const int label_cols = std::min(cols, static_cast<int>(col_labels.size()));
+  for (int i = 0; opt.row_labels && i < label_rows; ++i) {
     if (i % every != 0 && i != opt.highlight_row) continue;
+    if (grid.y + cell * static_cast<float>(i + 1) < dl->GetClipRectMin().y) continue;  // above the view
+    if (grid.y + cell * static_cast<float>(i) > dl->GetClipRectMax().y) break;         // below it
     const ImVec2 ts = ImGui::CalcTextSize(row_labels[static_cast<size_t>(i)].c_str());
     const ImVec2 p(grid.x - style.ItemSpacing.x - std::min(ts.x, left),
                    grid.y + cell * static_cast<float>(i) + (cell - ts.y) * 0.5f);
@@ -162,8 +166,10 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
                 row_labels[static_cast<size_t>(i)].c_str());
     dl->PopClipRect();
   }
-  for (int j = 0; opt.col_labels && j < cols && j < static_cast<int>(col_labels.size()); ++j) {
+  for (int j = 0; opt.col_labels && j < label_cols; ++j) {
     if (j % every != 0 && j != opt.highlight_col) continue;
+    if (grid.x + cell * static_cast<float>(j + 1) < dl->GetClipRectMin().x) continue;
+    if (grid.x + cell * static_cast<float>(j) > dl->GetClipRectMax().x) break;
     const ImVec2 p(grid.x + cell * static_cast<float>(j) + (cell - font) * 0.5f,
                    grid.y - style.ItemSpacing.y);
     dl->PushClipRect(ImVec2(grid.x, origin.y), ImVec2(grid.x + size.x, grid.y), true);
@@ -173,10 +179,18 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
     dl->PopClipRect();
   }
 
-  // Cells.
+  // Cells: only those inside the clip rectangle (a large matrix in a scrolled window draws what is seen).
+  const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
+  const auto visible = [&](float from, float to, float grid0, int n, int& first, int& last) {
+    first = std::clamp(static_cast<int>(std::floor((from - grid0) / cell)), 0, n);
+    last = std::clamp(static_cast<int>(std::ceil((to - grid0) / cell)), 0, n);
+  };
+  int i0 = 0, i1 = 0, j0 = 0, j1 = 0;
+  visible(clip_min.y, clip_max.y, grid.y, rows, i0, i1);
+  visible(clip_min.x, clip_max.x, grid.x, cols, j0, j1);
   char buf[32];
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j) {
+  for (int i = i0; i < i1; ++i)
+    for (int j = j0; j < j1; ++j) {
       const ImVec2 a(grid.x + cell * static_cast<float>(j), grid.y + cell * static_cast<float>(i));
       const ImVec2 b(a.x + cell, a.y + cell);
       const double x = m(i, j);
@@ -286,6 +300,23 @@ void text_note(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", text);
   ImGui::PopStyleColor();
+}
+
+float block_map(const attn::MatD& map, float side) {
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(side, side));
+  if (map.size() == 0) return 0;
+  const float cw = side / static_cast<float>(map.cols()), ch = side / static_cast<float>(map.rows());
+  const double top = map.maxCoeff() > 0 ? map.maxCoeff() : 1;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (Eigen::Index i = 0; i < map.rows(); ++i)
+    for (Eigen::Index j = 0; j < map.cols(); ++j) {
+      const ImVec2 a(o.x + cw * static_cast<float>(j), o.y + ch * static_cast<float>(i));
+      dl->AddRectFilled(a, ImVec2(a.x + cw + 0.5f, a.y + ch + 0.5f),
+                        palette_color(Palette::Sequential, std::sqrt(map(i, j) / top)));
+    }
+  dl->AddRect(o, ImVec2(o.x + side, o.y + side), ImGui::GetColorU32(ImGuiCol_Border));
+  return static_cast<float>(top);
 }
 
 }  // namespace ui

@@ -50,6 +50,10 @@ ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::strin
 float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::string>& row_labels,
                        const std::vector<std::string>& col_labels);
 
+// A long sequence's map of block means (attn::attention_map) as a side×side square at the cursor, colour =
+// √(value ÷ the largest); returns the largest, for the legend. Draws map.size() rectangles, whatever n was.
+float block_map(const attn::MatD& map, float side);
+
 // A horizontal bar from the zero line at origin: value/range of half_width pixels (diverging or sequential).
 void value_bar(ImDrawList* dl, ImVec2 origin, float half_width, float height, double value, double range,
                Palette p);

@@ -201,3 +201,19 @@ TEST(Attention, RefusesProblemsTooLargeForMemory) {
     EXPECT_NE(std::string(e.what()).find("GiB"), std::string::npos) << e.what();
   }
 }
+
+// AttentionMap.*: block means, the CPU twin of shaders/attention_map.wgsl (rows of blocks sum to 1).
+TEST(AttentionMap, BlockMeansOfRowsOfSums) {
+  attn::MatD w(3, 4);
+  w << 0.5, 0.5, 0, 0,         //
+      0.25, 0.25, 0.25, 0.25,  //
+      0, 0, 0, 1;
+  const attn::MatD m = attn::attention_map(w, 2, 2);  // blocks of ⌈3/2⌉ = 2 rows × 2 keys
+  ASSERT_EQ(m.rows(), 2);
+  ASSERT_EQ(m.cols(), 2);
+  EXPECT_DOUBLE_EQ(m(0, 0), (1.0 + 0.5) / 2);
+  EXPECT_DOUBLE_EQ(m(0, 1), (0.0 + 0.5) / 2);
+  EXPECT_DOUBLE_EQ(m(1, 0), 0.0);  // the last block has one row
+  EXPECT_DOUBLE_EQ(m(1, 1), 1.0);
+  EXPECT_EQ(attn::attention_map(w, 128, 128), w);  // small enough: the weights themselves
+}

@@ -3,6 +3,9 @@
 // open_shared — with a message naming the field, in valid UTF-8, never a raw library message.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "attn/json_text.h"
@@ -133,4 +136,25 @@ TEST(Robustness, CliIndentAndSizesAreChecked) {
   attn::JsonTextOptions o;
   EXPECT_NE(run_error(std::string(o.max_bytes + 1, ' ')).find("the limit here is 64.0 MiB"),
             std::string::npos);
+}
+
+TEST(Robustness, BrokenScenarioFilesAreSkippedWithAReason) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "attnlab_scenarios_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(std::filesystem::path(ATTN_SCENARIO_DIR) / "refund.json", dir / "refund.json");
+  std::ofstream(dir / "deep.json") << nest("[", 100000);
+  std::ofstream(dir / "latin1.json") << "{\"title\": \"caf\xE9\"}";
+  std::ofstream(dir / "empty.json");
+  std::vector<std::string> skipped;
+  const std::vector<attn::Scenario> loaded = attn::load_scenarios(dir.string(), &skipped);
+  ASSERT_EQ(loaded.size(), 1u);
+  EXPECT_EQ(loaded[0].id, "refund");
+  ASSERT_EQ(skipped.size(), 3u);
+  for (const std::string& why : skipped) EXPECT_EQ(attn::printable(why), why);
+  std::sort(skipped.begin(), skipped.end());
+  EXPECT_NE(skipped[0].find("deep.json: [0][0]"), std::string::npos) << skipped[0];
+  EXPECT_NE(skipped[1].find("empty.json: JSON: malformed JSON"), std::string::npos) << skipped[1];
+  EXPECT_NE(skipped[2].find("latin1.json: framing: expected a string"), std::string::npos) << skipped[2];
+  std::filesystem::remove_all(dir);
 }

@@ -3,22 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "attn/run.h"
 #include "attn/scenario.h"
 
 namespace {
 std::vector<attn::Scenario> load_all() {
-  std::vector<attn::Scenario> out;
-  for (const auto& e : std::filesystem::directory_iterator(ATTN_SCENARIO_DIR)) {
-    std::ifstream in(e.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back(attn::parse_scenario(attn::Json::parse(ss.str()), e.path().stem().string()));
-  }
+  std::vector<std::string> skipped;
+  std::vector<attn::Scenario> out = attn::load_scenarios(ATTN_SCENARIO_DIR, &skipped);
+  EXPECT_TRUE(skipped.empty()) << skipped.front();
   return out;
 }
 }  // namespace

@@ -3,17 +3,20 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "app/derive.h"
 #include "compute/cpu_backend.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 
 namespace {
 
-void render_frames(ui::AppState& s, float scale, int frames) {
+// Renders `frames` frames of s, deriving what the app derives; returns the most vertices one frame drew.
+int render_frames(ui::AppState& s, float scale, int frames) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
@@ -24,21 +27,20 @@ void render_frames(ui::AppState& s, float scale, int frames) {
   unsigned char* pixels;
   int w, h;
   io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  int most = 0;
   for (int f = 0; f < frames; ++f) {
-    if (s.dirty) {
-      s.result = compute::run_cpu(s.problem);
-      s.has_result = true;
-      s.dirty = false;
-      ++s.result_version;
-      ui::refresh_variants(s);
-    }
+    const bool changed = s.dirty;
+    derive(s);                             // (app/derive.h: exactly what the app does before a frame)
+    if (changed) ui::refresh_variants(s);  // every view's data, whichever view is open
     io.MousePos = ImVec2(700.0f + 10.0f * static_cast<float>(f), 500);  // hover the weights heatmap
     ImGui::NewFrame();
     ui::draw_frame(s);
     ImGui::Render();
     EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 1000);
+    most = std::max(most, ImGui::GetDrawData()->TotalVtxCount);
   }
   ImGui::DestroyContext();
+  return most;
 }
 
 }  // namespace
@@ -74,6 +76,20 @@ TEST(UiRender, MoreTokensThanTheStepThroughShows) {
   for (int i = 0; i < 70; ++i) s.sentence += "w" + std::to_string(i) + " ";
   ui::rebuild_from_sentence(s);
   render_frames(s, 1.0f, 2);
+}
+
+// The browser's WebGL2 buffers have limits (n = 3500 once drew 12 M cells): every view of a long sequence
+// draws a bounded number of vertices, whatever n is.
+TEST(UiRender, LongSequencesDrawBoundedVertices) {
+  ui::AppState s = ui::default_state();
+  ui::state_from_json(s, attn::Json::parse(R"({"problem": {"random": {"n": 1500, "d_model": 8}}})"));
+  for (int panel = 0; panel < ui::kPanelCount; ++panel) {
+    s.view.panel = static_cast<ui::Panel>(panel);
+    EXPECT_LT(render_frames(s, 2.0f, 2), 400000) << ui::kPanelNames[panel];
+  }
+  EXPECT_EQ(s.weights_map.rows_per_block, 12);  // ⌈1500 / 128⌉, as shaders/attention_map.wgsl blocks them
+  EXPECT_EQ(s.weights_map.map.rows(), 125);
+  EXPECT_NEAR(s.weights_map.map.row(7).sum(), 1.0, 1e-6);  // (f32 weights)
 }
 
 TEST(UiRender, HighContrastMultiHeadAndError) {

@@ -1,0 +1,19 @@
+// What the app derives from its state before drawing a frame, with no window or ImGui (so the fuzz
+// harnesses and core tests run exactly this too): the Result when the problem changed, the Variants view's
+// data while that view is open, and the block map that stands in for the weights of a long sequence.
+#pragma once
+
+#include "ui/app_state.h"
+
+// Recomputes state.result when the problem changed (the one place the UI's numbers are computed), within
+// this build's limits (compute::default_options); a refusal goes to state.error and the app keeps running.
+void recompute_if_dirty(ui::AppState& s);
+
+// The Variants view's data (every variant run in full) is derived only while that view is open.
+void refresh_variants_if_shown(ui::AppState& s);
+
+// For more tokens than the step-through shows: the shown head's weights as a block map (weights_map).
+void refresh_weights_map(ui::AppState& s);
+
+// All three, in that order.
+void derive(ui::AppState& s);

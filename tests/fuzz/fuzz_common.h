@@ -1,0 +1,89 @@
+// Shared checks of the libFuzzer harnesses (tests/fuzz/fuzz_*.cpp): what every answer must be. A failed
+// check aborts, which libFuzzer reports as a crash with the input that caused it.
+#pragma once
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "app/derive.h"
+#include "attn/budget.h"
+#include "attn/json_text.h"
+#include "compute/cpu_backend.h"
+#include "ui/share.h"
+
+namespace fuzz {
+
+[[noreturn]] inline void fail(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "fuzz: %s: %.400s\n", what, detail.c_str());
+  std::abort();
+}
+
+// A message for the learner: printable UTF-8 and not empty. (Raw library messages cannot reach one: only
+// ProblemErrors become messages; any other exception escapes the entry point or sets JsonRun::internal, and
+// the harness reports it.)
+inline void check_message(const std::string& m) {
+  if (m.empty()) fail("empty message", m);
+  if (attn::printable(m) != m) fail("message is not printable UTF-8", m);
+}
+
+// Limits small enough that one input runs in milliseconds (the defaults allow seconds).
+inline attn::RunOptions limits() {
+  attn::RunOptions o;
+  o.max_bytes = 64.0 * 1024 * 1024;
+  o.max_operations = 3e6;
+  return o;
+}
+
+// A Result (or {"error"}) as the CLI and attnlab.run return it: writable, and never NaN/∞ in its numbers.
+inline void check_answer(const compute::JsonRun& r) {
+  const std::string text = attn::dump_json(r.json);
+  if (r.internal) fail("an exception that is not a ProblemError", text);
+  if (!r.ok) return check_message(r.json.at("error").get<std::string>());
+  for (const char* field : {"output", "attention_weights"})
+    if (r.json.contains(field) && attn::dump_json(r.json[field]).find("null") != std::string::npos &&
+        !(std::string(field) == "attention_weights" && r.json[field].is_null()))
+      fail("a result holds NaN or ∞", text);
+}
+
+// As encodeURIComponent writes it (what attnlab.link() does to the state's JSON).
+inline std::string percent_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || std::strchr("-_.!~*'()", c)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// What the app does with a state it accepted: derive, describe, link it, and reopen its link and JSON.
+inline void exercise(ui::AppState& s) {
+  attn::RunOptions o = limits();
+  if (attn::estimate_budget(s.problem, o).operations > o.max_operations ||
+      attn::estimate_budget(s.problem, o).bytes > o.max_bytes) {
+    s.dirty = false;  // (too big to run for every input; the budget itself is what the other harness checks)
+  }
+  derive(s);
+  if (!s.error.empty()) check_message(s.error);
+  (void)s.step();
+  if (s.has_result && s.error.empty()) {
+    (void)attn::dump_json(ui::narration_json(s));
+    (void)ui::explain_current(s);
+  }
+  const std::string state = attn::dump_json(ui::state_to_json(s));
+  const std::string link = "http://127.0.0.1/#state=" + percent_encode(attn::dump_json(ui::link_state(s)));
+  ui::AppState again = ui::default_state(s.scenarios);
+  if (!ui::open_shared(again, state)) fail("a state the app holds does not reopen", again.notice);
+  ui::AppState linked = ui::default_state(s.scenarios);
+  if (!ui::open_shared(linked, link)) fail("a link the app makes does not reopen", linked.notice);
+}
+
+}  // namespace fuzz

@@ -1,0 +1,15 @@
+// libFuzzer harness: a pasted link or state → ui::open_shared (the page's #state=…, the desktop's Share →
+// Open, attnlab --state FILE). A bad one leaves a notice in valid UTF-8; a good one works like a state.
+#include "fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
+  static const ui::AppState base = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  ui::AppState s = base;
+  if (!ui::open_shared(s, text)) {
+    fuzz::check_message(s.notice);
+    return 0;
+  }
+  fuzz::exercise(s);
+  return 0;
+}

@@ -1,0 +1,20 @@
+// libFuzzer harness: app state JSON → ui::state_from_text (what attnlab.setState does). A refused state
+// changes nothing and names its field; an accepted one derives, describes itself and reopens (fuzz_common.h).
+#include "fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
+  static const ui::AppState base = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  static const std::string base_json = attn::dump_json(ui::state_to_json(base));
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  ui::AppState s = base;
+  try {
+    ui::state_from_text(s, text);
+  } catch (const attn::ProblemError& e) {
+    fuzz::check_message(e.what());
+    if (attn::dump_json(ui::state_to_json(s)) != base_json)
+      fuzz::fail("a refused state changed the app", e.what());
+    return 0;
+  }
+  fuzz::exercise(s);
+  return 0;
+}

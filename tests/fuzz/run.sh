@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Fuzzes every parser and entry point with libFuzzer (clang-14, ASan + UBSan): builds build/fuzz, runs each
+# harness from a fixed seed over its corpus, then the CLI sweep (sweep.py); prints executions and crashes per
+# harness and ends with one line: "fuzz: N harnesses, E executions, C crashes; sweep: …".
+#   tests/fuzz/run.sh                       20 s per harness and a 1000-problem sweep (./run_tests.sh runs this)
+#   tests/fuzz/run.sh --minutes 30          the long run (and a 20 000-problem sweep)
+#   tests/fuzz/run.sh --seconds 5 link      some harnesses only, no sweep
+# Inputs that crash or hang are kept in build/fuzz/crashes/<harness>/; each becomes a case in
+# tests/core/test_robustness.cpp. Exit status 1 when anything crashed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+root=$PWD
+seconds=20
+sweep=1000
+harnesses=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds=$2; shift ;;
+    --minutes) seconds=$(($2 * 60)); sweep=20000; shift ;;
+    --sweep) sweep=$2; shift ;;  # problems in the CLI sweep (0: none)
+    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    problem | state | link | scenario) harnesses+=("$1"); sweep=0 ;;
+    *) echo "fuzz: unknown argument $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(problem state link scenario)
+[[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: --seconds/--minutes need a whole number" >&2; exit 2; }
+
+source .ci/deps.sh
+deps_fuzz || { echo "fuzz: installing clang-14 and its fuzzer runtime failed"; exit 1; }
+
+build=$root/build/fuzz
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  CXX=clang++-14 CC=clang-14 cmake -S . -B "$build" -DATTN_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DATTN_WERROR=ON >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
+fi
+cmake --build "$build" -j2 >"$build.build.log" 2>&1 || { tail -40 "$build.build.log"; exit 1; }
+
+total_runs=0
+total_crashes=0
+for h in "${harnesses[@]}"; do
+  corpus=$build/corpus/$h
+  crashes=$build/crashes/$h
+  mkdir -p "$corpus" "$crashes"
+  cp -n tests/fuzz/corpus/$h/* "$corpus"/ 2>/dev/null
+  case $h in  # the shipped files are seeds too
+    problem) cp -n assets/problems/*.json "$corpus"/ ;;
+    scenario) cp -n assets/scenarios/*.json "$corpus"/ ;;
+  esac
+  log=$build/$h.log
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$build/tests/fuzz/fuzz_$h" "$corpus" \
+    -seed=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -max_len=65536 \
+    -dict=tests/fuzz/json.dict -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1
+  rc=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -1)
+  found=$(find "$crashes" -type f | wc -l)
+  [ $rc = 0 ] || [ "$found" -gt 0 ] || found=1  # (an abort before any artifact was written)
+  echo "fuzz_$h: ${runs:-0} executions in $seconds s, $found crashes$([ "$found" = 0 ] || echo " (see $log, $crashes)")"
+  [ "$found" = 0 ] || grep -m3 -E "ERROR|fuzz:|SUMMARY" "$log" | sed 's/^/  /'
+  total_runs=$((total_runs + ${runs:-0}))
+  total_crashes=$((total_crashes + found))
+done
+
+sweep_line="sweep: skipped"
+if [ "$sweep" -gt 0 ]; then
+  cli=$root/build/native/attnlab-cli
+  if [ -x "$cli" ]; then
+    sweep_line=$(python3 tests/fuzz/sweep.py "$cli" --tries "$sweep" --seed 1 | tail -1)
+    echo "$sweep_line"
+    case $sweep_line in *" 0 crashes, 0 hangs, 0 silent nulls"*) ;; *) total_crashes=$((total_crashes + 1)) ;; esac
+  else
+    sweep_line="sweep: $cli not built"
+    echo "$sweep_line"
+  fi
+fi
+echo "fuzz: ${#harnesses[@]} harnesses, $total_runs executions, $total_crashes crashes"
+[ "$total_crashes" = 0 ]
