@@ -2,20 +2,30 @@
 # Builds the web app (C++ → WebAssembly with Emscripten, WebGL2 UI) into build/web/site.
 #   ./build_wasm.sh            install what is missing, build
 #   ./build_wasm.sh --serve    … then serve it on http://127.0.0.1:8080 (--port N to change)
+#   ./build_wasm.sh --serve --host 0.0.0.0   … on every network interface, for other machines (a classroom LAN)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 serve=0
 port=8080
+host=127.0.0.1
+needs_value() { [ $# -ge 2 ] || { echo "build_wasm.sh: $1 needs a value (try --help)" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --serve) serve=1 ;;
-    --port) port=$2; shift ;;
+    --port) needs_value "$@"; port=$2; shift ;;
     --port=*) port=${1#*=} ;;
-    -h | --help) sed -n '2,4p' "$0"; exit 0 ;;
+    --host) needs_value "$@"; host=$2; shift ;;
+    --host=*) host=${1#*=} ;;
+    -h | --help) sed -n '2,5p' "$0"; exit 0 ;;
     *) echo "build_wasm.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
+# Checked before the build, so a typo does not cost a build; serve.mjs checks them again.
+if ! [[ $port =~ ^[0-9]{1,5}$ ]] || [ $((10#$port)) -gt 65535 ]; then
+  echo "build_wasm.sh: --port must be an integer from 0 to 65535, not '$port'" >&2; exit 2
+fi
+[ -n "$host" ] || { echo "build_wasm.sh: --host needs a value" >&2; exit 2; }
 
 source .ci/deps.sh
 deps_web
@@ -30,5 +40,5 @@ site=build/web/site
 echo "[web] built $site in $(($(date +%s) - start)) s: app.wasm $(du -k $site/app.wasm | cut -f1) KiB, app.data $(du -k $site/app.data | cut -f1) KiB"
 
 if [ $serve = 1 ]; then
-  exec node web/serve.mjs "$site" --port "$port"
+  exec node web/serve.mjs "$site" --port "$port" --host "$host"
 fi

@@ -5,12 +5,13 @@
   'use strict';
   const VERSION = '0.1.0';
   const $ = (id) => document.getElementById(id);
+  $('canvas').addEventListener('contextmenu', (e) => e.preventDefault());  // (right-click belongs to the app)
 
   function showFatal(title, detail) {
     $('loading').hidden = true;
     const box = $('fatal');
     box.hidden = false;
-    box.innerHTML = '';
+    box.replaceChildren();
     const h = document.createElement('h1');
     h.textContent = title;
     const p = document.createElement('p');
@@ -76,6 +77,24 @@
     const s = Module.UTF8ToString(ptr);
     Module._attnlab_free(ptr);
     return s;
+  }
+
+  // A problem or state as JSON text for C++ (which checks depth, UTF-8 and size itself): text as given, an
+  // object stringified; what cannot be (a cycle, a BigInt, nesting deeper than the JS stack) is an Error
+  // naming the argument, never a RangeError from the engine.
+  function asText(value, what) {
+    if (typeof value === 'string') return value;
+    if (value === null || typeof value !== 'object') {
+      throw new Error(`${what}: expected an object or JSON text, got ${value === null ? 'null' : typeof value}`);
+    }
+    let text;
+    try {
+      text = JSON.stringify(value);
+    } catch (e) {
+      throw new Error(`${what}: cannot be written as JSON (${e instanceof RangeError ? 'nested far too deep' : e.message})`);
+    }
+    if (typeof text !== 'string') throw new Error(`${what}: cannot be written as JSON`);
+    return text;
   }
 
   const gpu = window.AttnlabGpu ? new window.AttnlabGpu() : null;
@@ -164,10 +183,10 @@
     // Runs a Problem (object or JSON text); resolves to the Result JSON, rejects with the reason.
     async run(problem, options = {}) {
       await ready;
+      if (options === null || typeof options !== 'object') throw new Error('options: expected an object such as {backend: "cpu"}');
       const backend = options.backend || 'cpu';
       if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`backend "${backend}" is unknown (known: cpu, webgpu)`);
-      const text = typeof problem === 'string' ? problem : JSON.stringify(problem);
-      if (text === undefined) throw new Error('problem: expected an object or JSON text');
+      const text = asText(problem, 'problem');
       const runCpu = () => {
         const result = JSON.parse(callString('attnlab_run_json', ['string', 'string', 'number', 'number'],
                                              [text, 'cpu', options.trace ? 1 : 0, options.weights === false ? 0 : 1]));
@@ -199,13 +218,19 @@
     async overview(problem, options = {}) {
       await ready;
       if (!gpu) throw new Error('webgpu.js is not loaded');
-      return overview(typeof problem === 'string' ? problem : JSON.stringify(problem), options);
+      if (options === null || typeof options !== 'object') throw new Error('options: expected an object such as {size: 128, row: 0}');
+      for (const [k, lo, hi] of [['size', 1, 1024], ['row', 0, 2 ** 31 - 1], ['head', 0, 1024]]) {
+        const v = options[k];
+        if (v !== undefined && !(Number.isInteger(v) && v >= lo && v <= hi)) throw new Error(`${k}: expected an integer from ${lo} to ${hi}`);
+      }
+      return overview(asText(problem, 'problem'), options);
     },
     // The WebGPU engine (limits, adapter info, and a test hook that loses the device).
     gpu,
     // The Result the app shows now (same JSON as run()); {trace: true} adds every stage per head.
     result(options = {}) {
       requireStarted('result');
+      if (options === null || typeof options !== 'object') throw new Error('options: expected an object such as {trace: true}');
       const r = JSON.parse(callString('attnlab_get_result', ['number'], [options.trace ? 1 : 0]));
       if (r.error) throw new Error(r.error);
       return r;
@@ -213,8 +238,7 @@
     // Applies a (partial) state; throws an Error naming the bad field and changes nothing if invalid.
     setState(state) {
       requireStarted('setState');
-      const text = typeof state === 'string' ? state : JSON.stringify(state);
-      const err = callString('attnlab_set_state', ['string'], [text === undefined ? 'null' : text]);
+      const err = callString('attnlab_set_state', ['string'], [asText(state, 'state')]);
       if (err) throw new Error(err);
     },
     // A link to this view: the page's address + '#state=' + the state as short as it can be said (a seeded
@@ -324,7 +348,7 @@
       api.narration = info;
       $('live').textContent = [info.title, info.formula, info.narration].filter(Boolean).join('. ');
       const table = $('numbers');
-      table.innerHTML = '';
+      table.replaceChildren();
       if (!info.headers) return;
       const caption = table.createCaption();
       caption.textContent = info.caption;

@@ -5,11 +5,17 @@
 
 #include "compute/cpu_backend.h"
 
+attn::RunOptions view_options() {
+  attn::RunOptions o = compute::default_options();
+  o.max_bytes = 256.0 * 1024 * 1024;
+  return o;
+}
+
 void recompute_if_dirty(ui::AppState& s) {
   if (!s.dirty) return;
   s.dirty = false;
   try {
-    s.result = compute::run_cpu(s.problem, compute::default_options());
+    s.result = compute::run_cpu(s.problem, view_options());
     s.has_result = true;
     ++s.result_version;
     s.error.clear();

@@ -5,8 +5,12 @@
 
 #include "ui/app_state.h"
 
+// The limits of the app's own result: the step-through is for short sentences, and a long one shows a block
+// map only, so the app holds at most 256 MiB for its trace whatever the build (attnlab.run may use more).
+attn::RunOptions view_options();
+
 // Recomputes state.result when the problem changed (the one place the UI's numbers are computed), within
-// this build's limits (compute::default_options); a refusal goes to state.error and the app keeps running.
+// view_options(); a refusal goes to state.error and the app keeps running.
 void recompute_if_dirty(ui::AppState& s);
 
 // The Variants view's data (every variant run in full) is derived only while that view is open.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "attn/budget.h"
 #include "compute/cpu_backend.h"
 #include "ui/share.h"
 
@@ -45,7 +46,19 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_result(int trace) {
   if (!s.error.empty())
     return compute::malloc_copy(attn::dump_json(attn::error_json(s.error)));  // never a stale result
   if (!s.has_result) return compute::malloc_copy(attn::dump_json(attn::error_json("no result yet")));
-  return compute::malloc_copy(attn::dump_json(attn::result_to_json(s.result, s.problem, trace != 0)));
+  attn::RunOptions with = compute::default_options(), without = with;
+  with.json = trace ? 2 : 1;
+  const double json = attn::estimate_budget(s.problem, with).bytes - attn::estimate_budget(s.problem, without).bytes;
+  if (json > with.max_bytes)
+    return compute::malloc_copy(attn::dump_json(attn::error_json(
+        "result: as JSON it would need " + attn::human_bytes(json) + "; the limit here is " +
+        attn::human_bytes(with.max_bytes) + ". Ask for less (no trace), or run it output-only with "
+        "attnlab.run(problem, {weights: false}).")));
+  try {
+    return compute::malloc_copy(attn::dump_json(attn::result_to_json(s.result, s.problem, trace != 0)));
+  } catch (const std::bad_alloc&) {
+    return compute::malloc_copy(attn::dump_json(attn::error_json("memory: the result does not fit as JSON")));
+  }
 }
 // Returns "" on success, else the reason; on error the state is unchanged.
 EMSCRIPTEN_KEEPALIVE char* attnlab_set_state(const char* json) {

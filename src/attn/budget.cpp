@@ -126,7 +126,8 @@ void check_budget(const Problem& p, const RunOptions& o) {
                                                            : "random.n";
   const Shape s = shape_of(p);
   char size[200];
-  std::snprintf(size, sizeof size, "%.0f×%.0f tokens × %.0f heads of width %.0f%s", s.L, s.S, s.h, s.d,
+  std::snprintf(size, sizeof size, "%.0f×%.0f tokens × %.0f head%s of width %.0f%s", s.L, s.S, s.h,
+                s.h == 1 ? "" : "s", s.d,
                 o.weights ? (o.json == 2 ? " with the trace" : " with the weights") : ", output only");
   std::string msg = std::string(field) + ": " + size;
   char buf[200];

@@ -46,10 +46,9 @@ char* malloc_copy(const std::string& s) {
 attn::RunOptions default_options() {
   attn::RunOptions o;
 #ifdef __EMSCRIPTEN__
-  // The browser: one tab's WebAssembly memory (at most 4 GiB, often less on a school laptop) holds the
-  // app's own state and the JSON handed to JavaScript too; and the page must stay responsive.
-  o.max_bytes = 384.0 * 1024 * 1024;
-  o.max_operations = 1e9;  // (WebAssembly runs 2–4× slower than native: a few seconds at most)
+  // The browser: the page must stay responsive (WebAssembly runs 2–4× slower than native), and one call's
+  // buffers stay at a quarter of the tab's 4 GiB of WebAssembly memory, leaving room for the app itself.
+  o.max_operations = 2e9;
 #endif
   return o;
 }

@@ -137,6 +137,7 @@ struct ViewState {
   VariantsView variants;
   int edit_matrix = 0;        // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
   double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
+  float controls_h = 0;       // layout: the height the controls took last frame (not part of the state)
 };
 
 struct AppState {

@@ -166,9 +166,10 @@ void draw_frame(AppState& s) {
           ? std::clamp(size.x * 0.24f, std::min(300.0f * s.view.ui_scale, size.x * 0.4f), size.x * 0.4f)
           : 0.0f;
   const float right_w = size.x - left_w;
-  // The controls wrap onto more lines when the window is narrow for the UI scale (presenter mode).
-  const float controls_rows = std::clamp(std::ceil(1180.0f * s.view.ui_scale / right_w), 2.0f, 4.0f);
-  const float controls_h = line * controls_rows + ImGui::GetStyle().WindowPadding.y * 2;
+  // The controls wrap onto more lines when the window is narrow for the UI scale (presenter mode): their
+  // height is what they took last frame (two lines before the first).
+  const float pad = ImGui::GetStyle().WindowPadding.y;
+  const float controls_h = s.view.controls_h > 0 ? s.view.controls_h : line * 2 + pad * 2;
   const float narration_h = std::clamp(size.y * 0.22f, line * 4.5f, size.y * 0.4f);
 
   if (s.view.input_panel) {
@@ -177,8 +178,10 @@ void draw_frame(AppState& s) {
     ImGui::End();
   }
   place(ImVec2(o.x + left_w, o.y), ImVec2(right_w, controls_h));
-  if (ImGui::Begin("Controls", nullptr, kTile | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar))
+  if (ImGui::Begin("Controls", nullptr, kTile | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
     panel_controls(s);
+    s.view.controls_h = std::min(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + pad, size.y * 0.3f);
+  }
   ImGui::End();
   place(ImVec2(o.x + left_w, o.y + controls_h), ImVec2(right_w, size.y - controls_h - narration_h));
   if (ImGui::Begin("Main", nullptr, kTile | ImGuiWindowFlags_NoTitleBar)) panel_main(s);

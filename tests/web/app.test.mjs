@@ -92,10 +92,10 @@ test('run() on the cpu backend matches the CLI (f64 multi-head, f32 causal with 
 test('run() rejects bad problems and unknown backends with a message', async () => {
   const msg = (p, o) => ctx.app.page.evaluate(([q, opt]) => window.attnlab.run(q, opt).then(() => 'resolved', (e) => e.message), [p, o]);
   assert.match(await msg({ q: [[1, 2]], k: [[1]], v: [[1]] }, {}), /^k: has 1 columns, q has 2/);
-  assert.match(await msg('{"q": [[1', {}), /JSON: malformed/);
+  assert.match(await msg('{"q": [[1', {}), /^q\[0\]\[0\]: malformed JSON at line 1, column 10/);
   assert.match(await msg({ q: [[1]], k: [[1]], v: [[1]] }, { backend: 'tpu' }), /backend "tpu" is unknown/);
   assert.match(await msg({ q: [[1, 2]], k: [[1]], v: [[1]] }, { backend: 'webgpu' }), /^k: has 1 columns/);
-  assert.match(await msg({ random: { n: 65536, d_model: 64, num_heads: 8 } }, {}), /random\.n: .* need .* GiB/);
+  assert.match(await msg({ random: { n: 65536, d_model: 64, num_heads: 8 } }, {}), /random\.n: 65536×65536 tokens × 8 heads .* need .* of memory; the limit here is 1\.0 GiB/);
 });
 
 test('getState()/setState() round-trip; a bad state throws and changes nothing', async () => {
