@@ -97,6 +97,16 @@ if [ $native_ok = 1 ]; then
     show_log "$logs/window.log"
     record window 0 1
   fi
+  # A malformed --state file (70 000 levels deep once crashed it) opens the app as usual, with the reason.
+  python3 -c "print('{\"view\": ' + '[' * 70000)" >build/bad_state.json
+  if DISPLAY=$display timeout 60 build/native/attnlab --state build/bad_state.json --frames 3 \
+      --screenshot build/screenshots/native-bad-state.png >"$logs/window-bad-state.log" 2>&1 &&
+      grep -q "nested deeper than 64 levels" "$logs/window-bad-state.log"; then
+    record window-bad-state 1 0
+  else
+    show_log "$logs/window-bad-state.log"
+    record window-bad-state 0 1
+  fi
   kill "$xvfb_pid" 2>/dev/null
 else
   record core 0 1

@@ -158,3 +158,18 @@ TEST(Robustness, BrokenScenarioFilesAreSkippedWithAReason) {
   EXPECT_NE(skipped[2].find("latin1.json: framing: expected a string"), std::string::npos) << skipped[2];
   std::filesystem::remove_all(dir);
 }
+
+// Found by fuzz_problem: in malformed text, a key holding NUL bytes became the start of the message, so
+// what() was empty. Messages are printable now, whatever they quote.
+TEST(Robustness, ControlCharactersInMessagesArePrinted) {
+  EXPECT_STREQ(attn::ProblemError(std::string("\0x\n: y", 6)).what(), "\\u0000x\\u000A: y");
+  const std::string crash =
+      std::string("{\"tok{\"tokKens\":[\"the\",\"cacale\":\"sqrt_dk\",\"\0\0\0We\"", 44);
+  const std::string e = run_error(crash);
+  EXPECT_FALSE(e.empty());
+  EXPECT_EQ(attn::printable(e), e);
+  ui::AppState s = ui::default_state();
+  EXPECT_FALSE(ui::open_shared(s, "#state=%7B%22%00%22%3A1%7D"));
+  EXPECT_NE(s.notice.find("control character U+0000 (NUL)"), std::string::npos) << s.notice;
+  EXPECT_EQ(attn::printable(s.notice), s.notice);
+}
