@@ -88,9 +88,9 @@ void validate(const Problem& p) {
       fail("v: has " + std::to_string(p.v.rows()) + " rows, k has " + std::to_string(p.k.rows()) +
            " (one value row per key)");
     if (p.v.cols() == 0) fail("v: must have at least one column");
-    check_finite(p.q, "q", p.precision);
-    check_finite(p.k, "k", p.precision);
-    check_finite(p.v, "v", p.precision);
+    check_finite(p.q, "q", Precision::F64);
+    check_finite(p.k, "k", Precision::F64);
+    check_finite(p.v, "v", Precision::F64);
   } else if (p.form == Problem::Form::MultiHead) {
     const Eigen::Index E = p.query.cols();
     if (p.query.rows() == 0 || E == 0) fail("query: must have at least one row and one column");
@@ -115,13 +115,13 @@ void validate(const Problem& p) {
     if (p.out_proj_bias.size() != 0 && p.out_proj_bias.size() != E)
       fail("out_proj_bias: has " + std::to_string(p.out_proj_bias.size()) + " values, expected " +
            std::to_string(E));
-    check_finite(p.query, "query", p.precision);
-    check_finite(p.key, "key", p.precision);
-    check_finite(p.value, "value", p.precision);
-    check_finite(p.in_proj_weight, "in_proj_weight", p.precision);
-    check_finite(p.in_proj_bias.transpose(), "in_proj_bias", p.precision);
-    check_finite(p.out_proj_weight, "out_proj_weight", p.precision);
-    check_finite(p.out_proj_bias.transpose(), "out_proj_bias", p.precision);
+    check_finite(p.query, "query", Precision::F64);
+    check_finite(p.key, "key", Precision::F64);
+    check_finite(p.value, "value", Precision::F64);
+    check_finite(p.in_proj_weight, "in_proj_weight", Precision::F64);
+    check_finite(p.in_proj_bias.transpose(), "in_proj_bias", Precision::F64);
+    check_finite(p.out_proj_weight, "out_proj_weight", Precision::F64);
+    check_finite(p.out_proj_bias.transpose(), "out_proj_bias", Precision::F64);
   } else {
     if (p.random.n < 1) fail("random.n: must be at least 1, got " + std::to_string(p.random.n));
     if (p.random.d_model < 1)
@@ -191,6 +191,23 @@ Problem materialize(const Problem& p) {
   out.out_proj_weight = rng.matrix(E, E, sd);
   out.out_proj_bias = VecD::Zero(E);
   return out;
+}
+
+void check_range(const Problem& p, Precision computed_in) {
+  if (computed_in == Precision::F64) return;  // (finite values always fit a double: validate checks them)
+  if (p.form == Problem::Form::Direct) {
+    check_finite(p.q, "q", computed_in);
+    check_finite(p.k, "k", computed_in);
+    check_finite(p.v, "v", computed_in);
+  } else if (p.form == Problem::Form::MultiHead) {
+    check_finite(p.query, "query", computed_in);
+    check_finite(p.key, "key", computed_in);
+    check_finite(p.value, "value", computed_in);
+    check_finite(p.in_proj_weight, "in_proj_weight", computed_in);
+    check_finite(p.in_proj_bias.transpose(), "in_proj_bias", computed_in);
+    check_finite(p.out_proj_weight, "out_proj_weight", computed_in);
+    check_finite(p.out_proj_bias.transpose(), "out_proj_bias", computed_in);
+  }
 }
 
 }  // namespace attn

@@ -68,8 +68,13 @@ struct ProblemError : std::runtime_error {
   explicit ProblemError(const std::string& message);
 };
 
-// Checks shapes and values of a Problem built in code (the JSON parser calls it too). Throws ProblemError.
+// Checks shapes and values (finite) of a Problem built in code (the JSON parser calls it too). Throws
+// ProblemError.
 void validate(const Problem& p);
+
+// Before computing in f32: refuses (ProblemError, naming the first) a value beyond f32's range (±3.4e38),
+// which would become ∞ there. A problem may hold such values (a state, a link); running it is what fails.
+void check_range(const Problem& p, Precision computed_in);
 
 // Expands Form::Random into Form::MultiHead with generated inputs and weights (N(0,1)/√E entries).
 Problem materialize(const Problem& p);

@@ -162,6 +162,7 @@ void check_overflow(const Result& r, const Problem& p) {
 
 Result run(const Problem& input, const RunOptions& options) {
   validate(input);
+  check_range(input, input.precision);
   check_budget(input, options);
   const Problem p = materialize(input);
   Result r;

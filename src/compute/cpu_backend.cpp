@@ -20,6 +20,7 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
     r = attn::run(p, options);
   } else {
     attn::validate(p);
+    attn::check_range(p, attn::Precision::F32);  // (this path computes in f32 whatever the precision)
     attn::check_budget(p, options);
     F32Job job = prepare_f32_job(p);
     if (p.variant == attn::Variant::Linear) {

@@ -70,6 +70,7 @@ double score_matrix_bytes(const attn::Problem& p) {
 
 F32Job prepare_f32_job(const attn::Problem& input) {
   attn::validate(input);
+  attn::check_range(input, attn::Precision::F32);
   F32Job job;
   job.problem = attn::materialize(input);
   const attn::Problem& p = job.problem;

@@ -173,3 +173,16 @@ TEST(Robustness, ControlCharactersInMessagesArePrinted) {
   EXPECT_NE(s.notice.find("control character U+0000 (NUL)"), std::string::npos) << s.notice;
   EXPECT_EQ(attn::printable(s.notice), s.notice);
 }
+
+// Found by fuzz_scenario: a scenario whose finite X·W passed f32's range made a state that could not be
+// reopened (its problem was refused on parsing). A problem may hold such values; running it is what says so.
+TEST(Robustness, ValuesBeyondF32AreRefusedWhenRunNotWhenRead) {
+  ui::AppState s = ui::default_state();
+  ui::state_from_text(s, R"({"problem": {"q": [[1e39]], "k": [[1]], "v": [[1]]}})");
+  ui::AppState again = ui::default_state();
+  EXPECT_TRUE(ui::open_shared(again, attn::dump_json(ui::state_to_json(s)))) << again.notice;
+  EXPECT_NE(
+      run_error(R"({"q": [[1e39]], "k": [[1]], "v": [[1]]})").find("q[0][0]: 1e+39 is beyond f32's range"),
+      std::string::npos);
+  EXPECT_EQ(run_error(R"({"q": [[1e39]], "k": [[1]], "v": [[1]], "precision": "f64"})"), "");
+}
