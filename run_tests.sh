@@ -3,6 +3,7 @@
 #   format  clang-format check of our sources (warnings are errors in the build itself)
 #   core    GoogleTest via CTest (math, masks, parser, step engine, app state, headless UI render)
 #   golden  attnlab-cli vs PyTorch nn.MultiheadAttention and a numpy reference (/usr/bin/python3)
+#   model-golden  the GPT-2 forward pass and tokenizer vs a PyTorch GPT-2, bpe.py and npm gpt-3-encoder
 #   window  the native app opens a window under Xvfb and writes a screenshot
 #   fuzz    libFuzzer on every parser (tests/fuzz/run.sh: fixed seed, 20 s each) and a malformed-CLI sweep
 #   web     playwright-core + Debian Chromium against the served web build (node --test)
@@ -84,6 +85,16 @@ if [ $native_ok = 1 ]; then
   else p=0; f=1; fi
   [ "$f" = 0 ] || show_log "$logs/golden.log"
   record golden "$p" "$f"
+
+  step "model-golden (the C++ GPT-2 and tokenizer vs torch, bpe.py and gpt-3-encoder)"
+  /usr/bin/python3 tests/golden/model_golden.py build/native/attnlab-cli >"$logs/model-golden.log" 2>&1
+  line=$(grep '^model-golden: ' "$logs/model-golden.log" | tail -1)
+  if [ -n "$line" ]; then
+    p=$(echo "$line" | sed 's/model-golden: \([0-9]*\) passed.*/\1/'); f=$(echo "$line" | sed 's/.* \([0-9]*\) failed/\1/')
+  else p=0; f=1; fi
+  [ "$f" = 0 ] || show_log "$logs/model-golden.log"
+  grep -E '^(forward|tokenizer|checkpoints):' "$logs/model-golden.log" | sed 's/^/   /'
+  record model-golden "$p" "$f"
 
   step "window (native app under Xvfb)"
   display=:$(( 90 + RANDOM % 9 ))

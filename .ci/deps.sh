@@ -67,11 +67,21 @@ deps_fuzz() {
   apt_need clang-14 libclang-rt-14-dev cmake make libeigen3-dev nlohmann-json3-dev python3
 }
 
+# Tests: torch for the golden oracle (with OpenBLAS: the reference BLAS is ~25× slower), python3-regex for the
+# reference BPE, Chromium and Xvfb; npm's playwright-core (browser tests) and gpt-3-encoder (tokenizer oracle).
 deps_test() {
-  apt_need python3 python3-torch python3-numpy chromium xvfb xauth || return 1
+  apt_need python3 python3-torch python3-numpy python3-regex libopenblas0-pthread chromium xvfb xauth || return 1
   command -v npm >/dev/null || apt_need npm || return 1
-  if [ ! -f "$ATTN_ROOT/tests/web/node_modules/playwright-core/package.json" ]; then
-    echo "[deps] npm ci (playwright-core) in tests/web"
-    (cd "$ATTN_ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error) || return 1
-  fi
+  local dir
+  for dir in tests/web:playwright-core tests/golden/node:gpt-3-encoder; do
+    if [ ! -f "$ATTN_ROOT/${dir%%:*}/node_modules/${dir#*:}/package.json" ]; then
+      echo "[deps] npm ci (${dir#*:}) in ${dir%%:*}"
+      (cd "$ATTN_ROOT/${dir%%:*}" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    fi
+  done
+}
+
+# Training the bundled model (tests/model/train_tiny.py; not part of CI): the corpus and the same tools.
+deps_train() {
+  apt_need python3-torch python3-regex libopenblas0-pthread r-cran-janeaustenr
 }

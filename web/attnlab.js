@@ -248,6 +248,61 @@
       const state = callString('attnlab_get_link_state', [], []);
       return location.href.split('#')[0] + '#state=' + encodeURIComponent(state);
     },
+    // Opens a GPT-2 from its files, read here and never uploaded: a FileList or array of File (config.json,
+    // model.safetensors, vocab.json, merges.txt, optionally README.md), or {name, config, weights, vocab, merges}
+    // with strings and an ArrayBuffer. Resolves to attnlab.model(); rejects naming the file that is wrong.
+    async openModel(files, name) {
+      await ready;
+      const got = {};
+      if (files && typeof files === 'object' && !('length' in files)) {
+        Object.assign(got, files);
+      } else {
+        const byName = {};
+        for (const f of Array.from(files || [])) byName[f.name] = f;
+        const need = { config: 'config.json', weights: 'model.safetensors', vocab: 'vocab.json', merges: 'merges.txt' };
+        for (const [k, file] of Object.entries(need)) {
+          if (!byName[file]) throw new Error(`${file}: missing (a GPT-2 is config.json, model.safetensors, vocab.json and merges.txt)`);
+          got[k] = k === 'weights' ? await byName[file].arrayBuffer() : await byName[file].text();
+        }
+        if (byName['README.md']) got.readme = await byName['README.md'].text();
+        const rel = byName['config.json'].webkitRelativePath || '';
+        got.name = name || (rel.includes('/') ? rel.split('/').slice(-2, -1)[0] : 'my-gpt2');
+      }
+      for (const k of ['config', 'vocab', 'merges']) if (typeof got[k] !== 'string') throw new Error(`${k}: expected the file's text`);
+      if (!(got.weights instanceof ArrayBuffer)) throw new Error('weights: expected model.safetensors as an ArrayBuffer');
+      const bytes = got.weights.byteLength;
+      const ptr = Module._malloc(Math.max(1, bytes));
+      if (!ptr) throw new Error(`memory: no room for model.safetensors (${(bytes / 1048576).toFixed(0)} MiB) in this page's WebAssembly memory`);
+      let err;
+      try {
+        Module.HEAPU8.set(new Uint8Array(got.weights), ptr);
+        err = callString('attnlab_open_model', ['string', 'string', 'number', 'number', 'string', 'string', 'string'],
+                         [String(got.name || name || 'my-gpt2'), got.config, ptr, bytes, got.vocab, got.merges, got.readme || '']);
+      } finally {
+        Module._free(ptr);
+      }
+      if (err) throw new Error(err);
+      return api.model();
+    },
+    // The open model: {name, card, n_layer, n_head, n_embd, n_positions, vocab_size, parameters, edited}, or null.
+    model() { requireStarted('model'); return JSON.parse(callString('attnlab_describe_model', [], [])); },
+    // Runs the open model on {text | token_ids, top, generate, temperature, seed, attention}: the same JSON as
+    // `attnlab-cli model` ({tokens, token_ids, attention, next, logits, loss, generated}).
+    async runModel(request) {
+      await ready;
+      const out = JSON.parse(callString('attnlab_run_model', ['string'], [asText(request, 'request')]));
+      if (out.error) throw new Error(out.error);
+      return out;
+    },
+    // Called by the Model view's "Choose its four files…": a file picker; what is picked opens, or says why not.
+    _pickModel() {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.multiple = true;
+      input.accept = '.json,.safetensors,.txt,.md';
+      input.addEventListener('change', () => openPicked(input.files));
+      input.click();
+    },
     // The message above the main view ("" when none): a copied link, or why a link could not be opened.
     notice() { requireStarted('notice'); return callString('attnlab_get_notice', [], []); },
     // What the Share menu does: the link into the address bar and onto the clipboard, and a notice saying so.
@@ -378,7 +433,17 @@
   };
   window.attnlab = api;
 
-  function setNotice(text) { Module.ccall('attnlab_set_notice', null, ['string'], [text]); }
+  function setNotice(text) { call('attnlab_set_notice', ['string'], [text]); }
+  // Picked or dropped files: a model opens (its own notice says so) or the notice says why it did not.
+  function openPicked(files) {
+    api.openModel(files).catch((e) => setNotice(`This model could not be opened: ${e.message}. The app keeps the one it had.`));
+  }
+  const canvas = $('canvas');
+  canvas.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
+  canvas.addEventListener('drop', (e) => {
+    e.preventDefault();
+    if (started && e.dataTransfer.files.length) openPicked(e.dataTransfer.files);
+  });
   // Opens the address's '#state=…' (C++ ui::open_shared); anything wrong with it is said above the main view.
   function openLink(hash) {
     if (hash && hash !== '#') call('attnlab_open_link', ['string'], [hash]);

@@ -21,6 +21,9 @@ struct App {
 
 App& the_app();
 
+// Opens a GPT-2 folder as the app's model (s.notice says what happened; a bad one leaves the old model).
+void open_model_dir(ui::AppState& s, const std::string& dir);
+
 // Runs what the panels asked for: one CPU performance point per frame, WebGPU measurements and checks
 // (browser), so the UI keeps drawing while measuring.
 void service_requests(ui::AppState& s);
@@ -34,6 +37,7 @@ struct Options {
   std::string screenshot;  // native: write a PNG of the window after `frames` frames, then exit
   int frames = 3;
   std::string state_file;  // native: a getState()-style JSON to start from
+  std::string model_dir;   // native: a GPT-2 folder to open (config.json, model.safetensors, vocab, merges)
   int width = 1366, height = 768;
 };
 
@@ -41,6 +45,8 @@ struct Options {
 Options parse_args(int argc, char** argv);
 std::string font_path();
 std::string assets_dir();  // the folder holding scenarios/ (assets/ natively, /assets in the browser)
+double
+model_limit_bytes();  // the largest model (f32 weights) that may open: 3 GiB natively, 1.5 in the browser
 const char* glsl_version();
 void configure_context_hints();
 void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots
@@ -53,5 +59,6 @@ void start_overview(ui::AppState& s);          // browser: the Long sequences pa
 void start_gpu_view(ui::AppState& s);          // browser: the current problem on WebGPU for the step view
 void configure_share(ui::AppState& s);         // the Share menu: a link (browser) or JSON (native) to copy
 void share(ui::AppState& s);                   // browser: link to the clipboard; native: the state's JSON
+void open_model_files();                       // browser: the file picker for a GPT-2's four files
 
 }  // namespace platform

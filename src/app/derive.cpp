@@ -57,6 +57,7 @@ void refresh_weights_map(ui::AppState& s) {
 }
 
 void derive(ui::AppState& s) {
+  ui::refresh_model(s);  // (Source::Model: the forward pass first; it sets the problem)
   recompute_if_dirty(s);
   refresh_variants_if_shown(s);
   refresh_weights_map(s);

@@ -1,6 +1,7 @@
 // What the app derives from its state before drawing a frame, with no window or ImGui (so the fuzz
-// harnesses and core tests run exactly this too): the Result when the problem changed, the Variants view's
-// data while that view is open, and the block map that stands in for the weights of a long sequence.
+// harnesses and core tests run exactly this too): the model's run on its text, the Result when the problem
+// changed, the Variants view's data while that view is open, and the block map that stands in for the
+// weights of a long sequence.
 #pragma once
 
 #include "ui/app_state.h"
@@ -19,5 +20,5 @@ void refresh_variants_if_shown(ui::AppState& s);
 // For more tokens than the step-through shows: the shown head's weights as a block map (weights_map).
 void refresh_weights_map(ui::AppState& s);
 
-// All three, in that order.
+// The model's forward pass (ui::refresh_model), then all three, in that order.
 void derive(ui::AppState& s);

@@ -12,6 +12,7 @@
 #include "app/derive.h"
 #include "compute/cpu_backend.h"
 #include "ui/panels.h"
+#include "model/gpt2.h"
 #include "ui/share.h"
 #include "ui/style.h"
 
@@ -26,6 +27,18 @@ App& the_app() {
 
 // The step view's WebGPU run returns every weight as JSON; beyond this many it would be slow to read back.
 constexpr int kGpuViewCells = 262144;
+
+void open_model_dir(ui::AppState& s, const std::string& dir) {
+  try {
+    s.model = std::make_shared<const model::Gpt2>(model::load_gpt2_dir(dir, platform::model_limit_bytes()));
+    s.model_run = ui::ModelRun();
+    ui::use_model(s);
+    s.notice = "Opened " + attn::printable(dir) + ": " + s.model->card;
+  } catch (const std::exception& e) {
+    s.notice =
+        "This model could not be opened: " + attn::printable(e.what()) + ". The app keeps the one it had.";
+  }
+}
 
 void service_requests(ui::AppState& s) {
   if (s.perf_requested) {
@@ -81,6 +94,14 @@ void service_requests(ui::AppState& s) {
     s.gpu_check_requested = false;
     platform::start_gpu_check(s);
   }
+  if (s.open_model_requested) {
+    s.open_model_requested = false;
+    if (s.open_model_dir.empty()) {
+      platform::open_model_files();
+    } else {
+      open_model_dir(s, s.open_model_dir);
+    }
+  }
   if (s.share_requested) {
     s.share_requested = false;
     platform::share(s);
@@ -126,6 +147,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> skipped;
   app.state = ui::default_state(attn::load_scenarios(platform::assets_dir() + "/scenarios", &skipped));
   for (const std::string& why : skipped) std::fprintf(stderr, "attnlab: scenario skipped: %s\n", why.c_str());
+  try {  // the bundled model (assets/models/tiny-austen); without it the app runs without Source::Model
+    app.state.model = std::make_shared<const model::Gpt2>(
+        model::load_gpt2_dir(platform::assets_dir() + "/models/tiny-austen", platform::model_limit_bytes()));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "attnlab: the bundled model did not load: %s\n", e.what());
+  }
+  if (!g_opts.model_dir.empty()) {  // --model DIR: a GPT-2 of one's own, shown at once
+    open_model_dir(app.state, g_opts.model_dir);
+    std::fprintf(stderr, "attnlab: %s\n", app.state.notice.c_str());
+  }
   platform::configure_share(app.state);
   if (!g_opts.state_file.empty()) {  // a bad file opens the app as it is, with a notice (as a bad link does)
     std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");

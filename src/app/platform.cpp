@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "attn/budget.h"
 #include "compute/cpu_backend.h"
+#include "model/model_json.h"
 #include "ui/share.h"
 
 #ifdef __EMSCRIPTEN__
@@ -48,12 +49,14 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_result(int trace) {
   if (!s.has_result) return compute::malloc_copy(attn::dump_json(attn::error_json("no result yet")));
   attn::RunOptions with = compute::default_options(), without = with;
   with.json = trace ? 2 : 1;
-  const double json = attn::estimate_budget(s.problem, with).bytes - attn::estimate_budget(s.problem, without).bytes;
+  const double json =
+      attn::estimate_budget(s.problem, with).bytes - attn::estimate_budget(s.problem, without).bytes;
   if (json > with.max_bytes)
-    return compute::malloc_copy(attn::dump_json(attn::error_json(
-        "result: as JSON it would need " + attn::human_bytes(json) + "; the limit here is " +
-        attn::human_bytes(with.max_bytes) + ". Ask for less (no trace), or run it output-only with "
-        "attnlab.run(problem, {weights: false}).")));
+    return compute::malloc_copy(
+        attn::dump_json(attn::error_json("result: as JSON it would need " + attn::human_bytes(json) +
+                                         "; the limit here is " + attn::human_bytes(with.max_bytes) +
+                                         ". Ask for less (no trace), or run it output-only with "
+                                         "attnlab.run(problem, {weights: false}).")));
   try {
     return compute::malloc_copy(attn::dump_json(attn::result_to_json(s.result, s.problem, trace != 0)));
   } catch (const std::bad_alloc&) {
@@ -152,6 +155,46 @@ EMSCRIPTEN_KEEPALIVE int attnlab_open_link(const char* link) {
 // attnlab.notice(): the message shown above the main view ("link copied", a link that could not be opened).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_notice() { return compute::malloc_copy(the_app().state.notice); }
 EMSCRIPTEN_KEEPALIVE void attnlab_set_notice(const char* text) { the_app().state.notice = text; }
+// attnlab.openModel(files): a GPT-2's four files (read by the page, never uploaded; weights as bytes at
+// weights[0…length)). Returns "" or why not; the app keeps the model it had when this one fails.
+EMSCRIPTEN_KEEPALIVE char* attnlab_open_model(const char* name, const char* config, const char* weights,
+                                              double length, const char* vocab, const char* merges,
+                                              const char* readme) {
+  ui::AppState& s = the_app().state;
+  try {
+    const model::Gpt2Files files{config, std::string_view(weights, static_cast<size_t>(length)), vocab,
+                                 merges, readme};
+    s.model =
+        std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes()));
+    s.model_run = ui::ModelRun();
+    ui::use_model(s);
+    s.notice = "Opened " + attn::printable(name) + ": " + s.model->card + ". It runs here, in this page.";
+    return compute::malloc_copy("");
+  } catch (const std::bad_alloc&) {
+    return compute::malloc_copy("memory: the model does not fit in this page's WebAssembly memory");
+  } catch (const std::exception& e) {
+    return compute::malloc_copy(attn::printable(e.what()));
+  }
+}
+// attnlab.model(): the open model ({name, card, n_layer, …}), or null.
+EMSCRIPTEN_KEEPALIVE char* attnlab_describe_model() {
+  const ui::AppState& s = the_app().state;
+  return compute::malloc_copy(s.model ? attn::dump_json(model::describe_model(*s.model)) : "null");
+}
+// attnlab.runModel(request): the same JSON as `attnlab-cli model`.
+EMSCRIPTEN_KEEPALIVE char* attnlab_run_model(const char* request) {
+  const ui::AppState& s = the_app().state;
+  try {
+    if (!s.model) throw attn::ProblemError("model: none is open");
+    const model::ModelRequest r = model::parse_model_request(attn::parse_json_text(request));
+    return compute::malloc_copy(
+        attn::dump_json(model::run_model_json(*s.model, r, compute::default_options().max_bytes)));
+  } catch (const std::bad_alloc&) {
+    return compute::malloc_copy(attn::dump_json(attn::error_json("memory: the result does not fit here")));
+  } catch (const std::exception& e) {
+    return compute::malloc_copy(attn::dump_json(attn::error_json(e.what())));
+  }
+}
 // attnlab.measure() / attnlab.checkGpu() / attnlab.share(): what the Performance panel's buttons and the
 // Share menu do (0, 1, 2).
 EMSCRIPTEN_KEEPALIVE void attnlab_request(int what) {
@@ -222,6 +265,7 @@ Options parse_args(int, char**) {
 }
 std::string font_path() { return "/fonts/DejaVuSans.ttf"; }  // --preload-file'd into the virtual FS
 std::string assets_dir() { return "/assets"; }
+double model_limit_bytes() { return 1.5 * 1024 * 1024 * 1024; }  // (of 4 GiB; the file is held while loading)
 const char* glsl_version() { return "#version 300 es"; }
 void configure_context_hints() { glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API); }
 void after_frame(App& app, const Options&) {
@@ -241,7 +285,8 @@ void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 const char* cpu_series() { return "cpu (WebAssembly)"; }
 void configure_share(ui::AppState& s) {
   s.share_label = "Copy a link to this view";  // (links open through the address bar, not a menu)
-  s.open_from_clipboard = false;               // (GLFW's clipboard here is not the system's)
+  s.model_file_picker = true;
+  s.open_from_clipboard = false;  // (GLFW's clipboard here is not the system's)
 }
 void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
 void start_gpu_measurements(ui::AppState& s) {
@@ -262,6 +307,7 @@ void start_overview(ui::AppState& s) {
   js_overview(attn::dump_json(params).c_str());
 }
 
+void open_model_files() { js_call_api("_pickModel"); }
 void start_gpu_view(ui::AppState& s) {
   s.gpu.in_flight = s.result_version;
   s.gpu.started = ImGui::GetTime();
@@ -287,6 +333,8 @@ Options parse_args(int argc, char** argv) {
   Options o;
   CLI::App cli{"Attention Lab: step through transformer attention with real numbers."};
   cli.add_option("--state", o.state_file, "Start from a state JSON (as window.attnlab.getState() returns)");
+  cli.add_option("--model", o.model_dir,
+                 "Open a GPT-2 folder (config.json, model.safetensors, vocab.json, merges.txt)");
   cli.add_option("--screenshot", o.screenshot, "Write a PNG of the window after --frames frames, then exit");
   cli.add_option("--frames", o.frames, "Frames to draw before the screenshot")->check(CLI::PositiveNumber);
   cli.add_option("--width", o.width, "Window width")->check(CLI::Range(320, 7680));
@@ -318,6 +366,7 @@ std::string assets_dir() {
   const char* env = std::getenv("ATTNLAB_ASSETS");
   return env ? env : ATTN_ASSETS_DIR;
 }
+double model_limit_bytes() { return 3.0 * 1024 * 1024 * 1024; }
 
 const char* glsl_version() { return "#version 130"; }
 void configure_context_hints() {
@@ -357,6 +406,7 @@ void share(ui::AppState& s) {
              " characters): Share → Open on another computer, attnlab --state FILE, or after #state= in "
              "the web app's address.";
 }
+void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
 void start_gpu_check(ui::AppState& s) {
   s.gpu_report =

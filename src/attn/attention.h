@@ -43,9 +43,9 @@ template <typename T>
 HeadTrace<T> attention_head(const Eigen::Ref<const Mat<T>>& q, const Eigen::Ref<const Mat<T>>& k,
                             const Eigen::Ref<const Mat<T>>& v, const MaskMat& allowed, double multiplier);
 
-// weights: L×S → at most max_rows × max_cols blocks of ⌈L/rows⌉ × ⌈S/cols⌉ tokens; a block holds the mean over
-// its rows of the sum over its keys, so each row of blocks sums to 1 like a row of weights. The CPU twin of
-// shaders/attention_map.wgsl (which gets there from flash attention's lse, never forming the L×S matrix).
+// weights: L×S → at most max_rows × max_cols blocks of ⌈L/rows⌉ × ⌈S/cols⌉ tokens; a block holds the mean
+// over its rows of the sum over its keys, so each row of blocks sums to 1 like a row of weights. The CPU twin
+// of shaders/attention_map.wgsl (which gets there from flash attention's lse, never forming the L×S matrix).
 MatD attention_map(const MatD& weights, int max_rows, int max_cols);
 
 }  // namespace attn

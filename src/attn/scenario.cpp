@@ -28,13 +28,38 @@ void check_finite(const MatD& m, const char* field) {
 
 Scenario parse_scenario(const Json& j, const std::string& id) {
   if (!j.is_object()) fail("scenario", "expected a JSON object");
+  static const char* kFields[] = {"title",      "framing", "sentence", "focus", "features",
+                                  "x",          "w_q",     "w_k",      "w_v",   "mask",
+                                  "story_keys", "source",  "model",    "layer", "head"};
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (std::find_if(std::begin(kFields), std::end(kFields), [&](const char* f) { return it.key() == f; }) ==
+        std::end(kFields))
+      fail(it.key(),
+           "unknown field (a typo? known: title, framing, sentence, focus, story_keys, features, x, "
+           "w_q, w_k, w_v, mask; or source: \"model\" with model, layer, head)");
   Scenario s;
   s.id = id;
   s.title = text(j, "title");
   s.framing = text(j, "framing");
   s.sentence = text(j, "sentence");
-  s.tokens = tokenize(s.sentence);
   s.focus = text(j, "focus");
+  if (j.contains("source") && j["source"] == "model") {
+    s.uses_model = true;
+    s.model = text(j, "model");
+    for (const auto& [field, out] : {std::pair<const char*, int*>{"layer", &s.layer}, {"head", &s.head}}) {
+      if (!j.contains(field) || !j[field].is_number_integer() || j[field].get<double>() < 0 ||
+          j[field].get<double>() > 1000)
+        fail(field, "expected the model's layer and head, integers ≥ 0");
+      *out = j[field].get<int>();
+    }
+    if (!j.contains("story_keys"))
+      fail("story_keys", "missing (the keys the framing says the head looks at)");
+    s.story_keys = labels_from_json(j["story_keys"], "story_keys");
+    return s;  // (its tokens, and whether the focus is one, are the model's: checked when it loads)
+  }
+  if (j.contains("source") && j["source"] != "embeddings")
+    fail("source", "expected \"model\" (or nothing: the scenario's own vectors), got " + brief(j["source"]));
+  s.tokens = tokenize(s.sentence);
   for (const char* f : {"x", "w_q", "w_k", "w_v", "features"})
     if (!j.contains(f)) fail(f, "missing");
   s.x = matrix_from_json(j["x"], "x");

@@ -25,9 +25,15 @@ struct Scenario {
   MatD x;                               // n×d_model
   MatD w_q, w_k, w_v;                   // d_model×d_k
   MaskSpec mask;
+  // "source": "model": no vectors of its own; the named model runs on `sentence` and the story follows one
+  // of its heads (the focus is a token of the model's, matched without its leading space).
+  bool uses_model = false;
+  std::string model;  // "tiny-austen"
+  int layer = 0, head = 0;
 };
 
-// Parses and checks a scenario (tokens match X's rows, shapes agree, focus is a token). Throws ProblemError.
+// Parses and checks a scenario (known fields only; tokens match X's rows, shapes agree, focus is a token; for
+// a model scenario: model, layer, head, focus and story_keys given). Throws ProblemError.
 Scenario parse_scenario(const Json& j, const std::string& id);
 
 // Every dir/*.json through parse_json_text and parse_scenario, sorted by id. A file that cannot be read or

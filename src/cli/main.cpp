@@ -1,10 +1,14 @@
-// attnlab-cli: runs a Problem JSON file and prints the Result JSON (the same core and parser the app uses).
+// attnlab-cli: the app's core from the command line, JSON out (the same parsers and code the app uses).
 //   attnlab-cli run problem.json [--trace] [--indent N] [--no-weights]   (use - for standard input)
+//   attnlab-cli model [--model DIR] --text "…" | --ids 1,2,3 [--top K] [--generate N --temperature T --seed
+//   S] attnlab-cli tokenize --vocab vocab.json --merges merges.txt < lines   (one JSON string per line → ids)
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "compute/cpu_backend.h"
+#include "model/model_json.h"
 
 namespace {
 
@@ -14,34 +18,127 @@ int print_error(const std::string& message) {
   return 1;
 }
 
+struct RunArgs {
+  std::string path;
+  bool trace = false, no_weights = false;
+  int threads = 1;
+  attn::RunOptions options = compute::default_options();
+};
+
+struct ModelArgs {
+  std::string dir, text, ids;
+  int top = 10, generate = 0;
+  double temperature = 0;
+  std::uint64_t seed = 0;
+  bool no_attention = false;
+};
+
+int run_problem(const RunArgs& a, int indent) {
+  // Read at most one byte past the parser's limit: a bigger input is refused by size, not read whole.
+  const std::size_t limit = attn::JsonTextOptions{}.max_bytes + 1;
+  std::ifstream file;
+  if (a.path != "-") {
+    file.open(a.path, std::ios::binary);
+    if (!file) return print_error("file: cannot open \"" + a.path + "\"");
+  }
+  std::istream& in = a.path == "-" ? std::cin : file;
+  std::string text;
+  char buf[65536];
+  while (text.size() < limit && in.read(buf, sizeof buf).gcount() > 0)
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) return print_error("file: cannot read \"" + a.path + "\"");
+  attn::RunOptions options = a.options;
+  options.weights = !a.no_weights;
+  options.threads = a.threads;
+  const compute::JsonRun r = compute::run_json(text, "cpu", a.trace && !a.no_weights, options);
+  if (!r.ok) return print_error(r.json["error"].get<std::string>());
+  std::cout << attn::dump_json(r.json, indent) << "\n";
+  return 0;
+}
+
+int run_model(const ModelArgs& a, int indent) {
+  try {
+    attn::Json request = {{"top", a.top},
+                          {"generate", a.generate},
+                          {"temperature", a.temperature},
+                          {"seed", a.seed},
+                          {"attention", !a.no_attention}};
+    if (!a.ids.empty()) {
+      attn::Json ids = attn::Json::array();
+      std::stringstream ss(a.ids);
+      for (std::string item; std::getline(ss, item, ',');) {
+        std::size_t used = 0;
+        int id = -1;
+        try {
+          id = std::stoi(item, &used);
+        } catch (const std::exception&) {
+        }
+        if (used != item.size() || id < 0) return print_error("--ids: \"" + item + "\" is not a token id");
+        ids.push_back(id);
+      }
+      request["token_ids"] = std::move(ids);
+    } else {
+      request["text"] = a.text;
+    }
+    const model::Gpt2 m = model::load_gpt2_dir(a.dir, 4.0 * 1024 * 1024 * 1024);
+    const attn::Json out =
+        model::run_model_json(m, model::parse_model_request(request), compute::default_options().max_bytes);
+    std::cout << attn::dump_json(out, indent) << "\n";
+    return 0;
+  } catch (const attn::ProblemError& e) {
+    return print_error(e.what());
+  } catch (const std::bad_alloc&) {
+    return print_error("memory: the model does not fit in the memory available here");
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw attn::ProblemError(path + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Each line of stdin is a JSON string; prints one JSON array of its token ids per line.
+int run_tokenize(const std::string& vocab, const std::string& merges) {
+  try {
+    const model::Tokenizer t = model::Tokenizer::load(read_file(vocab), read_file(merges));
+    std::string line;
+    for (int n = 1; std::getline(std::cin, line); ++n) {
+      const attn::Json text = attn::parse_json_text(line);
+      if (!text.is_string())
+        throw attn::ProblemError("line " + std::to_string(n) + ": expected a JSON string");
+      std::cout << attn::dump_json(attn::Json(t.encode(text.get<std::string>()))) << "\n";
+    }
+    return 0;
+  } catch (const attn::ProblemError& e) {
+    return print_error(e.what());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
       "attnlab-cli: compute scaled dot-product attention, softmax(QKᵀ/√d_k + mask)·V, from a JSON "
-      "problem.\nPrints the result as JSON on stdout; errors as {\"error\": \"...\"} with exit code 1."};
+      "problem, or run a GPT-2.\nPrints JSON on stdout; errors as {\"error\": \"...\"} with exit code 1."};
   app.require_subcommand(1);
-  std::string path;
-  bool trace = false;
   int indent = -1;
+  RunArgs ra;
   CLI::App* run = app.add_subcommand("run", "Run one problem file and print its Result JSON");
-  run->add_option("problem", path, "Problem JSON file (see README.md for the fields), or - for stdin")
+  run->add_option("problem", ra.path, "Problem JSON file (see README.md for the fields), or - for stdin")
       ->required();
-  run->add_flag("--trace", trace,
+  run->add_flag("--trace", ra.trace,
                 "Include every stage per head: scores, scaled, masked, row_max, row_sum, weights");
-  run->add_option("--indent", indent, "Pretty-print with this many spaces, 0–16 (default: compact)")
-      ->check(CLI::Range(0, 16));
-  bool no_weights = false;
-  int threads = 1;
-  run->add_flag("--no-weights", no_weights,
+  run->add_flag("--no-weights", ra.no_weights,
                 "Output only, on the fast f32 path (no L×S weights: for long sequences and benchmarks)");
-  run->add_option("--threads", threads, "Threads for --no-weights")->check(CLI::Range(1, 256));
-  attn::RunOptions options = compute::default_options();
-  run->add_option("--max-memory-mib", options.max_bytes,
+  run->add_option("--threads", ra.threads, "Threads for --no-weights")->check(CLI::Range(1, 256));
+  run->add_option("--max-memory-mib", ra.options.max_bytes,
                   "Refuse problems that would hold more memory than this (default 1024 MiB)")
       ->check(CLI::Range(1.0, 1048576.0))
       ->transform([](std::string s) { return std::to_string(std::stod(s) * 1048576.0); });
-  run->add_option("--max-operations", options.max_operations,
+  run->add_option("--max-operations", ra.options.max_operations,
                   "Refuse problems that would take more operations than this (about 1 ns each; default 5e9)")
       ->check(CLI::Range(1.0, 1e15));
   run->footer(
@@ -50,29 +147,39 @@ int main(int argc, char** argv) {
       "   \"mask\": \"causal\"}\n"
       "Multi-head problems use torch.nn.MultiheadAttention's layout: query, key, value, num_heads,\n"
       "num_kv_heads, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias.");
+
+  ModelArgs ma;
+  const char* env = std::getenv("ATTNLAB_MODEL");
+  ma.dir = env ? env : std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen";
+  CLI::App* mod = app.add_subcommand("model", "Run a GPT-2 (default: the bundled tiny model) on a text");
+  mod->add_option("--model", ma.dir,
+                  "A GPT-2 folder: config.json, model.safetensors, vocab.json, merges.txt");
+  CLI::Option* text = mod->add_option("--text", ma.text, "The text (UTF-8)");
+  CLI::Option* ids = mod->add_option("--ids", ma.ids, "Token ids instead of text: 1,2,3");
+  text->excludes(ids);
+  mod->add_option("--top", ma.top, "How many next tokens to list")->check(CLI::Range(0, 1000));
+  mod->add_option("--generate", ma.generate, "Tokens to generate after the text (KV cache)")
+      ->check(CLI::Range(0, 4096));
+  mod->add_option("--temperature", ma.temperature, "0: the most likely token; else sample")
+      ->check(CLI::Range(0.0, 100.0));
+  mod->add_option("--seed", ma.seed, "Seed for sampling");
+  mod->add_flag("--no-attention", ma.no_attention, "Leave every head's weights out of the JSON");
+  std::string vocab, merges;
+  CLI::App* tok = app.add_subcommand("tokenize", "Token ids of each line of stdin (a JSON string per line)");
+  tok->add_option("--vocab", vocab, "vocab.json")->required();
+  tok->add_option("--merges", merges, "merges.txt")->required();
+  for (CLI::App* sub : {run, mod})
+    sub->add_option("--indent", indent, "Pretty-print with this many spaces, 0–16 (default: compact)")
+        ->check(CLI::Range(0, 16));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-
-  // Read at most one byte past the parser's limit: a bigger input is refused by size, not read whole.
-  const std::size_t limit = attn::JsonTextOptions{}.max_bytes + 1;
-  std::ifstream file;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) return print_error("file: cannot open \"" + path + "\"");
+  if (tok->parsed()) return run_tokenize(vocab, merges);
+  if (mod->parsed()) {
+    if (!text->count() && !ids->count()) return print_error("model: give --text or --ids");
+    return run_model(ma, indent);
   }
-  std::istream& in = path == "-" ? std::cin : file;
-  std::string text;
-  char buf[65536];
-  while (text.size() < limit && in.read(buf, sizeof buf).gcount() > 0)
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) return print_error("file: cannot read \"" + path + "\"");
-  options.weights = !no_weights;
-  options.threads = threads;
-  const compute::JsonRun r = compute::run_json(text, "cpu", trace && !no_weights, options);
-  if (!r.ok) return print_error(r.json["error"].get<std::string>());
-  std::cout << attn::dump_json(r.json, indent) << "\n";
-  return 0;
+  return run_problem(ra, indent);
 }

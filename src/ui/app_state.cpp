@@ -42,6 +42,8 @@ bool same(const attn::MatD& a, const attn::MatD& b) {
 
 InputsOrigin inputs_origin(const AppState& s) {
   if (s.source == Source::Direct) return InputsOrigin::Edited;
+  if (s.source == Source::Model)
+    return s.model && s.model->edited ? InputsOrigin::Edited : InputsOrigin::Model;
   const attn::SentenceInputs& in = s.inputs;
   if (const attn::Scenario* sc = s.scenario())
     return s.sentence == sc->sentence && s.key_sentence.empty() && in.x_kv.size() == 0 && same(in.x, sc->x) &&
@@ -118,6 +120,7 @@ void rebuild_from_sentence(AppState& s) {
 }
 
 void load_scenario(AppState& s, const attn::Scenario& sc) {
+  if (sc.uses_model) return load_model_scenario(s, sc);
   s.scenario_id = sc.id;
   s.sentence = sc.sentence;
   s.key_sentence.clear();  // scenarios are self-attention: their vectors exist for their own tokens only

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,17 +19,31 @@
 #include "attn/scenario.h"
 #include "attn/sentence.h"
 #include "attn/step.h"
+#include "model/forward.h"
+#include "model/heads.h"
 
 namespace ui {
 
-// Where Q, K, V come from: embeddings × W_Q/W_K/W_V (a scenario's or seeded random ones), or typed directly.
-enum class Source { Embeddings, Direct };
+// Where Q, K, V come from: embeddings × W_Q/W_K/W_V (a scenario's or seeded random ones), typed directly,
+// or a real model's layer and head on a text.
+enum class Source { Embeddings, Direct, Model };
 
 // The views of the main area (one tab each).
-enum class Panel { Step, Variants, Tokens, Distribution, Scaling, Numerics, Edit, Performance, Overview };
-constexpr int kPanelCount = 9;
-constexpr const char* kPanelNames[] = {"step",     "variants", "tokens",      "distribution", "scaling",
-                                       "numerics", "edit",     "performance", "overview"};
+enum class Panel {
+  Step,
+  Model,
+  Variants,
+  Tokens,
+  Distribution,
+  Scaling,
+  Numerics,
+  Edit,
+  Performance,
+  Overview
+};
+constexpr int kPanelCount = 10;
+constexpr const char* kPanelNames[] = {"step",    "model",    "variants", "tokens",      "distribution",
+                                       "scaling", "numerics", "edit",     "performance", "overview"};
 
 // The Variants view's parts.
 enum class VariantSection { Compare, Masks, Heads, Linear, Flash };
@@ -61,6 +76,36 @@ struct Variants {
   std::vector<attn::LinearTrace> linear;  // per head (empty when the mask is not none/causal)
   std::vector<GroupedRun> grouped;        // each g dividing h, for multi-head problems
   std::string grouped_note;               // why there is no comparison, when there is none
+};
+
+// Source::Model: a text through the loaded GPT-2, and which of its heads the step-through shows.
+struct ModelInputs {
+  std::string text =
+      "It is a truth universally acknowledged, that a single man in possession of a good "
+      "fortune, must be in want of a wife.";
+  int layer = 0, head = 0;
+  std::vector<model::Ablation> ablations;  // heads switched off or made uniform
+  int position = -1;                       // whose next token the Model view predicts (−1: the last)
+  int generate = 5;                        // tokens Generate adds
+  double temperature = 0;                  // 0: the most likely token; else sampled with seed
+  std::uint64_t seed = 1;
+  bool generated = false;  // Generate was pressed for this text: the decode steps exist
+  int decode_step = -1;  // ≥ 0: the step view shows generated token i's decode step (1 × N), else the text
+};
+
+// Derived from ModelInputs by refresh_model (ui/model_run.cpp), once per model_version.
+struct ModelRun {
+  int version = -1;
+  std::string error;                               // why the model could not run (the text is too long…)
+  model::Forward forward;                          // the text, with the ablations
+  model::Forward base;                             // the text without them (empty when there are none)
+  std::vector<model::HeadScores> heads;            // layer × head scores and labels
+  std::vector<model::Prediction> next, next_base;  // top 10 after `position`, with and without ablations
+  model::KvCache cache;                            // after generation
+  std::vector<model::DecodeStep> steps;            // one per generated token (the prompt's are not kept)
+  std::vector<int> generated;                      // the generated ids
+  std::vector<double> induction;                   // per head, measured once per model (score_heads)
+  const model::Gpt2* induction_of = nullptr;       // the model `induction` was measured on
 };
 
 // The long-sequence overview (computed on WebGPU by the browser build): a random problem of n tokens.
@@ -159,6 +204,11 @@ struct AppState {
   ViewState view;
 
   std::vector<attn::Scenario> scenarios;  // the library from assets/scenarios (not part of the JSON state)
+  std::shared_ptr<const model::Gpt2>
+      model;  // the bundled model, or one the learner opened (not in the state)
+  ModelInputs model_inputs;
+  int model_version = 0;  // +1 whenever model_inputs or the model change
+  ModelRun model_run;     // derived
 
   // Performance panel and GPU check: panels set the requests; the app shell runs them (CPU points one per
   // frame; WebGPU asynchronously in the browser) and fills the results.
@@ -173,6 +223,10 @@ struct AppState {
   bool gpu_check_requested = false;
   std::string gpu_report;        // the last GPU check: path, time, adapter, max |GPU − CPU|
   bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
+  bool open_model_requested =
+      false;                       // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
+  std::string open_model_dir;      // (desktop) the folder typed in the Model view
+  bool model_file_picker = false;  // the platform opens models from picked files (browser), not a folder
   std::string share_label = "Copy this state as JSON";  // the menu item (the platform sets it)
   bool open_from_clipboard = true;                      // Share → Open a copied link or state (desktop)
   std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
@@ -204,8 +258,8 @@ void rebuild_from_sentence(AppState& s);
 bool heads_possible(const AppState& s, int h);
 
 // Where the vectors in s.inputs come from: a scenario as shipped, the seed (as the input panel makes them),
-// or edited / given by hand.
-enum class InputsOrigin { Scenario, Seeded, Edited };
+// edited / given by hand, or the open model (which a link names rather than carries).
+enum class InputsOrigin { Scenario, Seeded, Edited, Model };
 InputsOrigin inputs_origin(const AppState& s);
 // Recomputes q = X·W_Q, k = X·W_K, v = X·W_V into the problem (keeps mask, scale, temperature, variant);
 // with setup.heads > 1 a torch-layout multi-head problem (W_O = identity), grouped when kv_heads < heads.
@@ -239,6 +293,24 @@ const GpuView::Head* gpu_head(const AppState& s);
 
 // Recomputes s.variants for the current problem (small problems only: every variant is run in full).
 void refresh_variants(AppState& s);
+
+// Source::Model (ui/model_run.cpp): switches to the model's text (a model must be loaded), and derives the
+// forward pass, head scores, predictions and generation when model_version changed, then the problem the
+// step-through shows (the chosen layer's attention, or a decode step's one-query problem).
+void use_model(AppState& s);
+void refresh_model(AppState& s);
+// The open model, made the app's own edited copy first (model->edited, the link then carries numbers).
+model::Gpt2& editable_model(AppState& s);
+// The model's run as the problem for (layer, head) or the decode step; keeps the learner's view settings.
+void apply_model_inputs(AppState& s);
+// inputs {source: "model", model, text, layer, head, ablations, position, generate, temperature, seed,
+// generated, decode_step} ⇄ s.model_inputs (reading validates against the open model; throws ProblemError).
+attn::Json model_inputs_to_json(const AppState& s);
+// A model scenario (Scenario::uses_model): the model's text, layer and head, the step at the focus token's
+// softmax; a notice when that model is not open. model_focus_index: the focus among the problem's tokens.
+void load_model_scenario(AppState& s, const attn::Scenario& sc);
+int model_focus_index(const AppState& s, const attn::Scenario& sc);
+void model_inputs_from_json(AppState& s, const attn::Json& j);
 
 // The Problem fields that are settings, not data: a problem of these alone changes only them (setState).
 inline constexpr const char* kSettingFields[] = {"mask",        "scale", "temperature", "variant",

@@ -41,9 +41,39 @@ bool edit_matrix(const char* id, attn::MatD& m, const std::vector<std::string>& 
   return changed;
 }
 
+// Source::Model: the shown head's W_Q, W_K, W_V (columns of the layer's c_attn), written into the app's own
+// copy of the model (editable_model), which is then marked edited.
+void edit_model_weights(AppState& s) {
+  const model::Gpt2& m = *s.model;
+  const int E = m.config.n_embd, d = E / m.config.n_head, layer = s.model_inputs.layer,
+            head = s.model_inputs.head;
+  int& which = s.view.edit_matrix;
+  which = std::clamp(which, 1, 3);
+  const char* names[] = {"W_Q", "W_K", "W_V"};
+  ImGui::TextWrapped(
+      "Layer %d, head %d of the model: its %s (%d × %d, rows = the %d dimensions of x, columns = the "
+      "head's). "
+      "Changing a weight makes this app's copy of the model \"edited\"; everything downstream is recomputed. "
+      "Links then carry the numbers, not the model's name.",
+      layer, head, names[which - 1], E, d, E);
+  int pick = which - 1;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::Combo("matrix##model", &pick, names, 3)) which = pick + 1;
+  const Eigen::Index col = static_cast<Eigen::Index>((which - 1) * E + head * d);
+  attn::MatD w = m.layers[static_cast<size_t>(layer)].c_attn_w.middleCols(col, d).cast<double>();
+  if (m.edited) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(edited)");
+  }
+  if (!edit_matrix("##wm", w, index_labels(E), index_labels(d))) return;
+  model::Gpt2& edit = editable_model(s);
+  edit.layers[static_cast<size_t>(layer)].c_attn_w.middleCols(col, d) = w.cast<float>();
+}
+
 }  // namespace
 
 void panel_edit(AppState& s) {
+  if (s.source == Source::Model && s.model) return edit_model_weights(s);
   int& which = s.view.edit_matrix;
   const char* names[] = {"X (embeddings)", "W_Q", "W_K", "W_V", "Q", "K", "V"};
   if (s.problem.form != attn::Problem::Form::Direct) {

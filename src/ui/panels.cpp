@@ -95,18 +95,27 @@ void menu_bar(AppState& s) {
   ImGui::EndMainMenuBar();
 }
 
+// The main area's views, in Panel's order: the tab's title and the function that draws it.
+struct View {
+  const char* title;
+  void (*draw)(AppState&);
+};
+constexpr View kViews[kPanelCount] = {
+    {"Step-through", panel_step_view},    {"Model", panel_model},
+    {"Variants", panel_variants},         {"Tokens", panel_tokens},
+    {"Distribution", panel_distribution}, {"Scaling & temperature", panel_scaling},
+    {"Numerics", panel_numerics},         {"Edit numbers", panel_edit},
+    {"Performance", panel_performance},   {"Long sequences", panel_overview}};
+
 void panel_main(AppState& s) {
-  static const char* kTitles[] = {"Step-through",          "Variants", "Tokens",       "Distribution",
-                                  "Scaling & temperature", "Numerics", "Edit numbers", "Performance",
-                                  "Long sequences"};
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (int p = 0; p < kPanelCount; ++p) {
-    if (p &&
-        ImGui::GetItemRectMax().x + ImGui::CalcTextSize(kTitles[p]).x + ImGui::GetStyle().ItemSpacing.x * 2 <
-            right)
+    const char* title = kViews[p].title;
+    if (p && ImGui::GetItemRectMax().x + ImGui::CalcTextSize(title).x + ImGui::GetStyle().ItemSpacing.x * 2 <
+                 right)
       ImGui::SameLine();
-    if (ImGui::Selectable(kTitles[p], s.view.panel == static_cast<Panel>(p), 0,
-                          ImVec2(ImGui::CalcTextSize(kTitles[p]).x, 0)))
+    if (ImGui::Selectable(title, s.view.panel == static_cast<Panel>(p), 0,
+                          ImVec2(ImGui::CalcTextSize(title).x, 0)))
       s.view.panel = static_cast<Panel>(p);
   }
   ImGui::Separator();
@@ -119,35 +128,7 @@ void panel_main(AppState& s) {
   if (!s.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.error.c_str());
   s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
   s.view.variants.global_chips.clear();                    // (and by the global-token buttons)
-  switch (s.view.panel) {
-    case Panel::Step:
-      panel_step_view(s);
-      break;
-    case Panel::Variants:
-      panel_variants(s);
-      break;
-    case Panel::Tokens:
-      panel_tokens(s);
-      break;
-    case Panel::Distribution:
-      panel_distribution(s);
-      break;
-    case Panel::Scaling:
-      panel_scaling(s);
-      break;
-    case Panel::Numerics:
-      panel_numerics(s);
-      break;
-    case Panel::Edit:
-      panel_edit(s);
-      break;
-    case Panel::Performance:
-      panel_performance(s);
-      break;
-    case Panel::Overview:
-      panel_overview(s);
-      break;
-  }
+  kViews[static_cast<int>(s.view.panel)].draw(s);
 }
 
 }  // namespace
@@ -180,7 +161,8 @@ void draw_frame(AppState& s) {
   place(ImVec2(o.x + left_w, o.y), ImVec2(right_w, controls_h));
   if (ImGui::Begin("Controls", nullptr, kTile | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
     panel_controls(s);
-    s.view.controls_h = std::min(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + pad, size.y * 0.3f);
+    s.view.controls_h =
+        std::min(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + pad, size.y * 0.3f);
   }
   ImGui::End();
   place(ImVec2(o.x + left_w, o.y + controls_h), ImVec2(right_w, size.y - controls_h - narration_h));
@@ -193,12 +175,21 @@ void draw_frame(AppState& s) {
 
 // [SECTION] input ----------------------------------------------------------------------------------------
 
+static void sentence_inputs(AppState& s);
+static void problem_settings(AppState& s, const attn::Scenario* current);
+
 void panel_input(AppState& s) {
   const attn::Scenario* current = s.scenario();
+  const std::string model_title = s.model ? "A real model: " + s.model->name : "";
   ImGui::SetNextItemWidth(-FLT_MIN);
-  if (ImGui::BeginCombo("##scenario",
-                        current ? current->title.c_str() : "Your own sentence (random vectors)")) {
-    if (ImGui::Selectable("Your own sentence (random vectors)", !current)) rebuild_from_sentence(s);
+  const char* shown = current                     ? current->title.c_str()
+                      : s.source == Source::Model ? model_title.c_str()
+                                                  : "Your own sentence (random vectors)";
+  if (ImGui::BeginCombo("##scenario", shown)) {
+    if (s.model && ImGui::Selectable(model_title.c_str(), s.source == Source::Model && !current))
+      use_model(s);
+    if (ImGui::Selectable("Your own sentence (random vectors)", !current && s.source != Source::Model))
+      rebuild_from_sentence(s);
     for (const attn::Scenario& sc : s.scenarios)
       if (ImGui::Selectable(sc.title.c_str(), current == &sc)) load_scenario(s, sc);
     ImGui::EndCombo();
@@ -206,6 +197,23 @@ void panel_input(AppState& s) {
   if (current && ImGui::CollapsingHeader("About this scenario", ImGuiTreeNodeFlags_DefaultOpen))
     ImGui::TextWrapped("%s", current->framing.c_str());
 
+  if (s.source == Source::Model) {
+    model_input_panel(s);
+  } else {
+    sentence_inputs(s);
+  }
+  ImGui::TextDisabled(s.problem.query_len() == 1 ? "%d token:" : "%d tokens (click one to follow it):",
+                      s.problem.query_len());
+  const attn::Step st = s.step();
+  const int clicked = token_chips(attn::query_labels(s.problem), [&](int i) { return i == st.query; });
+  if (clicked >= 0)
+    s.step_index = attn::step_index(st.stage, clicked, 0, attn::Phase::Max, s.problem.query_len(),
+                                    s.problem.key_len(), s.granularity);
+  ImGui::Separator();
+  problem_settings(s, current);
+}
+
+static void sentence_inputs(AppState& s) {
   ImGui::TextWrapped("Sentence (each token gets a query, a key and a value):");
   if (ImGui::InputTextMultiline("##sentence", &s.sentence,
                                 ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 3.2f)))
@@ -216,16 +224,14 @@ void panel_input(AppState& s) {
   help_marker(
       "Cross-attention: the queries come from the sentence above, the keys and values from this one "
       "(as a translation model's decoder reads its source sentence). Leave it empty for self-attention.");
-  ImGui::TextDisabled("%d tokens (click one to follow it):", s.problem.query_len());
-  const attn::Step st = s.step();
-  const int clicked = token_chips(attn::query_labels(s.problem), [&](int i) { return i == st.query; });
-  if (clicked >= 0)
-    s.step_index = attn::step_index(st.stage, clicked, 0, attn::Phase::Max, s.problem.query_len(),
-                                    s.problem.key_len(), s.granularity);
-  ImGui::Separator();
+}
 
+static void problem_settings(AppState& s, const attn::Scenario* current) {
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
-  if (s.source == Source::Direct) {
+  if (s.source == Source::Model) {
+    ImGui::TextWrapped(
+        "Q, K and V are this layer's X·W_Q + b, X·W_K + b, X·W_V + b, from the model's weights.");
+  } else if (s.source == Source::Direct) {
     ImGui::TextWrapped("Q, K and V are typed directly (Edit numbers).");
   } else if (current) {
     ImGui::TextWrapped("Hand-designed vectors: %d named features → d_k = %d. Edit them in “Edit numbers”.",
@@ -266,7 +272,8 @@ void panel_input(AppState& s) {
     s.problem.precision = f64 ? attn::Precision::F64 : attn::Precision::F32;
     s.dirty = true;
   }
-  if (s.problem.heads() > 1) ImGui::SliderInt("head", &s.view.head, 0, s.problem.heads() - 1);
+  if (s.problem.heads() > 1 && s.source != Source::Model)
+    ImGui::SliderInt("head", &s.view.head, 0, s.problem.heads() - 1);
   ImGui::PopItemWidth();
   if (!s.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
@@ -282,6 +289,12 @@ void panel_input(AppState& s) {
     ImGui::TextWrapped(
         "Embeddings and W_Q, W_K, W_V are seeded random numbers, not a trained model's: the pattern "
         "is illustrative, the arithmetic is exact.");
+  else if (s.source == Source::Model)
+    ImGui::TextWrapped(
+        "%s", s.model && s.model->edited
+                  ? "A real model's weights, edited by you: the pattern is no longer what it learned."
+                  : "A real model's weights, learned from its training text: the pattern is what it "
+                    "does, not a design.");
   ImGui::PopStyleColor();
 }
 

@@ -27,6 +27,8 @@ void panel_edit(AppState& s);          // cell-by-cell editing of X, W_Q, W_K, W
 void panel_performance(AppState& s);   // measured time vs n per backend (log-log), and the GPU check
 void panel_overview(AppState& s);      // long sequences on WebGPU: downsampled map and one exact row
 void panel_variants(AppState& s);      // the variants lab: compare, masks, heads, linear, flash tiles
+void panel_model(AppState& s);         // the real model: heads on the text, next token, ablation, generation
+void model_input_panel(AppState& s);   // the input panel's part for Source::Model: text, layer, head
 void mask_controls(AppState& s);       // mask kind and parameters (input panel and the Masks part)
 bool takes_global_tokens(
     const AppState& s);  // the mask kind can have global tokens (not none/padding/painted)

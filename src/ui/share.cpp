@@ -39,6 +39,10 @@ attn::Json link_state(const AppState& s) {
   j["step"] = {
       {"granularity", j["step"]["granularity"]}, {"index", j["step"]["index"]}, {"playing", s.playing}};
   if (s.source == Source::Direct) return j;  // typed numbers: only all of them say it
+  if (inputs_origin(s) == InputsOrigin::Edited && s.source == Source::Model) {
+    j["inputs"] = {{"source", "direct"}};  // an edited model's numbers travel as the problem they make
+    return j;
+  }
   attn::Json settings = attn::Json::object();
   for (const char* f : kSettingFields)
     if (j["problem"].contains(f)) settings[f] = j["problem"][f];
@@ -59,6 +63,9 @@ attn::Json link_state(const AppState& s) {
                      {"d_k", s.setup.d_k}};
       if (!s.key_sentence.empty()) j["inputs"]["key_sentence"] = s.key_sentence;
       j["inputs"].update(heads);
+      break;
+    case InputsOrigin::Model:  // the model by name, the text and the head
+      j["inputs"] = model_inputs_to_json(s);
       break;
     case InputsOrigin::Edited:  // the vectors travel in full
       break;

@@ -119,6 +119,7 @@ void read_heads(AppState& s, const attn::Json& j) {
 
 void read_inputs(AppState& s, const attn::Json& j) {
   if (!j.is_object()) fail("inputs", "expected an object");
+  if (j.contains("source") && j["source"] == "model") return model_inputs_from_json(s, j);
   if (j.contains("scenario") && !j["scenario"].is_string()) fail("inputs.scenario", "expected a string");
   const std::string id = j.value("scenario", std::string());
   if (!id.empty() &&
@@ -130,6 +131,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
       for (const attn::Scenario& c : s.scenarios) known += (known.empty() ? "" : ", ") + c.id;
       fail("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
     }
+    if (sc->uses_model) return load_model_scenario(s, *sc);  // (its model's text, layer and head)
     for (auto it = j.begin(); it != j.end(); ++it)
       if (it.key() != "scenario" && it.key() != "seed" && it.key() != "heads" && it.key() != "kv_heads" &&
           !(it.key() == "source" && it.value() == "embeddings"))
@@ -247,6 +249,8 @@ attn::Json state_to_json(const AppState& s) {
   attn::Json inputs;
   if (s.source == Source::Direct) {
     inputs = {{"source", "direct"}};
+  } else if (s.source == Source::Model) {
+    inputs = model_inputs_to_json(s);
   } else {
     inputs = {{"source", "embeddings"},
               {"sentence", s.sentence},
@@ -262,7 +266,15 @@ attn::Json state_to_json(const AppState& s) {
               {"w_v", attn::matrix_to_json(s.inputs.w_v)}};
     if (s.inputs.x_kv.size()) inputs["x_kv"] = attn::matrix_to_json(s.inputs.x_kv);
   }
-  return {{"problem", attn::problem_to_json(s.problem)},
+  attn::Json problem = attn::problem_to_json(s.problem);
+  if (s.source == Source::Model &&
+      !(s.model && s.model->edited)) {  // the model's numbers follow from the inputs
+    attn::Json settings = attn::Json::object();
+    for (const char* f : kSettingFields)
+      if (problem.contains(f)) settings[f] = problem[f];
+    problem = std::move(settings);
+  }
+  return {{"problem", std::move(problem)},
           {"inputs", std::move(inputs)},
           {"step", std::move(step)},
           {"view", std::move(view)}};

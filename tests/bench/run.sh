@@ -3,6 +3,7 @@
 # native CPU (Google Benchmark) → build/bench/native.json, then the browser (CPU in WebAssembly, TensorFlow.js
 # wasm, WebGPU 3-pass and flash) → build/bench/web.json, web.csv and a table of ratios.
 #   tests/bench/run.sh [--max-n 4096] [--gpu-max-n 1024] [--reps 3]
+# Then the model: the bundled GPT-2 and a GPT-2-small-shaped random checkpoint, native and in the browser.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -10,10 +11,14 @@ source .ci/deps.sh
 deps_web && deps_native && deps_test
 [ -d tests/bench/node_modules/@tensorflow/tfjs-core ] || (cd tests/bench && npm ci --no-audit --no-fund --loglevel=error)
 [ -f build/native/CMakeCache.txt ] || cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j2 --target attnlab-bench >/dev/null
+cmake --build build/native -j2 --target attnlab-bench attnlab-bench-model >/dev/null
 ./build_wasm.sh >/dev/null
 mkdir -p build/bench
 build/native/attnlab-bench --benchmark_filter='BM_Fast' --benchmark_min_time=0.2 \
   --benchmark_format=json --benchmark_out=build/bench/native.json --benchmark_out_format=json >/dev/null
 echo "native: build/bench/native.json"
 node tests/bench/bench_web.mjs "$@"
+[ -f build/bench/gpt2-small-random/model.safetensors ] || /usr/bin/python3 tests/bench/make_gpt2_small.py build/bench/gpt2-small-random
+build/native/attnlab-bench-model --tokens 128
+build/native/attnlab-bench-model build/bench/gpt2-small-random --tokens 64
+node tests/bench/bench_model_web.mjs build/bench/gpt2-small-random

@@ -12,6 +12,7 @@
 #include "attn/budget.h"
 #include "attn/json_text.h"
 #include "compute/cpu_backend.h"
+#include "model/gpt2.h"
 #include "ui/share.h"
 
 namespace fuzz {
@@ -64,6 +65,21 @@ inline std::string percent_encode(const std::string& s) {
   return out;
 }
 
+// The app as it starts: the scenario library and the bundled model.
+inline ui::AppState base_state() {
+  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  s.model = std::make_shared<const model::Gpt2>(
+      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+  return s;
+}
+
+// A fresh app that shares s's library and model (to reopen what s says).
+inline ui::AppState fresh_like(const ui::AppState& s) {
+  ui::AppState out = ui::default_state(s.scenarios);
+  out.model = s.model;
+  return out;
+}
+
 // What the app does with a state it accepted: derive, describe, link it, and reopen its link and JSON.
 inline void exercise(ui::AppState& s) {
   attn::RunOptions o = limits();
@@ -80,9 +96,9 @@ inline void exercise(ui::AppState& s) {
   }
   const std::string state = attn::dump_json(ui::state_to_json(s));
   const std::string link = "http://127.0.0.1/#state=" + percent_encode(attn::dump_json(ui::link_state(s)));
-  ui::AppState again = ui::default_state(s.scenarios);
+  ui::AppState again = fresh_like(s);
   if (!ui::open_shared(again, state)) fail("a state the app holds does not reopen", again.notice);
-  ui::AppState linked = ui::default_state(s.scenarios);
+  ui::AppState linked = fresh_like(s);
   if (!ui::open_shared(linked, link)) fail("a link the app makes does not reopen", linked.notice);
 }
 

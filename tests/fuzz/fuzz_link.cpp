@@ -3,7 +3,7 @@
 #include "fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
-  static const ui::AppState base = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  static const ui::AppState base = fuzz::base_state();
   const std::string text(reinterpret_cast<const char*>(data), size);
   ui::AppState s = base;
   if (!ui::open_shared(s, text)) {

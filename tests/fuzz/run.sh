@@ -19,12 +19,12 @@ while [ $# -gt 0 ]; do
     --minutes) seconds=$(($2 * 60)); sweep=20000; shift ;;
     --sweep) sweep=$2; shift ;;  # problems in the CLI sweep (0: none)
     -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
-    problem | state | link | scenario) harnesses+=("$1"); sweep=0 ;;
+    problem | state | link | scenario | safetensors | tokenizer | model) harnesses+=("$1"); sweep=0 ;;
     *) echo "fuzz: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(problem state link scenario)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(problem state link scenario safetensors tokenizer model)
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: --seconds/--minutes need a whole number" >&2; exit 2; }
 
 source .ci/deps.sh
@@ -47,6 +47,8 @@ for h in "${harnesses[@]}"; do
   case $h in  # the shipped files are seeds too
     problem) cp -n assets/problems/*.json "$corpus"/ ;;
     scenario) cp -n assets/scenarios/*.json "$corpus"/ ;;
+    safetensors) cp -n assets/models/*/model.safetensors "$corpus"/ 2>/dev/null ;;
+    model) cp -n assets/models/*/config.json "$corpus"/ 2>/dev/null ;;
   esac
   log=$build/$h.log
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$build/tests/fuzz/fuzz_$h" "$corpus" \

@@ -1,0 +1,128 @@
+// The model's JSON request and result (see model_json.h).
+#include "model/model_json.h"
+
+#include "attn/budget.h"
+#include "attn/json_io.h"
+#include "model/forward.h"
+
+namespace model {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& field, const std::string& why) {
+  throw attn::ProblemError(field + ": " + why);
+}
+
+int read_int(const attn::Json& j, const char* field, int lo, int hi) {
+  if (!j.is_number_integer() || j.get<double>() < lo || j.get<double>() > hi)
+    fail(field,
+         "expected an integer " + std::to_string(lo) + "…" + std::to_string(hi) + ", got " + attn::brief(j));
+  return j.get<int>();
+}
+
+}  // namespace
+
+ModelRequest parse_model_request(const attn::Json& j) {
+  if (!j.is_object())
+    fail("request", "expected an object {text, top, generate, temperature, seed, attention}");
+  ModelRequest r;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const attn::Json& v = it.value();
+    if (k == "text") {
+      if (!v.is_string()) fail("text", "expected a string, got " + attn::brief(v));
+      r.text = v.get<std::string>();
+    } else if (k == "token_ids") {
+      if (!v.is_array() || v.empty()) fail("token_ids", "expected a non-empty array of token ids");
+      for (const attn::Json& id : v) r.token_ids.push_back(read_int(id, "token_ids", 0, (1 << 22) - 1));
+      r.has_ids = true;
+    } else if (k == "top") {
+      r.top = read_int(v, "top", 0, 1000);
+    } else if (k == "generate") {
+      r.generate = read_int(v, "generate", 0, 4096);
+    } else if (k == "temperature") {
+      if (!v.is_number() || !(v.get<double>() >= 0) || v.get<double>() > 100)
+        fail("temperature", "expected a number from 0 (the most likely token) to 100, got " + attn::brief(v));
+      r.temperature = v.get<double>();
+    } else if (k == "seed") {
+      if (!v.is_number_unsigned()) fail("seed", "expected an integer ≥ 0, got " + attn::brief(v));
+      r.seed = v.get<std::uint64_t>();
+    } else if (k == "attention") {
+      if (!v.is_boolean()) fail("attention", "expected true or false, got " + attn::brief(v));
+      r.attention = v.get<bool>();
+    } else {
+      fail(k, "unknown field (known: text, token_ids, top, generate, temperature, seed, attention)");
+    }
+  }
+  if (r.has_ids && j.contains("text")) fail("text and token_ids", "give one of them, not both");
+  if (!r.has_ids && !j.contains("text")) fail("text", "missing (or give token_ids)");
+  return r;
+}
+
+attn::Json describe_model(const Gpt2& m) {
+  const Gpt2Config& c = m.config;
+  return {{"name", m.name},
+          {"card", m.card},
+          {"n_layer", c.n_layer},
+          {"n_head", c.n_head},
+          {"n_embd", c.n_embd},
+          {"n_positions", c.n_positions},
+          {"vocab_size", c.vocab_size},
+          {"parameters", m.parameters()},
+          {"edited", m.edited}};
+}
+
+attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes) {
+  const std::vector<int> ids = r.has_ids ? r.token_ids : m.tokenizer.encode(r.text);
+  const Gpt2Config& c = m.config;
+  const double T = static_cast<double>(ids.size()), total = T + r.generate;
+  if (total > c.n_positions)
+    fail(r.generate ? "generate" : "text",
+         std::to_string(static_cast<long long>(T)) + " tokens" +
+             (r.generate ? " + " + std::to_string(r.generate) + " to generate" : "") +
+             " is more than the model's context (" + std::to_string(c.n_positions) + ")");
+  const double numbers = (r.attention ? c.n_layer * c.n_head * T * T : 0) + c.vocab_size + T * 2;
+  if (numbers * 88 > max_bytes)
+    fail("attention", "the result would hold " + std::to_string(static_cast<long long>(numbers)) +
+                          " numbers (" + attn::human_bytes(numbers * 88) + " as JSON; the limit here is " +
+                          attn::human_bytes(max_bytes) + "): ask without attention, or for a shorter text");
+  const Forward f = forward(m, ids);
+  attn::Json out = attn::Json::object();
+  out["model"] = describe_model(m);
+  attn::Json tokens = attn::Json::array();
+  for (int id : ids) tokens.push_back(m.tokenizer.token(id));
+  out["tokens"] = std::move(tokens);
+  out["token_ids"] = ids;
+  if (r.attention) {
+    attn::Json layers = attn::Json::array();
+    for (const LayerTrace& l : f.layers) {
+      attn::Json heads = attn::Json::array();
+      for (const attn::MatF& w : l.weights) heads.push_back(attn::matrix_to_json(w.cast<double>()));
+      layers.push_back(std::move(heads));
+    }
+    out["attention"] = std::move(layers);
+  }
+  attn::Json next = attn::Json::array();
+  for (const Prediction& p : top_k(m, f, static_cast<int>(T) - 1, r.top))
+    next.push_back({{"token", p.token}, {"id", p.id}, {"p", p.p}});
+  out["next"] = std::move(next);
+  out["logits"] = attn::matrix_to_json(f.logits.bottomRows(1).cast<double>())[0];
+  out["loss"] = f.loss;
+  if (r.generate > 0) {
+    KvCache cache;
+    std::vector<DecodeStep> steps = prefill(m, ids, cache);
+    std::uint64_t rng = r.seed;
+    std::vector<int> generated;
+    for (int i = 0; i < r.generate; ++i) {
+      const int id = pick_token(steps.back().logits, r.temperature, rng);
+      generated.push_back(id);
+      if (i + 1 < r.generate) steps.push_back(decode(m, id, cache));
+    }
+    out["generated"] = {{"token_ids", generated},
+                        {"text", attn::valid_utf8(m.tokenizer.decode(generated))},
+                        {"kv_cache_bytes", cache.bytes()}};
+  }
+  return out;
+}
+
+}  // namespace model

