@@ -57,16 +57,25 @@ std::string label_with_score(const model::HeadScores& h) {
   return buf;
 }
 
+const char* const kAblationNames[] = {"on", "off", "uniform"};
+
+// The width of one head's "on / off / uniform" row.
+float ablation_buttons_width() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float w = 0;
+  for (const char* name : kAblationNames) w += ImGui::CalcTextSize(name).x + st.FramePadding.x * 2 + 2;
+  return w;
+}
+
 // "on / off / uniform" for one head; returns true when it changed.
 bool ablation_buttons(AppState& s, int layer, int head) {
   model::Ablation::Kind* kind = ablation_of(s, layer, head);
   const int now = kind ? 1 + static_cast<int>(*kind) : 0;
-  static const char* kNames[] = {"on", "off", "uniform"};
   int next = now;
   for (int k = 0; k < 3; ++k) {
     if (k) ImGui::SameLine(0, 2);
     if (now == k) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ImGui::SmallButton(kNames[k])) next = k;
+    if (ImGui::SmallButton(kAblationNames[k])) next = k;
     if (now == k) ImGui::PopStyleColor();
   }
   if (next == now) return false;
@@ -84,8 +93,9 @@ void heads_grid(AppState& s) {
   const int H = m.config.n_head;
   const std::vector<std::string> none;
   const float font = ImGui::GetFontSize();
-  const float side = std::clamp((ImGui::GetContentRegionAvail().x - font * 4) / static_cast<float>(H) - font,
-                                font * 4, font * 7);
+  const float fit = (ImGui::GetContentRegionAvail().x - font * 4) / static_cast<float>(H) - font;
+  const float side = std::clamp(fit, font * 4, font * 7);
+  const float column = std::max(fit, ablation_buttons_width());  // labels wrap to it, so the grid fits
   ImGui::TextWrapped(
       "Every head's attention on this text (rows: queries, columns: keys; brighter = more weight). The label "
       "is measured on this text (induction on a repeated random string), not assumed. Click a head to step "
@@ -100,9 +110,12 @@ void heads_grid(AppState& s) {
       ImGui::PushID(layer * H + h);
       const model::HeadScores* sc = scores_of(s, layer, h);
       const bool chosen = s.model_inputs.layer == layer && s.model_inputs.head == h;
-      ImGui::TextColored(chosen ? ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered)
-                                : ImGui::GetStyleColorVec4(ImGuiCol_Text),
-                         "head %d: %s", h, sc ? label_with_score(*sc).c_str() : "");
+      ImGui::PushStyleColor(ImGuiCol_Text, chosen ? ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered)
+                                                  : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column);
+      ImGui::TextWrapped("head %d: %s", h, sc ? label_with_score(*sc).c_str() : "");
+      ImGui::PopTextWrapPos();
+      ImGui::PopStyleColor();
       HeatmapOptions opt;
       opt.palette = Palette::Sequential;
       opt.show_values = false;

@@ -22,7 +22,8 @@ TEST(Scenario, AllLoad) {
   std::vector<std::string> ids;
   for (const attn::Scenario& s : all) ids.push_back(s.id);
   std::sort(ids.begin(), ids.end());
-  EXPECT_EQ(ids, (std::vector<std::string>{"contract", "coreference", "patient", "refund"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"contract", "contract_model", "coreference", "patient",
+                                           "patient_model", "refund", "refund_model"}));
 }
 
 namespace {
