@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The malformed-input sweep of issue 9, rerunnable: generates adversarial Problem JSON (invalid UTF-8, deep
 nesting, huge and extreme numbers, sizes at and past the limits, wrong types, truncation, flipped bytes) and
-runs each through `attnlab-cli run -` (sometimes with --trace or --no-weights), with a 10 s timeout. Counts
+runs each through `attnlab-cli run -` (sometimes with --trace or --no-weights), with a timeout (--timeout,
+30 s: the budget admits runs of several seconds on a loaded 2-core machine, a hang is unbounded work). Counts
 results, clean {"error"} refusals, crashes (a signal or an exit status other than 0/1), hangs, silent nulls
 (a "successful" result with null in output or attention_weights) and wrong answers (not JSON, or an error
-without a message). The last line is the summary tests/fuzz/run.sh reads.
+without a message), and the slowest try. The last line is the summary tests/fuzz/run.sh reads.
 
     python3 tests/fuzz/sweep.py build/native/attnlab-cli --tries 20000 --seed 1
 """
@@ -15,6 +16,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 
 SEEDS = [
     '{"tokens":["the","cat","sat"],"q":[[1,0],[0,1],[1,1]],"k":[[1,0],[0,1],[1,1]],"v":[[1,2],[3,4],[5,6]],'
@@ -100,9 +102,15 @@ def mutate(rng):
     return text.encode(), args
 
 
-def classify(cli, text, args):
+def classify(cli, text, args, timeout):
+    t0 = time.monotonic()
+    verdict = verdict_of(cli, text, args, timeout)
+    return verdict, time.monotonic() - t0
+
+
+def verdict_of(cli, text, args, timeout):
     try:
-        p = subprocess.run([cli, "run", "-"] + args, input=text, capture_output=True, timeout=10)
+        p = subprocess.run([cli, "run", "-"] + args, input=text, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "hangs"
     if p.returncode not in (0, 1):
@@ -128,22 +136,25 @@ def main():
     ap.add_argument("--tries", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--timeout", type=float, default=30.0, help="seconds before a try counts as a hang")
     ap.add_argument("--keep", default="build/fuzz/sweep-failures", help="where failing inputs are written")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     cases = [mutate(rng) for _ in range(a.tries)]
     counts = {k: 0 for k in ("results", "clean errors", "crashes", "hangs", "silent nulls", "wrong")}
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        for i, verdict in enumerate(pool.map(lambda c: classify(a.cli, *c), cases)):
+        slowest = 0.0
+        for i, (verdict, seconds) in enumerate(pool.map(lambda c: classify(a.cli, *c, a.timeout), cases)):
             counts[verdict] += 1
+            slowest = max(slowest, seconds)
             if verdict not in ("results", "clean errors"):
                 os.makedirs(a.keep, exist_ok=True)
                 with open(os.path.join(a.keep, "%s-%d.json" % (verdict.replace(" ", "_"), i)), "wb") as f:
                     f.write(cases[i][0])
                 print("%s: case %d (%s), args %s" % (verdict, i, cases[i][0][:80], cases[i][1]), file=sys.stderr)
-    print("sweep: %d tries: %d results, %d clean errors, %d crashes, %d hangs, %d silent nulls, %d wrong" % (
-        a.tries, counts["results"], counts["clean errors"], counts["crashes"], counts["hangs"],
-        counts["silent nulls"], counts["wrong"]))
+    print("sweep: %d tries: %d results, %d clean errors, %d crashes, %d hangs, %d silent nulls, %d wrong; "
+          "slowest %.1f s" % (a.tries, counts["results"], counts["clean errors"], counts["crashes"], counts["hangs"],
+                              counts["silent nulls"], counts["wrong"], slowest))
     return 0 if counts["crashes"] + counts["hangs"] + counts["silent nulls"] + counts["wrong"] == 0 else 1
 
 

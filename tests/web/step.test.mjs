@@ -57,7 +57,7 @@ test('a scenario loads through setState at its focus token and round-trips', asy
   await set(s);
   assert.deepEqual(await state(), s);
   const err = await page.evaluate(() => { try { window.attnlab.setState({ inputs: { scenario: 'weather' } }); } catch (e) { return e.message; } });
-  assert.match(err, /inputs\.scenario: unknown "weather" \(known: contract, coreference, patient, refund\)/);
+  assert.match(err, /inputs\.scenario: unknown "weather" \(known: contract, contract_model, coreference, patient, patient_model, refund, refund_model\)/);
   assert.equal((await state()).inputs.scenario, 'refund', 'unchanged after refusal');
 });
 
