@@ -5,7 +5,7 @@ runs each through `attnlab-cli run -` (sometimes with --trace or --no-weights), 
 30 s: the budget admits runs of several seconds on a loaded 2-core machine, a hang is unbounded work). Counts
 results, clean {"error"} refusals, crashes (a signal or an exit status other than 0/1), hangs, silent nulls
 (a "successful" result with null in output or attention_weights) and wrong answers (not JSON, or an error
-without a message), and the slowest try. The last line is the summary tests/fuzz/run.sh reads.
+without a message); the slowest try goes to stderr. The last line is the summary tests/fuzz/run.sh reads.
 
     python3 tests/fuzz/sweep.py build/native/attnlab-cli --tries 20000 --seed 1
 """
@@ -152,9 +152,10 @@ def main():
                 with open(os.path.join(a.keep, "%s-%d.json" % (verdict.replace(" ", "_"), i)), "wb") as f:
                     f.write(cases[i][0])
                 print("%s: case %d (%s), args %s" % (verdict, i, cases[i][0][:80], cases[i][1]), file=sys.stderr)
-    print("sweep: %d tries: %d results, %d clean errors, %d crashes, %d hangs, %d silent nulls, %d wrong; "
-          "slowest %.1f s" % (a.tries, counts["results"], counts["clean errors"], counts["crashes"], counts["hangs"],
-                              counts["silent nulls"], counts["wrong"], slowest))
+    print("slowest sweep try: %.1f s (the timeout is %.0f s)" % (slowest, a.timeout), file=sys.stderr)
+    print("sweep: %d tries: %d results, %d clean errors, %d crashes, %d hangs, %d silent nulls, %d wrong" % (
+        a.tries, counts["results"], counts["clean errors"], counts["crashes"], counts["hangs"],
+        counts["silent nulls"], counts["wrong"]))
     return 0 if counts["crashes"] + counts["hangs"] + counts["silent nulls"] + counts["wrong"] == 0 else 1
 
 
