@@ -32,6 +32,20 @@ record() {  # record LAYER PASSED FAILED
 }
 show_log() { echo "---- last lines of $1 ----"; tail -n 40 "$1"; echo "----"; }
 
+# python_layer NAME TITLE SCRIPT: runs SCRIPT with Debian's python (torch) on the CLI; its last line
+# "NAME: P passed, F failed" is the layer's count.
+python_layer() {
+  step "$2"
+  /usr/bin/python3 "$3" build/native/attnlab-cli >"$logs/$1.log" 2>&1
+  local line p f
+  line=$(grep "^$1: " "$logs/$1.log" | tail -1)
+  if [ -n "$line" ]; then
+    p=$(echo "$line" | sed "s/$1: \([0-9]*\) passed.*/\1/"); f=$(echo "$line" | sed 's/.* \([0-9]*\) failed/\1/')
+  else p=0; f=1; fi
+  [ "$f" = 0 ] || show_log "$logs/$1.log"
+  record "$1" "$p" "$f"
+}
+
 # --- builds ---------------------------------------------------------------------------------------------
 step() { echo "== $1"; }
 step "native build (build/native)"
@@ -77,24 +91,10 @@ if [ $native_ok = 1 ]; then
   [ "$failed" = 0 ] || show_log "$logs/core.log"
   record core $((total - failed)) "$failed"
 
-  step "golden (attnlab-cli vs torch / numpy)"
-  /usr/bin/python3 tests/golden/golden.py build/native/attnlab-cli >"$logs/golden.log" 2>&1
-  line=$(grep '^golden: ' "$logs/golden.log" | tail -1)
-  if [ -n "$line" ]; then
-    p=$(echo "$line" | sed 's/golden: \([0-9]*\) passed.*/\1/'); f=$(echo "$line" | sed 's/.* \([0-9]*\) failed/\1/')
-  else p=0; f=1; fi
-  [ "$f" = 0 ] || show_log "$logs/golden.log"
-  record golden "$p" "$f"
-
-  step "model-golden (the C++ GPT-2 and tokenizer vs torch, bpe.py and gpt-3-encoder)"
-  /usr/bin/python3 tests/golden/model_golden.py build/native/attnlab-cli >"$logs/model-golden.log" 2>&1
-  line=$(grep '^model-golden: ' "$logs/model-golden.log" | tail -1)
-  if [ -n "$line" ]; then
-    p=$(echo "$line" | sed 's/model-golden: \([0-9]*\) passed.*/\1/'); f=$(echo "$line" | sed 's/.* \([0-9]*\) failed/\1/')
-  else p=0; f=1; fi
-  [ "$f" = 0 ] || show_log "$logs/model-golden.log"
+  python_layer golden "golden (attnlab-cli vs torch / numpy)" tests/golden/golden.py
+  python_layer model-golden "model-golden (the C++ GPT-2 and tokenizer vs torch, bpe.py and gpt-3-encoder)" \
+    tests/golden/model_golden.py
   grep -E '^(forward|tokenizer|checkpoints):' "$logs/model-golden.log" | sed 's/^/   /'
-  record model-golden "$p" "$f"
 
   step "window (native app under Xvfb)"
   display=:$(( 90 + RANDOM % 9 ))

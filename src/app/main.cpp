@@ -30,9 +30,8 @@ constexpr int kGpuViewCells = 262144;
 
 void open_model_dir(ui::AppState& s, const std::string& dir) {
   try {
-    s.model = std::make_shared<const model::Gpt2>(model::load_gpt2_dir(dir, platform::model_limit_bytes()));
-    s.model_run = ui::ModelRun();
-    ui::use_model(s);
+    ui::open_model(
+        s, std::make_shared<const model::Gpt2>(model::load_gpt2_dir(dir, platform::model_limit_bytes())));
     s.notice = "Opened " + attn::printable(dir) + ": " + s.model->card;
   } catch (const std::exception& e) {
     s.notice =

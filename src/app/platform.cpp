@@ -14,6 +14,7 @@
 #include "attn/budget.h"
 #include "compute/cpu_backend.h"
 #include "model/model_json.h"
+#include "ui/layout.h"
 #include "ui/share.h"
 
 #ifdef __EMSCRIPTEN__
@@ -129,12 +130,10 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_get_gpu_view() {
                                                          {"gpu_time_ms", g.gpu_ms},
                                                          {"status", g.status}}));
 }
-// attnlab.layout(): where interactive grids were drawn last frame (CSS pixels of the canvas).
+// attnlab.layout(): the last frame's windows, what does not fit, and where interactive grids were drawn
+// (CSS pixels of the canvas; ui/layout.h).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_layout() {
-  const ui::VariantsView& v = the_app().state.view.variants;
-  return compute::malloc_copy(
-      attn::dump_json(attn::Json{{"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}},
-                                 {"global_chips", v.global_chips}}));
+  return compute::malloc_copy(attn::dump_json(ui::layout_json(the_app().state)));
 }
 // attnlab.link(): the state as short as it can be said (ui::link_state).
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_link_state() {
@@ -164,10 +163,8 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_open_model(const char* name, const char* conf
   try {
     const model::Gpt2Files files{config, std::string_view(weights, static_cast<size_t>(length)), vocab,
                                  merges, readme};
-    s.model =
-        std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes()));
-    s.model_run = ui::ModelRun();
-    ui::use_model(s);
+    ui::open_model(
+        s, std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes())));
     s.notice = "Opened " + attn::printable(name) + ": " + s.model->card + ". It runs here, in this page.";
     return compute::malloc_copy("");
   } catch (const std::bad_alloc&) {

@@ -3,22 +3,14 @@
 
 #include "attn/budget.h"
 #include "attn/json_io.h"
+#include "attn/json_read.h"
 #include "model/forward.h"
 
 namespace model {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw attn::ProblemError(field + ": " + why);
-}
-
-int read_int(const attn::Json& j, const char* field, int lo, int hi) {
-  if (!j.is_number_integer() || j.get<double>() < lo || j.get<double>() > hi)
-    fail(field,
-         "expected an integer " + std::to_string(lo) + "…" + std::to_string(hi) + ", got " + attn::brief(j));
-  return j.get<int>();
-}
+[[noreturn]] void fail(const std::string& field, const std::string& why) { attn::fail_field(field, why); }
 
 }  // namespace
 
@@ -30,26 +22,21 @@ ModelRequest parse_model_request(const attn::Json& j) {
     const std::string& k = it.key();
     const attn::Json& v = it.value();
     if (k == "text") {
-      if (!v.is_string()) fail("text", "expected a string, got " + attn::brief(v));
-      r.text = v.get<std::string>();
+      r.text = attn::read_string(v, "text");
     } else if (k == "token_ids") {
       if (!v.is_array() || v.empty()) fail("token_ids", "expected a non-empty array of token ids");
-      for (const attn::Json& id : v) r.token_ids.push_back(read_int(id, "token_ids", 0, (1 << 22) - 1));
+      for (const attn::Json& id : v) r.token_ids.push_back(attn::read_int(id, "token_ids", 0, (1 << 22) - 1));
       r.has_ids = true;
     } else if (k == "top") {
-      r.top = read_int(v, "top", 0, 1000);
+      r.top = attn::read_int(v, "top", 0, 1000);
     } else if (k == "generate") {
-      r.generate = read_int(v, "generate", 0, 4096);
+      r.generate = attn::read_int(v, "generate", 0, 4096);
     } else if (k == "temperature") {
-      if (!v.is_number() || !(v.get<double>() >= 0) || v.get<double>() > 100)
-        fail("temperature", "expected a number from 0 (the most likely token) to 100, got " + attn::brief(v));
-      r.temperature = v.get<double>();
+      r.temperature = attn::read_number(v, "temperature", 0, 100);
     } else if (k == "seed") {
-      if (!v.is_number_unsigned()) fail("seed", "expected an integer ≥ 0, got " + attn::brief(v));
-      r.seed = v.get<std::uint64_t>();
+      r.seed = attn::read_seed(v, "seed");
     } else if (k == "attention") {
-      if (!v.is_boolean()) fail("attention", "expected true or false, got " + attn::brief(v));
-      r.attention = v.get<bool>();
+      r.attention = attn::read_bool(v, "attention");
     } else {
       fail(k, "unknown field (known: text, token_ids, top, generate, temperature, seed, attention)");
     }

@@ -298,6 +298,9 @@ void refresh_variants(AppState& s);
 // forward pass, head scores, predictions and generation when model_version changed, then the problem the
 // step-through shows (the chosen layer's attention, or a decode step's one-query problem).
 void use_model(AppState& s);
+// Another model opened (a file picker, a folder): it replaces the open one and is shown at once; the text
+// stays, the layer, head, ablations and generation start afresh.
+void open_model(AppState& s, std::shared_ptr<const model::Gpt2> m);
 void refresh_model(AppState& s);
 // The open model, made the app's own edited copy first (model->edited, the link then carries numbers).
 model::Gpt2& editable_model(AppState& s);

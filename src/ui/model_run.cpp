@@ -3,6 +3,7 @@
 // KV cache; and the Problem the step-through shows from it.
 #include <algorithm>
 
+#include "attn/json_read.h"
 #include "ui/app_state.h"
 
 namespace ui {
@@ -12,6 +13,15 @@ void use_model(AppState& s) {
   s.source = Source::Model;
   s.scenario_id.clear();
   ++s.model_version;
+}
+
+void open_model(AppState& s, std::shared_ptr<const model::Gpt2> m) {
+  s.model = std::move(m);
+  s.model_run = ModelRun();
+  ModelInputs fresh;  // another model's layers and heads: only the text carries over
+  fresh.text = s.model_inputs.text;
+  s.model_inputs = std::move(fresh);
+  use_model(s);
 }
 
 model::Gpt2& editable_model(AppState& s) {
@@ -101,11 +111,8 @@ namespace {
   throw attn::ProblemError("inputs." + field + ": " + why);
 }
 
-int read_int(const attn::Json& j, const char* field, int lo, int hi) {
-  if (!j.is_number_integer() || j.get<double>() < lo || j.get<double>() > hi)
-    fail(field,
-         "expected an integer " + std::to_string(lo) + "…" + std::to_string(hi) + ", got " + attn::brief(j));
-  return j.get<int>();
+int read_int(const attn::Json& j, const std::string& field, int lo, int hi) {
+  return attn::read_int(j, "inputs." + field, lo, hi);
 }
 
 const char* kAblationKinds[] = {"zero", "uniform"};
@@ -150,8 +157,7 @@ void model_inputs_from_json(AppState& s, const attn::Json& j) {
         fail("model", attn::brief(v) + " is not open here (open: \"" + s.model->name +
                           "\"); open that model first, then this link");
     } else if (k == "text") {
-      if (!v.is_string()) fail("text", "expected a string");
-      in.text = v.get<std::string>();
+      in.text = attn::read_string(v, "inputs.text");
     } else if (k == "layer") {
       in.layer = read_int(v, "layer", 0, c.n_layer - 1);
     } else if (k == "head") {
@@ -161,15 +167,11 @@ void model_inputs_from_json(AppState& s, const attn::Json& j) {
     } else if (k == "generate") {
       in.generate = read_int(v, "generate", 1, c.n_positions);
     } else if (k == "temperature") {
-      if (!v.is_number() || !(v.get<double>() >= 0) || v.get<double>() > 100)
-        fail("temperature", "expected a number from 0 to 100, got " + attn::brief(v));
-      in.temperature = v.get<double>();
+      in.temperature = attn::read_number(v, "inputs.temperature", 0, 100);
     } else if (k == "seed") {
-      if (!v.is_number_unsigned()) fail("seed", "expected an integer ≥ 0, got " + attn::brief(v));
-      in.seed = v.get<std::uint64_t>();
+      in.seed = attn::read_seed(v, "inputs.seed");
     } else if (k == "generated") {
-      if (!v.is_boolean()) fail("generated", "expected true or false");
-      in.generated = v.get<bool>();
+      in.generated = attn::read_bool(v, "inputs.generated");
     } else if (k == "decode_step") {
       in.decode_step = read_int(v, "decode_step", -1, c.n_positions);
     } else if (k == "ablations") {

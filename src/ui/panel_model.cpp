@@ -36,25 +36,35 @@ model::Ablation::Kind* ablation_of(AppState& s, int layer, int head) {
   return nullptr;
 }
 
-std::string score_line(const model::HeadScores& h) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%s · prev %.2f · first %.2f · self %.2f · broad %.2f · induction %.2f",
-                h.label.c_str(), h.previous, h.first, h.self, h.broad, h.induction);
-  return buf;
+// "broad", "prev 0.15", "first 0.15", …: the label, then every score.
+std::vector<std::string> score_pieces(const model::HeadScores& h) {
+  const auto piece = [](const char* name, double x) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%s %.2f", name, x);
+    return std::string(buf);
+  };
+  return {h.label,
+          piece("prev", h.previous),
+          piece("first", h.first),
+          piece("self", h.self),
+          piece("broad", h.broad),
+          piece("induction", h.induction)};
 }
 
-// "previous-token 0.41": the label and the score that earned it.
-std::string label_with_score(const model::HeadScores& h) {
-  const double score = h.label == "previous-token" ? h.previous
-                       : h.label == "first-token"  ? h.first
-                       : h.label == "self"         ? h.self
-                       : h.label == "induction"    ? h.induction
-                       : h.label == "broad"        ? h.broad
-                                                   : -1;
-  char buf[64];
-  if (score < 0) return h.label;
-  std::snprintf(buf, sizeof buf, "%s %.2f", h.label.c_str(), score);
-  return buf;
+std::string score_line(const model::HeadScores& h) {
+  std::string out;
+  for (const std::string& p : score_pieces(h)) out += (out.empty() ? "" : " · ") + p;
+  return out;
+}
+
+// The score that earned the head its label (−1 for "mixed").
+double label_score(const model::HeadScores& h) {
+  return h.label == "previous-token" ? h.previous
+         : h.label == "first-token"  ? h.first
+         : h.label == "self"         ? h.self
+         : h.label == "induction"    ? h.induction
+         : h.label == "broad"        ? h.broad
+                                     : -1;
 }
 
 const char* const kAblationNames[] = {"on", "off", "uniform"};
@@ -87,59 +97,75 @@ bool ablation_buttons(AppState& s, int layer, int head) {
   return true;
 }
 
+// One head of the grid: "head 3 · 0.68" over its label (two lines for every head, so the heatmaps of a row
+// line up), its pattern (click: step through it) and its on/off/uniform buttons.
+void head_cell(AppState& s, int layer, int h, float side) {
+  const model::HeadScores* sc = scores_of(s, layer, h);
+  const bool chosen = s.model_inputs.layer == layer && s.model_inputs.head == h;
+  ImGui::PushStyleColor(ImGuiCol_Text, chosen ? ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered)
+                                              : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+  const double score = sc ? label_score(*sc) : -1;
+  if (score >= 0)
+    ImGui::Text("head %d · %.2f", h, score);
+  else
+    ImGui::Text("head %d", h);
+  ImGui::Text("%s", sc ? sc->label.c_str() : "");
+  ImGui::PopStyleColor();
+  HeatmapOptions opt;
+  opt.palette = Palette::Sequential;
+  opt.show_values = false;
+  opt.row_labels = opt.col_labels = false;
+  opt.value_name = "weight";
+  const attn::MatD w =
+      s.model_run.forward.layers[static_cast<size_t>(layer)].weights[static_cast<size_t>(h)].cast<double>();
+  opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
+  ImGui::BeginGroup();
+  heatmap("##w", w, attn::query_labels(s.problem), attn::key_labels(s.problem), opt);
+  ImGui::EndGroup();
+  if (ImGui::IsItemClicked()) {
+    s.scenario_id.clear();  // (a model scenario's story is about its own text and head)
+    s.model_inputs.layer = layer;
+    s.model_inputs.head = h;
+    s.model_inputs.decode_step = -1;
+    changed(s, false);
+    s.view.panel = Panel::Step;
+  }
+  if (sc && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", score_line(*sc).c_str());
+  if (ablation_buttons(s, layer, h)) changed(s, true);
+}
+
+// Layers × heads. A model with more heads than fit across (GPT-2 small has 12) puts each layer's heads on as
+// many rows as it needs, so nothing is cut off at any width or UI scale.
 void heads_grid(AppState& s) {
-  const model::Gpt2& m = *s.model;
-  const ModelRun& r = s.model_run;
-  const int H = m.config.n_head;
-  const std::vector<std::string> none;
+  const model::Gpt2Config& c = s.model->config;
+  const int H = c.n_head;
+  const ImGuiStyle& st = ImGui::GetStyle();
   const float font = ImGui::GetFontSize();
-  const float fit = (ImGui::GetContentRegionAvail().x - font * 4) / static_cast<float>(H) - font;
+  const float label_w = ImGui::CalcTextSize("layer 00").x + st.CellPadding.x * 2;
+  const float column_min =
+      std::max({ablation_buttons_width(), font * 4, ImGui::CalcTextSize("previous-token").x,
+                ImGui::CalcTextSize("head 00 · 0.00").x});
+  const float avail = ImGui::GetContentRegionAvail().x - label_w;
+  const int per_row = std::clamp(static_cast<int>(avail / (column_min + st.CellPadding.x * 2)), 1, H);
+  const float fit = avail / static_cast<float>(per_row) - st.CellPadding.x * 2;
   const float side = std::clamp(fit, font * 4, font * 7);
-  const float column = std::max(fit, ablation_buttons_width());  // labels wrap to it, so the grid fits
   ImGui::TextWrapped(
       "Every head's attention on this text (rows: queries, columns: keys; brighter = more weight). The label "
       "is measured on this text (induction on a repeated random string), not assumed. Click a head to step "
       "through it.");
-  if (!ImGui::BeginTable("##heads", H + 1, ImGuiTableFlags_SizingFixedFit)) return;
-  for (int layer = 0; layer < m.config.n_layer; ++layer) {
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::Text("layer %d", layer);
-    for (int h = 0; h < H; ++h) {
+  if (!ImGui::BeginTable("##heads", per_row + 1, ImGuiTableFlags_SizingFixedFit)) return;
+  for (int layer = 0; layer < c.n_layer; ++layer)
+    for (int first = 0; first < H; first += per_row) {
+      ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::PushID(layer * H + h);
-      const model::HeadScores* sc = scores_of(s, layer, h);
-      const bool chosen = s.model_inputs.layer == layer && s.model_inputs.head == h;
-      ImGui::PushStyleColor(ImGuiCol_Text, chosen ? ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered)
-                                                  : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column);
-      ImGui::TextWrapped("head %d: %s", h, sc ? label_with_score(*sc).c_str() : "");
-      ImGui::PopTextWrapPos();
-      ImGui::PopStyleColor();
-      HeatmapOptions opt;
-      opt.palette = Palette::Sequential;
-      opt.show_values = false;
-      opt.row_labels = opt.col_labels = false;
-      opt.value_name = "weight";
-      const attn::MatD w =
-          r.forward.layers[static_cast<size_t>(layer)].weights[static_cast<size_t>(h)].cast<double>();
-      opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
-      ImGui::BeginGroup();
-      heatmap("##w", w, attn::query_labels(s.problem), attn::key_labels(s.problem), opt);
-      ImGui::EndGroup();
-      if (ImGui::IsItemClicked()) {
-        s.scenario_id.clear();  // (a model scenario's story is about its own text and head)
-        s.model_inputs.layer = layer;
-        s.model_inputs.head = h;
-        s.model_inputs.decode_step = -1;
-        changed(s, false);
-        s.view.panel = Panel::Step;
+      if (first == 0) ImGui::Text("layer %d", layer);
+      for (int h = first; h < std::min(H, first + per_row); ++h) {
+        ImGui::TableNextColumn();
+        ImGui::PushID(layer * H + h);
+        head_cell(s, layer, h, side);
+        ImGui::PopID();
       }
-      if (sc && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", score_line(*sc).c_str());
-      if (ablation_buttons(s, layer, h)) changed(s, true);
-      ImGui::PopID();
     }
-  }
   ImGui::EndTable();
 }
 
@@ -236,17 +262,18 @@ void model_input_panel(AppState& s) {
   ImGui::TextWrapped("%s", m.card.c_str());
   ImGui::PopStyleColor();
   ImGui::TextWrapped("Text (its tokens are the model's own, from its BPE vocabulary):");
-  if (ImGui::InputTextMultiline("##model_text", &s.model_inputs.text,
-                                ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 3.2f)))
-    s.scenario_id.clear(), changed(s, true);
+  if (text_input_wrapped("##model_text", &s.model_inputs.text, 3.2f)) s.scenario_id.clear(), changed(s, true);
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
   if (ImGui::SliderInt("layer", &s.model_inputs.layer, 0, m.config.n_layer - 1))
     s.scenario_id.clear(), changed(s, false);
   if (ImGui::SliderInt("head##model", &s.model_inputs.head, 0, m.config.n_head - 1))
     s.scenario_id.clear(), changed(s, false);
   ImGui::PopItemWidth();
-  if (const model::HeadScores* h = scores_of(s, s.model_inputs.layer, s.model_inputs.head))
-    ImGui::TextWrapped("This head: %s", score_line(*h).c_str());
+  if (const model::HeadScores* h = scores_of(s, s.model_inputs.layer, s.model_inputs.head)) {
+    std::vector<std::string> pieces = score_pieces(*h);
+    pieces.front() = "This head: " + pieces.front();
+    text_pieces(pieces);
+  }
   if (s.model_inputs.decode_step >= 0)
     ImGui::TextWrapped("Showing the decode step of generated token %d (Model view).",
                        s.model_inputs.decode_step);

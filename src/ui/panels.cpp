@@ -215,9 +215,7 @@ void panel_input(AppState& s) {
 
 static void sentence_inputs(AppState& s) {
   ImGui::TextWrapped("Sentence (each token gets a query, a key and a value):");
-  if (ImGui::InputTextMultiline("##sentence", &s.sentence,
-                                ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 3.2f)))
-    rebuild_from_sentence(s);
+  if (text_input_wrapped("##sentence", &s.sentence, 3.2f)) rebuild_from_sentence(s);
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 2);
   if (ImGui::InputTextWithHint("##keys", "keys from another sentence (cross-attention)", &s.key_sentence))
     rebuild_from_sentence(s);
@@ -308,9 +306,8 @@ void panel_narration(AppState& s) {
   ImGui::TextWrapped("%s", e.formula.c_str());
   ImGui::PopFont();
   ImGui::TextWrapped("%s", e.narration.c_str());
-  if (flash_walkthrough_shown(s))
-    return ImGui::TextDisabled("Keys: ←/→ previous/next tile · Home first tile");
-  ImGui::TextDisabled(
+  if (flash_walkthrough_shown(s)) return text_note("Keys: ←/→ previous/next tile · Home first tile");
+  text_note(
       "Keys: ←/→ step · Shift+←/→ stage · 1–5 jump to a stage · ↑/↓ another token · Space play · "
       "Home/End · S next scenario");
 }

@@ -2,6 +2,7 @@
 // everything on a copy first, so a bad state changes nothing and names the field that is wrong.
 #include <algorithm>
 
+#include "attn/json_read.h"
 #include "ui/app_state.h"
 
 namespace ui {
@@ -14,12 +15,7 @@ const char* granularity_name(attn::Granularity g) { return g == attn::Granularit
   throw attn::ProblemError(field + ": " + why);
 }
 
-// An integer within ±2³¹ (a larger one is refused, never truncated); step indices read with read_index.
-int read_int(const attn::Json& j, const std::string& field) {
-  if (!j.is_number_integer() || j.get<double>() < -2147483648.0 || j.get<double>() > 2147483647.0)
-    fail(field, "expected an integer (at most ±2147483647), got " + attn::brief(j));
-  return static_cast<int>(j.get<std::int64_t>());
-}
+using attn::read_int;  // (an integer within ±2³¹: a larger one is refused, never truncated)
 
 attn::StepIndex read_index(const attn::Json& j, const std::string& field) {
   if (!j.is_number_integer() || j.get<double>() < -9e18 || j.get<double>() > 9e18)
@@ -47,14 +43,11 @@ void read_view(ViewState& v, const attn::Json& j) {
     const std::string& k = it.key();
     const attn::Json& x = it.value();
     if (k == "ui_scale") {
-      if (!x.is_number() || x.get<double>() < 1 || x.get<double>() > 3)
-        fail("view.ui_scale", "expected a number from 1 to 3, got " + attn::brief(x));
-      v.ui_scale = x.get<float>();
+      v.ui_scale = static_cast<float>(attn::read_number(x, "view.ui_scale", 1, 3));
     } else if (k == "high_contrast" || k == "show_values" || k == "input_panel") {
-      if (!x.is_boolean()) fail("view." + k, "expected true or false, got " + attn::brief(x));
       (k == "high_contrast" ? v.high_contrast
        : k == "show_values" ? v.show_values
-                            : v.input_panel) = x.get<bool>();
+                            : v.input_panel) = attn::read_bool(x, "view." + k);
     } else if (k == "head") {
       v.head = read_int(x, "view.head");
     } else if (k == "panel") {
@@ -92,9 +85,7 @@ void read_view(ViewState& v, const attn::Json& j) {
         fail("view.backend", "unknown " + attn::brief(x) + " (known: cpu, webgpu)");
       v.backend = x == "webgpu" ? Backend::WebGpu : Backend::Cpu;
     } else if (k == "logit_scale") {
-      if (!x.is_number() || x.get<double>() < 0.1 || x.get<double>() > 1000)
-        fail("view.logit_scale", "expected a number from 0.1 to 1000, got " + attn::brief(x));
-      v.logit_scale = x.get<double>();
+      v.logit_scale = attn::read_number(x, "view.logit_scale", 0.1, 1000);
     } else {
       fail("view." + k,
            "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
@@ -140,7 +131,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
              "x, "
              "w_q, w_k and w_v too)");
     load_scenario(s, *sc);
-    if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
+    if (j.contains("seed")) s.setup.seed = attn::read_seed(j["seed"], "inputs.seed");
     read_heads(s, j);
     apply_inputs(s);
     return;
@@ -158,7 +149,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
   s.setup.tokens = attn::tokenize(s.sentence);
   if (s.setup.tokens.empty()) s.setup.tokens = {"(empty)"};  // as the input panel does
   s.setup.key_tokens = attn::tokenize(s.key_sentence);
-  if (j.contains("seed")) s.setup.seed = static_cast<std::uint64_t>(read_int(j["seed"], "inputs.seed"));
+  if (j.contains("seed")) s.setup.seed = attn::read_seed(j["seed"], "inputs.seed");
   const bool given = j.contains("x") || j.contains("w_q") || j.contains("w_k") || j.contains("w_v");
   if (given) {
     for (const char* f : {"x", "w_q", "w_k", "w_v"})

@@ -1,6 +1,8 @@
 // Heatmap widget and palettes (see widgets.h).
 #include "ui/widgets.h"
 
+#include <misc/cpp/imgui_stdlib.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -300,6 +302,46 @@ void text_note(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", text);
   ImGui::PopStyleColor();
+}
+
+void text_pieces(const std::vector<std::string>& pieces, const char* separator) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const std::string text = pieces[i] + (i + 1 < pieces.size() ? separator : "");
+    if (i > 0 && ImGui::GetItemRectMax().x + ImGui::CalcTextSize(text.c_str()).x < right) ImGui::SameLine();
+    ImGui::TextUnformatted(text.c_str());
+  }
+  ImGui::PopStyleVar();
+}
+
+bool text_input_wrapped(const char* id, std::string* text, float lines) {
+  enum : int { kShown = 0, kOpening = 1, kEditing = 2 };
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID key = ImGui::GetID(id);
+  const int mode = storage->GetInt(key, kShown);
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, ImGui::GetTextLineHeight() * lines);
+  if (mode != kShown) {
+    if (mode == kOpening) ImGui::SetKeyboardFocusHere();
+    const bool changed = ImGui::InputTextMultiline(id, text, size);
+    if (mode == kEditing && !ImGui::IsItemActive()) storage->SetInt(key, kShown);
+    if (mode == kOpening) storage->SetInt(key, kEditing);
+    return changed;
+  }
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  if (ImGui::InvisibleButton(id, size)) storage->SetInt(key, kOpening);
+  const ImGuiStyle& st = ImGui::GetStyle();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 end(at.x + size.x, at.y + size.y);
+  dl->AddRectFilled(at, end,
+                    ImGui::GetColorU32(ImGui::IsItemHovered() ? ImGuiCol_FrameBgHovered : ImGuiCol_FrameBg),
+                    st.FrameRounding);
+  const ImVec4 clip(at.x, at.y, end.x, end.y);
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+              ImVec2(at.x + st.FramePadding.x, at.y + st.FramePadding.y), ImGui::GetColorU32(ImGuiCol_Text),
+              text->c_str(), text->c_str() + text->size(), size.x - st.FramePadding.x * 2, &clip);
+  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_TextInput);
+  return false;
 }
 
 float block_map(const attn::MatD& map, float side) {

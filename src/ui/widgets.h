@@ -69,6 +69,15 @@ int token_chips(const std::vector<std::string>& labels, const std::function<bool
 // A note in the disabled text colour, wrapped to the available width (TextDisabled does not wrap).
 void text_note(const char* text);
 
+// Short pieces of text one after another, the line broken only between pieces ("prev 0.15 · first 0.15 · …":
+// ImGui's own wrapping breaks after any '.', cutting 0.15 in two).
+void text_pieces(const std::vector<std::string>& pieces, const char* separator = " · ");
+
+// A multi-line text field whose text wraps to its width, `lines` lines tall (ImGui's own field does not wrap,
+// so a sentence longer than the panel was cut off): shown wrapped until clicked (or Enter on it), then edited
+// in ImGui's field until it loses focus. Returns true when the text changed this frame.
+bool text_input_wrapped(const char* id, std::string* text, float lines);
+
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
 

@@ -10,17 +10,25 @@
 
 #include "app/derive.h"
 #include "compute/cpu_backend.h"
+#include "model/gpt2.h"
+#include "ui/layout.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 
 namespace {
 
+struct Display {
+  float w = 1366, h = 768;
+};
+
 // Renders `frames` frames of s, deriving what the app derives; returns the most vertices one frame drew.
-int render_frames(ui::AppState& s, float scale, int frames) {
+// `problems` receives what did not fit in the last frame (ui/layout.h).
+int render_frames(ui::AppState& s, float scale, int frames, Display display = {},
+                  std::vector<std::string>* problems = nullptr) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(1366, 768);
+  io.DisplaySize = ImVec2(display.w, display.h);
   io.DeltaTime = 1.0f / 60;
   EXPECT_TRUE(ui::load_fonts(ATTN_FONT_PATH, scale));
   ui::apply_style(scale, s.view.high_contrast);
@@ -39,6 +47,7 @@ int render_frames(ui::AppState& s, float scale, int frames) {
     EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 1000);
     most = std::max(most, ImGui::GetDrawData()->TotalVtxCount);
   }
+  if (problems) *problems = ui::layout_problems(ui::layout_boxes(), display.w, display.h);
   ImGui::DestroyContext();
   return most;
 }
@@ -154,4 +163,82 @@ TEST(UiRender, EveryVariantsSectionWithMasksHeadsAndVariants) {
       render_frames(s, 1.0f, 2);
       render_frames(s, 2.0f, 1);
     }
+}
+
+namespace {
+
+// A GPT-2 of the given shape with seeded random weights and the bundled model's tokenizer.
+std::shared_ptr<const model::Gpt2> random_gpt2(int layers, int heads, int embd, int positions) {
+  static const model::Gpt2 bundled =
+      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9);
+  auto m = std::make_shared<model::Gpt2>();
+  m->name = "random-gpt2";
+  m->card = "a random GPT-2 for layout tests";
+  m->config = bundled.config;
+  m->config.n_layer = layers, m->config.n_head = heads, m->config.n_embd = embd;
+  m->config.n_positions = positions;
+  m->tokenizer = bundled.tokenizer;
+  const int V = m->config.vocab_size, E = embd;
+  std::srand(3);
+  const auto rnd = [](int r, int c) { return attn::MatF(attn::MatF::Random(r, c) * 0.3f); };
+  const auto ones = [](int n) { return attn::VecF(attn::VecF::Ones(n)); };
+  const auto zeros = [](int n) { return attn::VecF(attn::VecF::Zero(n)); };
+  m->wte = rnd(V, E);
+  m->wpe = rnd(positions, E);
+  for (int l = 0; l < layers; ++l)
+    m->layers.push_back({ones(E), zeros(E), rnd(E, 3 * E), zeros(3 * E), rnd(E, E), zeros(E), ones(E),
+                         zeros(E), rnd(E, 4 * E), zeros(4 * E), rnd(4 * E, E), zeros(E)});
+  m->ln_f_w = ones(E);
+  m->ln_f_b = zeros(E);
+  return m;
+}
+
+}  // namespace
+
+// GPT-2 small's 12 × 12 heads: the Model view puts each layer's heads on as many rows as fit, so nothing is
+// cut off on a laptop or on a projector (1920×1080 with the UI at 2×); the 4-head bundled model fits too.
+TEST(UiLayout, ModelViewFitsTwelveHeadsAndTheBundledModel) {
+  for (const bool twelve : {true, false})
+    for (const auto& [display, scale] : {std::pair{Display{1366, 768}, 1.0f}, {Display{1920, 1080}, 2.0f}}) {
+      ui::AppState s = ui::default_state();
+      s.model = twelve ? random_gpt2(12, 12, 24, 64)
+                       : std::make_shared<const model::Gpt2>(
+                             model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+      ui::use_model(s);
+      s.view.ui_scale = scale;
+      s.view.panel = ui::Panel::Model;
+      std::vector<std::string> problems;
+      render_frames(s, scale, 3, display, &problems);
+      EXPECT_TRUE(s.model_run.error.empty()) << s.model_run.error;
+      EXPECT_EQ(s.model_run.heads.size(), twelve ? 144u : 8u);
+      for (const std::string& p : problems) ADD_FAILURE() << display.w << "×" << display.h << ": " << p;
+    }
+}
+
+// The check itself can fail: a table wider than its window is reported with its width.
+TEST(UiLayout, ReportsContentCutOffAtTheRight) {
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(800, 600);
+  io.DeltaTime = 1.0f / 60;
+  unsigned char* pixels;
+  int w, h;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  for (int f = 0; f < 3; ++f) {
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(300, 200));
+    ImGui::Begin("Narrow", nullptr, ImGuiWindowFlags_NoSavedSettings);
+    if (ImGui::BeginTable("##wide", 8, ImGuiTableFlags_SizingFixedFit)) {
+      for (int c = 0; c < 8; ++c) ImGui::TableNextColumn(), ImGui::Text("column number %d", c);
+      ImGui::EndTable();
+    }
+    ImGui::End();
+    ImGui::Render();
+  }
+  const std::vector<std::string> problems = ui::layout_problems(ui::layout_boxes(), 800, 600);
+  ImGui::DestroyContext();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("Narrow: content"), std::string::npos) << problems[0];
 }

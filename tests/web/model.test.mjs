@@ -128,3 +128,28 @@ test('another GPT-2 opens through the file picker and runs; a broken one says wh
   fs.rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(errors, []);
 });
+
+// GPT-2 small has 12 layers × 12 heads: the Model view wraps each layer's heads onto rows, so nothing is cut off
+// on a laptop (1366×768) or on a projector (1920×1080 with the UI at 2×) — checked on the page's own layout.
+test('a 12-layer, 12-head GPT-2: the Model view fits on a laptop and on a projector', async () => {
+  const { page, errors } = ctx.app;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlab-gpt2-'));
+  const files = randomCheckpoint(path.join(dir, 'gpt2-12x12'), { layers: 12, heads: 12, embd: 24, positions: 64 });
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.evaluate(() => window.attnlab._pickModel())]);
+  await chooser.setFiles(files);
+  await page.waitForFunction(() => window.attnlab.model() && window.attnlab.model().n_head === 12, null, { timeout: 20000 });
+  for (const [width, height, scale] of [[1366, 768, 1], [1920, 1080, 2]]) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate((ui_scale) => window.attnlab.setState({ view: { panel: 'model', ui_scale } }), scale);
+    await frames(page, 4);
+    const layout = await page.evaluate(() => window.attnlab.layout());
+    assert.equal(layout.display.w, width);
+    assert.ok(layout.windows.some((w) => w.name === 'Main'), JSON.stringify(layout.windows.map((w) => w.name)));
+    assert.deepEqual(layout.problems, [], `${width}×${height} at ${scale}×`);
+    await screenshot(page, `web-model-view-12x12-${width}x${height}.png`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.evaluate(() => window.attnlab.setState({ view: { panel: 'step', ui_scale: 1 } }));
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(errors, []);
+});

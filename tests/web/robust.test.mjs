@@ -176,7 +176,7 @@ test('bad setState and run arguments throw an Error naming what is wrong, and ch
     'setState(deep)': /nested (far too deep|deeper than 64 levels)/,
     'setState(deep text)': /nested deeper than 64 levels/,
     'setState(step 2^40)': /step\.index: 1099511627776 is outside/,
-    'setState(head 2^33)': /view\.head: expected an integer \(at most ±2147483647\)/,
+    'setState(head 2^33)': /view\.head: expected an integer -2147483648…2147483647/,
     'run(undefined)': /problem: expected an object or JSON text/,
     'run(cyclic)': /problem: cannot be written as JSON/,
     'run(deep)': /nested (far too deep|deeper than 64 levels)/,

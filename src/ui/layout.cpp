@@ -1,0 +1,103 @@
+// The frame's windows as rectangles, and what does not fit (see layout.h). Reads ImGui's own record of each
+// window: where its cursor reached (a table records its columns' full widths as the "ideal" extent, since it
+// clips them to the window) against the rectangle it shows.
+#include "ui/layout.h"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ui {
+
+std::vector<LayoutBox> layout_boxes() {
+  std::vector<LayoutBox> out;
+  const ImGuiContext* g = ImGui::GetCurrentContext();
+  if (!g) return out;
+  const ImGuiWindowFlags skip =
+      ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup | ImGuiWindowFlags_ChildMenu;
+  for (const ImGuiWindow* w : g->Windows) {
+    if (!w->WasActive || w->Hidden || (w->Flags & skip) || w->LastFrameActive < g->FrameCount - 1) continue;
+    if (std::string(w->Name).rfind("Debug##", 0) == 0) continue;  // ImGui's implicit fallback window
+    LayoutBox b;
+    b.name = w->Name;
+    b.child = (w->Flags & ImGuiWindowFlags_ChildWindow) != 0;
+    b.x = w->Pos.x, b.y = w->Pos.y, b.w = w->Size.x, b.h = w->Size.y;
+    // (A window that drew nothing in its body, like the main menu bar, needs nothing there.)
+    const ImVec2 reach(std::max(w->DC.CursorMaxPos.x, w->DC.IdealMaxPos.x),
+                       std::max(w->DC.CursorMaxPos.y, w->DC.IdealMaxPos.y));
+    b.needs_w = reach.x > w->DC.CursorStartPos.x ? reach.x + w->Scroll.x - b.x : 0;
+    b.needs_h = reach.y > w->DC.CursorStartPos.y ? reach.y + w->Scroll.y - b.y : 0;
+    b.shows_w = w->InnerClipRect.Max.x - b.x;
+    b.shows_h = w->InnerClipRect.Max.y - b.y;
+    b.scroll_x = w->ScrollbarX;
+    b.scroll_y = w->ScrollbarY;
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::vector<std::string> layout_problems(const std::vector<LayoutBox>& boxes, float width, float height) {
+  std::vector<std::string> out;
+  char buf[256];
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    const LayoutBox& b = boxes[i];
+    if (b.x < -1 || b.y < -1 || b.x + b.w > width + 1 || b.y + b.h > height + 1) {
+      std::snprintf(buf, sizeof buf, "%s: at (%.0f, %.0f) size %.0f×%.0f, outside the %.0f×%.0f window",
+                    b.name.c_str(), b.x, b.y, b.w, b.h, width, height);
+      out.push_back(buf);
+    }
+    if (b.cut_x()) {
+      std::snprintf(buf, sizeof buf, "%s: content %.0f px wide, %.0f px shown, no scrollbar", b.name.c_str(),
+                    b.needs_w, b.shows_w);
+      out.push_back(buf);
+    }
+    if (b.cut_y()) {
+      std::snprintf(buf, sizeof buf, "%s: content %.0f px tall, %.0f px shown, no scrollbar", b.name.c_str(),
+                    b.needs_h, b.shows_h);
+      out.push_back(buf);
+    }
+    if (b.child) continue;
+    for (size_t k = i + 1; k < boxes.size(); ++k) {
+      const LayoutBox& o = boxes[k];
+      if (o.child) continue;
+      const float ox = std::min(b.x + b.w, o.x + o.w) - std::max(b.x, o.x);
+      const float oy = std::min(b.y + b.h, o.y + o.h) - std::max(b.y, o.y);
+      if (ox > 1 && oy > 1) {
+        std::snprintf(buf, sizeof buf, "%s and %s overlap by %.0f×%.0f px", b.name.c_str(), o.name.c_str(),
+                      ox, oy);
+        out.push_back(buf);
+      }
+    }
+  }
+  return out;
+}
+
+attn::Json layout_json(const AppState& s) {
+  const std::vector<LayoutBox> boxes = layout_boxes();
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  attn::Json windows = attn::Json::array();
+  for (const LayoutBox& b : boxes)
+    windows.push_back({{"name", b.name},
+                       {"child", b.child},
+                       {"x", b.x},
+                       {"y", b.y},
+                       {"w", b.w},
+                       {"h", b.h},
+                       {"needs_w", b.needs_w},
+                       {"needs_h", b.needs_h},
+                       {"shows_w", b.shows_w},
+                       {"shows_h", b.shows_h},
+                       {"cut_x", b.cut_x()},
+                       {"cut_y", b.cut_y()}});
+  const VariantsView& v = s.view.variants;
+  return {{"display", {{"w", display.x}, {"h", display.y}}},
+          {"ui_scale", s.view.ui_scale},
+          {"windows", std::move(windows)},
+          {"problems", layout_problems(boxes, display.x, display.y)},
+          {"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}},
+          {"global_chips", v.global_chips}};
+}
+
+}  // namespace ui
