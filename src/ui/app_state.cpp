@@ -3,6 +3,7 @@
 #include "ui/app_state.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "attn/multihead.h"
 
@@ -272,6 +273,19 @@ attn::Json narration_json(const AppState& s) {
   j["headers"] = std::move(headers);
   j["values"] = std::move(values);
   return j;
+}
+
+float projector_scale(float display_w, float display_h) {
+  const float fit = std::min(display_w / 1280.0f, display_h / 720.0f);
+  return std::clamp(std::floor(fit * 4.0f) / 4.0f, 1.0f, 3.0f);  // (quarter steps: fonts re-rasterise)
+}
+
+void set_projector(AppState& s, bool on, float display_w, float display_h) {
+  ViewState& v = s.view;
+  v.projector = on;
+  v.input_panel = !on;
+  v.high_contrast = on;
+  v.ui_scale = on ? projector_scale(display_w, display_h) : 1.0f;
 }
 
 }  // namespace ui

@@ -179,10 +179,12 @@ struct ViewState {
   Panel panel = Panel::Step;
   Backend backend = Backend::Cpu;  // who computes the weights and outputs the step view shows
   bool input_panel = true;         // presenters can hide the left column to give the matrices room
+  bool projector = false;          // the Projector preset is on (set_projector): thicker highlights too
   VariantsView variants;
-  int edit_matrix = 0;        // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
-  double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
-  float controls_h = 0;       // layout: the height the controls took last frame (not part of the state)
+  int edit_matrix = 0;            // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
+  double logit_scale = 30.0;      // numerics lesson: the row's logits are multiplied by this
+  float controls_h = 0;           // layout: the height the controls took last frame (not part of the state)
+  attn::StepIndex followed = -1;  // layout: the step the step view last scrolled into sight (not state)
 };
 
 struct AppState {
@@ -274,6 +276,11 @@ void step_to(AppState& s, attn::StepIndex index);       // Home / End / scrubber
 void select_query(AppState& s, int query);              // ↑ / ↓: the same stage, another query row
 void next_scenario(AppState& s, int delta);             // S / Shift+S: cycle through the scenario library
 void advance_playback(AppState& s, double dt_seconds);  // while playing: steps_per_second
+
+// The Projector preset: the input panel hidden, high contrast, the UI scaled to the screen (a 1280×720 layout
+// enlarged: 1.5× on 1920×1080, 3× on 3840×2160), thicker highlights. Off: back to the laptop defaults.
+void set_projector(AppState& s, bool on, float display_w, float display_h);
+float projector_scale(float display_w, float display_h);
 
 // True while the Variants view's flash walkthrough is on screen (narration then explains its tiles).
 bool flash_walkthrough_shown(const AppState& s);

@@ -1,6 +1,6 @@
 // The frame's windows as rectangles, and what does not fit (see layout.h). Reads ImGui's own record of each
-// window: where its cursor reached (a table records its columns' full widths as the "ideal" extent, since it
-// clips them to the window) against the rectangle it shows.
+// window (where its cursor reached against the rectangle it shows) and of each table (each column's content
+// width against the width it was given: a table clips its columns rather than growing the window).
 #include "ui/layout.h"
 
 #include <imgui.h>
@@ -13,7 +13,7 @@ namespace ui {
 
 std::vector<LayoutBox> layout_boxes() {
   std::vector<LayoutBox> out;
-  const ImGuiContext* g = ImGui::GetCurrentContext();
+  ImGuiContext* g = ImGui::GetCurrentContext();
   if (!g) return out;
   const ImGuiWindowFlags skip =
       ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup | ImGuiWindowFlags_ChildMenu;
@@ -25,14 +25,32 @@ std::vector<LayoutBox> layout_boxes() {
     b.child = (w->Flags & ImGuiWindowFlags_ChildWindow) != 0;
     b.x = w->Pos.x, b.y = w->Pos.y, b.w = w->Size.x, b.h = w->Size.y;
     // (A window that drew nothing in its body, like the main menu bar, needs nothing there.)
-    const ImVec2 reach(std::max(w->DC.CursorMaxPos.x, w->DC.IdealMaxPos.x),
-                       std::max(w->DC.CursorMaxPos.y, w->DC.IdealMaxPos.y));
+    const ImVec2 reach = w->DC.CursorMaxPos;
     b.needs_w = reach.x > w->DC.CursorStartPos.x ? reach.x + w->Scroll.x - b.x : 0;
     b.needs_h = reach.y > w->DC.CursorStartPos.y ? reach.y + w->Scroll.y - b.y : 0;
     b.shows_w = w->InnerClipRect.Max.x - b.x;
     b.shows_h = w->InnerClipRect.Max.y - b.y;
     b.scroll_x = w->ScrollbarX;
     b.scroll_y = w->ScrollbarY;
+    out.push_back(std::move(b));
+  }
+  // A table clips its columns to the window (without a scrollbar of its own): its columns' full width is what
+  // it needs. (One that scrolls sideways shows the rest by scrolling.)
+  for (int i = 0; i < g->Tables.GetMapSize(); ++i) {
+    ImGuiTable* t = g->Tables.TryGetMapData(i);
+    if (!t || t->LastFrameActive < g->FrameCount - 1 || (t->Flags & ImGuiTableFlags_ScrollX) ||
+        !t->OuterWindow)
+      continue;
+    LayoutBox b;
+    b.name = std::string(t->OuterWindow->Name) + "/table";
+    b.child = true;
+    b.x = t->OuterRect.Min.x, b.y = t->OuterRect.Min.y;
+    b.w = t->OuterRect.GetWidth(), b.h = t->OuterRect.GetHeight();
+    b.shows_w = b.w;
+    b.needs_w = b.w;  // + what each column's content needs beyond its width (2 px for rounding)
+    for (int c = 0; c < t->ColumnsCount; ++c)
+      if (t->Columns[c].IsEnabled && t->Columns[c].WidthAuto > t->Columns[c].WidthGiven + 2)
+        b.needs_w += t->Columns[c].WidthAuto - t->Columns[c].WidthGiven;
     out.push_back(std::move(b));
   }
   return out;
@@ -43,14 +61,14 @@ std::vector<std::string> layout_problems(const std::vector<LayoutBox>& boxes, fl
   char buf[256];
   for (size_t i = 0; i < boxes.size(); ++i) {
     const LayoutBox& b = boxes[i];
-    if (b.x < -1 || b.y < -1 || b.x + b.w > width + 1 || b.y + b.h > height + 1) {
+    if (!b.child && (b.x < -1 || b.y < -1 || b.x + b.w > width + 1 || b.y + b.h > height + 1)) {
       std::snprintf(buf, sizeof buf, "%s: at (%.0f, %.0f) size %.0f×%.0f, outside the %.0f×%.0f window",
                     b.name.c_str(), b.x, b.y, b.w, b.h, width, height);
       out.push_back(buf);
     }
     if (b.cut_x()) {
-      std::snprintf(buf, sizeof buf, "%s: content %.0f px wide, %.0f px shown, no scrollbar", b.name.c_str(),
-                    b.needs_w, b.shows_w);
+      std::snprintf(buf, sizeof buf, "%s: content %.0f px wide, %.0f px shown%s", b.name.c_str(), b.needs_w,
+                    b.shows_w, b.scroll_x ? " (only by scrolling sideways)" : ", no scrollbar");
       out.push_back(buf);
     }
     if (b.cut_y()) {

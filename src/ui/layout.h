@@ -18,7 +18,9 @@ struct LayoutBox {
   float needs_w = 0, needs_h = 0;    // how wide and tall its content is (for a table: its columns' widths)
   float shows_w = 0, shows_h = 0;    // how much of that it shows without scrolling
   bool scroll_x = false, scroll_y = false;  // it has that scrollbar (content past it is reachable)
-  bool cut_x() const { return !scroll_x && needs_w > shows_w + 1; }  // content past the right edge is lost
+  // Content past the right edge is lost, or (in a tile, which should fit its width) only reached by
+  // scrolling.
+  bool cut_x() const { return (!scroll_x || !child) && needs_w > shows_w + 1; }
   bool cut_y() const { return !scroll_y && needs_h > shows_h + 1; }  // content past the bottom is lost
 };
 

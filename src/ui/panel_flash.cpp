@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -65,10 +66,11 @@ void section_linear(AppState& s) {
   ImGui::TextWrapped(
       "Softmax needs every score before it can normalise, so it must form the L×S matrix. Replace "
       "exp(q·k) by φ(q)·φ(k) and the product can be re-associated:");
-  ImGui::Text("(φ(Q)·φ(K)ᵀ)·V   %d×%d · %d×%d → %d×%d, then ·V:  %s multiply-adds", L, r, r, S, L, S,
-              fmt_count(left).c_str());
-  ImGui::Text("φ(Q)·(φ(K)ᵀ·V)   %d×%d · %d×%d → %d×%d, then φ(Q)·:  %s multiply-adds (with the normaliser)",
-              r, S, S, dv, r, dv, fmt_count(right).c_str());
+  ImGui::TextWrapped("(φ(Q)·φ(K)ᵀ)·V   %d×%d · %d×%d → %d×%d, then ·V:  %s multiply-adds", L, r, r, S, L, S,
+                     fmt_count(left).c_str());
+  ImGui::TextWrapped(
+      "φ(Q)·(φ(K)ᵀ·V)   %d×%d · %d×%d → %d×%d, then φ(Q)·:  %s multiply-adds (with the normaliser)", r, S, S,
+      dv, r, dv, fmt_count(right).c_str());
   const int n_star = attn::linear_crossover(static_cast<int>(t.phi_q.cols()), dv);
   ImGui::TextWrapped(
       "o_i = φ(q_i)·(Σ_j φ(k_j) v_jᵀ) / φ(q_i)·(Σ_j φ(k_j))%s. With d_k = %d and d_v = %d, linear "
@@ -100,14 +102,16 @@ void section_linear(AppState& s) {
   o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
   heatmap("implied", t.implied, rows, cols, o);
   ImGui::TableNextColumn();
-  ImGui::Text("φ(K)ᵀ·V (%d×%d), never L×S", r, dv);
+  ImGui::TextWrapped("φ(K)ᵀ·V (%d×%d), never L×S", r, dv);
   HeatmapOptions kv = small_map("φ(K)ᵀV", Palette::Diverging);
-  kv.cell = std::min(ImGui::GetFontSize() * 2.2f, w / static_cast<float>(dv + 2));
+  kv.cell = std::min(ImGui::GetFontSize() * 2.2f, heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), r,
+                                                                   dv, index_labels(r), index_labels(dv)));
   kv.show_values = s.view.show_values;
   heatmap("kv", t.kv, index_labels(r), index_labels(dv), kv);
   ImGui::EndTable();
   if (lin && lin->max_diff >= 0)
-    ImGui::Text("Output difference from softmax attention: max |O_linear − O_softmax| = %.3g", lin->max_diff);
+    ImGui::TextWrapped("Output difference from softmax attention: max |O_linear − O_softmax| = %.3g",
+                       lin->max_diff);
   int zero = 0;
   for (bool z : t.zero_rows) zero += z ? 1 : 0;
   if (zero)
@@ -188,26 +192,23 @@ void section_flash(AppState& s) {
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   s.dirty |= ImGui::SliderInt("Br (query rows per tile)", &s.problem.tile_q, 1, std::max(1, L));
-  ImGui::SameLine();
+  flow(labelled_width(ImGui::GetFontSize() * 7, "Bc (keys per tile)"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   s.dirty |= ImGui::SliderInt("Bc (keys per tile)", &s.problem.tile_k, 1, std::max(1, S));
   if (ImGui::Button("◀ tile")) step = std::max(0, step - 1);
   ImGui::SameLine();
   if (ImGui::Button("tile ▶")) step = std::min(total - 1, step + 1);
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 12);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
   char label[48];
   std::snprintf(label, sizeof label, "tile step %d of %d", step + 1, total);
   ImGui::SliderInt("##tile", &step, 0, std::max(0, total - 1), label);
   ImGui::SameLine();
-  ImGui::TextDisabled("(←/→ step through the tiles here)");
+  text_note("(←/→ step through the tiles here)");
   if (total == 0) return;
   const attn::FlashTile& t = f.tiles[static_cast<size_t>(step)];
 
-  if (!ImGui::BeginTable("##flash", 2, ImGuiTableFlags_SizingStretchProp)) return;
-  ImGui::TableSetupColumn("grid", ImGuiTableColumnFlags_WidthStretch, 0.4f);
-  ImGui::TableSetupColumn("numbers", ImGuiTableColumnFlags_WidthStretch, 0.6f);
-  ImGui::TableNextColumn();
+  Split split("##flash", 2, ImGui::GetFontSize() * 16, {0.4f, 0.6f});
   const float cell = std::clamp(std::min(ImGui::GetContentRegionAvail().x * 0.8f / static_cast<float>(S),
                                          ImGui::GetFontSize() * 18 / static_cast<float>(L)),
                                 4.0f, ImGui::GetFontSize() * 2);
@@ -215,7 +216,7 @@ void section_flash(AppState& s) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("Scaled scores of the tiles done; grey = masked (whole grey tiles are skipped).");
   ImGui::PopStyleColor();
-  ImGui::TableNextColumn();
+  split.next();
   const std::vector<std::string> qlab = attn::query_labels(s.problem);
   ImGui::Text("Query tile %d (rows %d–%d) × key tile %d (keys %d–%d)", t.q_tile, t.row0, t.row0 + t.rows - 1,
               t.k_tile, t.col0, t.col0 + t.cols - 1);
@@ -223,26 +224,21 @@ void section_flash(AppState& s) {
     ImGui::TextWrapped(
         "The mask blocks every score of this tile: it is skipped — no loads, no multiply-adds. "
         "m, l and O stay as they are.");
-  } else if (ImGui::BeginTable("##rows", 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-    for (const char* h :
-         {"query", "m old", "m new", "exp(m old − m new)", "l old", "l new", "O so far (not ÷ l)"})
-      ImGui::TableSetupColumn(h);
-    ImGui::TableHeadersRow();
+  } else {
+    std::vector<std::vector<std::string>> rows;
     for (int i = 0; i < t.rows; ++i) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(qlab[static_cast<size_t>(t.row0 + i)].c_str());
+      std::vector<std::string> row = {qlab[static_cast<size_t>(t.row0 + i)]};
       for (double x : {t.m_old(i), t.m_new(i), t.rescale(i), t.l_old(i), t.l_new(i)}) {
-        ImGui::TableNextColumn();
-        if (std::isfinite(x))
-          ImGui::Text("%.4f", x);
-        else
-          ImGui::TextUnformatted("−∞");
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4f", x);
+        row.push_back(std::isfinite(x) ? buf : "−∞");
       }
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row_text(t.o_partial, i, 2).c_str());
+      row.push_back(row_text(t.o_partial, i, 2));
+      rows.push_back(std::move(row));
     }
-    ImGui::EndTable();
+    text_table("##rows",
+               {"query", "m old", "m new", "exp(m old − m new)", "l old", "l new", "O so far (not ÷ l)"},
+               rows);
     ImGui::TextWrapped(
         "Each row: m new = max(m old, this tile's scores); the old sum and output are scaled by "
         "exp(m old − m new) (0 on the first tile); l new = l old·rescale + Σ exp(s − m new); "
@@ -271,7 +267,7 @@ void section_flash(AppState& s) {
       "f64. Standard attention holds the %d×%d matrix: %s.",
       std::min(f.br, L), d, std::min(f.bc, S), d, std::min(f.bc, S), dv, std::min(f.br, L), std::min(f.bc, S),
       fmt_bytes(held).c_str(), L, S, fmt_bytes(full).c_str());
-  ImGui::EndTable();
+  split.end();
   std::string moved;
   for (const attn::VariantCost& c : v.costs)
     if (c.name == "standard" || c.name.rfind("flash", 0) == 0)

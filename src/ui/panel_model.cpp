@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -180,8 +181,8 @@ void next_tokens(AppState& s) {
     changed(s, false);
   }
   ImGui::SameLine();
-  ImGui::Text("“%s” → the model's next token:",
-              s.model->tokenizer.token(r.forward.ids[static_cast<size_t>(shown)]).c_str());
+  ImGui::TextWrapped("“%s” → the model's next token:",
+                     s.model->tokenizer.token(r.forward.ids[static_cast<size_t>(shown)]).c_str());
   const bool ablated = !s.model_inputs.ablations.empty();
   const float bar = ImGui::GetFontSize() * 10;
   for (size_t i = 0; i < r.next.size(); ++i) {
@@ -227,7 +228,7 @@ void generation(AppState& s) {
   }
   if (edit && in.generated) changed(s, false);
   if (!in.generated || r.steps.empty()) {
-    ImGui::TextDisabled("Generate decodes one token at a time with a KV cache; each step is steppable.");
+    text_note("Generate decodes one token at a time with a KV cache; each step is steppable.");
     return;
   }
   ImGui::TextWrapped("%s%s", s.model->tokenizer.decode(r.forward.ids).c_str(),
@@ -263,7 +264,7 @@ void model_input_panel(AppState& s) {
   ImGui::PopStyleColor();
   ImGui::TextWrapped("Text (its tokens are the model's own, from its BPE vocabulary):");
   if (text_input_wrapped("##model_text", &s.model_inputs.text, 3.2f)) s.scenario_id.clear(), changed(s, true);
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+  ImGui::PushItemWidth(item_width_beside("layer"));
   if (ImGui::SliderInt("layer", &s.model_inputs.layer, 0, m.config.n_layer - 1))
     s.scenario_id.clear(), changed(s, false);
   if (ImGui::SliderInt("head##model", &s.model_inputs.head, 0, m.config.n_head - 1))
@@ -293,7 +294,7 @@ void open_other_model(AppState& s) {
   if (s.model_file_picker) {
     if (ImGui::Button("Choose its four files…")) s.open_model_requested = true;
     ImGui::SameLine();
-    ImGui::TextDisabled("or drop them on the page");
+    text_note("or drop them on the page");
   } else {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 20);
     ImGui::InputTextWithHint("##model_dir", "folder, e.g. /home/me/gpt2", &s.open_model_dir);

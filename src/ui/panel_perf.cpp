@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 
+#include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -26,14 +27,13 @@ void panel_performance(AppState& s) {
   if (ImGui::Button("Measure")) s.perf_requested = true;
   if (busy) ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::TextDisabled("%s", s.perf_status.c_str());
-  ImGui::SameLine();
+  text_note("%s", s.perf_status.c_str());
   if (ImGui::Button("Check this problem on WebGPU")) s.gpu_check_requested = true;
   if (!s.gpu_report.empty()) ImGui::TextWrapped("GPU check: %s", s.gpu_report.c_str());
 
   std::map<std::string, std::vector<PerfPoint>> series;
   for (const PerfPoint& p : s.perf) series[p.series].push_back(p);
-  if (series.empty()) return ImGui::TextDisabled("No measurements yet: press Measure.");
+  if (series.empty()) return text_note("No measurements yet: press Measure.");
   double lo_ms = 1e30, hi_ms = 0;
   int lo_n = 1 << 30, hi_n = 0;
   for (const PerfPoint& p : s.perf) {
@@ -148,15 +148,15 @@ void panel_overview(AppState& s) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (ImGui::SliderInt("##n", &which, 0, 6, ("n = " + std::to_string(kSizes[which])).c_str()))
     ov.n = kSizes[which];
-  ImGui::SameLine();
+  flow(ImGui::GetFontSize() * 8);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   const char* masks[] = {"no mask", "causal", "window 256"};
   ImGui::Combo("##mask", &ov.mask, masks, 3);
-  ImGui::SameLine();
+  flow(labelled_width(ImGui::GetFontSize() * 10, "query row"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   ov.row = std::clamp(ov.row, 0, ov.n - 1);
   ImGui::SliderInt("query row", &ov.row, 0, ov.n - 1);
-  ImGui::SameLine();
+  flow(button_width("Compute on WebGPU"));
   if (ov.running) ImGui::BeginDisabled();
   if (ImGui::Button("Compute on WebGPU")) ov.requested = true;
   if (ov.running) ImGui::EndDisabled();
@@ -178,15 +178,14 @@ void panel_overview(AppState& s) {
 
   const float font = ImGui::GetFontSize();
   const int n = static_cast<int>(ov.row_weights.size());  // the n of the result shown (the slider may differ)
-  if (!ImGui::BeginTable("##overview", 2, ImGuiTableFlags_SizingStretchProp)) return;
-  ImGui::TableNextColumn();
+  Split split("##overview", 2, font * 16);
   const float side = std::min(ImGui::GetContentRegionAvail().y - font, ImGui::GetContentRegionAvail().x);
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const double top = block_map(ov.map, side);
   const float ry = o.y + side * static_cast<float>(ov.shown_row) / static_cast<float>(std::max(n, 1));
   ImGui::GetWindowDrawList()->AddLine(ImVec2(o.x, ry), ImVec2(o.x + side, ry),
                                       ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 2.0f);
-  ImGui::TableNextColumn();
+  split.next();
   ImGui::TextWrapped(
       "Map: %d×%d blocks of %d×%d tokens; colour = √(block mean ÷ the largest, %.3g). The red line "
       "is query row %d.",
@@ -205,7 +204,6 @@ void panel_overview(AppState& s) {
                      static_cast<int>(best - ov.row_weights.begin()), n);
   ImGui::PlotLines("##row", plot.data(), buckets, 0, "largest weight per bucket of keys", 0.0f, FLT_MAX,
                    ImVec2(ImGui::GetContentRegionAvail().x, font * 8));
-  ImGui::EndTable();
 }
 
 }  // namespace ui

@@ -134,6 +134,10 @@ void handle_keys(AppState& s) {
   if (ImGui::IsKeyPressed(ImGuiKey_UpArrow)) select_query(s, s.step().query - 1);
   if (ImGui::IsKeyPressed(ImGuiKey_DownArrow)) select_query(s, s.step().query + 1);
   if (ImGui::IsKeyPressed(ImGuiKey_S, false)) next_scenario(s, shift ? -1 : 1);
+  if (ImGui::IsKeyPressed(ImGuiKey_P, false)) {
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    set_projector(s, !s.view.projector, d.x, d.y);
+  }
   for (int k = 0; k < attn::kStageCount; ++k)
     if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false)) {
       const attn::Step st = s.step();
@@ -154,7 +158,7 @@ void gpu_banner(const AppState& s) {
     std::snprintf(label, sizeof label, "computing on WebGPU… %.1f s", elapsed);
     ImGui::ProgressBar(std::fmod(elapsed, 1.0f), ImVec2(ImGui::GetFontSize() * 16, 0), label);
     ImGui::SameLine();
-    ImGui::TextDisabled("the CPU's numbers are shown meanwhile");
+    text_note("the CPU's numbers are shown meanwhile");
     return;
   }
   if (gpu_head(s)) {
@@ -188,7 +192,7 @@ void panel_step_view(AppState& s) {
     return heatmap("implied", t.weights, rows, cols, opt);
   }
   if (s.problem.variant == attn::Variant::Flash)
-    ImGui::TextDisabled(
+    text_note(
         "Flash attention gives these same numbers tile by tile (Variants → Flash tiles); the "
         "steps below are the standard computation.");
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
@@ -229,9 +233,11 @@ void panel_step_view(AppState& s) {
   const float title_h = ImGui::GetTextLineHeightWithSpacing();
   const float width_cells = static_cast<float>(dk + S + dv + dv);
   const float height_cells = static_cast<float>(dk + std::max(L, S));
-  float cell = std::min((avail.x - g_rows.x - g_vrows.x - gap * 3) / width_cells,
-                        (avail.y - g_keys.y - title_h * 2 - gap) / height_cells);
-  cell = std::clamp(cell, font * 0.5f, font * 3.0f);
+  // (Too tall for the view: it scrolls down, with cells no smaller than half a letter. Too wide: the cells
+  // shrink, since sideways scrolling would hide O from a projector.)
+  const float fit_w = (avail.x - g_rows.x - g_vrows.x - gap * 3) / width_cells;
+  const float fit_h = (avail.y - g_keys.y - title_h * 2 - gap) / height_cells;
+  const float cell = std::max(1.0f, std::min({fit_w, std::max(fit_h, font * 0.5f), font * 3.0f}));
 
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const float x_q = o.x + g_rows.x;
@@ -315,8 +321,16 @@ void panel_step_view(AppState& s) {
   draw("o", gpu ? "O = A·V (WebGPU)" : "O = A·V", ImVec2(x_o, y_m), gpu ? gpu->output : t.output, qlab,
        dims_v, o_opt);
 
+  // A new step whose row is out of sight (a tall matrix in a short window): scroll it into the middle.
+  if (s.view.followed != s.step_index) {
+    s.view.followed = s.step_index;
+    const float row_y = y_m + cell * static_cast<float>(st.query), top = ImGui::GetWindowPos().y;
+    const float bottom = top + ImGui::GetWindowHeight();
+    if (row_y < top + font * 2 || row_y + cell > bottom - font)
+      ImGui::SetScrollY(ImGui::GetScrollY() + row_y - (top + bottom) * 0.5f);
+  }
   ImGui::SetCursorScreenPos(ImVec2(o.x, y_m + cell * static_cast<float>(std::max(L, S)) + font * 0.5f));
-  ImGui::TextDisabled("Hover a cell for its exact value; click a cell of the middle matrix to jump there.");
+  text_note("Hover a cell for its exact value; click a cell of the middle matrix to jump there.");
 }
 
 }  // namespace ui

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "attn/multihead.h"
+#include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -36,7 +37,10 @@ std::string fmt_count(double x) {
 
 void interview_prompt(const char* question, const std::string& answer) {
   ImGui::PushID(question);
-  if (ImGui::TreeNode("##q", "Interview: %s", question)) {
+  const bool open = ImGui::TreeNode("##q", "Interview:");
+  ImGui::SameLine();
+  ImGui::TextWrapped("%s", question);  // (a tree node's own label does not wrap)
+  if (open) {
     ImGui::TextWrapped("%s", answer.c_str());
     ImGui::TreePop();
   }
@@ -80,19 +84,8 @@ void section_compare(AppState& s) {
       "Same input (%d queries × %d keys, %d head%s, mask: %s). Costs count the attention core "
       "of one layer, all heads, without the projections every variant shares.",
       L, S, s.problem.heads(), s.problem.heads() == 1 ? "" : "s", attn::mask_name(s.problem.mask).c_str());
-  if (!ImGui::BeginTable("##costs", 7,
-                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit))
-    return;
-  for (const char* h : {"way of computing", "max |O − O_standard|", "multiply-adds", "exp()", "memory held",
-                        "bytes moved", "grows as"})
-    ImGui::TableSetupColumn(h);
-  ImGui::TableHeadersRow();
+  std::vector<std::vector<std::string>> table, tips;
   for (const attn::VariantCost& c : v.costs) {
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(c.name.c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.formula.c_str());
-    ImGui::TableNextColumn();
     double diff = -1;
     std::string note;
     for (const VariantRun& r : v.runs) {
@@ -103,21 +96,15 @@ void section_compare(AppState& s) {
       if (match) diff = r.max_diff, note = r.note;
     }
     char buf[48];
-    ImGui::TextUnformatted(note.empty() ? diff_text(diff, buf, sizeof buf) : "—");
-    if (!note.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt_count(c.mul_adds).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt_count(c.exps).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt_bytes(c.intermediate_bytes).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt_bytes(c.bytes_moved).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(c.big_o.c_str());
+    table.push_back({c.name, note.empty() ? diff_text(diff, buf, sizeof buf) : "—", fmt_count(c.mul_adds),
+                     fmt_count(c.exps), fmt_bytes(c.intermediate_bytes), fmt_bytes(c.bytes_moved), c.big_o});
+    tips.push_back({c.formula, note});
   }
-  ImGui::EndTable();
-  ImGui::TextDisabled(
+  text_table("##costs",
+             {"way of computing", "max |O − O_standard|", "multiply-adds", "exp()", "memory held",
+              "bytes moved", "grows as"},
+             table, tips);
+  text_note(
       "Hover a name for its formula. f32 bytes; \"memory held\" is what exists besides Q, K, V "
       "and O (flash: per tile being computed).");
 
@@ -128,7 +115,8 @@ void section_compare(AppState& s) {
   if (ImGui::BeginTable("##maps", 3)) {
     for (const VariantRun& r : v.runs) {
       ImGui::TableNextColumn();
-      ImGui::Text("%s%s", r.name.c_str(), r.variant == attn::Variant::Linear ? " (implied matrix)" : "");
+      ImGui::TextWrapped("%s%s", r.name.c_str(),
+                         r.variant == attn::Variant::Linear ? " (implied matrix)" : "");
       if (head >= r.weights.size()) {
         ImGui::TextWrapped("%s", r.note.c_str());
         continue;
@@ -212,13 +200,11 @@ void global_token_picker(AppState& s) {
 
 void section_masks(AppState& s) {
   const int L = s.problem.query_len(), S = s.problem.key_len();
-  if (!ImGui::BeginTable("##masks", 2, ImGuiTableFlags_SizingStretchProp)) return;
-  ImGui::TableSetupColumn("grid", ImGuiTableColumnFlags_WidthStretch, 0.5f);
-  ImGui::TableSetupColumn("about", ImGuiTableColumnFlags_WidthStretch, 0.5f);
-  ImGui::TableNextColumn();  // the grid first, so that nothing above it moves while painting
+  Split split("##masks", 2,
+              ImGui::GetFontSize() * 18);  // the grid first: nothing above it moves while painting
   ImGui::TextWrapped("Click or drag to paint (yellow = may attend); the mask becomes a 0/1 matrix.");
   mask_painter(s);
-  ImGui::TableNextColumn();
+  split.next();
   ImGui::PushItemWidth(ImGui::GetFontSize() * 10);
   mask_controls(s);
   ImGui::PopItemWidth();
@@ -252,7 +238,6 @@ void section_masks(AppState& s) {
       "Cost follows the allowed count (window: n·w instead of n²). What it costs is reach: "
       "a token outside every allowed path cannot influence the query in one layer; windows reach "
       "w·layers tokens, global tokens give every pair a two-hop path.");
-  ImGui::EndTable();
 }
 
 // [SECTION] heads ----------------------------------------------------------------------------------------
@@ -303,26 +288,17 @@ void kv_cache_calculator(AppState& s) {
   }
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
   ImGui::SliderInt("context (tokens)", &vv.context, 512, 131072, "%d", ImGuiSliderFlags_Logarithmic);
-  if (!ImGui::BeginTable("##kv", 4, ImGuiTableFlags_Borders)) return;
-  for (const char* h : {"K/V heads (f16)", "token × layer", "token, all layers", "the context"})
-    ImGui::TableSetupColumn(h);
-  ImGui::TableHeadersRow();
   const struct {
     const char* name;
     int g;
-  } rows[] = {{"MHA", m.heads}, {"GQA", m.gqa}, {"MQA", 1}};
-  for (const auto& r : rows) {
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::Text("%s: g = %d", r.name, r.g);
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt_bytes(attn::kv_cache_bytes(1, r.g, m.d_head, 1, 2)).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, 1, 2)).c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2)).c_str());
-  }
-  ImGui::EndTable();
+  } kinds[] = {{"MHA", m.heads}, {"GQA", m.gqa}, {"MQA", 1}};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : kinds)
+    rows.push_back({std::string(r.name) + ": g = " + std::to_string(r.g),
+                    fmt_bytes(attn::kv_cache_bytes(1, r.g, m.d_head, 1, 2)),
+                    fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, 1, 2)),
+                    fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2))});
+  text_table("##kv", {"K/V heads (f16)", "token × layer", "token, all layers", "the context"}, rows);
   text_note("2 (K and V) × layers × g × d_head × tokens × 2 bytes; per sequence in the batch.");
 }
 
@@ -346,13 +322,13 @@ void concat_and_output(const AppState& s) {
                {"O = concat·W_Oᵀ (+ b_O)", &s.result.output, &rows}};
   for (const auto& part : parts) {
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(part.title);
+    ImGui::TextWrapped("%s", part.title);
     HeatmapOptions o;
     o.show_values = false;
     o.col_labels = false;
     o.value_name = part.title;
-    o.cell = std::max(2.0f, std::min(w / static_cast<float>(part.m->cols() + 3),
-                                     ImGui::GetFontSize() * 12 / static_cast<float>(part.m->rows())));
+    o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), static_cast<int>(part.m->rows()),
+                              static_cast<int>(part.m->cols()), *part.rows, {});
     ImGui::PushID(part.title);
     heatmap("m", *part.m, *part.rows, dims, o);
     ImGui::PopID();
@@ -407,33 +383,25 @@ void section_heads(AppState& s) {
       : g == 1 ? "multi-query"
                : "grouped-query",
       d, s.source == Source::Embeddings ? " (the identity here: no trained output projection)" : "");
-  if (!ImGui::BeginTable("##heads", 2, ImGuiTableFlags_SizingStretchProp)) return;
-  ImGui::TableSetupColumn("sharing", ImGuiTableColumnFlags_WidthStretch, 0.45f);
-  ImGui::TableSetupColumn("kv cache", ImGuiTableColumnFlags_WidthStretch, 0.55f);
-  ImGui::TableNextColumn();
+  Split split("##heads", 2, ImGui::GetFontSize() * 20, {0.45f, 0.55f});
   draw_sharing(h, g);
   const Variants& v = s.variants;
-  if (!v.grouped.empty() &&
-      ImGui::BeginTable("##quality", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-    for (const char* c : {"K/V heads g", "max |O_g − O_MHA|", "relative"}) ImGui::TableSetupColumn(c);
-    ImGui::TableHeadersRow();
+  if (!v.grouped.empty()) {
+    std::vector<std::vector<std::string>> rows;
     for (const GroupedRun& r : v.grouped) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::Text("%d%s", r.kv_heads, r.kv_heads == g ? " (shown)" : "");
-      ImGui::TableNextColumn();
-      ImGui::Text("%.3g", r.max_diff);
-      ImGui::TableNextColumn();
-      ImGui::Text("%.1f%%", 100 * r.rel_diff);
+      char diff[32], rel[32];
+      std::snprintf(diff, sizeof diff, "%.3g", r.max_diff);
+      std::snprintf(rel, sizeof rel, "%.1f%%", 100 * r.rel_diff);
+      rows.push_back({std::to_string(r.kv_heads) + (r.kv_heads == g ? " (shown)" : ""), diff, rel});
     }
-    ImGui::EndTable();
+    text_table("##quality", {"K/V heads g", "max |O_g − O_MHA|", "relative"}, rows);
     text_note("Output change on this input when K/V projections are averaged into g groups.");
   } else {
     ImGui::TextWrapped("%s", v.grouped_note.c_str());
   }
-  ImGui::TableNextColumn();
+  split.next();
   kv_cache_calculator(s);
-  ImGui::EndTable();
+  split.end();
 
   // Every head's weights side by side, then their average (labelled as such).
   if (!s.has_result || s.result.heads.empty()) return;
@@ -448,22 +416,21 @@ void section_heads(AppState& s) {
   for (int i = 0; i < maps; ++i) {
     ImGui::TableNextColumn();
     const bool avg = i == shown;
-    ImGui::Text(avg ? "average of %d heads" : "head %d (KV%d)", avg ? h : i,
-                avg ? 0 : attn::kv_head_of(i, h, g));
+    ImGui::TextWrapped(avg ? "average of %d heads" : "head %d (KV%d)", avg ? h : i,
+                       avg ? 0 : attn::kv_head_of(i, h, g));
     HeatmapOptions opt;
     opt.palette = Palette::Sequential;
     opt.show_values = false;
     opt.row_labels = opt.col_labels = false;
     opt.value_name = avg ? "mean a" : "a";
-    opt.cell = std::max(
-        2.0f, std::min(w / static_cast<float>(S), ImGui::GetFontSize() * 12 / static_cast<float>(L)));
+    opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), L, S, {}, {});
     ImGui::PushID(i);
     heatmap("h", avg ? mean : s.result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
     if (!avg && ImGui::IsItemClicked()) s.view.head = i;
     ImGui::PopID();
   }
   ImGui::EndTable();
-  if (h > shown) ImGui::TextDisabled("The first %d of %d heads; the head slider picks any.", shown, h);
+  if (h > shown) text_note("The first %d of %d heads; the head slider picks any.", shown, h);
   concat_and_output(s);
   interview_prompt(
       "Why do large models use grouped-query attention?",
@@ -536,7 +503,7 @@ void panel_variants(AppState& s) {
   static const char* kTitles[] = {"Compare", "Masks", "Heads (MHA / GQA / MQA)", "Linear", "Flash tiles"};
   VariantsView& vv = s.view.variants;
   for (int i = 0; i < kVariantSectionCount; ++i) {
-    if (i) ImGui::SameLine();
+    if (i) flow(check_width(kTitles[i]));
     if (ImGui::RadioButton(kTitles[i], vv.section == static_cast<VariantSection>(i)))
       vv.section = static_cast<VariantSection>(i);
   }

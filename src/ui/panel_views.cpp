@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "attn/numerics.h"
+#include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -28,14 +29,12 @@ std::vector<double> weights_with(const attn::HeadTrace<double>& t, int i, double
   return attn::softmax_stable(x, attn::NumFormat::F32);
 }
 
-void entropy_row(const char* label, const std::vector<double>& w) {
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::TextUnformatted(label);
-  ImGui::TableNextColumn();
-  ImGui::Text("%.2f bits", attn::entropy_bits(w));
-  ImGui::TableNextColumn();
-  ImGui::Text("%.1f%%", 100 * *std::max_element(w.begin(), w.end()));
+// {label, "2.31 bits", "41.0%"}: a row of the entropy table.
+std::vector<std::string> entropy_row(const char* label, const std::vector<double>& w) {
+  char bits[32], top[32];
+  std::snprintf(bits, sizeof bits, "%.2f bits", attn::entropy_bits(w));
+  std::snprintf(top, sizeof top, "%.1f%%", 100 * *std::max_element(w.begin(), w.end()));
+  return {label, bits, top};
 }
 
 }  // namespace
@@ -143,7 +142,7 @@ void panel_scaling(AppState& s) {
     s.problem.scale.kind = sqrt_dk ? attn::ScaleSpec::Kind::SqrtDk : attn::ScaleSpec::Kind::None;
     s.dirty = true;
   }
-  ImGui::SameLine();
+  flow(labelled_width(ImGui::GetFontSize() * 10, "temperature τ"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   float temperature = static_cast<float>(s.problem.temperature);
   if (ImGui::SliderFloat("temperature τ", &temperature, 0.05f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) {
@@ -151,38 +150,31 @@ void panel_scaling(AppState& s) {
     s.dirty = true;
   }
   if (s.source == Source::Embeddings && s.scenario_id.empty()) {
-    ImGui::SameLine();
+    flow(labelled_width(ImGui::GetFontSize() * 10, "d_k"));
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     if (ImGui::SliderInt("d_k", &s.setup.d_k, 1, 64)) rebuild_from_sentence(s);
   }
 
   const double tau = s.problem.temperature, root = std::sqrt(static_cast<double>(d_k));
   ImGui::Text("Row of “%s”, d_k = %d (√d_k = %.2f):", q[static_cast<size_t>(i)].c_str(), d_k, root);
-  if (ImGui::BeginTable("##entropy", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-    ImGui::TableSetupColumn("softmax of the row's scores");
-    ImGui::TableSetupColumn("entropy");
-    ImGui::TableSetupColumn("max weight");
-    ImGui::TableHeadersRow();
-    entropy_row("as set now (the weights on screen)",
-                weights_with(t, i, attn::score_multiplier(s.problem.scale, d_k, tau)));
-    entropy_row("without 1/√d_k (τ as set)", weights_with(t, i, 1.0 / tau));
-    entropy_row("with 1/√d_k, τ = 1", weights_with(t, i, 1.0 / root));
-    int allowed = 0;
-    for (Eigen::Index j = 0; j < t.masked.cols(); ++j) allowed += std::isinf(t.masked(i, j)) ? 0 : 1;
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled("uniform over the %d allowed keys", allowed);
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled("%.2f bits", allowed ? std::log2(static_cast<double>(allowed)) : 0.0);
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled("%.1f%%", allowed ? 100.0 / allowed : 0.0);
-    ImGui::EndTable();
-  }
+  int allowed = 0;
+  for (Eigen::Index j = 0; j < t.masked.cols(); ++j) allowed += std::isinf(t.masked(i, j)) ? 0 : 1;
+  char uniform[64], bits[32], top[32];
+  std::snprintf(uniform, sizeof uniform, "uniform over the %d allowed keys", allowed);
+  std::snprintf(bits, sizeof bits, "%.2f bits", allowed ? std::log2(static_cast<double>(allowed)) : 0.0);
+  std::snprintf(top, sizeof top, "%.1f%%", allowed ? 100.0 / allowed : 0.0);
+  text_table("##entropy", {"softmax of the row's scores", "entropy", "max weight"},
+             {entropy_row("as set now (the weights on screen)",
+                          weights_with(t, i, attn::score_multiplier(s.problem.scale, d_k, tau))),
+              entropy_row("without 1/√d_k (τ as set)", weights_with(t, i, 1.0 / tau)),
+              entropy_row("with 1/√d_k, τ = 1", weights_with(t, i, 1.0 / root)),
+              {uniform, bits, top}});
 
   // Measured spread of q·k for random N(0,1) vectors (2000 pairs per d_k, fixed seed).
   static const std::vector<attn::DotSpread> spread =
       attn::dot_product_spread({1, 2, 4, 8, 16, 32, 64, 128, 256, 512}, 2000, 2026);
-  ImGui::Text("Spread (standard deviation) of q·k for random vectors, measured on 2000 pairs per d_k:");
+  ImGui::TextWrapped(
+      "Spread (standard deviation) of q·k for random vectors, measured on 2000 pairs per d_k:");
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const ImVec2 size(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 30),
                     std::max(ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2,
@@ -214,9 +206,9 @@ void panel_scaling(AppState& s) {
   }
   ImGui::Dummy(ImVec2(size.x, size.y + ImGui::GetTextLineHeight() + 4));
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(raw), "■ q·k (grows like √d_k)");
-  ImGui::SameLine();
+  flow(ImGui::CalcTextSize("■ q·k / √d_k (stays ≈ 1)").x);
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled), "■ q·k / √d_k (stays ≈ 1)");
-  ImGui::SameLine();
+  flow(ImGui::CalcTextSize("x: d_k (log scale)").x);
   ImGui::TextDisabled("x: d_k (log scale)");
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/fit.h"
 #include "ui/share.h"
 #include "ui/style.h"
 #include "ui/widgets.h"
@@ -46,6 +47,8 @@ void place(const ImVec2& pos, const ImVec2& size) {
 void menu_bar(AppState& s) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("View")) {
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    if (ImGui::MenuItem("Projector", "P", s.view.projector)) set_projector(s, !s.view.projector, d.x, d.y);
     ImGui::SliderFloat("UI scale", &s.view.ui_scale, 1.0f, 3.0f, "%.2f×");
     ImGui::Checkbox("High contrast", &s.view.high_contrast);
     ImGui::Checkbox("Numbers in cells", &s.view.show_values);
@@ -138,13 +141,16 @@ void panel_main(AppState& s) {
 void draw_frame(AppState& s) {
   handle_keys(s);
   advance_playback(s, ImGui::GetIO().DeltaTime);
+  set_highlight_weight(s.view.projector ? 2.0f : 1.0f);
   menu_bar(s);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const ImVec2 o = vp->WorkPos, size = vp->WorkSize;
   const float line = ImGui::GetFrameHeightWithSpacing();
+  // The input panel: a quarter of the width, at least 250 px at 1× (the sentence and settings stay readable),
+  // at most 30 % (so at 2× on a projector the matrices keep most of the screen).
   const float left_w =
       s.view.input_panel
-          ? std::clamp(size.x * 0.24f, std::min(300.0f * s.view.ui_scale, size.x * 0.4f), size.x * 0.4f)
+          ? std::clamp(size.x * 0.24f, std::min(250.0f * s.view.ui_scale, size.x * 0.3f), size.x * 0.3f)
           : 0.0f;
   const float right_w = size.x - left_w;
   // The controls wrap onto more lines when the window is narrow for the UI scale (presenter mode): their
@@ -166,6 +172,8 @@ void draw_frame(AppState& s) {
   }
   ImGui::End();
   place(ImVec2(o.x + left_w, o.y + controls_h), ImVec2(right_w, size.y - controls_h - narration_h));
+  // (Views are laid out to fit the width, tested at every classroom size. No sideways scrollbar: with one,
+  // wrapped text wraps at the content's width instead of the window's.)
   if (ImGui::Begin("Main", nullptr, kTile | ImGuiWindowFlags_NoTitleBar)) panel_main(s);
   ImGui::End();
   place(ImVec2(o.x + left_w, o.y + size.y - narration_h), ImVec2(right_w, narration_h));
@@ -202,8 +210,8 @@ void panel_input(AppState& s) {
   } else {
     sentence_inputs(s);
   }
-  ImGui::TextDisabled(s.problem.query_len() == 1 ? "%d token:" : "%d tokens (click one to follow it):",
-                      s.problem.query_len());
+  text_note(s.problem.query_len() == 1 ? "%d token:" : "%d tokens (click one to follow it):",
+            s.problem.query_len());
   const attn::Step st = s.step();
   const int clicked = token_chips(attn::query_labels(s.problem), [&](int i) { return i == st.query; });
   if (clicked >= 0)
@@ -225,7 +233,7 @@ static void sentence_inputs(AppState& s) {
 }
 
 static void problem_settings(AppState& s, const attn::Scenario* current) {
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
+  ImGui::PushItemWidth(item_width_beside("global tokens"));
   if (s.source == Source::Model) {
     ImGui::TextWrapped(
         "Q, K and V are this layer's X·W_Q + b, X·W_K + b, X·W_V + b, from the model's weights.");
@@ -301,15 +309,15 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
 void panel_narration(AppState& s) {
   if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
   const attn::StepExplanation e = explain_current(s);
-  ImGui::TextDisabled("%s", e.title.c_str());
+  text_note("%s", e.title.c_str());
   ImGui::PushFont(large_font());
-  ImGui::TextWrapped("%s", e.formula.c_str());
+  text_words("%s", e.formula.c_str());
   ImGui::PopFont();
-  ImGui::TextWrapped("%s", e.narration.c_str());
+  text_words("%s", e.narration.c_str());
   if (flash_walkthrough_shown(s)) return text_note("Keys: ←/→ previous/next tile · Home first tile");
   text_note(
       "Keys: ←/→ step · Shift+←/→ stage · 1–5 jump to a stage · ↑/↓ another token · Space play · "
-      "Home/End · S next scenario");
+      "Home/End · S next scenario · P projector");
 }
 
 }  // namespace ui

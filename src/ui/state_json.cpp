@@ -44,9 +44,10 @@ void read_view(ViewState& v, const attn::Json& j) {
     const attn::Json& x = it.value();
     if (k == "ui_scale") {
       v.ui_scale = static_cast<float>(attn::read_number(x, "view.ui_scale", 1, 3));
-    } else if (k == "high_contrast" || k == "show_values" || k == "input_panel") {
+    } else if (k == "high_contrast" || k == "show_values" || k == "input_panel" || k == "projector") {
       (k == "high_contrast" ? v.high_contrast
        : k == "show_values" ? v.show_values
+       : k == "projector"   ? v.projector
                             : v.input_panel) = attn::read_bool(x, "view." + k);
     } else if (k == "head") {
       v.head = read_int(x, "view.head");
@@ -89,7 +90,7 @@ void read_view(ViewState& v, const attn::Json& j) {
     } else {
       fail("view." + k,
            "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
-           "logit_scale, input_panel)");
+           "logit_scale, input_panel, projector)");
     }
   }
 }
@@ -236,7 +237,8 @@ attn::Json state_to_json(const AppState& s) {
                        {"model", s.view.variants.model},
                        {"context", s.view.variants.context}}},
                      {"logit_scale", s.view.logit_scale},
-                     {"input_panel", s.view.input_panel}};
+                     {"input_panel", s.view.input_panel},
+                     {"projector", s.view.projector}};
   attn::Json inputs;
   if (s.source == Source::Direct) {
     inputs = {{"source", "direct"}};

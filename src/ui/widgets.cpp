@@ -4,6 +4,7 @@
 #include <misc/cpp/imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdarg>
 #include <cmath>
 #include <cstdio>
 
@@ -95,9 +96,10 @@ float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::
                        const std::vector<std::string>& col_labels) {
   const ImVec2 g = gutters(row_labels, col_labels);
   const float font = ImGui::GetFontSize();
-  const float cell = std::min((avail.x - g.x) / static_cast<float>(std::max(cols, 1)),
-                              (avail.y - g.y) / static_cast<float>(std::max(rows, 1)));
-  return std::clamp(cell, font * 0.5f, font * 3.5f);
+  const float fit_w = (avail.x - g.x) / static_cast<float>(std::max(cols, 1));
+  const float fit_h = (avail.y - g.y) / static_cast<float>(std::max(rows, 1));
+  // (The width is a hard limit: the height may scroll, cells no smaller than half a letter for it.)
+  return std::max(1.0f, std::min({fit_w, std::max(fit_h, font * 0.5f), font * 3.5f}));
 }
 
 std::vector<std::string> index_labels(long n) {
@@ -108,7 +110,10 @@ std::vector<std::string> index_labels(long n) {
 
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) {
   const int first = dl->VtxBuffer.Size;
-  dl->AddText(pos, col, text);
+  // (No CPU culling against the clip rectangle: it would cut the text as laid out before the rotation; the
+  // scissor still clips the rotated text.)
+  const ImVec4 everywhere(-1e9f, -1e9f, 1e9f, 1e9f);
+  ImGui::GetFont()->RenderText(dl, ImGui::GetFontSize(), pos, col, everywhere, text, nullptr, 0, false);
   // Rotate the glyph quads just added by −90° around pos (x' = x0 + (y − y0), y' = y0 − (x − x0)).
   for (int i = first; i < dl->VtxBuffer.Size; ++i) {
     ImDrawVert& v = dl->VtxBuffer[i];
@@ -228,7 +233,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   dl->AddRect(grid, ImVec2(grid.x + size.x - left, grid.y + size.y - top),
               ImGui::GetColorU32(ImGuiCol_Border));
   const ImU32 hi = ImGui::GetColorU32(ImGuiCol_PlotLinesHovered);
-  const float thick = std::max(2.0f, font * 0.15f);
+  const float thick = std::max(2.0f, font * 0.15f) * highlight_weight();
   if (opt.highlight_row >= 0 && opt.highlight_row < rows)
     dl->AddRect(ImVec2(grid.x, grid.y + cell * static_cast<float>(opt.highlight_row)),
                 ImVec2(grid.x + cell * static_cast<float>(cols),
@@ -298,9 +303,14 @@ int token_chips(const std::vector<std::string>& labels, const std::function<bool
   return clicked;
 }
 
-void text_note(const char* text) {
+void text_note(const char* fmt, ...) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text);
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextV(fmt, args);
+  ImGui::PopTextWrapPos();
+  va_end(args);
   ImGui::PopStyleColor();
 }
 
@@ -310,10 +320,44 @@ void text_pieces(const std::vector<std::string>& pieces, const char* separator) 
   for (size_t i = 0; i < pieces.size(); ++i) {
     const std::string text = pieces[i] + (i + 1 < pieces.size() ? separator : "");
     if (i > 0 && ImGui::GetItemRectMax().x + ImGui::CalcTextSize(text.c_str()).x < right) ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);  // (one piece wider than the window wraps inside itself)
     ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
   }
   ImGui::PopStyleVar();
 }
+
+void text_words(const char* fmt, ...) {
+  char stack[1024];
+  va_list args;
+  va_start(args, fmt);
+  const int n = std::vsnprintf(stack, sizeof stack, fmt, args);
+  va_end(args);
+  std::string text;
+  if (n >= static_cast<int>(sizeof stack)) {  // (a long text: format it again into a string that fits)
+    text.resize(static_cast<size_t>(n) + 1);
+    va_start(args, fmt);
+    std::vsnprintf(text.data(), text.size(), fmt, args);
+    va_end(args);
+    text.resize(static_cast<size_t>(n));
+  } else {
+    text = n > 0 ? stack : "";
+  }
+  std::vector<std::string> words;
+  size_t at = 0;
+  while (at <= text.size()) {
+    const size_t end = std::min(text.find(' ', at), text.size());
+    words.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  text_pieces(words, " ");
+}
+
+namespace {
+float g_highlight_weight = 1;
+}  // namespace
+float highlight_weight() { return g_highlight_weight; }
+void set_highlight_weight(float w) { g_highlight_weight = w; }
 
 bool text_input_wrapped(const char* id, std::string* text, float lines) {
   enum : int { kShown = 0, kOpening = 1, kEditing = 2 };

@@ -45,8 +45,9 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
 ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,
                     const std::vector<std::string>& col_labels, const HeatmapOptions& opt);
 
-// The largest cell size (clamped to a readable range) at which a rows×cols heatmap with these labels fits
-// in avail; the label gutters are sized the same way heatmap() sizes them.
+// The largest cell size (at most 3.5 letters) at which a rows×cols heatmap with these labels fits avail's
+// width and, unless that needs cells under half a letter, its height; the label gutters are sized as
+// heatmap() sizes them.
 float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::string>& row_labels,
                        const std::vector<std::string>& col_labels);
 
@@ -66,17 +67,26 @@ std::vector<std::string> index_labels(long n);
 int token_chips(const std::vector<std::string>& labels, const std::function<bool(int)>& selected,
                 std::vector<std::array<float, 4>>* rects = nullptr);
 
-// A note in the disabled text colour, wrapped to the available width (TextDisabled does not wrap).
-void text_note(const char* text);
+// A note in the disabled text colour, wrapped to the available width (TextDisabled does not wrap);
+// printf-style.
+void text_note(const char* fmt, ...) IM_FMTARGS(1);
 
 // Short pieces of text one after another, the line broken only between pieces ("prev 0.15 · first 0.15 · …":
 // ImGui's own wrapping breaks after any '.', cutting 0.15 in two).
 void text_pieces(const std::vector<std::string>& pieces, const char* separator = " · ");
 
+// Text wrapped only at spaces (ImGui's TextWrapped also breaks after '.' and ',', splitting "0.79" in two);
+// printf-style. For narration and anything holding numbers.
+void text_words(const char* fmt, ...) IM_FMTARGS(1);
+
 // A multi-line text field whose text wraps to its width, `lines` lines tall (ImGui's own field does not wrap,
 // so a sentence longer than the panel was cut off): shown wrapped until clicked (or Enter on it), then edited
 // in ImGui's field until it loses focus. Returns true when the text changed this frame.
 bool text_input_wrapped(const char* id, std::string* text, float lines);
+
+// How heavy the current-cell outlines are drawn: 1, or 2 with the Projector preset (set each frame).
+float highlight_weight();
+void set_highlight_weight(float w);
 
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);

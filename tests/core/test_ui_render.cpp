@@ -240,5 +240,58 @@ TEST(UiLayout, ReportsContentCutOffAtTheRight) {
   const std::vector<std::string> problems = ui::layout_problems(ui::layout_boxes(), 800, 600);
   ImGui::DestroyContext();
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_NE(problems[0].find("Narrow: content"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("Narrow/table: content 8"), std::string::npos) << problems[0];
+}
+
+// The classroom sizes (issue 11): a small projector (1280×720, UI 1.5×), a laptop (1366×768, 1×), a projector
+// (1920×1080, 2×) and a 4K screen (3840×2160, 3×). Every view and every part of the Variants view, on the
+// default scenario and on the real model: nothing is cut off, nothing overlaps.
+TEST(UiLayout, EveryViewFitsAtClassroomSizes) {
+  const std::pair<Display, float> sizes[] = {
+      {{1280, 720}, 1.5f}, {{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}, {{3840, 2160}, 3.0f}};
+  const auto bundled = std::make_shared<const model::Gpt2>(
+      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+  for (const auto& [display, scale] : sizes)
+    for (const bool real_model : {false, true})
+      for (int panel = 0; panel < ui::kPanelCount; ++panel)
+        for (int section = 0;
+             section < (panel == static_cast<int>(ui::Panel::Variants) ? ui::kVariantSectionCount : 1);
+             ++section) {
+          ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+          s.model = bundled;
+          if (real_model) ui::use_model(s);
+          s.view.ui_scale = scale;
+          s.view.panel = static_cast<ui::Panel>(panel);
+          s.view.variants.section = static_cast<ui::VariantSection>(section);
+          std::vector<std::string> problems;
+          render_frames(s, scale, 5, display, &problems);
+          for (const std::string& p : problems)
+            ADD_FAILURE() << display.w << "×" << display.h << " at " << scale << "×, "
+                          << (real_model ? "model, " : "") << ui::kPanelNames[panel]
+                          << (section ? std::string("/") + ui::kVariantSectionNames[section] : "") << ": "
+                          << p;
+        }
+}
+
+// The Projector preset (View menu, P): input panel hidden, high contrast, the UI scaled to the screen; every
+// view fits with it too, and switching it off gives the laptop layout back.
+TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {
+  for (const Display display : {Display{1280, 720}, Display{1920, 1080}, Display{3840, 2160}})
+    for (int panel = 0; panel < ui::kPanelCount; ++panel) {
+      ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+      ui::set_projector(s, true, display.w, display.h);
+      EXPECT_FALSE(s.view.input_panel);
+      EXPECT_TRUE(s.view.high_contrast);
+      EXPECT_FLOAT_EQ(s.view.ui_scale, display.w == 1280 ? 1.0f : display.w == 1920 ? 1.5f : 3.0f);
+      s.view.panel = static_cast<ui::Panel>(panel);
+      std::vector<std::string> problems;
+      render_frames(s, s.view.ui_scale, 4, display, &problems);
+      for (const std::string& p : problems)
+        ADD_FAILURE() << display.w << "×" << display.h << " projector, " << ui::kPanelNames[panel] << ": "
+                      << p;
+      ui::set_projector(s, false, display.w, display.h);
+      EXPECT_TRUE(s.view.input_panel);
+      EXPECT_FALSE(s.view.high_contrast);
+      EXPECT_FLOAT_EQ(s.view.ui_scale, 1.0f);
+    }
 }

@@ -4,6 +4,7 @@
 # harness and ends with one line: "fuzz: N harnesses, E executions, C crashes; sweep: …".
 #   tests/fuzz/run.sh                       20 s per harness and a 1000-problem sweep (./run_tests.sh runs this)
 #   tests/fuzz/run.sh --minutes 30          the long run (and a 20 000-problem sweep)
+#   tests/fuzz/run.sh --runs 1000000        each harness until it has run that many inputs (and the sweep)
 #   tests/fuzz/run.sh --seconds 5 link      some harnesses only, no sweep
 # Inputs that crash or hang are kept in build/fuzz/crashes/<harness>/; each becomes a case in
 # tests/core/test_robustness.cpp. Exit status 1 when anything crashed.
@@ -11,21 +12,23 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 root=$PWD
 seconds=20
+runs=0
 sweep=1000
 harnesses=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift ;;
     --minutes) seconds=$(($2 * 60)); sweep=20000; shift ;;
+    --runs) runs=$2; seconds=$((6 * 3600)); sweep=20000; shift ;;  # (at most 6 h each)
     --sweep) sweep=$2; shift ;;  # problems in the CLI sweep (0: none)
-    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
     problem | state | link | scenario | safetensors | tokenizer | model) harnesses+=("$1"); sweep=0 ;;
     *) echo "fuzz: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(problem state link scenario safetensors tokenizer model)
-[[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: --seconds/--minutes need a whole number" >&2; exit 2; }
+[[ $seconds =~ ^[0-9]+$ && $runs =~ ^[0-9]+$ ]] || { echo "fuzz: --seconds/--minutes/--runs need a whole number" >&2; exit 2; }
 
 source .ci/deps.sh
 deps_fuzz || { echo "fuzz: installing clang-14 and its fuzzer runtime failed"; exit 1; }
@@ -51,16 +54,17 @@ for h in "${harnesses[@]}"; do
     model) cp -n assets/models/*/config.json "$corpus"/ 2>/dev/null ;;
   esac
   log=$build/$h.log
+  t0=$(date +%s)
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$build/tests/fuzz/fuzz_$h" "$corpus" \
-    -seed=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -max_len=65536 \
+    -seed=1 -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=30 -rss_limit_mb=2560 -max_len=65536 \
     -dict=tests/fuzz/json.dict -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1
   rc=$?
-  runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -1)
+  ran=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -1)
   found=$(find "$crashes" -type f | wc -l)
   [ $rc = 0 ] || [ "$found" -gt 0 ] || found=1  # (an abort before any artifact was written)
-  echo "fuzz_$h: ${runs:-0} executions in $seconds s, $found crashes$([ "$found" = 0 ] || echo " (see $log, $crashes)")"
+  echo "fuzz_$h: ${ran:-0} executions in $(( $(date +%s) - t0 )) s, $found crashes$([ "$found" = 0 ] || echo " (see $log, $crashes)")"
   [ "$found" = 0 ] || grep -m3 -E "ERROR|fuzz:|SUMMARY" "$log" | sed 's/^/  /'
-  total_runs=$((total_runs + ${runs:-0}))
+  total_runs=$((total_runs + ${ran:-0}))
   total_crashes=$((total_crashes + found))
 done
 
