@@ -284,6 +284,9 @@
       if (err) throw new Error(err);
       return api.model();
     },
+    // The lessons (assets/lessons): [{id, title, audience, pages: [page titles]}]. Open one with
+    // setState({lesson: {id, page}}) (page 1, 2, …) or the link …#lesson=ID&page=N.
+    lessons() { requireStarted('lessons'); return JSON.parse(callString('attnlab_get_lessons', [], [])); },
     // The open model: {name, card, n_layer, n_head, n_embd, n_positions, vocab_size, parameters, edited}, or null.
     model() { requireStarted('model'); return JSON.parse(callString('attnlab_describe_model', [], [])); },
     // Runs the open model on {text | token_ids, top, generate, temperature, seed, attention}: the same JSON as

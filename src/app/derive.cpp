@@ -61,4 +61,5 @@ void derive(ui::AppState& s) {
   recompute_if_dirty(s);
   refresh_variants_if_shown(s);
   refresh_weights_map(s);
+  ui::refresh_lesson_check(s);
 }

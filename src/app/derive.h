@@ -20,5 +20,6 @@ void refresh_variants_if_shown(ui::AppState& s);
 // For more tokens than the step-through shows: the shown head's weights as a block map (weights_map).
 void refresh_weights_map(ui::AppState& s);
 
-// The model's forward pass (ui::refresh_model), then all three, in that order.
+// The model's forward pass (ui::refresh_model), then all three, in that order, then the open lesson page's
+// check (ui::refresh_lesson_check).
 void derive(ui::AppState& s);

@@ -152,6 +152,9 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "attnlab: the bundled model did not load: %s\n", e.what());
   }
+  skipped.clear();  // the lessons, checked against the app as it starts (scenarios and the bundled model)
+  app.state.lessons = ui::load_lessons(platform::assets_dir() + "/lessons", app.state, &skipped);
+  for (const std::string& why : skipped) std::fprintf(stderr, "attnlab: lesson skipped: %s\n", why.c_str());
   if (!g_opts.model_dir.empty()) {  // --model DIR: a GPT-2 of one's own, shown at once
     open_model_dir(app.state, g_opts.model_dir);
     std::fprintf(stderr, "attnlab: %s\n", app.state.notice.c_str());

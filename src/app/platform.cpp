@@ -173,6 +173,16 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_open_model(const char* name, const char* conf
     return compute::malloc_copy(attn::printable(e.what()));
   }
 }
+// attnlab.lessons(): the lesson library [{id, title, audience, pages: [titles]}].
+EMSCRIPTEN_KEEPALIVE char* attnlab_get_lessons() {
+  attn::Json out = attn::Json::array();
+  for (const ui::Lesson& l : the_app().state.lessons) {
+    attn::Json pages = attn::Json::array();
+    for (const ui::LessonPage& p : l.pages) pages.push_back(p.title);
+    out.push_back({{"id", l.id}, {"title", l.title}, {"audience", l.audience}, {"pages", std::move(pages)}});
+  }
+  return compute::malloc_copy(attn::dump_json(out));
+}
 // attnlab.model(): the open model ({name, card, n_layer, …}), or null.
 EMSCRIPTEN_KEEPALIVE char* attnlab_describe_model() {
   const ui::AppState& s = the_app().state;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "attn/attention.h"
 #include "attn/rng.h"
 
 namespace attn {
@@ -79,6 +80,17 @@ std::vector<DotSpread> dot_product_spread(const std::vector<int>& d_ks, int samp
     out.push_back({d, sd, sd / std::sqrt(static_cast<double>(d))});
   }
   return out;
+}
+
+std::vector<double> row_weights_with(const HeadTrace<double>& t, int row, double multiplier) {
+  if (row < 0 || row >= t.scores.rows()) return {};
+  std::vector<double> x(static_cast<size_t>(t.scores.cols()));
+  for (size_t j = 0; j < x.size(); ++j) {
+    const Eigen::Index c = static_cast<Eigen::Index>(j);
+    x[j] =
+        std::isinf(t.masked(row, c)) ? -INFINITY : t.scores(row, c) * multiplier;  // (−∞: blocked stays so)
+  }
+  return softmax_stable(x, NumFormat::F32);
 }
 
 }  // namespace attn

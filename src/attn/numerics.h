@@ -21,6 +21,12 @@ std::vector<double> softmax_stable(const std::vector<double>& logits, NumFormat 
 // −Σ w·log₂(w) over w > 0, in bits: 0 for one-hot, log₂(n) for uniform over n keys.
 double entropy_bits(const std::vector<double>& weights);
 
+// Row `row` of a head's weights if its raw scores q·k were multiplied by `multiplier` instead (same mask; f32
+// softmax as the app computes): "without 1/√d_k", "at temperature 5". Empty when the row is out of range.
+template <typename T>
+struct HeadTrace;
+std::vector<double> row_weights_with(const HeadTrace<double>& t, int row, double multiplier);
+
 struct DotSpread {
   int d_k = 0;
   double sd_raw = 0;     // standard deviation of q·k over the samples (grows like √d_k)

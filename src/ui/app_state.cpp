@@ -205,6 +205,11 @@ bool flash_walkthrough_shown(const AppState& s) {
 
 attn::StepExplanation explain_current(const AppState& s) {
   if (!s.has_result || s.result.heads.empty()) return {};
+  if (flash_walkthrough_shown(s) && held_back(s, Held::Softmax))
+    return {"Flash attention, tile by tile",
+            "(held back)",
+            "The tiles' numbers are held back until the answer is revealed: predict first.",
+            {}};
   if (flash_walkthrough_shown(s)) {
     const attn::FlashTrace& f = s.variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
     return attn::explain_flash_tile(
@@ -231,7 +236,13 @@ attn::StepExplanation explain_current(const AppState& s) {
   in.scale = s.problem.scale;
   in.temperature = s.problem.temperature;
   in.mask = s.problem.mask;
-  return attn::explain_step(in, st);
+  attn::StepExplanation e = attn::explain_step(in, st);
+  if (held_back(s, static_cast<Held>(st.stage))) {  // (a prediction is open: its answer waits)
+    e.formula = "(held back)";
+    e.narration = "This step's numbers are held back until the answer is revealed: predict first.";
+    e.values.clear();
+  }
+  return e;
 }
 
 attn::Json narration_json(const AppState& s) {
@@ -239,7 +250,9 @@ attn::Json narration_json(const AppState& s) {
   attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
   if (!s.has_result || e.title.empty()) return j;
   if (s.problem.variant == attn::Variant::Linear) return j;
+  if (held_back(s, static_cast<Held>(s.step().stage))) return j;  // (no numbers while a prediction is open)
   if (flash_walkthrough_shown(s)) {  // the tile's first row: its partial (or final) output
+    if (e.values.empty()) return j;  // (held back)
     attn::Json headers = attn::Json::array(), values = attn::Json::array();
     for (size_t c = 0; c < e.values.size(); ++c) {
       headers.push_back("dimension " + std::to_string(c));

@@ -21,6 +21,7 @@
 #include "attn/step.h"
 #include "model/forward.h"
 #include "model/heads.h"
+#include "ui/lesson.h"
 
 namespace ui {
 
@@ -180,6 +181,7 @@ struct ViewState {
   Backend backend = Backend::Cpu;  // who computes the weights and outputs the step view shows
   bool input_panel = true;         // presenters can hide the left column to give the matrices room
   bool projector = false;          // the Projector preset is on (set_projector): thicker highlights too
+  unsigned quiz = 0;               // quiz mode: what is held back in every view until revealed (bit per Held)
   VariantsView variants;
   int edit_matrix = 0;            // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
   double logit_scale = 30.0;      // numerics lesson: the row's logits are multiplied by this
@@ -206,6 +208,9 @@ struct AppState {
   ViewState view;
 
   std::vector<attn::Scenario> scenarios;  // the library from assets/scenarios (not part of the JSON state)
+  std::vector<Lesson> lessons;            // the library from assets/lessons (not part of the JSON state)
+  LessonProgress lesson;                  // the open lesson, its page and the learner's answer
+  LessonCheck lesson_check;               // derived: the open page's prediction, checked on these numbers
   std::shared_ptr<const model::Gpt2>
       model;  // the bundled model, or one the learner opened (not in the state)
   ModelInputs model_inputs;

@@ -112,7 +112,8 @@ TableLayout text_table(const char* id, const std::vector<std::string>& headers,
   }
   const ImGuiTableFlags flags =
       ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
-  if (wide <= avail && ImGui::BeginTable(id, static_cast<int>(C), flags)) {
+  const float margin = 1.02f;  // (for rounding: a table a few pixels too wide is cut)
+  if (wide * margin + 4 <= avail && ImGui::BeginTable(id, static_cast<int>(C), flags)) {
     for (const std::string& h : headers) ImGui::TableSetupColumn(h.c_str());
     ImGui::TableHeadersRow();
     for (size_t r = 0; r < R; ++r) {
@@ -125,7 +126,7 @@ TableLayout text_table(const char* id, const std::vector<std::string>& headers,
     ImGui::EndTable();
     return TableLayout::Rows;
   }
-  if (turned <= avail && ImGui::BeginTable(id, static_cast<int>(R + 1), flags)) {
+  if (turned * margin + 4 <= avail && ImGui::BeginTable(id, static_cast<int>(R + 1), flags)) {
     for (size_t c = 0; c < C; ++c) {
       ImGui::TableNextRow();
       if (c == 0)

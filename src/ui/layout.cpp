@@ -47,9 +47,12 @@ std::vector<LayoutBox> layout_boxes() {
     b.x = t->OuterRect.Min.x, b.y = t->OuterRect.Min.y;
     b.w = t->OuterRect.GetWidth(), b.h = t->OuterRect.GetHeight();
     b.shows_w = b.w;
-    b.needs_w = b.w;  // + what each column's content needs beyond its width (2 px for rounding)
+    // + what each column's content needs beyond its width (a cell's padding of slack: content that just
+    // fills a column, as wrapped text does, measures up to that much over its given width)
+    b.needs_w = b.w;
+    const float slack = g->Style.CellPadding.x * 2 + 1;
     for (int c = 0; c < t->ColumnsCount; ++c)
-      if (t->Columns[c].IsEnabled && t->Columns[c].WidthAuto > t->Columns[c].WidthGiven + 2)
+      if (t->Columns[c].IsEnabled && t->Columns[c].WidthAuto > t->Columns[c].WidthGiven + slack)
         b.needs_w += t->Columns[c].WidthAuto - t->Columns[c].WidthGiven;
     out.push_back(std::move(b));
   }

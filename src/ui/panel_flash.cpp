@@ -66,20 +66,24 @@ void section_linear(AppState& s) {
   ImGui::TextWrapped(
       "Softmax needs every score before it can normalise, so it must form the L×S matrix. Replace "
       "exp(q·k) by φ(q)·φ(k) and the product can be re-associated:");
-  ImGui::TextWrapped("(φ(Q)·φ(K)ᵀ)·V   %d×%d · %d×%d → %d×%d, then ·V:  %s multiply-adds", L, r, r, S, L, S,
-                     fmt_count(left).c_str());
-  ImGui::TextWrapped(
-      "φ(Q)·(φ(K)ᵀ·V)   %d×%d · %d×%d → %d×%d, then φ(Q)·:  %s multiply-adds (with the normaliser)", r, S, S,
-      dv, r, dv, fmt_count(right).c_str());
   const int n_star = attn::linear_crossover(static_cast<int>(t.phi_q.cols()), dv);
-  ImGui::TextWrapped(
-      "o_i = φ(q_i)·(Σ_j φ(k_j) v_jᵀ) / φ(q_i)·(Σ_j φ(k_j))%s. With d_k = %d and d_v = %d, linear "
-      "attention needs fewer multiply-adds from n* = %d tokens on (here n = %d). The %d×%d state "
-      "below replaces the %d×%d matrix.",
-      s.problem.mask.kind == attn::MaskSpec::Kind::Causal
-          ? " — causal: both sums run over j ≤ i, kept as prefix sums while i advances"
-          : "",
-      r, dv, n_star, L, r, dv, L, S);
+  if (held_back(s, Held::Costs)) {
+    text_note("The counts are held back until the answer is revealed: predict first.");
+  } else {
+    ImGui::TextWrapped("(φ(Q)·φ(K)ᵀ)·V   %d×%d · %d×%d → %d×%d, then ·V:  %s multiply-adds", L, r, r, S, L, S,
+                       fmt_count(left).c_str());
+    ImGui::TextWrapped(
+        "φ(Q)·(φ(K)ᵀ·V)   %d×%d · %d×%d → %d×%d, then φ(Q)·:  %s multiply-adds (with the normaliser)", r, S,
+        S, dv, r, dv, fmt_count(right).c_str());
+    ImGui::TextWrapped(
+        "o_i = φ(q_i)·(Σ_j φ(k_j) v_jᵀ) / φ(q_i)·(Σ_j φ(k_j))%s. With d_k = %d and d_v = %d, linear "
+        "attention needs fewer multiply-adds from n* = %d tokens on (here n = %d). The %d×%d state "
+        "below replaces the %d×%d matrix.",
+        s.problem.mask.kind == attn::MaskSpec::Kind::Causal
+            ? " — causal: both sums run over j ≤ i, kept as prefix sums while i advances"
+            : "",
+        r, dv, n_star, L, r, dv, L, S);
+  }
   const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
   const VariantRun* soft = nullptr;
   const VariantRun* lin = nullptr;
@@ -94,12 +98,14 @@ void section_linear(AppState& s) {
   if (soft && head < soft->weights.size()) {
     HeatmapOptions o = small_map("a", Palette::Sequential);
     o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
+    o.held = held_back(s, Held::Softmax);
     heatmap("soft", soft->weights[head], rows, cols, o);
   }
   ImGui::TableNextColumn();
   ImGui::TextUnformatted("linear: implied weights");
   HeatmapOptions o = small_map("implied a", Palette::Sequential);
   o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
+  o.held = held_back(s, Held::Softmax);
   heatmap("implied", t.implied, rows, cols, o);
   ImGui::TableNextColumn();
   ImGui::TextWrapped("φ(K)ᵀ·V (%d×%d), never L×S", r, dv);
@@ -224,6 +230,8 @@ void section_flash(AppState& s) {
     ImGui::TextWrapped(
         "The mask blocks every score of this tile: it is skipped — no loads, no multiply-adds. "
         "m, l and O stay as they are.");
+  } else if (held_back(s, Held::Softmax)) {
+    text_note("The running max, sum and output are held back until the answer is revealed: predict first.");
   } else {
     std::vector<std::vector<std::string>> rows;
     for (int i = 0; i < t.rows; ++i) {
@@ -261,12 +269,14 @@ void section_flash(AppState& s) {
   const double held = f.peak_bytes, full = 8.0 * L * S;
   const int d = head < s.result.heads.size() ? static_cast<int>(s.result.heads[head].q.cols()) : 0;
   const int dv = head < s.result.heads.size() ? static_cast<int>(s.result.heads[head].v.cols()) : 0;
-  ImGui::TextWrapped(
-      "Held at most: a %d×%d Q tile, a %d×%d K tile and a %d×%d V tile, the %d×%d score tile, O, m and l: %s "
-      "in "
-      "f64. Standard attention holds the %d×%d matrix: %s.",
-      std::min(f.br, L), d, std::min(f.bc, S), d, std::min(f.bc, S), dv, std::min(f.br, L), std::min(f.bc, S),
-      fmt_bytes(held).c_str(), L, S, fmt_bytes(full).c_str());
+  if (!held_back(s, Held::Costs))
+    ImGui::TextWrapped(
+        "Held at most: a %d×%d Q tile, a %d×%d K tile and a %d×%d V tile, the %d×%d score tile, O, m and l: "
+        "%s "
+        "in "
+        "f64. Standard attention holds the %d×%d matrix: %s.",
+        std::min(f.br, L), d, std::min(f.bc, S), d, std::min(f.bc, S), dv, std::min(f.br, L),
+        std::min(f.bc, S), fmt_bytes(held).c_str(), L, S, fmt_bytes(full).c_str());
   split.end();
   std::string moved;
   for (const attn::VariantCost& c : v.costs)

@@ -105,12 +105,13 @@ void head_cell(AppState& s, int layer, int h, float side) {
   const bool chosen = s.model_inputs.layer == layer && s.model_inputs.head == h;
   ImGui::PushStyleColor(ImGuiCol_Text, chosen ? ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered)
                                               : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-  const double score = sc ? label_score(*sc) : -1;
+  const bool labels = !held_back(s, Held::HeadLabels);
+  const double score = sc && labels ? label_score(*sc) : -1;
   if (score >= 0)
     ImGui::Text("head %d · %.2f", h, score);
   else
     ImGui::Text("head %d", h);
-  ImGui::Text("%s", sc ? sc->label.c_str() : "");
+  ImGui::Text("%s", !labels ? "?" : sc ? sc->label.c_str() : "");
   ImGui::PopStyleColor();
   HeatmapOptions opt;
   opt.palette = Palette::Sequential;
@@ -120,6 +121,7 @@ void head_cell(AppState& s, int layer, int h, float side) {
   const attn::MatD w =
       s.model_run.forward.layers[static_cast<size_t>(layer)].weights[static_cast<size_t>(h)].cast<double>();
   opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
+  opt.held = held_back(s, Held::Softmax);
   ImGui::BeginGroup();
   heatmap("##w", w, attn::query_labels(s.problem), attn::key_labels(s.problem), opt);
   ImGui::EndGroup();
@@ -131,7 +133,7 @@ void head_cell(AppState& s, int layer, int h, float side) {
     changed(s, false);
     s.view.panel = Panel::Step;
   }
-  if (sc && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", score_line(*sc).c_str());
+  if (sc && labels && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", score_line(*sc).c_str());
   if (ablation_buttons(s, layer, h)) changed(s, true);
 }
 
@@ -270,7 +272,8 @@ void model_input_panel(AppState& s) {
   if (ImGui::SliderInt("head##model", &s.model_inputs.head, 0, m.config.n_head - 1))
     s.scenario_id.clear(), changed(s, false);
   ImGui::PopItemWidth();
-  if (const model::HeadScores* h = scores_of(s, s.model_inputs.layer, s.model_inputs.head)) {
+  const model::HeadScores* h = scores_of(s, s.model_inputs.layer, s.model_inputs.head);
+  if (h && !held_back(s, Held::HeadLabels)) {
     std::vector<std::string> pieces = score_pieces(*h);
     pieces.front() = "This head: " + pieces.front();
     text_pieces(pieces);
@@ -315,8 +318,11 @@ void panel_model(AppState& s) {
   if (s.model_run.forward.layers.empty())
     return ImGui::TextWrapped("The model cannot run this: %s", s.model_run.error.c_str());
   if (ImGui::CollapsingHeader("Heads on this text", ImGuiTreeNodeFlags_DefaultOpen)) heads_grid(s);
-  if (ImGui::CollapsingHeader("Next token", ImGuiTreeNodeFlags_DefaultOpen)) next_tokens(s);
-  if (ImGui::CollapsingHeader("Generate, with the KV cache", ImGuiTreeNodeFlags_DefaultOpen)) generation(s);
+  const bool next_held = held_back(s, Held::NextToken);
+  if (ImGui::CollapsingHeader("Next token", ImGuiTreeNodeFlags_DefaultOpen))
+    next_held ? text_note("Held back until the answer is revealed: predict first.") : next_tokens(s);
+  if (ImGui::CollapsingHeader("Generate, with the KV cache", ImGuiTreeNodeFlags_DefaultOpen))
+    next_held ? text_note("Held back until the answer is revealed.") : generation(s);
 }
 
 }  // namespace ui

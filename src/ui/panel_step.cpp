@@ -118,7 +118,16 @@ void panel_controls(AppState& s) {
 void handle_keys(AppState& s) {
   if (ImGui::GetIO().WantTextInput) return;
   const bool shift = ImGui::GetIO().KeyShift;
-  if (s.view.panel == Panel::Variants &&
+  const bool lesson = lesson_page(s) != nullptr;
+  if (lesson) {  // a presenter's clicker sends PageDown/PageUp or →/←: they turn the lesson's pages
+    if (ImGui::IsKeyPressed(ImGuiKey_PageDown) || (!shift && ImGui::IsKeyPressed(ImGuiKey_RightArrow)))
+      return lesson_next(s);
+    if (ImGui::IsKeyPressed(ImGuiKey_PageUp) || (!shift && ImGui::IsKeyPressed(ImGuiKey_LeftArrow)))
+      return lesson_back(s);
+    if (ImGui::IsKeyPressed(ImGuiKey_Period)) step_by(s, 1);  // (steps: "." and ",")
+    if (ImGui::IsKeyPressed(ImGuiKey_Comma)) step_by(s, -1);
+  }
+  if (!lesson && s.view.panel == Panel::Variants &&
       s.view.variants.section == VariantSection::Flash) {  // tiles, not steps
     int& tile = s.view.variants.flash_step;
     if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) ++tile;
@@ -126,8 +135,8 @@ void handle_keys(AppState& s) {
     if (ImGui::IsKeyPressed(ImGuiKey_Home)) tile = 0;
     return;
   }
-  if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) shift ? jump_stage(s, 1) : step_by(s, 1);
-  if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) shift ? jump_stage(s, -1) : step_by(s, -1);
+  if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) shift ? jump_stage(s, 1) : step_by(s, 1);   // (in a lesson:
+  if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) shift ? jump_stage(s, -1) : step_by(s, -1);  // Shift only)
   if (ImGui::IsKeyPressed(ImGuiKey_Home)) step_to(s, 0);
   if (ImGui::IsKeyPressed(ImGuiKey_End)) step_to(s, s.step().total - 1);
   if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) s.playing = !s.playing;
@@ -186,6 +195,7 @@ void panel_step_view(AppState& s) {
     opt.palette = Palette::Sequential;
     opt.value_name = "implied a";
     opt.show_values = s.view.show_values;
+    opt.held = held_back(s, Held::Softmax);
     const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
     opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), static_cast<int>(t.weights.rows()),
                                 static_cast<int>(t.weights.cols()), rows, cols);
@@ -280,6 +290,7 @@ void panel_step_view(AppState& s) {
   m_opt.row_labels = false;
   m_opt.col_labels = false;
   m_opt.revealed = revealed_cells(st, S);
+  m_opt.held = held_back(s, static_cast<Held>(st.stage));
   m_opt.highlight_row = st.query;
   if (cell_step) m_opt.highlight_cell_row = st.query, m_opt.highlight_cell_col = st.key;
   m_opt.tooltip = [&](int i, int j) {
@@ -317,6 +328,7 @@ void panel_step_view(AppState& s) {
   o_opt.col_labels = false;
   const bool row_done = !cell_step || st.key == S - 1;
   o_opt.revealed = sum_stage ? (st.query + (row_done ? 1 : 0)) * dv : 0;
+  o_opt.held = held_back(s, Held::WeightedSum);
   if (sum_stage) o_opt.highlight_row = st.query;
   draw("o", gpu ? "O = A·V (WebGPU)" : "O = A·V", ImVec2(x_o, y_m), gpu ? gpu->output : t.output, qlab,
        dims_v, o_opt);

@@ -35,13 +35,21 @@ std::string fmt_count(double x) {
   return buf;
 }
 
+namespace {
+bool g_answers_held = false;
+}  // namespace
+void hold_interview_answers(bool held) { g_answers_held = held; }
+
 void interview_prompt(const char* question, const std::string& answer) {
   ImGui::PushID(question);
   const bool open = ImGui::TreeNode("##q", "Interview:");
   ImGui::SameLine();
   ImGui::TextWrapped("%s", question);  // (a tree node's own label does not wrap)
   if (open) {
-    ImGui::TextWrapped("%s", answer.c_str());
+    if (g_answers_held)
+      text_note("The answer is held back while a prediction is open.");
+    else
+      text_words("%s", answer.c_str());
     ImGui::TreePop();
   }
   ImGui::PopID();
@@ -100,10 +108,13 @@ void section_compare(AppState& s) {
                      fmt_count(c.exps), fmt_bytes(c.intermediate_bytes), fmt_bytes(c.bytes_moved), c.big_o});
     tips.push_back({c.formula, note});
   }
-  text_table("##costs",
-             {"way of computing", "max |O − O_standard|", "multiply-adds", "exp()", "memory held",
-              "bytes moved", "grows as"},
-             table, tips);
+  if (held_back(s, Held::Costs))
+    text_note("The costs are held back until the answer is revealed: predict first.");
+  else
+    text_table("##costs",
+               {"way of computing", "max |O − O_standard|", "multiply-adds", "exp()", "memory held",
+                "bytes moved", "grows as"},
+               table, tips);
   text_note(
       "Hover a name for its formula. f32 bytes; \"memory held\" is what exists besides Q, K, V "
       "and O (flash: per tile being computed).");
@@ -127,6 +138,7 @@ void section_compare(AppState& s) {
       opt.value_name = "a";
       opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
       ImGui::PushID(r.name.c_str());
+      opt.held = held_back(s, Held::Softmax);
       heatmap("w", r.weights[head], rows, cols, opt);
       ImGui::PopID();
     }
@@ -210,9 +222,10 @@ void section_masks(AppState& s) {
   ImGui::PopItemWidth();
   if (takes_global_tokens(s)) global_token_picker(s);
   const double allowed = attn::allowed_count(s.problem.mask, L, S), all = static_cast<double>(L) * S;
-  ImGui::Text("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
+  const bool costs = !held_back(s, Held::Costs);
+  if (costs) ImGui::Text("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
   const std::vector<attn::VariantCost>& c = s.variants.costs;
-  if (c.size() > 1 && c[1].name.rfind("sparse", 0) == 0)
+  if (costs && c.size() > 1 && c[1].name.rfind("sparse", 0) == 0)
     ImGui::TextWrapped("A mask-aware kernel does %s multiply-adds instead of %s: %s.",
                        fmt_count(c[1].mul_adds).c_str(), fmt_count(c[0].mul_adds).c_str(),
                        c[1].big_o.c_str());
@@ -298,7 +311,10 @@ void kv_cache_calculator(AppState& s) {
                     fmt_bytes(attn::kv_cache_bytes(1, r.g, m.d_head, 1, 2)),
                     fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, 1, 2)),
                     fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2))});
-  text_table("##kv", {"K/V heads (f16)", "token × layer", "token, all layers", "the context"}, rows);
+  if (held_back(s, Held::Costs))
+    text_note("The cache sizes are held back until the answer is revealed: predict first.");
+  else
+    text_table("##kv", {"K/V heads (f16)", "token × layer", "token, all layers", "the context"}, rows);
   text_note("2 (K and V) × layers × g × d_head × tokens × 2 bytes; per sequence in the batch.");
 }
 
@@ -330,6 +346,7 @@ void concat_and_output(const AppState& s) {
     o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), static_cast<int>(part.m->rows()),
                               static_cast<int>(part.m->cols()), *part.rows, {});
     ImGui::PushID(part.title);
+    o.held = part.m != &wt && held_back(s, Held::WeightedSum);
     heatmap("m", *part.m, *part.rows, dims, o);
     ImGui::PopID();
   }
@@ -425,6 +442,7 @@ void section_heads(AppState& s) {
     opt.value_name = avg ? "mean a" : "a";
     opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), L, S, {}, {});
     ImGui::PushID(i);
+    opt.held = held_back(s, Held::Softmax);
     heatmap("h", avg ? mean : s.result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
     if (!avg && ImGui::IsItemClicked()) s.view.head = i;
     ImGui::PopID();

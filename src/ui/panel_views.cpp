@@ -20,14 +20,6 @@ std::vector<double> row_vector(const attn::MatD& m, int i) {
 }
 
 // Softmax of a row of raw scores with a multiplier, honouring the mask (−∞ where masked is −∞).
-std::vector<double> weights_with(const attn::HeadTrace<double>& t, int i, double multiplier) {
-  std::vector<double> x(static_cast<size_t>(t.scores.cols()));
-  for (size_t j = 0; j < x.size(); ++j)
-    x[j] = std::isinf(t.masked(i, static_cast<Eigen::Index>(j)))
-               ? -INFINITY
-               : t.scores(i, static_cast<Eigen::Index>(j)) * multiplier;
-  return attn::softmax_stable(x, attn::NumFormat::F32);
-}
 
 // {label, "2.31 bits", "41.0%"}: a row of the entropy table.
 std::vector<std::string> entropy_row(const char* label, const std::vector<double>& w) {
@@ -56,8 +48,10 @@ void panel_tokens(AppState& s) {
   const float x_left = o.x + avail.x * 0.3f, x_right = o.x + avail.x * 0.7f;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 line = ImGui::GetColorU32(ImGuiCol_PlotLinesHovered);
+  const bool held = held_back(s, Held::Softmax);
+  if (held) text_note("The weights are held back until the answer is revealed: predict first.");
   for (size_t j = 0; j < k.size(); ++j) {
-    const double w = t->weights(i, static_cast<Eigen::Index>(j));
+    const double w = held ? 0 : t->weights(i, static_cast<Eigen::Index>(j));
     const float y1 = o.y + row_h * (static_cast<float>(i) + 0.5f),
                 y2 = o.y + row_h * (static_cast<float>(j) + 0.5f);
     if (w > 0)
@@ -65,7 +59,7 @@ void panel_tokens(AppState& s) {
                   (line & 0x00FFFFFF) | (static_cast<ImU32>(40 + 215 * w) << 24),
                   1.0f + 12.0f * static_cast<float>(w) * ImGui::GetFontSize() / 17.0f);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%s  %.0f%%", k[j].c_str(), 100 * w);
+    std::snprintf(buf, sizeof buf, held ? "%s" : "%s  %.0f%%", k[j].c_str(), 100 * w);
     dl->AddText(ImVec2(x_right, y2 - ImGui::GetTextLineHeight() * 0.5f), ImGui::GetColorU32(ImGuiCol_Text),
                 buf);
   }
@@ -102,24 +96,31 @@ void panel_distribution(AppState& s) {
   ImGui::TableSetupColumn("##wbar", ImGuiTableColumnFlags_WidthStretch, 1);
   ImGui::TableHeadersRow();
   const float h = ImGui::GetTextLineHeight() * 0.8f;
+  const bool scores_held = held_back(s, Held::Scale) || held_back(s, Held::Mask);
+  const bool weights_held = held_back(s, Held::Softmax);
   for (Eigen::Index j = 0; j < t.masked.cols(); ++j) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(k[static_cast<size_t>(j)].c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(attn::fmt(t.masked(i, j)).c_str());
+    ImGui::TextUnformatted(scores_held ? "?" : attn::fmt(t.masked(i, j)).c_str());
     ImGui::TableNextColumn();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float half = ImGui::GetContentRegionAvail().x * 0.5f;
-    value_bar(ImGui::GetWindowDrawList(), ImVec2(p.x + half, p.y + 2), half, h, t.masked(i, j), range,
-              Palette::Diverging);
+    if (!scores_held)
+      value_bar(ImGui::GetWindowDrawList(), ImVec2(p.x + half, p.y + 2), half, h, t.masked(i, j), range,
+                Palette::Diverging);
     ImGui::Dummy(ImVec2(half * 2, h + 4));
     ImGui::TableNextColumn();
-    ImGui::Text("%.1f%%", 100 * t.weights(i, j));
+    if (weights_held)
+      ImGui::TextUnformatted("?");
+    else
+      ImGui::Text("%.1f%%", 100 * t.weights(i, j));
     ImGui::TableNextColumn();
     const ImVec2 pw = ImGui::GetCursorScreenPos();
-    value_bar(ImGui::GetWindowDrawList(), ImVec2(pw.x, pw.y + 2), ImGui::GetContentRegionAvail().x, h,
-              t.weights(i, j), 1.0, Palette::Sequential);
+    if (!weights_held)
+      value_bar(ImGui::GetWindowDrawList(), ImVec2(pw.x, pw.y + 2), ImGui::GetContentRegionAvail().x, h,
+                t.weights(i, j), 1.0, Palette::Sequential);
     ImGui::Dummy(ImVec2(1, h + 4));
   }
   ImGui::EndTable();
@@ -157,18 +158,22 @@ void panel_scaling(AppState& s) {
 
   const double tau = s.problem.temperature, root = std::sqrt(static_cast<double>(d_k));
   ImGui::Text("Row of “%s”, d_k = %d (√d_k = %.2f):", q[static_cast<size_t>(i)].c_str(), d_k, root);
-  int allowed = 0;
-  for (Eigen::Index j = 0; j < t.masked.cols(); ++j) allowed += std::isinf(t.masked(i, j)) ? 0 : 1;
-  char uniform[64], bits[32], top[32];
-  std::snprintf(uniform, sizeof uniform, "uniform over the %d allowed keys", allowed);
-  std::snprintf(bits, sizeof bits, "%.2f bits", allowed ? std::log2(static_cast<double>(allowed)) : 0.0);
-  std::snprintf(top, sizeof top, "%.1f%%", allowed ? 100.0 / allowed : 0.0);
-  text_table("##entropy", {"softmax of the row's scores", "entropy", "max weight"},
-             {entropy_row("as set now (the weights on screen)",
-                          weights_with(t, i, attn::score_multiplier(s.problem.scale, d_k, tau))),
-              entropy_row("without 1/√d_k (τ as set)", weights_with(t, i, 1.0 / tau)),
-              entropy_row("with 1/√d_k, τ = 1", weights_with(t, i, 1.0 / root)),
-              {uniform, bits, top}});
+  if (held_back(s, Held::Softmax)) {
+    text_note("The entropies are held back until the answer is revealed: predict first.");
+  } else {
+    int allowed = 0;
+    for (Eigen::Index j = 0; j < t.masked.cols(); ++j) allowed += std::isinf(t.masked(i, j)) ? 0 : 1;
+    char uniform[64], bits[32], top[32];
+    std::snprintf(uniform, sizeof uniform, "uniform over the %d allowed keys", allowed);
+    std::snprintf(bits, sizeof bits, "%.2f bits", allowed ? std::log2(static_cast<double>(allowed)) : 0.0);
+    std::snprintf(top, sizeof top, "%.1f%%", allowed ? 100.0 / allowed : 0.0);
+    text_table("##entropy", {"softmax of the row's scores", "entropy", "max weight"},
+               {entropy_row("as set now (the weights on screen)",
+                            attn::row_weights_with(t, i, attn::score_multiplier(s.problem.scale, d_k, tau))),
+                entropy_row("without 1/√d_k (τ as set)", attn::row_weights_with(t, i, 1.0 / tau)),
+                entropy_row("with 1/√d_k, τ = 1", attn::row_weights_with(t, i, 1.0 / root)),
+                {uniform, bits, top}});
+  }
 
   // Measured spread of q·k for random N(0,1) vectors (2000 pairs per d_k, fixed seed).
   static const std::vector<attn::DotSpread> spread =
@@ -228,6 +233,8 @@ void panel_numerics(AppState& s) {
   if (ImGui::SliderFloat("multiply the logits by", &scale, 0.1f, 1000.0f, "%.1f",
                          ImGuiSliderFlags_Logarithmic))
     s.view.logit_scale = scale;
+  if (held_back(s, Held::Softmax))
+    return text_note("The softmax of this row is held back until the answer is revealed: predict first.");
   std::vector<double> logits = row_vector(t.masked, i);
   for (double& x : logits) x *= s.view.logit_scale;
   const std::vector<double> n32 = attn::softmax_naive(logits, attn::NumFormat::F32),

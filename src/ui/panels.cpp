@@ -53,8 +53,10 @@ void menu_bar(AppState& s) {
     ImGui::Checkbox("High contrast", &s.view.high_contrast);
     ImGui::Checkbox("Numbers in cells", &s.view.show_values);
     ImGui::Checkbox("Input panel", &s.view.input_panel);
+    quiz_menu(s);
     ImGui::EndMenu();
   }
+  lessons_menu(s);
   if (ImGui::BeginMenu(s.view.backend == Backend::WebGpu ? "Backend: WebGPU" : "Backend: CPU")) {
     if (ImGui::MenuItem("CPU (exact f64 trace)", nullptr, s.view.backend == Backend::Cpu))
       s.view.backend = Backend::Cpu;
@@ -128,6 +130,7 @@ void panel_main(AppState& s) {
     ImGui::TextWrapped("%s", s.notice.c_str());
     ImGui::Separator();
   }
+  held_line(s);
   if (!s.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.error.c_str());
   s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
   s.view.variants.global_chips.clear();                    // (and by the global-token buttons)
@@ -142,14 +145,17 @@ void draw_frame(AppState& s) {
   handle_keys(s);
   advance_playback(s, ImGui::GetIO().DeltaTime);
   set_highlight_weight(s.view.projector ? 2.0f : 1.0f);
+  hold_interview_answers(held_now(s) != 0);
   menu_bar(s);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const ImVec2 o = vp->WorkPos, size = vp->WorkSize;
   const float line = ImGui::GetFrameHeightWithSpacing();
-  // The input panel: a quarter of the width, at least 250 px at 1× (the sentence and settings stay readable),
-  // at most 30 % (so at 2× on a projector the matrices keep most of the screen).
+  // The left column — an open lesson (even in the Projector preset: it is the lesson), else the input panel:
+  // a quarter of the width, at least 250 px at 1× (its text stays readable), at most 30 % (so at 2× on a
+  // projector the matrices keep most of the screen).
+  const bool lesson = lesson_page(s) != nullptr;
   const float left_w =
-      s.view.input_panel
+      lesson || s.view.input_panel
           ? std::clamp(size.x * 0.24f, std::min(250.0f * s.view.ui_scale, size.x * 0.3f), size.x * 0.3f)
           : 0.0f;
   const float right_w = size.x - left_w;
@@ -159,7 +165,11 @@ void draw_frame(AppState& s) {
   const float controls_h = s.view.controls_h > 0 ? s.view.controls_h : line * 2 + pad * 2;
   const float narration_h = std::clamp(size.y * 0.22f, line * 4.5f, size.y * 0.4f);
 
-  if (s.view.input_panel) {
+  if (lesson) {
+    place(o, ImVec2(left_w, size.y));
+    if (ImGui::Begin("Lesson", nullptr, kTile)) panel_lesson(s);
+    ImGui::End();
+  } else if (s.view.input_panel) {
     place(o, ImVec2(left_w, size.y));
     if (ImGui::Begin("Input", nullptr, kTile)) panel_input(s);
     ImGui::End();
@@ -314,6 +324,10 @@ void panel_narration(AppState& s) {
   text_words("%s", e.formula.c_str());
   ImGui::PopFont();
   text_words("%s", e.narration.c_str());
+  if (lesson_page(s))
+    return text_note(
+        "Keys: PageDown or → next page (reveals first) · PageUp or ← back · . and , step · "
+        "Shift+←/→ stage · P projector");
   if (flash_walkthrough_shown(s)) return text_note("Keys: ←/→ previous/next tile · Home first tile");
   text_note(
       "Keys: ←/→ step · Shift+←/→ stage · 1–5 jump to a stage · ↑/↓ another token · Space play · "

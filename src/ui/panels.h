@@ -29,6 +29,10 @@ void panel_overview(AppState& s);      // long sequences on WebGPU: downsampled 
 void panel_variants(AppState& s);      // the variants lab: compare, masks, heads, linear, flash tiles
 void panel_model(AppState& s);         // the real model: heads on the text, next token, ablation, generation
 void model_input_panel(AppState& s);   // the input panel's part for Source::Model: text, layer, head
+void panel_lesson(AppState& s);        // the open lesson: progress, the page's narration, its prediction
+void lessons_menu(AppState& s);        // the menu bar's Lessons: open one, close it
+void quiz_menu(AppState& s);           // View → Quiz mode: what to hold back in every view
+void held_line(AppState& s);           // above the main view: what is held back, and Reveal
 void mask_controls(AppState& s);       // mask kind and parameters (input panel and the Masks part)
 bool takes_global_tokens(
     const AppState& s);  // the mask kind can have global tokens (not none/padding/painted)
@@ -43,7 +47,8 @@ void help_marker(const char* text);
 std::string fmt_bytes(double bytes);                                     // "1.5 MiB"
 std::string fmt_count(double x);                                         // "9216", "1.05e+06"
 void interview_prompt(const char* question, const std::string& answer);  // a collapsed Q&A line
-void section_linear(AppState& s);  // panel_flash.cpp: linear attention's re-association, side by side
-void section_flash(AppState& s);   // panel_flash.cpp: flash attention's tiles, step by step
+void hold_interview_answers(bool held);  // (each frame: while a prediction is open, answers wait)
+void section_linear(AppState& s);        // panel_flash.cpp: linear attention's re-association, side by side
+void section_flash(AppState& s);         // panel_flash.cpp: flash attention's tiles, step by step
 
 }  // namespace ui

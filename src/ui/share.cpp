@@ -1,6 +1,8 @@
 // Links and shared states (see share.h).
 #include "ui/share.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "attn/linear.h"
@@ -28,6 +30,21 @@ std::string percent_decode(const std::string& in) {
                                " is not followed by two hex digits");
     out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
     i += 2;
+  }
+  return out;
+}
+
+// "state=…&lesson=five-steps&page=3" → its key=value pairs, in order (values still percent-encoded).
+std::vector<std::pair<std::string, std::string>> fragment_params(const std::string& fragment) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t at = 0;
+  while (at <= fragment.size()) {
+    const size_t end = std::min(fragment.find('&', at), fragment.size());
+    const std::string part = fragment.substr(at, end - at);
+    const size_t eq = part.find('=');
+    if (!part.empty())
+      out.emplace_back(part.substr(0, eq), eq == std::string::npos ? "" : part.substr(eq + 1));
+    at = end + 1;
   }
   return out;
 }
@@ -79,15 +96,34 @@ bool open_shared(AppState& s, const std::string& text) {
   std::string why;
   try {
     std::string json = body;
+    attn::Json lesson;  // #lesson=NAME&page=N (with or without a state)
     if (body.empty() || body[0] != '{') {
       const size_t hash = body.find('#');
       if (hash == std::string::npos)
-        throw std::runtime_error("it is neither a link with #state= nor a state's JSON");
-      const std::string fragment = body.substr(hash + 1);
-      if (fragment.rfind("state=", 0) != 0)
-        throw std::runtime_error("its part after # should start with \"state=\", not \"" +
-                                 attn::printable(fragment.substr(0, 20)) + "\"");
-      json = percent_decode(fragment.substr(6));
+        throw std::runtime_error("it is neither a link with #state= or #lesson= nor a state's JSON");
+      json.clear();
+      for (const auto& [key, value] : fragment_params(body.substr(hash + 1))) {
+        if (key == "state") {
+          json = percent_decode(value);
+        } else if (key == "lesson") {
+          lesson["id"] = percent_decode(value);
+        } else if (key == "page") {
+          char* end = nullptr;
+          const long page = std::strtol(value.c_str(), &end, 10);
+          if (value.empty() || *end || page < 1 || page > 200)
+            throw std::runtime_error("its page=" + attn::printable(value.substr(0, 12)) +
+                                     " is not a page number (1, 2, …)");
+          lesson["page"] = page;
+        } else {
+          throw std::runtime_error("its part after # should be state=… or lesson=…&page=…, not \"" +
+                                   attn::printable((key + "=" + value).substr(0, 20)) + "\"");
+        }
+      }
+      if (json.empty() && lesson.is_null())
+        throw std::runtime_error("its part after # has no state= or lesson=");
+      if (!lesson.is_null() && !lesson.contains("id"))
+        throw std::runtime_error("its page= comes without lesson=");
+      if (json.empty()) json = "{}";
     }
     attn::Json state;
     std::vector<std::string> notes;
@@ -99,6 +135,7 @@ bool open_shared(AppState& s, const std::string& text) {
       throw std::runtime_error(std::string("its state is not readable JSON (") + e.what() +
                                "); it may have been cut short or edited");
     }
+    if (!lesson.is_null() && state.is_object()) state["lesson"] = lesson;
     state_from_json(s, state);
     s.notice.clear();
     for (const std::string& n : notes) s.notice += (s.notice.empty() ? "Opened; " : "; ") + n;

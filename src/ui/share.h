@@ -13,7 +13,8 @@ namespace ui {
 // reproduces s.
 attn::Json link_state(const AppState& s);
 
-// Opens a shared state: a link whose part after # is state=<percent-encoded JSON>, or the JSON itself. On
+// Opens a shared state: a link whose part after # is state=<percent-encoded JSON> and/or lesson=NAME&page=N
+// (the lesson's page first, the state on top), or the JSON itself. On
 // success s.notice is cleared; otherwise s is unchanged and s.notice says what is wrong. Returns success.
 // Throws only on a bug (an exception other than ProblemError, its own runtime_errors or bad_alloc).
 bool open_shared(AppState& s, const std::string& text);

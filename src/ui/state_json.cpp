@@ -87,10 +87,12 @@ void read_view(ViewState& v, const attn::Json& j) {
       v.backend = x == "webgpu" ? Backend::WebGpu : Backend::Cpu;
     } else if (k == "logit_scale") {
       v.logit_scale = attn::read_number(x, "view.logit_scale", 0.1, 1000);
+    } else if (k == "quiz") {
+      v.quiz = held_from_json(x, "view.quiz");
     } else {
       fail("view." + k,
            "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
-           "logit_scale, input_panel, projector)");
+           "logit_scale, input_panel, projector, quiz)");
     }
   }
 }
@@ -238,7 +240,8 @@ attn::Json state_to_json(const AppState& s) {
                        {"context", s.view.variants.context}}},
                      {"logit_scale", s.view.logit_scale},
                      {"input_panel", s.view.input_panel},
-                     {"projector", s.view.projector}};
+                     {"projector", s.view.projector},
+                     {"quiz", held_to_json(s.view.quiz)}};
   attn::Json inputs;
   if (s.source == Source::Direct) {
     inputs = {{"source", "direct"}};
@@ -267,18 +270,21 @@ attn::Json state_to_json(const AppState& s) {
       if (problem.contains(f)) settings[f] = problem[f];
     problem = std::move(settings);
   }
-  return {{"problem", std::move(problem)},
-          {"inputs", std::move(inputs)},
-          {"step", std::move(step)},
-          {"view", std::move(view)}};
+  attn::Json out = {{"problem", std::move(problem)},
+                    {"inputs", std::move(inputs)},
+                    {"step", std::move(step)},
+                    {"view", std::move(view)}};
+  if (s.lesson.lesson >= 0) out["lesson"] = lesson_to_json(s);
+  return out;
 }
 
 void state_from_json(AppState& s, const attn::Json& j) {
   if (!j.is_object())
     fail("state", "expected an object {problem, inputs, step, view}, got " + std::string(j.type_name()));
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "problem" && it.key() != "inputs" && it.key() != "step" && it.key() != "view")
-      fail(it.key(), "unknown field (known: problem, inputs, step, view)");
+    if (it.key() != "problem" && it.key() != "inputs" && it.key() != "step" && it.key() != "view" &&
+        it.key() != "lesson")
+      fail(it.key(), "unknown field (known: problem, inputs, step, view, lesson)");
 
   // Everything is applied to a copy; s changes only if all of it is valid. The derived results (a trace can
   // be hundreds of MiB) are not copied: they wait here and go back into s whichever way this ends.
@@ -299,6 +305,8 @@ void state_from_json(AppState& s, const attn::Json& j) {
     }
   } keep(s);
   AppState next = s;
+  if (j.contains("lesson"))
+    lesson_from_json(next, j["lesson"]);  // (first: the rest of the state goes on top)
   const bool settings = j.contains("problem") && settings_only(j["problem"]);
   if (j.contains("problem") && !settings) {  // a whole problem: typed q/k/v from now on
     try {

@@ -202,6 +202,15 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
       const ImVec2 b(a.x + cell, a.y + cell);
       const double x = m(i, j);
       ImU32 fill;
+      if (opt.held) {  // (a prediction is open: neither colour nor number may give the answer away)
+        dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
+        dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
+        const ImVec2 ts = ImGui::CalcTextSize("?");
+        if (ts.x + 2 <= cell && ts.y <= cell)
+          dl->AddText(ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
+                      ImGui::GetColorU32(ImGuiCol_TextDisabled), "?");
+        continue;
+      }
       if (opt.revealed >= 0 && i * cols + j >= opt.revealed) {  // not computed yet at this step
         dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
         dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
@@ -254,7 +263,9 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   }
 
   // Tooltip with the exact value.
-  if (hovered) {
+  if (hovered && opt.held) {
+    ImGui::SetTooltip("Held back until the answer is revealed.");
+  } else if (hovered) {
     const ImVec2 mp = ImGui::GetIO().MousePos;
     const int j = static_cast<int>((mp.x - grid.x) / cell), i = static_cast<int>((mp.y - grid.y) / cell);
     if (mp.x >= grid.x && mp.y >= grid.y && i >= 0 && i < rows && j >= 0 && j < cols) {

@@ -29,6 +29,7 @@ struct HeatmapOptions {
   int highlight_cell_row = -1;  // outline this one cell (thicker)…
   int highlight_cell_col = -1;  // …at this column
   int revealed = -1;            // cells shown, in row-major order (the rest drawn empty); −1 = all
+  bool held = false;            // held back until a prediction is revealed: blank cells with "?", no tooltips
   bool row_labels = true;       // draw the left label gutter
   bool col_labels = true;       // draw the top label gutter
   std::function<std::string(int, int)> tooltip;  // extra tooltip text for a cell (e.g. its formula)

@@ -105,11 +105,13 @@ TEST(Share, BrokenLinksSayWhatIsWrongAndChangeNothing) {
       {"#state=" + good.substr(0, good.size() - 9),
        "This link could not be opened: its state is not readable JSON"},
       {"#state=%7B%22view%22%3A%7", "not followed by two hex digits"},
-      {"#view=tokens", "its part after # should start with \"state=\", not \"view=tokens\""},
+      {"#view=tokens", "its part after # should be state=… or lesson=…&page=…, not \"view=tokens\""},
+      {"#lesson=no-such-lesson", "lesson.id: unknown \"no-such-lesson\""},
+      {"#page=2", "its page= comes without lesson="},
       {"#state=" + percent_encode(R"({"view":{"panel":"cinema"}})"), "view.panel: unknown \"cinema\""},
       {"#state=" + percent_encode(R"({"inputs":{"sentence":"a b","d_model":900}})"),
        "inputs.d_model: must be 1…64"},
-      {"just some words", "neither a link with #state= nor a state's JSON"},
+      {"just some words", "neither a link with #state= or #lesson= nor a state's JSON"},
       {"{\"view\": {\"ui_scale\": 9}}", "This state could not be opened: view.ui_scale"},
   };
   for (const auto& [text, why] : cases) {

@@ -295,3 +295,29 @@ TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {
       EXPECT_FLOAT_EQ(s.view.ui_scale, 1.0f);
     }
 }
+
+// Every page of every shipped lesson, on a laptop and on a projector (and with the Projector preset): the
+// lesson panel, its prediction (open, then revealed) and the view the page opens all fit.
+TEST(UiLayout, EveryLessonPageFits) {
+  ui::AppState base = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  base.model = std::make_shared<const model::Gpt2>(
+      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+  std::vector<std::string> skipped;
+  base.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base, &skipped);
+  EXPECT_TRUE(skipped.empty()) << skipped.front();
+  const std::pair<Display, float> sizes[] = {{{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}};
+  for (int l = 0; l < static_cast<int>(base.lessons.size()); ++l)
+    for (int p = 0; p < static_cast<int>(base.lessons[static_cast<size_t>(l)].pages.size()); ++p)
+      for (const auto& [display, scale] : sizes)
+        for (const bool revealed : {false, true}) {
+          ui::AppState s = base;
+          s.view.ui_scale = scale;
+          ui::open_lesson(s, l, p);
+          s.lesson.revealed = revealed;
+          std::vector<std::string> problems;
+          render_frames(s, scale, 3, display, &problems);
+          for (const std::string& why : problems)
+            ADD_FAILURE() << base.lessons[static_cast<size_t>(l)].id << " page " << p + 1 << " at "
+                          << display.w << "×" << display.h << (revealed ? " revealed: " : ": ") << why;
+        }
+}

@@ -45,7 +45,7 @@ test('a broken or edited link says what is wrong, and the app carries on', async
     ['#state=' + encodeURIComponent(JSON.stringify({ view: { panel: 'cinema' } })), /view\.panel: unknown "cinema"/],
     ['#state=' + encodeURIComponent(JSON.stringify({ inputs: { sentence: 'a b', d_model: 900 } })), /inputs\.d_model: must be 1…64/],
     ['#state=%E0%A4%A', /not followed by two hex digits/],
-    ['#view=steps', /should start with "state="/],
+    ['#view=steps', /should be state=… or lesson=…&page=…/],
   ];
   for (const [hash, why] of cases) {
     await page.evaluate((h) => { location.hash = h; }, hash);

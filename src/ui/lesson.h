@@ -1,0 +1,128 @@
+// Lessons: assets/lessons/NAME.json, data not code. A lesson is a title, an audience and pages; a page
+// applies a (partial) state — anything getState() returns — shows narration, and may ask a prediction whose
+// answer a named check (ui/checks.cpp) computes from the numbers then on screen. While a prediction is open,
+// the stages it names are held back in every view; quiz mode (view.quiz) holds chosen stages back until
+// revealed. Below ui/'s panels: no ImGui here. Tests: tests/core/test_lesson.cpp (Lesson.*, Check.*);
+// fuzz_lesson.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attn/json_text.h"
+
+namespace ui {
+
+struct AppState;
+
+// What a prediction (or quiz mode) can hold back: the five stages (same order as attn::Stage), then parts of
+// views that would give an answer away.
+enum class Held { Scores, Scale, Mask, Softmax, WeightedSum, HeadLabels, NextToken, Costs };
+constexpr int kHeldCount = 8;
+constexpr const char* kHeldNames[kHeldCount] = {"scores",       "scale",       "mask",       "softmax",
+                                                "weighted_sum", "head_labels", "next_token", "costs"};
+
+struct Prediction {
+  std::string question;
+  std::string check;  // a check's id (checks())
+  attn::Json args;    // its arguments, e.g. {"row": "it"}
+  unsigned hide = 0;  // what is held back until the answer is revealed (bit per Held)
+};
+
+struct LessonPage {
+  std::string title;
+  std::string narration;
+  attn::Json state;  // applied with state_from_json on top of the pages before it
+  bool has_prediction = false;
+  Prediction prediction;
+};
+
+struct Lesson {
+  std::string id;  // the file name without .json: "five-steps"
+  std::string title, audience;
+  std::vector<LessonPage> pages;
+};
+
+// What a check computes: a choice among `choices` (the right one is `answer`) or a number (right within
+// `tolerance`), and an explanation that quotes the numbers it was computed from.
+struct CheckResult {
+  bool number = false;
+  std::vector<std::string> choices;
+  int answer = -1;
+  double value = 0, tolerance = 0;
+  std::string explanation;
+  std::string answer_text() const;  // the right choice, or the value as the learner would type it
+};
+
+// One named check: id, what it asks (for the README and error messages), and the computation. Throws
+// attn::ProblemError naming the argument when its arguments do not fit the state ("row": a token that is not
+// there).
+struct Check {
+  const char* id;
+  const char* asks;
+  CheckResult (*compute)(const AppState& s, const attn::Json& args);
+};
+const std::vector<Check>& checks();
+const Check* find_check(const std::string& id);
+
+// Parses a lesson and checks it against `base` (the app as it starts: scenarios and the model): every page's
+// state applies (cumulatively) and every prediction's check computes. Throws ProblemError naming the page and
+// field: "pages[2].state.view.panel: unknown …", "pages[3].prediction.check: unknown "argmx" (known: …)".
+Lesson parse_lesson(const attn::Json& j, const std::string& id, const AppState& base);
+
+// Every dir/*.json through parse_json_text and parse_lesson, sorted by id; a broken file is skipped with a
+// line in `skipped` naming the file, page and field, and the rest still load.
+std::vector<Lesson> load_lessons(const std::string& dir, const AppState& base,
+                                 std::vector<std::string>* skipped = nullptr);
+
+// The open page's check on the numbers now, derived once per change (refresh_lesson_check) for the panel.
+struct LessonCheck {
+  int lesson = -1, page = -1, result_version = -1, model_version = -1;  // what it was computed for
+  CheckResult result;
+  std::string error;  // why the check could not compute here (its row is not in this input…)
+};
+
+// Where a learner is in a lesson (in AppState; lesson.* in the state JSON and links).
+struct LessonProgress {
+  int lesson = -1;  // index into AppState::lessons, −1: no lesson open
+  int page = 0;
+  std::string answer;  // the learner's answer to this page's prediction ("" = none yet)
+  bool revealed = false;
+};
+
+// Opens lesson `index` at `page`: the state is the app's start state with pages 0…page applied in order (so a
+// page looks the same however it was reached), keeping how the app is presented (UI scale, contrast,
+// projector, backend). Throws ProblemError when the page does not exist.
+void open_lesson(AppState& s, int index, int page);
+// The same for the panel, menu and keys: what goes wrong (a page that needs a model no longer open) is said
+// in s.notice and the app stays as it was. Returns success.
+bool turn_to(AppState& s, int index, int page);
+void close_lesson(AppState& s);
+// The clicker's "next": reveals an open prediction first, then turns the page. "Back" turns back.
+void lesson_next(AppState& s);
+void lesson_back(AppState& s);
+// The open page, or nullptr.
+const LessonPage* lesson_page(const AppState& s);
+// True while the open page's prediction waits for its reveal.
+bool prediction_open(const AppState& s);
+// The open page's check on the current numbers (recomputed; throws ProblemError like Check::compute).
+CheckResult lesson_check(const AppState& s);
+// Recomputes s.lesson_check when the page, the result or the model changed (app/derive.cpp calls it).
+void refresh_lesson_check(AppState& s);
+// The learner's answer against the check: right or not.
+bool answer_is_right(const CheckResult& r, const std::string& answer);
+
+// What is held back now in every view: quiz mode's, and an open prediction's. Bit per Held.
+unsigned held_now(const AppState& s);
+bool held_back(const AppState& s, Held what);
+
+// {id, page (1, 2, … as the panel counts them), answer, revealed} ⇄ s.lesson (reading opens the page; throws
+// ProblemError naming the field).
+attn::Json lesson_to_json(const AppState& s);
+void lesson_from_json(AppState& s, const attn::Json& j);
+
+// Names ⇄ bits: ["softmax", "weighted_sum"] → 0b11000.
+unsigned held_from_json(const attn::Json& j, const std::string& field);
+attn::Json held_to_json(unsigned bits);
+
+}  // namespace ui

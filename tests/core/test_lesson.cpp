@@ -1,0 +1,226 @@
+// Lesson.*, Check.*: every shipped lesson loads, every page's state applies and every prediction's check
+// computes (on the numbers the app shows); predictions hold back what would answer them; files with mistakes
+// are refused naming the page and field; progress survives a link.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "app/derive.h"
+#include "model/gpt2.h"
+#include "ui/lesson.h"
+#include "ui/share.h"
+
+namespace {
+
+ui::AppState base() {
+  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  s.model = std::make_shared<const model::Gpt2>(
+      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+  return s;
+}
+
+const std::vector<ui::Lesson>& shipped() {
+  static const std::vector<ui::Lesson> lessons = [] {
+    ui::AppState s = base();
+    std::vector<std::string> skipped;
+    std::vector<ui::Lesson> l = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", s, &skipped);
+    for (const std::string& why : skipped) ADD_FAILURE() << why;
+    return l;
+  }();
+  return lessons;
+}
+
+}  // namespace
+
+TEST(Lesson, EveryShippedLessonLoadsAndEveryPredictionChecks) {
+  ui::AppState s = base();
+  s.lessons = shipped();
+  ASSERT_GE(s.lessons.size(), 1u);
+  for (int i = 0; i < static_cast<int>(s.lessons.size()); ++i) {
+    const ui::Lesson l = s.lessons[static_cast<size_t>(i)];  // (a copy: opening a page replaces the state)
+    for (int p = 0; p < static_cast<int>(l.pages.size()); ++p) {
+      ui::open_lesson(s, i, p);
+      derive(s);
+      ASSERT_TRUE(s.error.empty()) << l.id << " page " << p + 1 << ": " << s.error;
+      if (!l.pages[static_cast<size_t>(p)].has_prediction) continue;
+      EXPECT_TRUE(s.lesson_check.error.empty()) << l.id << " page " << p + 1 << ": " << s.lesson_check.error;
+      const ui::CheckResult& r = s.lesson_check.result;
+      std::printf("%s p%d: %s → %s (%s)\n", l.id.c_str(), p + 1,
+                  l.pages[static_cast<size_t>(p)].prediction.question.c_str(), r.answer_text().c_str(),
+                  r.explanation.c_str());
+      EXPECT_FALSE(r.answer_text().empty());
+      EXPECT_TRUE(ui::answer_is_right(r, r.answer_text())) << l.id << " page " << p + 1;
+    }
+  }
+}
+
+namespace {
+
+// The app with the shipped lessons, lesson `id` open at page (1, 2, …).
+ui::AppState at_page(const std::string& id, int page) {
+  ui::AppState s = base();
+  s.lessons = shipped();
+  for (int i = 0; i < static_cast<int>(s.lessons.size()); ++i)
+    if (s.lessons[static_cast<size_t>(i)].id == id) ui::open_lesson(s, i, page - 1);
+  derive(s);
+  return s;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const attn::ProblemError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+}  // namespace
+
+// Predict, then reveal: while the question is open, the stages that would answer it are held back in the
+// trace's explanation and the screen-reader mirror; the clicker's "next" reveals first, then turns the page.
+TEST(Lesson, APredictionHoldsBackItsAnswerUntilRevealed) {
+  ui::AppState s = at_page("five-steps", 5);  // "Which key gets the largest weight in the row of “it”?"
+  ASSERT_TRUE(ui::prediction_open(s));
+  EXPECT_TRUE(ui::held_back(s, ui::Held::Softmax));
+  EXPECT_TRUE(ui::held_back(s, ui::Held::WeightedSum));
+  EXPECT_FALSE(ui::held_back(s, ui::Held::Scores));
+  EXPECT_EQ(ui::explain_current(s).formula, "(held back)");
+  const attn::Json mirror = ui::narration_json(s);
+  EXPECT_FALSE(mirror.contains("values")) << mirror.dump();
+  EXPECT_EQ(mirror["formula"], "(held back)");
+  EXPECT_EQ(s.lesson_check.result.answer_text(), "animal");
+  s.lesson.answer = "street";
+  EXPECT_FALSE(ui::answer_is_right(s.lesson_check.result, s.lesson.answer));
+  ui::lesson_next(s);  // reveals
+  EXPECT_TRUE(s.lesson.revealed);
+  EXPECT_EQ(s.lesson.page, 4);
+  EXPECT_FALSE(ui::held_back(s, ui::Held::Softmax));
+  EXPECT_NE(ui::explain_current(s).formula, "(held back)");
+  ui::lesson_next(s);  // turns the page
+  EXPECT_EQ(s.lesson.page, 5);
+  EXPECT_FALSE(s.lesson.revealed);
+  EXPECT_TRUE(s.lesson.answer.empty());
+  ui::lesson_back(s);
+  EXPECT_EQ(s.lesson.page, 4);
+}
+
+// Quiz mode holds chosen stages back in every view until revealed, without a lesson.
+TEST(Lesson, QuizModeHoldsBackChosenStages) {
+  ui::AppState s = base();
+  ui::state_from_json(s, attn::Json::parse(R"({"view": {"quiz": ["softmax", "weighted_sum"]},
+                                               "step": {"stage": "softmax", "query": 7}})"));
+  derive(s);
+  EXPECT_TRUE(ui::held_back(s, ui::Held::Softmax));
+  EXPECT_FALSE(ui::held_back(s, ui::Held::Mask));
+  EXPECT_EQ(ui::explain_current(s).formula, "(held back)");
+  EXPECT_EQ(ui::state_to_json(s)["view"]["quiz"], attn::Json::parse(R"(["softmax", "weighted_sum"])"));
+  EXPECT_NE(error_of([&] {
+              ui::state_from_json(s, attn::Json::parse(R"({"view": {"quiz": ["soft"]}})"));
+            }).find("view.quiz: unknown \"soft\""),
+            std::string::npos);
+}
+
+// A page looks the same however it was reached: opened directly, or walked to from page 1.
+TEST(Lesson, APageLooksTheSameHoweverItWasReached) {
+  ui::AppState walked = at_page("masks", 1);
+  for (int p = 1; p < 5; ++p) {
+    walked.lesson.revealed = true;  // (so "next" turns the page)
+    ui::lesson_next(walked);
+  }
+  derive(walked);
+  const ui::AppState direct = at_page("masks", 5);
+  EXPECT_EQ(walked.lesson.page, 4);
+  EXPECT_EQ(ui::state_to_json(walked), ui::state_to_json(direct));
+}
+
+// Links: the lesson and page travel (1-based, as the panel counts), alone or with a state on top.
+TEST(Lesson, LinksCarryTheLessonAndItsPage) {
+  ui::AppState s = at_page("why-sqrt-dk", 2);
+  s.lesson.answer = "higher (flatter)";
+  const std::string link = "http://127.0.0.1/#state=" + ui::link_state(s).dump();
+  ui::AppState opened = base();
+  opened.lessons = shipped();
+  ASSERT_TRUE(ui::open_shared(opened, link)) << opened.notice;
+  EXPECT_EQ(opened.lesson.page, 1);
+  EXPECT_EQ(opened.lesson.answer, "higher (flatter)");
+  EXPECT_EQ(ui::state_to_json(opened), ui::state_to_json(s));
+
+  ui::AppState deep = base();
+  deep.lessons = shipped();
+  ASSERT_TRUE(ui::open_shared(deep, "http://127.0.0.1/#lesson=masks&page=3")) << deep.notice;
+  EXPECT_EQ(ui::lesson_page(deep)->title, "Who does “it” look at now?");
+  ASSERT_TRUE(
+      ui::open_shared(deep, "#lesson=masks&page=2&state=%7B%22view%22%3A%7B%22panel%22%3A%22tokens%22%7D%7D"))
+      << deep.notice;
+  EXPECT_EQ(deep.lesson.page, 1);
+  EXPECT_EQ(deep.view.panel, ui::Panel::Tokens);  // (the state goes on top of the page)
+  EXPECT_FALSE(ui::open_shared(deep, "#lesson=masks&page=99"));
+  EXPECT_NE(deep.notice.find("lesson.page: 99 is not a page of \"masks\" (it has 7)"), std::string::npos)
+      << deep.notice;
+  EXPECT_FALSE(ui::open_shared(deep, "#lesson=masks&page=two"));
+  EXPECT_NE(deep.notice.find("page=two is not a page number"), std::string::npos) << deep.notice;
+}
+
+// The checks compute from the numbers on screen: change the input and the answer follows.
+TEST(Check, AnswersFollowTheNumbersOnScreen) {
+  ui::AppState s = at_page("five-steps", 5);
+  EXPECT_EQ(s.lesson_check.result.answer_text(), "animal");
+  const ui::Check* weight = ui::find_check("weight");
+  ASSERT_NE(weight, nullptr);
+  const attn::Json pair = attn::Json::parse(R"({"row": "animal", "key": "tired"})");
+  EXPECT_GT(weight->compute(s, pair).value, 0);
+  ui::state_from_json(s, attn::Json::parse(R"({"problem": {"mask": "causal"}})"));
+  derive(s);
+  EXPECT_EQ(weight->compute(s, pair).value, 0);  // exactly 0: masked
+  EXPECT_NE(error_of([&] {
+              weight->compute(s, attn::Json::parse(R"({"row": "dog", "key": "it"})"));
+            }).find("row: no token \"dog\" in this input"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              ui::find_check("head_with")->compute(s, attn::Json::parse(R"({"pattern": "induction"})"));
+            }).find("needs the real model on screen"),
+            std::string::npos);
+}
+
+TEST(Lesson, BadFilesAreRefusedNamingThePageAndField) {
+  const ui::AppState s = base();
+  const auto refused = [&](const char* text) {
+    return error_of([&] { ui::parse_lesson(attn::Json::parse(text), "bad", s); });
+  };
+  const char* page = R"({"title": "t", "narration": "n"})";
+  EXPECT_EQ(refused(R"({"title": "x", "pages": []})"), "pages: expected an array of 1 to 200 pages");
+  EXPECT_NE(refused((std::string(R"({"title": "x", "pages": [)") + page +
+                     R"(, {"title": "t", "narration": "n", "state": {"view": {"panel": "cinema"}}}]})")
+                        .c_str())
+                .find("pages[1].state: view.panel: unknown \"cinema\""),
+            std::string::npos);
+  EXPECT_NE(refused(R"({"title": "x", "pages": [{"title": "t", "narration": "n",
+                        "prediction": {"question": "q", "check": "argmx"}}]})")
+                .find("pages[0].prediction.check: unknown \"argmx\" (known: strongest_weight"),
+            std::string::npos);
+  EXPECT_NE(refused(R"({"title": "x", "pages": [{"title": "t", "narration": "n",
+                        "prediction": {"question": "q", "check": "weight", "args": {"row": "zebra", "key": 0}}}]})")
+                .find("pages[0].prediction.args: row: no token \"zebra\""),
+            std::string::npos);
+  EXPECT_NE(refused(R"({"title": "x", "pages": [{"title": "t"}]})").find("pages[0].narration: missing"),
+            std::string::npos);
+  EXPECT_NE(refused(R"({"title": "x", "pages": [{"title": "t", "narration": "n", "answer": 3}]})")
+                .find("pages[0].answer: unknown field"),
+            std::string::npos);
+  EXPECT_NE(refused(R"({"title": "x", "pages": [{"title": "t", "narration": "n",
+                        "prediction": {"question": "q", "check": "row_sum", "args": {"row": "it"}, "hide": ["all"]}}]})")
+                .find("hide: unknown \"all\""),
+            std::string::npos);
+}
+
+// Six lessons ship (issue 11): five steps, √d_k, masks, a real model's heads, long sequences, interview
+// drill.
+TEST(Lesson, TheSixLessonsShip) {
+  std::vector<std::string> ids;
+  for (const ui::Lesson& l : shipped()) ids.push_back(l.id);
+  for (const char* id :
+       {"five-steps", "why-sqrt-dk", "masks", "real-model-heads", "long-sequences", "interview-drill"})
+    EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+}
