@@ -139,7 +139,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 1048576.0))
       ->transform([](std::string s) { return std::to_string(std::stod(s) * 1048576.0); });
   run->add_option("--max-operations", ra.options.max_operations,
-                  "Refuse problems that would take more operations than this (about 1 ns each; default 5e9)")
+                  "Refuse problems that would take more operations than this (about 1 ns each; default 2e9)")
       ->check(CLI::Range(1.0, 1e15));
   run->footer(
       "Example problem (one head, 2 tokens, causal):\n"

@@ -27,8 +27,19 @@ std::string trim(std::string t) {
   return t;
 }
 
-// The trace of the shown head: the app's own result when it is current, else the same computation now.
+// Checks count or compute over the problem's L × S pairs: a lesson may ask about long sequences, within reason
+// (a check runs whenever its page opens).
+void at_most(const AppState& s, int tokens) {
+  if (s.problem.query_len() > tokens || s.problem.key_len() > tokens)
+    attn::fail_field("check", "works on at most " + std::to_string(tokens) + " tokens; this input has " +
+                                  std::to_string(s.problem.query_len()) + " × " +
+                                  std::to_string(s.problem.key_len()));
+}
+
+// The trace of the shown head: the app's own result when it is current, else the same computation now (the
+// step-through's sizes: at most kMaxStepTokens tokens).
 const attn::HeadTrace<double>& shown(const AppState& s, attn::Result& scratch) {
+  at_most(s, kMaxStepTokens);
   const int h = std::clamp(s.view.head, 0, s.problem.heads() - 1);
   if (s.has_result && !s.dirty && static_cast<int>(s.result.heads.size()) > h &&
       s.result.heads[static_cast<size_t>(h)].weights.rows() == s.problem.query_len() &&
@@ -162,6 +173,7 @@ CheckResult entropy_at_temperature(const AppState& s, const attn::Json& args) {
 }
 
 CheckResult fully_masked_rows(const AppState& s, const attn::Json&) {
+  at_most(s, 4096);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   int n = 0;
   for (int i = 0; i < L; ++i) n += attn::row_fully_masked(s.problem.mask, i, L, S) ? 1 : 0;
@@ -172,6 +184,7 @@ CheckResult fully_masked_rows(const AppState& s, const attn::Json&) {
 }
 
 CheckResult scores_needed(const AppState& s, const attn::Json&) {
+  at_most(s, 4096);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   const double n = attn::allowed_count(s.problem.mask, L, S);
   const std::string all = std::to_string(L) + " × " + std::to_string(S) + " = " + std::to_string(L * S);
@@ -203,6 +216,7 @@ CheckResult linear_crossover(const AppState& s, const attn::Json&) {
 }
 
 CheckResult flash_memory_ratio(const AppState& s, const attn::Json&) {
+  at_most(s, 4096);
   double standard = 0, flash = 0;
   for (const attn::VariantCost& c : attn::attention_costs(s.problem)) {
     if (c.name == "standard") standard = c.intermediate_bytes;

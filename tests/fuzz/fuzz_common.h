@@ -77,6 +77,7 @@ inline ui::AppState base_state() {
 inline ui::AppState fresh_like(const ui::AppState& s) {
   ui::AppState out = ui::default_state(s.scenarios);
   out.model = s.model;
+  out.lessons = s.lessons;
   out.model_run.induction = s.model_run.induction;  // (measured once per model, as the app keeps them)
   out.model_run.induction_of = s.model_run.induction_of;
   return out;
