@@ -306,6 +306,20 @@
       input.addEventListener('change', () => openPicked(input.files));
       input.click();
     },
+    // Offline use (web/sw.js): {supported, controlled, version, files} — controlled once this page is served
+    // from the cache a visit installed (the app then reloads without a network).
+    async offline() {
+      if (!('serviceWorker' in navigator)) return { supported: false, controlled: false };
+      const sw = navigator.serviceWorker.controller;
+      if (!sw) return { supported: true, controlled: false };
+      const info = await new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (e) => resolve(e.data);
+        sw.postMessage('version', [channel.port2]);
+        setTimeout(() => resolve({}), 3000);
+      });
+      return { supported: true, controlled: true, ...info };
+    },
     // The message above the main view ("" when none): a copied link, or why a link could not be opened.
     notice() { requireStarted('notice'); return callString('attnlab_get_notice', [], []); },
     // What the Share menu does: the link into the address bar and onto the clipboard, and a notice saying so.
@@ -404,7 +418,11 @@
     // Called by the app when the step or the numbers change: mirrors them for screen readers.
     _announce(info) {
       api.narration = info;
-      $('live').textContent = [info.title, info.formula, info.narration].filter(Boolean).join('. ');
+      const l = info.lesson;
+      const lesson = l ? [`Lesson: ${l.title}, page ${l.page} of ${l.pages}: ${l.page_title}`, l.narration,
+                          l.question && `Predict: ${l.question}`, l.choices && `Choices: ${l.choices.join(', ')}`,
+                          l.answer && `Answer: ${l.answer}. ${l.explanation}`] : [];
+      $('live').textContent = [...lesson, info.title, info.formula, info.narration].filter(Boolean).join('. ');
       const table = $('numbers');
       table.replaceChildren();
       if (!info.headers) return;
@@ -430,6 +448,7 @@
           openLink(location.hash);
         } finally {
           resolveReady(api);
+          installOffline();
         }
       });
     },
@@ -437,6 +456,12 @@
   window.attnlab = api;
 
   function setNotice(text) { call('attnlab_set_notice', ['string'], [text]); }
+  // The offline copy (web/sw.js), once the app runs: over http(s) only (file:// has no service workers, and
+  // cannot load the app's WebAssembly and data either). A failure only means no offline copy.
+  function installOffline() {
+    if (!('serviceWorker' in navigator) || !/^https?:$/.test(location.protocol)) return;
+    navigator.serviceWorker.register('sw.js').catch((e) => console.warn(`attnlab: no offline copy (${e.message})`));
+  }
   // Picked or dropped files: a model opens (its own notice says so) or the notice says why it did not.
   function openPicked(files) {
     api.openModel(files).catch((e) => setNotice(`This model could not be opened: ${e.message}. The app keeps the one it had.`));

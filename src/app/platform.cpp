@@ -277,15 +277,12 @@ const char* glsl_version() { return "#version 300 es"; }
 void configure_context_hints() { glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API); }
 void after_frame(App& app, const Options&) {
   js_frame_drawn(static_cast<int>(app.frame));
-  // Mirror the current step into the page (ARIA live region + table) when it changed.
-  static long long last = -1;
-  const ui::AppState& s = app.state;
-  const bool flash = ui::flash_walkthrough_shown(s);
-  const long long key = (static_cast<long long>(s.result_version) << 32) ^
-                        (flash ? (1LL << 31) + s.view.variants.flash_step : s.step_index);
-  if (key != last) {
-    last = key;
-    js_announce(attn::dump_json(ui::narration_json(s)).c_str());
+  // Mirror what is on screen into the page (ARIA live region + table) when it changed.
+  static std::string last;
+  std::string now = attn::dump_json(ui::narration_json(app.state));
+  if (now != last) {
+    last = std::move(now);
+    js_announce(last.c_str());
   }
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }

@@ -245,7 +245,43 @@ attn::StepExplanation explain_current(const AppState& s) {
   return e;
 }
 
+namespace {
+
+// The open lesson page for the mirror: where the class is, the narration, the question and its choices — the
+// answer only once revealed.
+attn::Json lesson_mirror(const AppState& s) {
+  const LessonPage* page = lesson_page(s);
+  if (!page) return nullptr;
+  const Lesson& l = s.lessons[static_cast<size_t>(s.lesson.lesson)];
+  attn::Json j = {{"title", l.title},
+                  {"page", s.lesson.page + 1},
+                  {"pages", l.pages.size()},
+                  {"page_title", page->title},
+                  {"narration", page->narration}};
+  if (!page->has_prediction) return j;
+  j["question"] = page->prediction.question;
+  const CheckResult& r = s.lesson_check.result;
+  if (!r.number) j["choices"] = r.choices;
+  if (s.lesson.revealed && s.lesson_check.error.empty()) {
+    j["answer"] = r.answer_text();
+    j["explanation"] = r.explanation;
+  }
+  return j;
+}
+
+attn::Json step_mirror(const AppState& s);
+
+}  // namespace
+
 attn::Json narration_json(const AppState& s) {
+  attn::Json j = step_mirror(s);
+  if (lesson_page(s)) j["lesson"] = lesson_mirror(s);
+  return j;
+}
+
+namespace {
+
+attn::Json step_mirror(const AppState& s) {
   const attn::StepExplanation e = explain_current(s);
   attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
   if (!s.has_result || e.title.empty()) return j;
@@ -287,6 +323,8 @@ attn::Json narration_json(const AppState& s) {
   j["values"] = std::move(values);
   return j;
 }
+
+}  // namespace
 
 float projector_scale(float display_w, float display_h) {
   const float fit = std::min(display_w / 1280.0f, display_h / 720.0f);

@@ -1,0 +1,107 @@
+// Classroom in the browser (issue 11): a lesson opened from its link and walked with a clicker's keys alone
+// (PageDown reveals a prediction, then turns the page; PageUp turns back), the prediction holding back its
+// answer in the mirror until revealed; the projector preset's layout; and the offline copy — load once, go
+// offline, reload: the app, its lessons and its model still work.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, frames, screenshot, launch, startServer } from './harness.mjs';
+
+const ctx = useApp({ before, after });
+let page, errors;
+before(async () => {
+  await ctx.ready;
+  ({ page, errors } = ctx.app);
+});
+
+async function press(key) {
+  await page.keyboard.press(key);
+  await frames(page, 3);
+}
+
+test('a lesson from its link, walked with the keyboard alone: predict, reveal, next', async () => {
+  const lessons = await page.evaluate(() => window.attnlab.lessons());
+  assert.deepEqual(lessons.map((l) => l.id).sort(),
+                   ['five-steps', 'interview-drill', 'long-sequences', 'masks', 'real-model-heads', 'why-sqrt-dk']);
+  await page.goto(`${ctx.url}#lesson=five-steps&page=4`);
+  await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 4);
+  await page.focus('#canvas');
+  await press('PageDown');  // page 5: "Which key gets the largest weight in the row of “it”?"
+  let st = await page.evaluate(() => window.attnlab.getState());
+  assert.deepEqual(st.lesson, { id: 'five-steps', page: 5, answer: '', revealed: false });
+  assert.equal(st.step.stage, 'softmax');
+  const held = await page.evaluate(() => window.attnlab.narration);
+  assert.equal(held.formula, '(held back)');
+  assert.equal(held.values, undefined);  // the mirror's table holds nothing back … but shows nothing either
+  assert.match(await page.evaluate(() => document.getElementById('live').textContent), /held back/);
+  await screenshot(page, 'web-lesson-prediction.png');
+  const layout = await page.evaluate(() => window.attnlab.layout());
+  assert.deepEqual(layout.problems, []);
+  assert.ok(layout.windows.some((w) => w.name === 'Lesson'));
+  await press('PageDown');  // reveals
+  st = await page.evaluate(() => window.attnlab.getState());
+  assert.equal(st.lesson.revealed, true);
+  const shown = await page.evaluate(() => window.attnlab.narration);
+  assert.notEqual(shown.formula, '(held back)');
+  assert.ok(shown.values.length > 0);
+  await screenshot(page, 'web-lesson-revealed.png');
+  await press('PageDown');  // next page
+  assert.equal((await page.evaluate(() => window.attnlab.getState())).lesson.page, 6);
+  await press('PageUp');
+  await press('ArrowLeft');  // (→/← turn pages too, as some clickers send them)
+  assert.equal((await page.evaluate(() => window.attnlab.getState())).lesson.page, 4);
+  await press('Period');  // "." steps within the page
+  assert.equal((await page.evaluate(() => window.attnlab.getState())).lesson.page, 4);
+  // The link of this page reopens it in another tab.
+  const link = await page.evaluate(() => window.attnlab.link());
+  assert.match(decodeURIComponent(link), /"lesson":\{"id":"five-steps","page":4/);
+  assert.deepEqual(errors, []);
+});
+
+test('the projector preset: lesson on the left, nothing cut off at 1920×1080', async () => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto(`${ctx.url}#lesson=real-model-heads&page=3`);
+  await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 3);
+  await page.focus('#canvas');
+  await press('p');
+  const st = await page.evaluate(() => window.attnlab.getState());
+  assert.equal(st.view.projector, true);
+  assert.equal(st.view.ui_scale, 1.5);
+  assert.equal(st.view.high_contrast, true);
+  await frames(page, 4);
+  assert.deepEqual((await page.evaluate(() => window.attnlab.layout())).problems, []);
+  await screenshot(page, 'web-lesson-projector.png');
+  await press('p');
+  await page.setViewportSize({ width: 1366, height: 768 });
+  assert.deepEqual(errors, []);
+});
+
+test('offline: after one visit the app, its lessons and its model load without a network', async () => {
+  const { server, url } = await startServer();
+  const browser = await launch();
+  try {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const problems = [];
+    tab.on('pageerror', (e) => problems.push(String(e)));
+    await tab.goto(url);
+    await tab.evaluate(() => window.attnlab.ready.then(() => true));
+    await tab.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
+    const online = await tab.evaluate(() => window.attnlab.offline());
+    assert.equal(online.controlled, true);
+    assert.ok(online.files >= 10, JSON.stringify(online));
+    await context.setOffline(true);
+    server.close();  // (and the server is gone too)
+    await tab.goto(`${url}#lesson=masks&page=2`);
+    await tab.evaluate(() => window.attnlab.ready.then(() => true));
+    await tab.waitForFunction(() => window.attnlab.getState().lesson?.page === 2);
+    assert.equal((await tab.evaluate(() => window.attnlab.model())).name, 'tiny-austen');
+    const run = await tab.evaluate(() => window.attnlab.runModel({ text: 'Emma', top: 1 }));
+    assert.equal(run.next.length, 1);
+    assert.equal((await tab.evaluate(() => window.attnlab.offline())).version, online.version);
+    await screenshot(tab, 'web-offline-lesson.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
