@@ -169,6 +169,7 @@
   }
 
   let started = false;
+  let pendingHandout = null;  // attnlab.handout()'s promise, resolved by _download
   function requireStarted(what) {
     if (!started) throw new Error(`attnlab.${what}: the app is not ready yet (await attnlab.ready)`);
   }
@@ -283,6 +284,35 @@
       }
       if (err) throw new Error(err);
       return api.model();
+    },
+    // Handouts (the Handout menu): kind is view_png, matrix_png (with {matrix: index into handoutMatrices()}),
+    // csv, json, latex_step or latex_row. Resolves to {name, mime, bytes: Uint8Array} once the app has made it
+    // (after the next frame) and the browser has been handed it as a download.
+    async handout(kind, { matrix = 0 } = {}) {
+      requireStarted('handout');
+      if (typeof kind !== 'string') throw new Error('kind: expected a string such as "csv"');
+      if (!Number.isInteger(matrix) || matrix < 0 || matrix > 1000) throw new Error('matrix: expected an integer from 0');
+      const made = new Promise((resolve, reject) => { pendingHandout = { resolve, reject }; });
+      const err = callString('attnlab_request_handout', ['string', 'number'], [kind, matrix]);
+      if (err) { pendingHandout = null; throw new Error(err); }
+      return Promise.race([made, new Promise((_, reject) => setTimeout(() => reject(new Error(api.notice() || 'handout: no file came')), 10000))]);
+    },
+    handoutMatrices() { requireStarted('handoutMatrices'); return JSON.parse(callString('attnlab_handout_matrices', [], [])); },
+    // Called by the app with a handout: the browser downloads it (nothing leaves the computer).
+    _download(name, mime, bytes) {
+      const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.hidden = true;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      if (pendingHandout) { pendingHandout.resolve({ name, mime, bytes }); pendingHandout = null; }
+    },
+    _handoutFailed(why) {
+      if (pendingHandout) { pendingHandout.reject(new Error(why)); pendingHandout = null; }
     },
     // The lessons (assets/lessons): [{id, title, audience, pages: [page titles]}]. Open one with
     // setState({lesson: {id, page}}) (page 1, 2, …) or the link …#lesson=ID&page=N.

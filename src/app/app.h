@@ -58,7 +58,10 @@ void start_gpu_check(ui::AppState& s);         // browser: current problem on We
 void start_overview(ui::AppState& s);          // browser: the Long sequences panel's flash run and map
 void start_gpu_view(ui::AppState& s);          // browser: the current problem on WebGPU for the step view
 void configure_share(ui::AppState& s);         // the Share menu: a link (browser) or JSON (native) to copy
-void share(ui::AppState& s);                   // browser: link to the clipboard; native: the state's JSON
-void open_model_files();                       // browser: the file picker for a GPT-2's four files
+std::string view_png();                        // the frame just drawn as a PNG (before the swap)
+void deliver(ui::AppState& s, const ui::HandoutFile& f);  // browser: a download; native: a file, and a notice
+void deliver_failed(ui::AppState& s, const std::string& why);  // the notice says why (and attnlab.handout())
+void share(ui::AppState& s);  // browser: link to the clipboard; native: the state's JSON
+void open_model_files();      // browser: the file picker for a GPT-2's four files
 
 }  // namespace platform

@@ -107,6 +107,26 @@ void service_requests(ui::AppState& s) {
   }
 }
 
+// The Handout menu's file, made after the frame it was asked in is drawn (a picture of the view is that
+// frame).
+void serve_handout(ui::AppState& s) {
+  const ui::HandoutRequest r = s.handout;
+  if (r.kind < 0) return;
+  s.handout = ui::HandoutRequest();
+  const ui::HandoutKind kind = static_cast<ui::HandoutKind>(r.kind);
+  try {
+    ui::HandoutFile f;
+    if (kind == ui::HandoutKind::ViewPng)
+      f = {ui::handout_name(s, ui::kPanelNames[static_cast<int>(s.view.panel)], "png"), "image/png",
+           platform::view_png()};
+    else
+      f = ui::make_handout(s, kind, r.matrix, the_app().font_path);
+    platform::deliver(s, f);
+  } catch (const attn::ProblemError& e) {
+    platform::deliver_failed(s, attn::printable(e.what()));
+  }
+}
+
 void frame() {
   App& app = the_app();
   ui::AppState& s = app.state;
@@ -135,7 +155,8 @@ void frame() {
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  platform::after_frame(app, g_opts);  // before the swap: screenshots read the back buffer
+  serve_handout(s);                    // before the swap: a picture of the view reads the back buffer
+  platform::after_frame(app, g_opts);  // (and so do screenshots)
   glfwSwapBuffers(app.window);
   ++app.frame;
 }

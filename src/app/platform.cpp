@@ -17,6 +17,32 @@
 #include "ui/layout.h"
 #include "ui/share.h"
 
+#include <stb/stb_image_write.h>  // (implemented in ui/handout.cpp)
+
+namespace platform {
+
+// Both builds: the back buffer just drawn, as a PNG (WebGL keeps it readable until the frame is presented).
+std::string view_png() {
+  GLint viewport[4] = {0, 0, 0, 0};
+  glGetIntegerv(GL_VIEWPORT, viewport);
+  const int w = viewport[2], h = viewport[3];
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;  // (an opaque picture, whatever the canvas's alpha)
+  std::string out;
+  stbi_flip_vertically_on_write(1);
+  stbi_write_png_to_func(
+      [](void* ctx, void* data, int size) {
+        static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size);
+      },
+      &out, w, h, 4, px.data(), w * 4);
+  stbi_flip_vertically_on_write(0);
+  return out;
+}
+
+}  // namespace platform
+
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -173,6 +199,28 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_open_model(const char* name, const char* conf
     return compute::malloc_copy(attn::printable(e.what()));
   }
 }
+// attnlab.handout(kind, matrix): asks the app for a handout after the next frame (kind: a kHandouts id);
+// returns "" or why not.
+EMSCRIPTEN_KEEPALIVE char* attnlab_request_handout(const char* kind, int matrix) {
+  ui::AppState& s = the_app().state;
+  for (int k = 0; k < ui::kHandoutCount; ++k)
+    if (std::strcmp(kind, ui::kHandouts[k].id) == 0) {
+      s.handout = {k, matrix};
+      return compute::malloc_copy("");
+    }
+  std::string known;
+  for (const ui::HandoutInfo& h : ui::kHandouts) known += (known.empty() ? "" : ", ") + std::string(h.id);
+  return compute::malloc_copy("kind: unknown \"" + attn::printable(kind) + "\" (known: " + known + ")");
+}
+// The names of the matrices a matrix_png handout can be (the Handout menu's list).
+EMSCRIPTEN_KEEPALIVE char* attnlab_handout_matrices() {
+  attn::Json names = attn::Json::array();
+  try {
+    for (const attn::NamedMatrix& m : ui::shown_matrices(the_app().state)) names.push_back(m.name);
+  } catch (const attn::ProblemError&) {
+  }
+  return compute::malloc_copy(attn::dump_json(names));
+}
 // attnlab.lessons(): the lesson library [{id, title, audience, pages: [titles]}].
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_lessons() {
   attn::Json out = attn::Json::array();
@@ -248,6 +296,16 @@ EM_JS(void, js_gpu_view, (int version), {
   if (window.attnlab && window.attnlab._gpuView) window.attnlab._gpuView(version);
 });
 
+// A handout as a download (attnlab.js keeps the last one for attnlab.lastHandout()).
+EM_JS(void, js_download, (const char* name, const char* mime, const char* data, double size), {
+  if (window.attnlab && window.attnlab._download)
+    window.attnlab._download(UTF8ToString(name), UTF8ToString(mime), HEAPU8.slice(data, data + size));
+});
+
+EM_JS(void, js_handout_failed, (const char* why), {
+  if (window.attnlab && window.attnlab._handoutFailed) window.attnlab._handoutFailed(UTF8ToString(why));
+});
+
 EM_JS(void, js_announce, (const char* json), {
   if (window.attnlab && window.attnlab._announce) window.attnlab._announce(JSON.parse(UTF8ToString(json)));
 });
@@ -290,9 +348,19 @@ const char* cpu_series() { return "cpu (WebAssembly)"; }
 void configure_share(ui::AppState& s) {
   s.share_label = "Copy a link to this view";  // (links open through the address bar, not a menu)
   s.model_file_picker = true;
+  s.handout_downloads = true;
   s.open_from_clipboard = false;  // (GLFW's clipboard here is not the system's)
 }
 void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
+void deliver_failed(ui::AppState& s, const std::string& why) {
+  s.notice = "No handout: " + why + ".";
+  js_handout_failed(why.c_str());
+}
+void deliver(ui::AppState& s, const ui::HandoutFile& f) {
+  js_download(f.name.c_str(), f.mime.c_str(), f.bytes.data(), static_cast<double>(f.bytes.size()));
+  s.notice =
+      "Downloaded " + f.name + " (" + std::to_string(f.bytes.size()) + " bytes): the browser saves it.";
+}
 void start_gpu_measurements(ui::AppState& s) {
   s.perf_status = "CPU done; measuring WebGPU…";
   js_call_api("_perfGpu");
@@ -328,8 +396,8 @@ void install_resize_callback(GLFWwindow*) {
 #else  // native
 
 #include <CLI/CLI.hpp>
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
+#include <filesystem>
+#include <fstream>
 
 namespace platform {
 
@@ -409,6 +477,18 @@ void share(ui::AppState& s) {
   s.notice = "This state is on the clipboard as JSON (" + std::to_string(json.size()) +
              " characters): Share → Open on another computer, attnlab --state FILE, or after #state= in "
              "the web app's address.";
+}
+void deliver_failed(ui::AppState& s, const std::string& why) { s.notice = "No handout: " + why + "."; }
+// A handout goes into s.handout_dir (made if missing); the notice says where.
+void deliver(ui::AppState& s, const ui::HandoutFile& f) {
+  std::error_code ec;
+  std::filesystem::create_directories(s.handout_dir, ec);
+  const std::filesystem::path path =
+      std::filesystem::absolute(std::filesystem::path(s.handout_dir) / f.name, ec);
+  std::ofstream out(path, std::ios::binary);
+  out.write(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
+  s.notice = out.good() ? "Saved " + path.string() + " (" + std::to_string(f.bytes.size()) + " bytes)."
+                        : "Could not save " + path.string() + ": choose another folder in the Handout menu.";
 }
 void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured

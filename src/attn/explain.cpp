@@ -148,7 +148,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       }
       e.values = {t.scores(i, j)};
       e.formula = "s" + cell + " = q" + si + "·k" + sj + " = ";
-      const int shown = std::min(d_k, 4);  // at most 4 terms, so the formula stays on one line at 1366 px
+      const int shown = std::min(d_k, std::max(1, in.max_terms));
       for (int c = 0; c < shown; ++c)
         e.formula += (c ? " + (" : "(") + fmt(t.q(i, c)) + ")(" + fmt(t.k(j, c)) + ")";
       if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " terms)";

@@ -21,6 +21,8 @@ struct ExplainInput {
   ScaleSpec scale;
   double temperature = 1.0;
   MaskSpec mask;
+  int max_terms =
+      4;  // a dot product's terms written out (4 keep the line on a 1366 px screen; a handout: all)
 };
 
 struct StepExplanation {

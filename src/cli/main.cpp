@@ -1,5 +1,5 @@
 // attnlab-cli: the app's core from the command line, JSON out (the same parsers and code the app uses).
-//   attnlab-cli run problem.json [--trace] [--indent N] [--no-weights]   (use - for standard input)
+//   attnlab-cli run problem.json [--trace] [--indent N] [--no-weights] [--format json|csv|latex [--row I]]
 //   attnlab-cli model [--model DIR] --text "…" | --ids 1,2,3 [--top K] [--generate N --temperature T --seed
 //   S] attnlab-cli tokenize --vocab vocab.json --merges merges.txt < lines   (one JSON string per line → ids)
 #include <CLI/CLI.hpp>
@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "attn/handout.h"
+#include "attn/sentence.h"
 #include "compute/cpu_backend.h"
 #include "model/model_json.h"
 
@@ -22,6 +24,9 @@ struct RunArgs {
   std::string path;
   bool trace = false, no_weights = false;
   int threads = 1;
+  std::string format =
+      "json";  // json | csv (every head's matrices) | latex (row `row`'s arithmetic per head)
+  int row = 0;
   attn::RunOptions options = compute::default_options();
 };
 
@@ -32,6 +37,47 @@ struct ModelArgs {
   std::uint64_t seed = 0;
   bool no_attention = false;
 };
+
+// --format csv | latex: the handouts the app exports (attn/handout.h), for every head of the problem.
+int print_handout(const std::string& text, const RunArgs& a, attn::RunOptions options) {
+  try {
+    if (a.no_weights)
+      throw attn::ProblemError("--format " + a.format + ": needs the weights (not --no-weights)");
+    options.json = 1;  // (the handout is about as large as the Result's JSON)
+    const attn::Problem p = attn::parse_problem_text(text);
+    const attn::Result r = compute::run_cpu(p, options);
+    const std::vector<std::string> q = attn::query_labels(p), k = attn::key_labels(p);
+    if (a.row >= p.query_len())
+      throw attn::ProblemError("--row: " + std::to_string(a.row) + " is outside 0…" +
+                               std::to_string(p.query_len() - 1));
+    for (int h = 0; h < static_cast<int>(r.heads.size()); ++h) {
+      const std::string head = r.heads.size() > 1 ? " (head " + std::to_string(h) + ")" : "";
+      if (a.format == "csv") {
+        std::vector<attn::NamedMatrix> ms = attn::head_matrices(p, r, h);
+        for (attn::NamedMatrix& m : ms) m.name += head;
+        std::cout << attn::matrices_csv(ms);
+        continue;
+      }
+      attn::ExplainInput in;
+      in.trace = &r.heads[static_cast<size_t>(h)];
+      in.query_labels = q;
+      in.key_labels = k;
+      in.scale = p.scale;
+      in.temperature = p.temperature;
+      in.mask = p.mask;
+      const int S = p.key_len();
+      std::cout << (head.empty() ? "" : "% ---- " + head.substr(1) + "\n")
+                << attn::latex_step(
+                       in, attn::step_at(attn::step_index(attn::Stage::Scores, a.row, 0, attn::Phase::Cell,
+                                                          p.query_len(), S, attn::Granularity::Cell),
+                                         p.query_len(), S, attn::Granularity::Cell))
+                << attn::latex_row_softmax(*in.trace, a.row, q, k) << "\n";
+    }
+    return 0;
+  } catch (const attn::ProblemError& e) {
+    return print_error(e.what());
+  }
+}
 
 int run_problem(const RunArgs& a, int indent) {
   // Read at most one byte past the parser's limit: a bigger input is refused by size, not read whole.
@@ -50,6 +96,7 @@ int run_problem(const RunArgs& a, int indent) {
   attn::RunOptions options = a.options;
   options.weights = !a.no_weights;
   options.threads = a.threads;
+  if (a.format != "json") return print_handout(text, a, options);
   const compute::JsonRun r = compute::run_json(text, "cpu", a.trace && !a.no_weights, options);
   if (!r.ok) return print_error(r.json["error"].get<std::string>());
   std::cout << attn::dump_json(r.json, indent) << "\n";
@@ -134,6 +181,13 @@ int main(int argc, char** argv) {
   run->add_flag("--no-weights", ra.no_weights,
                 "Output only, on the fast f32 path (no L×S weights: for long sequences and benchmarks)");
   run->add_option("--threads", ra.threads, "Threads for --no-weights")->check(CLI::Range(1, 256));
+  run->add_option(
+         "--format", ra.format,
+         "json (the Result), csv (every head's Q, K, V, scores, weights, output) or latex (the worked "
+         "dot product and softmax of --row)")
+      ->check(CLI::IsMember({"json", "csv", "latex"}));
+  run->add_option("--row", ra.row, "The query row --format latex works through (default 0)")
+      ->check(CLI::Range(0, 1 << 30));
   run->add_option("--max-memory-mib", ra.options.max_bytes,
                   "Refuse problems that would hold more memory than this (default 1024 MiB)")
       ->check(CLI::Range(1.0, 1048576.0))

@@ -21,6 +21,7 @@
 #include "attn/step.h"
 #include "model/forward.h"
 #include "model/heads.h"
+#include "ui/handout.h"
 #include "ui/lesson.h"
 
 namespace ui {
@@ -230,6 +231,9 @@ struct AppState {
   bool gpu_check_requested = false;
   std::string gpu_report;        // the last GPU check: path, time, adapter, max |GPU − CPU|
   bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
+  HandoutRequest handout;        // the Handout menu: a file the app shell makes after this frame is drawn
+  std::string handout_dir = "attnlab-handouts";  // (desktop) where handouts are saved
+  bool handout_downloads = false;                // the platform downloads them (browser), not a folder
   bool open_model_requested =
       false;                       // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
   std::string open_model_dir;      // (desktop) the folder typed in the Model view

@@ -44,6 +44,36 @@ void place(const ImVec2& pos, const ImVec2& size) {
   ImGui::SetNextWindowSize(size, ImGuiCond_Always);
 }
 
+// Handouts: the view as a picture, one matrix at print resolution, the numbers, the worked arithmetic in
+// LaTeX (ui/handout.h); the app shell makes the file after this frame and downloads or saves it.
+void handout_menu(AppState& s) {
+  if (!ImGui::BeginMenu("Handout")) return;
+  for (int k = 0; k < kHandoutCount; ++k) {
+    if (static_cast<HandoutKind>(k) != HandoutKind::MatrixPng) {
+      if (ImGui::MenuItem(kHandouts[k].title)) s.handout = {k, 0};
+      continue;
+    }
+    if (!ImGui::BeginMenu(kHandouts[k].title)) continue;
+    std::vector<attn::NamedMatrix> ms;
+    try {
+      ms = shown_matrices(s);
+    } catch (const attn::ProblemError& e) {
+      ImGui::TextDisabled("%s", e.what());
+    }
+    for (int m = 0; m < static_cast<int>(ms.size()); ++m)
+      if (ImGui::MenuItem(ms[static_cast<size_t>(m)].name.c_str())) s.handout = {k, m};
+    ImGui::EndMenu();
+  }
+  ImGui::Separator();
+  if (s.handout_downloads) {
+    ImGui::TextDisabled("Files download to this computer; nothing is uploaded.");
+  } else {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+    ImGui::InputText("folder to save in", &s.handout_dir);
+  }
+  ImGui::EndMenu();
+}
+
 void menu_bar(AppState& s) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("View")) {
@@ -57,6 +87,7 @@ void menu_bar(AppState& s) {
     ImGui::EndMenu();
   }
   lessons_menu(s);
+  handout_menu(s);
   if (ImGui::BeginMenu(s.view.backend == Backend::WebGpu ? "Backend: WebGPU" : "Backend: CPU")) {
     if (ImGui::MenuItem("CPU (exact f64 trace)", nullptr, s.view.backend == Backend::Cpu))
       s.view.backend = Backend::Cpu;

@@ -12,28 +12,6 @@ namespace ui {
 
 namespace {
 
-ImVec4 lerp(const ImVec4& a, const ImVec4& b, float t) {
-  return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, 1.0f);
-}
-
-// Piecewise-linear lookup in a table of n colours spread over [0, 1].
-ImVec4 table(const ImVec4* stops, int n, float t) {
-  t = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(n - 1);
-  const int i = std::min(static_cast<int>(t), n - 2);
-  return lerp(stops[i], stops[i + 1], t - static_cast<float>(i));
-}
-
-// Viridis, sampled at 9 points (perceptually uniform, readable in greyscale and by colour-blind viewers).
-const ImVec4 kViridis[] = {
-    {0.267f, 0.005f, 0.329f, 1}, {0.279f, 0.175f, 0.483f, 1}, {0.230f, 0.322f, 0.546f, 1},
-    {0.173f, 0.449f, 0.558f, 1}, {0.128f, 0.567f, 0.551f, 1}, {0.153f, 0.683f, 0.499f, 1},
-    {0.361f, 0.785f, 0.388f, 1}, {0.663f, 0.862f, 0.196f, 1}, {0.993f, 0.906f, 0.144f, 1}};
-// Purple–white–orange (ColorBrewer PuOr, reversed so negative is purple/blue): colour-blind safe.
-const ImVec4 kPuOr[] = {
-    {0.176f, 0.000f, 0.294f, 1}, {0.329f, 0.153f, 0.533f, 1}, {0.502f, 0.451f, 0.675f, 1},
-    {0.698f, 0.671f, 0.824f, 1}, {0.969f, 0.969f, 0.969f, 1}, {0.992f, 0.722f, 0.388f, 1},
-    {0.878f, 0.510f, 0.078f, 1}, {0.702f, 0.345f, 0.024f, 1}, {0.498f, 0.231f, 0.031f, 1}};
-
 float luminance(ImU32 c) {
   const ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
   return 0.2126f * v.x + 0.7152f * v.y + 0.0722f * v.z;
@@ -69,9 +47,8 @@ ImVec2 gutters(const std::vector<std::string>& row_labels, const std::vector<std
 }  // namespace
 
 ImU32 palette_color(Palette p, double t) {
-  if (p == Palette::Sequential)
-    return ImGui::ColorConvertFloat4ToU32(table(kViridis, 9, static_cast<float>(t)));
-  return ImGui::ColorConvertFloat4ToU32(table(kPuOr, 9, static_cast<float>(0.5 * (t + 1.0))));
+  const std::array<float, 3> c = palette_rgb(p, t);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], 1.0f));
 }
 
 ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,

@@ -10,13 +10,9 @@
 #include <vector>
 
 #include "attn/types.h"
+#include "ui/palette.h"
 
 namespace ui {
-
-enum class Palette {
-  Diverging,   // signed values: blue (−) · white (0) · orange (+), symmetric around 0 (PuOr-like)
-  Sequential,  // weights in [0, 1]: viridis
-};
 
 ImU32 palette_color(Palette p, double t);  // t ∈ [−1, 1] for Diverging, [0, 1] for Sequential
 

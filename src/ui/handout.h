@@ -1,0 +1,61 @@
+// Handouts from the app (the Handout menu, attnlab.handout()): the current head's numbers as CSV or JSON, the
+// current step's worked formula or the current row's softmax as LaTeX, and one matrix as a PNG at print
+// resolution with its token labels — made from the numbers on screen. A PNG of the whole view is the
+// platform's (it reads the framebuffer). No ImGui here. Tests: tests/core/test_handout.cpp (Handout.*).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attn/handout.h"
+
+namespace ui {
+
+struct AppState;
+
+// One table: id (the JS API's name), the menu's title, the file's extension and MIME type.
+enum class HandoutKind { ViewPng, MatrixPng, Csv, Json, LatexStep, LatexRow };
+struct HandoutInfo {
+  const char* id;
+  const char* title;
+  const char* ext;
+  const char* mime;
+};
+constexpr int kHandoutCount = 6;
+constexpr HandoutInfo kHandouts[kHandoutCount] = {
+    {"view_png", "This view as a picture (PNG)", "png", "image/png"},
+    {"matrix_png", "One matrix at print resolution (PNG)", "png", "image/png"},
+    {"csv", "The numbers of this head (CSV)", "csv", "text/csv"},
+    {"json", "The numbers of this head (JSON)", "json", "application/json"},
+    {"latex_step", "This step's worked formula (LaTeX)", "tex", "application/x-tex"},
+    {"latex_row", "This row's softmax (LaTeX)", "tex", "application/x-tex"},
+};
+
+// A request the app shell serves (it owns the framebuffer and the download or the file system).
+struct HandoutRequest {
+  int kind = -1;   // HandoutKind, −1: none pending
+  int matrix = 0;  // for MatrixPng: an index into shown_matrices()
+};
+
+struct HandoutFile {
+  std::string name;  // "attention-coreference-weights.png"
+  std::string mime;
+  std::string bytes;
+};
+
+// The matrices on screen for the shown head: X, W_Q, W_K, W_V when Q, K, V come from embeddings, then Q, K,
+// V, the scores, scaled, masked, weights and output (attn::head_matrices).
+std::vector<attn::NamedMatrix> shown_matrices(const AppState& s);
+
+// The file for a handout (not ViewPng), from the state's current result; font_path: a TTF for the PNG's
+// labels. Throws attn::ProblemError when there is nothing to hand out (no result, a sequence too long).
+HandoutFile make_handout(const AppState& s, HandoutKind kind, int matrix, const std::string& font_path);
+
+// A file name from the state: "attention-<scenario, model or sentence>-<what>.<ext>".
+std::string handout_name(const AppState& s, const std::string& what, const char* ext);
+
+// One matrix as a PNG: cells coloured as on screen with their values, token labels on the left and (rotated)
+// on top, its name as the title; `cell` pixels per cell (48: about 4 mm at 300 dpi).
+std::string matrix_png(const attn::NamedMatrix& m, bool weights, const std::string& font_path, int cell = 48);
+
+}  // namespace ui
