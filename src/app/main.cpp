@@ -219,6 +219,7 @@ int main(int argc, char** argv) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed each frame; nothing to save
+  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // Tab to every control (ui::handle_keys)
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   platform::install_resize_callback(app.window);
   ImGui_ImplOpenGL3_Init(platform::glsl_version());

@@ -203,7 +203,7 @@ bool flash_walkthrough_shown(const AppState& s) {
          !s.variants.flash[h].tiles.empty() && s.variants.flash[h].output.rows() == s.problem.query_len();
 }
 
-attn::StepExplanation explain_current(const AppState& s) {
+attn::StepExplanation explain_current(const AppState& s, int max_terms) {
   if (!s.has_result || s.result.heads.empty()) return {};
   if (flash_walkthrough_shown(s) && held_back(s, Held::Softmax))
     return {"Flash attention, tile by tile",
@@ -236,6 +236,7 @@ attn::StepExplanation explain_current(const AppState& s) {
   in.scale = s.problem.scale;
   in.temperature = s.problem.temperature;
   in.mask = s.problem.mask;
+  in.max_terms = max_terms;
   attn::StepExplanation e = attn::explain_step(in, st);
   if (held_back(s, static_cast<Held>(st.stage))) {  // (a prediction is open: its answer waits)
     e.formula = "(held back)";

@@ -188,6 +188,7 @@ struct ViewState {
   double logit_scale = 30.0;      // numerics lesson: the row's logits are multiplied by this
   float controls_h = 0;           // layout: the height the controls took last frame (not part of the state)
   attn::StepIndex followed = -1;  // layout: the step the step view last scrolled into sight (not state)
+  bool arithmetic = false;        // Enter: show the current cell's whole arithmetic (not state)
 };
 
 struct AppState {
@@ -295,7 +296,8 @@ float projector_scale(float display_w, float display_h);
 bool flash_walkthrough_shown(const AppState& s);
 // The explanation of the current step, or of the flash tile in the walkthrough (empty when there is no
 // result).
-attn::StepExplanation explain_current(const AppState& s);
+// max_terms: a dot product's terms written out (the narration panel 4; Enter's whole arithmetic: all).
+attn::StepExplanation explain_current(const AppState& s, int max_terms = 4);
 
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
 // is the current stage's row (or the output row) of the shown head.

@@ -27,8 +27,8 @@ std::string trim(std::string t) {
   return t;
 }
 
-// Checks count or compute over the problem's L × S pairs: a lesson may ask about long sequences, within reason
-// (a check runs whenever its page opens).
+// Checks count or compute over the problem's L × S pairs: a lesson may ask about long sequences, within
+// reason (a check runs whenever its page opens).
 void at_most(const AppState& s, int tokens) {
   if (s.problem.query_len() > tokens || s.problem.key_len() > tokens)
     attn::fail_field("check", "works on at most " + std::to_string(tokens) + " tokens; this input has " +

@@ -18,11 +18,14 @@ std::vector<LayoutBox> layout_boxes() {
   const ImGuiWindowFlags skip =
       ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup | ImGuiWindowFlags_ChildMenu;
   for (const ImGuiWindow* w : g->Windows) {
-    if (!w->WasActive || w->Hidden || (w->Flags & skip) || w->LastFrameActive < g->FrameCount - 1) continue;
+    const bool modal = (w->Flags & ImGuiWindowFlags_Modal) != 0;  // (a dialog is content; menus are not)
+    if (!w->WasActive || w->Hidden || ((w->Flags & skip) && !modal) || w->LastFrameActive < g->FrameCount - 1)
+      continue;
     if (std::string(w->Name).rfind("Debug##", 0) == 0) continue;  // ImGui's implicit fallback window
     LayoutBox b;
     b.name = w->Name;
     b.child = (w->Flags & ImGuiWindowFlags_ChildWindow) != 0;
+    b.dialog = modal;
     b.x = w->Pos.x, b.y = w->Pos.y, b.w = w->Size.x, b.h = w->Size.y;
     // (A window that drew nothing in its body, like the main menu bar, needs nothing there.)
     const ImVec2 reach = w->DC.CursorMaxPos;
@@ -79,10 +82,10 @@ std::vector<std::string> layout_problems(const std::vector<LayoutBox>& boxes, fl
                     b.needs_h, b.shows_h);
       out.push_back(buf);
     }
-    if (b.child) continue;
+    if (b.child || b.dialog) continue;
     for (size_t k = i + 1; k < boxes.size(); ++k) {
       const LayoutBox& o = boxes[k];
-      if (o.child) continue;
+      if (o.child || o.dialog) continue;
       const float ox = std::min(b.x + b.w, o.x + o.w) - std::max(b.x, o.x);
       const float oy = std::min(b.y + b.h, o.y + o.h) - std::max(b.y, o.y);
       if (ox > 1 && oy > 1) {
@@ -113,7 +116,11 @@ attn::Json layout_json(const AppState& s) {
                        {"cut_x", b.cut_x()},
                        {"cut_y", b.cut_y()}});
   const VariantsView& v = s.view.variants;
+  const ImGuiContext* g = ImGui::GetCurrentContext();
+  const attn::Json keyboard = {{"navigating", ImGui::GetIO().NavVisible},
+                               {"window", g && g->NavWindow ? g->NavWindow->Name : ""}};
   return {{"display", {{"w", display.x}, {"h", display.y}}},
+          {"keyboard", keyboard},
           {"ui_scale", s.view.ui_scale},
           {"windows", std::move(windows)},
           {"problems", layout_problems(boxes, display.x, display.y)},

@@ -14,6 +14,7 @@ namespace ui {
 struct LayoutBox {
   std::string name;                  // the window's name: "Main", "Input", "Main/##heads_1A2B" for a child
   bool child = false;                // a region inside another window
+  bool dialog = false;               // a modal dialog over the tiles (it may overlap them)
   float x = 0, y = 0, w = 0, h = 0;  // on screen, in pixels
   float needs_w = 0, needs_h = 0;    // how wide and tall its content is (for a table: its columns' widths)
   float shows_w = 0, shows_h = 0;    // how much of that it shows without scrolling
@@ -32,7 +33,8 @@ std::vector<LayoutBox> layout_boxes();
 // 1040 px shown, no scrollbar"). Empty when the layout fits.
 std::vector<std::string> layout_problems(const std::vector<LayoutBox>& boxes, float width, float height);
 
-// {display: {w, h}, ui_scale, windows: [{name, child, x, y, w, h, needs_w, needs_h, cut_x, cut_y, …}],
+// {display: {w, h}, keyboard: {navigating (Tab has focus on a control), window}, ui_scale,
+//  windows: [{name, child, x, y, w, h, needs_w, needs_h, cut_x, cut_y, …}],
 //  problems: […], mask_grid, global_chips}: window.attnlab.layout().
 attn::Json layout_json(const AppState& s);
 

@@ -3,6 +3,7 @@
 //                                  Q   M   V  O      (M = the current stage's L×S matrix)
 // [SECTION] controls · keys · step view
 #include <imgui.h>
+#include <imgui_internal.h>  // (SetKeyOwner: the step keys and ImGui's keyboard navigation share the keyboard)
 
 #include <algorithm>
 #include <cmath>
@@ -116,9 +117,26 @@ void panel_controls(AppState& s) {
 // [SECTION] keys -----------------------------------------------------------------------------------------
 
 void handle_keys(AppState& s) {
-  if (ImGui::GetIO().WantTextInput) return;
+  // Keyboard navigation (Tab to every control, Enter or Space to use it, Esc to leave) shares the keys with
+  // the step-through: while its focus is not on screen, the step keys belong to the step-through (ImGui's
+  // navigation only takes keys nobody owns).
+  const bool nav = ImGui::GetIO().NavVisible;
+  static const ImGuiID kStepper = ImGui::GetID("##stepper");
+  for (ImGuiKey k : {ImGuiKey_LeftArrow, ImGuiKey_RightArrow, ImGuiKey_UpArrow, ImGuiKey_DownArrow,
+                     ImGuiKey_Space, ImGuiKey_Home, ImGuiKey_End, ImGuiKey_PageUp, ImGuiKey_PageDown,
+                     ImGuiKey_Enter, ImGuiKey_KeypadEnter})
+    ImGui::SetKeyOwner(k, nav ? ImGuiKeyOwner_None : kStepper);
+  if (ImGui::GetIO().WantTextInput || nav) return;
   const bool shift = ImGui::GetIO().KeyShift;
   const bool lesson = lesson_page(s) != nullptr;
+  if (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false))
+    s.view.arithmetic = true;  // (the step view opens the current cell's whole arithmetic)
+  if (prediction_open(s)) {    // 1–9 pick the prediction's choices (instead of jumping to a stage)
+    const CheckResult& r = s.lesson_check.result;
+    for (int k = 0; k < 9 && k < static_cast<int>(r.choices.size()); ++k)
+      if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false))
+        s.lesson.answer = r.choices[static_cast<size_t>(k)];
+  }
   if (lesson) {  // a presenter's clicker sends PageDown/PageUp or →/←: they turn the lesson's pages
     if (ImGui::IsKeyPressed(ImGuiKey_PageDown) || (!shift && ImGui::IsKeyPressed(ImGuiKey_RightArrow)))
       return lesson_next(s);
@@ -147,7 +165,7 @@ void handle_keys(AppState& s) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
     set_projector(s, !s.view.projector, d.x, d.y);
   }
-  for (int k = 0; k < attn::kStageCount; ++k)
+  for (int k = 0; k < attn::kStageCount && !prediction_open(s); ++k)
     if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false)) {
       const attn::Step st = s.step();
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,

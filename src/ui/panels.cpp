@@ -3,6 +3,7 @@
 #include "ui/panels.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // (NavDisableHighlight: closing the arithmetic gives the arrows back to the steps)
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -217,9 +218,12 @@ void draw_frame(AppState& s) {
   // wrapped text wraps at the content's width instead of the window's.)
   if (ImGui::Begin("Main", nullptr, kTile | ImGuiWindowFlags_NoTitleBar)) panel_main(s);
   ImGui::End();
+  // (Some window must have the focus for Tab to reach the controls from the first key press on.)
+  if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetWindowFocus("Main");
   place(ImVec2(o.x + left_w, o.y + size.y - narration_h), ImVec2(right_w, narration_h));
   if (ImGui::Begin("What this step does", nullptr, kTile)) panel_narration(s);
   ImGui::End();
+  arithmetic_popup(s);
 }
 
 // [SECTION] input ----------------------------------------------------------------------------------------
@@ -347,6 +351,30 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
 
 // [SECTION] narration ------------------------------------------------------------------------------------
 
+// Enter (or the narration's button): the current cell's whole arithmetic, every term written out.
+void arithmetic_popup(AppState& s) {
+  if (s.view.arithmetic) {
+    s.view.arithmetic = false;
+    ImGui::OpenPopup("The whole arithmetic of this step");
+  }
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, 0), ImGuiCond_Always);
+  ImGui::SetNextWindowPos(ImVec2(d.x * 0.5f, d.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal("The whole arithmetic of this step", nullptr, ImGuiWindowFlags_NoSavedSettings))
+    return;
+  const attn::StepExplanation e = explain_current(s, 1 << 20);
+  text_note("%s", e.title.c_str());
+  ImGui::PushFont(large_font());
+  text_words("%s", e.formula.c_str());
+  ImGui::PopFont();
+  text_words("%s", e.narration.c_str());
+  if (ImGui::Button("Close (Esc)") || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+    ImGui::CloseCurrentPopup();
+    ImGui::GetCurrentContext()->NavDisableHighlight = true;  // (the arrows step again, not move a focus)
+  }
+  ImGui::EndPopup();
+}
+
 void panel_narration(AppState& s) {
   if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
   const attn::StepExplanation e = explain_current(s);
@@ -355,6 +383,7 @@ void panel_narration(AppState& s) {
   text_words("%s", e.formula.c_str());
   ImGui::PopFont();
   text_words("%s", e.narration.c_str());
+  if (ImGui::SmallButton("The whole arithmetic (Enter)")) s.view.arithmetic = true;
   if (lesson_page(s))
     return text_note(
         "Keys: PageDown or → next page (reveals first) · PageUp or ← back · . and , step · "
@@ -362,7 +391,7 @@ void panel_narration(AppState& s) {
   if (flash_walkthrough_shown(s)) return text_note("Keys: ←/→ previous/next tile · Home first tile");
   text_note(
       "Keys: ←/→ step · Shift+←/→ stage · 1–5 jump to a stage · ↑/↓ another token · Space play · "
-      "Home/End · S next scenario · P projector");
+      "Home/End · S next scenario · P projector · Enter the whole arithmetic · Tab the controls (Esc back)");
 }
 
 }  // namespace ui

@@ -19,6 +19,7 @@ void panel_input(AppState& s);         // scenario, sentence, sizes, mask, scale
 void panel_controls(AppState& s);      // step buttons, play, speed, scrubber, stage jumps, granularity
 void panel_step_view(AppState& s);     // Q, Kᵀ, the current stage's matrix, V, O laid out like the product
 void panel_narration(AppState& s);     // the current step's formula with numbers, and plain words
+void arithmetic_popup(AppState& s);    // Enter: the current cell's whole arithmetic, every term
 void panel_tokens(AppState& s);        // lines from the selected query token to every key token
 void panel_distribution(AppState& s);  // the selected row's scores and weights as bars
 void panel_scaling(AppState& s);       // 1/√d_k and temperature: entropy, max weight, spread of q·k

@@ -37,9 +37,12 @@ test('a lesson from its link, walked with the keyboard alone: predict, reveal, n
   const layout = await page.evaluate(() => window.attnlab.layout());
   assert.deepEqual(layout.problems, []);
   assert.ok(layout.windows.some((w) => w.name === 'Lesson'));
+  await press('2');  // the second choice, "animal" (digits pick choices while a prediction is open)
+  assert.equal((await page.evaluate(() => window.attnlab.getState())).lesson.answer, 'animal');
   await press('PageDown');  // reveals
   st = await page.evaluate(() => window.attnlab.getState());
   assert.equal(st.lesson.revealed, true);
+  assert.match(await page.evaluate(() => document.getElementById('live').textContent), /Answer: animal/);
   const shown = await page.evaluate(() => window.attnlab.narration);
   assert.notEqual(shown.formula, '(held back)');
   assert.ok(shown.values.length > 0);
@@ -54,6 +57,29 @@ test('a lesson from its link, walked with the keyboard alone: predict, reveal, n
   // The link of this page reopens it in another tab.
   const link = await page.evaluate(() => window.attnlab.link());
   assert.match(decodeURIComponent(link), /"lesson":\{"id":"five-steps","page":4/);
+  assert.deepEqual(errors, []);
+});
+
+test('Tab reaches the controls (arrows then move between them), Esc gives the arrows back to the steps', async () => {
+  await page.evaluate(() => window.attnlab.setState({ lesson: null, view: { panel: 'step' },
+                                                      step: { index: 0, granularity: 'cell' } }));
+  await page.focus('#canvas');
+  await frames(page, 2);
+  await press('Tab');
+  let kb = (await page.evaluate(() => window.attnlab.layout())).keyboard;
+  assert.equal(kb.navigating, true);
+  await press('ArrowDown');  // (moves the focus, not the step)
+  assert.equal((await page.evaluate(() => window.attnlab.getState())).step.index, 0);
+  await press('Escape');
+  kb = (await page.evaluate(() => window.attnlab.layout())).keyboard;
+  assert.equal(kb.navigating, false);
+  await press('ArrowRight');
+  assert.equal((await page.evaluate(() => window.attnlab.getState())).step.index, 1);
+  await press('Enter');  // the whole arithmetic of this cell
+  await frames(page, 2);
+  assert.ok((await page.evaluate(() => window.attnlab.layout())).windows.some((w) => w.name.startsWith('The whole arithmetic')));
+  await screenshot(page, 'web-arithmetic.png');
+  await press('Escape');
   assert.deepEqual(errors, []);
 });
 
