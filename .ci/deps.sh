@@ -68,12 +68,13 @@ deps_fuzz() {
 }
 
 # Tests: torch for the golden oracle (with OpenBLAS: the reference BLAS is ~25× slower), python3-regex for the
-# reference BPE, Chromium and Xvfb; npm's playwright-core (browser tests) and gpt-3-encoder (tokenizer oracle).
+# reference BPE, Chromium and Xvfb; npm's playwright-core and axe-core (browser tests) and gpt-3-encoder (tokenizer
+# oracle).
 deps_test() {
   apt_need python3 python3-torch python3-numpy python3-regex libopenblas0-pthread chromium xvfb xauth || return 1
   command -v npm >/dev/null || apt_need npm || return 1
   local dir
-  for dir in tests/web:playwright-core tests/golden/node:gpt-3-encoder; do
+  for dir in tests/web:playwright-core tests/web:axe-core tests/golden/node:gpt-3-encoder; do
     if [ ! -f "$ATTN_ROOT/${dir%%:*}/node_modules/${dir#*:}/package.json" ]; then
       echo "[deps] npm ci (${dir#*:}) in ${dir%%:*}"
       (cd "$ATTN_ROOT/${dir%%:*}" && npm ci --no-audit --no-fund --loglevel=error) || return 1

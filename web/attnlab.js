@@ -453,6 +453,7 @@
                           l.question && `Predict: ${l.question}`, l.choices && `Choices: ${l.choices.join(', ')}`,
                           l.answer && `Answer: ${l.answer}. ${l.explanation}`] : [];
       $('live').textContent = [...lesson, info.title, info.formula, info.narration].filter(Boolean).join('. ');
+      $('view').textContent = info.view || '';
       const table = $('numbers');
       table.replaceChildren();
       if (!info.headers) return;
@@ -471,6 +472,12 @@
     _frameDrawn(n) {
       if (n !== 0 || started) return;
       started = true;
+      // prefers-reduced-motion: nothing starts moving by itself (a link's or lesson's playback stays off).
+      const motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+      if (motion) {
+        Module._attnlab_set_reduced_motion(motion.matches ? 1 : 0);
+        motion.addEventListener('change', (e) => Module._attnlab_set_reduced_motion(e.matches ? 1 : 0));
+      }
       $('overlay').hidden = true;
       window.addEventListener('hashchange', () => openLink(location.hash));
       probeDone.then(() => {  // (outside the frame that called us)

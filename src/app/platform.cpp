@@ -221,6 +221,11 @@ EMSCRIPTEN_KEEPALIVE char* attnlab_handout_matrices() {
   }
   return compute::malloc_copy(attn::dump_json(names));
 }
+// The page's prefers-reduced-motion (attnlab.js, on load and when it changes).
+EMSCRIPTEN_KEEPALIVE void attnlab_set_reduced_motion(int on) {
+  the_app().state.platform.reduced_motion = on != 0;
+  if (on) the_app().state.playing = false;
+}
 // attnlab.lessons(): the lesson library [{id, title, audience, pages: [titles]}].
 EMSCRIPTEN_KEEPALIVE char* attnlab_get_lessons() {
   attn::Json out = attn::Json::array();
@@ -346,10 +351,10 @@ void after_frame(App& app, const Options&) {
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 const char* cpu_series() { return "cpu (WebAssembly)"; }
 void configure_share(ui::AppState& s) {
-  s.share_label = "Copy a link to this view";  // (links open through the address bar, not a menu)
-  s.model_file_picker = true;
-  s.handout_downloads = true;
-  s.open_from_clipboard = false;  // (GLFW's clipboard here is not the system's)
+  s.platform.share_label = "Copy a link to this view";  // (links open through the address bar, not a menu)
+  s.platform.model_file_picker = true;
+  s.platform.handout_downloads = true;
+  s.platform.open_from_clipboard = false;  // (GLFW's clipboard here is not the system's)
 }
 void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
 void deliver_failed(ui::AppState& s, const std::string& why) {
@@ -468,8 +473,8 @@ void run_loop(void (*frame_fn)()) {
 void install_resize_callback(GLFWwindow*) {}
 const char* cpu_series() { return "cpu (native, 1 thread)"; }
 void configure_share(ui::AppState& s) {
-  s.share_label = "Copy this state as JSON";
-  s.open_from_clipboard = true;
+  s.platform.share_label = "Copy this state as JSON";
+  s.platform.open_from_clipboard = true;
 }
 void share(ui::AppState& s) {
   const std::string json = attn::dump_json(ui::link_state(s));
@@ -479,12 +484,12 @@ void share(ui::AppState& s) {
              "the web app's address.";
 }
 void deliver_failed(ui::AppState& s, const std::string& why) { s.notice = "No handout: " + why + "."; }
-// A handout goes into s.handout_dir (made if missing); the notice says where.
+// A handout goes into s.platform.handout_dir (made if missing); the notice says where.
 void deliver(ui::AppState& s, const ui::HandoutFile& f) {
   std::error_code ec;
-  std::filesystem::create_directories(s.handout_dir, ec);
+  std::filesystem::create_directories(s.platform.handout_dir, ec);
   const std::filesystem::path path =
-      std::filesystem::absolute(std::filesystem::path(s.handout_dir) / f.name, ec);
+      std::filesystem::absolute(std::filesystem::path(s.platform.handout_dir) / f.name, ec);
   std::ofstream out(path, std::ios::binary);
   out.write(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
   s.notice = out.good() ? "Saved " + path.string() + " (" + std::to_string(f.bytes.size()) + " bytes)."

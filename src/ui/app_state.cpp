@@ -277,6 +277,7 @@ attn::Json step_mirror(const AppState& s);
 attn::Json narration_json(const AppState& s) {
   attn::Json j = step_mirror(s);
   if (lesson_page(s)) j["lesson"] = lesson_mirror(s);
+  j["view"] = describe_view(s);
   return j;
 }
 

@@ -191,6 +191,16 @@ struct ViewState {
   bool arithmetic = false;        // Enter: show the current cell's whole arithmetic (not state)
 };
 
+// What the app shell says about where it runs (platform.cpp sets it once; a lesson or link keeps it).
+struct PlatformConfig {
+  std::string share_label = "Copy this state as JSON";  // the Share menu's item
+  bool open_from_clipboard = true;                      // Share → Open a copied link or state (desktop)
+  bool model_file_picker = false;  // models open from picked files (browser), not a typed folder
+  bool handout_downloads = false;  // handouts download (browser) rather than go into handout_dir
+  std::string handout_dir = "attnlab-handouts";  // (desktop) where handouts are saved
+  bool reduced_motion = false;  // the system asks for less motion: a link or lesson never starts playback
+};
+
 struct AppState {
   // Inputs (what the learner edits).
   std::string sentence;
@@ -233,15 +243,11 @@ struct AppState {
   std::string gpu_report;        // the last GPU check: path, time, adapter, max |GPU − CPU|
   bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
   HandoutRequest handout;        // the Handout menu: a file the app shell makes after this frame is drawn
-  std::string handout_dir = "attnlab-handouts";  // (desktop) where handouts are saved
-  bool handout_downloads = false;                // the platform downloads them (browser), not a folder
+  PlatformConfig platform;
   bool open_model_requested =
-      false;                       // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
-  std::string open_model_dir;      // (desktop) the folder typed in the Model view
-  bool model_file_picker = false;  // the platform opens models from picked files (browser), not a folder
-  std::string share_label = "Copy this state as JSON";  // the menu item (the platform sets it)
-  bool open_from_clipboard = true;                      // Share → Open a copied link or state (desktop)
-  std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
+      false;                   // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
+  std::string open_model_dir;  // (desktop) the folder typed in the Model view
+  std::string notice;          // a message for the learner ("link copied", a link that failed), until closed
   Overview overview;
   GpuView gpu;
   Variants variants;       // derived, like result
@@ -302,6 +308,8 @@ attn::StepExplanation explain_current(const AppState& s, int max_terms = 4);
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
 // is the current stage's row (or the output row) of the shown head.
 attn::Json narration_json(const AppState& s);
+// The view on screen in words, with its numbers (ui/mirror.cpp): the mirror's "view" (every view and part).
+std::string describe_view(const AppState& s);
 
 // The WebGPU run for result_version `version` came back (Result JSON with trace, or {"error"}): stored when
 // the problem is still the one it ran, else discarded. Status names the path, GPU time and max |GPU − CPU|.

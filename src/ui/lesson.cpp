@@ -83,6 +83,7 @@ AppState start_of(const AppState& s) {
   AppState fresh = default_state(s.scenarios);
   fresh.model = s.model;
   fresh.lessons = s.lessons;
+  fresh.platform = s.platform;
   fresh.model_run.induction = s.model_run.induction;  // (measured once per model)
   fresh.model_run.induction_of = s.model_run.induction_of;
   const ViewState& v = s.view;

@@ -182,6 +182,8 @@ void draw_tile_grid(const AppState& s, const attn::FlashTrace& f, int step, floa
                 IM_COL32(230, 30, 30, 255), 0, 0, 3.0f);
   }
   ImGui::Dummy(ImVec2(gutter + cell * static_cast<float>(S), cell * static_cast<float>(L)));
+  ImGui::SetCursorScreenPos(ImVec2(g.x, ImGui::GetCursorScreenPos().y));
+  legend(Palette::Diverging, -range, range, cell * static_cast<float>(S));
 }
 
 }  // namespace

@@ -122,6 +122,7 @@ void head_cell(AppState& s, int layer, int h, float side) {
       s.model_run.forward.layers[static_cast<size_t>(layer)].weights[static_cast<size_t>(h)].cast<double>();
   opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
   opt.held = held_back(s, Held::Softmax);
+  opt.legend = false;  // (one scale under the grid serves every head)
   ImGui::BeginGroup();
   heatmap("##w", w, attn::query_labels(s.problem), attn::key_labels(s.problem), opt);
   ImGui::EndGroup();
@@ -170,6 +171,8 @@ void heads_grid(AppState& s) {
       }
     }
   ImGui::EndTable();
+  legend(Palette::Sequential, 0, 1, std::max(side, ImGui::GetFontSize() * 10));
+  text_note("The colour of a weight, in every head above (0: none, 1: all of the row).");
 }
 
 void next_tokens(AppState& s) {
@@ -294,7 +297,7 @@ void open_other_model(AppState& s) {
   ImGui::TextWrapped(
       "A GPT-2 folder has config.json, model.safetensors (f32, f16 or bf16), vocab.json and merges.txt. "
       "GPT-2 small (124 M parameters) opens too; its weights stay on this computer.");
-  if (s.model_file_picker) {
+  if (s.platform.model_file_picker) {
     if (ImGui::Button("Choose its four files…")) s.open_model_requested = true;
     ImGui::SameLine();
     text_note("or drop them on the page");

@@ -255,6 +255,7 @@ void panel_step_view(AppState& s) {
   const float gap = font * 1.6f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   HeatmapOptions lab;  // for measuring gutters
+  lab.legend = false;
   const ImVec2 g_rows = heatmap_size(0, 0, 0, qlab, none, lab),
                g_keys = heatmap_size(0, 0, 0, none, klab, lab);
   const ImVec2 g_vrows = heatmap_size(0, 0, 0, klab, none, lab);
@@ -359,7 +360,8 @@ void panel_step_view(AppState& s) {
     if (row_y < top + font * 2 || row_y + cell > bottom - font)
       ImGui::SetScrollY(ImGui::GetScrollY() + row_y - (top + bottom) * 0.5f);
   }
-  ImGui::SetCursorScreenPos(ImVec2(o.x, y_m + cell * static_cast<float>(std::max(L, S)) + font * 0.5f));
+  ImGui::SetCursorScreenPos(
+      ImVec2(o.x, y_m + cell * static_cast<float>(std::max(L, S)) + legend_height() + font * 0.5f));
   text_note("Hover a cell for its exact value; click a cell of the middle matrix to jump there.");
 }
 

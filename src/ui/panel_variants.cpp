@@ -176,6 +176,7 @@ void mask_painter(AppState& s) {
   opt.palette = Palette::Sequential;
   opt.show_values = false;
   opt.value_name = "allowed";
+  opt.legend = false;  // (yellow = may attend, as the line above says)
   opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), L, S, rows, cols);
   int hr = -1, hc = -1;
   const ImVec2 at = ImGui::GetCursorScreenPos(), gutter = heatmap_size(0, 0, 0, rows, cols, opt);
@@ -443,11 +444,13 @@ void section_heads(AppState& s) {
     opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), L, S, {}, {});
     ImGui::PushID(i);
     opt.held = held_back(s, Held::Softmax);
+    opt.legend = false;  // (one scale below serves every head)
     heatmap("h", avg ? mean : s.result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
     if (!avg && ImGui::IsItemClicked()) s.view.head = i;
     ImGui::PopID();
   }
   ImGui::EndTable();
+  legend(Palette::Sequential, 0, 1, std::max(w, ImGui::GetFontSize() * 10));
   if (h > shown) text_note("The first %d of %d heads; the head slider picks any.", shown, h);
   concat_and_output(s);
   interview_prompt(

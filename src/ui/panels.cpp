@@ -66,11 +66,11 @@ void handout_menu(AppState& s) {
     ImGui::EndMenu();
   }
   ImGui::Separator();
-  if (s.handout_downloads) {
+  if (s.platform.handout_downloads) {
     ImGui::TextDisabled("Files download to this computer; nothing is uploaded.");
   } else {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
-    ImGui::InputText("folder to save in", &s.handout_dir);
+    ImGui::InputText("folder to save in", &s.platform.handout_dir);
   }
   ImGui::EndMenu();
 }
@@ -100,8 +100,8 @@ void menu_bar(AppState& s) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Share")) {
-    if (ImGui::MenuItem(s.share_label.c_str())) s.share_requested = true;
-    if (s.open_from_clipboard && ImGui::MenuItem("Open a copied link or state")) {
+    if (ImGui::MenuItem(s.platform.share_label.c_str())) s.share_requested = true;
+    if (s.platform.open_from_clipboard && ImGui::MenuItem("Open a copied link or state")) {
       const char* text = ImGui::GetClipboardText();
       open_shared(s, text ? text : "");
     }

@@ -352,7 +352,8 @@ void state_from_json(AppState& s, const attn::Json& j) {
     }
     if (st.contains("playing")) {
       if (!st["playing"].is_boolean()) fail("step.playing", "expected true or false");
-      next.playing = st["playing"].get<bool>();
+      next.playing =
+          st["playing"].get<bool>() && !s.platform.reduced_motion;  // (nothing moves by itself then)
     }
     const int L = next.problem.query_len(), S = next.problem.key_len();
     const attn::StepIndex total = attn::step_total(L, S, next.granularity);

@@ -1,6 +1,8 @@
 // Heatmap widget and palettes (see widgets.h).
 #include "ui/widgets.h"
 
+#include "attn/explain.h"
+
 #include <misc/cpp/imgui_stdlib.h>
 
 #include <algorithm>
@@ -54,8 +56,9 @@ ImU32 palette_color(Palette p, double t) {
 ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,
                     const std::vector<std::string>& col_labels, const HeatmapOptions& opt) {
   const ImVec2 g = gutters(row_labels, col_labels);
-  return ImVec2((opt.row_labels ? g.x : 0) + cell * static_cast<float>(cols),
-                (opt.col_labels ? g.y : 0) + cell * static_cast<float>(rows));
+  return ImVec2(
+      (opt.row_labels ? g.x : 0) + cell * static_cast<float>(cols),
+      (opt.col_labels ? g.y : 0) + cell * static_cast<float>(rows) + (opt.legend ? legend_height() : 0));
 }
 
 void value_bar(ImDrawList* dl, ImVec2 origin, float half_width, float height, double value, double range,
@@ -107,6 +110,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   const int rows = static_cast<int>(m.rows()), cols = static_cast<int>(m.cols());
   if (rows == 0 || cols == 0) return;
   ImGui::PushID(id);
+  ImGui::BeginGroup();  // (the grid and its legend: one item for IsItemHovered/Clicked)
   const ImGuiStyle& style = ImGui::GetStyle();
   const float font = ImGui::GetFontSize();
 
@@ -265,7 +269,41 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
                           rl.c_str(), cl.c_str(), i, j, extra.c_str());
     }
   }
+  if (opt.legend && !opt.held) {
+    ImGui::SetCursorScreenPos(ImVec2(grid.x, grid.y + cell * static_cast<float>(rows) + 2));
+    legend(opt.palette, opt.palette == Palette::Diverging ? -scale : 0.0,
+           opt.palette == Palette::Diverging ? scale : 1.0, cell * static_cast<float>(cols));
+  }
+  ImGui::EndGroup();
   ImGui::PopID();
+}
+
+float legend_height() { return ImGui::GetFontSize() * 0.4f + ImGui::GetTextLineHeight() + 4; }
+
+void legend(Palette p, double lo, double hi, float width) {
+  const float font = ImGui::GetFontSize();
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  const float bar_h = font * 0.4f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const int steps = 24;
+  for (int k = 0; k < steps; ++k) {  // (the gradient, as the cells are coloured)
+    const double t = static_cast<double>(k) / (steps - 1);
+    const double v = lo + (hi - lo) * t;
+    const float x0 = o.x + width * static_cast<float>(k) / steps,
+                x1 = o.x + width * static_cast<float>(k + 1) / steps;
+    dl->AddRectFilled(ImVec2(x0, o.y), ImVec2(x1, o.y + bar_h),
+                      palette_color(p, p == Palette::Diverging ? (hi > 0 ? v / hi : 0) : v));
+  }
+  dl->AddRect(o, ImVec2(o.x + width, o.y + bar_h), ImGui::GetColorU32(ImGuiCol_Border));
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const std::string a = attn::fmt(lo), b = attn::fmt(hi), mid = attn::fmt((lo + hi) / 2);
+  const float y = o.y + bar_h + 2;
+  const float wa = ImGui::CalcTextSize(a.c_str()).x, wb = ImGui::CalcTextSize(b.c_str()).x,
+              wm = ImGui::CalcTextSize(mid.c_str()).x;
+  dl->AddText(ImVec2(o.x, y), text, a.c_str());
+  if (wa + wm + wb + font < width) dl->AddText(ImVec2(o.x + (width - wm) * 0.5f, y), text, mid.c_str());
+  if (wa + wb + font * 0.5f < width) dl->AddText(ImVec2(o.x + width - wb, y), text, b.c_str());
+  ImGui::Dummy(ImVec2(width, bar_h + ImGui::GetTextLineHeight() + 2));
 }
 
 int token_chips(const std::vector<std::string>& labels, const std::function<bool(int)>& selected,
@@ -390,6 +428,7 @@ float block_map(const attn::MatD& map, float side) {
                         palette_color(Palette::Sequential, std::sqrt(map(i, j) / top)));
     }
   dl->AddRect(o, ImVec2(o.x + side, o.y + side), ImGui::GetColorU32(ImGuiCol_Border));
+  legend(Palette::Sequential, 0, 1, side);  // (colour = √(block ÷ the largest), as the views say)
   return static_cast<float>(top);
 }
 

@@ -26,6 +26,7 @@ struct HeatmapOptions {
   int highlight_cell_col = -1;  // …at this column
   int revealed = -1;            // cells shown, in row-major order (the rest drawn empty); −1 = all
   bool held = false;            // held back until a prediction is revealed: blank cells with "?", no tooltips
+  bool legend = true;           // the colour scale under the grid (off where one legend serves many maps)
   bool row_labels = true;       // draw the left label gutter
   bool col_labels = true;       // draw the top label gutter
   std::function<std::string(int, int)> tooltip;  // extra tooltip text for a cell (e.g. its formula)
@@ -38,7 +39,12 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
              const std::vector<std::string>& col_labels, const HeatmapOptions& opt,
              int* hovered_row = nullptr, int* hovered_col = nullptr);
 
-// Pixel size of a heatmap with this cell size (gutters included, as heatmap() draws it).
+// A colour scale: the palette from lo to hi as a bar `width` wide with its ends (and middle) labelled, at the
+// cursor; legend_height() is what it takes. Every heatmap draws one under itself unless told not to.
+void legend(Palette p, double lo, double hi, float width);
+float legend_height();
+
+// Pixel size of a heatmap with this cell size (gutters and legend included, as heatmap() draws it).
 ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,
                     const std::vector<std::string>& col_labels, const HeatmapOptions& opt);
 

@@ -125,6 +125,7 @@ TEST(Lesson, QuizModeHoldsBackChosenStages) {
 // A page looks the same however it was reached: opened directly, or walked to from page 1.
 TEST(Lesson, APageLooksTheSameHoweverItWasReached) {
   ui::AppState walked = at_page("masks", 1);
+  walked.platform.handout_downloads = true;  // (where the app runs survives every page turn)
   for (int p = 1; p < 5; ++p) {
     walked.lesson.revealed = true;  // (so "next" turns the page)
     ui::lesson_next(walked);
@@ -132,6 +133,7 @@ TEST(Lesson, APageLooksTheSameHoweverItWasReached) {
   derive(walked);
   const ui::AppState direct = at_page("masks", 5);
   EXPECT_EQ(walked.lesson.page, 4);
+  EXPECT_TRUE(walked.platform.handout_downloads);
   EXPECT_EQ(ui::state_to_json(walked), ui::state_to_json(direct));
 }
 
@@ -223,4 +225,26 @@ TEST(Lesson, TheSixLessonsShip) {
   for (const char* id :
        {"five-steps", "why-sqrt-dk", "masks", "real-model-heads", "long-sequences", "interview-drill"})
     EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+}
+
+// The screen-reader mirror says every view in words with its numbers, and holds back what a prediction holds.
+TEST(Lesson, TheMirrorDescribesEveryViewAndHoldsBackAnswers) {
+  ui::AppState s = base();
+  derive(s);
+  for (int p = 0; p < ui::kPanelCount; ++p) {
+    s.view.panel = static_cast<ui::Panel>(p);
+    for (int v = 0; v < ui::kVariantSectionCount; ++v) {
+      s.view.variants.section = static_cast<ui::VariantSection>(v);
+      ui::refresh_variants(s);
+      EXPECT_GT(ui::describe_view(s).size(), 20u) << ui::kPanelNames[p];
+    }
+  }
+  s.view.panel = ui::Panel::Tokens;
+  ui::state_from_json(s, attn::Json::parse(R"({"step": {"stage": "softmax", "query": 7}})"));
+  derive(s);
+  EXPECT_NE(ui::describe_view(s).find("animal 71"), std::string::npos) << ui::describe_view(s);
+  s.view.quiz = 1u << static_cast<int>(ui::Held::Softmax);
+  EXPECT_EQ(ui::describe_view(s).find("animal 71"), std::string::npos) << ui::describe_view(s);
+  EXPECT_NE(ui::describe_view(s).find("held back"), std::string::npos);
+  EXPECT_EQ(ui::narration_json(s)["view"], ui::describe_view(s));
 }

@@ -3,6 +3,8 @@
 // answer in the mirror until revealed; the projector preset's layout; and the offline copy — load once, go
 // offline, reload: the app, its lessons and its model still work.
 import { test, before, after } from 'node:test';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { useApp, frames, screenshot, launch, startServer } from './harness.mjs';
 
@@ -98,6 +100,40 @@ test('the projector preset: lesson on the left, nothing cut off at 1920×1080', 
   await screenshot(page, 'web-lesson-projector.png');
   await press('p');
   await page.setViewportSize({ width: 1366, height: 768 });
+  assert.deepEqual(errors, []);
+});
+
+// axe-core (npm) on the page's HTML layer: the canvas's label, the screen-reader mirror (the live regions and the
+// numbers table) and the page shell — with a lesson page and its prediction in the mirror. 0 violations.
+test('accessibility: axe-core finds no violations in the page, with a lesson and a step in the mirror', async () => {
+  const axe = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.goto(`${ctx.url}#lesson=five-steps&page=5`);
+  await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 5);
+  await frames(page, 3);
+  await page.evaluate(axe);  // (evaluated, not a <script>: the page's CSP allows no inline script)
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(found, []);
+  assert.ok(result.passes.length > 10, `${result.passes.length} rules passed`);
+  // The mirror reads the lesson page and the question (not the answer, which is held back).
+  const live = await page.evaluate(() => document.getElementById('live').textContent);
+  assert.match(live, /Lesson: Attention in five steps, page 5 of 8/);
+  assert.match(live, /Predict: Which key gets the largest weight/);
+  assert.doesNotMatch(live, /Answer:/);
+  assert.match(await page.evaluate(() => document.getElementById('view').textContent), /Step-through/);
+  assert.deepEqual(errors, []);
+});
+
+test('prefers-reduced-motion: a link that says "playing" does not start playback', async () => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.reload();
+  await page.evaluate(() => window.attnlab.ready.then(() => true));
+  await page.evaluate(() => window.attnlab.setState({ lesson: null, step: { index: 3, playing: true } }));
+  await frames(page, 5);
+  const st = (await page.evaluate(() => window.attnlab.getState())).step;
+  assert.equal(st.playing, false);
+  assert.equal(st.index, 3);
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
   assert.deepEqual(errors, []);
 });
 
