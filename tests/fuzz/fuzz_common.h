@@ -65,11 +65,40 @@ inline std::string percent_encode(const std::string& s) {
   return out;
 }
 
-// The app as it starts: the scenario library and the bundled model.
+// A GPT-2 as small as the format allows, with the bundled model's name and tokenizer and seeded weights: the
+// same code paths as the bundled model (links that name it open), at a fraction of the cost per input (its
+// forward passes under ASan took seconds, and a harness did tens of inputs a second). The bundled model's
+// own numbers are checked by the core and golden tests.
+inline std::shared_ptr<const model::Gpt2> small_model() {
+  static const std::shared_ptr<const model::Gpt2> m = [] {
+    const model::Gpt2 bundled = model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9);
+    auto g = std::make_shared<model::Gpt2>();
+    g->name = bundled.name;
+    g->card = "a small random GPT-2 (fuzzing)";
+    g->config = bundled.config;
+    g->config.n_layer = 2, g->config.n_head = 4, g->config.n_embd = 8, g->config.n_positions = 128;
+    g->tokenizer = bundled.tokenizer;
+    const int E = 8, V = g->config.vocab_size;
+    std::srand(5);
+    const auto rnd = [](int r, int c) { return attn::MatF(attn::MatF::Random(r, c) * 0.3f); };
+    const auto one = [](int n) { return attn::VecF(attn::VecF::Ones(n)); };
+    const auto zero = [](int n) { return attn::VecF(attn::VecF::Zero(n)); };
+    g->wte = rnd(V, E);
+    g->wpe = rnd(128, E);
+    for (int l = 0; l < 2; ++l)
+      g->layers.push_back({one(E), zero(E), rnd(E, 3 * E), zero(3 * E), rnd(E, E), zero(E), one(E), zero(E),
+                           rnd(E, 4 * E), zero(4 * E), rnd(4 * E, E), zero(E)});
+    g->ln_f_w = one(E);
+    g->ln_f_b = zero(E);
+    return std::shared_ptr<const model::Gpt2>(g);
+  }();
+  return m;
+}
+
+// The app as it starts: the scenario library and a model (small_model()).
 inline ui::AppState base_state() {
   ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
-  s.model = std::make_shared<const model::Gpt2>(
-      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+  s.model = small_model();
   return s;
 }
 

@@ -1,17 +1,11 @@
 // libFuzzer harness: a lesson file → attn::parse_json_text + ui::parse_lesson (assets/lessons/*.json) against
-// the app as it starts with its scenarios but no model (a model's forward passes take seconds under ASan, and
-// fuzz_model and fuzz_state cover them: here a model page is refused by name). A lesson that is accepted
-// opens at its last page, derives and checks its prediction like the app, reveals it, and round-trips
-// through a link.
+// the app as it starts (its scenarios and fuzz::small_model()). A lesson that is accepted opens at its last
+// page, derives and checks its prediction like the app, reveals it, and round-trips through a link.
 #include "fuzz_common.h"
 #include "ui/lesson.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
-  static const ui::AppState base = [] {
-    ui::AppState s = fuzz::base_state();
-    s.model = nullptr;
-    return s;
-  }();
+  static const ui::AppState base = fuzz::base_state();
   const std::string text(reinterpret_cast<const char*>(data), size);
   ui::Lesson lesson;
   try {

@@ -55,14 +55,18 @@ for h in "${harnesses[@]}"; do
     model) cp -n assets/models/*/config.json "$corpus"/ 2>/dev/null ;;
   esac
   log=$build/$h.log
+  touch "$log.start"  # (only what this run finds counts)
   t0=$(date +%s)
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$build/tests/fuzz/fuzz_$h" "$corpus" \
     -seed=1 -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=30 -rss_limit_mb=2560 -max_len=65536 \
     -dict=tests/fuzz/json.dict -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1
   rc=$?
   ran=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -1)
-  found=$(find "$crashes" -type f | wc -l)
+  # (crash-, leak-, oom- and timeout- files are failures; slow-unit- files are inputs over 10 s, reported)
+  found=$(find "$crashes" -type f ! -name 'slow-unit-*' -newer "$log.start" | wc -l)
+  slow=$(find "$crashes" -type f -name 'slow-unit-*' -newer "$log.start" | wc -l)
   [ $rc = 0 ] || [ "$found" -gt 0 ] || found=1  # (an abort before any artifact was written)
+  [ "$slow" = 0 ] || echo "fuzz_$h: $slow inputs took over 10 s (kept in $crashes as slow-unit-*)" >&2
   echo "fuzz_$h: ${ran:-0} executions in $(( $(date +%s) - t0 )) s, $found crashes$([ "$found" = 0 ] || echo " (see $log, $crashes)")"
   [ "$found" = 0 ] || grep -m3 -E "ERROR|fuzz:|SUMMARY" "$log" | sed 's/^/  /'
   total_runs=$((total_runs + ${ran:-0}))
