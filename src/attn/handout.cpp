@@ -13,12 +13,6 @@ namespace attn {
 
 namespace {
 
-std::vector<std::string> indices(Eigen::Index n) {
-  std::vector<std::string> out;
-  for (Eigen::Index i = 0; i < n; ++i) out.push_back(std::to_string(i));
-  return out;
-}
-
 std::string number(double x) {
   if (std::isinf(x)) return x < 0 ? "-inf" : "inf";
   char buf[40];
@@ -54,14 +48,14 @@ unsigned next_code_point(const std::string& s, size_t& i) {
 std::vector<NamedMatrix> head_matrices(const Problem& p, const Result& r, int head) {
   const HeadTrace<double>& t = r.heads.at(static_cast<size_t>(head));
   const std::vector<std::string> q = query_labels(p), k = key_labels(p);
-  return {{"Q", t.q, q, indices(t.q.cols())},
-          {"K", t.k, k, indices(t.k.cols())},
-          {"V", t.v, k, indices(t.v.cols())},
+  return {{"Q", t.q, q, index_labels(t.q.cols())},
+          {"K", t.k, k, index_labels(t.k.cols())},
+          {"V", t.v, k, index_labels(t.v.cols())},
           {"scores s = Q·Kᵀ", t.scores, q, k},
           {"scaled ŝ", t.scaled, q, k},
           {"masked m", t.masked, q, k},
           {"weights a = softmax(m)", t.weights, q, k},
-          {"output O = A·V", t.output, q, indices(t.output.cols())}};
+          {"output O = A·V", t.output, q, index_labels(t.output.cols())}};
 }
 
 std::string matrices_csv(const std::vector<NamedMatrix>& ms) {

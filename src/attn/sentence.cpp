@@ -79,6 +79,12 @@ std::vector<std::string> labels(const std::vector<std::string>& given, int n, co
 }
 }  // namespace
 
+std::vector<std::string> index_labels(long n) {
+  std::vector<std::string> out;
+  for (long i = 0; i < n; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
 std::vector<std::string> query_labels(const Problem& p) { return labels(p.tokens, p.query_len(), "t"); }
 
 std::vector<std::string> key_labels(const Problem& p) {

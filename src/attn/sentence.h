@@ -38,6 +38,8 @@ Problem sentence_problem(const SentenceSetup& s);
 
 // Row labels for display: the given tokens or t0…, k0… defaults.
 std::vector<std::string> query_labels(const Problem& p);
+// "0", "1", … "n−1": labels for feature dimensions (the columns of Q, K, V, W_*).
+std::vector<std::string> index_labels(long n);
 std::vector<std::string> key_labels(const Problem& p);
 
 }  // namespace attn

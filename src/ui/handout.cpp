@@ -23,12 +23,6 @@ namespace ui {
 
 namespace {
 
-std::vector<std::string> indices(Eigen::Index n) {
-  std::vector<std::string> out;
-  for (Eigen::Index i = 0; i < n; ++i) out.push_back(std::to_string(i));
-  return out;
-}
-
 const attn::HeadTrace<double>& head_of(const AppState& s) {
   if (!s.has_result || s.result.heads.empty() || s.dirty)
     attn::fail_field("handout",
@@ -214,11 +208,11 @@ std::vector<attn::NamedMatrix> shown_matrices(const AppState& s) {
   std::vector<attn::NamedMatrix> out;
   if (s.source == Source::Embeddings && s.problem.heads() == 1 && s.inputs.x.rows() == t.q.rows()) {
     const std::vector<std::string> tokens = attn::query_labels(s.problem);
-    const std::vector<std::string> feats = s.features.empty() ? indices(s.inputs.x.cols()) : s.features;
+    const std::vector<std::string> feats = s.features.empty() ? attn::index_labels(s.inputs.x.cols()) : s.features;
     out.push_back({"X (embeddings)", s.inputs.x, tokens, feats});
-    out.push_back({"W_Q", s.inputs.w_q, feats, indices(s.inputs.w_q.cols())});
-    out.push_back({"W_K", s.inputs.w_k, feats, indices(s.inputs.w_k.cols())});
-    out.push_back({"W_V", s.inputs.w_v, feats, indices(s.inputs.w_v.cols())});
+    out.push_back({"W_Q", s.inputs.w_q, feats, attn::index_labels(s.inputs.w_q.cols())});
+    out.push_back({"W_K", s.inputs.w_k, feats, attn::index_labels(s.inputs.w_k.cols())});
+    out.push_back({"W_V", s.inputs.w_v, feats, attn::index_labels(s.inputs.w_v.cols())});
   }
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
   for (attn::NamedMatrix& m : attn::head_matrices(s.problem, s.result, h)) out.push_back(std::move(m));

@@ -82,12 +82,6 @@ float heatmap_fit_cell(ImVec2 avail, int rows, int cols, const std::vector<std::
   return std::max(1.0f, std::min({fit_w, std::max(fit_h, font * 0.5f), font * 3.5f}));
 }
 
-std::vector<std::string> index_labels(long n) {
-  std::vector<std::string> out;
-  for (long i = 0; i < n; ++i) out.push_back(std::to_string(i));
-  return out;
-}
-
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) {
   const int first = dl->VtxBuffer.Size;
   // (No CPU culling against the clip rectangle: it would cut the text as laid out before the rotation; the

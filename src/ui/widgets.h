@@ -9,10 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "attn/sentence.h"
 #include "attn/types.h"
 #include "ui/palette.h"
 
 namespace ui {
+
+using attn::index_labels;
 
 ImU32 palette_color(Palette p, double t);  // t ∈ [−1, 1] for Diverging, [0, 1] for Sequential
 
@@ -61,9 +64,6 @@ float block_map(const attn::MatD& map, float side);
 // A horizontal bar from the zero line at origin: value/range of half_width pixels (diverging or sequential).
 void value_bar(ImDrawList* dl, ImVec2 origin, float half_width, float height, double value, double range,
                Palette p);
-
-// "0", "1", … "n−1": column labels for feature dimensions.
-std::vector<std::string> index_labels(long n);
 
 // Tokens as small buttons wrapped to the window's width, the selected ones drawn pressed. Returns the index
 // clicked this frame, or −1. rects, when given, receives each button's screen rectangle (x, y, w, h).

@@ -3,6 +3,8 @@
 // are refused naming the page and field; progress survives a link.
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -12,6 +14,8 @@
 #include "ui/share.h"
 
 namespace {
+
+using test::error_of;
 
 ui::AppState base() {
   ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
@@ -65,15 +69,6 @@ ui::AppState at_page(const std::string& id, int page) {
     if (s.lessons[static_cast<size_t>(i)].id == id) ui::open_lesson(s, i, page - 1);
   derive(s);
   return s;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const attn::ProblemError& e) {
-    return e.what();
-  }
-  return "(accepted)";
 }
 
 }  // namespace

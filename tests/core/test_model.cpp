@@ -3,6 +3,8 @@
 // the JavaScript tokenizer are in tests/golden/model_golden.py.
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <cmath>
 #include <functional>
 #include <cstring>
@@ -19,6 +21,8 @@
 
 namespace {
 
+using test::error_of;
+
 const std::string kDir = std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen";
 
 std::string slurp(const std::string& path) {
@@ -31,15 +35,6 @@ std::string slurp(const std::string& path) {
 const model::Gpt2& bundled() {
   static const model::Gpt2 m = model::load_gpt2_dir(kDir, 1e9);
   return m;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const attn::ProblemError& e) {
-    return e.what();
-  }
-  return "(accepted)";
 }
 
 // A safetensors file from a header and data.
