@@ -208,7 +208,8 @@ std::vector<attn::NamedMatrix> shown_matrices(const AppState& s) {
   std::vector<attn::NamedMatrix> out;
   if (s.source == Source::Embeddings && s.problem.heads() == 1 && s.inputs.x.rows() == t.q.rows()) {
     const std::vector<std::string> tokens = attn::query_labels(s.problem);
-    const std::vector<std::string> feats = s.features.empty() ? attn::index_labels(s.inputs.x.cols()) : s.features;
+    const std::vector<std::string> feats =
+        s.features.empty() ? attn::index_labels(s.inputs.x.cols()) : s.features;
     out.push_back({"X (embeddings)", s.inputs.x, tokens, feats});
     out.push_back({"W_Q", s.inputs.w_q, feats, attn::index_labels(s.inputs.w_q.cols())});
     out.push_back({"W_K", s.inputs.w_k, feats, attn::index_labels(s.inputs.w_k.cols())});

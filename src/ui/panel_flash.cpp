@@ -152,7 +152,9 @@ void draw_tile_grid(const AppState& s, const attn::FlashTrace& f, int step, floa
     if (!t.skipped)
       for (Eigen::Index i = 0; i < t.s.size(); ++i)
         if (std::isfinite(t.s.data()[i])) range = std::max(range, std::abs(t.s.data()[i]));
-  for (int i = 0; i < L; ++i)
+  // (cells smaller than a line: every few rows labelled, as the heatmaps do, so labels never overlap)
+  const int every = std::max(1, static_cast<int>(std::ceil(ImGui::GetTextLineHeight() / cell)));
+  for (int i = 0; i < L; i += every)
     dl->AddText(ImVec2(o.x, g.y + cell * static_cast<float>(i) + (cell - ImGui::GetFontSize()) / 2), text,
                 rows[static_cast<size_t>(i)].c_str());
   for (size_t n = 0; n < f.tiles.size(); ++n) {
@@ -226,8 +228,8 @@ void section_flash(AppState& s) {
   ImGui::PopStyleColor();
   split.next();
   const std::vector<std::string> qlab = attn::query_labels(s.problem);
-  ImGui::Text("Query tile %d (rows %d–%d) × key tile %d (keys %d–%d)", t.q_tile, t.row0, t.row0 + t.rows - 1,
-              t.k_tile, t.col0, t.col0 + t.cols - 1);
+  ImGui::TextWrapped("Query tile %d (rows %d–%d) × key tile %d (keys %d–%d)", t.q_tile, t.row0,
+                     t.row0 + t.rows - 1, t.k_tile, t.col0, t.col0 + t.cols - 1);
   if (t.skipped) {
     ImGui::TextWrapped(
         "The mask blocks every score of this tile: it is skipped — no loads, no multiply-adds. "
@@ -265,8 +267,8 @@ void section_flash(AppState& s) {
   if (step + 1 == total) {
     for (const VariantRun& r : v.runs)
       if (r.variant == attn::Variant::Flash && r.max_diff >= 0)
-        ImGui::Text("Check: every output equals standard attention's: max |O_flash − O_standard| = %.1e",
-                    r.max_diff);
+        ImGui::TextWrapped(
+            "Check: every output equals standard attention's: max |O_flash − O_standard| = %.1e", r.max_diff);
   }
   const double held = f.peak_bytes, full = 8.0 * L * S;
   const int d = head < s.result.heads.size() ? static_cast<int>(s.result.heads[head].q.cols()) : 0;

@@ -202,15 +202,15 @@ void next_tokens(AppState& s) {
         palette_color(Palette::Sequential, 0.6));
     ImGui::SameLine();
     if (ablated)
-      ImGui::Text("%5.1f%%  (%5.1f%% with every head on)  “%s”", 100 * p.p, 100 * before, p.token.c_str());
+      text_words("%5.1f%%  (%5.1f%% with every head on)  “%s”", 100 * p.p, 100 * before, p.token.c_str());
     else
-      ImGui::Text("%5.1f%%  “%s”", 100 * p.p, p.token.c_str());
+      text_words("%5.1f%%  “%s”", 100 * p.p, p.token.c_str());
   }
   if (ablated)
-    ImGui::Text("Loss of the text: %.3f nats per token with these heads switched, %.3f with all on (%+.3f).",
-                r.forward.loss, r.base.loss, r.forward.loss - r.base.loss);
+    text_words("Loss of the text: %.3f nats per token with these heads switched, %.3f with all on (%+.3f).",
+               r.forward.loss, r.base.loss, r.forward.loss - r.base.loss);
   else
-    ImGui::Text("Loss of the text (its own next tokens): %.3f nats per token.", r.forward.loss);
+    text_words("Loss of the text (its own next tokens): %.3f nats per token.", r.forward.loss);
 }
 
 void generation(AppState& s) {

@@ -224,7 +224,7 @@ void section_masks(AppState& s) {
   if (takes_global_tokens(s)) global_token_picker(s);
   const double allowed = attn::allowed_count(s.problem.mask, L, S), all = static_cast<double>(L) * S;
   const bool costs = !held_back(s, Held::Costs);
-  if (costs) ImGui::Text("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
+  if (costs) text_words("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
   const std::vector<attn::VariantCost>& c = s.variants.costs;
   if (costs && c.size() > 1 && c[1].name.rfind("sparse", 0) == 0)
     ImGui::TextWrapped("A mask-aware kernel does %s multiply-adds instead of %s: %s.",

@@ -157,7 +157,7 @@ void panel_scaling(AppState& s) {
   }
 
   const double tau = s.problem.temperature, root = std::sqrt(static_cast<double>(d_k));
-  ImGui::Text("Row of “%s”, d_k = %d (√d_k = %.2f):", q[static_cast<size_t>(i)].c_str(), d_k, root);
+  text_words("Row of “%s”, d_k = %d (√d_k = %.2f):", q[static_cast<size_t>(i)].c_str(), d_k, root);
   if (held_back(s, Held::Softmax)) {
     text_note("The entropies are held back until the answer is revealed: predict first.");
   } else {
@@ -241,7 +241,7 @@ void panel_numerics(AppState& s) {
                             s32 = attn::softmax_stable(logits, attn::NumFormat::F32),
                             n16 = attn::softmax_naive(logits, attn::NumFormat::F16),
                             s16 = attn::softmax_stable(logits, attn::NumFormat::F16);
-  ImGui::Text("Row of “%s”: masked scores × %.1f", q[static_cast<size_t>(i)].c_str(), s.view.logit_scale);
+  text_words("Row of “%s”: masked scores × %.1f", q[static_cast<size_t>(i)].c_str(), s.view.logit_scale);
   if (!ImGui::BeginTable("##num", 6,
                          ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY))
     return;

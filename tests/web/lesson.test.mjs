@@ -137,6 +137,31 @@ test('prefers-reduced-motion: a link that says "playing" does not start playback
   assert.deepEqual(errors, []);
 });
 
+// The classroom sizes in the real browser: a few views that fill the screen most, each checked on the page's
+// own layout (nothing cut off or overlapping) and kept as screenshots (build/screenshots/classroom-*.png).
+test('classroom sizes: the step-through, flash tiles, the model and a lesson fit at every size', async () => {
+  const sizes = [[1280, 720, 1.5], [1366, 768, 1], [1920, 1080, 2], [3840, 2160, 3]];
+  const states = {
+    step: { lesson: null, inputs: { scenario: 'coreference' }, view: { panel: 'step' } },
+    flash: { view: { panel: 'variants', variants: { section: 'flash', flash_step: 5 } } },
+    model: { inputs: { source: 'model' }, view: { panel: 'model' } },
+    lesson: { lesson: { id: 'long-sequences', page: 3, revealed: true } },
+  };
+  for (const [width, height, scale] of sizes) {
+    await page.setViewportSize({ width, height });
+    for (const [name, state] of Object.entries(states)) {
+      await page.evaluate((st) => window.attnlab.setState(st), { ...state, view: { ...(state.view || {}), ui_scale: scale } });
+      await frames(page, 4);
+      const layout = await page.evaluate(() => window.attnlab.layout());
+      assert.deepEqual(layout.problems, [], `${name} at ${width}×${height}`);
+      await screenshot(page, `classroom-${width}x${height}-${name}.png`);
+    }
+  }
+  await page.evaluate(() => window.attnlab.setState({ lesson: null, view: { ui_scale: 1, panel: 'step' } }));
+  await page.setViewportSize({ width: 1366, height: 768 });
+  assert.deepEqual(errors, []);
+});
+
 test('offline: after one visit the app, its lessons and its model load without a network', async () => {
   const { server, url } = await startServer();
   const browser = await launch();
