@@ -189,6 +189,7 @@ struct ViewState {
   float controls_h = 0;           // layout: the height the controls took last frame (not part of the state)
   attn::StepIndex followed = -1;  // layout: the step the step view last scrolled into sight (not state)
   bool arithmetic = false;        // Enter: show the current cell's whole arithmetic (not state)
+  int shown = -1;                 // layout: the view (and Variants part) drawn last frame (not state)
 };
 
 // What the app shell says about where it runs (platform.cpp sets it once; a lesson or link keeps it).

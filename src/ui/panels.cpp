@@ -162,6 +162,13 @@ void panel_main(AppState& s) {
     ImGui::TextWrapped("%s", s.notice.c_str());
     ImGui::Separator();
   }
+  // Another view (or Variants part) starts at its top, not where the last one was scrolled to.
+  const int shown = static_cast<int>(s.view.panel) * 16 + static_cast<int>(s.view.variants.section);
+  if (s.view.shown != shown) {
+    s.view.shown = shown;
+    s.view.followed = -1;
+    ImGui::SetScrollY(0);
+  }
   held_line(s);
   if (!s.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.error.c_str());
   s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
