@@ -71,7 +71,8 @@ inline std::string percent_encode(const std::string& s) {
 // own numbers are checked by the core and golden tests.
 inline std::shared_ptr<const model::Gpt2> small_model() {
   static const std::shared_ptr<const model::Gpt2> m = [] {
-    const model::Gpt2 bundled = model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9);
+    const model::Gpt2 bundled =
+        model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9);
     auto g = std::make_shared<model::Gpt2>();
     g->name = bundled.name;
     g->card = "a small random GPT-2 (fuzzing)";
