@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds native and web, runs every test layer, ends with one summary line:
 #   format  clang-format check of our sources (warnings are errors in the build itself)
+#   pointers  every "Tests:" comment names a test file and suite that exist (tests/check_pointers.py)
 #   core    GoogleTest via CTest (math, masks, parser, step engine, app state, headless UI render)
 #   golden  attnlab-cli vs PyTorch nn.MultiheadAttention and a numpy reference (/usr/bin/python3)
 #   model-golden  the GPT-2 forward pass and tokenizer vs a PyTorch GPT-2, bpe.py and npm gpt-3-encoder
@@ -79,6 +80,13 @@ else
   show_log "$logs/format.log"
   bad=$(grep -c "error:" "$logs/format.log")
   record format $(( ${#sources[@]} > bad ? ${#sources[@]} - bad : 0 )) "$bad"
+fi
+# every "Tests:" pointer in a source comment names a test file and suite that exist
+if python3 tests/check_pointers.py >"$logs/pointers.log" 2>&1; then
+  record pointers 1 0
+else
+  show_log "$logs/pointers.log"
+  record pointers 0 1
 fi
 
 # --- core -----------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The fast CPU path: output-only attention in f32, one query row at a time, with loops written so clang
 // vectorises them (SSE natively, SIMD128 in WebAssembly): 8-lane dot products, a polynomial exp without
 // branches, and an axpy for the weighted sum. No trace and no L×S matrix (one row of S scores at a time).
-// Twin: attention_head (same output within f32 rounding). Tests: tests/core/test_fast.cpp (Fast.*).
+// Twin: attention_head (same output within f32 rounding). Tests: tests/core/test_f32_job.cpp (Fast.*).
 #pragma once
 
 #include "attn/mask.h"

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "attn/json_read.h"
 #include "attn/json_text.h"
 #include "attn/problem.h"
 
@@ -97,4 +98,45 @@ TEST(JsonText, WritingNeverThrows) {
   EXPECT_EQ(attn::invalid_utf8_at("ok\xC3\xA9!\xFF"), 5u);
   const std::string b = attn::brief(attn::Json(std::string(100, 'x') + "\xC3\xA9"), 20);
   EXPECT_EQ(b, "\"" + std::string(19, 'x') + "…");
+}
+
+namespace {
+// The message a reader throws, or "(accepted)".
+template <class Read>
+std::string read_error(Read read) {
+  try {
+    read();
+  } catch (const attn::ProblemError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+}  // namespace
+
+// JsonRead.*: one reader per kind of value, each naming the field, the range and what it got.
+TEST(JsonRead, IntegersInRangeOnly) {
+  using attn::Json;
+  EXPECT_EQ(attn::read_int(Json(7), "n", 1, 10), 7);
+  EXPECT_EQ(read_error([] { attn::read_int(Json(11), "n", 1, 10); }), "n: expected an integer 1…10, got 11");
+  EXPECT_EQ(read_error([] { attn::read_int(Json(2.0), "n", 1, 10); }),
+            "n: expected an integer 1…10, got 2.0");
+  EXPECT_EQ(read_error([] { attn::read_int(Json(1e30), "n"); }).rfind("n: expected an integer", 0), 0u);
+  EXPECT_EQ(read_error([] { attn::read_int(Json(std::uint64_t{1} << 40), "n"); }).rfind("n: expected", 0),
+            0u);
+  EXPECT_EQ(read_error([] { attn::read_int(Json("3"), "view.head", 0, 3); }),
+            "view.head: expected an integer 0…3, got \"3\"");
+}
+
+TEST(JsonRead, NumbersSeedsBoolsAndStrings) {
+  using attn::Json;
+  EXPECT_EQ(attn::read_number(Json(0.5), "t", 0, 1), 0.5);
+  EXPECT_EQ(attn::read_number(Json(1), "t", 0, 1), 1.0);
+  EXPECT_NE(read_error([] { attn::read_number(Json(1.5), "t", 0, 1); }).find("t: expected a number from 0"),
+            std::string::npos);
+  EXPECT_EQ(attn::read_seed(Json(std::uint64_t{1} << 63), "seed"), std::uint64_t{1} << 63);
+  EXPECT_EQ(read_error([] { attn::read_seed(Json(-1), "seed"); }), "seed: expected an integer ≥ 0, got -1");
+  EXPECT_TRUE(attn::read_bool(Json(true), "b"));
+  EXPECT_EQ(read_error([] { attn::read_bool(Json(1), "b"); }), "b: expected true or false, got 1");
+  EXPECT_EQ(attn::read_string(Json("x"), "s"), "x");
+  EXPECT_EQ(read_error([] { attn::read_string(Json::array(), "s"); }), "s: expected a string, got []");
 }
