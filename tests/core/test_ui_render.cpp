@@ -1,5 +1,6 @@
 // UiRender.*: every panel renders headless (ImGui without a renderer) for several frames at 1×, 2× and 3×,
-// with the font the app uses, without ImGui asserts; also with a multi-head problem and an error.
+// with the font the app uses, without ImGui asserts (they throw here: ui/imgui_config.h); also with a
+// multi-head problem and an error.
 #include <gtest/gtest.h>
 #include <imgui.h>
 
@@ -11,11 +12,18 @@
 #include "app/derive.h"
 #include "compute/cpu_backend.h"
 #include "model/gpt2.h"
+#include "ui/imgui_config.h"
 #include "ui/layout.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 
 namespace {
+
+// In these tests a failed ImGui assert is an exception, so misuse fails the test that caused it.
+struct ImGuiAssertsThrow : ::testing::Environment {
+  void SetUp() override { ui::set_imgui_asserts_throw(true); }
+};
+::testing::Environment* const imgui_asserts = ::testing::AddGlobalTestEnvironment(new ImGuiAssertsThrow);
 
 struct Display {
   float w = 1366, h = 768;
@@ -53,6 +61,21 @@ int render_frames(ui::AppState& s, float scale, int frames, Display display = {}
 }
 
 }  // namespace
+
+TEST(UiRender, ImGuiMisuseThrows) {
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(640, 480);
+  io.DeltaTime = 1.0f / 60;
+  unsigned char* pixels;
+  int w, h;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  ImGui::NewFrame();
+  EXPECT_THROW(ImGui::PopStyleVar(), ui::ImGuiMisuse);  // (nothing was pushed)
+  ImGui::EndFrame();
+  ImGui::DestroyContext();
+}
 
 TEST(UiRender, EveryPanelAtEveryScaleAndStage) {
   for (float scale : {1.0f, 2.0f, 3.0f})
