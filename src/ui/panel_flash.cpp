@@ -152,8 +152,7 @@ void draw_tile_grid(const AppState& s, const attn::FlashTrace& f, int step, floa
     if (!t.skipped)
       for (Eigen::Index i = 0; i < t.s.size(); ++i)
         if (std::isfinite(t.s.data()[i])) range = std::max(range, std::abs(t.s.data()[i]));
-  // (cells smaller than a line: every few rows labelled, as the heatmaps do, so labels never overlap)
-  const int every = std::max(1, static_cast<int>(std::ceil(ImGui::GetTextLineHeight() / cell)));
+  const int every = label_every(cell);  // (as the heatmaps do, so labels never overlap)
   for (int i = 0; i < L; i += every)
     dl->AddText(ImVec2(o.x, g.y + cell * static_cast<float>(i) + (cell - ImGui::GetFontSize()) / 2), text,
                 rows[static_cast<size_t>(i)].c_str());

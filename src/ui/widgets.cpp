@@ -132,8 +132,8 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   }
 
   // Labels, clipped to the gutter.
-  // When cells are smaller than a line of text, label every `every`-th row/column (plus the highlighted one).
-  const int every = std::max(1, static_cast<int>(std::ceil(ImGui::GetTextLineHeight() / cell)));
+  // (every `every`-th row/column when cells are smaller than a line, plus the highlighted one)
+  const int every = label_every(cell);
   const int label_rows = std::min(rows, static_cast<int>(row_labels.size()));
   const int label_cols = std::min(cols, static_cast<int>(col_labels.size()));
   for (int i = 0; opt.row_labels && i < label_rows; ++i) {
@@ -270,6 +270,10 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   }
   ImGui::EndGroup();
   ImGui::PopID();
+}
+
+int label_every(float cell) {
+  return std::max(1, static_cast<int>(std::ceil(ImGui::GetTextLineHeight() / cell)));
 }
 
 float legend_height() { return ImGui::GetFontSize() * 0.4f + ImGui::GetTextLineHeight() + 4; }

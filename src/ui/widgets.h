@@ -46,6 +46,8 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
 // cursor; legend_height() is what it takes. Every heatmap draws one under itself unless told not to.
 void legend(Palette p, double lo, double hi, float width);
 float legend_height();
+// When cells are smaller than a line of text, label every n-th row (or column): this n (1 otherwise).
+int label_every(float cell);
 
 // Pixel size of a heatmap with this cell size (gutters and legend included, as heatmap() draws it).
 ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,

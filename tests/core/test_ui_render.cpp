@@ -29,20 +29,29 @@ struct Display {
   float w = 1366, h = 768;
 };
 
-// Renders `frames` frames of s, deriving what the app derives; returns the most vertices one frame drew.
-// `problems` receives what did not fit in the last frame (ui/layout.h).
-int render_frames(ui::AppState& s, float scale, int frames, Display display = {},
-                  std::vector<std::string>* problems = nullptr) {
+// A headless ImGui context (no renderer, no ini file) of the display's size with its font atlas built: the
+// app's font at `scale`, or ImGui's own when scale is 0. DestroyContext() ends it.
+ImGuiIO& headless_context(Display display, float scale = 0) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
   io.DisplaySize = ImVec2(display.w, display.h);
   io.DeltaTime = 1.0f / 60;
-  EXPECT_TRUE(ui::load_fonts(ATTN_FONT_PATH, scale));
-  ui::apply_style(scale, s.view.high_contrast);
+  if (scale > 0) {
+    EXPECT_TRUE(ui::load_fonts(ATTN_FONT_PATH, scale));
+  }
   unsigned char* pixels;
   int w, h;
   io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  return io;
+}
+
+// Renders `frames` frames of s, deriving what the app derives; returns the most vertices one frame drew.
+// `problems` receives what did not fit in the last frame (ui/layout.h).
+int render_frames(ui::AppState& s, float scale, int frames, Display display = {},
+                  std::vector<std::string>* problems = nullptr) {
+  ImGuiIO& io = headless_context(display, scale);
+  ui::apply_style(scale, s.view.high_contrast);
   int most = 0;
   for (int f = 0; f < frames; ++f) {
     const bool changed = s.dirty;
@@ -63,14 +72,7 @@ int render_frames(ui::AppState& s, float scale, int frames, Display display = {}
 }  // namespace
 
 TEST(UiRender, ImGuiMisuseThrows) {
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(640, 480);
-  io.DeltaTime = 1.0f / 60;
-  unsigned char* pixels;
-  int w, h;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  headless_context({640, 480});
   ImGui::NewFrame();
   EXPECT_THROW(ImGui::PopStyleVar(), ui::ImGuiMisuse);  // (nothing was pushed)
   ImGui::EndFrame();
@@ -240,14 +242,7 @@ TEST(UiLayout, ModelViewFitsTwelveHeadsAndTheBundledModel) {
 
 // The check itself can fail: a table wider than its window is reported with its width.
 TEST(UiLayout, ReportsContentCutOffAtTheRight) {
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(800, 600);
-  io.DeltaTime = 1.0f / 60;
-  unsigned char* pixels;
-  int w, h;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  headless_context({800, 600});
   for (int f = 0; f < 3; ++f) {
     ImGui::NewFrame();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
