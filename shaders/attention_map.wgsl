@@ -37,7 +37,7 @@ fn attention_map_main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let l = lse[head * p.L + i];
     if (l <= BLOCKED) { continue; }  // fully masked row: no weight anywhere
     for (var j = bj * shape.cols; j < j_end; j++) {
-      let a = select(0u, allowed[i * p.S + j], p.mask_kind == 4u);
+      let a = select(0u, allowed[i * p.S + j], p.explicit_mask == 1u);
       if (!attends(i, j, p, a)) { continue; }
       var dot = 0.0;
       for (var c = 0u; c < p.d; c++) { dot += q[(head * p.L + i) * p.d + c] * k[(kvh * p.S + j) * p.d + c]; }

@@ -52,11 +52,8 @@ fn flash_attention_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_inv
   let i_hi = min(p.L, i_lo + BR) - 1u;
   let pos_lo = i32(i_lo) + i32(p.S) - i32(p.L);
   let pos_hi = i32(i_hi) + i32(p.S) - i32(p.L);
-  var j_begin = 0;
-  var j_end = i32(p.S);
-  if (p.mask_kind == 1u || p.mask_kind == 2u) { j_end = clamp(pos_hi + 1, 0, i32(p.S)); }
-  if (p.mask_kind == 2u) { j_begin = clamp(pos_lo - i32(p.window) + 1, 0, i32(p.S)); }
-  if (p.mask_kind == 3u) { j_end = min(i32(p.S), i32(p.valid_len)); }
+  let j_begin = key_lo(pos_lo, p);
+  let j_end = key_hi(pos_hi, p);
 
   // Pass 3: stream K/V tiles; online softmax.
   for (var j0 = u32(j_begin); j0 < u32(j_end); j0 += BC) {
@@ -75,7 +72,7 @@ fn flash_attention_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_inv
         let j = j0 + r;
         var dot = 0.0;
         for (var c = 0u; c < DK; c++) { dot += qr[c] * k_tile[r * DK + c]; }
-        let a = select(0u, allowed[i * p.S + j], p.mask_kind == 4u && j < u32(j_end));
+        let a = select(0u, allowed[i * p.S + j], p.explicit_mask == 1u && j < u32(j_end));
         s[r] = select(BLOCKED, dot, j < u32(j_end) && attends(i, j, p, a));
         tile_max = max(tile_max, s[r]);
       }

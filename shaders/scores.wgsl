@@ -38,7 +38,7 @@ fn scores_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
   }
   // Pass 2: scale and mask.
   if (i < p.L && j < p.S) {
-    let a = select(0u, allowed[i * p.S + j], p.mask_kind == 4u);
+    let a = select(0u, allowed[i * p.S + j], p.explicit_mask == 1u);
     scores[(head * p.L + i) * p.S + j] = select(BLOCKED, acc * p.multiplier, attends(i, j, p, a));
   }
 }

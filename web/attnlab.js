@@ -1,6 +1,6 @@
 // window.attnlab: the embedding and test API of the web build (keep it stable; README "JS API").
 // Also the Emscripten Module setup: loading progress, fatal notices, and the first-frame `ready` signal.
-// The C side is src/app/platform.cpp (attnlab_* exports).
+// The C side is src/app/bridge.cpp (one export, attnlab_call, with named handlers).
 (function () {
   'use strict';
   const VERSION = '0.1.0';
@@ -52,31 +52,44 @@
     }
   }
 
-  // Calls an attnlab_* export that returns a malloc'd C string; frees it and returns a JS string. String
-  // arguments go through malloc, not ccall's stack copies: a large problem's JSON would overflow the stack.
-  function call(name, types, args) {
+  // The one door into C++ (src/app/bridge.cpp): runs the named handler with args (a small object) and an
+  // optional payload (a string: a problem's or state's JSON text; or bytes: a file), returns its JSON answer
+  // ({error} when it could not). Everything goes through malloc, not ccall's stack copies: a large problem's
+  // JSON would overflow the stack.
+  function cmd(name, args = {}, payload) {
     const owned = [];
-    const cArgs = args.map((a, i) => {
-      if (types[i] !== 'string') return a;
-      const len = Module.lengthBytesUTF8(a) + 1;
-      const p = Module._malloc(len);
+    const put = (bytesLen, write) => {
+      const p = Module._malloc(Math.max(1, bytesLen));
       if (!p) throw new Error('memory: no room for the input in WebAssembly memory');
-      Module.stringToUTF8(a, p, len);
       owned.push(p);
+      write(p);
       return p;
-    });
+    };
+    const str = (t) => { const n = Module.lengthBytesUTF8(t) + 1; return [put(n, (p) => Module.stringToUTF8(t, p, n)), n - 1]; };
     try {
-      return Module.ccall(name, 'number', types.map(() => 'number'), cArgs);
+      const [namePtr] = str(name), [argsPtr] = str(JSON.stringify(args));
+      let payloadPtr = 0, length = 0;
+      if (typeof payload === 'string') {
+        [payloadPtr, length] = str(payload);
+      } else if (payload !== undefined) {
+        const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(payload.buffer || payload, payload.byteOffset || 0, payload.byteLength);
+        length = bytes.length;
+        payloadPtr = put(length, (p) => Module.HEAPU8.set(bytes, p));
+      }
+      const out = Module._attnlab_call(namePtr, argsPtr, payloadPtr, length);
+      if (!out) throw new Error('memory: WebAssembly memory is full (the result did not fit)');
+      const text = Module.UTF8ToString(out);
+      Module._free(out);
+      return JSON.parse(text);
     } finally {
       owned.forEach((p) => Module._free(p));
     }
   }
-  function callString(name, types, args) {
-    const ptr = call(name, types, args);
-    if (!ptr) throw new Error('memory: WebAssembly memory is full (the result did not fit)');
-    const s = Module.UTF8ToString(ptr);
-    Module._attnlab_free(ptr);
-    return s;
+  // cmd, rejecting with the handler's error.
+  function cmdOk(name, args, payload) {
+    const out = cmd(name, args, payload);
+    if (out && out.error) throw new Error(out.error);
+    return out;
   }
 
   // A problem or state as JSON text for C++ (which checks depth, UTF-8 and size itself): text as given, an
@@ -99,73 +112,68 @@
 
   const gpu = window.AttnlabGpu ? new window.AttnlabGpu() : null;
 
-  // The WebGPU backend: C++ prepares the job (projections, per-head f32 buffers), webgpu.js runs the kernels,
-  // C++ finishes it (output projection, Result JSON). Invalid problems throw {problem: true}.
-  async function runGpu(text, options) {
-    const t0 = performance.now();
+  // The WebGPU backend: C++ prepares the job (projections, per-head f32 buffers, the kernels' Params block),
+  // webgpu.js runs the kernels and writes into C++'s output buffers, C++ finishes it. prepareArgs: {app: true}
+  // for the problem on screen, else text is the problem. Invalid problems throw {problem: true}.
+  async function gpuJob(text, prepareArgs = {}) {
+    if (!gpu) throw new Error('webgpu.js is not loaded');
     await gpu.init();  // the device's limits decide what fits
-    const header = JSON.parse(callString('attnlab_gpu_prepare', ['string', 'number'],
-                                         [text, gpu.limits().maxStorageBufferBindingSize]));
+    const header = cmd('gpu_prepare', { ...prepareArgs, max_buffer_bytes: gpu.limits().maxStorageBufferBindingSize }, text);
     if (header.error) throw Object.assign(new Error(header.error), { problem: !header.gpu_limit });
-    const id = header.id;
+    const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();  // wasm memory may grow later
+    return { ...header, params: copy(Uint8Array, header.params), q: copy(Float32Array, header.q),
+             k: copy(Float32Array, header.k), v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+  }
+  // Writes what the GPU computed into the job's C++ buffers.
+  function writeOutputs(id, res, path, trace) {
+    const outs = cmdOk('gpu_outputs', { id, path, trace: !!trace });
+    for (const [name, [ptr, len]] of Object.entries(outs)) {
+      new Float32Array(Module.HEAPU8.buffer, ptr, len).set(res[name].subarray(0, len));
+    }
+  }
+  // Runs a job on the GPU and finishes it in C++ for `purpose` (run: resolves to the Result JSON; view, check:
+  // C++ takes the Result itself, no JSON).
+  async function runGpu(text, options, finish = { for: 'run' }, prepareArgs = {}) {
+    const t0 = performance.now();
+    const job = await gpuJob(text, prepareArgs);
     try {
-      const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();  // wasm memory may grow later
-      const job = { ...header, q: copy(Float32Array, header.q), k: copy(Float32Array, header.k),
-                    v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
       const res = await gpu.run(job, { path: options.path || 'auto', trace: !!options.trace });
-      const outs = JSON.parse(callString('attnlab_gpu_outputs', ['number', 'string', 'number'],
-                                         [id, res.path, options.trace ? 1 : 0]));
-      if (outs.error) throw new Error(outs.error);
-      for (const [name, [ptr, len]] of Object.entries(outs)) {
-        new Float32Array(Module.HEAPU8.buffer, ptr, len).set(res[name].subarray(0, len));
-      }
-      const result = JSON.parse(callString('attnlab_gpu_finish', ['number', 'string', 'number', 'string', 'number', 'number'],
-        [id, res.path, res.gpu_ms, res.timer, performance.now() - t0, options.trace ? 1 : 0]));
-      if (res.notice) result.stats.notice = res.notice;
+      writeOutputs(job.id, res, res.path, options.trace);
+      const result = cmdOk('gpu_finish', { ...finish, id: job.id, path: res.path, gpu_ms: res.gpu_ms, timer: res.timer,
+                                            wall_ms: performance.now() - t0, trace: !!options.trace });
+      if (res.notice && result.stats) result.stats.notice = res.notice;
       return result;
     } catch (e) {
-      Module._attnlab_gpu_cancel(id);
+      cmd('gpu_cancel', { id: job.id });
       throw e;
     }
   }
 
   // The long-sequence overview: flash attention on the GPU (never the L×S matrix), then an M×M map of block
-  // means of the weights, and the exact weights of one query row (from its q, the keys and the row's lse).
-  async function overview(text, { size = 128, row = 0, head = 0 } = {}) {
-    await gpu.init();
-    const header = JSON.parse(callString('attnlab_gpu_prepare', ['string', 'number'],
-                                         [text, gpu.limits().maxStorageBufferBindingSize]));
-    if (header.error) throw new Error(header.error);
-    const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();
-    let job;
+  // means of the weights; the job stays in C++ (with the rows' lse written back) for `done(job, res, M)`.
+  async function overviewJob(text, { size = 128, row = 0, head = 0 } = {}, done) {
+    const job = await gpuJob(text);
     try {
-      job = { ...header, q: copy(Float32Array, header.q), k: copy(Float32Array, header.k),
-              v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+      if (row < 0 || row >= job.L) throw new Error(`row: ${row} is outside 0…${job.L - 1}`);
+      if (head < 0 || head >= job.h) throw new Error(`head: ${head} is outside 0…${job.h - 1}`);
+      const M = Math.max(1, Math.min(size, job.L, job.S));
+      const res = await gpu.overview(job, M);
+      writeOutputs(job.id, res, 'flash', false);
+      return done(job, res, M);
     } finally {
-      Module._attnlab_gpu_cancel(header.id);  // only the copied buffers are needed; no Result is built
+      cmd('gpu_cancel', { id: job.id });
     }
-    if (row < 0 || row >= job.L) throw new Error(`row: ${row} is outside 0…${job.L - 1}`);
-    if (head < 0 || head >= job.h) throw new Error(`head: ${head} is outside 0…${job.h - 1}`);
-    const M = Math.max(1, Math.min(size, job.L, job.S));
-    const res = await gpu.overview(job, M);
-    const { map, ms } = res;
-    // Exact weights of the selected row, in f64 from the same inputs (n·d work).
-    const kvh = Math.floor(head * job.g / job.h), d = job.d, l = res.lse[head * job.L + row];
-    const weights = new Array(job.S).fill(0);
-    const pos = row + job.S - job.L;
-    for (let j = 0; j < job.S && l > -1e38; j++) {
-      const m = job.mask_kind;
-      const ok = m === 1 ? j <= pos : m === 2 ? j <= pos && j > pos - job.window : m === 3 ? j < job.valid_len
-               : m === 4 ? job.allowed[row * job.S + j] !== 0 : true;
-      if (!ok) continue;
-      let dot = 0;
-      for (let c = 0; c < d; c++) dot += job.q[(head * job.L + row) * d + c] * job.k[(kvh * job.S + j) * d + c];
-      weights[j] = Math.exp(dot * job.multiplier - l);
-    }
-    const grid = [];
-    for (let i = 0; i < M; i++) grid.push(Array.from(map.subarray((head * M + i) * M, (head * M + i + 1) * M)));
-    return { map: grid, row_weights: weights, stats: { L: job.L, S: job.S, size: M, block_rows: Math.ceil(job.L / M),
-             block_cols: Math.ceil(job.S / M), flash_gpu_ms: res.gpu_ms, gpu_timer: res.timer, map_ms: ms } };
+  }
+  // attnlab.overview(): the map and the exact weights of one row (computed in C++ from q, k and the row's lse).
+  function overview(text, options = {}) {
+    return overviewJob(text, options, (job, res, M) => {
+      const { row = 0, head = 0 } = options;
+      const weights = cmdOk('gpu_row', { id: job.id, head, row });
+      const grid = [];
+      for (let i = 0; i < M; i++) grid.push(Array.from(res.map.subarray((head * M + i) * M, (head * M + i + 1) * M)));
+      return { map: grid, row_weights: weights, stats: { L: job.L, S: job.S, size: M, block_rows: Math.ceil(job.L / M),
+               block_cols: Math.ceil(job.S / M), flash_gpu_ms: res.gpu_ms, gpu_timer: res.timer, map_ms: res.ms } };
+    });
   }
 
   let started = false;
@@ -189,10 +197,7 @@
       if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`backend "${backend}" is unknown (known: cpu, webgpu)`);
       const text = asText(problem, 'problem');
       const runCpu = () => {
-        const result = JSON.parse(callString('attnlab_run_json', ['string', 'string', 'number', 'number'],
-                                             [text, 'cpu', options.trace ? 1 : 0, options.weights === false ? 0 : 1]));
-        if (result.error) throw new Error(result.error);
-        return result;
+        return cmdOk('run', { trace: !!options.trace, weights: options.weights !== false }, text);
       };
       if (backend === 'cpu') return runCpu();
       // WebGPU, falling back to the CPU with a notice when the GPU cannot do it (unless fallback: false).
@@ -213,7 +218,7 @@
     // The whole UI state {problem, step, view}.
     getState() {
       requireStarted('getState');
-      return JSON.parse(callString('attnlab_get_state', [], []));
+      return cmdOk('get_state');
     },
     // Long sequences on WebGPU: {map (size×size block means of the weights), row_weights (exact, one row), stats}.
     async overview(problem, options = {}) {
@@ -232,21 +237,18 @@
     result(options = {}) {
       requireStarted('result');
       if (options === null || typeof options !== 'object') throw new Error('options: expected an object such as {trace: true}');
-      const r = JSON.parse(callString('attnlab_get_result', ['number'], [options.trace ? 1 : 0]));
-      if (r.error) throw new Error(r.error);
-      return r;
+      return cmdOk('get_result', { trace: !!options.trace });
     },
     // Applies a (partial) state; throws an Error naming the bad field and changes nothing if invalid.
     setState(state) {
       requireStarted('setState');
-      const err = callString('attnlab_set_state', ['string'], [asText(state, 'state')]);
-      if (err) throw new Error(err);
+      cmdOk('set_state', {}, asText(state, 'state'));
     },
     // A link to this view: the page's address + '#state=' + the state as short as it can be said (a seeded
     // sentence or a scenario by name, the problem by its settings; edited numbers travel in full).
     link() {
       requireStarted('link');
-      const state = callString('attnlab_get_link_state', [], []);
+      const state = cmdOk('link_state');
       return location.href.split('#')[0] + '#state=' + encodeURIComponent(state);
     },
     // Opens a GPT-2 from its files, read here and never uploaded: a FileList or array of File (config.json,
@@ -271,18 +273,8 @@
       }
       for (const k of ['config', 'vocab', 'merges']) if (typeof got[k] !== 'string') throw new Error(`${k}: expected the file's text`);
       if (!(got.weights instanceof ArrayBuffer)) throw new Error('weights: expected model.safetensors as an ArrayBuffer');
-      const bytes = got.weights.byteLength;
-      const ptr = Module._malloc(Math.max(1, bytes));
-      if (!ptr) throw new Error(`memory: no room for model.safetensors (${(bytes / 1048576).toFixed(0)} MiB) in this page's WebAssembly memory`);
-      let err;
-      try {
-        Module.HEAPU8.set(new Uint8Array(got.weights), ptr);
-        err = callString('attnlab_open_model', ['string', 'string', 'number', 'number', 'string', 'string', 'string'],
-                         [String(got.name || name || 'my-gpt2'), got.config, ptr, bytes, got.vocab, got.merges, got.readme || '']);
-      } finally {
-        Module._free(ptr);
-      }
-      if (err) throw new Error(err);
+      cmdOk('open_model', { name: String(got.name || name || 'my-gpt2'), config: got.config, vocab: got.vocab,
+                            merges: got.merges, readme: got.readme || '' }, got.weights);
       return api.model();
     },
     // Handouts (the Handout menu): kind is view_png, matrix_png (with {matrix: index into handoutMatrices()}),
@@ -293,11 +285,11 @@
       if (typeof kind !== 'string') throw new Error('kind: expected a string such as "csv"');
       if (!Number.isInteger(matrix) || matrix < 0 || matrix > 1000) throw new Error('matrix: expected an integer from 0');
       const made = new Promise((resolve, reject) => { pendingHandout = { resolve, reject }; });
-      const err = callString('attnlab_request_handout', ['string', 'number'], [kind, matrix]);
+      const err = cmd('request_handout', { kind, matrix }).error;
       if (err) { pendingHandout = null; throw new Error(err); }
       return Promise.race([made, new Promise((_, reject) => setTimeout(() => reject(new Error(api.notice() || 'handout: no file came')), 10000))]);
     },
-    handoutMatrices() { requireStarted('handoutMatrices'); return JSON.parse(callString('attnlab_handout_matrices', [], [])); },
+    handoutMatrices() { requireStarted('handoutMatrices'); return cmdOk('handout_matrices'); },
     // Called by the app with a handout: the browser downloads it (nothing leaves the computer).
     _download(name, mime, bytes) {
       const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
@@ -316,16 +308,14 @@
     },
     // The lessons (assets/lessons): [{id, title, audience, pages: [page titles]}]. Open one with
     // setState({lesson: {id, page}}) (page 1, 2, …) or the link …#lesson=ID&page=N.
-    lessons() { requireStarted('lessons'); return JSON.parse(callString('attnlab_get_lessons', [], [])); },
+    lessons() { requireStarted('lessons'); return cmdOk('lessons'); },
     // The open model: {name, card, n_layer, n_head, n_embd, n_positions, vocab_size, parameters, edited}, or null.
-    model() { requireStarted('model'); return JSON.parse(callString('attnlab_describe_model', [], [])); },
+    model() { requireStarted('model'); return cmd('model'); },
     // Runs the open model on {text | token_ids, top, generate, temperature, seed, attention}: the same JSON as
     // `attnlab-cli model` ({tokens, token_ids, attention, next, logits, loss, generated}).
     async runModel(request) {
       await ready;
-      const out = JSON.parse(callString('attnlab_run_model', ['string'], [asText(request, 'request')]));
-      if (out.error) throw new Error(out.error);
-      return out;
+      return cmdOk('run_model', {}, asText(request, 'request'));
     },
     // Called by the Model view's "Choose its four files…": a file picker; what is picked opens, or says why not.
     _pickModel() {
@@ -351,9 +341,9 @@
       return { supported: true, controlled: true, ...info };
     },
     // The message above the main view ("" when none): a copied link, or why a link could not be opened.
-    notice() { requireStarted('notice'); return callString('attnlab_get_notice', [], []); },
+    notice() { requireStarted('notice'); return cmdOk('notice').notice; },
     // What the Share menu does: the link into the address bar and onto the clipboard, and a notice saying so.
-    share() { requireStarted('share'); Module._attnlab_request(2); },
+    share() { requireStarted('share'); cmdOk('request', { what: 'share' }); },
     async _share() {
       const url = api.link();
       history.replaceState(null, '', url);
@@ -368,81 +358,58 @@
     },
     // The Performance panel from script: measure() starts it (CPU here, then WebGPU), checkGpu() runs the
     // current problem on WebGPU; performance() reads {points: [{series, n, ms}], status, gpu_report}.
-    measure() { requireStarted('measure'); Module._attnlab_request(0); },
-    checkGpu() { requireStarted('checkGpu'); Module._attnlab_request(1); },
-    performance() { requireStarted('performance'); return JSON.parse(callString('attnlab_get_performance', [], [])); },
-    // Called by the app's Performance panel: WebGPU flash and 3-pass for n = 128 … 4096 (d = 64, one head),
-    // stopping a series once one run takes over 3 s. Points and status go back to the panel.
+    measure() { requireStarted('measure'); cmdOk('request', { what: 'measure' }); },
+    checkGpu() { requireStarted('checkGpu'); cmdOk('request', { what: 'gpu_check' }); },
+    performance() { requireStarted('performance'); return cmdOk('performance'); },
+    // Called by the app's Performance panel: runs the WebGPU measurements C++ asks for one by one
+    // (bridge.cpp perf_next: which sizes and paths, when a series stops) and reports each GPU time back.
     async _perfGpu() {
-      const status = (t) => Module.ccall('attnlab_perf_status', null, ['string'], [t]);
-      const info = webgpu.adapter ? `${webgpu.adapter.vendor}/${webgpu.adapter.architecture}` : 'no adapter';
-      if (!webgpu.available) return status(`CPU done; WebGPU unavailable: ${webgpu.reason}`);
-      for (const path of ['flash', '3-pass']) {
-        for (let n = 128; n <= 4096; n *= 2) {
-          const p = { random: { seed: 1, n, d_model: 64, num_heads: 1 } };
-          try {
-            await api.run(p, { backend: 'webgpu', path, fallback: false });  // warm-up (pipelines, buffers)
-            const r = await api.run(p, { backend: 'webgpu', path, fallback: false });
-            Module.ccall('attnlab_perf_point', null, ['string', 'number', 'number'], [`webgpu ${path}`, n, r.stats.gpu_time_ms]);
-            if (r.stats.gpu_time_ms > 3000) break;
-          } catch (e) {
-            return status(`WebGPU ${path} failed at n=${n}: ${e.message}`);
-          }
+      if (!webgpu.available) return cmd('perf_next', { unavailable: webgpu.reason });
+      let next = cmd('perf_next', { adapter: webgpu.adapter ? `${webgpu.adapter.vendor}/${webgpu.adapter.architecture}` : 'no adapter' });
+      while (next && next.problem) {
+        try {
+          const opts = { backend: 'webgpu', path: next.path, fallback: false };
+          await api.run(next.problem, opts);  // warm-up (pipelines, buffers)
+          next = cmd('perf_next', { ms: (await api.run(next.problem, opts)).stats.gpu_time_ms });
+        } catch (e) {
+          next = cmd('perf_next', { error: e.message });
         }
       }
-      status(`done (WebGPU adapter: ${info})`);
     },
-    // Called by the app's Long sequences panel with {n, mask, size, row}; the result goes back to the panel.
+    // Called by the app's Long sequences panel with {problem, size, row}; C++ takes the map and the job back.
     async _overviewRun(params) {
-      const { n, mask, size, row } = JSON.parse(params);
-      const send = (j) => call('attnlab_overview_result', ['string'], [JSON.stringify(j)]);
+      const { problem, size, row } = JSON.parse(params);
       try {
-        const p = { random: { seed: 1, n, d_model: 64, num_heads: 1 }, mask: [ 'none', 'causal', { window: 256 } ][mask] };
-        const ov = await api.overview(p, { size, row });
-        const s = ov.stats;
-        send({ map: ov.map, row_weights: ov.row_weights, row,
-               status: `n = ${n}: flash attention took ${s.flash_gpu_ms.toFixed(1)} ms of GPU time (${s.gpu_timer}), ` +
-                       `the ${s.size}×${s.size} map ${s.map_ms.toFixed(1)} ms; the ${n}×${n} matrix was never formed ` +
-                       `(it would take ${(4 * n * n / 1048576).toFixed(0)} MiB).` });
+        await overviewJob(JSON.stringify(problem), { size, row }, (job, res, M) => cmdOk('overview_done',
+          { id: job.id, size: M, row, flash_ms: res.gpu_ms, timer: res.timer, map_ms: res.ms }, res.map.subarray(0, M * M)));
       } catch (e) {
-        send({ status: `could not compute: ${e.message}` });
+        cmd('gpu_failed', { for: 'overview', error: e.message });
       }
     },
     // Where the interactive parts were drawn last frame, in canvas CSS pixels: {mask_grid: {x, y, cell}} (x, y of
     // cell (0, 0); −1 when not on screen) and global_chips: [[x, y, w, h] per key token] (empty when not shown).
     // For page scripts and tests that click on the canvas.
-    layout() { requireStarted('layout'); return JSON.parse(callString('attnlab_get_layout', [], [])); },
+    layout() { requireStarted('layout'); return cmdOk('layout'); },
     // What the step view shows from WebGPU: {state: off|pending|running|shown|cpu, version, result_version,
     // discarded, max_diff, path, gpu_time_ms, status}. Switch with setState({view: {backend: 'webgpu'}}).
-    gpuView() { requireStarted('gpuView'); return JSON.parse(callString('attnlab_get_gpu_view', [], [])); },
-    // Called by the app when the step view needs the current problem (result_version `version`) on WebGPU.
+    gpuView() { requireStarted('gpuView'); return cmdOk('gpu_view'); },
+    // Called by the app when the step view needs the problem on screen (result_version `version`) on WebGPU;
+    // C++ takes the Result straight from the job.
     async _gpuView(version) {
-      let text;
       try {
-        const { problem } = api.getState();
-        text = JSON.stringify(await api.run(problem, { backend: 'webgpu', trace: true }));
+        await runGpu(undefined, { trace: true }, { for: 'view', version }, { app: true });
       } catch (e) {
-        text = JSON.stringify({ error: e.message });
+        cmd('gpu_failed', { for: 'view', version, error: e.message });
       }
-      call('attnlab_gpu_view_result', ['number', 'string'], [version, text]);
     },
-    // Called by the app: the current problem on WebGPU (3-pass) against the CPU result on screen.
+    // Called by the app: the problem on screen on WebGPU (3-pass); C++ compares it with the CPU result.
     async _gpuCheck() {
-      const report = (t) => Module.ccall('attnlab_gpu_report', null, ['string'], [t]);
+      const a = webgpu.adapter || {};
       try {
-        const { problem } = api.getState();
-        const cpu = api.result();
-        const gpu = await api.run(problem, { backend: 'webgpu', path: '3-pass', fallback: false });
-        let worst = 0;
-        cpu.output.forEach((row, i) => row.forEach((x, c) => { worst = Math.max(worst, Math.abs(x - gpu.output[i][c])); }));
-        cpu.attention_weights.forEach((h, a) => h.forEach((row, i) => row.forEach((x, j) => {
-          worst = Math.max(worst, Math.abs(x - gpu.attention_weights[a][i][j]));
-        })));
-        const a = webgpu.adapter || {};
-        report(`WebGPU (${gpu.stats.path}, ${a.vendor}/${a.architecture}) took ${gpu.stats.gpu_time_ms.toFixed(2)} ms of GPU ` +
-               `time; max |GPU − CPU| over outputs and weights = ${worst.toExponential(2)} (f32 on the GPU).`);
+        if (!gpu) throw new Error('webgpu.js is not loaded');
+        await runGpu(undefined, { path: '3-pass' }, { for: 'check', adapter: `${a.vendor}/${a.architecture}` }, { app: true });
       } catch (e) {
-        report(`WebGPU could not run it: ${e.message}`);
+        cmd('gpu_failed', { for: 'check', error: e.message });
       }
     },
     // Called by the app when the step or the numbers change: mirrors them for screen readers.
@@ -469,14 +436,17 @@
         body.insertCell().textContent = info.values[i];
       });
     },
+    // The bridge itself (src/app/bridge.cpp handlers), for tests and page scripts that need a command the API
+    // does not wrap.
+    _cmd: (name, args, payload) => cmd(name, args, payload),
     _frameDrawn(n) {
       if (n !== 0 || started) return;
       started = true;
       // prefers-reduced-motion: nothing starts moving by itself (a link's or lesson's playback stays off).
       const motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
       if (motion) {
-        Module._attnlab_set_reduced_motion(motion.matches ? 1 : 0);
-        motion.addEventListener('change', (e) => Module._attnlab_set_reduced_motion(e.matches ? 1 : 0));
+        cmd('set_reduced_motion', { on: motion.matches });
+        motion.addEventListener('change', (e) => cmd('set_reduced_motion', { on: e.matches }));
       }
       $('overlay').hidden = true;
       window.addEventListener('hashchange', () => openLink(location.hash));
@@ -492,7 +462,7 @@
   };
   window.attnlab = api;
 
-  function setNotice(text) { call('attnlab_set_notice', ['string'], [text]); }
+  function setNotice(text) { cmd('set_notice', { text }); }
   // The offline copy (web/sw.js), once the app runs: over http(s) only (file:// has no service workers, and
   // cannot load the app's WebAssembly and data either). A failure only means no offline copy.
   function installOffline() {
@@ -511,7 +481,7 @@
   });
   // Opens the address's '#state=…' (C++ ui::open_shared); anything wrong with it is said above the main view.
   function openLink(hash) {
-    if (hash && hash !== '#') call('attnlab_open_link', ['string'], [hash]);
+    if (hash && hash !== '#') cmd('open_link', {}, hash);
   }
   const probeDone = probeWebGPU();
 

@@ -1,5 +1,5 @@
 // The GPU half of the WebGPU backend: runs the WGSL kernels of shaders/ (embedded as window.ATTNLAB_SHADERS) on
-// jobs prepared by the C++ compute layer (src/compute/webgpu_backend.cpp). One command encoder and one
+// jobs prepared by the C++ compute layer (src/compute/gpu_jobs.cpp). One command encoder and one
 // queue.submit per attention call; pipelines cached per override constants; buffers reused across calls of
 // the same sizes. Failures (no adapter, compile error, out of memory, device lost) throw an Error with the
 // reason; attnlab.js then falls back to the CPU, and the next call re-creates the device.
@@ -106,7 +106,7 @@
       try { device?.destroy(); } catch (e) { /* already gone */ }
     }
 
-    // job: the header from attnlab_gpu_prepare with typed-array copies q, k, v, allowed.
+    // job: the header from the bridge's gpu_prepare with typed-array copies params, q, k, v, allowed.
     // Returns {path, out, weights?, scores?, lse?, gpu_ms, timer, notice?} (Float32Arrays). On any failure the
     // device is dropped (the next call re-creates it) and the error is rethrown.
     // Calls are queued: one at a time on the device and its shared buffers.
@@ -141,12 +141,8 @@
       }
       device.pushErrorScope('out-of-memory');
       device.pushErrorScope('validation');
-      const params = new ArrayBuffer(48);
-      const u = new Uint32Array(params), f = new Float32Array(params);
-      u.set([job.L, job.S, job.d, job.dv, job.h, job.g, job.mask_kind, job.window, job.valid_len]);
-      f[9] = job.multiplier;
-      const paramBuf = this.buffer('params', 48, GPUBufferUsage.UNIFORM | COPY_DST);
-      device.queue.writeBuffer(paramBuf, 0, params);
+      const paramBuf = this.buffer('params', job.params.byteLength, GPUBufferUsage.UNIFORM | COPY_DST);
+      device.queue.writeBuffer(paramBuf, 0, job.params);  // compute::GpuParams, as C++ filled it
       const q = this.upload('q', job.q), k = this.upload('k', job.k), v = this.upload('v', job.v);
       const allowed = this.upload('allowed', job.allowed);
       const outBytes = job.h * job.L * job.dv * 4;

@@ -33,27 +33,7 @@ Shape shape_of(const Problem& p) {
 double io_bytes(const Shape& s) { return 4 * s.h * (s.L * s.d + s.S * (s.d + s.dv) + s.L * s.dv); }
 
 std::string sparse_big_o(const MaskSpec& m) {
-  std::string o;
-  switch (m.kind) {
-    case MaskSpec::Kind::Causal:
-      o = "O(n²·d/2)";
-      break;
-    case MaskSpec::Kind::Window:
-      o = m.causal ? "O(n·w·d)" : "O(n·2w·d)";
-      break;
-    case MaskSpec::Kind::Strided:
-      o = "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n";
-      break;
-    case MaskSpec::Kind::Block:
-      o = "O(n·b·d)";
-      break;
-    case MaskSpec::Kind::Padding:
-      o = "O(n·valid·d)";
-      break;
-    default:
-      o = "O(allowed·d)";
-      break;
-  }
+  std::string o = mask_kind(m.kind).big_o;
   if (!m.global.empty()) o += " + O(n·|G|·d)";
   return o;
 }

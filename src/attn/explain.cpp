@@ -79,44 +79,9 @@ std::string mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
       return "A global token sees every token and every token sees it; " + (key_global ? k : q) +
              " is global.";
   }
-  switch (in.mask.kind) {
-    case MaskSpec::Kind::None:
-      return "There is no mask: " + q + " may look at every token, " + k + " included.";
-    case MaskSpec::Kind::Causal:
-      return allowed
-                 ? "The causal mask lets a token look at itself and earlier tokens; " + k + " is one of them."
-                 : "The causal mask hides the future: " + k + " comes after " + q + ", so " + q +
-                       " may not look at it.";
-    case MaskSpec::Kind::Window:
-      if (!in.mask.causal)
-        return allowed
-                   ? k + " is fewer than " + std::to_string(in.mask.window) + " tokens away from " + q + "."
-                   : "The window lets " + q + " see only tokens fewer than " +
-                         std::to_string(in.mask.window) + " positions away, on both sides; " + k +
-                         " is further.";
-      return allowed
-                 ? k + " is within the last " + std::to_string(in.mask.window) + " tokens up to " + q + "."
-                 : "The sliding window lets " + q + " see only the last " + std::to_string(in.mask.window) +
-                       " tokens up to itself; " + k + " is outside it.";
-    case MaskSpec::Kind::Strided:
-      return allowed ? k + " is among the last " + std::to_string(in.mask.stride) +
-                           " tokens or a multiple of " + std::to_string(in.mask.stride) + " positions back."
-                     : "The strided pattern lets " + q + " see the last " + std::to_string(in.mask.stride) +
-                           " tokens and every " + std::to_string(in.mask.stride) + "th before them; " + k +
-                           " is neither.";
-    case MaskSpec::Kind::Block:
-      return allowed ? q + " and " + k + " are in the same block of " + std::to_string(in.mask.block) + "."
-                     : q + " and " + k + " are in different blocks of " + std::to_string(in.mask.block) +
-                           ": blocks only see themselves.";
-    case MaskSpec::Kind::Padding:
-      return allowed ? k + " is a real token (one of the first " + std::to_string(in.mask.valid_len) + ")."
-                     : k + " is padding (only the first " + std::to_string(in.mask.valid_len) +
-                           " tokens are real), so nobody attends to it.";
-    case MaskSpec::Kind::Explicit:
-      return allowed ? "The mask matrix has a 1 for " + q + " → " + k + ": allowed."
-                     : "The mask matrix has a 0 for " + q + " → " + k + ": blocked.";
-  }
-  return "";
+  const MaskKindInfo& kind = mask_kind(in.mask.kind);
+  return fill(allowed ? kind.reason_allowed : kind.reason_blocked,
+              {{"q", q}, {"k", k}, {"n", kind.param ? std::to_string(in.mask.*kind.param) : ""}});
 }
 
 }  // namespace

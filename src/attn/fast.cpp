@@ -54,29 +54,19 @@ float sum8(const float* a, int n) {
   return s;
 }
 
-// The allowed key range [begin, end) of row i for the range masks (the others are checked per key).
-void key_range(const MaskSpec& m, int i, int L, int S, int& begin, int& end) {
-  const int pos = i + S - L;
-  begin = 0;
-  end = S;
-  if (!mask_is_range(m)) return;  // checked per key
-  if (m.kind == MaskSpec::Kind::Causal || m.kind == MaskSpec::Kind::Window) end = std::clamp(pos + 1, 0, S);
-  if (m.kind == MaskSpec::Kind::Window) begin = std::clamp(pos - m.window + 1, 0, S);
-  if (m.kind == MaskSpec::Kind::Padding) end = std::clamp(m.valid_len, 0, S);
-}
-
 }  // namespace
 
 void attention_rows(const float* q, const float* k, const float* v, int L, int S, int d, int dv,
                     float multiplier, const MaskSpec& mask, float* out, int row_begin, int row_end) {
   std::vector<float> s(static_cast<size_t>(S));
   const float neg_inf = -std::numeric_limits<float>::infinity();
-  const bool per_key = !mask_is_range(mask);
+  const std::optional<KeyRange> range = key_range(mask);
+  const bool per_key = !range;
   for (int i = row_begin; i < row_end; ++i) {
     float* o = out + static_cast<size_t>(i) * dv;
     std::fill(o, o + dv, 0.0f);
-    int begin, end;
-    key_range(mask, i, L, S, begin, end);
+    int begin = 0, end = S;
+    if (range) key_bounds(*range, i + S - L, S, begin, end);
     // Pass 1: scores of the allowed keys, and their max.
     const float* qi = q + static_cast<size_t>(i) * d;
     float m = neg_inf;

@@ -95,47 +95,44 @@ MaskSpec mask_from_json(const Json& j) {
   MaskSpec m;
   if (j.is_string()) {
     const std::string s = j.get<std::string>();
-    if (s == "none") return m;
-    if (s == "causal") return m.kind = MaskSpec::Kind::Causal, m;
+    for (const MaskKindInfo& k : kMaskKinds)
+      if (!k.param && k.id == s && *k.id) return m.kind = k.kind, m;
     fail("mask", "unknown kind \"" + s + "\"" + kMaskHelp);
   }
   if (j.is_object()) {
-    int bases = 0;
+    const MaskKindInfo* base = nullptr;  // the kind named by its parameter's key: {"window": 3}
     for (auto it = j.begin(); it != j.end(); ++it) {
-      const std::string& k = it.key();
-      if (k == "window" || k == "strided" || k == "block" || k == "padding") {
-        ++bases;
-      } else if (k != "causal" && k != "global") {
-        fail("mask." + k, "unknown field" + std::string(kMaskHelp));
+      const std::string& key = it.key();
+      const auto named = std::find_if(kMaskKinds.begin(), kMaskKinds.end(),
+                                      [&](const MaskKindInfo& k) { return k.param && key == k.id; });
+      if (named != kMaskKinds.end()) {
+        if (base) fail("mask", "give one of window, strided, block, padding, got " + brief(j));
+        base = &*named;
+      } else if (key != "causal" && key != "global") {
+        fail("mask." + key, "unknown field" + std::string(kMaskHelp));
       }
     }
-    if (bases > 1) fail("mask", "give one of window, strided, block, padding, got " + brief(j));
-    if (j.contains("window")) {
-      m.kind = MaskSpec::Kind::Window;
-      m.window = read_int(j["window"], "mask.window", 1);
-    } else if (j.contains("strided")) {
-      m.kind = MaskSpec::Kind::Strided;
-      m.stride = read_int(j["strided"], "mask.strided", 1);
-    } else if (j.contains("block")) {
-      m.kind = MaskSpec::Kind::Block;
-      m.block = read_int(j["block"], "mask.block", 1);
-    } else if (j.contains("padding")) {
-      m.kind = MaskSpec::Kind::Padding;
-      m.valid_len = read_int(j["padding"], "mask.padding", 0);
-      if (j.size() > 1) fail("mask", "padding combines with nothing else, got " + brief(j));
+    if (base) {
+      m.kind = base->kind;
+      m.*base->param = read_int(j[base->id], std::string("mask.") + base->id, base->param_min);
     }
     if (j.contains("causal")) {
       if (!j["causal"].is_boolean()) fail("mask.causal", "expected true or false, got " + brief(j["causal"]));
-      const bool causal = j["causal"].get<bool>();
-      if (m.kind == MaskSpec::Kind::Window) {
-        m.causal = causal;
-      } else if (bases == 0 && causal) {
+      const int causal = j["causal"].get<bool>() ? 1 : 0;
+      const auto twin = std::find_if(kMaskKinds.begin(), kMaskKinds.end(), [&](const MaskKindInfo& k) {
+        return base && k.causal_field == causal && std::string(k.id) == base->id;
+      });
+      if (twin != kMaskKinds.end()) {
+        m.kind = twin->kind;  // {"window": w, "causal": false} is the symmetric window
+      } else if (!base && causal) {
         m.kind = MaskSpec::Kind::Causal;
       } else {
         fail("mask.causal", "applies to a window (or alone, with global), got " + brief(j));
       }
     }
     if (j.contains("global")) {
+      if (!mask_kind(m.kind).takes_global && m.kind != MaskSpec::Kind::None)
+        fail("mask", std::string(base->id) + " combines with nothing else, got " + brief(j));
       const Json& g = j["global"];
       if (!g.is_array() || g.empty()) fail("mask.global", "expected a non-empty array of token positions");
       for (size_t i = 0; i < g.size(); ++i)
@@ -323,30 +320,14 @@ Json vector_to_json(const VecD& v) { return matrix_to_json(v.transpose())[0]; }
 }  // namespace
 
 Json mask_to_json(const MaskSpec& m) {
-  Json j = Json::object();
-  switch (m.kind) {
-    case MaskSpec::Kind::None:
-      return "none";
-    case MaskSpec::Kind::Causal:
-      if (m.global.empty()) return "causal";
-      j["causal"] = true;
-      break;
-    case MaskSpec::Kind::Window:
-      j["window"] = m.window;
-      if (!m.causal) j["causal"] = false;
-      break;
-    case MaskSpec::Kind::Padding:
-      return Json{{"padding", m.valid_len}};
-    case MaskSpec::Kind::Strided:
-      j["strided"] = m.stride;
-      break;
-    case MaskSpec::Kind::Block:
-      if (m.block != 1 || m.global.empty()) j["block"] = m.block;
-      break;
-    case MaskSpec::Kind::Explicit:
-      break;
-  }
+  const MaskKindInfo& k = mask_kind(m.kind);
   if (m.kind != MaskSpec::Kind::Explicit) {
+    if (m.global.empty() && !k.param) return k.id;  // "none", "causal"
+    Json j = Json::object();
+    if (k.param && !(m.kind == MaskSpec::Kind::Block && m.block == 1 && !m.global.empty()))
+      j[k.id] = m.*k.param;  // ({"global": […]} alone is block 1)
+    if (k.causal_field == 0) j["causal"] = false;
+    if (m.kind == MaskSpec::Kind::Causal) j["causal"] = true;
     if (!m.global.empty()) j["global"] = m.global;
     return j;
   }

@@ -1,4 +1,4 @@
-// Which key each query may attend to, per cell and as a matrix (see mask.h).
+// The mask kinds (kMaskKinds, one entry each) and what every mask does per cell and as a matrix (see mask.h).
 #include "attn/mask.h"
 
 #include <algorithm>
@@ -6,114 +6,145 @@
 
 namespace attn {
 
-namespace {
+using K = MaskSpec::Kind;
 
-bool causal_base(const MaskSpec& m) {
-  return m.kind == MaskSpec::Kind::Causal || m.kind == MaskSpec::Kind::Strided ||
-         (m.kind == MaskSpec::Kind::Window && m.causal);
+const std::vector<MaskKindInfo> kMaskKinds = {
+    {K::None, "none", -1, nullptr, 0, false, false,  //
+     [](const MaskSpec&, int, int, int) { return true; },
+     [](const MaskSpec&) -> std::optional<KeyRange> { return KeyRange{}; },  //
+     "none", "", "none", "O(n²·d)", "There is no mask: {q} may look at every token, {k} included.", ""},
+    {K::Causal, "causal", -1, nullptr, 0, true, true,  //
+     [](const MaskSpec&, int, int pos, int j) { return j <= pos; },
+     [](const MaskSpec&) -> std::optional<KeyRange> {
+       return KeyRange{true, 0, INT_MAX};
+     },  //
+     "causal", "", "causal", "O(n²·d/2)",
+     "The causal mask lets a token look at itself and earlier tokens; {k} is one of them.",
+     "The causal mask hides the future: {k} comes after {q}, so {q} may not look at it."},
+    {K::Window, "window", 1, &MaskSpec::window, 1, true, true,  //
+     [](const MaskSpec& m, int, int pos, int j) { return j <= pos && j > pos - m.window; },
+     [](const MaskSpec& m) -> std::optional<KeyRange> {
+       return KeyRange{true, m.window, INT_MAX};
+     },  //
+     "sliding window", "window w", "window {n}", "O(n·w·d)", "{k} is within the last {n} tokens up to {q}.",
+     "The sliding window lets {q} see only the last {n} tokens up to itself; {k} is outside it."},
+    {K::SymmetricWindow, "window", 0, &MaskSpec::window, 1, true, false,  //
+     [](const MaskSpec& m, int, int pos, int j) { return std::abs(pos - j) < m.window; }, nullptr,
+     "window, both sides", "window w", "window {n} (both sides)", "O(n·2w·d)",
+     "{k} is fewer than {n} tokens away from {q}.",
+     "The window lets {q} see only tokens fewer than {n} positions away, on both sides; {k} is further."},
+    {K::Strided, "strided", -1, &MaskSpec::stride, 1, true, true,  //
+     [](const MaskSpec& m, int, int pos, int j) {
+       return j <= pos && (pos - j < m.stride || (pos - j) % m.stride == 0);
+     },
+     nullptr, "strided", "stride s", "strided {n}", "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n",
+     "{k} is among the last {n} tokens or a multiple of {n} positions back.",
+     "The strided pattern lets {q} see the last {n} tokens and every {n}th before them; {k} is neither."},
+    {K::Block, "block", -1, &MaskSpec::block, 1, true, false,  //
+     [](const MaskSpec& m, int, int pos, int j) { return pos >= 0 && pos / m.block == j / m.block; }, nullptr,
+     "block-diagonal", "block b", "block {n}", "O(n·b·d)", "{q} and {k} are in the same block of {n}.",
+     "{q} and {k} are in different blocks of {n}: blocks only see themselves."},
+    {K::Padding, "padding", -1, &MaskSpec::valid_len, 0, false, false,  //
+     [](const MaskSpec& m, int, int, int j) { return j < m.valid_len; },
+     [](const MaskSpec& m) -> std::optional<KeyRange> {
+       return KeyRange{false, 0, m.valid_len};
+     },  //
+     "padding", "real tokens", "padding {n}", "O(n·valid·d)", "{k} is a real token (one of the first {n}).",
+     "{k} is padding (only the first {n} tokens are real), so nobody attends to it."},
+    {K::Explicit, "", -1, nullptr, 0, false, false,  //
+     [](const MaskSpec& m, int i, int, int j) { return m.allowed(i, j) != 0; }, nullptr,
+     "painted (0/1 matrix)", "", "explicit", "O(allowed·d)",
+     "The mask matrix has a 1 for {q} → {k}: allowed.", "The mask matrix has a 0 for {q} → {k}: blocked."},
+};
+
+const MaskKindInfo& mask_kind(MaskSpec::Kind kind) {
+  for (const MaskKindInfo& k : kMaskKinds)
+    if (k.kind == kind) return k;
+  return kMaskKinds.front();  // (every Kind has an entry: Mask.EveryKindHasOneEntry)
 }
+
+namespace {
 
 bool is_global(const MaskSpec& m, int pos) {
   return std::binary_search(m.global.begin(), m.global.end(), pos);  // (kept sorted, see mask.h)
-}
-
-bool base_allows(const MaskSpec& m, int i, int pos, int j) {
-  switch (m.kind) {
-    case MaskSpec::Kind::None:
-      return true;
-    case MaskSpec::Kind::Causal:
-      return j <= pos;
-    case MaskSpec::Kind::Window:
-      return m.causal ? j <= pos && j > pos - m.window : std::abs(pos - j) < m.window;
-    case MaskSpec::Kind::Padding:
-      return j < m.valid_len;
-    case MaskSpec::Kind::Explicit:
-      return m.allowed(i, j) != 0;
-    case MaskSpec::Kind::Strided:
-      return j <= pos && (pos - j < m.stride || (pos - j) % m.stride == 0);
-    case MaskSpec::Kind::Block:
-      return pos >= 0 && pos / m.block == j / m.block;
-  }
-  return true;
 }
 
 }  // namespace
 
 bool mask_allows(const MaskSpec& m, int i, int j, int L, int S) {
   const int pos = i + S - L;
-  if (base_allows(m, i, pos, j)) return true;
-  if (m.global.empty() || (causal_base(m) && j > pos)) return false;
+  const MaskKindInfo& k = mask_kind(m.kind);
+  if (k.allows(m, i, pos, j)) return true;
+  if (m.global.empty() || (k.hides_future && j > pos)) return false;
   return is_global(m, j) || is_global(m, pos);
 }
 
 MaskMat build_mask(const MaskSpec& spec, int L, int S) {
-  if (spec.kind == MaskSpec::Kind::Explicit) return spec.allowed;
+  if (spec.kind == K::Explicit) return spec.allowed;
   MaskMat allowed(L, S);
   for (int i = 0; i < L; ++i)
     for (int j = 0; j < S; ++j) allowed(i, j) = mask_allows(spec, i, j, L, S) ? 1 : 0;
   return allowed;
 }
 
+std::optional<KeyRange> key_range(const MaskSpec& spec) {
+  const MaskKindInfo& k = mask_kind(spec.kind);
+  if (!spec.global.empty() || !k.range) return std::nullopt;
+  return k.range(spec);
+}
+
+bool mask_is_range(const MaskSpec& spec) { return key_range(spec).has_value(); }
+
+void key_bounds(const KeyRange& r, int pos, int S, int& begin, int& end) {
+  begin = r.window > 0 ? std::clamp(pos - r.window + 1, 0, S) : 0;
+  end = std::clamp(std::min(r.causal ? pos + 1 : S, r.key_end), 0, S);
+}
+
 bool row_fully_masked(const MaskSpec& spec, int i, int L, int S) {
-  const int pos = i + S - L;
-  if (spec.global.empty()) {
-    switch (spec.kind) {
-      case MaskSpec::Kind::None:
-        return S == 0;
-      case MaskSpec::Kind::Causal:
-      case MaskSpec::Kind::Window:
-      case MaskSpec::Kind::Strided:
-        return pos < 0 && (spec.kind != MaskSpec::Kind::Window || spec.causal || pos <= -spec.window);
-      case MaskSpec::Kind::Padding:
-        return spec.valid_len <= 0;
-      default:
-        break;
-    }
+  if (const std::optional<KeyRange> r = key_range(spec)) {
+    int begin, end;
+    key_bounds(*r, i + S - L, S, begin, end);
+    return begin >= end;
   }
   for (int j = 0; j < S; ++j)  // (a uint8 sum of an explicit row would wrap at 256)
     if (mask_allows(spec, i, j, L, S)) return false;
   return true;
 }
 
-bool mask_is_range(const MaskSpec& m) {
-  if (!m.global.empty()) return false;
-  return m.kind == MaskSpec::Kind::None || m.kind == MaskSpec::Kind::Causal ||
-         m.kind == MaskSpec::Kind::Padding || (m.kind == MaskSpec::Kind::Window && m.causal);
-}
-
 double allowed_count(const MaskSpec& spec, int L, int S) {
   double n = 0;
-  if (spec.kind == MaskSpec::Kind::None && spec.global.empty()) return static_cast<double>(L) * S;
+  if (const std::optional<KeyRange> r = key_range(spec)) {
+    for (int i = 0; i < L; ++i) {
+      int begin, end;
+      key_bounds(*r, i + S - L, S, begin, end);
+      n += std::max(0, end - begin);
+    }
+    return n;
+  }
   for (int i = 0; i < L; ++i)
     for (int j = 0; j < S; ++j) n += mask_allows(spec, i, j, L, S) ? 1 : 0;
   return n;
 }
 
-std::string mask_name(const MaskSpec& spec) {
-  std::string base;
-  switch (spec.kind) {
-    case MaskSpec::Kind::None:
-      base = "none";
-      break;
-    case MaskSpec::Kind::Causal:
-      base = "causal";
-      break;
-    case MaskSpec::Kind::Window:
-      base = "window " + std::to_string(spec.window) + (spec.causal ? "" : " (both sides)");
-      break;
-    case MaskSpec::Kind::Padding:
-      base = "padding " + std::to_string(spec.valid_len);
-      break;
-    case MaskSpec::Kind::Explicit:
-      base = "explicit";
-      break;
-    case MaskSpec::Kind::Strided:
-      base = "strided " + std::to_string(spec.stride);
-      break;
-    case MaskSpec::Kind::Block:
-      base = spec.block == 1 && !spec.global.empty() ? "self" : "block " + std::to_string(spec.block);
-      break;
+std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args) {
+  std::string out;
+  for (size_t at = 0; at < text.size();) {
+    const size_t open = text.find('{', at), close = open == std::string::npos ? open : text.find('}', open);
+    if (close == std::string::npos) return out + text.substr(at);
+    out += text.substr(at, open - at);
+    const std::string key = text.substr(open + 1, close - open - 1);
+    const auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == key; });
+    out += it == args.end() ? text.substr(open, close - open + 1) : it->second;
+    at = close + 1;
   }
+  return out;
+}
+
+std::string mask_name(const MaskSpec& spec) {
+  const MaskKindInfo& k = mask_kind(spec.kind);
+  const std::string base = spec.kind == K::Block && spec.block == 1 && !spec.global.empty()
+                               ? "self"  // {"global": […]} alone: each token sees itself and the globals
+                               : fill(k.name, {{"n", k.param ? std::to_string(spec.*k.param) : ""}});
   if (spec.global.empty()) return base;
   std::string g;
   const size_t shown = std::min<size_t>(spec.global.size(), 8);  // a name, not a listing

@@ -1,8 +1,11 @@
-// Attention masks: which key each query may attend to. A MaskSpec is the Problem's description,
-// build_mask turns it into an L×S 0/1 matrix; mask_allows answers for one cell. Tests:
-// tests/core/test_mask.cpp (Mask.*).
+// Attention masks: which key each query may attend to. A MaskSpec is the Problem's description; kMaskKinds
+// holds everything known about each kind (its JSON id, parameter, rule, cost and words), so a new kind is one
+// entry there. build_mask turns a spec into an L×S 0/1 matrix; mask_allows answers for one cell.
+// Tests: tests/core/test_mask.cpp (Mask.*).
 #pragma once
 
+#include <climits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,17 +16,49 @@ namespace attn {
 // Positions are key positions: query i stands at pos = i + S − L (the last query meets the last key, as in a
 // decoder with a KV cache).
 struct MaskSpec {
-  enum class Kind { None, Causal, Window, Padding, Explicit, Strided, Block };
+  enum class Kind { None, Causal, Window, SymmetricWindow, Strided, Block, Padding, Explicit };
   Kind kind = Kind::None;
-  int window = 0;      // Window: causal pos−w < j ≤ pos; symmetric (causal = false) |pos − j| < w
-  bool causal = true;  // Window only
-  int valid_len = 0;   // Padding: keys j < valid_len are real tokens
-  int stride = 0;      // Strided (Sparse Transformer): j ≤ pos and (pos − j < s or (pos − j) mod s = 0)
-  int block = 0;       // Block: ⌊pos/b⌋ = ⌊j/b⌋ (block-diagonal); block 1 = each token only itself
+  int window = 0;     // Window: pos−w < j ≤ pos; SymmetricWindow: |pos − j| < w
+  int valid_len = 0;  // Padding: keys j < valid_len are real tokens
+  int stride = 0;     // Strided (Sparse Transformer): j ≤ pos and (pos − j < s or (pos − j) mod s = 0)
+  int block = 0;      // Block: ⌊pos/b⌋ = ⌊j/b⌋ (block-diagonal); block 1 = each token only itself
   std::vector<int> global;  // global positions, sorted without repeats: they see every key and every query
-                            // sees them (any kind but Explicit/Padding; a causal base stays causal)
+                            // sees them (kinds with takes_global; a causal base stays causal)
   MaskMat allowed;          // Explicit: L×S, 1 = may attend
 };
+
+// A mask that is one key range per row: the row at position pos sees keys lo ≤ j < hi with
+// lo = window > 0 ? pos − window + 1 : 0 and hi = min(causal ? pos + 1 : S, key_end). The fast CPU path and
+// the GPU kernels run these without a matrix; every other mask goes there as an explicit 0/1 matrix.
+struct KeyRange {
+  bool causal = false;
+  int window = 0;         // 0: no window
+  int key_end = INT_MAX;  // keys from here on are hidden (padding)
+};
+
+// One mask kind. User-visible words are templates with named placeholders: {n} the parameter, {q} and {k}
+// the quoted query and key tokens.
+struct MaskKindInfo {
+  MaskSpec::Kind kind;
+  const char* id;        // JSON: "none" / "causal", or the key of {"window": w}
+  int causal_field;      // the JSON field "causal" it carries: -1 none, 1 omitted (true), 0 false
+  int MaskSpec::*param;  // its integer parameter, or nullptr
+  int param_min;         // the smallest valid value of the parameter
+  bool takes_global;     // may carry global tokens
+  bool hides_future;     // keys after the query stay hidden, global tokens included
+  bool (*allows)(const MaskSpec& m, int i, int pos, int j);  // before global tokens
+  std::optional<KeyRange> (*range)(const MaskSpec& m);       // nullptr: never a key range
+  // Words (menu entry; slider label; name with {n}; scores kept, as big-O; why a score passes or not).
+  const char* title;
+  const char* param_label;
+  const char* name;
+  const char* big_o;
+  const char* reason_allowed;
+  const char* reason_blocked;
+};
+
+extern const std::vector<MaskKindInfo> kMaskKinds;
+const MaskKindInfo& mask_kind(MaskSpec::Kind kind);
 
 // Whether query i may attend to key j.
 bool mask_allows(const MaskSpec& spec, int i, int j, int L, int S);
@@ -34,9 +69,11 @@ MaskMat build_mask(const MaskSpec& spec, int L, int S);
 // True when query row i may attend to no key at all.
 bool row_fully_masked(const MaskSpec& spec, int i, int L, int S);
 
-// Kinds the fast CPU path and the GPU kernels handle by key ranges (none, causal, causal window, padding,
-// without global tokens); the others run as an explicit 0/1 matrix there.
+// The spec as one key range per row (see KeyRange), or nullopt: global tokens, or a kind that is not one.
+std::optional<KeyRange> key_range(const MaskSpec& spec);
 bool mask_is_range(const MaskSpec& spec);
+// Row at position pos of S keys: the keys [begin, end) a KeyRange lets through (begin ≥ end: none).
+void key_bounds(const KeyRange& r, int pos, int S, int& begin, int& end);
 
 // How many (query, key) scores the mask lets through: the scores a sparse kernel would compute.
 double allowed_count(const MaskSpec& spec, int L, int S);
@@ -44,5 +81,8 @@ double allowed_count(const MaskSpec& spec, int L, int S);
 // Short human name: "none", "causal", "window 3", "window 3 (both sides)", "strided 4", "block 4",
 // "padding 5", "explicit", with " + global 0, 5" when there are global tokens.
 std::string mask_name(const MaskSpec& spec);
+
+// A template with named placeholders ("{n}", "{q}") filled in; an unknown placeholder stays as it is.
+std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args);
 
 }  // namespace attn

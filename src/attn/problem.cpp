@@ -137,17 +137,13 @@ void validate(const Problem& p) {
     fail("mask: the 0/1 matrix is " + std::to_string(p.mask.allowed.rows()) + "×" +
          std::to_string(p.mask.allowed.cols()) + ", expected L×S = " + std::to_string(L) + "×" +
          std::to_string(S));
-  if (p.mask.kind == MaskSpec::Kind::Window && p.mask.window < 1)
-    fail("mask.window: must be at least 1, got " + std::to_string(p.mask.window));
-  if (p.mask.kind == MaskSpec::Kind::Strided && p.mask.stride < 1)
-    fail("mask.strided: must be at least 1, got " + std::to_string(p.mask.stride));
-  if (p.mask.kind == MaskSpec::Kind::Block && p.mask.block < 1)
-    fail("mask.block: must be at least 1, got " + std::to_string(p.mask.block));
+  const MaskKindInfo& kind = mask_kind(p.mask.kind);
+  if (kind.param && p.mask.*kind.param < kind.param_min)
+    fail(std::string("mask.") + kind.id + ": must be at least " + std::to_string(kind.param_min) + ", got " +
+         std::to_string(p.mask.*kind.param));
   for (int g : p.mask.global)
     if (g < 0 || g >= S)
       fail("mask.global: position " + std::to_string(g) + " is outside the " + std::to_string(S) + " keys");
-  if (p.mask.kind == MaskSpec::Kind::Padding && p.mask.valid_len < 0)
-    fail("mask.padding: must be at least 0, got " + std::to_string(p.mask.valid_len));
   if (p.variant == Variant::Linear && p.mask.kind != MaskSpec::Kind::None &&
       !(p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty()))
     fail("mask: linear attention supports \"none\" or \"causal\" (prefix sums), got " + mask_name(p.mask));

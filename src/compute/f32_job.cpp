@@ -2,6 +2,7 @@
 #include "compute/f32_job.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <thread>
@@ -100,18 +101,46 @@ F32Job prepare_f32_job(const attn::Problem& input) {
     for (int j = 0; j < job.g; ++j) append(job.v, vp.middleCols(j * d, d));
   }
   job.multiplier = static_cast<float>(attn::score_multiplier(p.scale, job.d, p.temperature));
-  job.mask_kind = static_cast<int>(p.mask.kind);
-  job.window = p.mask.window;
-  job.valid_len = p.mask.valid_len;
-  if (!attn::mask_is_range(p.mask)) {  // strided, block, symmetric window, global: as a 0/1 matrix
-    const attn::MaskMat allowed = attn::build_mask(p.mask, job.L, job.S);
-    job.mask_kind = static_cast<int>(attn::MaskSpec::Kind::Explicit);
-    job.allowed.assign(allowed.data(), allowed.data() + allowed.size());
-  } else {
+  GpuParams& gp = job.params;
+  gp = {static_cast<std::uint32_t>(job.L), static_cast<std::uint32_t>(job.S),
+        static_cast<std::uint32_t>(job.d), static_cast<std::uint32_t>(job.dv),
+        static_cast<std::uint32_t>(job.h), static_cast<std::uint32_t>(job.g)};
+  gp.multiplier = job.multiplier;
+  gp.key_end = gp.S;
+  if (const std::optional<attn::KeyRange> r = attn::key_range(p.mask)) {
+    gp.causal = r->causal ? 1 : 0;
+    gp.window = static_cast<std::uint32_t>(r->window);
+    gp.key_end = static_cast<std::uint32_t>(std::clamp(r->key_end, 0, job.S));
     job.allowed = {0};
+  } else {  // strided, block, symmetric window, global tokens, painted: as a 0/1 matrix
+    const attn::MaskMat allowed = attn::build_mask(p.mask, job.L, job.S);
+    gp.explicit_mask = 1;
+    job.allowed.assign(allowed.data(), allowed.data() + allowed.size());
   }
   job.out.assign(static_cast<size_t>(job.h) * job.L * job.dv, 0.0f);
   return job;
+}
+
+std::vector<double> exact_row_weights(const F32Job& job, int head, int row) {
+  if (head < 0 || head >= job.h)
+    throw attn::ProblemError("head: " + std::to_string(head) + " is outside 0…" + std::to_string(job.h - 1));
+  if (row < 0 || row >= job.L)
+    throw attn::ProblemError("row: " + std::to_string(row) + " is outside 0…" + std::to_string(job.L - 1));
+  if (job.lse.size() != static_cast<size_t>(job.h) * job.L)
+    throw attn::ProblemError("gpu: no row log-sum-exp (run the flash path first)");
+  std::vector<double> w(static_cast<size_t>(job.S), 0.0);
+  const double lse = job.lse[static_cast<size_t>(head) * job.L + row];
+  if (lse <= -1e38) return w;  // fully masked (BLOCKED)
+  const int kvh = head * job.g / job.h;
+  const float* q = job.q.data() + (static_cast<size_t>(head) * job.L + row) * job.d;
+  for (int j = 0; j < job.S; ++j) {
+    if (!attn::mask_allows(job.problem.mask, row, j, job.L, job.S)) continue;
+    const float* k = job.k.data() + (static_cast<size_t>(kvh) * job.S + j) * job.d;
+    double dot = 0;
+    for (int c = 0; c < job.d; ++c) dot += static_cast<double>(q[c]) * k[c];
+    w[static_cast<size_t>(j)] = std::exp(dot * job.multiplier - lse);
+  }
+  return w;
 }
 
 void allocate_outputs(F32Job& job, const std::string& path, bool trace) {

@@ -9,15 +9,15 @@
 #include <vector>
 
 #include "attn/run.h"
+#include "compute/gpu_params.h"
 
 namespace compute {
 
 struct F32Job {
   attn::Problem problem;  // materialised (Random → MultiHead)
   int L = 0, S = 0, d = 0, dv = 0, h = 1, g = 1;
-  int mask_kind = 0;  // 0 none, 1 causal, 2 window, 3 padding, 4 explicit (shaders/README.md)
-  int window = 0, valid_len = 0;
   float multiplier = 1;                // scale(d_k) / temperature
+  GpuParams params;                    // the kernels' uniform block (sizes, multiplier, mask)
   std::vector<float> q;                // h×L×d
   std::vector<float> k;                // g×S×d
   std::vector<float> v;                // g×S×dv
@@ -46,6 +46,11 @@ void run_fast(F32Job& job, int threads);
 
 // Linear attention over job's buffers (O(n·d²) per head, no L×S matrix; f64 inside). Fills job.out.
 void run_linear(F32Job& job);
+
+// The exact weights of one query row (f64, n·d work) from the job's q and k, the Problem's mask and the
+// row's log-sum-exp as flash attention wrote it (job.lse): what the long-sequence view plots without ever
+// forming the L×S matrix. All zeros for a fully masked row.
+std::vector<double> exact_row_weights(const F32Job& job, int head, int row);
 
 // Refuses, before any work, a problem whose per-head buffers the GPU cannot hold: heads wider than 128 (the
 // kernels' limit) or a q/k/v/out buffer over max_buffer_bytes; the message names the bytes needed.

@@ -111,9 +111,19 @@ struct ModelRun {
 };
 
 // The long-sequence overview (computed on WebGPU by the browser build): a random problem of n tokens.
+// The Long sequences panel's masks (Overview::mask indexes this table).
+struct OverviewMask {
+  const char* title;
+  attn::MaskSpec::Kind kind;
+  int window;
+};
+inline constexpr OverviewMask kOverviewMasks[] = {{"no mask", attn::MaskSpec::Kind::None, 0},
+                                                  {"causal", attn::MaskSpec::Kind::Causal, 0},
+                                                  {"window 256", attn::MaskSpec::Kind::Window, 256}};
+
 struct Overview {
   int n = 16384;
-  int mask = 1;  // 0 none, 1 causal, 2 window 256
+  int mask = 1;  // into kOverviewMasks
   int size = 128;
   int row = 12000;
   bool requested = false;
@@ -315,6 +325,9 @@ std::string describe_view(const AppState& s);
 // The WebGPU run for result_version `version` came back (Result JSON with trace, or {"error"}): stored when
 // the problem is still the one it ran, else discarded. Status names the path, GPU time and max |GPU − CPU|.
 void accept_gpu_view(AppState& s, int version, const attn::Json& result);
+
+// The problem the Long sequences panel runs: random inputs (seed 1, d = 64, one head), its n and mask.
+attn::Problem overview_problem(const Overview& ov);
 // The GPU's numbers for the shown head, when view.backend is WebGpu and they belong to the current result.
 const GpuView::Head* gpu_head(const AppState& s);
 

@@ -1,8 +1,10 @@
 // The step view's WebGPU numbers (GpuView in app_state.h): accepting an asynchronous result, discarding one
-// whose problem changed meanwhile, and comparing it with the CPU trace. Tests: AppState.GpuView*.
+// whose problem changed meanwhile, and comparing it with the CPU trace; the Long sequences panel's problem.
+// Tests: AppState.GpuView*.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 
 #include "ui/app_state.h"
@@ -107,6 +109,21 @@ const GpuView::Head* gpu_head(const AppState& s) {
   const size_t h = static_cast<size_t>(std::max(0, s.view.head));
   if (h >= s.gpu.heads.size() || s.gpu.heads[h].weights.size() == 0) return nullptr;
   return &s.gpu.heads[h];
+}
+
+}  // namespace ui
+
+namespace ui {
+
+attn::Problem overview_problem(const Overview& ov) {
+  attn::Problem p;
+  p.form = attn::Problem::Form::Random;
+  p.random = {1, ov.n, 64, 1, 1};
+  const OverviewMask& m =
+      kOverviewMasks[std::clamp(ov.mask, 0, static_cast<int>(std::size(kOverviewMasks)) - 1)];
+  p.mask.kind = m.kind;
+  p.mask.window = m.window;
+  return p;
 }
 
 }  // namespace ui

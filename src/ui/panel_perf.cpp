@@ -150,8 +150,9 @@ void panel_overview(AppState& s) {
     ov.n = kSizes[which];
   flow(ImGui::GetFontSize() * 8);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  const char* masks[] = {"no mask", "causal", "window 256"};
-  ImGui::Combo("##mask", &ov.mask, masks, 3);
+  ImGui::Combo(
+      "##mask", &ov.mask, [](void*, int i) { return kOverviewMasks[i].title; }, nullptr,
+      static_cast<int>(std::size(kOverviewMasks)));
   flow(labelled_width(ImGui::GetFontSize() * 10, "query row"));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   ov.row = std::clamp(ov.row, 0, ov.n - 1);

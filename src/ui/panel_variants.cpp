@@ -466,36 +466,31 @@ void section_heads(AppState& s) {
 // Mask kind and its parameter(s); used by the input panel and the Masks part.
 void mask_controls(AppState& s) {
   using K = attn::MaskSpec::Kind;
-  static const K kKinds[] = {K::None, K::Causal, K::Window, K::Strided, K::Block, K::Padding, K::Explicit};
-  static const char* kNames[] = {"none",           "causal",  "sliding window",      "strided",
-                                 "block-diagonal", "padding", "painted (0/1 matrix)"};
   attn::MaskSpec& m = s.problem.mask;
   const int S = s.problem.key_len();
-  int kind = 0;
-  for (int i = 0; i < 7; ++i)
-    if (kKinds[i] == m.kind) kind = i;
   const bool linear = s.problem.variant == attn::Variant::Linear;
-  if (ImGui::Combo("mask", &kind, kNames, m.kind == K::Explicit ? 7 : 6)) {
-    m.kind = kKinds[kind];
-    if (m.kind == K::Window && m.window < 1) m.window = 3;
-    if (m.kind == K::Strided && m.stride < 1) m.stride = 3;
-    if (m.kind == K::Block && m.block < 1) m.block = 4;
-    if (m.kind == K::Padding) m.valid_len = std::max(1, S - 2);
-    if (m.kind == K::Padding || m.kind == K::None || m.kind == K::Explicit) m.global.clear();
-    if (linear && m.kind != K::None && m.kind != K::Causal) s.problem.variant = attn::Variant::Standard;
-    s.dirty = true;
+  const attn::MaskKindInfo& now = attn::mask_kind(m.kind);
+  if (ImGui::BeginCombo("mask", now.title)) {
+    for (const attn::MaskKindInfo& k : attn::kMaskKinds) {
+      if (k.kind == K::Explicit && m.kind != K::Explicit)
+        continue;  // (painted in the Masks part, not picked)
+      if (!ImGui::Selectable(k.title, k.kind == m.kind) || k.kind == m.kind) continue;
+      // A new kind starts where it shows something: its parameter at most a few tokens.
+      if (k.param && m.*k.param < k.param_min) m.*k.param = std::clamp(3, k.param_min, std::max(1, S));
+      if (k.kind == K::Padding) m.valid_len = std::max(1, S - 2);
+      if (!k.takes_global) m.global.clear();
+      m.kind = k.kind;
+      if (linear && m.kind != K::None && m.kind != K::Causal) s.problem.variant = attn::Variant::Standard;
+      s.dirty = true;
+    }
+    ImGui::EndCombo();
   }
   help_marker(
       "Which keys each query may look at. Blocked scores become −∞, so softmax gives them exactly 0. "
       "Linear attention supports none and causal only (choosing another switches to standard).");
-  if (m.kind == K::Window) {
-    s.dirty |= ImGui::SliderInt("window w", &m.window, 1, std::max(1, S));
-    bool both = !m.causal;
-    if (ImGui::Checkbox("both sides (|i − j| < w)", &both)) m.causal = !both, s.dirty = true;
-  }
-  if (m.kind == K::Strided) s.dirty |= ImGui::SliderInt("stride s", &m.stride, 1, std::max(1, S));
-  if (m.kind == K::Block) s.dirty |= ImGui::SliderInt("block b", &m.block, 1, std::max(1, S));
-  if (m.kind == K::Padding) s.dirty |= ImGui::SliderInt("real tokens", &m.valid_len, 0, S);
+  const attn::MaskKindInfo& k = attn::mask_kind(m.kind);
+  if (k.param && k.kind != K::Explicit)
+    s.dirty |= ImGui::SliderInt(k.param_label, &(m.*k.param), k.param_min, std::max(1, S));
   if (takes_global_tokens(s)) {
     int first = static_cast<int>(m.global.size());
     bool leading = true;  // the globals are 0, 1, …, first − 1
@@ -513,9 +508,7 @@ void mask_controls(AppState& s) {
 }
 
 bool takes_global_tokens(const AppState& s) {
-  using K = attn::MaskSpec::Kind;
-  const K k = s.problem.mask.kind;
-  return k != K::Padding && k != K::Explicit && k != K::None && s.problem.variant != attn::Variant::Linear;
+  return attn::mask_kind(s.problem.mask.kind).takes_global && s.problem.variant != attn::Variant::Linear;
 }
 
 // [SECTION] view -----------------------------------------------------------------------------------------

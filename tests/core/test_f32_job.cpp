@@ -3,13 +3,18 @@
 // equal attn::run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "attn/json_io.h"
 #include "attn/ref.h"
 #include "attn/fast.h"
 #include "compute/cpu_backend.h"
 #include "compute/f32_job.h"
+#include "compute/gpu_jobs.h"
 
 namespace {
 
@@ -20,24 +25,13 @@ void simulate_three_pass(compute::F32Job& job) {
   std::vector<unsigned char> a(static_cast<size_t>(job.L) * job.S);
   for (int i = 0; i < job.L; ++i)
     for (int j = 0; j < job.S; ++j) {
+      const compute::GpuParams& gp = job.params;
       const int pos = i + job.S - job.L;
-      bool ok = true;
-      switch (job.mask_kind) {
-        case 1:
-          ok = j <= pos;
-          break;
-        case 2:
-          ok = j <= pos && j > pos - job.window;
-          break;
-        case 3:
-          ok = j < job.valid_len;
-          break;
-        case 4:
-          ok = job.allowed[static_cast<size_t>(i) * job.S + j] != 0;
-          break;
-        default:
-          ok = true;
-      }
+      const int lo = gp.window == 0 ? 0 : std::clamp(pos - static_cast<int>(gp.window) + 1, 0, job.S);
+      const int hi =
+          std::clamp(std::min(gp.causal ? pos + 1 : job.S, static_cast<int>(gp.key_end)), 0, job.S);
+      const bool ok =
+          gp.explicit_mask ? job.allowed[static_cast<size_t>(i) * job.S + j] != 0 : lo <= j && j < hi;
       a[static_cast<size_t>(i) * job.S + j] = ok ? 1 : 0;
     }
   for (int head = 0; head < job.h; ++head) {
@@ -114,7 +108,7 @@ TEST(F32Job, DirectCrossAttentionWithFullyMaskedRow) {
   p.temperature = 0.5;
   expect_matches_run(p);
   const compute::F32Job job = compute::prepare_f32_job(p);
-  EXPECT_EQ(job.mask_kind, 4);
+  EXPECT_EQ(job.params.explicit_mask, 1u);
   EXPECT_EQ(job.allowed.size(), 12u);
   EXPECT_FLOAT_EQ(job.multiplier, static_cast<float>(1 / std::sqrt(5.0) / 0.5));
 }
@@ -188,4 +182,71 @@ TEST(Fast, ThreadsGiveTheSameBits) {
   one.weights = four.weights = false;
   four.threads = 4;
   EXPECT_EQ(compute::run_cpu(p, one).output, compute::run_cpu(p, four).output);
+}
+
+// The uniform block C++ fills is the one shaders/common.wgsl declares: the same members in the same order,
+// each 4 bytes (the static_asserts in gpu_params.h check the C++ side's offsets).
+TEST(GpuParams, MatchesCommonWgsl) {
+  std::ifstream in(ATTN_SOURCE_DIR "/../shaders/common.wgsl");
+  ASSERT_TRUE(in) << "shaders/common.wgsl";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string src = text.str();
+  const size_t open = src.find("struct Params {"), close = src.find("};", open);
+  ASSERT_NE(open, std::string::npos);
+  const std::string body = src.substr(open, close - open);
+  std::vector<std::string> fields;
+  const std::regex member(R"(\n\s*(\w+)\s*:\s*(u32|f32)\s*,)");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), member); it != std::sregex_iterator(); ++it)
+    fields.push_back((*it)[1]);
+  ASSERT_EQ(fields.size(), std::size(compute::kGpuParamFields));
+  for (size_t i = 0; i < fields.size(); ++i)
+    EXPECT_EQ(fields[i], compute::kGpuParamFields[i]) << "member " << i;
+}
+
+// Every mask reaches the kernels as a key range or as the explicit matrix, and the range reproduces the mask.
+TEST(GpuParams, EveryMaskKindAsRangeOrMatrix) {
+  for (const attn::MaskKindInfo& kind : attn::kMaskKinds) {
+    if (kind.kind == attn::MaskSpec::Kind::Explicit) continue;
+    attn::Problem p = random_problem(7, 8, 2, 2, kind.kind);
+    if (kind.param) p.mask.*kind.param = 3;
+    const compute::F32Job job = compute::prepare_f32_job(p);
+    EXPECT_EQ(job.params.explicit_mask == 1, !attn::mask_is_range(p.mask)) << kind.title;
+    expect_matches_run(p);
+  }
+}
+
+// The long-sequence view's exact row: from q, k, the mask and the row's log-sum-exp (as flash writes it), the
+// same weights attn::run gives; the job store answers by id and forgets a finished job.
+TEST(GpuJobs, ExactRowWeightsAndTheJobStore) {
+  attn::Problem p = random_problem(12, 16, 2, 1, attn::MaskSpec::Kind::Window);
+  const attn::Json header = compute::gpu_prepare(p, 1e9);
+  ASSERT_FALSE(header.contains("error")) << header.dump();
+  const int id = header["id"].get<int>();
+  compute::gpu_outputs(id, "flash", false);
+  compute::F32Job& job = const_cast<compute::F32Job&>(compute::gpu_job(id));
+  for (int head = 0; head < job.h; ++head)
+    for (int i = 0; i < job.L; ++i) {  // what flash_attention.wgsl writes: m + ln l over the allowed keys
+      const int kvh = head * job.g / job.h;
+      double m = -1e300, l = 0;
+      std::vector<double> s;
+      for (int j = 0; j < job.S; ++j) {
+        if (!attn::mask_allows(job.problem.mask, i, j, job.L, job.S)) continue;
+        double dot = 0;
+        for (int c = 0; c < job.d; ++c)
+          dot += double(job.q[(size_t(head) * job.L + i) * job.d + c]) *
+                 job.k[(size_t(kvh) * job.S + j) * job.d + c];
+        s.push_back(dot * job.multiplier);
+        m = std::max(m, s.back());
+      }
+      for (double x : s) l += std::exp(x - m);
+      job.lse[size_t(head) * job.L + i] = static_cast<float>(m + std::log(l));
+    }
+  const attn::Result want = attn::run(p);
+  const std::vector<double> row = compute::exact_row_weights(job, 1, 7);
+  for (int j = 0; j < job.S; ++j) EXPECT_NEAR(row[size_t(j)], want.heads[1].weights(7, j), 1e-5) << j;
+  EXPECT_THROW(compute::exact_row_weights(job, 2, 0), attn::ProblemError);
+  const attn::Result r = compute::gpu_finish(id, "flash", 1.5, "timestamp-query", 2.0);
+  EXPECT_EQ(r.stats.gpu_timer, "timestamp-query");
+  EXPECT_THROW(compute::gpu_job(id), attn::ProblemError);  // gone
 }

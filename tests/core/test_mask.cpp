@@ -122,3 +122,55 @@ TEST(Mask, RefusesBadSparseMasks) {
     EXPECT_THROW(attn::mask_from_json(attn::Json::parse(bad)), attn::ProblemError) << bad;
   }
 }
+
+// kMaskKinds: one entry per kind, and everything an entry says holds for a spec of that kind.
+TEST(Mask, EveryKindHasOneEntry) {
+  for (int k = 0; k <= static_cast<int>(attn::MaskSpec::Kind::Explicit); ++k) {
+    const auto kind = static_cast<attn::MaskSpec::Kind>(k);
+    int entries = 0;
+    for (const attn::MaskKindInfo& info : attn::kMaskKinds) entries += info.kind == kind ? 1 : 0;
+    EXPECT_EQ(entries, 1) << "kind " << k;
+    EXPECT_EQ(attn::mask_kind(kind).kind, kind);
+  }
+}
+
+TEST(Mask, EveryKindRoundTripsThroughJsonAndFillsItsWords) {
+  for (const attn::MaskKindInfo& info : attn::kMaskKinds) {
+    attn::MaskSpec m;
+    m.kind = info.kind;
+    if (info.param) m.*info.param = 3;
+    if (info.kind == attn::MaskSpec::Kind::Explicit) m.allowed = attn::MaskMat{{1, 0}, {1, 1}};
+    const attn::MaskSpec back = attn::mask_from_json(attn::mask_to_json(m));
+    EXPECT_EQ(back.kind, m.kind) << info.title;
+    EXPECT_EQ(attn::build_mask(back, 2, 2), attn::build_mask(m, 2, 2)) << info.title;
+    if (info.takes_global) {
+      m.global = {0};
+      EXPECT_EQ(attn::mask_to_json(attn::mask_from_json(attn::mask_to_json(m))), attn::mask_to_json(m))
+          << info.title;
+    }
+    const std::string name = attn::mask_name(m);
+    EXPECT_EQ(name.find('{'), std::string::npos) << name;
+    if (info.param) {
+      EXPECT_NE(name.find('3'), std::string::npos) << name;
+    }
+    // A key range, where the entry offers one, lets through exactly the cells the mask allows.
+    m.global.clear();
+    if (const std::optional<attn::KeyRange> r = attn::key_range(m)) {
+      for (int L : {3, 6})
+        for (int i = 0; i < L; ++i) {
+          int begin, end;
+          attn::key_bounds(*r, i + 6 - L, 6, begin, end);
+          for (int j = 0; j < 6; ++j) {
+            EXPECT_EQ(j >= begin && j < end, attn::mask_allows(m, i, j, L, 6))
+                << info.title << " " << i << "," << j;
+          }
+        }
+    }
+  }
+}
+
+TEST(Mask, FillNamedPlaceholders) {
+  EXPECT_EQ(attn::fill("{k} is within the last {n} tokens up to {q}.", {{"q", "a"}, {"k", "b"}, {"n", "3"}}),
+            "b is within the last 3 tokens up to a.");
+  EXPECT_EQ(attn::fill("{unknown} and {", {{"n", "3"}}), "{unknown} and {");
+}

@@ -276,7 +276,7 @@ test('the Long sequences panel shows a flash run it never formed the matrix for'
   const { page, errors } = await openApp(ctx.browser, ctx.url);
   await page.evaluate(() => {
     window.attnlab.setState({ view: { panel: 'overview' } });
-    window.attnlab._overviewRun(JSON.stringify({ n: 4096, mask: 1, size: 128, row: 3000 }));
+    window.attnlab._overviewRun(JSON.stringify({ problem: { random: { seed: 1, n: 4096, d_model: 64, num_heads: 1 }, mask: 'causal' }, size: 128, row: 3000 }));
   });
   await page.waitForFunction(() => /^n = |could not/.test(window.attnlab.performance().overview), null, { timeout: 120000 });
   assert.match(await page.evaluate(() => window.attnlab.performance().overview), /^n = 4096: flash attention took .* never formed \(it would take 64 MiB\)/);

@@ -1,0 +1,400 @@
+// The page's one door into C++ (browser build): attnlab_call(name, args, payload) runs the named handler of
+// kHandlers with JSON arguments and an optional byte payload (a problem's or state's text, a file) and
+// answers JSON, {"error": "…"} when it could not. web/attnlab.js's cmd() is the other side. Orchestration
+// lives here, not in JS: the WebGPU sweep, the GPU check's comparison, the long-sequence row.
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#include <imgui.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include "app/app.h"
+#include "attn/budget.h"
+#include "compute/cpu_backend.h"
+#include "compute/gpu_jobs.h"
+#include "model/model_json.h"
+#include "ui/layout.h"
+#include "ui/share.h"
+
+namespace {
+
+using attn::Json;
+using Handler = Json (*)(const Json& args, std::string_view payload);
+
+ui::AppState& state() { return the_app().state; }
+std::string text(std::string_view payload) { return std::string(payload); }
+std::string str(const Json& args, const char* key) {
+  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
+}
+double num(const Json& args, const char* key, double fallback = 0) {
+  return args.contains(key) && args[key].is_number() ? args[key].get<double>() : fallback;
+}
+bool flag(const Json& args, const char* key) {
+  return args.contains(key) && args[key].is_boolean() && args[key].get<bool>();
+}
+std::string sci(double x) {  // 1.23e-7, as JavaScript writes it
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2e", x);
+  std::string s = buf;
+  const size_t e = s.find('e');
+  if (e != std::string::npos && e + 2 < s.size() && s[e + 2] == '0') s.erase(e + 2, 1);
+  if (e != std::string::npos && s[e + 1] == '+') s.erase(e + 1, 1);
+  return s;
+}
+
+// --- problems and state ------------------------------------------------------------------------------------
+
+Json run(const Json& a, std::string_view payload) {
+  attn::RunOptions options = compute::default_options();
+  options.weights = !a.contains("weights") || a["weights"] != false;
+  return compute::run_json(text(payload), "cpu", flag(a, "trace") && options.weights, options).json;
+}
+Json get_state(const Json&, std::string_view) { return ui::state_to_json(state()); }
+// The Result the app is showing (computed by the same core as run), never a stale one.
+Json get_result(const Json& a, std::string_view) {
+  ui::AppState& s = state();
+  recompute_if_dirty(s);
+  if (!s.error.empty()) return attn::error_json(s.error);
+  if (!s.has_result) return attn::error_json("no result yet");
+  attn::RunOptions with = compute::default_options(), without = with;
+  with.json = flag(a, "trace") ? 2 : 1;
+  const double json =
+      attn::estimate_budget(s.problem, with).bytes - attn::estimate_budget(s.problem, without).bytes;
+  if (json > with.max_bytes)
+    return attn::error_json("result: as JSON it would need " + attn::human_bytes(json) +
+                            "; the limit here is " + attn::human_bytes(with.max_bytes) +
+                            ". Ask for less (no trace), or run it output-only with "
+                            "attnlab.run(problem, {weights: false}).");
+  return attn::result_to_json(s.result, s.problem, flag(a, "trace"));
+}
+// On error the state is unchanged.
+Json set_state(const Json&, std::string_view payload) {
+  ui::state_from_text(state(), payload);
+  recompute_if_dirty(state());
+  return Json::object();
+}
+Json layout(const Json&, std::string_view) { return ui::layout_json(state()); }
+// The state as short as it can be said, as the text a link carries.
+Json link_state(const Json&, std::string_view) { return attn::dump_json(ui::link_state(state())); }
+// The page's address when it holds #state=… (on load and on every hash change); a notice says what is wrong.
+Json open_link(const Json&, std::string_view payload) {
+  ui::AppState& s = state();
+  bool ok = false;
+  try {
+    ok = ui::open_shared(s, text(payload));
+    recompute_if_dirty(s);
+  } catch (const std::exception& e) {  // (a bug; the notice says so rather than a silent failure)
+    s.notice = "This link could not be opened (internal error: " + attn::printable(e.what()) + ").";
+  }
+  return Json{{"opened", ok}};
+}
+Json notice(const Json&, std::string_view) { return Json{{"notice", state().notice}}; }
+Json set_notice(const Json& a, std::string_view) {
+  state().notice = str(a, "text");
+  return Json::object();
+}
+Json set_reduced_motion(const Json& a, std::string_view) {
+  state().platform.reduced_motion = flag(a, "on");
+  if (flag(a, "on")) state().playing = false;
+  return Json::object();
+}
+// What the Performance panel's buttons and the Share menu ask for.
+Json request(const Json& a, std::string_view) {
+  ui::AppState& s = state();
+  const std::string what = str(a, "what");
+  bool* asked = what == "measure"     ? &s.perf_requested
+                : what == "gpu_check" ? &s.gpu_check_requested
+                : what == "share"     ? &s.share_requested
+                                      : nullptr;
+  if (!asked)
+    return attn::error_json("what: unknown \"" + attn::printable(what) +
+                            "\" (known: measure, gpu_check, share)");
+  *asked = true;
+  return Json::object();
+}
+
+// --- lessons, handouts, models -------------------------------------------------------------------------
+
+Json lessons(const Json&, std::string_view) {
+  Json out = Json::array();
+  for (const ui::Lesson& l : state().lessons) {
+    Json pages = Json::array();
+    for (const ui::LessonPage& p : l.pages) pages.push_back(p.title);
+    out.push_back({{"id", l.id}, {"title", l.title}, {"audience", l.audience}, {"pages", std::move(pages)}});
+  }
+  return out;
+}
+// A handout after the next frame (kind: a kHandouts id).
+Json request_handout(const Json& a, std::string_view) {
+  const std::string kind = str(a, "kind");
+  for (int k = 0; k < ui::kHandoutCount; ++k)
+    if (kind == ui::kHandouts[k].id) {
+      state().handout = {k, static_cast<int>(num(a, "matrix"))};
+      return Json::object();
+    }
+  std::string known;
+  for (const ui::HandoutInfo& h : ui::kHandouts) known += (known.empty() ? "" : ", ") + std::string(h.id);
+  return attn::error_json("kind: unknown \"" + attn::printable(kind) + "\" (known: " + known + ")");
+}
+Json handout_matrices(const Json&, std::string_view) {
+  Json names = Json::array();
+  try {
+    for (const attn::NamedMatrix& m : ui::shown_matrices(state())) names.push_back(m.name);
+  } catch (const attn::ProblemError&) {
+  }
+  return names;
+}
+// A GPT-2's files, read by the page and never uploaded (the weights are the payload); the app keeps the
+// model it had when this one fails.
+Json open_model(const Json& a, std::string_view weights) {
+  ui::AppState& s = state();
+  const std::string name = str(a, "name");
+  const std::string config = str(a, "config"), vocab = str(a, "vocab"), merges = str(a, "merges"),
+                    readme = str(a, "readme");  // (Gpt2Files holds views into these)
+  const model::Gpt2Files files{config, weights, vocab, merges, readme};
+  ui::open_model(
+      s, std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes())));
+  s.notice = "Opened " + attn::printable(name) + ": " + s.model->card + ". It runs here, in this page.";
+  return Json::object();
+}
+Json describe_model(const Json&, std::string_view) {
+  return state().model ? model::describe_model(*state().model) : Json();
+}
+Json run_model(const Json&, std::string_view payload) {
+  if (!state().model) throw attn::ProblemError("model: none is open");
+  const model::ModelRequest r = model::parse_model_request(attn::parse_json_text(text(payload)));
+  return model::run_model_json(*state().model, r, compute::default_options().max_bytes);
+}
+
+// --- WebGPU jobs ---------------------------------------------------------------------------------------
+
+// {app: true}: the problem on screen; else the payload's problem text.
+Json gpu_prepare(const Json& a, std::string_view payload) {
+  const attn::Problem p = flag(a, "app") ? state().problem : attn::parse_problem_text(text(payload));
+  return compute::gpu_prepare(p, num(a, "max_buffer_bytes"));
+}
+Json gpu_outputs(const Json& a, std::string_view) {
+  return compute::gpu_outputs(static_cast<int>(num(a, "id")), str(a, "path"), flag(a, "trace"));
+}
+Json gpu_cancel(const Json& a, std::string_view) {
+  compute::gpu_cancel(static_cast<int>(num(a, "id")));
+  return Json::object();
+}
+Json gpu_row(const Json& a, std::string_view) {
+  const compute::F32Job& job = compute::gpu_job(static_cast<int>(num(a, "id")));
+  return compute::exact_row_weights(job, static_cast<int>(num(a, "head")), static_cast<int>(num(a, "row")));
+}
+
+// The largest |a − b| over the outputs and every head's weights (−1 when the shapes differ).
+double max_diff(const attn::Result& a, const attn::Result& b) {
+  if (a.output.rows() != b.output.rows() || a.output.cols() != b.output.cols() ||
+      a.heads.size() != b.heads.size())
+    return -1;
+  double worst = (a.output - b.output).cwiseAbs().maxCoeff();
+  for (size_t i = 0; i < a.heads.size(); ++i) {
+    if (a.heads[i].weights.size() != b.heads[i].weights.size()) return -1;
+    if (a.heads[i].weights.size())
+      worst = std::max(worst, (a.heads[i].weights - b.heads[i].weights).cwiseAbs().maxCoeff());
+  }
+  return worst;
+}
+
+// for: "run" answers the Result; "view" hands it to the step view (result_version `version`); "check"
+// compares it with the CPU result on screen and writes the Performance panel's report.
+Json gpu_finish(const Json& a, std::string_view) {
+  attn::Problem p;
+  const std::string path = str(a, "path"), purpose = str(a, "for");
+  const attn::Result r = compute::gpu_finish(static_cast<int>(num(a, "id")), path, num(a, "gpu_ms"),
+                                             str(a, "timer"), num(a, "wall_ms"), &p);
+  ui::AppState& s = state();
+  if (purpose == "view") {
+    ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::result_to_json(r, p, true));
+    return Json::object();
+  }
+  if (purpose == "check") {
+    recompute_if_dirty(s);
+    const double worst = max_diff(r, s.result);
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.2f", r.stats.gpu_time_ms);
+    s.gpu_report = worst < 0
+                       ? "WebGPU ran a problem other than the one on screen; check again."
+                       : "WebGPU (" + r.stats.path + ", " + str(a, "adapter") + ") took " + ms +
+                             " ms of GPU time; max |GPU − CPU| over outputs and weights = " + sci(worst) +
+                             " (f32 on the GPU).";
+    return Json::object();
+  }
+  return attn::result_to_json(r, p, flag(a, "trace"));
+}
+// A GPU run for the app failed: the view, the check or the overview says why.
+Json gpu_failed(const Json& a, std::string_view) {
+  ui::AppState& s = state();
+  const std::string purpose = str(a, "for"), why = str(a, "error");
+  if (purpose == "view") ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
+  if (purpose == "check") s.gpu_report = "WebGPU could not run it: " + why;
+  if (purpose == "overview") s.overview.running = false, s.overview.status = "could not compute: " + why;
+  return Json::object();
+}
+
+// The Long sequences panel's run came back: the map (payload: h×M×M f32, head 0 shown) and the job whose
+// lse the page wrote; the exact row is computed here, then the job is gone.
+Json overview_done(const Json& a, std::string_view map) {
+  const int id = static_cast<int>(num(a, "id")), M = static_cast<int>(num(a, "size"));
+  struct Cancel {
+    int id;
+    ~Cancel() { compute::gpu_cancel(id); }
+  } cancel{id};
+  ui::Overview& ov = state().overview;
+  ov.running = false;
+  if (ov.running_n > 0)
+    ov.seconds_per_n2 = (ImGui::GetTime() - ov.started) / (double(ov.running_n) * ov.running_n);
+  const compute::F32Job& job = compute::gpu_job(id);
+  if (M < 1 || map.size() < sizeof(float) * M * M)
+    throw attn::ProblemError("map: expected " + std::to_string(M) + "×" + std::to_string(M) + " floats");
+  ov.map.resize(M, M);
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < M; ++j) {
+      float x;
+      std::memcpy(&x, map.data() + sizeof(float) * (static_cast<size_t>(i) * M + j), sizeof x);
+      ov.map(i, j) = x;
+    }
+  const int row = static_cast<int>(num(a, "row"));
+  ov.row_weights = compute::exact_row_weights(job, 0, row);
+  ov.shown_row = row;
+  char line[320];
+  std::snprintf(
+      line, sizeof line,
+      "n = %d: flash attention took %.1f ms of GPU time (%s), the %d×%d map %.1f ms; the %d×%d matrix was "
+      "never formed (it would take %.0f MiB).",
+      job.L, num(a, "flash_ms"), attn::printable(str(a, "timer")).c_str(), M, M, num(a, "map_ms"), job.L,
+      job.S, 4.0 * job.L * job.S / 1048576);
+  ov.status = line;
+  return Json::object();
+}
+
+// The Performance panel's WebGPU sweep, one run at a time: flash then 3-pass for n = 128 … 4096 (d = 64, one
+// head), a series stopping once a run takes over 3 s. The page runs what this answers and reports its time.
+Json perf_next(const Json& a, std::string_view) {
+  static const char* kPaths[] = {"flash", "3-pass"};
+  static int path = 0, n = 0;
+  static std::string adapter;
+  ui::AppState& s = state();
+  if (a.contains("unavailable")) {
+    s.perf_status = "CPU done; WebGPU unavailable: " + str(a, "unavailable");
+    return Json{{"done", true}};
+  }
+  if (a.contains("error")) {
+    s.perf_status =
+        std::string("WebGPU ") + kPaths[path] + " failed at n=" + std::to_string(n) + ": " + str(a, "error");
+    return Json{{"done", true}};
+  }
+  if (a.contains("ms")) {
+    const double ms = num(a, "ms");
+    s.perf.push_back({std::string("webgpu ") + kPaths[path], n, ms});
+    n = ms > 3000 || n >= 4096 ? (++path, 128) : n * 2;
+  } else {
+    path = 0, n = 128, adapter = str(a, "adapter");
+  }
+  if (path >= 2) {
+    s.perf_status = "done (WebGPU adapter: " + adapter + ")";
+    return Json{{"done", true}};
+  }
+  return Json{{"path", kPaths[path]},
+              {"n", n},
+              {"problem", {{"random", {{"seed", 1}, {"n", n}, {"d_model", 64}, {"num_heads", 1}}}}}};
+}
+Json performance(const Json&, std::string_view) {
+  const ui::AppState& s = state();
+  Json points = Json::array();
+  for (const ui::PerfPoint& p : s.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
+  return Json{{"points", points},
+              {"status", s.perf_status},
+              {"gpu_report", s.gpu_report},
+              {"overview", s.overview.status}};
+}
+// What the step view shows from WebGPU.
+Json gpu_view(const Json&, std::string_view) {
+  const ui::AppState& s = state();
+  const ui::GpuView& g = s.gpu;
+  const char* now = s.view.backend == ui::Backend::Cpu ? "off"
+                    : g.in_flight >= 0                 ? "running"
+                    : g.version != s.result_version    ? "pending"
+                    : ui::gpu_head(s)                  ? "shown"
+                                                       : "cpu";
+  return Json{{"state", now},
+              {"version", g.version},
+              {"result_version", s.result_version},
+              {"discarded", g.discarded},
+              {"max_diff", g.max_diff},
+              {"path", g.path},
+              {"gpu_time_ms", g.gpu_ms},
+              {"status", g.status}};
+}
+
+struct Entry {
+  const char* name;
+  Handler handler;
+};
+const Entry kHandlers[] = {
+    {"run", run},
+    {"get_state", get_state},
+    {"get_result", get_result},
+    {"set_state", set_state},
+    {"layout", layout},
+    {"link_state", link_state},
+    {"open_link", open_link},
+    {"notice", notice},
+    {"set_notice", set_notice},
+    {"set_reduced_motion", set_reduced_motion},
+    {"request", request},
+    {"lessons", lessons},
+    {"request_handout", request_handout},
+    {"handout_matrices", handout_matrices},
+    {"open_model", open_model},
+    {"model", describe_model},
+    {"run_model", run_model},
+    {"gpu_prepare", gpu_prepare},
+    {"gpu_outputs", gpu_outputs},
+    {"gpu_finish", gpu_finish},
+    {"gpu_cancel", gpu_cancel},
+    {"gpu_row", gpu_row},
+    {"gpu_failed", gpu_failed},
+    {"overview_done", overview_done},
+    {"perf_next", perf_next},
+    {"performance", performance},
+    {"gpu_view", gpu_view},
+};
+
+}  // namespace
+
+extern "C" {
+// name: a kHandlers name; args: JSON text (an object); payload: length bytes (may be null when 0).
+// Returns malloc'd JSON text the page frees, or null when memory is full.
+EMSCRIPTEN_KEEPALIVE char* attnlab_call(const char* name, const char* args, const char* payload,
+                                        double length) {
+  Json out;
+  try {
+    const Handler* handler = nullptr;
+    for (const Entry& e : kHandlers)
+      if (std::strcmp(e.name, name) == 0) handler = &e.handler;
+    if (!handler) throw attn::ProblemError("bridge: unknown command \"" + attn::printable(name) + "\"");
+    const Json a = attn::parse_json_text(args);
+    out = (*handler)(a.is_object() ? a : Json::object(),
+                     std::string_view(payload ? payload : "", static_cast<size_t>(length)));
+  } catch (const std::bad_alloc&) {
+    out = attn::error_json("memory: this does not fit in the browser's WebAssembly memory");
+  } catch (const std::exception& e) {
+    out = attn::error_json(attn::valid_utf8(e.what()));
+  }
+  try {
+    return compute::malloc_copy(attn::dump_json(out));
+  } catch (const std::bad_alloc&) {
+    return compute::malloc_copy(attn::dump_json(attn::error_json("memory: the answer does not fit as JSON")));
+  }
+}
+}
+
+#endif  // __EMSCRIPTEN__
