@@ -58,8 +58,8 @@ Json get_state(const Json&, std::string_view) { return ui::state_to_json(state()
 Json get_result(const Json& a, std::string_view) {
   ui::AppState& s = state();
   recompute_if_dirty(s);
-  if (!s.error.empty()) return attn::error_json(s.error);
-  if (!s.has_result) return attn::error_json("no result yet");
+  if (!s.derived.error.empty()) return attn::error_json(s.derived.error);
+  if (!s.derived.has_result) return attn::error_json("no result yet");
   attn::RunOptions with = compute::default_options(), without = with;
   with.json = flag(a, "trace") ? 2 : 1;
   const double json =
@@ -69,7 +69,7 @@ Json get_result(const Json& a, std::string_view) {
                             "; the limit here is " + attn::human_bytes(with.max_bytes) +
                             ". Ask for less (no trace), or run it output-only with "
                             "attnlab.run(problem, {weights: false}).");
-  return attn::result_to_json(s.result, s.problem, flag(a, "trace"));
+  return attn::result_to_json(s.derived.result, s.problem, flag(a, "trace"));
 }
 // On error the state is unchanged.
 Json set_state(const Json&, std::string_view payload) {
@@ -106,9 +106,9 @@ Json set_reduced_motion(const Json& a, std::string_view) {
 Json request(const Json& a, std::string_view) {
   ui::AppState& s = state();
   const std::string what = str(a, "what");
-  bool* asked = what == "measure"     ? &s.perf_requested
-                : what == "gpu_check" ? &s.gpu_check_requested
-                : what == "share"     ? &s.share_requested
+  bool* asked = what == "measure"     ? &s.jobs.perf_requested
+                : what == "gpu_check" ? &s.jobs.gpu_check_requested
+                : what == "share"     ? &s.jobs.share_requested
                                       : nullptr;
   if (!asked)
     return attn::error_json("what: unknown \"" + attn::printable(what) +
@@ -217,10 +217,10 @@ Json gpu_finish(const Json& a, std::string_view) {
   }
   if (purpose == "check") {
     recompute_if_dirty(s);
-    const double worst = max_diff(r, s.result);
+    const double worst = max_diff(r, s.derived.result);
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.2f", r.stats.gpu_time_ms);
-    s.gpu_report = worst < 0
+    s.derived.gpu_report = worst < 0
                        ? "WebGPU ran a problem other than the one on screen; check again."
                        : "WebGPU (" + r.stats.path + ", " + str(a, "adapter") + ") took " + ms +
                              " ms of GPU time; max |GPU − CPU| over outputs and weights = " + sci(worst) +
@@ -234,7 +234,7 @@ Json gpu_failed(const Json& a, std::string_view) {
   ui::AppState& s = state();
   const std::string purpose = str(a, "for"), why = str(a, "error");
   if (purpose == "view") ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
-  if (purpose == "check") s.gpu_report = "WebGPU could not run it: " + why;
+  if (purpose == "check") s.derived.gpu_report = "WebGPU could not run it: " + why;
   if (purpose == "overview") s.overview.running = false, s.overview.status = "could not compute: " + why;
   return Json::object();
 }
@@ -283,23 +283,23 @@ Json perf_next(const Json& a, std::string_view) {
   static std::string adapter;
   ui::AppState& s = state();
   if (a.contains("unavailable")) {
-    s.perf_status = "CPU done; WebGPU unavailable: " + str(a, "unavailable");
+    s.derived.perf_status = "CPU done; WebGPU unavailable: " + str(a, "unavailable");
     return Json{{"done", true}};
   }
   if (a.contains("error")) {
-    s.perf_status =
+    s.derived.perf_status =
         std::string("WebGPU ") + kPaths[path] + " failed at n=" + std::to_string(n) + ": " + str(a, "error");
     return Json{{"done", true}};
   }
   if (a.contains("ms")) {
     const double ms = num(a, "ms");
-    s.perf.push_back({std::string("webgpu ") + kPaths[path], n, ms});
+    s.derived.perf.push_back({std::string("webgpu ") + kPaths[path], n, ms});
     n = ms > 3000 || n >= 4096 ? (++path, 128) : n * 2;
   } else {
     path = 0, n = 128, adapter = str(a, "adapter");
   }
   if (path >= 2) {
-    s.perf_status = "done (WebGPU adapter: " + adapter + ")";
+    s.derived.perf_status = "done (WebGPU adapter: " + adapter + ")";
     return Json{{"done", true}};
   }
   return Json{{"path", kPaths[path]},
@@ -309,24 +309,24 @@ Json perf_next(const Json& a, std::string_view) {
 Json performance(const Json&, std::string_view) {
   const ui::AppState& s = state();
   Json points = Json::array();
-  for (const ui::PerfPoint& p : s.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
+  for (const ui::PerfPoint& p : s.derived.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
   return Json{{"points", points},
-              {"status", s.perf_status},
-              {"gpu_report", s.gpu_report},
+              {"status", s.derived.perf_status},
+              {"gpu_report", s.derived.gpu_report},
               {"overview", s.overview.status}};
 }
 // What the step view shows from WebGPU.
 Json gpu_view(const Json&, std::string_view) {
   const ui::AppState& s = state();
-  const ui::GpuView& g = s.gpu;
+  const ui::GpuView& g = s.derived.gpu;
   const char* now = s.view.backend == ui::Backend::Cpu ? "off"
                     : g.in_flight >= 0                 ? "running"
-                    : g.version != s.result_version    ? "pending"
+                    : g.version != s.derived.result_version    ? "pending"
                     : ui::gpu_head(s)                  ? "shown"
                                                        : "cpu";
   return Json{{"state", now},
               {"version", g.version},
-              {"result_version", s.result_version},
+              {"result_version", s.derived.result_version},
               {"discarded", g.discarded},
               {"max_diff", g.max_diff},
               {"path", g.path},

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <iterator>
 
 #include "app/app.h"
 #include "app/derive.h"
@@ -40,32 +41,33 @@ void open_model_dir(ui::AppState& s, const std::string& dir) {
 }
 
 void service_requests(ui::AppState& s) {
-  if (s.perf_requested) {
-    s.perf_requested = false;
-    s.perf.clear();
-    s.perf_pending.clear();
-    for (int kind = 0; kind < 3; ++kind)  // sparse and linear are O(n): they go further
-      for (int n = 128; n <= (kind == 0 ? 4096 : 8192); n *= 2) s.perf_pending.push_back({kind, n});
-    s.perf_status = "measuring the CPU…";
+  if (s.jobs.perf_requested) {
+    s.jobs.perf_requested = false;
+    s.derived.perf.clear();
+    s.jobs.perf_pending.clear();
+    for (int k = 0; k < static_cast<int>(std::size(ui::kPerfSeries)); ++k)  // O(n) ways go further
+      for (int n = 128; n <= ui::kPerfSeries[k].max_n; n *= 2) s.jobs.perf_pending.push_back({k, n});
+    s.derived.perf_status = "measuring the CPU…";
   }
-  if (!s.perf_pending.empty()) {  // one size per frame, median of 3 runs of the f32 output-only path
-    const ui::AppState::PerfJob job = s.perf_pending.front();
-    s.perf_pending.erase(s.perf_pending.begin());
+  if (!s.jobs.perf_pending.empty()) {  // one size per frame, median of 3 runs of the f32 output-only path
+    const ui::Jobs::PerfJob job = s.jobs.perf_pending.front();
+    s.jobs.perf_pending.erase(s.jobs.perf_pending.begin());
     attn::Problem p;
     p.form = attn::Problem::Form::Random;
     p.random = {1, job.n, 64, 1, 1};
-    if (job.kind == 1) p.mask.kind = attn::MaskSpec::Kind::Window, p.mask.window = 64;
-    if (job.kind == 2) p.variant = attn::Variant::Linear;
+    const ui::PerfSeries& series = ui::kPerfSeries[job.series];
+    p.mask.kind = series.mask;
+    p.mask.window = series.window;
+    p.variant = series.variant;
     attn::RunOptions o = compute::default_options();
     o.weights = false;
     o.max_operations = 1e11;  // a measurement the learner asked for: the sizes are the panel's own, not input
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
-    static const char* kSuffix[] = {"", " · window 64", " · linear"};
-    s.perf.push_back({std::string(platform::cpu_series()) + kSuffix[job.kind], job.n, ms[1]});
-    if (s.perf_pending.empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
-      s.perf_status = "CPU done";  // (SwiftShader's GPU runs on the same CPU cores)
+    s.derived.perf.push_back({std::string(platform::cpu_series()) + series.suffix, job.n, ms[1], series.order});
+    if (s.jobs.perf_pending.empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
+      s.derived.perf_status = "CPU done";  // (SwiftShader's GPU runs on the same CPU cores)
       platform::start_gpu_measurements(s);
     }
   }
@@ -74,14 +76,14 @@ void service_requests(ui::AppState& s) {
     platform::start_overview(s);
   }
   // The step view's WebGPU numbers: one run at a time; a newer problem is run when the previous one returns.
-  ui::GpuView& g = s.gpu;
+  ui::GpuView& g = s.derived.gpu;
   const double cells = static_cast<double>(s.problem.heads()) * s.problem.query_len() * s.problem.key_len();
-  if (s.view.backend == ui::Backend::WebGpu && s.has_result && s.error.empty() && g.in_flight < 0 &&
-      g.version != s.result_version) {
+  if (s.view.backend == ui::Backend::WebGpu && s.derived.has_result && s.derived.error.empty() && g.in_flight < 0 &&
+      g.version != s.derived.result_version) {
     if (cells <= kGpuViewCells) {
       platform::start_gpu_view(s);
     } else {
-      g.version = s.result_version;
+      g.version = s.derived.result_version;
       g.heads.clear();
       g.status =
           "The step view runs on WebGPU up to " + std::to_string(kGpuViewCells) +
@@ -89,20 +91,20 @@ void service_requests(ui::AppState& s) {
           "Long sequences runs large problems on WebGPU.";
     }
   }
-  if (s.gpu_check_requested) {
-    s.gpu_check_requested = false;
+  if (s.jobs.gpu_check_requested) {
+    s.jobs.gpu_check_requested = false;
     platform::start_gpu_check(s);
   }
-  if (s.open_model_requested) {
-    s.open_model_requested = false;
-    if (s.open_model_dir.empty()) {
+  if (s.jobs.open_model_requested) {
+    s.jobs.open_model_requested = false;
+    if (s.jobs.open_model_dir.empty()) {
       platform::open_model_files();
     } else {
-      open_model_dir(s, s.open_model_dir);
+      open_model_dir(s, s.jobs.open_model_dir);
     }
   }
-  if (s.share_requested) {
-    s.share_requested = false;
+  if (s.jobs.share_requested) {
+    s.jobs.share_requested = false;
     platform::share(s);
   }
 }
@@ -110,14 +112,14 @@ void service_requests(ui::AppState& s) {
 // The Handout menu's file, made after the frame it was asked in is drawn (a picture of the view is that
 // frame).
 void serve_handout(ui::AppState& s) {
-  const ui::HandoutRequest r = s.handout;
+  const ui::HandoutRequest r = s.jobs.handout;
   if (r.kind < 0) return;
-  s.handout = ui::HandoutRequest();
+  s.jobs.handout = ui::HandoutRequest();
   const ui::HandoutKind kind = static_cast<ui::HandoutKind>(r.kind);
   try {
     ui::HandoutFile f;
     if (kind == ui::HandoutKind::ViewPng)
-      f = {ui::handout_name(s, ui::kPanelNames[static_cast<int>(s.view.panel)], "png"), "image/png",
+      f = {ui::handout_name(s, ui::kViews[static_cast<int>(s.view.panel)].id, "png"), "image/png",
            platform::view_png()};
     else
       f = ui::make_handout(s, kind, r.matrix, the_app().font_path);
@@ -151,7 +153,7 @@ void frame() {
   int w = 0, h = 0;
   glfwGetFramebufferSize(app.window, &w, &h);
   glViewport(0, 0, w, h);
-  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg].id;
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());

@@ -142,11 +142,11 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
       "Downloaded " + f.name + " (" + std::to_string(f.bytes.size()) + " bytes): the browser saves it.";
 }
 void start_gpu_measurements(ui::AppState& s) {
-  s.perf_status = "CPU done; measuring WebGPU…";
+  s.derived.perf_status = "CPU done; measuring WebGPU…";
   js_call_api("_perfGpu");
 }
 void start_gpu_check(ui::AppState& s) {
-  s.gpu_report = "running on WebGPU…";
+  s.derived.gpu_report = "running on WebGPU…";
   js_call_api("_gpuCheck");
 }
 void start_overview(ui::AppState& s) {
@@ -162,9 +162,9 @@ void start_overview(ui::AppState& s) {
 
 void open_model_files() { js_call_api("_pickModel"); }
 void start_gpu_view(ui::AppState& s) {
-  s.gpu.in_flight = s.result_version;
-  s.gpu.started = ImGui::GetTime();
-  js_gpu_view(s.result_version);
+  s.derived.gpu.in_flight = s.derived.result_version;
+  s.derived.gpu.started = ImGui::GetTime();
+  js_gpu_view(s.derived.result_version);
 }
 
 void install_resize_callback(GLFWwindow*) {
@@ -274,13 +274,13 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
 void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
 void start_gpu_check(ui::AppState& s) {
-  s.gpu_report =
+  s.derived.gpu_report =
       "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build computes on the CPU.";
 }
 void start_gpu_view(ui::AppState& s) {
-  s.gpu.version = s.result_version;
-  s.gpu.heads.clear();
-  s.gpu.status =
+  s.derived.gpu.version = s.derived.result_version;
+  s.derived.gpu.heads.clear();
+  s.derived.gpu.status =
       "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build shows the CPU's "
       "numbers.";
 }

@@ -46,7 +46,7 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
   const int L = p.query_len(), S = p.key_len();
   std::vector<VariantCost> rows;
 
-  VariantCost std_cost{"standard", "h·L·S·(d_k + d_v)", "O(n²·d)"};
+  VariantCost std_cost{CostWay::Standard, "standard", "h·L·S·(d_k + d_v)", "O(n²·d)"};
   std_cost.mul_adds = s.h * s.L * s.S * (s.d + s.dv);
   std_cost.exps = s.h * s.L * s.S;
   std_cost.intermediate_bytes = 4 * s.h * s.L * s.S;
@@ -56,7 +56,7 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
 
   const double allowed = allowed_count(p.mask, L, S);
   if (p.mask.kind != MaskSpec::Kind::None || !p.mask.global.empty()) {
-    VariantCost c{"sparse (" + mask_name(p.mask) + ")",
+    VariantCost c{CostWay::Sparse, "sparse (" + mask_name(p.mask) + ")",
                   "h·allowed·(d_k + d_v), allowed = " + std::to_string(static_cast<long long>(allowed)),
                   sparse_big_o(p.mask)};
     c.mul_adds = s.h * allowed * (s.d + s.dv);
@@ -91,7 +91,8 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
         }
       }
     }
-    VariantCost c{
+    VariantCost c{CostWay::Flash,
+        
         "flash " + std::to_string(br) + "×" + std::to_string(bc),
         "h·(computed tiles' cells)·(d_k + d_v); memory per tile Br·d + Bc·(d_k + d_v) + Br·Bc + Br·d_v",
         "O(n²·d) time, O(n·d) memory"};
@@ -108,7 +109,7 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
       (p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty())) {
     const double r = s.d;  // feature width
     VariantCost c{
-        std::string("linear (") + feature_map_name(p.feature_map) + ")",
+        CostWay::Linear, std::string("linear (") + feature_map_name(p.feature_map) + ")",
         "h·(S·r·d_v + L·r·d_v + L·r), r = d_k; exp(): (L + S)·r at most (elu needs one only below 0)",
         "O(n·d²)"};
     // φ(K)ᵀV (or its prefix sums): S·r·d_v; each query: φ(q)·KV r·d_v and φ(q)·z r
@@ -121,13 +122,22 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
   return rows;
 }
 
+const VariantCost* find_cost(const std::vector<VariantCost>& rows, CostWay way) {
+  for (const VariantCost& c : rows)
+    if (c.way == way) return &c;
+  return nullptr;
+}
+
+CostWay cost_way_of(Variant variant, const std::vector<VariantCost>& rows) {
+  if (variant == Variant::Flash) return CostWay::Flash;
+  if (variant == Variant::Linear) return CostWay::Linear;
+  return find_cost(rows, CostWay::Sparse) ? CostWay::Sparse : CostWay::Standard;
+}
+
 VariantCost variant_cost(const Problem& p) {
   const std::vector<VariantCost> rows = attention_costs(p);
-  for (const VariantCost& c : rows) {
-    if (p.variant == Variant::Flash && c.name.rfind("flash", 0) == 0) return c;
-    if (p.variant == Variant::Linear && c.name.rfind("linear", 0) == 0) return c;
-  }
-  return rows.size() > 1 && rows[1].name.rfind("sparse", 0) == 0 ? rows[1] : rows.front();
+  const VariantCost* c = find_cost(rows, cost_way_of(p.variant, rows));
+  return c ? *c : rows.front();
 }
 
 int linear_crossover(int d_k, int d_v) {

@@ -12,7 +12,11 @@
 
 namespace attn {
 
+// The ways of computing the attention core the cost model counts (a row each in attention_costs).
+enum class CostWay { Standard, Sparse, Flash, Linear };
+
 struct VariantCost {
+  CostWay way = CostWay::Standard;
   std::string name;     // "standard", "sparse (causal)", "flash 4×4", "linear (elu1)"
   std::string formula;  // e.g. "h·L·S·(d_k + d_v)"
   std::string big_o;    // e.g. "O(n²·d)"
@@ -28,6 +32,13 @@ std::vector<VariantCost> attention_costs(const Problem& p);
 
 // The cost of the variant the Problem asks for (one of the rows above).
 VariantCost variant_cost(const Problem& p);
+
+// The row of `way` in rows, or nullptr.
+const VariantCost* find_cost(const std::vector<VariantCost>& rows, CostWay way);
+
+// The row that counts what a run of `variant` computes: flash and linear their own; standard the sparse row
+// when the mask has one (a mask-aware kernel), else the dense one.
+CostWay cost_way_of(Variant variant, const std::vector<VariantCost>& rows);
 
 // The sequence length n (L = S = n) above which linear attention needs fewer multiply-adds than standard, for
 // head widths d_k, d_v (the feature width r = d_k).

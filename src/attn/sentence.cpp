@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "attn/multihead.h"
 #include "attn/rng.h"
 
 namespace attn {
@@ -57,18 +58,33 @@ SentenceInputs sentence_inputs(const SentenceSetup& s) {
   return in;
 }
 
-Problem sentence_problem(const SentenceSetup& s) {
-  const SentenceInputs in = sentence_inputs(s);
+Problem inputs_problem(const SentenceSetup& s, const SentenceInputs& in) {
   Problem p;
-  p.form = Problem::Form::Direct;
   p.tokens = s.tokens;
-  p.key_tokens = s.key_tokens;
-  const MatD& xk = in.x_kv.size() ? in.x_kv : in.x;
-  p.q = in.x * in.w_q;
-  p.k = xk * in.w_k;
-  p.v = xk * in.w_v;
+  const bool cross = in.x_kv.size() != 0;
+  if (cross) p.key_tokens = s.key_tokens;
+  const MatD& xk = cross ? in.x_kv : in.x;
+  if (s.heads <= 1) {
+    p.form = Problem::Form::Direct;
+    p.q = in.x * in.w_q;
+    p.k = xk * in.w_k;
+    p.v = xk * in.w_v;
+    return p;
+  }
+  // torch's layout: in_proj rows W_Qᵀ, W_Kᵀ, W_Vᵀ; no trained output projection here: W_O = I
+  const Eigen::Index E = in.x.cols();
+  p.form = Problem::Form::MultiHead;
+  p.query = in.x;
+  p.key = p.value = xk;
+  p.num_heads = p.num_kv_heads = s.heads;
+  p.in_proj_weight.resize(3 * E, E);
+  p.in_proj_weight << in.w_q.transpose(), in.w_k.transpose(), in.w_v.transpose();
+  p.out_proj_weight = MatD::Identity(E, E);
+  if (s.kv_heads != s.heads) p = group_kv_heads(p, s.kv_heads);
   return p;
 }
+
+Problem sentence_problem(const SentenceSetup& s) { return inputs_problem(s, sentence_inputs(s)); }
 
 namespace {
 std::vector<std::string> labels(const std::vector<std::string>& given, int n, const char* prefix) {

@@ -33,7 +33,11 @@ struct SentenceInputs {
 
 SentenceInputs sentence_inputs(const SentenceSetup& s);
 
-// A Direct problem with q = x·w_q, k = x·w_k, v = x·w_v and the tokens as labels.
+// The problem the inputs make, with the tokens as labels: one head, a Direct problem with q = x·w_q,
+// k = x_kv·w_k, v = x_kv·w_v (x_kv = x without cross-attention); s.heads > 1, torch's multi-head layout
+// (in_proj = [W_Qᵀ; W_Kᵀ; W_Vᵀ], W_O = I, needs d_k = d_model), grouped to s.kv_heads K/V heads.
+Problem inputs_problem(const SentenceSetup& s, const SentenceInputs& in);
+// inputs_problem with the seeded inputs.
 Problem sentence_problem(const SentenceSetup& s);
 
 // Row labels for display: the given tokens or t0…, k0… defaults.

@@ -77,7 +77,7 @@ StepIndex step_index(Stage stage, int query, int key, Phase phase, int L, int S,
 
 bool stage_from_name(const char* name, Stage& out) {
   for (int i = 0; i < kStageCount; ++i)
-    if (std::strcmp(name, kStageNames[static_cast<size_t>(i)]) == 0) {
+    if (std::strcmp(name, kStages[i].id) == 0) {
       out = static_cast<Stage>(i);
       return true;
     }

@@ -12,9 +12,18 @@
 namespace attn {
 
 enum class Stage { Scores = 0, Scale, Mask, Softmax, WeightedSum };
-constexpr int kStageCount = 5;
-constexpr std::array<const char*, kStageCount> kStageNames = {"scores", "scale", "mask", "softmax",
-                                                              "weighted_sum"};
+// One entry per stage, in Stage's order: its id (state JSON, links, lessons) and the step view's button.
+struct StageInfo {
+  Stage stage;
+  const char* id;
+  const char* title;
+};
+inline constexpr StageInfo kStages[] = {{Stage::Scores, "scores", "1 Dot products"},
+                                        {Stage::Scale, "scale", "2 Scale"},
+                                        {Stage::Mask, "mask", "3 Mask"},
+                                        {Stage::Softmax, "softmax", "4 Softmax"},
+                                        {Stage::WeightedSum, "weighted_sum", "5 Weighted sum"}};
+constexpr int kStageCount = static_cast<int>(sizeof kStages / sizeof kStages[0]);
 
 enum class Granularity { Cell, Row };
 

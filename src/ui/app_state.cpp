@@ -62,30 +62,11 @@ InputsOrigin inputs_origin(const AppState& s) {
 }
 
 void apply_inputs(AppState& s) {
-  attn::Problem p;
   attn::SentenceSetup& setup = s.setup;
   if (!heads_possible(s, setup.heads)) setup.heads = 1;
   if (setup.kv_heads < 1 || setup.heads % setup.kv_heads != 0) setup.kv_heads = setup.heads;
-  p.tokens = setup.tokens;
-  const bool cross = s.inputs.x_kv.size() != 0;
-  if (cross) p.key_tokens = setup.key_tokens;
-  const attn::MatD& xk = cross ? s.inputs.x_kv : s.inputs.x;
-  if (setup.heads == 1) {
-    p.form = attn::Problem::Form::Direct;
-    p.q = s.inputs.x * s.inputs.w_q;
-    p.k = xk * s.inputs.w_k;
-    p.v = xk * s.inputs.w_v;
-  } else {  // torch's layout: in_proj rows W_Qᵀ, W_Kᵀ, W_Vᵀ; no trained output projection here: W_O = I
-    const Eigen::Index E = setup.d_model;
-    p.form = attn::Problem::Form::MultiHead;
-    p.query = s.inputs.x;
-    p.key = p.value = xk;
-    p.num_heads = p.num_kv_heads = setup.heads;
-    p.in_proj_weight.resize(3 * E, E);
-    p.in_proj_weight << s.inputs.w_q.transpose(), s.inputs.w_k.transpose(), s.inputs.w_v.transpose();
-    p.out_proj_weight = attn::MatD::Identity(E, E);
-    if (setup.kv_heads != setup.heads) p = attn::group_kv_heads(p, setup.kv_heads);
-  }
+  attn::Problem p = attn::inputs_problem(setup, s.inputs);
+  const attn::MatD& xk = s.inputs.x_kv.size() != 0 ? s.inputs.x_kv : s.inputs.x;
   p.mask = s.problem.mask;
   p.scale = s.problem.scale;
   p.temperature = s.problem.temperature;
@@ -199,19 +180,19 @@ void advance_playback(AppState& s, double dt) {
 bool flash_walkthrough_shown(const AppState& s) {
   const size_t h = static_cast<size_t>(std::max(0, s.view.head));
   return s.view.panel == Panel::Variants && s.view.variants.section == VariantSection::Flash &&
-         s.variants.version == s.result_version && h < s.variants.flash.size() &&
-         !s.variants.flash[h].tiles.empty() && s.variants.flash[h].output.rows() == s.problem.query_len();
+         s.derived.variants.version == s.derived.result_version && h < s.derived.variants.flash.size() &&
+         !s.derived.variants.flash[h].tiles.empty() && s.derived.variants.flash[h].output.rows() == s.problem.query_len();
 }
 
 attn::StepExplanation explain_current(const AppState& s, int max_terms) {
-  if (!s.has_result || s.result.heads.empty()) return {};
+  if (!s.derived.has_result || s.derived.result.heads.empty()) return {};
   if (flash_walkthrough_shown(s) && held_back(s, Held::Softmax))
     return {"Flash attention, tile by tile",
             "(held back)",
             "The tiles' numbers are held back until the answer is revealed: predict first.",
             {}};
   if (flash_walkthrough_shown(s)) {
-    const attn::FlashTrace& f = s.variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
+    const attn::FlashTrace& f = s.derived.variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
     return attn::explain_flash_tile(
         f, std::clamp(s.view.variants.flash_step, 0, static_cast<int>(f.tiles.size()) - 1),
         attn::query_labels(s.problem));
@@ -225,8 +206,8 @@ attn::StepExplanation explain_current(const AppState& s, int max_terms) {
         "Variants view's Linear part shows the re-association with its numbers.";
     return e;
   }
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
-  const attn::HeadTrace<double>& t = s.result.heads[static_cast<size_t>(h)];
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
   if (t.weights.rows() != s.problem.query_len() || t.weights.cols() != s.problem.key_len()) return {};
   attn::ExplainInput in;
@@ -261,9 +242,9 @@ attn::Json lesson_mirror(const AppState& s) {
                   {"narration", page->narration}};
   if (!page->has_prediction) return j;
   j["question"] = page->prediction.question;
-  const CheckResult& r = s.lesson_check.result;
+  const CheckResult& r = s.derived.lesson_check.result;
   if (!r.number) j["choices"] = r.choices;
-  if (s.lesson.revealed && s.lesson_check.error.empty()) {
+  if (s.lesson.revealed && s.derived.lesson_check.error.empty()) {
     j["answer"] = r.answer_text();
     j["explanation"] = r.explanation;
   }
@@ -286,7 +267,7 @@ namespace {
 attn::Json step_mirror(const AppState& s) {
   const attn::StepExplanation e = explain_current(s);
   attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
-  if (!s.has_result || e.title.empty()) return j;
+  if (!s.derived.has_result || e.title.empty()) return j;
   if (s.problem.variant == attn::Variant::Linear) return j;
   if (held_back(s, static_cast<Held>(s.step().stage))) return j;  // (no numbers while a prediction is open)
   if (flash_walkthrough_shown(s)) {  // the tile's first row: its partial (or final) output
@@ -301,8 +282,8 @@ attn::Json step_mirror(const AppState& s) {
     j["values"] = std::move(values);
     return j;
   }
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
-  const attn::HeadTrace<double>& t = s.result.heads[static_cast<size_t>(h)];
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
   const std::vector<std::string> q = attn::query_labels(s.problem);
   static const char* kRowNames[] = {"scores", "scaled scores", "masked scores", "attention weights"};

@@ -1,10 +1,10 @@
-// AppState: everything the UI shows and edits, in one struct (the app is this struct plus a frame
-// function). Panels edit the inputs or the Problem and mark it dirty; the app shell recomputes once per
-// frame. state_to_json / state_from_json (state_json.cpp) are window.attnlab.getState()/setState().
+// AppState: the document (what getState() returns and links carry; panels edit it), what is derived from it
+// (recomputed by the app shell once per frame when dirty; panels read it), and the jobs panels ask for. state_to_json / state_from_json (state_json.cpp) are window.attnlab.getState()/setState().
 // Tests: tests/core/test_app_state.cpp (AppState.*).
 #pragma once
 
 #include <array>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,14 +43,39 @@ enum class Panel {
   Performance,
   Overview
 };
-constexpr int kPanelCount = 10;
-constexpr const char* kPanelNames[] = {"step",    "model",    "variants", "tokens",      "distribution",
-                                       "scaling", "numerics", "edit",     "performance", "overview"};
+// One entry per view, in Panel's order: its id (state JSON, links, lessons, file names) and its tab's title.
+// What it draws is kDraw in panels.cpp; what the screen-reader mirror says of it is describe_view (mirror.cpp).
+struct ViewInfo {
+  Panel panel;
+  const char* id;
+  const char* title;
+};
+inline constexpr ViewInfo kViews[] = {
+    {Panel::Step, "step", "Step-through"},
+    {Panel::Model, "model", "Model"},
+    {Panel::Variants, "variants", "Variants"},
+    {Panel::Tokens, "tokens", "Tokens"},
+    {Panel::Distribution, "distribution", "Distribution"},
+    {Panel::Scaling, "scaling", "Scaling & temperature"},
+    {Panel::Numerics, "numerics", "Numerics"},
+    {Panel::Edit, "edit", "Edit numbers"},
+    {Panel::Performance, "performance", "Performance"},
+    {Panel::Overview, "overview", "Long sequences"}};
+constexpr int kPanelCount = static_cast<int>(std::size(kViews));
 
-// The Variants view's parts.
+// The Variants view's parts, the same way (drawn by kPartDraw in panel_variants.cpp).
 enum class VariantSection { Compare, Masks, Heads, Linear, Flash };
-constexpr int kVariantSectionCount = 5;
-constexpr const char* kVariantSectionNames[] = {"compare", "masks", "heads", "linear", "flash"};
+struct VariantPartInfo {
+  VariantSection section;
+  const char* id;
+  const char* title;
+};
+inline constexpr VariantPartInfo kVariantParts[] = {{VariantSection::Compare, "compare", "Compare"},
+                                                    {VariantSection::Masks, "masks", "Masks"},
+                                                    {VariantSection::Heads, "heads", "Heads (MHA / GQA / MQA)"},
+                                                    {VariantSection::Linear, "linear", "Linear"},
+                                                    {VariantSection::Flash, "flash", "Flash tiles"}};
+constexpr int kVariantSectionCount = static_cast<int>(std::size(kVariantParts));
 
 // One variant run on the current input (Variants view): how far its output is from standard attention's.
 struct VariantRun {
@@ -151,7 +176,22 @@ struct PerfPoint {
   std::string series;
   int n = 0;
   double ms = 0;
+  int order = 2;  // the slope theory gives on log–log axes: 1 for O(n) ways, 2 for O(n²)
 };
+
+// The Performance panel's CPU series (a PerfJob is one size of one of these): what each runs, how far it goes.
+struct PerfSeries {
+  const char* suffix;  // after the backend's name: "cpu (native) · window 64"
+  attn::MaskSpec::Kind mask;
+  int window;
+  attn::Variant variant;
+  int max_n;
+  int order;  // as PerfPoint::order
+};
+inline constexpr PerfSeries kPerfSeries[] = {
+    {"", attn::MaskSpec::Kind::None, 0, attn::Variant::Standard, 4096, 2},
+    {" · window 64", attn::MaskSpec::Kind::Window, 64, attn::Variant::Standard, 8192, 1},
+    {" · linear", attn::MaskSpec::Kind::None, 0, attn::Variant::Linear, 8192, 1}};
 
 // The main view's numbers from WebGPU (browser build) while view.backend is WebGpu: the GPU's masked scores,
 // weights and output per head for result_version `version`. Runs are asynchronous; a result that comes back
@@ -212,7 +252,9 @@ struct PlatformConfig {
   bool reduced_motion = false;  // the system asks for less motion: a link or lesson never starts playback
 };
 
-struct AppState {
+// The document: what getState() returns and a link carries. Panels edit it and set dirty; setState applies
+// to a copy of it and nothing else.
+struct Document {
   // Inputs (what the learner edits).
   std::string sentence;
   std::string key_sentence;  // cross-attention: keys and values from this sentence ("" = self-attention)
@@ -227,49 +269,60 @@ struct AppState {
   attn::StepIndex step_index = 0;
   bool playing = false;
   float steps_per_second = 4.0f;
-  double play_clock = 0;  // seconds accumulated towards the next automatic step
   ViewState view;
-
-  std::vector<attn::Scenario> scenarios;  // the library from assets/scenarios (not part of the JSON state)
-  std::vector<Lesson> lessons;            // the library from assets/lessons (not part of the JSON state)
-  LessonProgress lesson;                  // the open lesson, its page and the learner's answer
-  LessonCheck lesson_check;               // derived: the open page's prediction, checked on these numbers
-  std::shared_ptr<const model::Gpt2>
-      model;  // the bundled model, or one the learner opened (not in the state)
+  LessonProgress lesson;  // the open lesson, its page and the learner's answer
   ModelInputs model_inputs;
-  int model_version = 0;  // +1 whenever model_inputs or the model change
-  ModelRun model_run;     // derived
 
-  // Performance panel and GPU check: panels set the requests; the app shell runs them (CPU points one per
-  // frame; WebGPU asynchronously in the browser) and fills the results.
-  std::vector<PerfPoint> perf;
-  struct PerfJob {
-    int kind = 0;  // 0 standard, 1 causal sliding window of 64 (sparse), 2 linear attention (elu1)
-    int n = 0;
-  };
-  std::vector<PerfJob> perf_pending;  // CPU measurements still to make, one per frame
-  bool perf_requested = false;
-  std::string perf_status;
-  bool gpu_check_requested = false;
-  std::string gpu_report;        // the last GPU check: path, time, adapter, max |GPU − CPU|
-  bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
-  HandoutRequest handout;        // the Handout menu: a file the app shell makes after this frame is drawn
-  PlatformConfig platform;
-  bool open_model_requested =
-      false;                   // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
-  std::string open_model_dir;  // (desktop) the folder typed in the Model view
-  std::string notice;          // a message for the learner ("link copied", a link that failed), until closed
-  Overview overview;
-  GpuView gpu;
-  Variants variants;       // derived, like result
-  WeightsMap weights_map;  // derived: the weights of a long sequence, as blocks
+  bool dirty = true;  // edited since the app shell last derived (not part of the JSON)
+};
 
-  // Derived by the app shell from problem (never edited by panels):
-  bool dirty = true;
+// Derived from the document by the app shell (app/derive.cpp; the GPU's answers through app/bridge.cpp),
+// never edited by panels.
+struct Derived {
   attn::Result result;
   std::string error;  // non-empty when the last recompute failed; result is then the last good one
   bool has_result = false;
-  int result_version = 0;  // +1 on every recompute (lets the page know when to refresh its mirror)
+  int result_version = 0;   // +1 on every recompute (lets the page know when to refresh its mirror)
+  Variants variants;        // the variants lab's runs and costs
+  WeightsMap weights_map;   // the weights of a long sequence, as blocks
+  LessonCheck lesson_check;  // the open page's prediction, checked on these numbers
+  ModelRun model_run;       // the open model on model_inputs
+  GpuView gpu;              // the step view's numbers from WebGPU
+  std::vector<PerfPoint> perf;  // the Performance panel's measurements
+  std::string perf_status;
+  std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
+};
+
+// What panels ask the app shell to do after this frame (service_requests drains them).
+struct Jobs {
+  struct PerfJob {
+    int series = 0;  // into kPerfSeries
+    int n = 0;
+  };
+  bool perf_requested = false;        // measure: CPU points one per frame, then WebGPU in the browser
+  std::vector<PerfJob> perf_pending;  // CPU measurements still to make, one per frame
+  bool gpu_check_requested = false;   // the problem on screen on WebGPU against the CPU result
+  bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
+  HandoutRequest handout;        // the Handout menu: a file the app shell makes after this frame is drawn
+  bool open_model_requested = false;  // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
+  std::string open_model_dir;         // (desktop) the folder typed in the Model view
+};
+
+// The app's state: the document, what is derived from it, the jobs asked for, and what the app holds beside
+// them (the libraries, the open model, where it runs, the notice, the long-sequence run).
+struct AppState : Document {
+  Derived derived;
+  Jobs jobs;
+
+  std::vector<attn::Scenario> scenarios;  // the library from assets/scenarios (not part of the JSON state)
+  std::vector<Lesson> lessons;            // the library from assets/lessons (not part of the JSON state)
+  std::shared_ptr<const model::Gpt2>
+      model;              // the bundled model, or one the learner opened (not in the state)
+  int model_version = 0;  // +1 whenever model_inputs or the model change
+  double play_clock = 0;  // seconds accumulated towards the next automatic step
+  PlatformConfig platform;
+  std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
+  Overview overview;
 
   attn::Step step() const;
   const attn::Scenario* scenario() const;  // the loaded scenario, or nullptr

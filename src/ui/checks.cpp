@@ -41,10 +41,10 @@ void at_most(const AppState& s, int tokens) {
 const attn::HeadTrace<double>& shown(const AppState& s, attn::Result& scratch) {
   at_most(s, kMaxStepTokens);
   const int h = std::clamp(s.view.head, 0, s.problem.heads() - 1);
-  if (s.has_result && !s.dirty && static_cast<int>(s.result.heads.size()) > h &&
-      s.result.heads[static_cast<size_t>(h)].weights.rows() == s.problem.query_len() &&
-      s.result.heads[static_cast<size_t>(h)].weights.cols() == s.problem.key_len())
-    return s.result.heads[static_cast<size_t>(h)];
+  if (s.derived.has_result && !s.dirty && static_cast<int>(s.derived.result.heads.size()) > h &&
+      s.derived.result.heads[static_cast<size_t>(h)].weights.rows() == s.problem.query_len() &&
+      s.derived.result.heads[static_cast<size_t>(h)].weights.cols() == s.problem.key_len())
+    return s.derived.result.heads[static_cast<size_t>(h)];
   scratch = attn::run(s.problem);
   return scratch.heads.at(static_cast<size_t>(h));
 }
@@ -217,11 +217,9 @@ CheckResult linear_crossover(const AppState& s, const attn::Json&) {
 
 CheckResult flash_memory_ratio(const AppState& s, const attn::Json&) {
   at_most(s, 4096);
-  double standard = 0, flash = 0;
-  for (const attn::VariantCost& c : attn::attention_costs(s.problem)) {
-    if (c.name == "standard") standard = c.intermediate_bytes;
-    if (c.name.rfind("flash", 0) == 0) flash = c.intermediate_bytes;
-  }
+  const std::vector<attn::VariantCost> costs = attn::attention_costs(s.problem);
+  const attn::VariantCost* f = attn::find_cost(costs, attn::CostWay::Flash);
+  const double standard = costs.front().intermediate_bytes, flash = f ? f->intermediate_bytes : 0;
   if (flash <= 0) attn::fail_field("check", "this problem has no flash cost to compare");
   const double r = standard / flash;
   return number_of(r, r * 0.1,
@@ -247,9 +245,9 @@ CheckResult kv_cache_ratio(const AppState&, const attn::Json& args) {
 // [SECTION] the real model
 
 const ModelRun& model_run(const AppState& s) {
-  if (s.source != Source::Model || !s.model || s.model_run.forward.layers.empty())
+  if (s.source != Source::Model || !s.model || s.derived.model_run.forward.layers.empty())
     attn::fail_field("check", "needs the real model on screen (inputs.source: \"model\")");
-  return s.model_run;
+  return s.derived.model_run;
 }
 
 CheckResult head_with(const AppState& s, const attn::Json& args) {

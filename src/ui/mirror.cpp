@@ -24,9 +24,9 @@ std::string pct(double x) {
 std::string num(double x) { return attn::fmt(x); }
 
 const attn::HeadTrace<double>* head(const AppState& s) {
-  if (!s.has_result || s.result.heads.empty()) return nullptr;
-  const attn::HeadTrace<double>& t = s.result.heads[static_cast<size_t>(
-      std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1))];
+  if (!s.derived.has_result || s.derived.result.heads.empty()) return nullptr;
+  const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(
+      std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1))];
   return t.weights.rows() == s.problem.query_len() && t.weights.cols() == s.problem.key_len() ? &t : nullptr;
 }
 
@@ -44,26 +44,26 @@ std::string top_weights(const attn::HeadTrace<double>& t, int row, const std::ve
 const char* kHeldWords = "held back until the answer is revealed";
 
 std::string model_view(const AppState& s) {
-  if (!s.model || s.source != Source::Model || s.model_run.forward.layers.empty())
+  if (!s.model || s.source != Source::Model || s.derived.model_run.forward.layers.empty())
     return "Model view: " + (s.model ? s.model->card : std::string("no model is open")) + ".";
   std::string out = "Model view: " + s.model->card + ". Heads on this text: ";
   if (held_back(s, Held::HeadLabels)) {
     out += kHeldWords;
   } else {
-    for (const model::HeadScores& h : s.model_run.heads)
+    for (const model::HeadScores& h : s.derived.model_run.heads)
       out += "layer " + std::to_string(h.layer) + " head " + std::to_string(h.head) + " " + h.label + "; ";
   }
-  if (!held_back(s, Held::NextToken) && !s.model_run.next.empty()) {
+  if (!held_back(s, Held::NextToken) && !s.derived.model_run.next.empty()) {
     out += ". Next token: ";
-    for (size_t i = 0; i < s.model_run.next.size() && i < 3; ++i)
+    for (size_t i = 0; i < s.derived.model_run.next.size() && i < 3; ++i)
       out +=
-          (i ? ", " : "") + std::string("“") + s.model_run.next[i].token + "” " + pct(s.model_run.next[i].p);
+          (i ? ", " : "") + std::string("“") + s.derived.model_run.next[i].token + "” " + pct(s.derived.model_run.next[i].p);
   }
   return out + ".";
 }
 
 std::string variants_view(const AppState& s) {
-  const Variants& v = s.variants;
+  const Variants& v = s.derived.variants;
   const bool costs = !held_back(s, Held::Costs);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   switch (s.view.variants.section) {
@@ -137,9 +137,9 @@ std::string describe_view(const AppState& s) {
       return "Edit numbers: a table of the chosen matrix; change a cell and everything is recomputed.";
     case Panel::Performance: {
       std::string out = "Performance: ";
-      for (const PerfPoint& p : s.perf)
+      for (const PerfPoint& p : s.derived.perf)
         out += p.series + " at n = " + std::to_string(p.n) + ": " + num(p.ms) + " ms; ";
-      return out + (s.perf.empty() ? "no measurements yet (press Measure)." : s.perf_status);
+      return out + (s.derived.perf.empty() ? "no measurements yet (press Measure)." : s.derived.perf_status);
     }
     case Panel::Overview:
       return "Long sequences: " +

@@ -1,6 +1,6 @@
 // The Variants view's linear and flash parts: linear attention's re-association next to softmax attention,
 // and flash attention's tiles one step at a time with the real running max, sum, rescale and partial output
-// (attn/linear.h, attn/flash.h; the numbers come from s.variants, computed by the app shell).
+// (attn/linear.h, attn/flash.h; the numbers come from s.derived.variants, computed by the app shell).
 // [SECTION] linear · flash
 #include <imgui.h>
 
@@ -51,7 +51,7 @@ void section_linear(AppState& s) {
     if (ImGui::RadioButton(kNames[i], &fm, i))
       s.problem.feature_map = static_cast<attn::FeatureMap>(fm), s.dirty = true;
   }
-  const Variants& v = s.variants;
+  const Variants& v = s.derived.variants;
   const size_t head = shown_index(s);
   if (head >= v.linear.size())
     return ImGui::TextWrapped(
@@ -190,7 +190,7 @@ void draw_tile_grid(const AppState& s, const attn::FlashTrace& f, int step, floa
 }  // namespace
 
 void section_flash(AppState& s) {
-  const Variants& v = s.variants;
+  const Variants& v = s.derived.variants;
   const size_t head = shown_index(s);
   if (head >= v.flash.size()) return;
   const attn::FlashTrace& f = v.flash[head];
@@ -270,8 +270,8 @@ void section_flash(AppState& s) {
             "Check: every output equals standard attention's: max |O_flash − O_standard| = %.1e", r.max_diff);
   }
   const double held = f.peak_bytes, full = 8.0 * L * S;
-  const int d = head < s.result.heads.size() ? static_cast<int>(s.result.heads[head].q.cols()) : 0;
-  const int dv = head < s.result.heads.size() ? static_cast<int>(s.result.heads[head].v.cols()) : 0;
+  const int d = head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].q.cols()) : 0;
+  const int dv = head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].v.cols()) : 0;
   if (!held_back(s, Held::Costs))
     ImGui::TextWrapped(
         "Held at most: a %d×%d Q tile, a %d×%d K tile and a %d×%d V tile, the %d×%d score tile, O, m and l: "
@@ -283,7 +283,7 @@ void section_flash(AppState& s) {
   split.end();
   std::string moved;
   for (const attn::VariantCost& c : v.costs)
-    if (c.name == "standard" || c.name.rfind("flash", 0) == 0)
+    if (c.way == attn::CostWay::Standard || c.way == attn::CostWay::Flash)
       moved += (moved.empty() ? "" : " vs ") + c.name + " " + fmt_bytes(c.bytes_moved);
   interview_prompt(
       "Flash attention does the same multiply-adds — why is it faster?",

@@ -1,7 +1,7 @@
 // The lesson panel (see panels.h): where the class is in the lesson, the page's narration, and its
 // prediction — the choices or a number to type, then the reveal, checked and explained with the real numbers.
 // Also the Lessons menu and the line that says what is held back. The lesson logic is ui/lesson.cpp; the
-// check's answer is derived once per change (s.lesson_check), never here.
+// check's answer is derived once per change (s.derived.lesson_check), never here.
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -59,7 +59,7 @@ void prediction(AppState& s, const Prediction& p) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered));
   text_words("Predict: %s", p.question.c_str());
   ImGui::PopStyleColor();
-  const LessonCheck& c = s.lesson_check;
+  const LessonCheck& c = s.derived.lesson_check;
   if (!c.error.empty()) return text_note("This prediction cannot be checked here: %s", c.error.c_str());
   const CheckResult& r = c.result;
   const bool open = !s.lesson.revealed;

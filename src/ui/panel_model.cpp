@@ -1,7 +1,7 @@
 // The real model's panels (see panels.h): the input panel's part for Source::Model (text, layer, head) and
 // the Model view — every head's pattern on this text with its measured label (click one to step through it),
 // the next-token prediction, heads switched off or made uniform, and generation with the KV cache. Everything
-// shown is read from s.model_run, derived by ui/model_run.cpp.
+// shown is read from s.derived.model_run, derived by ui/model_run.cpp.
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -26,7 +26,7 @@ void changed(AppState& s, bool new_text) {
 }
 
 const model::HeadScores* scores_of(const AppState& s, int layer, int head) {
-  for (const model::HeadScores& h : s.model_run.heads)
+  for (const model::HeadScores& h : s.derived.model_run.heads)
     if (h.layer == layer && h.head == head) return &h;
   return nullptr;
 }
@@ -119,7 +119,7 @@ void head_cell(AppState& s, int layer, int h, float side) {
   opt.row_labels = opt.col_labels = false;
   opt.value_name = "weight";
   const attn::MatD w =
-      s.model_run.forward.layers[static_cast<size_t>(layer)].weights[static_cast<size_t>(h)].cast<double>();
+      s.derived.model_run.forward.layers[static_cast<size_t>(layer)].weights[static_cast<size_t>(h)].cast<double>();
   opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
   opt.held = held_back(s, Held::Softmax);
   opt.legend = false;  // (one scale under the grid serves every head)
@@ -176,7 +176,7 @@ void heads_grid(AppState& s) {
 }
 
 void next_tokens(AppState& s) {
-  const ModelRun& r = s.model_run;
+  const ModelRun& r = s.derived.model_run;
   const int T = static_cast<int>(r.forward.ids.size());
   int& pos = s.model_inputs.position;
   int shown = pos < 0 || pos >= T ? T - 1 : pos;
@@ -215,7 +215,7 @@ void next_tokens(AppState& s) {
 
 void generation(AppState& s) {
   ModelInputs& in = s.model_inputs;
-  const ModelRun& r = s.model_run;
+  const ModelRun& r = s.derived.model_run;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   bool edit = ImGui::SliderInt("tokens", &in.generate, 1, 40);
   ImGui::SameLine();
@@ -284,9 +284,9 @@ void model_input_panel(AppState& s) {
   if (s.model_inputs.decode_step >= 0)
     ImGui::TextWrapped("Showing the decode step of generated token %d (Model view).",
                        s.model_inputs.decode_step);
-  if (!s.model_run.error.empty()) {
+  if (!s.derived.model_run.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
-    ImGui::TextWrapped("The model cannot run this: %s", s.model_run.error.c_str());
+    ImGui::TextWrapped("The model cannot run this: %s", s.derived.model_run.error.c_str());
     ImGui::PopStyleColor();
   }
 }
@@ -298,14 +298,14 @@ void open_other_model(AppState& s) {
       "A GPT-2 folder has config.json, model.safetensors (f32, f16 or bf16), vocab.json and merges.txt. "
       "GPT-2 small (124 M parameters) opens too; its weights stay on this computer.");
   if (s.platform.model_file_picker) {
-    if (ImGui::Button("Choose its four files…")) s.open_model_requested = true;
+    if (ImGui::Button("Choose its four files…")) s.jobs.open_model_requested = true;
     ImGui::SameLine();
     text_note("or drop them on the page");
   } else {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 20);
-    ImGui::InputTextWithHint("##model_dir", "folder, e.g. /home/me/gpt2", &s.open_model_dir);
+    ImGui::InputTextWithHint("##model_dir", "folder, e.g. /home/me/gpt2", &s.jobs.open_model_dir);
     ImGui::SameLine();
-    if (ImGui::Button("Open") && !s.open_model_dir.empty()) s.open_model_requested = true;
+    if (ImGui::Button("Open") && !s.jobs.open_model_dir.empty()) s.jobs.open_model_requested = true;
   }
 }
 
@@ -318,8 +318,8 @@ void panel_model(AppState& s) {
     if (ImGui::Button("Use this model's heads")) use_model(s);
     return;
   }
-  if (s.model_run.forward.layers.empty())
-    return ImGui::TextWrapped("The model cannot run this: %s", s.model_run.error.c_str());
+  if (s.derived.model_run.forward.layers.empty())
+    return ImGui::TextWrapped("The model cannot run this: %s", s.derived.model_run.error.c_str());
   if (ImGui::CollapsingHeader("Heads on this text", ImGuiTreeNodeFlags_DefaultOpen)) heads_grid(s);
   const bool next_held = held_back(s, Held::NextToken);
   if (ImGui::CollapsingHeader("Next token", ImGuiTreeNodeFlags_DefaultOpen))

@@ -1,6 +1,6 @@
 // The Performance panel: times measured here (the CPU path of this build, and WebGPU 3-pass and flash in the
 // browser) against n on log-log axes with the n² reference slope, and the GPU check of the current problem.
-// Measuring is done by the app shell (src/app), which fills state.perf; this panel only asks and draws.
+// Measuring is done by the app shell (src/app), which fills state.derived.perf; this panel only asks and draws.
 #include <imgui.h>
 
 #include <algorithm>
@@ -21,22 +21,22 @@ void panel_performance(AppState& s) {
       "WebGPU in the browser (timestamps when the adapter has them). On log-log axes a line's slope is the "
       "power of n: 2 for standard and flash (the dashed line), 1 for the window and linear attention.");
   const bool busy =
-      !s.perf_pending.empty() || s.perf_requested ||
-      (s.perf_status.size() >= 3 && s.perf_status.compare(s.perf_status.size() - 3, 3, "…") == 0);
+      !s.jobs.perf_pending.empty() || s.jobs.perf_requested ||
+      (s.derived.perf_status.size() >= 3 && s.derived.perf_status.compare(s.derived.perf_status.size() - 3, 3, "…") == 0);
   if (busy) ImGui::BeginDisabled();
-  if (ImGui::Button("Measure")) s.perf_requested = true;
+  if (ImGui::Button("Measure")) s.jobs.perf_requested = true;
   if (busy) ImGui::EndDisabled();
   ImGui::SameLine();
-  text_note("%s", s.perf_status.c_str());
-  if (ImGui::Button("Check this problem on WebGPU")) s.gpu_check_requested = true;
-  if (!s.gpu_report.empty()) ImGui::TextWrapped("GPU check: %s", s.gpu_report.c_str());
+  text_note("%s", s.derived.perf_status.c_str());
+  if (ImGui::Button("Check this problem on WebGPU")) s.jobs.gpu_check_requested = true;
+  if (!s.derived.gpu_report.empty()) ImGui::TextWrapped("GPU check: %s", s.derived.gpu_report.c_str());
 
   std::map<std::string, std::vector<PerfPoint>> series;
-  for (const PerfPoint& p : s.perf) series[p.series].push_back(p);
+  for (const PerfPoint& p : s.derived.perf) series[p.series].push_back(p);
   if (series.empty()) return text_note("No measurements yet: press Measure.");
   double lo_ms = 1e30, hi_ms = 0;
   int lo_n = 1 << 30, hi_n = 0;
-  for (const PerfPoint& p : s.perf) {
+  for (const PerfPoint& p : s.derived.perf) {
     lo_ms = std::min(lo_ms, p.ms), hi_ms = std::max(hi_ms, p.ms);
     lo_n = std::min(lo_n, p.n), hi_n = std::max(hi_n, p.n);
   }
@@ -94,10 +94,8 @@ void panel_performance(AppState& s) {
     if (m >= 2) slope = (static_cast<double>(m) * sxy - sx * sy) / (static_cast<double>(m) * sxx - sx * sx);
     const float y = a.y + font * 1.4f * static_cast<float>(k);
     dl->AddRectFilled(ImVec2(legend_x, y + font * 0.2f), ImVec2(legend_x + font * 0.8f, y + font), col);
-    const bool linear_in_n =
-        name.find("window") != std::string::npos || name.find("linear") != std::string::npos;
     char line[128];
-    std::snprintf(line, sizeof line, "%s: slope %.2f (theory %d)", name.c_str(), slope, linear_in_n ? 1 : 2);
+    std::snprintf(line, sizeof line, "%s: slope %.2f (theory %d)", name.c_str(), slope, pts.front().order);
     dl->AddText(ImVec2(legend_x + font, y), text, line);
     ++k;
   }

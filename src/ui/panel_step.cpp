@@ -16,8 +16,6 @@ namespace ui {
 
 namespace {
 
-const char* kStageTitles[] = {"1 Dot products", "2 Scale", "3 Mask", "4 Softmax", "5 Weighted sum"};
-
 // The L×S matrix shown for a stage and its name.
 const attn::MatD& stage_matrix(const attn::HeadTrace<double>& t, attn::Stage st, const char** name) {
   switch (st) {
@@ -98,7 +96,7 @@ void panel_controls(AppState& s) {
   for (int k = 0; k < attn::kStageCount; ++k) {
     const bool current = static_cast<int>(st.stage) == k;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (button(kStageTitles[k], nullptr))
+    if (button(attn::kStages[k].title, nullptr))
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
                                   s.problem.query_len(), s.problem.key_len(), s.granularity));
     if (current) ImGui::PopStyleColor();
@@ -132,7 +130,7 @@ void handle_keys(AppState& s) {
   if (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false))
     s.view.arithmetic = true;  // (the step view opens the current cell's whole arithmetic)
   if (prediction_open(s)) {    // 1–9 pick the prediction's choices (instead of jumping to a stage)
-    const CheckResult& r = s.lesson_check.result;
+    const CheckResult& r = s.derived.lesson_check.result;
     for (int k = 0; k < 9 && k < static_cast<int>(r.choices.size()); ++k)
       if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false))
         s.lesson.answer = r.choices[static_cast<size_t>(k)];
@@ -177,9 +175,9 @@ void handle_keys(AppState& s) {
 
 // While the step view's numbers come from WebGPU: what computed them, or the run in progress.
 void gpu_banner(const AppState& s) {
-  const GpuView& g = s.gpu;
+  const GpuView& g = s.derived.gpu;
   if (s.view.backend != Backend::WebGpu) return;
-  if (g.in_flight >= 0 || g.version != s.result_version) {
+  if (g.in_flight >= 0 || g.version != s.derived.result_version) {
     const float elapsed = static_cast<float>(ImGui::GetTime() - g.started);
     char label[64];
     std::snprintf(label, sizeof label, "computing on WebGPU… %.1f s", elapsed);
@@ -225,7 +223,7 @@ void panel_step_view(AppState& s) {
         "steps below are the standard computation.");
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   if (L > kMaxStepTokens || S > kMaxStepTokens) {
-    const WeightsMap& wm = s.weights_map;
+    const WeightsMap& wm = s.derived.weights_map;
     ImGui::TextWrapped(
         "%d × %d tokens is more than the step-through shows (%d). The Tokens and Distribution views still "
         "work. Below: head %d's weights as %d × %d blocks of %d × %d tokens; each block is the mean over its "

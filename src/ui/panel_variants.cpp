@@ -66,7 +66,7 @@ const char* diff_text(double d, char* buf, size_t n) {
 // [SECTION] compare --------------------------------------------------------------------------------------
 
 void section_compare(AppState& s) {
-  const Variants& v = s.variants;
+  const Variants& v = s.derived.variants;
   int variant = static_cast<int>(s.problem.variant);
   ImGui::TextUnformatted("Compute this input with:");
   ImGui::SameLine();
@@ -97,10 +97,8 @@ void section_compare(AppState& s) {
     double diff = -1;
     std::string note;
     for (const VariantRun& r : v.runs) {
-      const bool match =
-          (r.variant == attn::Variant::Flash && c.name.rfind("flash", 0) == 0) ||
-          (r.variant == attn::Variant::Linear && c.name.rfind("linear", 0) == 0) ||
-          (r.variant == attn::Variant::Standard && (c.name == "standard" || c.name.rfind("sparse", 0) == 0));
+      const bool match = attn::cost_way_of(r.variant, v.costs) == c.way ||
+                         (r.variant == attn::Variant::Standard && c.way == attn::CostWay::Standard);
       if (match) diff = r.max_diff, note = r.note;
     }
     char buf[48];
@@ -225,11 +223,12 @@ void section_masks(AppState& s) {
   const double allowed = attn::allowed_count(s.problem.mask, L, S), all = static_cast<double>(L) * S;
   const bool costs = !held_back(s, Held::Costs);
   if (costs) text_words("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
-  const std::vector<attn::VariantCost>& c = s.variants.costs;
-  if (costs && c.size() > 1 && c[1].name.rfind("sparse", 0) == 0)
+  const std::vector<attn::VariantCost>& c = s.derived.variants.costs;
+  const attn::VariantCost* sparse = attn::find_cost(c, attn::CostWay::Sparse);
+  if (costs && sparse)
     ImGui::TextWrapped("A mask-aware kernel does %s multiply-adds instead of %s: %s.",
-                       fmt_count(c[1].mul_adds).c_str(), fmt_count(c[0].mul_adds).c_str(),
-                       c[1].big_o.c_str());
+                       fmt_count(sparse->mul_adds).c_str(), fmt_count(c.front().mul_adds).c_str(),
+                       sparse->big_o.c_str());
   std::string fully;
   for (int i = 0; i < L; ++i)
     if (attn::row_fully_masked(s.problem.mask, i, L, S))
@@ -321,11 +320,11 @@ void kv_cache_calculator(AppState& s) {
 
 // The last two steps of multi-head attention: the heads' outputs side by side, then times W_Oᵀ.
 void concat_and_output(const AppState& s) {
-  if (s.problem.form != attn::Problem::Form::MultiHead || s.result.heads.empty()) return;
-  const Eigen::Index L = s.result.output.rows(), dv = s.result.heads.front().output.cols();
-  attn::MatD concat(L, dv * static_cast<Eigen::Index>(s.result.heads.size()));
-  for (size_t i = 0; i < s.result.heads.size(); ++i)
-    concat.middleCols(static_cast<Eigen::Index>(i) * dv, dv) = s.result.heads[i].output;
+  if (s.problem.form != attn::Problem::Form::MultiHead || s.derived.result.heads.empty()) return;
+  const Eigen::Index L = s.derived.result.output.rows(), dv = s.derived.result.heads.front().output.cols();
+  attn::MatD concat(L, dv * static_cast<Eigen::Index>(s.derived.result.heads.size()));
+  for (size_t i = 0; i < s.derived.result.heads.size(); ++i)
+    concat.middleCols(static_cast<Eigen::Index>(i) * dv, dv) = s.derived.result.heads[i].output;
   const attn::MatD wt = s.problem.out_proj_weight.transpose();
   const std::vector<std::string> rows = attn::query_labels(s.problem), dims = index_labels(concat.cols());
   const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
@@ -336,7 +335,7 @@ void concat_and_output(const AppState& s) {
     const std::vector<std::string>* rows;
   } parts[] = {{"concat(head outputs)", &concat, &rows},
                {"W_Oᵀ", &wt, &dims},
-               {"O = concat·W_Oᵀ (+ b_O)", &s.result.output, &rows}};
+               {"O = concat·W_Oᵀ (+ b_O)", &s.derived.result.output, &rows}};
   for (const auto& part : parts) {
     ImGui::TableNextColumn();
     ImGui::TextWrapped("%s", part.title);
@@ -390,7 +389,7 @@ void section_heads(AppState& s) {
           "group's K/V projections averaged, the usual conversion); g = 1: multi-query.");
     }
   }
-  const int d = s.result.heads.empty() ? 0 : static_cast<int>(s.result.heads.front().q.cols());
+  const int d = s.derived.result.heads.empty() ? 0 : static_cast<int>(s.derived.result.heads.front().q.cols());
   ImGui::TextWrapped(
       "%d query head%s of width d_k = %d; %d K/V head%s (%s). Each head takes its own %d "
       "columns of Q, K and V, attends on its own, and the outputs are concatenated and multiplied "
@@ -403,7 +402,7 @@ void section_heads(AppState& s) {
       d, s.source == Source::Embeddings ? " (the identity here: no trained output projection)" : "");
   Split split("##heads", 2, ImGui::GetFontSize() * 20, {0.45f, 0.55f});
   draw_sharing(h, g);
-  const Variants& v = s.variants;
+  const Variants& v = s.derived.variants;
   if (!v.grouped.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const GroupedRun& r : v.grouped) {
@@ -422,14 +421,14 @@ void section_heads(AppState& s) {
   split.end();
 
   // Every head's weights side by side, then their average (labelled as such).
-  if (!s.has_result || s.result.heads.empty()) return;
+  if (!s.derived.has_result || s.derived.result.heads.empty()) return;
   const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   const int shown = std::min(h, 8), maps = h > 1 ? shown + 1 : 1;  // (one head: no average to show)
   const float w =
       ImGui::GetContentRegionAvail().x / static_cast<float>(maps) - ImGui::GetStyle().ItemSpacing.x;
   attn::MatD mean = attn::MatD::Zero(L, S);
-  for (const attn::HeadTrace<double>& t : s.result.heads) mean += t.weights / h;
+  for (const attn::HeadTrace<double>& t : s.derived.result.heads) mean += t.weights / h;
   if (!ImGui::BeginTable("##permaps", maps)) return;
   for (int i = 0; i < maps; ++i) {
     ImGui::TableNextColumn();
@@ -445,7 +444,7 @@ void section_heads(AppState& s) {
     ImGui::PushID(i);
     opt.held = held_back(s, Held::Softmax);
     opt.legend = false;  // (one scale below serves every head)
-    heatmap("h", avg ? mean : s.result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
+    heatmap("h", avg ? mean : s.derived.result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
     if (!avg && ImGui::IsItemClicked()) s.view.head = i;
     ImGui::PopID();
   }
@@ -513,13 +512,18 @@ bool takes_global_tokens(const AppState& s) {
 
 // [SECTION] view -----------------------------------------------------------------------------------------
 
+namespace {
+// What draws each part of kVariantParts (app_state.h), in the same order.
+constexpr void (*kPartDraw[])(AppState&) = {section_compare, section_masks, section_heads, section_linear,
+                                            section_flash};
+static_assert(std::size(kPartDraw) == std::size(kVariantParts), "a Variants part without its draw function");
+}  // namespace
+
 void panel_variants(AppState& s) {
-  static const char* kTitles[] = {"Compare", "Masks", "Heads (MHA / GQA / MQA)", "Linear", "Flash tiles"};
   VariantsView& vv = s.view.variants;
-  for (int i = 0; i < kVariantSectionCount; ++i) {
-    if (i) flow(check_width(kTitles[i]));
-    if (ImGui::RadioButton(kTitles[i], vv.section == static_cast<VariantSection>(i)))
-      vv.section = static_cast<VariantSection>(i);
+  for (const VariantPartInfo& part : kVariantParts) {
+    if (part.section != kVariantParts[0].section) flow(check_width(part.title));
+    if (ImGui::RadioButton(part.title, vv.section == part.section)) vv.section = part.section;
   }
   ImGui::Separator();
   if (s.problem.query_len() > kMaxStepTokens || s.problem.key_len() > kMaxStepTokens)
@@ -527,23 +531,12 @@ void panel_variants(AppState& s) {
         "The variants lab runs every variant in full; it shows up to %d tokens. The "
         "Performance view measures them at large n.",
         kMaxStepTokens);
-  if (!s.error.empty()) return ImGui::TextWrapped("Cannot compute: %s", s.error.c_str());
-  if (s.variants.version == s.result_version && s.variants.costs.empty() && !s.variants.grouped_note.empty())
-    return ImGui::TextWrapped("%s", s.variants.grouped_note.c_str());  // it failed; the note says why
-  if (!result_matches_problem(s) || s.variants.version != s.result_version || s.variants.costs.empty())
+  if (!s.derived.error.empty()) return ImGui::TextWrapped("Cannot compute: %s", s.derived.error.c_str());
+  if (s.derived.variants.version == s.derived.result_version && s.derived.variants.costs.empty() && !s.derived.variants.grouped_note.empty())
+    return ImGui::TextWrapped("%s", s.derived.variants.grouped_note.c_str());  // it failed; the note says why
+  if (!result_matches_problem(s) || s.derived.variants.version != s.derived.result_version || s.derived.variants.costs.empty())
     return ImGui::TextDisabled("Recomputing…");  // (an edit earlier in this frame changed the shapes)
-  switch (vv.section) {
-    case VariantSection::Compare:
-      return section_compare(s);
-    case VariantSection::Masks:
-      return section_masks(s);
-    case VariantSection::Heads:
-      return section_heads(s);
-    case VariantSection::Linear:
-      return section_linear(s);
-    case VariantSection::Flash:
-      return section_flash(s);
-  }
+  kPartDraw[static_cast<int>(vv.section)](s);
 }
 
 }  // namespace ui

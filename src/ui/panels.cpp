@@ -19,9 +19,9 @@ namespace ui {
 // [SECTION] helpers --------------------------------------------------------------------------------------
 
 const attn::HeadTrace<double>* shown_head(const AppState& s) {
-  if (!s.has_result || s.result.heads.empty()) return nullptr;
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.result.heads.size()) - 1);
-  return &s.result.heads[static_cast<size_t>(h)];
+  if (!s.derived.has_result || s.derived.result.heads.empty()) return nullptr;
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
+  return &s.derived.result.heads[static_cast<size_t>(h)];
 }
 
 bool result_matches_problem(const AppState& s) {
@@ -51,7 +51,7 @@ void handout_menu(AppState& s) {
   if (!ImGui::BeginMenu("Handout")) return;
   for (int k = 0; k < kHandoutCount; ++k) {
     if (static_cast<HandoutKind>(k) != HandoutKind::MatrixPng) {
-      if (ImGui::MenuItem(kHandouts[k].title)) s.handout = {k, 0};
+      if (ImGui::MenuItem(kHandouts[k].title)) s.jobs.handout = {k, 0};
       continue;
     }
     if (!ImGui::BeginMenu(kHandouts[k].title)) continue;
@@ -62,7 +62,7 @@ void handout_menu(AppState& s) {
       ImGui::TextDisabled("%s", e.what());
     }
     for (int m = 0; m < static_cast<int>(ms.size()); ++m)
-      if (ImGui::MenuItem(ms[static_cast<size_t>(m)].name.c_str())) s.handout = {k, m};
+      if (ImGui::MenuItem(ms[static_cast<size_t>(m)].name.c_str())) s.jobs.handout = {k, m};
     ImGui::EndMenu();
   }
   ImGui::Separator();
@@ -100,7 +100,7 @@ void menu_bar(AppState& s) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Share")) {
-    if (ImGui::MenuItem(s.platform.share_label.c_str())) s.share_requested = true;
+    if (ImGui::MenuItem(s.platform.share_label.c_str())) s.jobs.share_requested = true;
     if (s.platform.open_from_clipboard && ImGui::MenuItem("Open a copied link or state")) {
       const char* text = ImGui::GetClipboardText();
       open_shared(s, text ? text : "");
@@ -113,10 +113,10 @@ void menu_bar(AppState& s) {
   const char* title = "Attention Lab · softmax(QKᵀ/√d_k + mask)·V";
   const float room = ImGui::GetWindowWidth() - ImGui::GetCursorPosX();
   if (ImGui::CalcTextSize(title).x < room * 0.4f) ImGui::TextDisabled("%s", title);
-  if (s.has_result && s.error.empty()) {
-    const attn::Stats& st = s.result.stats;
+  if (s.derived.has_result && s.derived.error.empty()) {
+    const attn::Stats& st = s.derived.result.stats;
     char buf[160];
-    const GpuView& g = s.gpu;
+    const GpuView& g = s.derived.gpu;
     const bool on_gpu = gpu_head(s) != nullptr;
     std::snprintf(buf, sizeof buf, "computed on %s (%s) in %.2f ms · %d×%d tokens · %d head%s · mask: %s",
                   on_gpu ? "webgpu" : st.backend.c_str(), on_gpu ? "f32" : st.precision.c_str(),
@@ -132,17 +132,11 @@ void menu_bar(AppState& s) {
   ImGui::EndMainMenuBar();
 }
 
-// The main area's views, in Panel's order: the tab's title and the function that draws it.
-struct View {
-  const char* title;
-  void (*draw)(AppState&);
-};
-constexpr View kViews[kPanelCount] = {
-    {"Step-through", panel_step_view},    {"Model", panel_model},
-    {"Variants", panel_variants},         {"Tokens", panel_tokens},
-    {"Distribution", panel_distribution}, {"Scaling & temperature", panel_scaling},
-    {"Numerics", panel_numerics},         {"Edit numbers", panel_edit},
-    {"Performance", panel_performance},   {"Long sequences", panel_overview}};
+// What draws each view of kViews (app_state.h), in the same order.
+constexpr void (*kDraw[])(AppState&) = {panel_step_view, panel_model,   panel_variants, panel_tokens,
+                                        panel_distribution, panel_scaling, panel_numerics, panel_edit,
+                                        panel_performance,  panel_overview};
+static_assert(std::size(kDraw) == std::size(kViews), "a view without its draw function, or one too many");
 
 void panel_main(AppState& s) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
@@ -170,10 +164,10 @@ void panel_main(AppState& s) {
     ImGui::SetScrollY(0);
   }
   held_line(s);
-  if (!s.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.error.c_str());
+  if (!s.derived.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.derived.error.c_str());
   s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
   s.view.variants.global_chips.clear();                    // (and by the global-token buttons)
-  kViews[static_cast<int>(s.view.panel)].draw(s);
+  kDraw[static_cast<int>(s.view.panel)](s);
 }
 
 }  // namespace
@@ -333,9 +327,9 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
   if (s.problem.heads() > 1 && s.source != Source::Model)
     ImGui::SliderInt("head", &s.view.head, 0, s.problem.heads() - 1);
   ImGui::PopItemWidth();
-  if (!s.error.empty()) {
+  if (!s.derived.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
-    ImGui::TextWrapped("Cannot compute: %s", s.error.c_str());
+    ImGui::TextWrapped("Cannot compute: %s", s.derived.error.c_str());
     ImGui::PopStyleColor();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));

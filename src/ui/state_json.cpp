@@ -54,7 +54,7 @@ void read_view(ViewState& v, const attn::Json& j) {
     } else if (k == "panel") {
       bool found = false;
       for (int p = 0; p < kPanelCount; ++p)
-        if (x == kPanelNames[p]) v.panel = static_cast<Panel>(p), found = true;
+        if (x == kViews[p].id) v.panel = static_cast<Panel>(p), found = true;
       if (!found)
         fail("view.panel", "unknown " + attn::brief(x) +
                                " (known: step, variants, tokens, distribution, scaling, numerics, edit, "
@@ -66,7 +66,7 @@ void read_view(ViewState& v, const attn::Json& j) {
         if (f == "section") {
           bool found = false;
           for (int i = 0; i < kVariantSectionCount; ++i)
-            if (jt.value() == kVariantSectionNames[i])
+            if (jt.value() == kVariantParts[i].id)
               v.variants.section = static_cast<VariantSection>(i), found = true;
           if (!found)
             fail("view.variants.section",
@@ -219,7 +219,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
 
 attn::Json state_to_json(const AppState& s) {
   const attn::Step st = s.step();
-  attn::Json step = {{"stage", attn::kStageNames[static_cast<size_t>(st.stage)]},
+  attn::Json step = {{"stage", attn::kStages[static_cast<int>(st.stage)].id},
                      {"phase", attn::kPhaseNames[static_cast<size_t>(st.phase)]},
                      {"query", st.query},
                      {"key", st.key},
@@ -231,10 +231,10 @@ attn::Json state_to_json(const AppState& s) {
                      {"high_contrast", s.view.high_contrast},
                      {"head", s.view.head},
                      {"show_values", s.view.show_values},
-                     {"panel", kPanelNames[static_cast<int>(s.view.panel)]},
+                     {"panel", kViews[static_cast<int>(s.view.panel)].id},
                      {"backend", s.view.backend == Backend::WebGpu ? "webgpu" : "cpu"},
                      {"variants",
-                      {{"section", kVariantSectionNames[static_cast<int>(s.view.variants.section)]},
+                      {{"section", kVariantParts[static_cast<int>(s.view.variants.section)].id},
                        {"flash_step", s.view.variants.flash_step},
                        {"model", s.view.variants.model},
                        {"context", s.view.variants.context}}},
@@ -286,25 +286,18 @@ void state_from_json(AppState& s, const attn::Json& j) {
         it.key() != "lesson")
       fail(it.key(), "unknown field (known: problem, inputs, step, view, lesson)");
 
-  // Everything is applied to a copy; s changes only if all of it is valid. The derived results (a trace can
-  // be hundreds of MiB) are not copied: they wait here and go back into s whichever way this ends.
-  struct Keep {
-    AppState& s;
-    attn::Result result;
-    Variants variants;
-    GpuView gpu;
-    explicit Keep(AppState& state)
-        : s(state),
-          result(std::move(state.result)),
-          variants(std::move(state.variants)),
-          gpu(std::move(state.gpu)) {}
-    ~Keep() {
-      s.result = std::move(result);
-      s.variants = std::move(variants);
-      s.gpu = std::move(gpu);
-    }
-  } keep(s);
-  AppState next = s;
+  // Everything is applied to a scratch state holding s's document and what opening a scenario, lesson or
+  // model needs beside it; nothing derived is copied (a trace can be hundreds of MiB). s changes only if all
+  // of it is valid, and then only its document and what opening those set (the notice, the model, its run).
+  AppState next;
+  static_cast<Document&>(next) = s;
+  next.scenarios = s.scenarios;
+  next.lessons = s.lessons;
+  next.model = s.model;
+  next.model_version = s.model_version;
+  next.derived.model_run = s.derived.model_run;
+  next.platform = s.platform;
+  next.notice = s.notice;
   if (j.contains("lesson"))
     lesson_from_json(next, j["lesson"]);  // (first: the rest of the state goes on top)
   const bool settings = j.contains("problem") && settings_only(j["problem"]);
@@ -389,7 +382,11 @@ void state_from_json(AppState& s, const attn::Json& j) {
   next.step_index = std::clamp<attn::StepIndex>(
       next.step_index, 0,
       attn::step_total(next.problem.query_len(), next.problem.key_len(), next.granularity) - 1);
-  s = std::move(next);
+  static_cast<Document&>(s) = std::move(next);
+  s.notice = std::move(next.notice);
+  s.model = std::move(next.model);
+  s.model_version = next.model_version;
+  s.derived.model_run = std::move(next.derived.model_run);
 }
 
 void state_from_text(AppState& s, std::string_view text) {

@@ -41,10 +41,10 @@ bool ungrouped(const AppState& s, attn::Problem& mha, std::string& why) {
 }  // namespace
 
 void refresh_variants(AppState& s) {
-  Variants& v = s.variants;
+  Variants& v = s.derived.variants;
   v = Variants{};
-  v.version = s.result_version;
-  if (!s.has_result || !s.error.empty()) return;
+  v.version = s.derived.result_version;
+  if (!s.derived.has_result || !s.derived.error.empty()) return;
   const int L = s.problem.query_len(), S = s.problem.key_len();
   if (L > kMaxStepTokens || S > kMaxStepTokens) return;
   v.costs = attn::attention_costs(s.problem);

@@ -119,11 +119,11 @@ TEST(UiRender, LongSequencesDrawBoundedVertices) {
   ui::state_from_json(s, attn::Json::parse(R"({"problem": {"random": {"n": 1500, "d_model": 8}}})"));
   for (int panel = 0; panel < ui::kPanelCount; ++panel) {
     s.view.panel = static_cast<ui::Panel>(panel);
-    EXPECT_LT(render_frames(s, 2.0f, 2), 400000) << ui::kPanelNames[panel];
+    EXPECT_LT(render_frames(s, 2.0f, 2), 400000) << ui::kViews[panel].id;
   }
-  EXPECT_EQ(s.weights_map.rows_per_block, 12);  // ⌈1500 / 128⌉, as shaders/attention_map.wgsl blocks them
-  EXPECT_EQ(s.weights_map.map.rows(), 125);
-  EXPECT_NEAR(s.weights_map.map.row(7).sum(), 1.0, 1e-6);  // (f32 weights)
+  EXPECT_EQ(s.derived.weights_map.rows_per_block, 12);  // ⌈1500 / 128⌉, as shaders/attention_map.wgsl blocks them
+  EXPECT_EQ(s.derived.weights_map.map.rows(), 125);
+  EXPECT_NEAR(s.derived.weights_map.map.row(7).sum(), 1.0, 1e-6);  // (f32 weights)
 }
 
 TEST(UiRender, HighContrastMultiHeadAndError) {
@@ -134,7 +134,7 @@ TEST(UiRender, HighContrastMultiHeadAndError) {
       attn::Json::parse(
           R"({"problem":{"random":{"seed":1,"n":9,"d_model":16,"num_heads":4,"num_kv_heads":2},"mask":"causal"},"view":{"head":3}})"));
   render_frames(s, 1.0f, 3);
-  s.error = "q: example error";
+  s.derived.error = "q: example error";
   render_frames(s, 1.5f, 2);
 }
 
@@ -143,7 +143,7 @@ TEST(UiRender, HighContrastMultiHeadAndError) {
 TEST(UiRender, FontHasEveryCharacterOurTextUses) {
   ImGui::CreateContext();
   ASSERT_TRUE(ui::load_fonts(ATTN_FONT_PATH, 1.0f));
-  ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+  ImFont* font = ImGui::GetIO().Fonts->Fonts[0].id;
   int checked = 0;
   for (const char* dir : {ATTN_SOURCE_DIR, ATTN_SCENARIO_DIR}) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
@@ -234,8 +234,8 @@ TEST(UiLayout, ModelViewFitsTwelveHeadsAndTheBundledModel) {
       s.view.panel = ui::Panel::Model;
       std::vector<std::string> problems;
       render_frames(s, scale, 3, display, &problems);
-      EXPECT_TRUE(s.model_run.error.empty()) << s.model_run.error;
-      EXPECT_EQ(s.model_run.heads.size(), twelve ? 144u : 8u);
+      EXPECT_TRUE(s.derived.model_run.error.empty()) << s.derived.model_run.error;
+      EXPECT_EQ(s.derived.model_run.heads.size(), twelve ? 144u : 8u);
       for (const std::string& p : problems) ADD_FAILURE() << display.w << "×" << display.h << ": " << p;
     }
 }
@@ -287,8 +287,8 @@ TEST(UiLayout, EveryViewFitsAtClassroomSizes) {
           render_frames(s, scale, 5, display, &problems);
           for (const std::string& p : problems)
             ADD_FAILURE() << display.w << "×" << display.h << " at " << scale << "×, "
-                          << (real_model ? "model, " : "") << ui::kPanelNames[panel]
-                          << (section ? std::string("/") + ui::kVariantSectionNames[section] : "") << ": "
+                          << (real_model ? "model, " : "") << ui::kViews[panel].id
+                          << (section ? std::string("/") + ui::kVariantParts[section].id : "") << ": "
                           << p;
         }
 }
@@ -307,7 +307,7 @@ TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {
       std::vector<std::string> problems;
       render_frames(s, s.view.ui_scale, 4, display, &problems);
       for (const std::string& p : problems)
-        ADD_FAILURE() << display.w << "×" << display.h << " projector, " << ui::kPanelNames[panel] << ": "
+        ADD_FAILURE() << display.w << "×" << display.h << " projector, " << ui::kViews[panel].id << ": "
                       << p;
       ui::set_projector(s, false, display.w, display.h);
       EXPECT_TRUE(s.view.input_panel);
@@ -325,7 +325,7 @@ TEST(UiLayout, EveryLessonPageFits) {
   std::vector<std::string> skipped;
   base.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base, &skipped);
   EXPECT_TRUE(skipped.empty()) << skipped.front();
-  const std::pair<Display, float> sizes[] = {{{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}};
+  const std::pair<Display, float> sizes[].id = {{{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}};
   for (int l = 0; l < static_cast<int>(base.lessons.size()); ++l)
     for (int p = 0; p < static_cast<int>(base.lessons[static_cast<size_t>(l)].pages.size()); ++p)
       for (const auto& [display, scale] : sizes)
