@@ -133,7 +133,7 @@ Json request_handout(const Json& a, std::string_view) {
   const std::string kind = str(a, "kind");
   for (int k = 0; k < ui::kHandoutCount; ++k)
     if (kind == ui::kHandouts[k].id) {
-      state().handout = {k, static_cast<int>(num(a, "matrix"))};
+      state().jobs.handout = {k, static_cast<int>(num(a, "matrix"))};
       return Json::object();
     }
   std::string known;
@@ -220,11 +220,11 @@ Json gpu_finish(const Json& a, std::string_view) {
     const double worst = max_diff(r, s.derived.result);
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.2f", r.stats.gpu_time_ms);
-    s.derived.gpu_report = worst < 0
-                       ? "WebGPU ran a problem other than the one on screen; check again."
-                       : "WebGPU (" + r.stats.path + ", " + str(a, "adapter") + ") took " + ms +
-                             " ms of GPU time; max |GPU − CPU| over outputs and weights = " + sci(worst) +
-                             " (f32 on the GPU).";
+    s.derived.gpu_report =
+        worst < 0 ? "WebGPU ran a problem other than the one on screen; check again."
+                  : "WebGPU (" + r.stats.path + ", " + str(a, "adapter") + ") took " + ms +
+                        " ms of GPU time; max |GPU − CPU| over outputs and weights = " + sci(worst) +
+                        " (f32 on the GPU).";
     return Json::object();
   }
   return attn::result_to_json(r, p, flag(a, "trace"));
@@ -309,7 +309,8 @@ Json perf_next(const Json& a, std::string_view) {
 Json performance(const Json&, std::string_view) {
   const ui::AppState& s = state();
   Json points = Json::array();
-  for (const ui::PerfPoint& p : s.derived.perf) points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
+  for (const ui::PerfPoint& p : s.derived.perf)
+    points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
   return Json{{"points", points},
               {"status", s.derived.perf_status},
               {"gpu_report", s.derived.gpu_report},
@@ -319,11 +320,11 @@ Json performance(const Json&, std::string_view) {
 Json gpu_view(const Json&, std::string_view) {
   const ui::AppState& s = state();
   const ui::GpuView& g = s.derived.gpu;
-  const char* now = s.view.backend == ui::Backend::Cpu ? "off"
-                    : g.in_flight >= 0                 ? "running"
-                    : g.version != s.derived.result_version    ? "pending"
-                    : ui::gpu_head(s)                  ? "shown"
-                                                       : "cpu";
+  const char* now = s.view.backend == ui::Backend::Cpu      ? "off"
+                    : g.in_flight >= 0                      ? "running"
+                    : g.version != s.derived.result_version ? "pending"
+                    : ui::gpu_head(s)                       ? "shown"
+                                                            : "cpu";
   return Json{{"state", now},
               {"version", g.version},
               {"result_version", s.derived.result_version},

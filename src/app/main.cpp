@@ -65,8 +65,10 @@ void service_requests(ui::AppState& s) {
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
-    s.derived.perf.push_back({std::string(platform::cpu_series()) + series.suffix, job.n, ms[1], series.order});
-    if (s.jobs.perf_pending.empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
+    s.derived.perf.push_back(
+        {std::string(platform::cpu_series()) + series.suffix, job.n, ms[1], series.order});
+    if (s.jobs.perf_pending
+            .empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
       s.derived.perf_status = "CPU done";  // (SwiftShader's GPU runs on the same CPU cores)
       platform::start_gpu_measurements(s);
     }
@@ -78,8 +80,8 @@ void service_requests(ui::AppState& s) {
   // The step view's WebGPU numbers: one run at a time; a newer problem is run when the previous one returns.
   ui::GpuView& g = s.derived.gpu;
   const double cells = static_cast<double>(s.problem.heads()) * s.problem.query_len() * s.problem.key_len();
-  if (s.view.backend == ui::Backend::WebGpu && s.derived.has_result && s.derived.error.empty() && g.in_flight < 0 &&
-      g.version != s.derived.result_version) {
+  if (s.view.backend == ui::Backend::WebGpu && s.derived.has_result && s.derived.error.empty() &&
+      g.in_flight < 0 && g.version != s.derived.result_version) {
     if (cells <= kGpuViewCells) {
       platform::start_gpu_view(s);
     } else {
@@ -153,7 +155,7 @@ void frame() {
   int w = 0, h = 0;
   glfwGetFramebufferSize(app.window, &w, &h);
   glViewport(0, 0, w, h);
-  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg].id;
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());

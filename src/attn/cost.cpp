@@ -91,8 +91,9 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
         }
       }
     }
-    VariantCost c{CostWay::Flash,
-        
+    VariantCost c{
+        CostWay::Flash,
+
         "flash " + std::to_string(br) + "×" + std::to_string(bc),
         "h·(computed tiles' cells)·(d_k + d_v); memory per tile Br·d + Bc·(d_k + d_v) + Br·Bc + Br·d_v",
         "O(n²·d) time, O(n·d) memory"};

@@ -181,7 +181,8 @@ bool flash_walkthrough_shown(const AppState& s) {
   const size_t h = static_cast<size_t>(std::max(0, s.view.head));
   return s.view.panel == Panel::Variants && s.view.variants.section == VariantSection::Flash &&
          s.derived.variants.version == s.derived.result_version && h < s.derived.variants.flash.size() &&
-         !s.derived.variants.flash[h].tiles.empty() && s.derived.variants.flash[h].output.rows() == s.problem.query_len();
+         !s.derived.variants.flash[h].tiles.empty() &&
+         s.derived.variants.flash[h].output.rows() == s.problem.query_len();
 }
 
 attn::StepExplanation explain_current(const AppState& s, int max_terms) {

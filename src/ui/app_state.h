@@ -1,6 +1,7 @@
 // AppState: the document (what getState() returns and links carry; panels edit it), what is derived from it
-// (recomputed by the app shell once per frame when dirty; panels read it), and the jobs panels ask for. state_to_json / state_from_json (state_json.cpp) are window.attnlab.getState()/setState().
-// Tests: tests/core/test_app_state.cpp (AppState.*).
+// (recomputed by the app shell once per frame when dirty; panels read it), and the jobs panels ask for.
+// state_to_json / state_from_json (state_json.cpp) are window.attnlab.getState()/setState(). Tests:
+// tests/core/test_app_state.cpp (AppState.*).
 #pragma once
 
 #include <array>
@@ -44,23 +45,23 @@ enum class Panel {
   Overview
 };
 // One entry per view, in Panel's order: its id (state JSON, links, lessons, file names) and its tab's title.
-// What it draws is kDraw in panels.cpp; what the screen-reader mirror says of it is describe_view (mirror.cpp).
+// What it draws is kDraw in panels.cpp; what the screen-reader mirror says of it is describe_view
+// (mirror.cpp).
 struct ViewInfo {
   Panel panel;
   const char* id;
   const char* title;
 };
-inline constexpr ViewInfo kViews[] = {
-    {Panel::Step, "step", "Step-through"},
-    {Panel::Model, "model", "Model"},
-    {Panel::Variants, "variants", "Variants"},
-    {Panel::Tokens, "tokens", "Tokens"},
-    {Panel::Distribution, "distribution", "Distribution"},
-    {Panel::Scaling, "scaling", "Scaling & temperature"},
-    {Panel::Numerics, "numerics", "Numerics"},
-    {Panel::Edit, "edit", "Edit numbers"},
-    {Panel::Performance, "performance", "Performance"},
-    {Panel::Overview, "overview", "Long sequences"}};
+inline constexpr ViewInfo kViews[] = {{Panel::Step, "step", "Step-through"},
+                                      {Panel::Model, "model", "Model"},
+                                      {Panel::Variants, "variants", "Variants"},
+                                      {Panel::Tokens, "tokens", "Tokens"},
+                                      {Panel::Distribution, "distribution", "Distribution"},
+                                      {Panel::Scaling, "scaling", "Scaling & temperature"},
+                                      {Panel::Numerics, "numerics", "Numerics"},
+                                      {Panel::Edit, "edit", "Edit numbers"},
+                                      {Panel::Performance, "performance", "Performance"},
+                                      {Panel::Overview, "overview", "Long sequences"}};
 constexpr int kPanelCount = static_cast<int>(std::size(kViews));
 
 // The Variants view's parts, the same way (drawn by kPartDraw in panel_variants.cpp).
@@ -70,11 +71,12 @@ struct VariantPartInfo {
   const char* id;
   const char* title;
 };
-inline constexpr VariantPartInfo kVariantParts[] = {{VariantSection::Compare, "compare", "Compare"},
-                                                    {VariantSection::Masks, "masks", "Masks"},
-                                                    {VariantSection::Heads, "heads", "Heads (MHA / GQA / MQA)"},
-                                                    {VariantSection::Linear, "linear", "Linear"},
-                                                    {VariantSection::Flash, "flash", "Flash tiles"}};
+inline constexpr VariantPartInfo kVariantParts[] = {
+    {VariantSection::Compare, "compare", "Compare"},
+    {VariantSection::Masks, "masks", "Masks"},
+    {VariantSection::Heads, "heads", "Heads (MHA / GQA / MQA)"},
+    {VariantSection::Linear, "linear", "Linear"},
+    {VariantSection::Flash, "flash", "Flash tiles"}};
 constexpr int kVariantSectionCount = static_cast<int>(std::size(kVariantParts));
 
 // One variant run on the current input (Variants view): how far its output is from standard attention's.
@@ -179,7 +181,8 @@ struct PerfPoint {
   int order = 2;  // the slope theory gives on log–log axes: 1 for O(n) ways, 2 for O(n²)
 };
 
-// The Performance panel's CPU series (a PerfJob is one size of one of these): what each runs, how far it goes.
+// The Performance panel's CPU series (a PerfJob is one size of one of these): what each runs, how far it
+// goes.
 struct PerfSeries {
   const char* suffix;  // after the backend's name: "cpu (native) · window 64"
   attn::MaskSpec::Kind mask;
@@ -282,12 +285,12 @@ struct Derived {
   attn::Result result;
   std::string error;  // non-empty when the last recompute failed; result is then the last good one
   bool has_result = false;
-  int result_version = 0;   // +1 on every recompute (lets the page know when to refresh its mirror)
-  Variants variants;        // the variants lab's runs and costs
-  WeightsMap weights_map;   // the weights of a long sequence, as blocks
-  LessonCheck lesson_check;  // the open page's prediction, checked on these numbers
-  ModelRun model_run;       // the open model on model_inputs
-  GpuView gpu;              // the step view's numbers from WebGPU
+  int result_version = 0;       // +1 on every recompute (lets the page know when to refresh its mirror)
+  Variants variants;            // the variants lab's runs and costs
+  WeightsMap weights_map;       // the weights of a long sequence, as blocks
+  LessonCheck lesson_check;     // the open page's prediction, checked on these numbers
+  ModelRun model_run;           // the open model on model_inputs
+  GpuView gpu;                  // the step view's numbers from WebGPU
   std::vector<PerfPoint> perf;  // the Performance panel's measurements
   std::string perf_status;
   std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
@@ -304,8 +307,9 @@ struct Jobs {
   bool gpu_check_requested = false;   // the problem on screen on WebGPU against the CPU result
   bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
   HandoutRequest handout;        // the Handout menu: a file the app shell makes after this frame is drawn
-  bool open_model_requested = false;  // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
-  std::string open_model_dir;         // (desktop) the folder typed in the Model view
+  bool open_model_requested =
+      false;                   // Model view: open a GPT-2 (the browser's file picker, or open_model_dir)
+  std::string open_model_dir;  // (desktop) the folder typed in the Model view
 };
 
 // The app's state: the document, what is derived from it, the jobs asked for, and what the app holds beside

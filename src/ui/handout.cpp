@@ -25,8 +25,8 @@ namespace {
 
 const attn::HeadTrace<double>& head_of(const AppState& s) {
   if (!s.derived.has_result || s.derived.result.heads.empty() || s.dirty)
-    attn::fail_field("handout",
-                     "nothing is computed yet (" + (s.derived.error.empty() ? "recomputing" : s.derived.error) + ")");
+    attn::fail_field("handout", "nothing is computed yet (" +
+                                    (s.derived.error.empty() ? "recomputing" : s.derived.error) + ")");
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
   const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
   if (t.weights.rows() > kMaxStepTokens || t.weights.cols() > kMaxStepTokens)
@@ -216,7 +216,8 @@ std::vector<attn::NamedMatrix> shown_matrices(const AppState& s) {
     out.push_back({"W_V", s.inputs.w_v, feats, attn::index_labels(s.inputs.w_v.cols())});
   }
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
-  for (attn::NamedMatrix& m : attn::head_matrices(s.problem, s.derived.result, h)) out.push_back(std::move(m));
+  for (attn::NamedMatrix& m : attn::head_matrices(s.problem, s.derived.result, h))
+    out.push_back(std::move(m));
   return out;
 }
 

@@ -252,8 +252,8 @@ void refresh_lesson_check(AppState& s) {
     c = LessonCheck();
     return;
   }
-  if (c.lesson == s.lesson.lesson && c.page == s.lesson.page && c.result_version == s.derived.result_version &&
-      c.model_version == s.model_version)
+  if (c.lesson == s.lesson.lesson && c.page == s.lesson.page &&
+      c.result_version == s.derived.result_version && c.model_version == s.model_version)
     return;
   c.lesson = s.lesson.lesson, c.page = s.lesson.page;
   c.result_version = s.derived.result_version, c.model_version = s.model_version;

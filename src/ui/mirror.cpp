@@ -56,8 +56,8 @@ std::string model_view(const AppState& s) {
   if (!held_back(s, Held::NextToken) && !s.derived.model_run.next.empty()) {
     out += ". Next token: ";
     for (size_t i = 0; i < s.derived.model_run.next.size() && i < 3; ++i)
-      out +=
-          (i ? ", " : "") + std::string("“") + s.derived.model_run.next[i].token + "” " + pct(s.derived.model_run.next[i].p);
+      out += (i ? ", " : "") + std::string("“") + s.derived.model_run.next[i].token + "” " +
+             pct(s.derived.model_run.next[i].p);
   }
   return out + ".";
 }

@@ -31,8 +31,8 @@ model::Gpt2& editable_model(AppState& s) {
     s.model = copy;
   }
   ++s.model_version;
-  s.derived.model_run.induction_of = nullptr;         // (its heads are measured again)
-  return const_cast<model::Gpt2&>(*s.model);  // (created non-const above; this state is its only owner)
+  s.derived.model_run.induction_of = nullptr;  // (its heads are measured again)
+  return const_cast<model::Gpt2&>(*s.model);   // (created non-const above; this state is its only owner)
 }
 
 void refresh_model(AppState& s) {

@@ -270,8 +270,10 @@ void section_flash(AppState& s) {
             "Check: every output equals standard attention's: max |O_flash − O_standard| = %.1e", r.max_diff);
   }
   const double held = f.peak_bytes, full = 8.0 * L * S;
-  const int d = head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].q.cols()) : 0;
-  const int dv = head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].v.cols()) : 0;
+  const int d =
+      head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].q.cols()) : 0;
+  const int dv =
+      head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].v.cols()) : 0;
   if (!held_back(s, Held::Costs))
     ImGui::TextWrapped(
         "Held at most: a %d×%d Q tile, a %d×%d K tile and a %d×%d V tile, the %d×%d score tile, O, m and l: "

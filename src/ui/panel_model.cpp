@@ -118,8 +118,9 @@ void head_cell(AppState& s, int layer, int h, float side) {
   opt.show_values = false;
   opt.row_labels = opt.col_labels = false;
   opt.value_name = "weight";
-  const attn::MatD w =
-      s.derived.model_run.forward.layers[static_cast<size_t>(layer)].weights[static_cast<size_t>(h)].cast<double>();
+  const attn::MatD w = s.derived.model_run.forward.layers[static_cast<size_t>(layer)]
+                           .weights[static_cast<size_t>(h)]
+                           .cast<double>();
   opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
   opt.held = held_back(s, Held::Softmax);
   opt.legend = false;  // (one scale under the grid serves every head)

@@ -1,6 +1,7 @@
 // The Performance panel: times measured here (the CPU path of this build, and WebGPU 3-pass and flash in the
 // browser) against n on log-log axes with the n² reference slope, and the GPU check of the current problem.
-// Measuring is done by the app shell (src/app), which fills state.derived.perf; this panel only asks and draws.
+// Measuring is done by the app shell (src/app), which fills state.derived.perf; this panel only asks and
+// draws.
 #include <imgui.h>
 
 #include <algorithm>
@@ -20,9 +21,9 @@ void panel_performance(AppState& s) {
       "mask), a causal sliding window of 64 (sparse) and linear attention on the CPU; 3-pass and flash on "
       "WebGPU in the browser (timestamps when the adapter has them). On log-log axes a line's slope is the "
       "power of n: 2 for standard and flash (the dashed line), 1 for the window and linear attention.");
-  const bool busy =
-      !s.jobs.perf_pending.empty() || s.jobs.perf_requested ||
-      (s.derived.perf_status.size() >= 3 && s.derived.perf_status.compare(s.derived.perf_status.size() - 3, 3, "…") == 0);
+  const bool busy = !s.jobs.perf_pending.empty() || s.jobs.perf_requested ||
+                    (s.derived.perf_status.size() >= 3 &&
+                     s.derived.perf_status.compare(s.derived.perf_status.size() - 3, 3, "…") == 0);
   if (busy) ImGui::BeginDisabled();
   if (ImGui::Button("Measure")) s.jobs.perf_requested = true;
   if (busy) ImGui::EndDisabled();

@@ -389,7 +389,8 @@ void section_heads(AppState& s) {
           "group's K/V projections averaged, the usual conversion); g = 1: multi-query.");
     }
   }
-  const int d = s.derived.result.heads.empty() ? 0 : static_cast<int>(s.derived.result.heads.front().q.cols());
+  const int d =
+      s.derived.result.heads.empty() ? 0 : static_cast<int>(s.derived.result.heads.front().q.cols());
   ImGui::TextWrapped(
       "%d query head%s of width d_k = %d; %d K/V head%s (%s). Each head takes its own %d "
       "columns of Q, K and V, attends on its own, and the outputs are concatenated and multiplied "
@@ -532,9 +533,11 @@ void panel_variants(AppState& s) {
         "Performance view measures them at large n.",
         kMaxStepTokens);
   if (!s.derived.error.empty()) return ImGui::TextWrapped("Cannot compute: %s", s.derived.error.c_str());
-  if (s.derived.variants.version == s.derived.result_version && s.derived.variants.costs.empty() && !s.derived.variants.grouped_note.empty())
+  if (s.derived.variants.version == s.derived.result_version && s.derived.variants.costs.empty() &&
+      !s.derived.variants.grouped_note.empty())
     return ImGui::TextWrapped("%s", s.derived.variants.grouped_note.c_str());  // it failed; the note says why
-  if (!result_matches_problem(s) || s.derived.variants.version != s.derived.result_version || s.derived.variants.costs.empty())
+  if (!result_matches_problem(s) || s.derived.variants.version != s.derived.result_version ||
+      s.derived.variants.costs.empty())
     return ImGui::TextDisabled("Recomputing…");  // (an edit earlier in this frame changed the shapes)
   kPartDraw[static_cast<int>(vv.section)](s);
 }

@@ -133,7 +133,7 @@ void menu_bar(AppState& s) {
 }
 
 // What draws each view of kViews (app_state.h), in the same order.
-constexpr void (*kDraw[])(AppState&) = {panel_step_view, panel_model,   panel_variants, panel_tokens,
+constexpr void (*kDraw[])(AppState&) = {panel_step_view,    panel_model,   panel_variants, panel_tokens,
                                         panel_distribution, panel_scaling, panel_numerics, panel_edit,
                                         panel_performance,  panel_overview};
 static_assert(std::size(kDraw) == std::size(kViews), "a view without its draw function, or one too many");

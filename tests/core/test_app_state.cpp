@@ -166,6 +166,28 @@ TEST(AppState, RefusesBadStates) {
   expect_refused(s, R"({"view":{"ui_scale":2},"problem":{"q":"x"}})", "problem");  // all or nothing
 }
 
+// setState changes the document only: what is derived and the jobs asked for stay as they were until the
+// app shell derives again (a trace is never copied to apply a state).
+TEST(AppState, SetStateTouchesOnlyTheDocument) {
+  ui::AppState s = ui::default_state();
+  s.derived.result.heads.resize(1);
+  s.derived.has_result = true;
+  s.derived.result_version = 7;
+  s.derived.perf.push_back({"cpu", 128, 1.5});
+  s.derived.gpu_report = "checked";
+  s.jobs.share_requested = true;
+  s.dirty = false;
+  ui::state_from_json(s, attn::Json::parse(R"({"problem":{"temperature":0.5},"view":{"panel":"tokens"}})"));
+  EXPECT_EQ(s.problem.temperature, 0.5);
+  EXPECT_EQ(s.view.panel, ui::Panel::Tokens);
+  EXPECT_TRUE(s.dirty);  // the app shell derives again
+  EXPECT_EQ(s.derived.result.heads.size(), 1u);
+  EXPECT_EQ(s.derived.result_version, 7);
+  EXPECT_EQ(s.derived.perf.size(), 1u);
+  EXPECT_EQ(s.derived.gpu_report, "checked");
+  EXPECT_TRUE(s.jobs.share_requested);
+}
+
 // The step view's WebGPU numbers: a result for the current problem is shown and compared with the CPU; one
 // that arrives after the problem changed is discarded; a fallback or error shows the CPU's numbers.
 TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
@@ -271,7 +293,8 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
   s.derived.result = attn::run(s.problem);
   s.derived.has_result = true;
   ui::refresh_variants(s);
-  for (const ui::VariantRun& r : s.derived.variants.runs) EXPECT_TRUE(r.note.empty()) << r.name << ": " << r.note;
+  for (const ui::VariantRun& r : s.derived.variants.runs)
+    EXPECT_TRUE(r.note.empty()) << r.name << ": " << r.note;
   EXPECT_LT(s.derived.variants.runs[1].max_diff, 1e-6);
   const attn::Json j = ui::state_to_json(s);
   EXPECT_EQ(j["inputs"]["key_sentence"], "le chat était assis là");

@@ -48,7 +48,8 @@ TEST(Lesson, EveryShippedLessonLoadsAndEveryPredictionChecks) {
       derive(s);
       ASSERT_TRUE(s.derived.error.empty()) << l.id << " page " << p + 1 << ": " << s.derived.error;
       if (!l.pages[static_cast<size_t>(p)].has_prediction) continue;
-      EXPECT_TRUE(s.derived.lesson_check.error.empty()) << l.id << " page " << p + 1 << ": " << s.derived.lesson_check.error;
+      EXPECT_TRUE(s.derived.lesson_check.error.empty())
+          << l.id << " page " << p + 1 << ": " << s.derived.lesson_check.error;
       const ui::CheckResult& r = s.derived.lesson_check.result;
       std::printf("%s p%d: %s → %s (%s)\n", l.id.c_str(), p + 1,
                   l.pages[static_cast<size_t>(p)].prediction.question.c_str(), r.answer_text().c_str(),
@@ -241,5 +242,5 @@ TEST(Lesson, TheMirrorDescribesEveryViewAndHoldsBackAnswers) {
   s.view.quiz = 1u << static_cast<int>(ui::Held::Softmax);
   EXPECT_EQ(ui::describe_view(s).find("animal 71"), std::string::npos) << ui::describe_view(s);
   EXPECT_NE(ui::describe_view(s).find("held back"), std::string::npos);
-  EXPECT_EQ(ui::narration_json(s)["view"].id, ui::describe_view(s));
+  EXPECT_EQ(ui::narration_json(s)["view"], ui::describe_view(s));
 }

@@ -298,11 +298,13 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
   EXPECT_EQ(s.view.head, 2);
   EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Causal);
   // The weights the step-through shows are the forward pass's own for that head.
-  EXPECT_LT((s.derived.result.heads[2].weights.cast<float>() - s.derived.model_run.forward.layers[1].weights[2])
-                .cwiseAbs()
-                .maxCoeff(),
-            1e-6);
-  EXPECT_EQ(s.derived.model_run.heads.size(), static_cast<size_t>(s.model->config.n_layer * s.model->config.n_head));
+  EXPECT_LT(
+      (s.derived.result.heads[2].weights.cast<float>() - s.derived.model_run.forward.layers[1].weights[2])
+          .cwiseAbs()
+          .maxCoeff(),
+      1e-6);
+  EXPECT_EQ(s.derived.model_run.heads.size(),
+            static_cast<size_t>(s.model->config.n_layer * s.model->config.n_head));
   EXPECT_EQ(s.derived.model_run.next.size(), 10u);
   // A link names the model and says the text, layer and head; opening it shows the same.
   const attn::Json link = ui::link_state(s);

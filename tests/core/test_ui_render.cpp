@@ -121,7 +121,8 @@ TEST(UiRender, LongSequencesDrawBoundedVertices) {
     s.view.panel = static_cast<ui::Panel>(panel);
     EXPECT_LT(render_frames(s, 2.0f, 2), 400000) << ui::kViews[panel].id;
   }
-  EXPECT_EQ(s.derived.weights_map.rows_per_block, 12);  // ⌈1500 / 128⌉, as shaders/attention_map.wgsl blocks them
+  EXPECT_EQ(s.derived.weights_map.rows_per_block,
+            12);  // ⌈1500 / 128⌉, as shaders/attention_map.wgsl blocks them
   EXPECT_EQ(s.derived.weights_map.map.rows(), 125);
   EXPECT_NEAR(s.derived.weights_map.map.row(7).sum(), 1.0, 1e-6);  // (f32 weights)
 }
@@ -143,7 +144,7 @@ TEST(UiRender, HighContrastMultiHeadAndError) {
 TEST(UiRender, FontHasEveryCharacterOurTextUses) {
   ImGui::CreateContext();
   ASSERT_TRUE(ui::load_fonts(ATTN_FONT_PATH, 1.0f));
-  ImFont* font = ImGui::GetIO().Fonts->Fonts[0].id;
+  ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
   int checked = 0;
   for (const char* dir : {ATTN_SOURCE_DIR, ATTN_SCENARIO_DIR}) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
@@ -288,8 +289,7 @@ TEST(UiLayout, EveryViewFitsAtClassroomSizes) {
           for (const std::string& p : problems)
             ADD_FAILURE() << display.w << "×" << display.h << " at " << scale << "×, "
                           << (real_model ? "model, " : "") << ui::kViews[panel].id
-                          << (section ? std::string("/") + ui::kVariantParts[section].id : "") << ": "
-                          << p;
+                          << (section ? std::string("/") + ui::kVariantParts[section].id : "") << ": " << p;
         }
 }
 
@@ -307,8 +307,7 @@ TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {
       std::vector<std::string> problems;
       render_frames(s, s.view.ui_scale, 4, display, &problems);
       for (const std::string& p : problems)
-        ADD_FAILURE() << display.w << "×" << display.h << " projector, " << ui::kViews[panel].id << ": "
-                      << p;
+        ADD_FAILURE() << display.w << "×" << display.h << " projector, " << ui::kViews[panel].id << ": " << p;
       ui::set_projector(s, false, display.w, display.h);
       EXPECT_TRUE(s.view.input_panel);
       EXPECT_FALSE(s.view.high_contrast);
@@ -325,7 +324,7 @@ TEST(UiLayout, EveryLessonPageFits) {
   std::vector<std::string> skipped;
   base.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base, &skipped);
   EXPECT_TRUE(skipped.empty()) << skipped.front();
-  const std::pair<Display, float> sizes[].id = {{{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}};
+  const std::pair<Display, float> sizes[] = {{{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}};
   for (int l = 0; l < static_cast<int>(base.lessons.size()); ++l)
     for (int p = 0; p < static_cast<int>(base.lessons[static_cast<size_t>(l)].pages.size()); ++p)
       for (const auto& [display, scale] : sizes)

@@ -108,7 +108,8 @@ inline ui::AppState fresh_like(const ui::AppState& s) {
   ui::AppState out = ui::default_state(s.scenarios);
   out.model = s.model;
   out.lessons = s.lessons;
-  out.derived.model_run.induction = s.derived.model_run.induction;  // (measured once per model, as the app keeps them)
+  out.derived.model_run.induction =
+      s.derived.model_run.induction;  // (measured once per model, as the app keeps them)
   out.derived.model_run.induction_of = s.derived.model_run.induction_of;
   return out;
 }
