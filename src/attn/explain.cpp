@@ -43,12 +43,6 @@ std::vector<double> row_of(const MatD& m, int i) {
   return std::vector<double>(m.row(i).data(), m.row(i).data() + m.cols());
 }
 
-std::string percent(double w) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.0f%%", 100 * w);
-  return buf;
-}
-
 // The operation that turns a raw score into a scaled one, e.g. " / √4" or " × 0.25 / 0.70 (temperature)".
 std::string scale_op(const ExplainInput& in, int d_k) {
   std::string e;
@@ -66,7 +60,7 @@ std::string scale_op(const ExplainInput& in, int d_k) {
   return e;
 }
 
-std::string mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
+Message mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
   const std::string q = quote(in.query_labels[static_cast<size_t>(i)]),
                     k = quote(in.key_labels[static_cast<size_t>(j)]);
   if (!in.mask.global.empty()) {  // global tokens: say so when they are why a score passes
@@ -76,12 +70,11 @@ std::string mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
     const bool key_global =
         std::find(in.mask.global.begin(), in.mask.global.end(), j) != in.mask.global.end();
     if (allowed && !mask_allows(base, i, j, L, S))
-      return "A global token sees every token and every token sees it; " + (key_global ? k : q) +
-             " is global.";
+      return {"explain.mask.global", {text_arg("token", key_global ? k : q)}};
   }
   const MaskKindInfo& kind = mask_kind(in.mask.kind);
-  return fill(allowed ? kind.reason_allowed : kind.reason_blocked,
-              {{"q", q}, {"k", k}, {"n", kind.param ? std::to_string(in.mask.*kind.param) : ""}});
+  return {allowed ? kind.reason_allowed : kind.reason_blocked,
+          {text_arg("q", q), text_arg("k", k), count_arg("n", kind.param ? in.mask.*kind.param : 0)}};
 }
 
 }  // namespace
@@ -90,25 +83,20 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
   const HeadTrace<double>& t = *in.trace;
   const int i = st.query, j = st.key;
   const int d_k = static_cast<int>(t.q.cols());
-  const std::string qi = quote(in.query_labels[static_cast<size_t>(i)]);
-  const std::string kj = j >= 0 ? quote(in.key_labels[static_cast<size_t>(j)]) : "";
+  const MessageArg qi = text_arg("q", quote(in.query_labels[static_cast<size_t>(i)]));
+  const MessageArg kj = text_arg("k", j >= 0 ? quote(in.key_labels[static_cast<size_t>(j)]) : "");
   const std::string si = subscript(i), sj = j >= 0 ? subscript(j) : "";
   const std::string cell = si + "," + sj;
   const bool row = st.phase == Phase::Row;
   StepExplanation e;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "Step %d of 5 · ", static_cast<int>(st.stage) + 1);
-  e.title = buf;
+  e.title = {std::string("explain.title.") + kStages[static_cast<int>(st.stage)].id, {}};
 
   switch (st.stage) {
     case Stage::Scores: {
-      e.title += "dot product q·k";
       if (row) {
         e.values = row_of(t.scores, i);
         e.formula = "s" + si + " = q" + si + "·Kᵀ = " + fmt_vector(e.values);
-        e.narration = "Compare the query of " + qi +
-                      " with every key: one dot product per token. Larger means a "
-                      "better match.";
+        e.narration = {{"explain.scores.row", {qi}}};
         break;
       }
       e.values = {t.scores(i, j)};
@@ -118,71 +106,58 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         e.formula += (c ? " + (" : "(") + fmt(t.q(i, c)) + ")(" + fmt(t.k(j, c)) + ")";
       if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " terms)";
       e.formula += " = " + fmt(t.scores(i, j));
-      e.narration = "How well does the query of " + qi + " match the key of " + kj + "? Multiply their " +
-                    std::to_string(d_k) + " numbers pairwise and add them up: " + fmt(t.scores(i, j)) +
-                    ". The bigger the score, the better the match.";
+      e.narration = {
+          {"explain.scores.cell", {qi, kj, count_arg("d", d_k), number_arg("score", t.scores(i, j))}}};
       break;
     }
     case Stage::Scale: {
-      e.title += "scale";
-      const std::string why =
-          in.scale.kind == ScaleSpec::Kind::SqrtDk
-              ? "Dot products of d_k-dimensional vectors grow like √d_k, which would make softmax too "
-                "peaked; "
-                "dividing by √" +
-                    std::to_string(d_k) + " keeps them in a comfortable range."
-          : in.scale.kind == ScaleSpec::Kind::None
-              ? "Scaling is switched off: the score goes to softmax as it is. With large d_k the weights "
-                "become nearly one-hot."
-              : "The scores are multiplied by the chosen scale " + fmt(in.scale.value) + ".";
-      const std::string temp = in.temperature != 1.0
-                                   ? " Dividing by the temperature " + fmt(in.temperature) +
-                                         (in.temperature > 1 ? " flattens" : " sharpens") + " the weights."
-                                   : "";
+      e.narration = {in.scale.kind == ScaleSpec::Kind::SqrtDk
+                         ? Message{"explain.scale.sqrt_dk", {count_arg("d", d_k)}}
+                     : in.scale.kind == ScaleSpec::Kind::None
+                         ? Message{"explain.scale.none", {}}
+                         : Message{"explain.scale.value", {number_arg("scale", in.scale.value)}}};
+      if (in.temperature != 1.0)
+        e.narration.push_back({in.temperature > 1 ? "explain.scale.flattens" : "explain.scale.sharpens",
+                               {number_arg("t", in.temperature)}});
       if (row) {
         e.values = row_of(t.scaled, i);
         e.formula = "ŝ" + si + " = s" + si + scale_op(in, d_k) + " = " + fmt_vector(e.values);
-        e.narration = why + temp + " This is done for every key of " + qi + ".";
+        e.narration.push_back({"explain.scale.row", {qi}});
         break;
       }
       e.values = {t.scaled(i, j)};
       e.formula = "ŝ" + cell + " = " + fmt(t.scores(i, j)) + scale_op(in, d_k) + " = " + fmt(t.scaled(i, j));
-      e.narration = why + temp + " The score of " + qi + " for " + kj + ": " + fmt(t.scores(i, j)) +
-                    " becomes " + fmt(t.scaled(i, j)) + ".";
+      e.narration.push_back(
+          {"explain.scale.cell",
+           {qi, kj, number_arg("score", t.scores(i, j)), number_arg("scaled", t.scaled(i, j))}});
       break;
     }
     case Stage::Mask: {
-      e.title += "mask";
       if (row) {
         e.values = row_of(t.masked, i);
         int blocked = 0;
         for (double x : e.values) blocked += std::isinf(x) ? 1 : 0;
         e.formula = "m" + si + " = " + fmt_vector(e.values);
-        e.narration = std::to_string(blocked) + " of the " + std::to_string(e.values.size()) +
-                      " keys are blocked for " + qi +
-                      ": their scores become −∞, so their weights will be exactly 0.";
+        e.narration = {
+            {"explain.mask.row",
+             {count_arg("blocked", blocked), count_arg("n", static_cast<double>(e.values.size())), qi}}};
         break;
       }
       const bool allowed = !std::isinf(t.masked(i, j));
       e.values = {t.masked(i, j)};
       e.formula = "m" + cell + " = " + (allowed ? fmt(t.scaled(i, j)) + "  (allowed)" : "−∞  (blocked)");
-      e.narration = mask_reason(in, i, j, allowed) +
-                    (allowed ? " The score stays " + fmt(t.scaled(i, j)) + "."
-                             : " The score becomes −∞, so after softmax its weight is exactly 0.");
+      e.narration = {mask_reason(in, i, j, allowed),
+                     allowed ? Message{"explain.mask.stays", {number_arg("score", t.scaled(i, j))}}
+                             : Message{"explain.mask.blocked", {}}};
       break;
     }
     case Stage::Softmax: {
-      e.title += "softmax";
       const bool fully = t.fully_masked[static_cast<size_t>(i)];
       const double m = t.row_max(i);
       if (row) {
         e.values = row_of(t.weights, i);
         e.formula = "a" + si + " = softmax(m" + si + ") = " + fmt_vector(e.values);
-        e.narration =
-            fully ? "Every key is masked for " + qi + ": there is nothing to attend to, so its weights are 0."
-                  : "Turn the scores of " + qi +
-                        " into weights that are positive and sum to 1: "
-                        "exp(score − max) / sum.";
+        e.narration = {{fully ? "explain.softmax.row_fully_masked" : "explain.softmax.row", {qi}}};
         break;
       }
       if (st.phase == Phase::Max) {
@@ -191,39 +166,33 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         if (!fully) t.masked.row(i).maxCoeff(&arg);
         e.formula = "max" + si + " = max_j m" + si + ",j = " + fmt(m) +
                     (fully ? "" : "  (at " + quote(in.key_labels[static_cast<size_t>(arg)]) + ")");
-        e.narration =
-            fully ? "Part 1 of 4: every key of " + qi +
-                        " is masked, so the row has no maximum. "
-                        "The row is reported as fully masked; its weights and output are 0, not NaN."
-                  : "Part 1 of 4: find the largest score in the row of " + qi + ": " + fmt(m) +
-                        ". Subtracting it before exp() keeps every exponent ≤ 0, so nothing overflows.";
+        e.narration = {
+            {fully ? "explain.softmax.max_fully_masked" : "explain.softmax.max", {qi, number_arg("max", m)}}};
       } else if (st.phase == Phase::Exp) {
         const double x = t.masked(i, j);
         const double ex = fully ? 0.0 : std::exp(x - m);
         e.values = {ex};
         e.formula = "e" + cell + " = exp(" + fmt(x) + " − " + fmt(m) + ") = " + fmt(ex);
-        e.narration = std::isinf(x)
-                          ? "Part 2 of 4: " + kj + " is blocked; exp(−∞) is exactly 0."
-                          : "Part 2 of 4: exponentiate the shifted score of " + kj + ": " + fmt(ex) +
-                                (x == m ? " (the largest score always gives exactly 1)." : ".");
+        e.narration = {{std::isinf(x) ? "explain.softmax.exp_blocked"
+                        : x == m      ? "explain.softmax.exp_largest"
+                                      : "explain.softmax.exp",
+                        {kj, number_arg("e", ex)}}};
       } else if (st.phase == Phase::Sum) {
         e.values = {t.row_sum(i)};
         e.formula = "Σ" + si + " = Σ_j e" + si + ",j = " + fmt(t.row_sum(i));
-        e.narration = "Part 3 of 4: add up the exponentials of the row of " + qi + ": " + fmt(t.row_sum(i)) +
-                      (fully ? "." : ". Because the largest term is 1, the sum is at least 1.");
+        e.narration = {{fully ? "explain.softmax.sum_fully_masked" : "explain.softmax.sum",
+                        {qi, number_arg("sum", t.row_sum(i))}}};
       } else {
         const double w = t.weights(i, j);
         e.values = {w};
         const double ex = fully || std::isinf(t.masked(i, j)) ? 0.0 : std::exp(t.masked(i, j) - m);
         e.formula = "a" + cell + " = e" + cell + " / Σ" + si + " = " + fmt(ex) + " / " + fmt(t.row_sum(i)) +
                     " = " + fmt(w);
-        e.narration = "Part 4 of 4: divide by the sum. " + qi + " gives " + percent(w) +
-                      " of its attention to " + kj + ".";
+        e.narration = {{"explain.softmax.divide", {qi, kj, percent_arg("w", w)}}};
       }
       break;
     }
     case Stage::WeightedSum: {
-      e.title += "weighted sum of values";
       const int dv = static_cast<int>(t.v.cols());
       const int last = row ? static_cast<int>(t.v.rows()) - 1 : j;
       std::vector<double> partial(static_cast<size_t>(dv), 0.0);
@@ -234,15 +203,14 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       e.values = partial;
       if (row) {
         e.formula = "o" + si + " = Σ_j a" + si + ",j · v_j = " + fmt_vector(partial);
-        e.narration =
-            "The output of " + qi + " is the average of all value vectors, weighted by its attention.";
+        e.narration = {{"explain.weighted.row", {qi}}};
         break;
       }
       e.formula = "o" + si + " += a" + cell + "·v" + sj + " = " + fmt(t.weights(i, j)) + " × " +
                   fmt_vector(row_of(t.v, j), 4) + "  →  o" + si + " = " + fmt_vector(partial, 4);
-      e.narration =
-          "Add " + percent(t.weights(i, j)) + " of the value of " + kj + " to the output of " + qi + "." +
-          (j == static_cast<int>(t.v.rows()) - 1 ? " That was the last key: o" + si + " is complete." : "");
+      e.narration = {{"explain.weighted.cell", {qi, kj, percent_arg("w", t.weights(i, j))}}};
+      if (j == static_cast<int>(t.v.rows()) - 1)
+        e.narration.push_back({"explain.weighted.last", {text_arg("o", "o" + si)}});
       break;
     }
   }
@@ -255,34 +223,26 @@ StepExplanation explain_flash_tile(const FlashTrace& f, int step,
   if (step < 0 || step >= static_cast<int>(f.tiles.size())) return e;
   const FlashTile& t = f.tiles[static_cast<size_t>(step)];
   if (t.row0 < 0 || t.row0 >= static_cast<int>(query_labels.size()) || t.row0 >= f.output.rows()) return e;
-  const std::string q = "“" + query_labels[static_cast<size_t>(t.row0)] + "”";
-  e.title = "Flash attention · tile step " + std::to_string(step + 1) + " of " +
-            std::to_string(f.tiles.size()) + " · query tile " + std::to_string(t.q_tile) + " × key tile " +
-            std::to_string(t.k_tile);
+  const MessageArg q = text_arg("q", quote(query_labels[static_cast<size_t>(t.row0)]));
+  e.title = {"explain.flash.title",
+             {count_arg("step", step + 1), count_arg("steps", static_cast<double>(f.tiles.size())),
+              count_arg("q_tile", t.q_tile), count_arg("k_tile", t.k_tile)}};
   // The query tile's rows are finished after its last key tile (computed or skipped).
   const bool last = step + 1 == static_cast<int>(f.tiles.size()) ||
                     f.tiles[static_cast<size_t>(step + 1)].q_tile != t.q_tile;
   const std::vector<double> final_row(f.output.row(t.row0).data(),
                                       f.output.row(t.row0).data() + f.output.cols());
-  const std::string done = " That was the last key tile for these rows: O = O ÷ l, so row " + q + " is " +
-                           fmt_vector(final_row, 4) + ", exactly softmax attention's output.";
+  const Message done{"explain.flash.done", {q, vector_arg("row", final_row)}};
   if (t.skipped) {
     e.formula = "tile skipped: every score in it is masked";
-    e.narration =
-        "The mask blocks all " + std::to_string(t.rows * t.cols) +
-        " scores of this tile, so flash attention does not load its keys and values at all. The running "
-        "max, sum and output stay as they were." +
-        (last ? done : "");
-    if (last) e.values = final_row;
+    e.narration = {{"explain.flash.skipped", {count_arg("n", static_cast<double>(t.rows) * t.cols)}}};
+    if (last) e.narration.push_back(done), e.values = final_row;
     return e;
   }
   if (!std::isfinite(t.m_new(0))) {  // the row has had no allowed key yet
     e.formula = "m = −∞ · l = 0: no allowed key yet";
-    e.narration =
-        "Row " + q +
-        " may not attend to any key of this tile (nor of the earlier ones), so there is "
-        "nothing to add: m stays −∞ and l stays 0." +
-        std::string(last ? " It never gets an allowed key: a fully masked row, whose output is zeros." : "");
+    e.narration = {{"explain.flash.nothing_yet", {q}}};
+    if (last) e.narration.push_back({"explain.flash.never", {}});
     e.values.assign(static_cast<size_t>(t.o_partial.cols()), 0.0);
     return e;
   }
@@ -293,19 +253,15 @@ StepExplanation explain_flash_tile(const FlashTrace& f, int step,
   e.formula = "m = max(" + fmt(t.m_old(0)) + ", " + fmt(t.s.row(0).maxCoeff()) + ") = " + fmt(t.m_new(0)) +
               " · l = " + fmt(t.l_old(0)) + "·" + fmt(t.rescale(0)) + " + " + fmt(added) + " = " +
               fmt(t.l_new(0));
-  e.narration =
-      "Row " + q + " meets keys " + std::to_string(t.col0) + "–" + std::to_string(t.col0 + t.cols - 1) +
-      ". " +
-      (first ? std::string("This is its first tile with an allowed key: the running max is simply this "
-                           "tile's largest score.")
-       : t.m_new(0) > t.m_old(0)
-           ? "A larger score appeared, so the sum and the partial output so far are multiplied by exp(" +
-                 fmt(t.m_old(0)) + " − " + fmt(t.m_new(0)) + ") = " + fmt(t.rescale(0)) +
-                 " before this tile's exponentials are added."
-           : std::string("No larger score here, so nothing is rescaled (×1) and this tile's exponentials "
-                         "are added."));
+  e.narration = {
+      {"explain.flash.meets", {q, count_arg("from", t.col0), count_arg("to", t.col0 + t.cols - 1)}},
+      first                     ? Message{"explain.flash.first", {}}
+      : t.m_new(0) > t.m_old(0) ? Message{"explain.flash.rescale",
+                                          {number_arg("m_old", t.m_old(0)), number_arg("m_new", t.m_new(0)),
+                                           number_arg("r", t.rescale(0))}}
+                                : Message{"explain.flash.no_rescale", {}}};
   if (last) {
-    e.narration += done;
+    e.narration.push_back(done);
     e.values = final_row;
   } else {
     e.values.assign(t.o_partial.row(0).data(), t.o_partial.row(0).data() + t.o_partial.cols());

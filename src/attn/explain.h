@@ -1,6 +1,7 @@
 // What one step of the step engine computes, in words and with the real numbers: a formula line
-// ("s₂,₃ = q₂·k₃ = (0.40)(1.20) + … = 0.85"), a plain-language narration for newcomers, and the values the
-// step produces, all read from the Trace. Used by the UI, the web page's screen-reader mirror and the tests
+// ("s₂,₃ = q₂·k₃ = (0.40)(1.20) + … = 0.85"), a plain-language narration for newcomers as messages (ids and
+// arguments, said in the learner's language by attn::say), and the values the step produces, all read from
+// the Trace. Used by the UI, the web page's screen-reader mirror and the tests
 // (tests/core/test_explain.cpp, Explain.*: every value equals the Trace).
 #pragma once
 
@@ -11,6 +12,7 @@
 #include "attn/flash.h"
 #include "attn/mask.h"
 #include "attn/step.h"
+#include "attn/text.h"
 
 namespace attn {
 
@@ -26,10 +28,10 @@ struct ExplainInput {
 };
 
 struct StepExplanation {
-  std::string title;           // "Step 1 of 5 · dot product"
-  std::string formula;         // the computation with numbers filled in
-  std::string narration;       // plain language, with the numbers
-  std::vector<double> values;  // what the step produces (one number, a row, or an output vector)
+  Message title;                   // "Step 1 of 5 · dot product" (explain.title.*)
+  std::string formula;             // the computation with numbers filled in (notation, not words)
+  std::vector<Message> narration;  // plain language, with the numbers: sentences (explain.*)
+  std::vector<double> values;      // what the step produces (one number, a row, or an output vector)
 };
 
 StepExplanation explain_step(const ExplainInput& in, const Step& step);

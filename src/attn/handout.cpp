@@ -229,11 +229,12 @@ std::string latex_math(const std::string& formula) {
   return out;
 }
 
-std::string latex_step(const ExplainInput& in, const Step& step) {
+std::string latex_step(const ExplainInput& in, const Step& step, const Catalog& text) {
   ExplainInput all = in;
   all.max_terms = 1 << 20;  // (every term of a dot product, for paper)
   const StepExplanation e = explain_step(all, step);
-  return "% " + e.title + "\n\\paragraph{" + latex_text(e.title) + "}\n" + latex_text(e.narration) +
+  const std::string title = say(text, e.title);
+  return "% " + title + "\n\\paragraph{" + latex_text(title) + "}\n" + latex_text(say(text, e.narration)) +
          "\n\\[\n  " + latex_math(e.formula) + "\n\\]\n";
 }
 

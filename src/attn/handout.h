@@ -37,7 +37,7 @@ std::string latex_text(const std::string& text);
 
 // The step's worked formula with every term written out, as a LaTeX display equation with its title and
 // narration (a complete fragment to paste into a document).
-std::string latex_step(const ExplainInput& in, const Step& step);
+std::string latex_step(const ExplainInput& in, const Step& step, const Catalog& text = english());
 // Row i's softmax as LaTeX: the formula, then a table of every key's masked score m, exp(m − max) and weight
 // a, with the max and the sum.
 std::string latex_row_softmax(const HeadTrace<double>& t, int row,

@@ -12,49 +12,45 @@ const std::vector<MaskKindInfo> kMaskKinds = {
     {K::None, "none", -1, nullptr, 0, false, false,  //
      [](const MaskSpec&, int, int, int) { return true; },
      [](const MaskSpec&) -> std::optional<KeyRange> { return KeyRange{}; },  //
-     "none", "", "none", "O(n²·d)", "There is no mask: {q} may look at every token, {k} included.", ""},
+     "none", "", "none", "O(n²·d)", "explain.mask.none.allowed", "explain.mask.none.blocked"},
     {K::Causal, "causal", -1, nullptr, 0, true, true,  //
      [](const MaskSpec&, int, int pos, int j) { return j <= pos; },
      [](const MaskSpec&) -> std::optional<KeyRange> {
        return KeyRange{true, 0, INT_MAX};
      },  //
-     "causal", "", "causal", "O(n²·d/2)",
-     "The causal mask lets a token look at itself and earlier tokens; {k} is one of them.",
-     "The causal mask hides the future: {k} comes after {q}, so {q} may not look at it."},
+     "causal", "", "causal", "O(n²·d/2)", "explain.mask.causal.allowed", "explain.mask.causal.blocked"},
     {K::Window, "window", 1, &MaskSpec::window, 1, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) { return j <= pos && j > pos - m.window; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{true, m.window, INT_MAX};
      },  //
-     "sliding window", "window w", "window {n}", "O(n·w·d)", "{k} is within the last {n} tokens up to {q}.",
-     "The sliding window lets {q} see only the last {n} tokens up to itself; {k} is outside it."},
+     "sliding window", "window w", "window {n}", "O(n·w·d)", "explain.mask.window.allowed",
+     "explain.mask.window.blocked"},
     {K::SymmetricWindow, "window", 0, &MaskSpec::window, 1, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return std::abs(pos - j) < m.window; }, nullptr,
      "window, both sides", "window w", "window {n} (both sides)", "O(n·2w·d)",
-     "{k} is fewer than {n} tokens away from {q}.",
-     "The window lets {q} see only tokens fewer than {n} positions away, on both sides; {k} is further."},
+     "explain.mask.window_both.allowed", "explain.mask.window_both.blocked"},
     {K::Strided, "strided", -1, &MaskSpec::stride, 1, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) {
        return j <= pos && (pos - j < m.stride || (pos - j) % m.stride == 0);
      },
      nullptr, "strided", "stride s", "strided {n}", "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n",
-     "{k} is among the last {n} tokens or a multiple of {n} positions back.",
-     "The strided pattern lets {q} see the last {n} tokens and every {n}th before them; {k} is neither."},
+     "explain.mask.strided.allowed", "explain.mask.strided.blocked"},
     {K::Block, "block", -1, &MaskSpec::block, 1, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return pos >= 0 && pos / m.block == j / m.block; }, nullptr,
-     "block-diagonal", "block b", "block {n}", "O(n·b·d)", "{q} and {k} are in the same block of {n}.",
-     "{q} and {k} are in different blocks of {n}: blocks only see themselves."},
+     "block-diagonal", "block b", "block {n}", "O(n·b·d)", "explain.mask.block.allowed",
+     "explain.mask.block.blocked"},
     {K::Padding, "padding", -1, &MaskSpec::valid_len, 0, false, false,  //
      [](const MaskSpec& m, int, int, int j) { return j < m.valid_len; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{false, 0, m.valid_len};
      },  //
-     "padding", "real tokens", "padding {n}", "O(n·valid·d)", "{k} is a real token (one of the first {n}).",
-     "{k} is padding (only the first {n} tokens are real), so nobody attends to it."},
+     "padding", "real tokens", "padding {n}", "O(n·valid·d)", "explain.mask.padding.allowed",
+     "explain.mask.padding.blocked"},
     {K::Explicit, "", -1, nullptr, 0, false, false,  //
      [](const MaskSpec& m, int i, int, int j) { return m.allowed(i, j) != 0; }, nullptr,
-     "painted (0/1 matrix)", "", "explicit", "O(allowed·d)",
-     "The mask matrix has a 1 for {q} → {k}: allowed.", "The mask matrix has a 0 for {q} → {k}: blocked."},
+     "painted (0/1 matrix)", "", "explicit", "O(allowed·d)", "explain.mask.explicit.allowed",
+     "explain.mask.explicit.blocked"},
 };
 
 const MaskKindInfo& mask_kind(MaskSpec::Kind kind) {

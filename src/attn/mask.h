@@ -36,8 +36,8 @@ struct KeyRange {
   int key_end = INT_MAX;  // keys from here on are hidden (padding)
 };
 
-// One mask kind. User-visible words are templates with named placeholders: {n} the parameter, {q} and {k}
-// the quoted query and key tokens.
+// One mask kind. Its menu title, slider label and name are words here ({n}: the parameter); why a score
+// passes or is blocked are message ids of the catalogs (assets/text: {q}, {k} the quoted tokens, {n}).
 struct MaskKindInfo {
   MaskSpec::Kind kind;
   const char* id;        // JSON: "none" / "causal", or the key of {"window": w}
@@ -48,7 +48,7 @@ struct MaskKindInfo {
   bool hides_future;     // keys after the query stay hidden, global tokens included
   bool (*allows)(const MaskSpec& m, int i, int pos, int j);  // before global tokens
   std::optional<KeyRange> (*range)(const MaskSpec& m);       // nullptr: never a key range
-  // Words (menu entry; slider label; name with {n}; scores kept, as big-O; why a score passes or not).
+  // Words: menu entry; slider label; name with {n}; scores kept, as big-O; why a score passes or not (ids).
   const char* title;
   const char* param_label;
   const char* name;

@@ -185,28 +185,28 @@ bool flash_walkthrough_shown(const AppState& s) {
          s.derived.variants.flash[h].output.rows() == s.problem.query_len();
 }
 
-attn::StepExplanation explain_current(const AppState& s, int max_terms) {
+const attn::Catalog& catalog(const AppState&) { return attn::english(); }
+
+namespace {
+Explanation said(const AppState& s, const attn::StepExplanation& e) {
+  const attn::Catalog& c = catalog(s);
+  return {attn::say(c, e.title), e.formula, attn::say(c, e.narration), e.values};
+}
+}  // namespace
+
+Explanation explain_current(const AppState& s, int max_terms) {
   if (!s.derived.has_result || s.derived.result.heads.empty()) return {};
   if (flash_walkthrough_shown(s) && held_back(s, Held::Softmax))
-    return {"Flash attention, tile by tile",
-            "(held back)",
-            "The tiles' numbers are held back until the answer is revealed: predict first.",
-            {}};
+    return said(s, {{"explain.flash.held_title", {}}, "(held back)", {{"explain.flash.held", {}}}, {}});
   if (flash_walkthrough_shown(s)) {
     const attn::FlashTrace& f = s.derived.variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
-    return attn::explain_flash_tile(
-        f, std::clamp(s.view.variants.flash_step, 0, static_cast<int>(f.tiles.size()) - 1),
-        attn::query_labels(s.problem));
+    return said(s, attn::explain_flash_tile(
+                       f, std::clamp(s.view.variants.flash_step, 0, static_cast<int>(f.tiles.size()) - 1),
+                       attn::query_labels(s.problem)));
   }
-  if (s.problem.variant == attn::Variant::Linear) {
-    attn::StepExplanation e;
-    e.title = "Linear attention";
-    e.formula = "O = φ(Q)·(φ(K)ᵀ·V) ÷ φ(Q)·Σφ(K)";
-    e.narration =
-        "No scores are exponentiated and no softmax is taken, so there are no steps to narrate; the "
-        "Variants view's Linear part shows the re-association with its numbers.";
-    return e;
-  }
+  if (s.problem.variant == attn::Variant::Linear)
+    return said(
+        s, {{"explain.linear.title", {}}, "O = φ(Q)·(φ(K)ᵀ·V) ÷ φ(Q)·Σφ(K)", {{"explain.linear", {}}}, {}});
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
   const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
@@ -222,10 +222,10 @@ attn::StepExplanation explain_current(const AppState& s, int max_terms) {
   attn::StepExplanation e = attn::explain_step(in, st);
   if (held_back(s, static_cast<Held>(st.stage))) {  // (a prediction is open: its answer waits)
     e.formula = "(held back)";
-    e.narration = "This step's numbers are held back until the answer is revealed: predict first.";
+    e.narration = {{"explain.held", {}}};
     e.values.clear();
   }
-  return e;
+  return said(s, e);
 }
 
 namespace {
@@ -266,7 +266,7 @@ attn::Json narration_json(const AppState& s) {
 namespace {
 
 attn::Json step_mirror(const AppState& s) {
-  const attn::StepExplanation e = explain_current(s);
+  const Explanation e = explain_current(s);
   attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
   if (!s.derived.has_result || e.title.empty()) return j;
   if (s.problem.variant == attn::Variant::Linear) return j;

@@ -368,10 +368,18 @@ float projector_scale(float display_w, float display_h);
 
 // True while the Variants view's flash walkthrough is on screen (narration then explains its tiles).
 bool flash_walkthrough_shown(const AppState& s);
+// The language the app speaks (English, built in; the picker of issue 12 will choose among assets/text).
+const attn::Catalog& catalog(const AppState& s);
+
+// An explanation as the learner reads it: its messages said in the app's language.
+struct Explanation {
+  std::string title, formula, narration;
+  std::vector<double> values;
+};
 // The explanation of the current step, or of the flash tile in the walkthrough (empty when there is no
 // result).
 // max_terms: a dot product's terms written out (the narration panel 4; Enter's whole arithmetic: all).
-attn::StepExplanation explain_current(const AppState& s, int max_terms = 4);
+Explanation explain_current(const AppState& s, int max_terms = 4);
 
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
 // is the current stage's row (or the output row) of the shown head.

@@ -93,7 +93,7 @@ std::string variants_view(const AppState& s) {
           return "Variants, linear attention: max |O_linear − O_softmax| = " + num(r.max_diff) + ".";
       return "Variants, linear attention: φ(Q)·(φ(K)ᵀ·V) next to softmax attention.";
     case VariantSection::Flash: {
-      const attn::StepExplanation e = explain_current(s);
+      const Explanation e = explain_current(s);
       return "Variants, flash attention tile by tile: " + e.formula + ". " + e.narration;
     }
   }

@@ -363,7 +363,7 @@ void arithmetic_popup(AppState& s) {
   ImGui::SetNextWindowPos(ImVec2(d.x * 0.5f, d.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   if (!ImGui::BeginPopupModal("The whole arithmetic of this step", nullptr, ImGuiWindowFlags_NoSavedSettings))
     return;
-  const attn::StepExplanation e = explain_current(s, 1 << 20);
+  const Explanation e = explain_current(s, 1 << 20);
   text_note("%s", e.title.c_str());
   ImGui::PushFont(large_font());
   text_words("%s", e.formula.c_str());
@@ -378,7 +378,7 @@ void arithmetic_popup(AppState& s) {
 
 void panel_narration(AppState& s) {
   if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
-  const attn::StepExplanation e = explain_current(s);
+  const Explanation e = explain_current(s);
   text_note("%s", e.title.c_str());
   ImGui::PushFont(large_font());
   text_words("%s", e.formula.c_str());

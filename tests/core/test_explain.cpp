@@ -64,7 +64,11 @@ static void check_every_step(Fixture& f) {
       const attn::StepExplanation e = attn::explain_step(f.in, st);
       ASSERT_FALSE(e.values.empty()) << index;
       EXPECT_FALSE(e.formula.empty());
-      EXPECT_NE(e.narration.find("“"), std::string::npos) << "narration names a token: " << e.narration;
+      // Every sentence is in the catalog, and the narration names a token.
+      const std::string said = attn::say(attn::english(), e.narration);
+      EXPECT_EQ(said.find("[missing text"), std::string::npos) << said;
+      EXPECT_EQ(attn::say(attn::english(), e.title).find("[missing text"), std::string::npos) << index;
+      EXPECT_NE(said.find("“"), std::string::npos) << "narration names a token: " << said;
       const int i = st.query, j = st.key;
       auto expect_row = [&](const attn::MatD& m) {
         ASSERT_EQ(e.values.size(), static_cast<size_t>(m.cols()));
@@ -128,7 +132,11 @@ TEST(Explain, DotProductFormulaShowsTheTerms) {
             0u)
       << e.formula;
   EXPECT_NE(e.formula.find("= " + attn::fmt(t.scores(1, 0))), std::string::npos);
-  EXPECT_NE(e.narration.find("“read”"), std::string::npos);
+  ASSERT_EQ(e.narration.size(), 1u);
+  EXPECT_EQ(e.narration[0].id, "explain.scores.cell");
+  EXPECT_EQ(e.narration[0].args[0].text, "“read”");                 // q
+  EXPECT_EQ(e.narration[0].args[3].numbers.at(0), t.scores(1, 0));  // the score, as a number
+  EXPECT_EQ(e.title.id, "explain.title.scores");
 }
 
 TEST(Explain, MaskAndFullyMaskedRowsAreExplained) {
@@ -141,7 +149,8 @@ TEST(Explain, MaskAndFullyMaskedRowsAreExplained) {
       attn::step_index(attn::Stage::Softmax, 2, 0, attn::Phase::Max, 4, 4, attn::Granularity::Cell);
   const attn::StepExplanation e =
       attn::explain_step(f.in, attn::step_at(softmax_row2, 4, 4, attn::Granularity::Cell));
-  EXPECT_NE(e.narration.find("fully masked"), std::string::npos) << e.narration;
+  ASSERT_EQ(e.narration.size(), 1u);
+  EXPECT_EQ(e.narration[0].id, "explain.softmax.max_fully_masked");
 }
 
 TEST(Explain, Formatting) {

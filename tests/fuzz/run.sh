@@ -22,12 +22,12 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; seconds=$((6 * 3600)); sweep=20000; shift ;;  # (at most 6 h each)
     --sweep) sweep=$2; shift ;;  # problems in the CLI sweep (0: none)
     -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
-    problem | state | link | scenario | safetensors | tokenizer | model | lesson) harnesses+=("$1"); sweep=0 ;;
+    problem | state | link | scenario | safetensors | tokenizer | model | lesson | text) harnesses+=("$1"); sweep=0 ;;
     *) echo "fuzz: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(problem state link scenario safetensors tokenizer model lesson)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(problem state link scenario safetensors tokenizer model lesson text)
 [[ $seconds =~ ^[0-9]+$ && $runs =~ ^[0-9]+$ ]] || { echo "fuzz: --seconds/--minutes/--runs need a whole number" >&2; exit 2; }
 
 source .ci/deps.sh
@@ -51,6 +51,7 @@ for h in "${harnesses[@]}"; do
     problem) cp -n assets/problems/*.json "$corpus"/ ;;
     scenario) cp -n assets/scenarios/*.json "$corpus"/ ;;
     lesson) cp -n assets/lessons/*.json "$corpus"/ ;;
+    text) cp -n assets/text/*.json "$corpus"/ ;;
     safetensors) cp -n assets/models/*/model.safetensors "$corpus"/ 2>/dev/null ;;
     model) cp -n assets/models/*/config.json "$corpus"/ 2>/dev/null ;;
   esac

@@ -1,0 +1,82 @@
+// Text.*: the catalogs under assets/text parse, agree with each other (the same ids, the same placeholders),
+// say messages with their arguments (numbers in the catalog's own way), and refuse malformed files by field.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "attn/json_read.h"
+#include "attn/text.h"
+
+namespace {
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST(Text, EveryLocaleHasEveryIdWithTheSamePlaceholders) {
+  std::vector<attn::Catalog> all;
+  for (const auto& f : std::filesystem::directory_iterator(ATTN_ASSETS_DIR "/text"))
+    if (f.path().extension() == ".json") {
+      all.push_back(attn::parse_catalog(read_file(f.path())));
+      EXPECT_EQ(all.back().locale + ".json", f.path().filename().string()) << "a file is named by its locale";
+    }
+  ASSERT_FALSE(all.empty());
+  const attn::Catalog& en = attn::english();
+  for (const attn::Catalog& c : all) {
+    for (const auto& [id, text] : en.messages) {
+      ASSERT_TRUE(c.messages.count(id)) << c.locale << " lacks " << id;
+      const std::vector<std::string> a = attn::placeholders(text), b = attn::placeholders(c.messages.at(id));
+      EXPECT_EQ(std::set<std::string>(a.begin(), a.end()), std::set<std::string>(b.begin(), b.end()))
+          << c.locale << ": " << id;
+    }
+    for (const auto& [id, text] : c.messages)
+      EXPECT_TRUE(en.messages.count(id)) << c.locale << " has extra " << id;
+  }
+}
+
+TEST(Text, SaysMessagesWithNamedArguments) {
+  attn::Catalog c;
+  c.locale = "xx";
+  c.decimal = ',';
+  c.messages["t.x"] = "{q} gives {w} of its attention ({x}, {n} keys, {v}); {unknown} stays";
+  const attn::Message m{
+      "t.x",
+      {attn::text_arg("q", "“it”"), attn::percent_arg("w", 0.254), attn::number_arg("x", -1.5),
+       attn::count_arg("n", 12), attn::vector_arg("v", {0.5, 2})}};
+  EXPECT_EQ(attn::say(c, m),
+            "“it” gives 25% of its attention (−1,50, 12 keys, (0,50, 2,00)); {unknown} stays");
+  // An id this catalog lacks falls back to English; one nobody has says so.
+  EXPECT_EQ(attn::say(c, attn::Message{"explain.mask.blocked", {}}),
+            attn::english().messages.at("explain.mask.blocked"));
+  EXPECT_EQ(attn::say(c, attn::Message{"no.such", {}}), "[missing text: no.such]");
+  EXPECT_EQ(attn::say(c, std::vector<attn::Message>{{"t.none", {}}, {"explain.mask.blocked", {}}}),
+            "[missing text: t.none] " + attn::english().messages.at("explain.mask.blocked"));
+}
+
+TEST(Text, RefusesMalformedCatalogsByField) {
+  const auto refused = [](const char* text, const char* fragment) {
+    try {
+      attn::parse_catalog(text);
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const attn::ProblemError& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  const std::string head = R"({"locale":"xx","language":"X","decimal":".","messages":)";
+  refused("[]", "catalog");
+  refused((head + R"({"a.b":"{q"}})").c_str(), "messages.a.b: unclosed {");
+  refused((head + R"({"a.b":"q}"}})").c_str(), "messages.a.b: a } without its {");
+  refused((head + R"({"a.b":"{{q}}"}})").c_str(), "messages.a.b: a { inside");
+  refused((head + R"({"A b":"x"}})").c_str(), "an id is lowercase");
+  refused((head + R"({"a.b":7}})").c_str(), "messages.a.b: expected a string");
+  refused((head + R"({"a.b":"{x.y}"}})").c_str(), "placeholder {x.y}");
+  refused(R"({"locale":"xx","language":"X","decimal":";","messages":{}})", "decimal");
+  refused(R"({"locale":"xx","language":"X","decimal":".","messages":{},"extra":1})", "extra: unknown field");
+  refused(R"({"locale":"xx","language":"X","decimal":"."})", "messages");
+}
