@@ -73,7 +73,7 @@ Message mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
       return {"explain.mask.global", {text_arg("token", key_global ? k : q)}};
   }
   const MaskKindInfo& kind = mask_kind(in.mask.kind);
-  return {allowed ? kind.reason_allowed : kind.reason_blocked,
+  return {std::string(kind.text_id) + (allowed ? ".allowed" : ".blocked"),
           {text_arg("q", q), text_arg("k", k), count_arg("n", kind.param ? in.mask.*kind.param : 0)}};
 }
 

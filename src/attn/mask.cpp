@@ -12,45 +12,39 @@ const std::vector<MaskKindInfo> kMaskKinds = {
     {K::None, "none", -1, nullptr, 0, false, false,  //
      [](const MaskSpec&, int, int, int) { return true; },
      [](const MaskSpec&) -> std::optional<KeyRange> { return KeyRange{}; },  //
-     "none", "", "none", "O(n²·d)", "explain.mask.none.allowed", "explain.mask.none.blocked"},
+     "mask.none", "none", "O(n²·d)"},
     {K::Causal, "causal", -1, nullptr, 0, true, true,  //
      [](const MaskSpec&, int, int pos, int j) { return j <= pos; },
      [](const MaskSpec&) -> std::optional<KeyRange> {
        return KeyRange{true, 0, INT_MAX};
      },  //
-     "causal", "", "causal", "O(n²·d/2)", "explain.mask.causal.allowed", "explain.mask.causal.blocked"},
+     "mask.causal", "causal", "O(n²·d/2)"},
     {K::Window, "window", 1, &MaskSpec::window, 1, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) { return j <= pos && j > pos - m.window; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{true, m.window, INT_MAX};
      },  //
-     "sliding window", "window w", "window {n}", "O(n·w·d)", "explain.mask.window.allowed",
-     "explain.mask.window.blocked"},
+     "mask.window", "window {n}", "O(n·w·d)"},
     {K::SymmetricWindow, "window", 0, &MaskSpec::window, 1, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return std::abs(pos - j) < m.window; }, nullptr,
-     "window, both sides", "window w", "window {n} (both sides)", "O(n·2w·d)",
-     "explain.mask.window_both.allowed", "explain.mask.window_both.blocked"},
+     "mask.window_both", "window {n} (both sides)", "O(n·2w·d)"},
     {K::Strided, "strided", -1, &MaskSpec::stride, 1, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) {
        return j <= pos && (pos - j < m.stride || (pos - j) % m.stride == 0);
      },
-     nullptr, "strided", "stride s", "strided {n}", "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n",
-     "explain.mask.strided.allowed", "explain.mask.strided.blocked"},
+     nullptr, "mask.strided", "strided {n}", "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n"},
     {K::Block, "block", -1, &MaskSpec::block, 1, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return pos >= 0 && pos / m.block == j / m.block; }, nullptr,
-     "block-diagonal", "block b", "block {n}", "O(n·b·d)", "explain.mask.block.allowed",
-     "explain.mask.block.blocked"},
+     "mask.block", "block {n}", "O(n·b·d)"},
     {K::Padding, "padding", -1, &MaskSpec::valid_len, 0, false, false,  //
      [](const MaskSpec& m, int, int, int j) { return j < m.valid_len; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{false, 0, m.valid_len};
      },  //
-     "padding", "real tokens", "padding {n}", "O(n·valid·d)", "explain.mask.padding.allowed",
-     "explain.mask.padding.blocked"},
+     "mask.padding", "padding {n}", "O(n·valid·d)"},
     {K::Explicit, "", -1, nullptr, 0, false, false,  //
-     [](const MaskSpec& m, int i, int, int j) { return m.allowed(i, j) != 0; }, nullptr,
-     "painted (0/1 matrix)", "", "explicit", "O(allowed·d)", "explain.mask.explicit.allowed",
-     "explain.mask.explicit.blocked"},
+     [](const MaskSpec& m, int i, int, int j) { return m.allowed(i, j) != 0; }, nullptr, "mask.explicit",
+     "explicit", "O(allowed·d)"},
 };
 
 const MaskKindInfo& mask_kind(MaskSpec::Kind kind) {

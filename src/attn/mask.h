@@ -36,8 +36,7 @@ struct KeyRange {
   int key_end = INT_MAX;  // keys from here on are hidden (padding)
 };
 
-// One mask kind. Its menu title, slider label and name are words here ({n}: the parameter); why a score
-// passes or is blocked are message ids of the catalogs (assets/text: {q}, {k} the quoted tokens, {n}).
+// One mask kind: its JSON form, its rule and cost, and where its words are.
 struct MaskKindInfo {
   MaskSpec::Kind kind;
   const char* id;        // JSON: "none" / "causal", or the key of {"window": w}
@@ -48,13 +47,11 @@ struct MaskKindInfo {
   bool hides_future;     // keys after the query stay hidden, global tokens included
   bool (*allows)(const MaskSpec& m, int i, int pos, int j);  // before global tokens
   std::optional<KeyRange> (*range)(const MaskSpec& m);       // nullptr: never a key range
-  // Words: menu entry; slider label; name with {n}; scores kept, as big-O; why a score passes or not (ids).
-  const char* title;
-  const char* param_label;
-  const char* name;
-  const char* big_o;
-  const char* reason_allowed;
-  const char* reason_blocked;
+  // Its words in the catalogs (assets/text): <text_id>.title the menu entry, .label the slider's, .allowed
+  // and .blocked why a score passes or not ({q}, {k}: the quoted tokens, {n}: the parameter).
+  const char* text_id;
+  const char* name;   // the short name in results and messages, with {n}: "window {n}"
+  const char* big_o;  // the scores it keeps, as big-O
 };
 
 extern const std::vector<MaskKindInfo> kMaskKinds;

@@ -12,17 +12,16 @@
 namespace attn {
 
 enum class Stage { Scores = 0, Scale, Mask, Softmax, WeightedSum };
-// One entry per stage, in Stage's order: its id (state JSON, links, lessons) and the step view's button.
+// One entry per stage, in Stage's order: its id (state JSON, links, lessons; its words).
 struct StageInfo {
   Stage stage;
-  const char* id;
-  const char* title;
+  const char* id;  // its button is the message "stage.<id>"
 };
-inline constexpr StageInfo kStages[] = {{Stage::Scores, "scores", "1 Dot products"},
-                                        {Stage::Scale, "scale", "2 Scale"},
-                                        {Stage::Mask, "mask", "3 Mask"},
-                                        {Stage::Softmax, "softmax", "4 Softmax"},
-                                        {Stage::WeightedSum, "weighted_sum", "5 Weighted sum"}};
+inline constexpr StageInfo kStages[] = {{Stage::Scores, "scores"},
+                                        {Stage::Scale, "scale"},
+                                        {Stage::Mask, "mask"},
+                                        {Stage::Softmax, "softmax"},
+                                        {Stage::WeightedSum, "weighted_sum"}};
 constexpr int kStageCount = static_cast<int>(sizeof kStages / sizeof kStages[0]);
 
 enum class Granularity { Cell, Row };

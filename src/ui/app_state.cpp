@@ -187,6 +187,10 @@ bool flash_walkthrough_shown(const AppState& s) {
 
 const attn::Catalog& catalog(const AppState&) { return attn::english(); }
 
+std::string words(const AppState& s, const std::string& id) {
+  return attn::say(catalog(s), attn::Message{id, {}});
+}
+
 namespace {
 Explanation said(const AppState& s, const attn::StepExplanation& e) {
   const attn::Catalog& c = catalog(s);

@@ -44,39 +44,36 @@ enum class Panel {
   Performance,
   Overview
 };
-// One entry per view, in Panel's order: its id (state JSON, links, lessons, file names) and its tab's title.
+// One entry per view, in Panel's order: its id (state JSON, links, lessons, file names; its words).
 // What it draws is kDraw in panels.cpp; what the screen-reader mirror says of it is describe_view
 // (mirror.cpp).
 struct ViewInfo {
   Panel panel;
-  const char* id;
-  const char* title;
+  const char* id;  // its tab's title is the message "view.<id>"
 };
-inline constexpr ViewInfo kViews[] = {{Panel::Step, "step", "Step-through"},
-                                      {Panel::Model, "model", "Model"},
-                                      {Panel::Variants, "variants", "Variants"},
-                                      {Panel::Tokens, "tokens", "Tokens"},
-                                      {Panel::Distribution, "distribution", "Distribution"},
-                                      {Panel::Scaling, "scaling", "Scaling & temperature"},
-                                      {Panel::Numerics, "numerics", "Numerics"},
-                                      {Panel::Edit, "edit", "Edit numbers"},
-                                      {Panel::Performance, "performance", "Performance"},
-                                      {Panel::Overview, "overview", "Long sequences"}};
+inline constexpr ViewInfo kViews[] = {{Panel::Step, "step"},
+                                      {Panel::Model, "model"},
+                                      {Panel::Variants, "variants"},
+                                      {Panel::Tokens, "tokens"},
+                                      {Panel::Distribution, "distribution"},
+                                      {Panel::Scaling, "scaling"},
+                                      {Panel::Numerics, "numerics"},
+                                      {Panel::Edit, "edit"},
+                                      {Panel::Performance, "performance"},
+                                      {Panel::Overview, "overview"}};
 constexpr int kPanelCount = static_cast<int>(std::size(kViews));
 
 // The Variants view's parts, the same way (drawn by kPartDraw in panel_variants.cpp).
 enum class VariantSection { Compare, Masks, Heads, Linear, Flash };
 struct VariantPartInfo {
   VariantSection section;
-  const char* id;
-  const char* title;
+  const char* id;  // its title is the message "variants.<id>"
 };
-inline constexpr VariantPartInfo kVariantParts[] = {
-    {VariantSection::Compare, "compare", "Compare"},
-    {VariantSection::Masks, "masks", "Masks"},
-    {VariantSection::Heads, "heads", "Heads (MHA / GQA / MQA)"},
-    {VariantSection::Linear, "linear", "Linear"},
-    {VariantSection::Flash, "flash", "Flash tiles"}};
+inline constexpr VariantPartInfo kVariantParts[] = {{VariantSection::Compare, "compare"},
+                                                    {VariantSection::Masks, "masks"},
+                                                    {VariantSection::Heads, "heads"},
+                                                    {VariantSection::Linear, "linear"},
+                                                    {VariantSection::Flash, "flash"}};
 constexpr int kVariantSectionCount = static_cast<int>(std::size(kVariantParts));
 
 // One variant run on the current input (Variants view): how far its output is from standard attention's.
@@ -370,6 +367,8 @@ float projector_scale(float display_w, float display_h);
 bool flash_walkthrough_shown(const AppState& s);
 // The language the app speaks (English, built in; the picker of issue 12 will choose among assets/text).
 const attn::Catalog& catalog(const AppState& s);
+// A message without arguments in that language: words(s, "view.step") → "Step-through".
+std::string words(const AppState& s, const std::string& id);
 
 // An explanation as the learner reads it: its messages said in the app's language.
 struct Explanation {

@@ -96,7 +96,7 @@ void panel_controls(AppState& s) {
   for (int k = 0; k < attn::kStageCount; ++k) {
     const bool current = static_cast<int>(st.stage) == k;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (button(attn::kStages[k].title, nullptr))
+    if (button(words(s, std::string("stage.") + attn::kStages[k].id).c_str(), nullptr))
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
                                   s.problem.query_len(), s.problem.key_len(), s.granularity));
     if (current) ImGui::PopStyleColor();

@@ -470,11 +470,13 @@ void mask_controls(AppState& s) {
   const int S = s.problem.key_len();
   const bool linear = s.problem.variant == attn::Variant::Linear;
   const attn::MaskKindInfo& now = attn::mask_kind(m.kind);
-  if (ImGui::BeginCombo("mask", now.title)) {
+  if (ImGui::BeginCombo("mask", words(s, std::string(now.text_id) + ".title").c_str())) {
     for (const attn::MaskKindInfo& k : attn::kMaskKinds) {
       if (k.kind == K::Explicit && m.kind != K::Explicit)
         continue;  // (painted in the Masks part, not picked)
-      if (!ImGui::Selectable(k.title, k.kind == m.kind) || k.kind == m.kind) continue;
+      if (!ImGui::Selectable(words(s, std::string(k.text_id) + ".title").c_str(), k.kind == m.kind) ||
+          k.kind == m.kind)
+        continue;
       // A new kind starts where it shows something: its parameter at most a few tokens.
       if (k.param && m.*k.param < k.param_min) m.*k.param = std::clamp(3, k.param_min, std::max(1, S));
       if (k.kind == K::Padding) m.valid_len = std::max(1, S - 2);
@@ -490,7 +492,8 @@ void mask_controls(AppState& s) {
       "Linear attention supports none and causal only (choosing another switches to standard).");
   const attn::MaskKindInfo& k = attn::mask_kind(m.kind);
   if (k.param && k.kind != K::Explicit)
-    s.dirty |= ImGui::SliderInt(k.param_label, &(m.*k.param), k.param_min, std::max(1, S));
+    s.dirty |= ImGui::SliderInt(words(s, std::string(k.text_id) + ".label").c_str(), &(m.*k.param),
+                                k.param_min, std::max(1, S));
   if (takes_global_tokens(s)) {
     int first = static_cast<int>(m.global.size());
     bool leading = true;  // the globals are 0, 1, …, first − 1
@@ -523,8 +526,9 @@ static_assert(std::size(kPartDraw) == std::size(kVariantParts), "a Variants part
 void panel_variants(AppState& s) {
   VariantsView& vv = s.view.variants;
   for (const VariantPartInfo& part : kVariantParts) {
-    if (part.section != kVariantParts[0].section) flow(check_width(part.title));
-    if (ImGui::RadioButton(part.title, vv.section == part.section)) vv.section = part.section;
+    const std::string title = words(s, std::string("variants.") + part.id);
+    if (part.section != kVariantParts[0].section) flow(check_width(title.c_str()));
+    if (ImGui::RadioButton(title.c_str(), vv.section == part.section)) vv.section = part.section;
   }
   ImGui::Separator();
   if (s.problem.query_len() > kMaxStepTokens || s.problem.key_len() > kMaxStepTokens)

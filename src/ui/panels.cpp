@@ -141,7 +141,8 @@ static_assert(std::size(kDraw) == std::size(kViews), "a view without its draw fu
 void panel_main(AppState& s) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (int p = 0; p < kPanelCount; ++p) {
-    const char* title = kViews[p].title;
+    const std::string words_title = words(s, std::string("view.") + kViews[p].id);
+    const char* title = words_title.c_str();
     if (p && ImGui::GetItemRectMax().x + ImGui::CalcTextSize(title).x + ImGui::GetStyle().ItemSpacing.x * 2 <
                  right)
       ImGui::SameLine();

@@ -211,7 +211,7 @@ TEST(GpuParams, EveryMaskKindAsRangeOrMatrix) {
     attn::Problem p = random_problem(7, 8, 2, 2, kind.kind);
     if (kind.param) p.mask.*kind.param = 3;
     const compute::F32Job job = compute::prepare_f32_job(p);
-    EXPECT_EQ(job.params.explicit_mask == 1, !attn::mask_is_range(p.mask)) << kind.title;
+    EXPECT_EQ(job.params.explicit_mask == 1, !attn::mask_is_range(p.mask)) << kind.text_id;
     expect_matches_run(p);
   }
 }

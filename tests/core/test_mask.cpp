@@ -141,12 +141,12 @@ TEST(Mask, EveryKindRoundTripsThroughJsonAndFillsItsWords) {
     if (info.param) m.*info.param = 3;
     if (info.kind == attn::MaskSpec::Kind::Explicit) m.allowed = attn::MaskMat{{1, 0}, {1, 1}};
     const attn::MaskSpec back = attn::mask_from_json(attn::mask_to_json(m));
-    EXPECT_EQ(back.kind, m.kind) << info.title;
-    EXPECT_EQ(attn::build_mask(back, 2, 2), attn::build_mask(m, 2, 2)) << info.title;
+    EXPECT_EQ(back.kind, m.kind) << info.text_id;
+    EXPECT_EQ(attn::build_mask(back, 2, 2), attn::build_mask(m, 2, 2)) << info.text_id;
     if (info.takes_global) {
       m.global = {0};
       EXPECT_EQ(attn::mask_to_json(attn::mask_from_json(attn::mask_to_json(m))), attn::mask_to_json(m))
-          << info.title;
+          << info.text_id;
     }
     const std::string name = attn::mask_name(m);
     EXPECT_EQ(name.find('{'), std::string::npos) << name;
@@ -162,7 +162,7 @@ TEST(Mask, EveryKindRoundTripsThroughJsonAndFillsItsWords) {
           attn::key_bounds(*r, i + 6 - L, 6, begin, end);
           for (int j = 0; j < 6; ++j) {
             EXPECT_EQ(j >= begin && j < end, attn::mask_allows(m, i, j, L, 6))
-                << info.title << " " << i << "," << j;
+                << info.text_id << " " << i << "," << j;
           }
         }
     }

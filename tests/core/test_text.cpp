@@ -9,6 +9,7 @@
 
 #include "attn/json_read.h"
 #include "attn/text.h"
+#include "ui/app_state.h"
 
 namespace {
 std::string read_file(const std::filesystem::path& p) {
@@ -79,4 +80,18 @@ TEST(Text, RefusesMalformedCatalogsByField) {
   refused(R"({"locale":"xx","language":"X","decimal":";","messages":{}})", "decimal");
   refused(R"({"locale":"xx","language":"X","decimal":".","messages":{},"extra":1})", "extra: unknown field");
   refused(R"({"locale":"xx","language":"X","decimal":"."})", "messages");
+}
+
+// The tables that name their words by id (views, Variants parts, stages, mask kinds) find them in English.
+TEST(Text, EveryTableEntryHasItsWords) {
+  const attn::Catalog& en = attn::english();
+  std::vector<std::string> ids;
+  for (const ui::ViewInfo& v : ui::kViews) ids.push_back(std::string("view.") + v.id);
+  for (const ui::VariantPartInfo& p : ui::kVariantParts) ids.push_back(std::string("variants.") + p.id);
+  for (const attn::StageInfo& st : attn::kStages) ids.push_back(std::string("stage.") + st.id);
+  for (const attn::MaskKindInfo& k : attn::kMaskKinds) {
+    for (const char* part : {".title", ".allowed", ".blocked"}) ids.push_back(k.text_id + std::string(part));
+    if (k.param && k.kind != attn::MaskSpec::Kind::Explicit) ids.push_back(k.text_id + std::string(".label"));
+  }
+  for (const std::string& id : ids) EXPECT_TRUE(en.messages.count(id)) << id;
 }
