@@ -2,7 +2,6 @@
 #include "attn/step.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace attn {
 
@@ -73,15 +72,6 @@ StepIndex step_index(Stage stage, int query, int key, Phase phase, int L, int S,
     default:
       return row + S + 2 + key;  // (S + 2 + key < 2³¹: S ≤ 10⁹)
   }
-}
-
-bool stage_from_name(const char* name, Stage& out) {
-  for (int i = 0; i < kStageCount; ++i)
-    if (std::strcmp(name, kStages[i].id) == 0) {
-      out = static_cast<Stage>(i);
-      return true;
-    }
-  return false;
 }
 
 }  // namespace attn

@@ -9,19 +9,17 @@
 #include <array>
 #include <cstdint>
 
+#include "attn/named.h"
+
 namespace attn {
 
 enum class Stage { Scores = 0, Scale, Mask, Softmax, WeightedSum };
-// One entry per stage, in Stage's order: its id (state JSON, links, lessons; its words).
-struct StageInfo {
-  Stage stage;
-  const char* id;  // its button is the message "stage.<id>"
-};
-inline constexpr StageInfo kStages[] = {{Stage::Scores, "scores"},
-                                        {Stage::Scale, "scale"},
-                                        {Stage::Mask, "mask"},
-                                        {Stage::Softmax, "softmax"},
-                                        {Stage::WeightedSum, "weighted_sum"}};
+// The stages by id (state JSON, links, lessons; the button's words are "stage.<id>").
+inline constexpr Named<Stage> kStages[] = {{Stage::Scores, "scores"},
+                                           {Stage::Scale, "scale"},
+                                           {Stage::Mask, "mask"},
+                                           {Stage::Softmax, "softmax"},
+                                           {Stage::WeightedSum, "weighted_sum"}};
 constexpr int kStageCount = static_cast<int>(sizeof kStages / sizeof kStages[0]);
 
 enum class Granularity { Cell, Row };
@@ -52,8 +50,5 @@ Step step_at(StepIndex index, int L, int S, Granularity g);
 // The index of the step of `stage` at query i that handles key j (clamped into range). For softmax at cell
 // granularity, phase picks Max/Exp/Sum/Divide (Cell counts as Divide: the weight of (i, j) is final there).
 StepIndex step_index(Stage stage, int query, int key, Phase phase, int L, int S, Granularity g);
-
-// Parses "scores" … "weighted_sum"; returns false for an unknown name.
-bool stage_from_name(const char* name, Stage& out);
 
 }  // namespace attn

@@ -44,36 +44,27 @@ enum class Panel {
   Performance,
   Overview
 };
-// One entry per view, in Panel's order: its id (state JSON, links, lessons, file names; its words).
-// What it draws is kDraw in panels.cpp; what the screen-reader mirror says of it is describe_view
-// (mirror.cpp).
-struct ViewInfo {
-  Panel panel;
-  const char* id;  // its tab's title is the message "view.<id>"
-};
-inline constexpr ViewInfo kViews[] = {{Panel::Step, "step"},
-                                      {Panel::Model, "model"},
-                                      {Panel::Variants, "variants"},
-                                      {Panel::Tokens, "tokens"},
-                                      {Panel::Distribution, "distribution"},
-                                      {Panel::Scaling, "scaling"},
-                                      {Panel::Numerics, "numerics"},
-                                      {Panel::Edit, "edit"},
-                                      {Panel::Performance, "performance"},
-                                      {Panel::Overview, "overview"}};
+// The views by id (state JSON, links, lessons, file names; the tab's words are "view.<id>"). What each draws
+// is kDraw in panels.cpp; what the screen-reader mirror says of it is describe_view (mirror.cpp).
+inline constexpr attn::Named<Panel> kViews[] = {{Panel::Step, "step"},
+                                                {Panel::Model, "model"},
+                                                {Panel::Variants, "variants"},
+                                                {Panel::Tokens, "tokens"},
+                                                {Panel::Distribution, "distribution"},
+                                                {Panel::Scaling, "scaling"},
+                                                {Panel::Numerics, "numerics"},
+                                                {Panel::Edit, "edit"},
+                                                {Panel::Performance, "performance"},
+                                                {Panel::Overview, "overview"}};
 constexpr int kPanelCount = static_cast<int>(std::size(kViews));
 
-// The Variants view's parts, the same way (drawn by kPartDraw in panel_variants.cpp).
+// The Variants view's parts, the same way ("variants.<id>"; drawn by kPartDraw in panel_variants.cpp).
 enum class VariantSection { Compare, Masks, Heads, Linear, Flash };
-struct VariantPartInfo {
-  VariantSection section;
-  const char* id;  // its title is the message "variants.<id>"
-};
-inline constexpr VariantPartInfo kVariantParts[] = {{VariantSection::Compare, "compare"},
-                                                    {VariantSection::Masks, "masks"},
-                                                    {VariantSection::Heads, "heads"},
-                                                    {VariantSection::Linear, "linear"},
-                                                    {VariantSection::Flash, "flash"}};
+inline constexpr attn::Named<VariantSection> kVariantParts[] = {{VariantSection::Compare, "compare"},
+                                                                {VariantSection::Masks, "masks"},
+                                                                {VariantSection::Heads, "heads"},
+                                                                {VariantSection::Linear, "linear"},
+                                                                {VariantSection::Flash, "flash"}};
 constexpr int kVariantSectionCount = static_cast<int>(std::size(kVariantParts));
 
 // One variant run on the current input (Variants view): how far its output is from standard attention's.

@@ -525,10 +525,10 @@ static_assert(std::size(kPartDraw) == std::size(kVariantParts), "a Variants part
 
 void panel_variants(AppState& s) {
   VariantsView& vv = s.view.variants;
-  for (const VariantPartInfo& part : kVariantParts) {
+  for (const attn::Named<VariantSection>& part : kVariantParts) {
     const std::string title = words(s, std::string("variants.") + part.id);
-    if (part.section != kVariantParts[0].section) flow(check_width(title.c_str()));
-    if (ImGui::RadioButton(title.c_str(), vv.section == part.section)) vv.section = part.section;
+    if (part.value != kVariantParts[0].value) flow(check_width(title.c_str()));
+    if (ImGui::RadioButton(title.c_str(), vv.section == part.value)) vv.section = part.value;
   }
   ImGui::Separator();
   if (s.problem.query_len() > kMaxStepTokens || s.problem.key_len() > kMaxStepTokens)

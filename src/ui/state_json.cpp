@@ -52,25 +52,13 @@ void read_view(ViewState& v, const attn::Json& j) {
     } else if (k == "head") {
       v.head = read_int(x, "view.head");
     } else if (k == "panel") {
-      bool found = false;
-      for (int p = 0; p < kPanelCount; ++p)
-        if (x == kViews[p].id) v.panel = static_cast<Panel>(p), found = true;
-      if (!found)
-        fail("view.panel", "unknown " + attn::brief(x) +
-                               " (known: step, variants, tokens, distribution, scaling, numerics, edit, "
-                               "performance, overview)");
+      v.panel = attn::named_value(kViews, x, "view.panel");
     } else if (k == "variants") {
       if (!x.is_object()) fail("view.variants", "expected an object {section, flash_step, model, context}");
       for (auto jt = x.begin(); jt != x.end(); ++jt) {
         const std::string& f = jt.key();
         if (f == "section") {
-          bool found = false;
-          for (int i = 0; i < kVariantSectionCount; ++i)
-            if (jt.value() == kVariantParts[i].id)
-              v.variants.section = static_cast<VariantSection>(i), found = true;
-          if (!found)
-            fail("view.variants.section",
-                 "unknown " + attn::brief(jt.value()) + " (known: compare, masks, heads, linear, flash)");
+          v.variants.section = attn::named_value(kVariantParts, jt.value(), "view.variants.section");
         } else if (f == "flash_step") {
           v.variants.flash_step = read_int(jt.value(), "view.variants.flash_step");
         } else if (f == "model") {
@@ -356,10 +344,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
         fail("step.index", std::to_string(index) + " is outside 0…" + std::to_string(total - 1));
       next.step_index = index;
     } else if (st.contains("stage")) {
-      attn::Stage stage;
-      if (!st["stage"].is_string() || !attn::stage_from_name(st["stage"].get<std::string>().c_str(), stage))
-        fail("step.stage",
-             "unknown " + attn::brief(st["stage"]) + " (known: scores, scale, mask, softmax, weighted_sum)");
+      const attn::Stage stage = attn::named_value(attn::kStages, st["stage"], "step.stage");
       const int query = st.contains("query") ? read_int(st["query"], "step.query") : 0;
       if (query < 0 || query >= L)
         fail("step.query", std::to_string(query) + " is outside 0…" + std::to_string(L - 1));

@@ -75,8 +75,14 @@ TEST(Step, IndexIsTheInverseOfStepAt) {
 }
 
 TEST(Step, StageNames) {
-  Stage s;
-  EXPECT_TRUE(attn::stage_from_name("weighted_sum", s));
-  EXPECT_EQ(s, Stage::WeightedSum);
-  EXPECT_FALSE(attn::stage_from_name("dance", s));
+  EXPECT_EQ(attn::named_value(attn::kStages, attn::Json("weighted_sum"), "stage"), Stage::WeightedSum);
+  for (int k = 0; k < attn::kStageCount; ++k)
+    EXPECT_EQ(static_cast<int>(attn::kStages[k].value), k);  // in order
+  try {
+    attn::named_value(attn::kStages, attn::Json("dance"), "step.stage");
+    ADD_FAILURE() << "accepted dance";
+  } catch (const attn::ProblemError& e) {
+    EXPECT_STREQ(e.what(),
+                 "step.stage: unknown \"dance\" (known: scores, scale, mask, softmax, weighted_sum)");
+  }
 }

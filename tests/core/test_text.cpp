@@ -86,12 +86,16 @@ TEST(Text, RefusesMalformedCatalogsByField) {
 TEST(Text, EveryTableEntryHasItsWords) {
   const attn::Catalog& en = attn::english();
   std::vector<std::string> ids;
-  for (const ui::ViewInfo& v : ui::kViews) ids.push_back(std::string("view.") + v.id);
-  for (const ui::VariantPartInfo& p : ui::kVariantParts) ids.push_back(std::string("variants.") + p.id);
-  for (const attn::StageInfo& st : attn::kStages) ids.push_back(std::string("stage.") + st.id);
+  for (const auto& v : ui::kViews) ids.push_back(std::string("view.") + v.id);
+  for (const auto& p : ui::kVariantParts) ids.push_back(std::string("variants.") + p.id);
+  for (const auto& st : attn::kStages) ids.push_back(std::string("stage.") + st.id);
   for (const attn::MaskKindInfo& k : attn::kMaskKinds) {
     for (const char* part : {".title", ".allowed", ".blocked"}) ids.push_back(k.text_id + std::string(part));
     if (k.param && k.kind != attn::MaskSpec::Kind::Explicit) ids.push_back(k.text_id + std::string(".label"));
   }
   for (const std::string& id : ids) EXPECT_TRUE(en.messages.count(id)) << id;
+  // (and the tables are in their enums' order: code indexes them by value)
+  for (int i = 0; i < ui::kPanelCount; ++i) EXPECT_EQ(static_cast<int>(ui::kViews[i].value), i);
+  for (int i = 0; i < ui::kVariantSectionCount; ++i)
+    EXPECT_EQ(static_cast<int>(ui::kVariantParts[i].value), i);
 }
