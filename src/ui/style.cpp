@@ -7,22 +7,29 @@
 
 namespace ui {
 
-bool load_fonts(const std::string& font_path, float scale) {
+bool load_fonts(const std::string& font_path, float scale, const attn::Catalog& words) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   // Latin, Latin-1 (· ×), Latin Extended-A (ŝ), Greek, phonetic extensions (ᵀ), general punctuation (… –),
   // super/subscripts, arrows, mathematical operators (√ ∞ ∑ ≤), technical (⌊ ⌋), geometric shapes (▶ ■).
   // UiRender.FontHasEveryCharacterOurTextUses checks these against every source file and scenario.
+  // And every character the language's catalog uses (a language's own letters beyond these).
   static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x0370, 0x03FF, 0x1D00,
                                     0x1DBF, 0x2000, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF,
                                     0x2300, 0x23FF, 0x25A0, 0x25FF, 0};
+  ImFontGlyphRangesBuilder glyphs;
+  glyphs.AddRanges(kRanges);
+  for (const auto& [id, text] : words.messages) glyphs.AddText(text.c_str());
+  static ImVector<ImWchar> ranges;  // (the atlas reads them until it is built again)
+  ranges.clear();
+  glyphs.BuildRanges(&ranges);
   ImFontConfig cfg;
   cfg.OversampleH = 2;
   cfg.PixelSnapH = true;
   std::FILE* f = std::fopen(font_path.c_str(), "rb");
   if (f) std::fclose(f);
-  if (f && io.Fonts->AddFontFromFileTTF(font_path.c_str(), kBaseFontSize * scale, &cfg, kRanges)) {
-    io.Fonts->AddFontFromFileTTF(font_path.c_str(), kBaseFontSize * 1.45f * scale, &cfg, kRanges);
+  if (f && io.Fonts->AddFontFromFileTTF(font_path.c_str(), kBaseFontSize * scale, &cfg, ranges.Data)) {
+    io.Fonts->AddFontFromFileTTF(font_path.c_str(), kBaseFontSize * 1.45f * scale, &cfg, ranges.Data);
     io.Fonts->Build();
     return true;
   }

@@ -139,14 +139,15 @@ TEST(UiRender, HighContrastMultiHeadAndError) {
   render_frames(s, 1.5f, 2);
 }
 
-// Every non-ASCII character in our sources and scenarios (labels, formulas, narration) has a glyph: a missing
+// Every non-ASCII character in our sources, scenarios, lessons and catalogs has a glyph: a missing
 // range shows as "?" on screen (it once did for ŝ, the scaled score).
 TEST(UiRender, FontHasEveryCharacterOurTextUses) {
   ImGui::CreateContext();
   ASSERT_TRUE(ui::load_fonts(ATTN_FONT_PATH, 1.0f));
   ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
   int checked = 0;
-  for (const char* dir : {ATTN_SOURCE_DIR, ATTN_SCENARIO_DIR}) {
+  for (const char* dir :
+       {ATTN_SOURCE_DIR, ATTN_SCENARIO_DIR, ATTN_ASSETS_DIR "/text", ATTN_ASSETS_DIR "/lessons"}) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path(), std::ios::binary);
@@ -165,6 +166,19 @@ TEST(UiRender, FontHasEveryCharacterOurTextUses) {
     }
   }
   EXPECT_GT(checked, 500);  // (the files were read: the sources are full of √, ·, −, …)
+  ImGui::DestroyContext();
+}
+
+// A language's own letters come from its catalog: Ж (U+0416) is in no built-in range, so only a catalog that
+// uses it puts it in the atlas.
+TEST(UiRender, GlyphsComeFromTheCatalog) {
+  ImGui::CreateContext();
+  attn::Catalog c;
+  c.messages["t.x"] = "Жук";
+  ASSERT_TRUE(ui::load_fonts(ATTN_FONT_PATH, 1.0f));
+  EXPECT_EQ(ImGui::GetIO().Fonts->Fonts[0]->FindGlyphNoFallback(0x0416), nullptr);
+  ASSERT_TRUE(ui::load_fonts(ATTN_FONT_PATH, 1.0f, c));
+  EXPECT_NE(ImGui::GetIO().Fonts->Fonts[0]->FindGlyphNoFallback(0x0416), nullptr);
   ImGui::DestroyContext();
 }
 
