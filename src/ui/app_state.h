@@ -209,9 +209,6 @@ struct VariantsView {
   int flash_step = 0;  // position in the flash walkthrough (index into Variants::flash[head].tiles)
   int model = 0;       // KV-cache calculator: model preset
   int context = 8192;  // KV-cache calculator: tokens held
-  int paint = -1;      // while dragging on the mask grid: the value being painted (0 or 1), else −1
-  float grid[3] = {-1, -1, 0};  // where the mask grid was drawn last frame: x, y of cell (0, 0), cell size
-  std::vector<std::array<float, 4>> global_chips;  // where the global-token buttons were drawn: x, y, w, h
 };
 
 struct ViewState {
@@ -225,12 +222,22 @@ struct ViewState {
   bool projector = false;          // the Projector preset is on (set_projector): thicker highlights too
   unsigned quiz = 0;               // quiz mode: what is held back in every view until revealed (bit per Held)
   VariantsView variants;
-  int edit_matrix = 0;            // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
-  double logit_scale = 30.0;      // numerics lesson: the row's logits are multiplied by this
-  float controls_h = 0;           // layout: the height the controls took last frame (not part of the state)
-  attn::StepIndex followed = -1;  // layout: the step the step view last scrolled into sight (not state)
-  bool arithmetic = false;        // Enter: show the current cell's whole arithmetic (not state)
-  int shown = -1;                 // layout: the view (and Variants part) drawn last frame (not state)
+  int edit_matrix = 0;        // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
+  double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
+};
+
+// What the last frame drew and the gestures under way: written by the panels as they draw, read by the next
+// frame, attnlab.layout() and tests; neither the document nor derived from it.
+struct FrameState {
+  float controls_h = 0;             // the height the controls took
+  attn::StepIndex followed = -1;    // the step the step view last scrolled into sight
+  bool arithmetic = false;          // Enter: show the current cell's whole arithmetic (a popup)
+  Panel shown_panel = Panel::Step;  // the view and Variants part drawn (another starts at its top)
+  VariantSection shown_part = VariantSection::Compare;
+  bool shown_once = false;
+  int paint = -1;  // while dragging on the mask grid: the value being painted (0 or 1), else −1
+  float mask_grid[3] = {-1, -1, 0};  // where the mask grid was drawn: x, y of cell (0, 0), cell size
+  std::vector<std::array<float, 4>> global_chips;  // where the global-token buttons were drawn: x, y, w, h
 };
 
 // What the app shell says about where it runs (platform.cpp sets it once; a lesson or link keeps it).
@@ -315,6 +322,7 @@ struct AppState : Document {
   PlatformConfig platform;
   std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
   Overview overview;
+  FrameState frame;
 
   attn::Step step() const;
   const attn::Scenario* scenario() const;  // the loaded scenario, or nullptr

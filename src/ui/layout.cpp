@@ -115,7 +115,7 @@ attn::Json layout_json(const AppState& s) {
                        {"shows_h", b.shows_h},
                        {"cut_x", b.cut_x()},
                        {"cut_y", b.cut_y()}});
-  const VariantsView& v = s.view.variants;
+  const FrameState& f = s.frame;
   const ImGuiContext* g = ImGui::GetCurrentContext();
   const attn::Json keyboard = {{"navigating", ImGui::GetIO().NavVisible},
                                {"window", g && g->NavWindow ? g->NavWindow->Name : ""}};
@@ -124,8 +124,8 @@ attn::Json layout_json(const AppState& s) {
           {"ui_scale", s.view.ui_scale},
           {"windows", std::move(windows)},
           {"problems", layout_problems(boxes, display.x, display.y)},
-          {"mask_grid", {{"x", v.grid[0]}, {"y", v.grid[1]}, {"cell", v.grid[2]}}},
-          {"global_chips", v.global_chips}};
+          {"mask_grid", {{"x", f.mask_grid[0]}, {"y", f.mask_grid[1]}, {"cell", f.mask_grid[2]}}},
+          {"global_chips", f.global_chips}};
 }
 
 }  // namespace ui

@@ -128,8 +128,8 @@ void handle_keys(AppState& s) {
   const bool shift = ImGui::GetIO().KeyShift;
   const bool lesson = lesson_page(s) != nullptr;
   if (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false))
-    s.view.arithmetic = true;  // (the step view opens the current cell's whole arithmetic)
-  if (prediction_open(s)) {    // 1–9 pick the prediction's choices (instead of jumping to a stage)
+    s.frame.arithmetic = true;  // (the step view opens the current cell's whole arithmetic)
+  if (prediction_open(s)) {     // 1–9 pick the prediction's choices (instead of jumping to a stage)
     const CheckResult& r = s.derived.lesson_check.result;
     for (int k = 0; k < 9 && k < static_cast<int>(r.choices.size()); ++k)
       if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false))
@@ -351,8 +351,8 @@ void panel_step_view(AppState& s) {
        dims_v, o_opt);
 
   // A new step whose row is out of sight (a tall matrix in a short window): scroll it into the middle.
-  if (s.view.followed != s.step_index) {
-    s.view.followed = s.step_index;
+  if (s.frame.followed != s.step_index) {
+    s.frame.followed = s.step_index;
     const float row_y = y_m + cell * static_cast<float>(st.query), top = ImGui::GetWindowPos().y;
     const float bottom = top + ImGui::GetWindowHeight();
     if (row_y < top + font * 2 || row_y + cell > bottom - font)

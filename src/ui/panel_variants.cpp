@@ -178,11 +178,11 @@ void mask_painter(AppState& s) {
   opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), L, S, rows, cols);
   int hr = -1, hc = -1;
   const ImVec2 at = ImGui::GetCursorScreenPos(), gutter = heatmap_size(0, 0, 0, rows, cols, opt);
-  s.view.variants.grid[0] = at.x + gutter.x;  // (for tests and page scripts: attnlab.layout())
-  s.view.variants.grid[1] = at.y + gutter.y;
-  s.view.variants.grid[2] = opt.cell;
+  s.frame.mask_grid[0] = at.x + gutter.x;  // (for tests and page scripts: attnlab.layout())
+  s.frame.mask_grid[1] = at.y + gutter.y;
+  s.frame.mask_grid[2] = opt.cell;
   heatmap("paint", m, rows, cols, opt, &hr, &hc);
-  int& paint = s.view.variants.paint;
+  int& paint = s.frame.paint;
   if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) paint = -1;
   if (hr < 0 || hc < 0) return;
   if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) paint = allowed(hr, hc) ? 0 : 1;
@@ -200,7 +200,7 @@ void global_token_picker(AppState& s) {
   std::vector<int>& g = s.problem.mask.global;
   ImGui::TextDisabled("Global tokens (click to toggle):");
   const auto is_global = [&](int j) { return std::find(g.begin(), g.end(), j) != g.end(); };
-  const int j = token_chips(attn::key_labels(s.problem), is_global, &s.view.variants.global_chips);
+  const int j = token_chips(attn::key_labels(s.problem), is_global, &s.frame.global_chips);
   if (j < 0) return;
   if (is_global(j))
     g.erase(std::remove(g.begin(), g.end(), j), g.end());  // (every copy: JSON may have given it twice)

@@ -158,16 +158,18 @@ void panel_main(AppState& s) {
     ImGui::Separator();
   }
   // Another view (or Variants part) starts at its top, not where the last one was scrolled to.
-  const int shown = static_cast<int>(s.view.panel) * 16 + static_cast<int>(s.view.variants.section);
-  if (s.view.shown != shown) {
-    s.view.shown = shown;
-    s.view.followed = -1;
+  FrameState& f = s.frame;
+  if (!f.shown_once || f.shown_panel != s.view.panel || f.shown_part != s.view.variants.section) {
+    f.shown_once = true;
+    f.shown_panel = s.view.panel;
+    f.shown_part = s.view.variants.section;
+    f.followed = -1;
     ImGui::SetScrollY(0);
   }
   held_line(s);
   if (!s.derived.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.derived.error.c_str());
-  s.view.variants.grid[0] = s.view.variants.grid[1] = -1;  // set again by the mask grid if it is drawn
-  s.view.variants.global_chips.clear();                    // (and by the global-token buttons)
+  s.frame.mask_grid[0] = s.frame.mask_grid[1] = -1;  // set again by the mask grid if it is drawn
+  s.frame.global_chips.clear();                      // (and by the global-token buttons)
   kDraw[static_cast<int>(s.view.panel)](s);
 }
 
@@ -196,7 +198,7 @@ void draw_frame(AppState& s) {
   // The controls wrap onto more lines when the window is narrow for the UI scale (presenter mode): their
   // height is what they took last frame (two lines before the first).
   const float pad = ImGui::GetStyle().WindowPadding.y;
-  const float controls_h = s.view.controls_h > 0 ? s.view.controls_h : line * 2 + pad * 2;
+  const float controls_h = s.frame.controls_h > 0 ? s.frame.controls_h : line * 2 + pad * 2;
   const float narration_h = std::clamp(size.y * 0.22f, line * 4.5f, size.y * 0.4f);
 
   if (lesson) {
@@ -211,7 +213,7 @@ void draw_frame(AppState& s) {
   place(ImVec2(o.x + left_w, o.y), ImVec2(right_w, controls_h));
   if (ImGui::Begin("Controls", nullptr, kTile | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
     panel_controls(s);
-    s.view.controls_h =
+    s.frame.controls_h =
         std::min(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + pad, size.y * 0.3f);
   }
   ImGui::End();
@@ -355,8 +357,8 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
 
 // Enter (or the narration's button): the current cell's whole arithmetic, every term written out.
 void arithmetic_popup(AppState& s) {
-  if (s.view.arithmetic) {
-    s.view.arithmetic = false;
+  if (s.frame.arithmetic) {
+    s.frame.arithmetic = false;
     ImGui::OpenPopup("The whole arithmetic of this step");
   }
   const ImVec2 d = ImGui::GetIO().DisplaySize;
@@ -385,7 +387,7 @@ void panel_narration(AppState& s) {
   text_words("%s", e.formula.c_str());
   ImGui::PopFont();
   text_words("%s", e.narration.c_str());
-  if (ImGui::SmallButton("The whole arithmetic (Enter)")) s.view.arithmetic = true;
+  if (ImGui::SmallButton("The whole arithmetic (Enter)")) s.frame.arithmetic = true;
   if (lesson_page(s))
     return text_note(
         "Keys: PageDown or → next page (reveals first) · PageUp or ← back · . and , step · "
