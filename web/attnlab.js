@@ -71,7 +71,7 @@
       let payloadPtr = 0, length = 0;
       if (typeof payload === 'string') {
         [payloadPtr, length] = str(payload);
-      } else if (payload !== undefined) {
+      } else if (payload !== undefined && payload !== null) {
         const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(payload.buffer || payload, payload.byteOffset || 0, payload.byteLength);
         length = bytes.length;
         payloadPtr = put(length, (p) => Module.HEAPU8.set(bytes, p));
@@ -121,8 +121,13 @@
     const header = cmd('gpu_prepare', { ...prepareArgs, max_buffer_bytes: gpu.limits().maxStorageBufferBindingSize }, text);
     if (header.error) throw Object.assign(new Error(header.error), { problem: !header.gpu_limit });
     const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();  // wasm memory may grow later
-    return { ...header, params: copy(Uint8Array, header.params), q: copy(Float32Array, header.q),
-             k: copy(Float32Array, header.k), v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+    try {
+      return { ...header, params: copy(Uint8Array, header.params), q: copy(Float32Array, header.q),
+               k: copy(Float32Array, header.k), v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+    } catch (e) {
+      cmd('gpu_cancel', { id: header.id });  // (no room for the copies: the job goes)
+      throw e;
+    }
   }
   // Writes what the GPU computed into the job's C++ buffers.
   function writeOutputs(id, res, path, trace) {
@@ -139,7 +144,7 @@
     try {
       const res = await gpu.run(job, { path: options.path || 'auto', trace: !!options.trace });
       writeOutputs(job.id, res, res.path, options.trace);
-      const result = cmdOk('gpu_finish', { ...finish, id: job.id, path: res.path, gpu_ms: res.gpu_ms, timer: res.timer,
+      const result = cmdOk('gpu_finish', { version: job.version, ...finish, id: job.id, path: res.path, gpu_ms: res.gpu_ms, timer: res.timer,
                                             wall_ms: performance.now() - t0, trace: !!options.trace });
       if (res.notice && result.stats) result.stats.notice = res.notice;
       return result;

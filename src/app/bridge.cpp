@@ -42,7 +42,6 @@ std::string sci(double x) {  // 1.23e-7, as JavaScript writes it
   std::string s = buf;
   const size_t e = s.find('e');
   if (e != std::string::npos && e + 2 < s.size() && s[e + 2] == '0') s.erase(e + 2, 1);
-  if (e != std::string::npos && s[e + 1] == '+') s.erase(e + 1, 1);
   return s;
 }
 
@@ -172,10 +171,15 @@ Json run_model(const Json&, std::string_view payload) {
 
 // --- WebGPU jobs ---------------------------------------------------------------------------------------
 
-// {app: true}: the problem on screen; else the payload's problem text.
+// {app: true}: the problem on screen (the header says its result_version); else the payload's problem text.
 Json gpu_prepare(const Json& a, std::string_view payload) {
-  const attn::Problem p = flag(a, "app") ? state().problem : attn::parse_problem_text(text(payload));
-  return compute::gpu_prepare(p, num(a, "max_buffer_bytes"));
+  if (!flag(a, "app"))
+    return compute::gpu_prepare(attn::parse_problem_text(text(payload)), num(a, "max_buffer_bytes"));
+  ui::AppState& s = state();
+  recompute_if_dirty(s);
+  Json header = compute::gpu_prepare(s.problem, num(a, "max_buffer_bytes"));
+  header["version"] = s.derived.result_version;
+  return header;
 }
 Json gpu_outputs(const Json& a, std::string_view) {
   return compute::gpu_outputs(static_cast<int>(num(a, "id")), str(a, "path"), flag(a, "trace"));
@@ -217,6 +221,10 @@ Json gpu_finish(const Json& a, std::string_view) {
   }
   if (purpose == "check") {
     recompute_if_dirty(s);
+    if (static_cast<int>(num(a, "version")) != s.derived.result_version) {
+      s.derived.gpu_report = "The problem changed while WebGPU ran it; check again.";
+      return Json::object();
+    }
     const double worst = max_diff(r, s.derived.result);
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.2f", r.stats.gpu_time_ms);

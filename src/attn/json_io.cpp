@@ -101,20 +101,24 @@ MaskSpec mask_from_json(const Json& j) {
   }
   if (j.is_object()) {
     const MaskKindInfo* base = nullptr;  // the kind named by its parameter's key: {"window": 3}
+    int bases = 0;
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& key = it.key();
       const auto named = std::find_if(kMaskKinds.begin(), kMaskKinds.end(),
                                       [&](const MaskKindInfo& k) { return k.param && key == k.id; });
       if (named != kMaskKinds.end()) {
-        if (base) fail("mask", "give one of window, strided, block, padding, got " + brief(j));
-        base = &*named;
+        ++bases;
+        if (!base) base = &*named;
       } else if (key != "causal" && key != "global") {
         fail("mask." + key, "unknown field" + std::string(kMaskHelp));
       }
     }
+    if (bases > 1) fail("mask", "give one of window, strided, block, padding, got " + brief(j));
     if (base) {
       m.kind = base->kind;
       m.*base->param = read_int(j[base->id], std::string("mask.") + base->id, base->param_min);
+      if (!base->takes_global && j.size() > 1)
+        fail("mask", std::string(base->id) + " combines with nothing else, got " + brief(j));
     }
     if (j.contains("causal")) {
       if (!j["causal"].is_boolean()) fail("mask.causal", "expected true or false, got " + brief(j["causal"]));
@@ -131,8 +135,6 @@ MaskSpec mask_from_json(const Json& j) {
       }
     }
     if (j.contains("global")) {
-      if (!mask_kind(m.kind).takes_global && m.kind != MaskSpec::Kind::None)
-        fail("mask", std::string(base->id) + " combines with nothing else, got " + brief(j));
       const Json& g = j["global"];
       if (!g.is_array() || g.empty()) fail("mask.global", "expected a non-empty array of token positions");
       for (size_t i = 0; i < g.size(); ++i)

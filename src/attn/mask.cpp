@@ -9,48 +9,49 @@ namespace attn {
 using K = MaskSpec::Kind;
 
 const std::vector<MaskKindInfo> kMaskKinds = {
-    {K::None, "none", -1, nullptr, 0, false, false,  //
+    {K::None, "none", -1, nullptr, 0, 0, false, false,  //
      [](const MaskSpec&, int, int, int) { return true; },
      [](const MaskSpec&) -> std::optional<KeyRange> { return KeyRange{}; },  //
-     "mask.none", "none", "O(n²·d)"},
-    {K::Causal, "causal", -1, nullptr, 0, true, true,  //
+     "mask.none", "none", "O(n²·d)", nullptr},
+    {K::Causal, "causal", -1, nullptr, 0, 0, true, true,  //
      [](const MaskSpec&, int, int pos, int j) { return j <= pos; },
      [](const MaskSpec&) -> std::optional<KeyRange> {
        return KeyRange{true, 0, INT_MAX};
      },  //
-     "mask.causal", "causal", "O(n²·d/2)"},
-    {K::Window, "window", 1, &MaskSpec::window, 1, true, true,  //
+     "mask.causal", "causal", "O(n²·d/2)", nullptr},
+    {K::Window, "window", 1, &MaskSpec::window, 1, 3, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) { return j <= pos && j > pos - m.window; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{true, m.window, INT_MAX};
      },  //
-     "mask.window", "window {n}", "O(n·w·d)"},
-    {K::SymmetricWindow, "window", 0, &MaskSpec::window, 1, true, false,  //
+     "mask.window", "window {n}", "O(n·w·d)", nullptr},
+    {K::SymmetricWindow, "window", 0, &MaskSpec::window, 1, 3, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return std::abs(pos - j) < m.window; }, nullptr,
-     "mask.window_both", "window {n} (both sides)", "O(n·2w·d)"},
-    {K::Strided, "strided", -1, &MaskSpec::stride, 1, true, true,  //
+     "mask.window_both", "window {n} (both sides)", "O(n·2w·d)",
+     [](const MaskSpec& m, int pos, int S) { return S == 0 || pos <= -m.window; }},
+    {K::Strided, "strided", -1, &MaskSpec::stride, 1, 3, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) {
        return j <= pos && (pos - j < m.stride || (pos - j) % m.stride == 0);
      },
-     nullptr, "mask.strided", "strided {n}", "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n"},
-    {K::Block, "block", -1, &MaskSpec::block, 1, true, false,  //
+     nullptr, "mask.strided", "strided {n}", "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n",
+     [](const MaskSpec&, int pos, int S) { return S == 0 || pos < 0; }},
+    {K::Block, "block", -1, &MaskSpec::block, 1, 4, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return pos >= 0 && pos / m.block == j / m.block; }, nullptr,
-     "mask.block", "block {n}", "O(n·b·d)"},
-    {K::Padding, "padding", -1, &MaskSpec::valid_len, 0, false, false,  //
+     "mask.block", "block {n}", "O(n·b·d)",
+     [](const MaskSpec&, int pos, int S) { return S == 0 || pos < 0; }},
+    {K::Padding, "padding", -1, &MaskSpec::valid_len, 0, 0, false, false,  //
      [](const MaskSpec& m, int, int, int j) { return j < m.valid_len; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{false, 0, m.valid_len};
      },  //
-     "mask.padding", "padding {n}", "O(n·valid·d)"},
-    {K::Explicit, "", -1, nullptr, 0, false, false,  //
+     "mask.padding", "padding {n}", "O(n·valid·d)", nullptr},
+    {K::Explicit, "", -1, nullptr, 0, 0, false, false,  //
      [](const MaskSpec& m, int i, int, int j) { return m.allowed(i, j) != 0; }, nullptr, "mask.explicit",
-     "explicit", "O(allowed·d)"},
+     "explicit", "O(allowed·d)", nullptr},
 };
 
 const MaskKindInfo& mask_kind(MaskSpec::Kind kind) {
-  for (const MaskKindInfo& k : kMaskKinds)
-    if (k.kind == kind) return k;
-  return kMaskKinds.front();  // (every Kind has an entry: Mask.EveryKindHasOneEntry)
+  return kMaskKinds[static_cast<size_t>(kind)];  // (in Kind's order: Mask.EveryKindHasOneEntry)
 }
 
 namespace {
@@ -96,6 +97,8 @@ bool row_fully_masked(const MaskSpec& spec, int i, int L, int S) {
     key_bounds(*r, i + S - L, S, begin, end);
     return begin >= end;
   }
+  const MaskKindInfo& k = mask_kind(spec.kind);
+  if (spec.global.empty() && k.row_empty) return k.row_empty(spec, i + S - L, S);
   for (int j = 0; j < S; ++j)  // (a uint8 sum of an explicit row would wrap at 256)
     if (mask_allows(spec, i, j, L, S)) return false;
   return true;

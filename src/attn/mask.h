@@ -43,6 +43,7 @@ struct MaskKindInfo {
   int causal_field;      // the JSON field "causal" it carries: -1 none, 1 omitted (true), 0 false
   int MaskSpec::*param;  // its integer parameter, or nullptr
   int param_min;         // the smallest valid value of the parameter
+  int param_start;       // where the mask menu starts it (padding: S − 2, set by the menu)
   bool takes_global;     // may carry global tokens
   bool hides_future;     // keys after the query stay hidden, global tokens included
   bool (*allows)(const MaskSpec& m, int i, int pos, int j);  // before global tokens
@@ -52,9 +53,12 @@ struct MaskKindInfo {
   const char* text_id;
   const char* name;   // the short name in results and messages, with {n}: "window {n}"
   const char* big_o;  // the scores it keeps, as big-O
+  // Whether the row at position pos sees none of S keys, without scanning them (nullptr: a range kind, or
+  // scan; global tokens always scan).
+  bool (*row_empty)(const MaskSpec& m, int pos, int S);
 };
 
-extern const std::vector<MaskKindInfo> kMaskKinds;
+extern const std::vector<MaskKindInfo> kMaskKinds;  // in Kind's order
 const MaskKindInfo& mask_kind(MaskSpec::Kind kind);
 
 // Whether query i may attend to key j.

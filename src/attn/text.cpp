@@ -116,6 +116,7 @@ const Catalog& english() {
 }
 
 std::string say(const Catalog& c, const Message& m) {
+  if (m.id.empty()) return "";  // (no message: an explanation with nothing to say)
   auto it = c.messages.find(m.id);
   const Catalog* from = &c;
   if (it == c.messages.end() && &c != &english()) {

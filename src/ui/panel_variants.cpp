@@ -478,7 +478,7 @@ void mask_controls(AppState& s) {
           k.kind == m.kind)
         continue;
       // A new kind starts where it shows something: its parameter at most a few tokens.
-      if (k.param && m.*k.param < k.param_min) m.*k.param = std::clamp(3, k.param_min, std::max(1, S));
+      if (k.param && m.*k.param < k.param_min) m.*k.param = std::max(k.param_start, k.param_min);
       if (k.kind == K::Padding) m.valid_len = std::max(1, S - 2);
       if (!k.takes_global) m.global.clear();
       m.kind = k.kind;

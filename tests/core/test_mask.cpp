@@ -121,6 +121,18 @@ TEST(Mask, RefusesBadSparseMasks) {
         R"({"causal": "yes", "window": 2})"}) {
     EXPECT_THROW(attn::mask_from_json(attn::Json::parse(bad)), attn::ProblemError) << bad;
   }
+  // The message names what is wrong with the whole object, before any one field's value.
+  for (const auto& [bad, says] : std::vector<std::pair<const char*, const char*>>{
+           {R"({"padding": 3, "causal": true})", "mask: padding combines with nothing else"},
+           {R"({"window": 2, "block": 0})", "mask: give one of window, strided, block, padding"},
+           {R"({"window": 2, "blocks": 3, "strided": 2})", "mask.blocks: unknown field"}}) {
+    try {
+      attn::mask_from_json(attn::Json::parse(bad));
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const attn::ProblemError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(says, 0), 0u) << e.what();
+    }
+  }
 }
 
 // kMaskKinds: one entry per kind, and everything an entry says holds for a spec of that kind.
@@ -130,7 +142,7 @@ TEST(Mask, EveryKindHasOneEntry) {
     int entries = 0;
     for (const attn::MaskKindInfo& info : attn::kMaskKinds) entries += info.kind == kind ? 1 : 0;
     EXPECT_EQ(entries, 1) << "kind " << k;
-    EXPECT_EQ(attn::mask_kind(kind).kind, kind);
+    EXPECT_EQ(attn::kMaskKinds.at(static_cast<size_t>(k)).kind, kind) << "the table is in Kind's order";
   }
 }
 
@@ -155,6 +167,13 @@ TEST(Mask, EveryKindRoundTripsThroughJsonAndFillsItsWords) {
     }
     // A key range, where the entry offers one, lets through exactly the cells the mask allows.
     m.global.clear();
+    // So does the row test without a scan, where the entry has one (L > S: rows before the first key).
+    for (int L : {3, 6, 9})
+      for (int i = 0; i < L && info.kind != attn::MaskSpec::Kind::Explicit; ++i) {
+        bool any = false;
+        for (int j = 0; j < 6; ++j) any |= attn::mask_allows(m, i, j, L, 6);
+        EXPECT_EQ(attn::row_fully_masked(m, i, L, 6), !any) << info.text_id << " row " << i << " of " << L;
+      }
     if (const std::optional<attn::KeyRange> r = attn::key_range(m)) {
       for (int L : {3, 6})
         for (int i = 0; i < L; ++i) {
