@@ -27,9 +27,7 @@ using Handler = Json (*)(const Json& args, std::string_view payload);
 
 ui::AppState& state() { return the_app().state; }
 std::string text(std::string_view payload) { return std::string(payload); }
-std::string str(const Json& args, const char* key) {
-  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
-}
+std::string str(const Json& args, const char* key) { return attn::string_field(args, key); }
 double num(const Json& args, const char* key, double fallback = 0) {
   return args.contains(key) && args[key].is_number() ? args[key].get<double>() : fallback;
 }
@@ -195,14 +193,12 @@ Json gpu_row(const Json& a, std::string_view) {
 
 // The largest |a − b| over the outputs and every head's weights (−1 when the shapes differ).
 double max_diff(const attn::Result& a, const attn::Result& b) {
-  if (a.output.rows() != b.output.rows() || a.output.cols() != b.output.cols() ||
-      a.heads.size() != b.heads.size())
-    return -1;
-  double worst = (a.output - b.output).cwiseAbs().maxCoeff();
+  double worst = ui::max_abs_diff(a.output, b.output);
+  if (worst < 0 || a.heads.size() != b.heads.size()) return -1;
   for (size_t i = 0; i < a.heads.size(); ++i) {
-    if (a.heads[i].weights.size() != b.heads[i].weights.size()) return -1;
-    if (a.heads[i].weights.size())
-      worst = std::max(worst, (a.heads[i].weights - b.heads[i].weights).cwiseAbs().maxCoeff());
+    const double d = ui::max_abs_diff(a.heads[i].weights, b.heads[i].weights);
+    if (d < 0) return -1;
+    worst = std::max(worst, d);
   }
   return worst;
 }

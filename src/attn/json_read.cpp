@@ -29,6 +29,10 @@ bool read_bool(const Json& j, const std::string& field) {
   return j.get<bool>();
 }
 
+std::string string_field(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
 std::string read_string(const Json& j, const std::string& field) {
   if (!j.is_string()) fail_field(field, "expected a string, got " + brief(j));
   return j.get<std::string>();

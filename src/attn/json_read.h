@@ -23,5 +23,7 @@ double read_number(const Json& j, const std::string& field, double lo, double hi
 std::uint64_t read_seed(const Json& j, const std::string& field);
 bool read_bool(const Json& j, const std::string& field);
 std::string read_string(const Json& j, const std::string& field);
+// j[key] when it is a string, else "" (answers and arguments whose fields are optional).
+std::string string_field(const Json& j, const char* key);
 
 }  // namespace attn

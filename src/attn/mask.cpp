@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "attn/text.h"
+
 namespace attn {
 
 using K = MaskSpec::Kind;
@@ -117,20 +119,6 @@ double allowed_count(const MaskSpec& spec, int L, int S) {
   for (int i = 0; i < L; ++i)
     for (int j = 0; j < S; ++j) n += mask_allows(spec, i, j, L, S) ? 1 : 0;
   return n;
-}
-
-std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args) {
-  std::string out;
-  for (size_t at = 0; at < text.size();) {
-    const size_t open = text.find('{', at), close = open == std::string::npos ? open : text.find('}', open);
-    if (close == std::string::npos) return out + text.substr(at);
-    out += text.substr(at, open - at);
-    const std::string key = text.substr(open + 1, close - open - 1);
-    const auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == key; });
-    out += it == args.end() ? text.substr(open, close - open + 1) : it->second;
-    at = close + 1;
-  }
-  return out;
 }
 
 std::string mask_name(const MaskSpec& spec) {

@@ -83,7 +83,4 @@ double allowed_count(const MaskSpec& spec, int L, int S);
 // "padding 5", "explicit", with " + global 0, 5" when there are global tokens.
 std::string mask_name(const MaskSpec& spec);
 
-// A template with named placeholders ("{n}", "{q}") filled in; an unknown placeholder stays as it is.
-std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args);
-
 }  // namespace attn

@@ -1,6 +1,7 @@
 // Catalogs and messages (see text.h).
 #include "attn/text.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -67,6 +68,20 @@ std::string written(const Catalog& c, const MessageArg& a) {
 
 }  // namespace
 
+std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args) {
+  std::string out;
+  for (size_t at = 0; at < text.size();) {
+    const size_t open = text.find('{', at), close = open == std::string::npos ? open : text.find('}', open);
+    if (close == std::string::npos) return out + text.substr(at);
+    out += text.substr(at, open - at);
+    const std::string key = text.substr(open + 1, close - open - 1);
+    const auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.first == key; });
+    out += it == args.end() ? text.substr(open, close - open + 1) : it->second;
+    at = close + 1;
+  }
+  return out;
+}
+
 std::vector<std::string> placeholders(const std::string& text) {
   std::vector<std::string> out;
   for (size_t at = text.find('{'); at != std::string::npos; at = text.find('{', at + 1)) {
@@ -124,21 +139,9 @@ std::string say(const Catalog& c, const Message& m) {
     it = from->messages.find(m.id);
   }
   if (it == from->messages.end()) return "[missing text: " + m.id + "]";
-  const std::string& text = it->second;
-  std::string out;
-  for (size_t at = 0; at < text.size();) {
-    const size_t open = text.find('{', at);
-    if (open == std::string::npos) return out + text.substr(at);
-    const size_t close = text.find('}', open);
-    out += text.substr(at, open - at);
-    const std::string name = text.substr(open + 1, close - open - 1);
-    const MessageArg* a = nullptr;
-    for (const MessageArg& x : m.args)
-      if (x.name == name) a = &x;
-    out += a ? written(c, *a) : "{" + name + "}";
-    at = close + 1;
-  }
-  return out;
+  std::vector<std::pair<std::string, std::string>> args;
+  for (const MessageArg& x : m.args) args.emplace_back(x.name, written(c, x));
+  return fill(it->second, args);
 }
 
 std::string say(const Catalog& c, const std::vector<Message>& sentences) {

@@ -50,6 +50,9 @@ std::string say(const Catalog& c, const Message& m);
 // Sentences joined by spaces.
 std::string say(const Catalog& c, const std::vector<Message>& sentences);
 
+// A text with named placeholders ("{n}", "{q}") filled in; an unknown placeholder stays as it is.
+std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args);
+
 // The {name}s of a text, in order.
 std::vector<std::string> placeholders(const std::string& text);
 

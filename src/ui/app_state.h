@@ -389,6 +389,9 @@ std::string describe_view(const AppState& s);
 // the problem is still the one it ran, else discarded. Status names the path, GPU time and max |GPU − CPU|.
 void accept_gpu_view(AppState& s, int version, const attn::Json& result);
 
+// max |a − b| over two matrices of one shape; −1 when either is empty or the shapes differ.
+double max_abs_diff(const attn::MatD& a, const attn::MatD& b);
+
 // The problem the Long sequences panel runs: random inputs (seed 1, d = 64, one head), its n and mask.
 attn::Problem overview_problem(const Overview& ov);
 // The GPU's numbers for the shown head, when view.backend is WebGpu and they belong to the current result.

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <limits>
 
+#include "attn/json_read.h"
 #include "ui/app_state.h"
 
 namespace ui {
@@ -29,16 +30,12 @@ attn::MatD matrix_with_blocked(const attn::Json& j) {
 }
 
 // −1 when the two cannot be compared (a missing matrix or another shape).
+}  // namespace
+
 double max_abs_diff(const attn::MatD& a, const attn::MatD& b) {
   if (a.size() == 0 || a.rows() != b.rows() || a.cols() != b.cols()) return -1;
   return (a - b).cwiseAbs().maxCoeff();
 }
-
-std::string text_field(const attn::Json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
-}  // namespace
 
 void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
   GpuView& g = s.derived.gpu;
@@ -53,14 +50,14 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
   g.gpu_ms = -1;
   g.path.clear();
   if (!result.is_object() || result.contains("error")) {
-    const std::string why = result.is_object() ? text_field(result, "error") : "";
+    const std::string why = result.is_object() ? attn::string_field(result, "error") : "";
     g.status = "WebGPU could not run it: " + (why.empty() ? std::string("no result") : why);
     return;
   }
   const attn::Json st =
       result.contains("stats") && result["stats"].is_object() ? result["stats"] : attn::Json::object();
-  if (text_field(st, "backend") != "webgpu") {
-    const std::string notice = text_field(st, "notice");
+  if (attn::string_field(st, "backend") != "webgpu") {
+    const std::string notice = attn::string_field(st, "notice");
     g.status =
         (notice.empty() ? std::string("WebGPU did not run it") : notice) + "; showing the CPU's numbers.";
     return;
@@ -81,7 +78,7 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
     g.heads.push_back(std::move(h));
   }
   g.max_diff = worst;
-  g.path = text_field(st, "path");
+  g.path = attn::string_field(st, "path");
   g.gpu_ms =
       st.contains("gpu_time_ms") && st["gpu_time_ms"].is_number() ? st["gpu_time_ms"].get<double>() : -1;
   char buf[320];
@@ -100,7 +97,7 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
                   "Weights and outputs from WebGPU (%s, f32): %.2f ms GPU time, max |GPU − CPU| = %.1e",
                   g.path.c_str(), g.gpu_ms, worst);
   g.status = buf;
-  const std::string notice = text_field(st, "notice");
+  const std::string notice = attn::string_field(st, "notice");
   if (!notice.empty()) g.status += " (" + notice + ")";
 }
 

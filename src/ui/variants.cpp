@@ -10,10 +10,6 @@ namespace ui {
 
 namespace {
 
-double max_abs(const attn::MatD& a, const attn::MatD& b) {
-  return a.size() == 0 || a.rows() != b.rows() || a.cols() != b.cols() ? -1 : (a - b).cwiseAbs().maxCoeff();
-}
-
 // The standard multi-head problem this one was grouped from (for sentences: rebuilt with kv_heads = heads).
 bool ungrouped(const AppState& s, attn::Problem& mha, std::string& why) {
   if (s.problem.form == attn::Problem::Form::Direct) {
@@ -63,7 +59,7 @@ void refresh_variants(AppState& s) {
                  : "standard";
     try {
       const attn::Result res = x == attn::Variant::Standard ? standard : attn::run(p);
-      r.max_diff = max_abs(res.output, standard.output);
+      r.max_diff = max_abs_diff(res.output, standard.output);
       for (const attn::HeadTrace<double>& t : res.heads) r.weights.push_back(t.weights);
     } catch (const attn::ProblemError& e) {
       r.note = e.what();
@@ -93,7 +89,7 @@ void refresh_variants(AppState& s) {
     if (mha.num_heads % g != 0) continue;
     const attn::Result r = attn::run(attn::group_kv_heads(mha, g));
     v.grouped.push_back(
-        {g, max_abs(r.output, full.output), norm > 0 ? (r.output - full.output).norm() / norm : 0});
+        {g, max_abs_diff(r.output, full.output), norm > 0 ? (r.output - full.output).norm() / norm : 0});
   }
 }
 

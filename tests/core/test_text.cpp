@@ -41,6 +41,12 @@ TEST(Text, EveryLocaleHasEveryIdWithTheSamePlaceholders) {
   }
 }
 
+TEST(Text, FillNamedPlaceholders) {
+  EXPECT_EQ(attn::fill("{k} is within the last {n} tokens up to {q}.", {{"q", "a"}, {"k", "b"}, {"n", "3"}}),
+            "b is within the last 3 tokens up to a.");
+  EXPECT_EQ(attn::fill("{unknown} and {", {{"n", "3"}}), "{unknown} and {");
+}
+
 TEST(Text, SaysMessagesWithNamedArguments) {
   attn::Catalog c;
   c.locale = "xx";
