@@ -352,13 +352,12 @@
     async _share() {
       const url = api.link();
       history.replaceState(null, '', url);
-      const long = url.length > 8000 ? ` It is long (${url.length} characters) because it carries edited ` +
-                                       'numbers; some chat apps cut long links.' : '';
+      const long = url.length > 8000 ? '_long' : '';  // (edited numbers travel in full; some chat apps cut long links)
       try {
         await navigator.clipboard.writeText(url);
-        setNotice(`Link copied: whoever opens it sees this view.${long}`);
+        setNotice(`notice.link_copied${long}`, { chars: url.length });
       } catch (e) {
-        setNotice(`The address bar now holds the link to this view (the browser refused the clipboard: ${e.message}).${long}`);
+        setNotice(`notice.link_in_address${long}`, { error: e.message, chars: url.length });
       }
     },
     // The Performance panel from script: measure() starts it (CPU here, then WebGPU), checkGpu() runs the
@@ -420,11 +419,10 @@
     // Called by the app when the step or the numbers change: mirrors them for screen readers.
     _announce(info) {
       api.narration = info;
-      const l = info.lesson;
-      const lesson = l ? [`Lesson: ${l.title}, page ${l.page} of ${l.pages}: ${l.page_title}`, l.narration,
-                          l.question && `Predict: ${l.question}`, l.choices && `Choices: ${l.choices.join(', ')}`,
-                          l.answer && `Answer: ${l.answer}. ${l.explanation}`] : [];
-      $('live').textContent = [...lesson, info.title, info.formula, info.narration].filter(Boolean).join('. ');
+      const lesson = info.lesson ? info.lesson.spoken : [];
+      if (info.language) document.documentElement.lang = info.language;
+      $('live').textContent = [...lesson, info.title, info.formula, info.narration].filter(Boolean)
+        .map((t) => (/[.?!:…]$/.test(t) ? t : `${t}.`)).join(' ');  // (one full stop after each, not two)
       $('view').textContent = info.view || '';
       const table = $('numbers');
       table.replaceChildren();
@@ -467,7 +465,7 @@
   };
   window.attnlab = api;
 
-  function setNotice(text) { cmd('set_notice', { text }); }
+  function setNotice(id, args) { cmd('set_notice', { id, args }); }  // (said in the app's language)
   // The offline copy (web/sw.js), once the app runs: over http(s) only (file:// has no service workers, and
   // cannot load the app's WebAssembly and data either). A failure only means no offline copy.
   function installOffline() {
@@ -476,7 +474,7 @@
   }
   // Picked or dropped files: a model opens (its own notice says so) or the notice says why it did not.
   function openPicked(files) {
-    api.openModel(files).catch((e) => setNotice(`This model could not be opened: ${e.message}. The app keeps the one it had.`));
+    api.openModel(files).catch((e) => setNotice('notice.model_failed', { error: e.message }));
   }
   const canvas = $('canvas');
   canvas.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });

@@ -14,6 +14,7 @@
 
 #include "app/app.h"
 #include "attn/budget.h"
+#include "attn/text.h"
 #include "compute/cpu_backend.h"
 #include "compute/gpu_jobs.h"
 #include "model/model_json.h"
@@ -85,13 +86,20 @@ Json open_link(const Json&, std::string_view payload) {
     ok = ui::open_shared(s, text(payload));
     recompute_if_dirty(s);
   } catch (const std::exception& e) {  // (a bug; the notice says so rather than a silent failure)
-    s.notice = "This link could not be opened (internal error: " + attn::printable(e.what()) + ").";
+    s.notice = ui::say(s, "notice.link_internal_error", {attn::text_arg("error", attn::printable(e.what()))});
   }
   return Json{{"opened", ok}};
 }
 Json notice(const Json&, std::string_view) { return Json{{"notice", state().notice}}; }
+// {id, args: {name: text or count}}: a notice the page raises, said in the app's language.
 Json set_notice(const Json& a, std::string_view) {
-  state().notice = str(a, "text");
+  std::vector<attn::MessageArg> args;
+  if (a.contains("args") && a["args"].is_object())
+    for (auto it = a["args"].begin(); it != a["args"].end(); ++it)
+      args.push_back(it->is_number()
+                         ? attn::count_arg(it.key(), it->get<double>())
+                         : attn::text_arg(it.key(), it->is_string() ? it->get<std::string>() : ""));
+  state().notice = ui::say(state(), str(a, "id"), std::move(args));
   return Json::object();
 }
 Json set_reduced_motion(const Json& a, std::string_view) {
@@ -155,7 +163,9 @@ Json open_model(const Json& a, std::string_view weights) {
   const model::Gpt2Files files{config, weights, vocab, merges, readme};
   ui::open_model(
       s, std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes())));
-  s.notice = "Opened " + attn::printable(name) + ": " + s.model->card + ". It runs here, in this page.";
+  s.notice = ui::say(
+      s, "notice.model_opened_page",
+      {attn::text_arg("name", attn::printable(name)), attn::text_arg("card", ui::model_card(s, *s.model))});
   return Json::object();
 }
 Json describe_model(const Json&, std::string_view) {
@@ -218,17 +228,17 @@ Json gpu_finish(const Json& a, std::string_view) {
   if (purpose == "check") {
     recompute_if_dirty(s);
     if (static_cast<int>(num(a, "version")) != s.derived.result_version) {
-      s.derived.gpu_report = "The problem changed while WebGPU ran it; check again.";
+      s.derived.gpu_report = ui::words(s, "status.gpu_check_changed");
       return Json::object();
     }
     const double worst = max_diff(r, s.derived.result);
-    char ms[32];
-    std::snprintf(ms, sizeof ms, "%.2f", r.stats.gpu_time_ms);
     s.derived.gpu_report =
-        worst < 0 ? "WebGPU ran a problem other than the one on screen; check again."
-                  : "WebGPU (" + r.stats.path + ", " + str(a, "adapter") + ") took " + ms +
-                        " ms of GPU time; max |GPU − CPU| over outputs and weights = " + sci(worst) +
-                        " (f32 on the GPU).";
+        worst < 0
+            ? ui::words(s, "status.gpu_check_other")
+            : ui::say(s, "status.gpu_check_done",
+                      {attn::text_arg("path", r.stats.path), attn::text_arg("adapter", str(a, "adapter")),
+                       attn::fixed_arg("ms", r.stats.gpu_time_ms, 2),
+                       attn::text_arg("diff", attn::decimals(ui::catalog(s), sci(worst)))});
     return Json::object();
   }
   return attn::result_to_json(r, p, flag(a, "trace"));
@@ -238,8 +248,11 @@ Json gpu_failed(const Json& a, std::string_view) {
   ui::AppState& s = state();
   const std::string purpose = str(a, "for"), why = str(a, "error");
   if (purpose == "view") ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
-  if (purpose == "check") s.derived.gpu_report = "WebGPU could not run it: " + why;
-  if (purpose == "overview") s.overview.running = false, s.overview.status = "could not compute: " + why;
+  if (purpose == "check")
+    s.derived.gpu_report = ui::say(s, "status.gpu_check_failed", {attn::text_arg("why", why)});
+  if (purpose == "overview")
+    s.overview.running = false,
+    s.overview.status = ui::say(s, "status.overview_failed", {attn::text_arg("why", why)});
   return Json::object();
 }
 
@@ -251,7 +264,8 @@ Json overview_done(const Json& a, std::string_view map) {
     int id;
     ~Cancel() { compute::gpu_cancel(id); }
   } cancel{id};
-  ui::Overview& ov = state().overview;
+  ui::AppState& s = state();
+  ui::Overview& ov = s.overview;
   ov.running = false;
   if (ov.running_n > 0)
     ov.seconds_per_n2 = (ImGui::GetTime() - ov.started) / (double(ov.running_n) * ov.running_n);
@@ -268,14 +282,12 @@ Json overview_done(const Json& a, std::string_view map) {
   const int row = static_cast<int>(num(a, "row"));
   ov.row_weights = compute::exact_row_weights(job, 0, row);
   ov.shown_row = row;
-  char line[320];
-  std::snprintf(
-      line, sizeof line,
-      "n = %d: flash attention took %.1f ms of GPU time (%s), the %d×%d map %.1f ms; the %d×%d matrix was "
-      "never formed (it would take %.0f MiB).",
-      job.L, num(a, "flash_ms"), attn::printable(str(a, "timer")).c_str(), M, M, num(a, "map_ms"), job.L,
-      job.S, 4.0 * job.L * job.S / 1048576);
-  ov.status = line;
+  ov.status =
+      ui::say(s, "status.overview_done",
+              {attn::count_arg("n", job.L), attn::fixed_arg("flash_ms", num(a, "flash_ms"), 1),
+               attn::text_arg("timer", attn::printable(str(a, "timer"))), attn::count_arg("m", M),
+               attn::fixed_arg("map_ms", num(a, "map_ms"), 1), attn::count_arg("l", job.L),
+               attn::count_arg("s", job.S), attn::fixed_arg("mib", 4.0 * job.L * job.S / 1048576, 0)});
   return Json::object();
 }
 
@@ -287,12 +299,14 @@ Json perf_next(const Json& a, std::string_view) {
   static std::string adapter;
   ui::AppState& s = state();
   if (a.contains("unavailable")) {
-    s.derived.perf_status = "CPU done; WebGPU unavailable: " + str(a, "unavailable");
+    s.derived.perf_status =
+        ui::say(s, "status.perf_gpu_unavailable", {attn::text_arg("why", str(a, "unavailable"))});
     return Json{{"done", true}};
   }
   if (a.contains("error")) {
-    s.derived.perf_status =
-        std::string("WebGPU ") + kPaths[path] + " failed at n=" + std::to_string(n) + ": " + str(a, "error");
+    s.derived.perf_status = ui::say(s, "status.perf_gpu_failed",
+                                    {attn::text_arg("path", kPaths[path]), attn::count_arg("n", n),
+                                     attn::text_arg("error", str(a, "error"))});
     return Json{{"done", true}};
   }
   if (a.contains("ms")) {
@@ -303,7 +317,7 @@ Json perf_next(const Json& a, std::string_view) {
     path = 0, n = 128, adapter = str(a, "adapter");
   }
   if (path >= 2) {
-    s.derived.perf_status = "done (WebGPU adapter: " + adapter + ")";
+    s.derived.perf_status = ui::say(s, "status.perf_done", {attn::text_arg("adapter", adapter)});
     return Json{{"done", true}};
   }
   return Json{{"path", kPaths[path]},

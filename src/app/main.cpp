@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/derive.h"
+#include "attn/text.h"
 #include "compute/cpu_backend.h"
 #include "ui/panels.h"
 #include "model/gpt2.h"
@@ -33,10 +34,11 @@ void open_model_dir(ui::AppState& s, const std::string& dir) {
   try {
     ui::open_model(
         s, std::make_shared<const model::Gpt2>(model::load_gpt2_dir(dir, platform::model_limit_bytes())));
-    s.notice = "Opened " + attn::printable(dir) + ": " + s.model->card;
+    s.notice = ui::say(
+        s, "notice.model_opened",
+        {attn::text_arg("name", attn::printable(dir)), attn::text_arg("card", ui::model_card(s, *s.model))});
   } catch (const std::exception& e) {
-    s.notice =
-        "This model could not be opened: " + attn::printable(e.what()) + ". The app keeps the one it had.";
+    s.notice = ui::say(s, "notice.model_failed", {attn::text_arg("error", attn::printable(e.what()))});
   }
 }
 
@@ -47,7 +49,7 @@ void service_requests(ui::AppState& s) {
     s.jobs.perf_pending.clear();
     for (int k = 0; k < static_cast<int>(std::size(ui::kPerfSeries)); ++k)  // O(n) ways go further
       for (int n = 128; n <= ui::kPerfSeries[k].max_n; n *= 2) s.jobs.perf_pending.push_back({k, n});
-    s.derived.perf_status = "measuring the CPU…";
+    s.derived.perf_status = ui::words(s, "status.perf_measuring_cpu");
   }
   if (!s.jobs.perf_pending.empty()) {  // one size per frame, median of 3 runs of the f32 output-only path
     const ui::Jobs::PerfJob job = s.jobs.perf_pending.front();
@@ -69,7 +71,8 @@ void service_requests(ui::AppState& s) {
         {std::string(platform::cpu_series()) + series.suffix, job.n, ms[1], series.order});
     if (s.jobs.perf_pending
             .empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
-      s.derived.perf_status = "CPU done";  // (SwiftShader's GPU runs on the same CPU cores)
+      s.derived.perf_status =
+          ui::words(s, "status.perf_cpu_done");  // (SwiftShader's GPU: the same CPU cores)
       platform::start_gpu_measurements(s);
     }
   }
@@ -87,10 +90,7 @@ void service_requests(ui::AppState& s) {
     } else {
       g.version = s.derived.result_version;
       g.heads.clear();
-      g.status =
-          "The step view runs on WebGPU up to " + std::to_string(kGpuViewCells) +
-          " weights (heads × queries × keys); this problem has more, so its numbers come from the CPU. "
-          "Long sequences runs large problems on WebGPU.";
+      g.status = ui::say(s, "status.gpu_view_too_large", {attn::count_arg("n", kGpuViewCells)});
     }
   }
   if (s.jobs.gpu_check_requested) {
@@ -196,12 +196,14 @@ int main(int argc, char** argv) {
       std::fclose(f);
     }
     if (!f) {
-      app.state.notice = "--state " + attn::valid_utf8(g_opts.state_file) + ": cannot open the file.";
+      app.state.notice = ui::say(app.state, "notice.state_file_unreadable",
+                                 {attn::text_arg("file", attn::valid_utf8(g_opts.state_file))});
     } else {
       try {
         ui::open_shared(app.state, text);
       } catch (const std::exception& e) {  // (a bug; say so and start as usual)
-        app.state.notice = "--state: internal error: " + attn::printable(e.what());
+        app.state.notice = ui::say(app.state, "notice.state_internal_error",
+                                   {attn::text_arg("error", attn::printable(e.what()))});
       }
     }
     if (!app.state.notice.empty())

@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "attn/budget.h"
+#include "attn/text.h"
 #include "compute/cpu_backend.h"
 #include "model/model_json.h"
 #include "ui/layout.h"
@@ -126,27 +127,28 @@ void after_frame(App& app, const Options&) {
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 const char* cpu_series() { return "cpu (WebAssembly)"; }
 void configure_share(ui::AppState& s) {
-  s.platform.share_label = "Copy a link to this view";  // (links open through the address bar, not a menu)
+  s.platform.share_label = "status.share_link";  // (an id; links open through the address bar, not a menu)
   s.platform.model_file_picker = true;
   s.platform.handout_downloads = true;
   s.platform.open_from_clipboard = false;  // (GLFW's clipboard here is not the system's)
 }
 void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
 void deliver_failed(ui::AppState& s, const std::string& why) {
-  s.notice = "No handout: " + why + ".";
+  s.notice = ui::say(s, "notice.no_handout", {attn::text_arg("why", why)});
   js_handout_failed(why.c_str());
 }
 void deliver(ui::AppState& s, const ui::HandoutFile& f) {
   js_download(f.name.c_str(), f.mime.c_str(), f.bytes.data(), static_cast<double>(f.bytes.size()));
-  s.notice =
-      "Downloaded " + f.name + " (" + std::to_string(f.bytes.size()) + " bytes): the browser saves it.";
+  s.notice = ui::say(
+      s, "notice.downloaded",
+      {attn::text_arg("name", f.name), attn::count_arg("bytes", static_cast<double>(f.bytes.size()))});
 }
 void start_gpu_measurements(ui::AppState& s) {
-  s.derived.perf_status = "CPU done; measuring WebGPU…";
+  s.derived.perf_status = ui::words(s, "status.perf_measuring_gpu");
   js_call_api("_perfGpu");
 }
 void start_gpu_check(ui::AppState& s) {
-  s.derived.gpu_report = "running on WebGPU…";
+  s.derived.gpu_report = ui::words(s, "status.gpu_check_running");
   js_call_api("_gpuCheck");
 }
 void start_overview(ui::AppState& s) {
@@ -154,7 +156,7 @@ void start_overview(ui::AppState& s) {
   ov.running = true;
   ov.running_n = ov.n;
   ov.started = ImGui::GetTime();
-  ov.status = "computing on WebGPU…";
+  ov.status = ui::words(s, "status.overview_computing");
   const attn::Json params = {
       {"problem", attn::problem_to_json(ui::overview_problem(ov))}, {"size", ov.size}, {"row", ov.row}};
   js_overview(attn::dump_json(params).c_str());
@@ -249,17 +251,17 @@ void run_loop(void (*frame_fn)()) {
 void install_resize_callback(GLFWwindow*) {}
 const char* cpu_series() { return "cpu (native, 1 thread)"; }
 void configure_share(ui::AppState& s) {
-  s.platform.share_label = "Copy this state as JSON";
+  s.platform.share_label = "status.share_json";  // (an id: the menu says it in the app's language)
   s.platform.open_from_clipboard = true;
 }
 void share(ui::AppState& s) {
   const std::string json = attn::dump_json(ui::link_state(s));
   ImGui::SetClipboardText(json.c_str());
-  s.notice = "This state is on the clipboard as JSON (" + std::to_string(json.size()) +
-             " characters): Share → Open on another computer, attnlab --state FILE, or after #state= in "
-             "the web app's address.";
+  s.notice = ui::say(s, "notice.state_copied", {attn::count_arg("n", static_cast<double>(json.size()))});
 }
-void deliver_failed(ui::AppState& s, const std::string& why) { s.notice = "No handout: " + why + "."; }
+void deliver_failed(ui::AppState& s, const std::string& why) {
+  s.notice = ui::say(s, "notice.no_handout", {attn::text_arg("why", why)});
+}
 // A handout goes into s.platform.handout_dir (made if missing); the notice says where.
 void deliver(ui::AppState& s, const ui::HandoutFile& f) {
   std::error_code ec;
@@ -268,26 +270,20 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
       std::filesystem::absolute(std::filesystem::path(s.platform.handout_dir) / f.name, ec);
   std::ofstream out(path, std::ios::binary);
   out.write(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
-  s.notice = out.good() ? "Saved " + path.string() + " (" + std::to_string(f.bytes.size()) + " bytes)."
-                        : "Could not save " + path.string() + ": choose another folder in the Handout menu.";
+  s.notice = out.good() ? ui::say(s, "notice.saved",
+                                  {attn::text_arg("path", path.string()),
+                                   attn::count_arg("bytes", static_cast<double>(f.bytes.size()))})
+                        : ui::say(s, "notice.save_failed", {attn::text_arg("path", path.string())});
 }
 void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
-void start_gpu_check(ui::AppState& s) {
-  s.derived.gpu_report =
-      "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build computes on the CPU.";
-}
+void start_gpu_check(ui::AppState& s) { s.derived.gpu_report = ui::words(s, "status.gpu_check_desktop"); }
 void start_gpu_view(ui::AppState& s) {
   s.derived.gpu.version = s.derived.result_version;
   s.derived.gpu.heads.clear();
-  s.derived.gpu.status =
-      "WebGPU runs in the browser build (./build_wasm.sh --serve); this desktop build shows the CPU's "
-      "numbers.";
+  s.derived.gpu.status = ui::words(s, "status.gpu_view_desktop");
 }
-void start_overview(ui::AppState& s) {
-  s.overview.status =
-      "The long-sequence overview runs on WebGPU in the browser build (./build_wasm.sh --serve).";
-}
+void start_overview(ui::AppState& s) { s.overview.status = ui::words(s, "status.overview_desktop"); }
 
 }  // namespace platform
 

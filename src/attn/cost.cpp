@@ -32,10 +32,9 @@ Shape shape_of(const Problem& p) {
 // Q and K/V read once per query head, O written once.
 double io_bytes(const Shape& s) { return 4 * s.h * (s.L * s.d + s.S * (s.d + s.dv) + s.L * s.dv); }
 
-std::string sparse_big_o(const MaskSpec& m) {
-  std::string o = mask_kind(m.kind).big_o;
-  if (!m.global.empty()) o += " + O(n·|G|·d)";
-  return o;
+Message sparse_big_o(const MaskSpec& m) {
+  return {m.global.empty() ? "cost.sparse.big_o" : "cost.sparse.big_o_global",
+          {text_arg("o", mask_kind(m.kind).big_o)}};
 }
 
 }  // namespace
@@ -46,7 +45,8 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
   const int L = p.query_len(), S = p.key_len();
   std::vector<VariantCost> rows;
 
-  VariantCost std_cost{CostWay::Standard, "standard", "h·L·S·(d_k + d_v)", "O(n²·d)"};
+  VariantCost std_cost{
+      CostWay::Standard, {"cost.standard", {}}, {"cost.standard.formula", {}}, {"cost.standard.big_o", {}}};
   std_cost.mul_adds = s.h * s.L * s.S * (s.d + s.dv);
   std_cost.exps = s.h * s.L * s.S;
   std_cost.intermediate_bytes = 4 * s.h * s.L * s.S;
@@ -56,8 +56,9 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
 
   const double allowed = allowed_count(p.mask, L, S);
   if (p.mask.kind != MaskSpec::Kind::None || !p.mask.global.empty()) {
-    VariantCost c{CostWay::Sparse, "sparse (" + mask_name(p.mask) + ")",
-                  "h·allowed·(d_k + d_v), allowed = " + std::to_string(static_cast<long long>(allowed)),
+    VariantCost c{CostWay::Sparse,
+                  {"cost.sparse", {words_arg("mask", mask_message(p.mask))}},
+                  {"cost.sparse.formula", {count_arg("allowed", allowed)}},
                   sparse_big_o(p.mask)};
     c.mul_adds = s.h * allowed * (s.d + s.dv);
     c.exps = s.h * allowed;
@@ -91,12 +92,10 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
         }
       }
     }
-    VariantCost c{
-        CostWay::Flash,
-
-        "flash " + std::to_string(br) + "×" + std::to_string(bc),
-        "h·(computed tiles' cells)·(d_k + d_v); memory per tile Br·d + Bc·(d_k + d_v) + Br·Bc + Br·d_v",
-        "O(n²·d) time, O(n·d) memory"};
+    VariantCost c{CostWay::Flash,
+                  {"cost.flash", {count_arg("br", br), count_arg("bc", bc)}},
+                  {"cost.flash.formula", {}},
+                  {"cost.flash.big_o", {}}};
     c.mul_adds = s.h * cells * (s.d + s.dv);
     c.exps = s.h * (allowed_in_tiles + rescales);
     c.intermediate_bytes =
@@ -109,10 +108,10 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
   if (p.mask.kind == MaskSpec::Kind::None ||
       (p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty())) {
     const double r = s.d;  // feature width
-    VariantCost c{
-        CostWay::Linear, std::string("linear (") + feature_map_name(p.feature_map) + ")",
-        "h·(S·r·d_v + L·r·d_v + L·r), r = d_k; exp(): (L + S)·r at most (elu needs one only below 0)",
-        "O(n·d²)"};
+    VariantCost c{CostWay::Linear,
+                  {"cost.linear", {text_arg("phi", feature_map_name(p.feature_map))}},
+                  {"cost.linear.formula", {}},
+                  {"cost.linear.big_o", {}}};
     // φ(K)ᵀV (or its prefix sums): S·r·d_v; each query: φ(q)·KV r·d_v and φ(q)·z r
     c.mul_adds = s.h * (s.S * r * s.dv + s.L * r * s.dv + s.L * r);
     c.exps = p.feature_map == FeatureMap::Relu ? 0 : s.h * (s.L + s.S) * r;  // elu1: at most (only x < 0)

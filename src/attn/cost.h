@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attn/problem.h"
+#include "attn/text.h"
 
 namespace attn {
 
@@ -17,9 +18,12 @@ enum class CostWay { Standard, Sparse, Flash, Linear };
 
 struct VariantCost {
   CostWay way = CostWay::Standard;
-  std::string name;     // "standard", "sparse (causal)", "flash 4×4", "linear (elu1)"
-  std::string formula;  // e.g. "h·L·S·(d_k + d_v)"
-  std::string big_o;    // e.g. "O(n²·d)"
+  // Its words as messages (cost.<way>, cost.<way>.formula, cost.<way>.big_o), said in the learner's language
+  // by attn::say: "standard", "sparse (causal)", "flash 4×4", "linear (elu1)"; "h·L·S·(d_k + d_v)";
+  // "O(n²·d)".
+  Message name;
+  Message formula;
+  Message big_o;
   double mul_adds = 0;  // Q·Kᵀ and A·V (or the linear re-association); feature maps count as 1 each
   double exps = 0;      // exponentials (softmax, flash's rescales, elu/softmax features)
   double intermediate_bytes = 0;  // f32 bytes held besides Q, K, V, O (score matrix, tiles, K·V state)

@@ -56,7 +56,7 @@ std::string scale_op(const ExplainInput& in, int d_k) {
       e = " × " + fmt(in.scale.value);
       break;
   }
-  if (in.temperature != 1.0) e += " / " + fmt(in.temperature) + " (temperature)";
+  if (in.temperature != 1.0) e += " / " + fmt(in.temperature) + " (⟦formula.temperature⟧)";
   return e;
 }
 
@@ -104,7 +104,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       const int shown = std::min(d_k, std::max(1, in.max_terms));
       for (int c = 0; c < shown; ++c)
         e.formula += (c ? " + (" : "(") + fmt(t.q(i, c)) + ")(" + fmt(t.k(j, c)) + ")";
-      if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " terms)";
+      if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " ⟦formula.terms⟧)";
       e.formula += " = " + fmt(t.scores(i, j));
       e.narration = {
           {"explain.scores.cell", {qi, kj, count_arg("d", d_k), number_arg("score", t.scores(i, j))}}};
@@ -145,7 +145,8 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       }
       const bool allowed = !std::isinf(t.masked(i, j));
       e.values = {t.masked(i, j)};
-      e.formula = "m" + cell + " = " + (allowed ? fmt(t.scaled(i, j)) + "  (allowed)" : "−∞  (blocked)");
+      e.formula = "m" + cell + " = " +
+                  (allowed ? fmt(t.scaled(i, j)) + "  (⟦formula.allowed⟧)" : "−∞  (⟦formula.blocked⟧)");
       e.narration = {mask_reason(in, i, j, allowed),
                      allowed ? Message{"explain.mask.stays", {number_arg("score", t.scaled(i, j))}}
                              : Message{"explain.mask.blocked", {}}};
@@ -165,7 +166,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         Eigen::Index arg = 0;
         if (!fully) t.masked.row(i).maxCoeff(&arg);
         e.formula = "max" + si + " = max_j m" + si + ",j = " + fmt(m) +
-                    (fully ? "" : "  (at " + quote(in.key_labels[static_cast<size_t>(arg)]) + ")");
+                    (fully ? "" : "  (⟦formula.at⟧ " + quote(in.key_labels[static_cast<size_t>(arg)]) + ")");
         e.narration = {
             {fully ? "explain.softmax.max_fully_masked" : "explain.softmax.max", {qi, number_arg("max", m)}}};
       } else if (st.phase == Phase::Exp) {
@@ -234,13 +235,13 @@ StepExplanation explain_flash_tile(const FlashTrace& f, int step,
                                       f.output.row(t.row0).data() + f.output.cols());
   const Message done{"explain.flash.done", {q, vector_arg("row", final_row)}};
   if (t.skipped) {
-    e.formula = "tile skipped: every score in it is masked";
+    e.formula = "⟦formula.tile_skipped⟧";
     e.narration = {{"explain.flash.skipped", {count_arg("n", static_cast<double>(t.rows) * t.cols)}}};
     if (last) e.narration.push_back(done), e.values = final_row;
     return e;
   }
   if (!std::isfinite(t.m_new(0))) {  // the row has had no allowed key yet
-    e.formula = "m = −∞ · l = 0: no allowed key yet";
+    e.formula = "m = −∞ · l = 0: ⟦formula.no_allowed_key⟧";
     e.narration = {{"explain.flash.nothing_yet", {q}}};
     if (last) e.narration.push_back({"explain.flash.never", {}});
     e.values.assign(static_cast<size_t>(t.o_partial.cols()), 0.0);

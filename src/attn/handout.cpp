@@ -235,7 +235,7 @@ std::string latex_step(const ExplainInput& in, const Step& step, const Catalog& 
   const StepExplanation e = explain_step(all, step);
   const std::string title = say(text, e.title);
   return "% " + title + "\n\\paragraph{" + latex_text(title) + "}\n" + latex_text(say(text, e.narration)) +
-         "\n\\[\n  " + latex_math(e.formula) + "\n\\]\n";
+         "\n\\[\n  " + latex_math(say_formula(text, e.formula, false)) + "\n\\]\n";
 }
 
 std::string latex_row_softmax(const HeadTrace<double>& t, int row,

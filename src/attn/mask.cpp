@@ -14,42 +14,41 @@ const std::vector<MaskKindInfo> kMaskKinds = {
     {K::None, "none", -1, nullptr, 0, 0, false, false,  //
      [](const MaskSpec&, int, int, int) { return true; },
      [](const MaskSpec&) -> std::optional<KeyRange> { return KeyRange{}; },  //
-     "mask.none", "none", "O(n²·d)", nullptr},
+     "mask.none", "O(n²·d)", nullptr},
     {K::Causal, "causal", -1, nullptr, 0, 0, true, true,  //
      [](const MaskSpec&, int, int pos, int j) { return j <= pos; },
      [](const MaskSpec&) -> std::optional<KeyRange> {
        return KeyRange{true, 0, INT_MAX};
      },  //
-     "mask.causal", "causal", "O(n²·d/2)", nullptr},
+     "mask.causal", "O(n²·d/2)", nullptr},
     {K::Window, "window", 1, &MaskSpec::window, 1, 3, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) { return j <= pos && j > pos - m.window; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{true, m.window, INT_MAX};
      },  //
-     "mask.window", "window {n}", "O(n·w·d)", nullptr},
+     "mask.window", "O(n·w·d)", nullptr},
     {K::SymmetricWindow, "window", 0, &MaskSpec::window, 1, 3, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return std::abs(pos - j) < m.window; }, nullptr,
-     "mask.window_both", "window {n} (both sides)", "O(n·2w·d)",
+     "mask.window_both", "O(n·2w·d)",
      [](const MaskSpec& m, int pos, int S) { return S == 0 || pos <= -m.window; }},
     {K::Strided, "strided", -1, &MaskSpec::stride, 1, 3, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) {
        return j <= pos && (pos - j < m.stride || (pos - j) % m.stride == 0);
      },
-     nullptr, "mask.strided", "strided {n}", "O(n·(s + n/s)·d) = O(n·√n·d) at s = √n",
+     nullptr, "mask.strided", "O(n·(s + n/s)·d) = O(n·√n·d) (s = √n)",
      [](const MaskSpec&, int pos, int S) { return S == 0 || pos < 0; }},
     {K::Block, "block", -1, &MaskSpec::block, 1, 4, true, false,  //
      [](const MaskSpec& m, int, int pos, int j) { return pos >= 0 && pos / m.block == j / m.block; }, nullptr,
-     "mask.block", "block {n}", "O(n·b·d)",
-     [](const MaskSpec&, int pos, int S) { return S == 0 || pos < 0; }},
+     "mask.block", "O(n·b·d)", [](const MaskSpec&, int pos, int S) { return S == 0 || pos < 0; }},
     {K::Padding, "padding", -1, &MaskSpec::valid_len, 0, 0, false, false,  //
      [](const MaskSpec& m, int, int, int j) { return j < m.valid_len; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
        return KeyRange{false, 0, m.valid_len};
      },  //
-     "mask.padding", "padding {n}", "O(n·valid·d)", nullptr},
+     "mask.padding", "O(n·valid·d)", nullptr},
     {K::Explicit, "", -1, nullptr, 0, 0, false, false,  //
      [](const MaskSpec& m, int i, int, int j) { return m.allowed(i, j) != 0; }, nullptr, "mask.explicit",
-     "explicit", "O(allowed·d)", nullptr},
+     "O(allowed·d)", nullptr},
 };
 
 const MaskKindInfo& mask_kind(MaskSpec::Kind kind) {
@@ -121,17 +120,22 @@ double allowed_count(const MaskSpec& spec, int L, int S) {
   return n;
 }
 
-std::string mask_name(const MaskSpec& spec) {
+Message mask_message(const MaskSpec& spec) {
   const MaskKindInfo& k = mask_kind(spec.kind);
-  const std::string base = spec.kind == K::Block && spec.block == 1 && !spec.global.empty()
-                               ? "self"  // {"global": […]} alone: each token sees itself and the globals
-                               : fill(k.name, {{"n", k.param ? std::to_string(spec.*k.param) : ""}});
+  std::vector<MessageArg> n;
+  if (k.param) n.push_back(count_arg("n", spec.*k.param));
+  const bool self = spec.kind == K::Block && spec.block == 1 && !spec.global.empty();
+  // ({"global": […]} alone: each token sees itself and the globals)
+  Message base{self ? "mask.self" : std::string(k.text_id) + ".name", n};
   if (spec.global.empty()) return base;
   std::string g;
   const size_t shown = std::min<size_t>(spec.global.size(), 8);  // a name, not a listing
   for (size_t i = 0; i < shown; ++i) g += (g.empty() ? "" : ", ") + std::to_string(spec.global[i]);
-  if (shown < spec.global.size()) g += ", … (" + std::to_string(spec.global.size()) + " in all)";
-  return base + " + global " + g;
+  return {shown < spec.global.size() ? "mask.with_global_more" : "mask.with_global",
+          {words_arg("mask", std::move(base)), text_arg("tokens", g),
+           count_arg("n", static_cast<double>(spec.global.size()))}};
 }
+
+std::string mask_name(const MaskSpec& spec, const Catalog& c) { return say(c, mask_message(spec)); }
 
 }  // namespace attn

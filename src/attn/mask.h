@@ -13,6 +13,10 @@
 
 namespace attn {
 
+struct Catalog;
+struct Message;
+const Catalog& english();
+
 // Positions are key positions: query i stands at pos = i + S − L (the last query meets the last key, as in a
 // decoder with a KV cache).
 struct MaskSpec {
@@ -50,8 +54,8 @@ struct MaskKindInfo {
   std::optional<KeyRange> (*range)(const MaskSpec& m);       // nullptr: never a key range
   // Its words in the catalogs (assets/text): <text_id>.title the menu entry, .label the slider's, .allowed
   // and .blocked why a score passes or not ({q}, {k}: the quoted tokens, {n}: the parameter).
+  // .name its short name in results and messages ("window {n}").
   const char* text_id;
-  const char* name;   // the short name in results and messages, with {n}: "window {n}"
   const char* big_o;  // the scores it keeps, as big-O
   // Whether the row at position pos sees none of S keys, without scanning them (nullptr: a range kind, or
   // scan; global tokens always scan).
@@ -79,8 +83,11 @@ void key_bounds(const KeyRange& r, int pos, int S, int& begin, int& end);
 // How many (query, key) scores the mask lets through: the scores a sparse kernel would compute.
 double allowed_count(const MaskSpec& spec, int L, int S);
 
-// Short human name: "none", "causal", "window 3", "window 3 (both sides)", "strided 4", "block 4",
-// "padding 5", "explicit", with " + global 0, 5" when there are global tokens.
-std::string mask_name(const MaskSpec& spec);
+// Short human name in a catalog's language (English: results, the CLI, errors): "none", "causal", "window 3",
+// "window 3 (both sides)", "strided 4", "block 4", "padding 5", "explicit", with " + global 0, 5" when there
+// are global tokens.
+std::string mask_name(const MaskSpec& spec, const Catalog& c = english());
+// The same as a message (mask.<kind>.name, mask.with_global…): for a sentence that names the mask.
+Message mask_message(const MaskSpec& spec);
 
 }  // namespace attn

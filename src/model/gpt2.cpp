@@ -159,8 +159,10 @@ Gpt2 load_gpt2(const Gpt2Files& files, const std::string& name, double max_bytes
                 c.n_layer, c.n_head, c.n_embd, c.n_positions, m.parameters());
   m.card = shapes;
   const std::string_view readme = files.readme;
-  if (readme.rfind("# ", 0) == 0)
-    m.card = attn::printable(readme.substr(2, readme.find('\n') - 2)) + " (" + shapes + ")";
+  if (readme.rfind("# ", 0) == 0) {
+    m.title = attn::printable(readme.substr(2, readme.find('\n') - 2));
+    m.card = m.title + " (" + shapes + ")";
+  }
   return m;
 }
 

@@ -1,6 +1,7 @@
 // AppState defaults, inputs → problem, scenarios, stepping and the narration (see app_state.h); the
 // getState/setState JSON is in state_json.cpp.
 #include "ui/app_state.h"
+#include "ui/content_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -185,23 +186,40 @@ bool flash_walkthrough_shown(const AppState& s) {
          s.derived.variants.flash[h].output.rows() == s.problem.query_len();
 }
 
-const attn::Catalog& catalog(const AppState&) { return attn::english(); }
+const attn::Catalog& catalog(const AppState& s) {
+  const attn::Catalog* c = attn::catalog_for(s.view.language);
+  return c ? *c : attn::english();
+}
 
 std::string words(const AppState& s, const std::string& id) {
   return attn::say(catalog(s), attn::Message{id, {}});
 }
 
+std::string say(const AppState& s, const std::string& id, std::vector<attn::MessageArg> args) {
+  return attn::say(catalog(s), attn::Message{id, std::move(args)});
+}
+
+std::string say(const AppState& s, const std::vector<attn::Message>& sentences) {
+  return attn::say(catalog(s), sentences);
+}
+
+std::string num(const AppState& s, double x, int decimals) { return attn::number(catalog(s), x, decimals); }
+
 namespace {
+// The formula is math written by the engine: its few words (⟦id⟧) said and its decimal signs the language's.
 Explanation said(const AppState& s, const attn::StepExplanation& e) {
   const attn::Catalog& c = catalog(s);
-  return {attn::say(c, e.title), e.formula, attn::say(c, e.narration), e.values};
+  return {attn::say(c, e.title), attn::say_formula(c, e.formula), attn::say(c, e.narration), e.values};
 }
 }  // namespace
 
 Explanation explain_current(const AppState& s, int max_terms) {
   if (!s.derived.has_result || s.derived.result.heads.empty()) return {};
   if (flash_walkthrough_shown(s) && held_back(s, Held::Softmax))
-    return said(s, {{"explain.flash.held_title", {}}, "(held back)", {{"explain.flash.held", {}}}, {}});
+    return said(s, {{"explain.flash.held_title", {}},
+                    words(s, "explain.held_formula"),
+                    {{"explain.flash.held", {}}},
+                    {}});
   if (flash_walkthrough_shown(s)) {
     const attn::FlashTrace& f = s.derived.variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
     return said(s, attn::explain_flash_tile(
@@ -225,7 +243,7 @@ Explanation explain_current(const AppState& s, int max_terms) {
   in.max_terms = max_terms;
   attn::StepExplanation e = attn::explain_step(in, st);
   if (held_back(s, static_cast<Held>(st.stage))) {  // (a prediction is open: its answer waits)
-    e.formula = "(held back)";
+    e.formula = words(s, "explain.held_formula");
     e.narration = {{"explain.held", {}}};
     e.values.clear();
   }
@@ -240,19 +258,37 @@ attn::Json lesson_mirror(const AppState& s) {
   const LessonPage* page = lesson_page(s);
   if (!page) return nullptr;
   const Lesson& l = s.lessons[static_cast<size_t>(s.lesson.lesson)];
-  attn::Json j = {{"title", l.title},
-                  {"page", s.lesson.page + 1},
+  const int at = s.lesson.page;
+  attn::Json j = {{"title", lesson_words(s, l, -1, "title")},
+                  {"page", at + 1},
                   {"pages", l.pages.size()},
-                  {"page_title", page->title},
-                  {"narration", page->narration}};
-  if (!page->has_prediction) return j;
-  j["question"] = page->prediction.question;
-  const CheckResult& r = s.derived.lesson_check.result;
-  if (!r.number) j["choices"] = r.choices;
-  if (s.lesson.revealed && s.derived.lesson_check.error.empty()) {
-    j["answer"] = r.answer_text();
-    j["explanation"] = r.explanation;
+                  {"page_title", lesson_words(s, l, at, "title")},
+                  {"narration", lesson_words(s, l, at, "narration")}};
+  // What the page's live region reads, sentence by sentence, in the app's language.
+  attn::Json spoken = {say(s, "state.lesson.heading",
+                           {attn::text_arg("title", j["title"]), attn::count_arg("page", at + 1),
+                            attn::count_arg("pages", static_cast<double>(l.pages.size())),
+                            attn::text_arg("page_title", j["page_title"])}),
+                       j["narration"]};
+  if (page->has_prediction) {
+    j["question"] = lesson_words(s, l, at, "question");
+    spoken.push_back(say(s, "state.lesson.predict", {attn::text_arg("question", j["question"])}));
+    const CheckResult& r = s.derived.lesson_check.result;
+    if (!r.number) {
+      j["choices"] = r.choices;
+      std::string list;
+      for (const std::string& c : r.choices) list += (list.empty() ? "" : ", ") + c;
+      spoken.push_back(say(s, "state.lesson.choices", {attn::text_arg("choices", list)}));
+    }
+    if (s.lesson.revealed && s.derived.lesson_check.error.empty()) {
+      j["answer"] = r.answer_text();
+      j["explanation"] = r.explanation;
+      spoken.push_back(
+          say(s, "state.lesson.answer",
+              {attn::text_arg("answer", r.answer_text()), attn::text_arg("explanation", r.explanation)}));
+    }
   }
+  j["spoken"] = std::move(spoken);
   return j;
 }
 
@@ -264,6 +300,7 @@ attn::Json narration_json(const AppState& s) {
   attn::Json j = step_mirror(s);
   if (lesson_page(s)) j["lesson"] = lesson_mirror(s);
   j["view"] = describe_view(s);
+  j["language"] = catalog(s).locale;  // (the page's lang attribute: a screen reader's voice)
   return j;
 }
 
@@ -279,10 +316,10 @@ attn::Json step_mirror(const AppState& s) {
     if (e.values.empty()) return j;  // (held back)
     attn::Json headers = attn::Json::array(), values = attn::Json::array();
     for (size_t c = 0; c < e.values.size(); ++c) {
-      headers.push_back("dimension " + std::to_string(c));
-      values.push_back(attn::fmt(e.values[c]));
+      headers.push_back(say(s, "state.dimension", {attn::count_arg("n", static_cast<double>(c))}));
+      values.push_back(num(s, e.values[c]));
     }
-    j["caption"] = "Flash attention: output of the tile's first row so far";
+    j["caption"] = words(s, "state.caption.flash");
     j["headers"] = std::move(headers);
     j["values"] = std::move(values);
     return j;
@@ -291,7 +328,6 @@ attn::Json step_mirror(const AppState& s) {
   const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
   const std::vector<std::string> q = attn::query_labels(s.problem);
-  static const char* kRowNames[] = {"scores", "scaled scores", "masked scores", "attention weights"};
   const attn::MatD* m = st.stage == attn::Stage::Scores    ? &t.scores
                         : st.stage == attn::Stage::Scale   ? &t.scaled
                         : st.stage == attn::Stage::Mask    ? &t.masked
@@ -299,14 +335,16 @@ attn::Json step_mirror(const AppState& s) {
                                                            : &t.output;
   attn::Json headers = attn::Json::array(), values = attn::Json::array();
   if (st.stage == attn::Stage::WeightedSum) {
-    for (Eigen::Index c = 0; c < m->cols(); ++c) headers.push_back("dimension " + std::to_string(c));
-    j["caption"] = "Output vector of “" + q[static_cast<size_t>(st.query)] + "”";
+    for (Eigen::Index c = 0; c < m->cols(); ++c)
+      headers.push_back(say(s, "state.dimension", {attn::count_arg("n", static_cast<double>(c))}));
+    j["caption"] =
+        say(s, "state.caption.output", {attn::text_arg("token", q[static_cast<size_t>(st.query)])});
   } else {
     headers = attn::key_labels(s.problem);
-    j["caption"] =
-        std::string(kRowNames[static_cast<int>(st.stage)]) + " of “" + q[static_cast<size_t>(st.query)] + "”";
+    j["caption"] = say(s, std::string("state.caption.") + attn::kStages[static_cast<int>(st.stage)].id,
+                       {attn::text_arg("token", q[static_cast<size_t>(st.query)])});
   }
-  for (Eigen::Index c = 0; c < m->cols(); ++c) values.push_back(attn::fmt((*m)(st.query, c)));
+  for (Eigen::Index c = 0; c < m->cols(); ++c) values.push_back(num(s, (*m)(st.query, c)));
   j["headers"] = std::move(headers);
   j["values"] = std::move(values);
   return j;

@@ -70,9 +70,9 @@ constexpr int kVariantSectionCount = static_cast<int>(std::size(kVariantParts));
 // One variant run on the current input (Variants view): how far its output is from standard attention's.
 struct VariantRun {
   attn::Variant variant = attn::Variant::Standard;
-  std::string name;                 // "standard", "flash 4×4", "linear (elu1)"
+  attn::Message name;               // cost.standard / cost.flash / cost.linear: "standard", "flash 4×4", …
   double max_diff = -1;             // max |O − O_standard| over the output (−1: not run, see note)
-  std::string note;                 // why not, when it could not run
+  attn::Message note;               // why not, when it could not run (lab.run.*; no id: it ran)
   std::vector<attn::MatD> weights;  // per head (the implied matrix for linear)
 };
 
@@ -92,7 +92,8 @@ struct Variants {
   std::vector<attn::FlashTrace> flash;    // per head, every tile recorded
   std::vector<attn::LinearTrace> linear;  // per head (empty when the mask is not none/causal)
   std::vector<GroupedRun> grouped;        // each g dividing h, for multi-head problems
-  std::string grouped_note;               // why there is no comparison, when there is none
+  attn::Message grouped_why;              // why there is no comparison, when there is none (lab.grouped.*)
+  std::string grouped_note;  // why nothing could be computed: the engine's error (app/derive.cpp)
 };
 
 // Source::Model: a text through the loaded GPT-2, and which of its heads the step-through shows.
@@ -128,13 +129,14 @@ struct ModelRun {
 // The long-sequence overview (computed on WebGPU by the browser build): a random problem of n tokens.
 // The Long sequences panel's masks (Overview::mask indexes this table).
 struct OverviewMask {
-  const char* title;
+  const char* title;  // a message id: its words in the app's language (ui::words)
   attn::MaskSpec::Kind kind;
   int window;
 };
-inline constexpr OverviewMask kOverviewMasks[] = {{"no mask", attn::MaskSpec::Kind::None, 0},
-                                                  {"causal", attn::MaskSpec::Kind::Causal, 0},
-                                                  {"window 256", attn::MaskSpec::Kind::Window, 256}};
+inline constexpr OverviewMask kOverviewMasks[] = {
+    {"perf.mask.none", attn::MaskSpec::Kind::None, 0},
+    {"perf.mask.causal", attn::MaskSpec::Kind::Causal, 0},
+    {"perf.mask.window_256", attn::MaskSpec::Kind::Window, 256}};
 
 struct Overview {
   int n = 16384;
@@ -222,8 +224,9 @@ struct ViewState {
   bool projector = false;          // the Projector preset is on (set_projector): thicker highlights too
   unsigned quiz = 0;               // quiz mode: what is held back in every view until revealed (bit per Held)
   VariantsView variants;
-  int edit_matrix = 0;        // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
-  double logit_scale = 30.0;  // numerics lesson: the row's logits are multiplied by this
+  int edit_matrix = 0;          // Edit numbers: 0 X, 1 W_Q, 2 W_K, 3 W_V, 4 Q, 5 K, 6 V
+  double logit_scale = 30.0;    // numerics lesson: the row's logits are multiplied by this
+  std::string language = "en";  // the catalog every word on screen comes from (attn::catalog_for)
 };
 
 // What the last frame drew and the gestures under way: written by the panels as they draw, read by the next
@@ -242,8 +245,8 @@ struct FrameState {
 
 // What the app shell says about where it runs (platform.cpp sets it once; a lesson or link keeps it).
 struct PlatformConfig {
-  std::string share_label = "Copy this state as JSON";  // the Share menu's item
-  bool open_from_clipboard = true;                      // Share → Open a copied link or state (desktop)
+  std::string share_label = "status.share_json";  // the Share menu's item (a message id)
+  bool open_from_clipboard = true;                // Share → Open a copied link or state (desktop)
   bool model_file_picker = false;  // models open from picked files (browser), not a typed folder
   bool handout_downloads = false;  // handouts download (browser) rather than go into handout_dir
   std::string handout_dir = "attnlab-handouts";  // (desktop) where handouts are saved
@@ -364,10 +367,18 @@ float projector_scale(float display_w, float display_h);
 
 // True while the Variants view's flash walkthrough is on screen (narration then explains its tiles).
 bool flash_walkthrough_shown(const AppState& s);
-// The language the app speaks (English, built in; the picker of issue 12 will choose among assets/text).
+// The language the app speaks: view.language's catalog (View → Language; English when it is unknown).
 const attn::Catalog& catalog(const AppState& s);
 // A message without arguments in that language: words(s, "view.step") → "Step-through".
 std::string words(const AppState& s, const std::string& id);
+// A message with arguments: say(s, "model.loss", {attn::fixed_arg("loss", 2.5, 3)}).
+std::string say(const AppState& s, const std::string& id, std::vector<attn::MessageArg> args);
+// Sentences in that language, joined by spaces.
+std::string say(const AppState& s, const std::vector<attn::Message>& sentences);
+// A model's one-line description in that language: its title and shapes (layers × heads, d_model, …).
+std::string model_card(const AppState& s, const model::Gpt2& m);
+// A number as that language writes it (attn::number: decimals < 0 writes it as the formulas do).
+std::string num(const AppState& s, double x, int decimals = -1);
 
 // An explanation as the learner reads it: its messages said in the app's language.
 struct Explanation {

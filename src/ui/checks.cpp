@@ -16,11 +16,10 @@ namespace ui {
 
 namespace {
 
-std::string fmt(const char* f, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, x);
-  return buf;
-}
+using attn::count_arg;
+using attn::fixed_arg;
+using attn::percent_arg;
+using attn::text_arg;
 
 std::string trim(std::string t) {
   while (!t.empty() && t.front() == ' ') t.erase(t.begin());
@@ -110,11 +109,15 @@ CheckResult strongest(const AppState& s, const attn::Json& args, bool weights) {
   const attn::MatD& m = weights ? t.weights : t.scores;
   const auto [best, second] = top_two(m, row);
   if (best < 0) attn::fail_field("row", "every key is masked in the row of \"" + trim(q[row]) + "\"");
-  const char* what = weights ? "weight" : "score q·k";
-  std::string why = "“" + k[best] + "” has the largest " + what + " in the row of “" + trim(q[row]) +
-                    "”: " + fmt("%.2f", m(row, best));
-  if (second >= 0) why += "; next is “" + k[second] + "” with " + fmt("%.2f", m(row, second));
-  return choice_of(k, best, why + ".");
+  std::vector<attn::MessageArg> said = {text_arg("key", k[best]), text_arg("row", trim(q[row])),
+                                        fixed_arg("value", m(row, best), 2)};
+  std::string id = weights ? "check.strongest.weight" : "check.strongest.score";
+  if (second >= 0) {
+    id += "_next";
+    said.push_back(text_arg("next", k[second]));
+    said.push_back(fixed_arg("next_value", m(row, second), 2));
+  }
+  return choice_of(k, best, say(s, id, std::move(said)));
 }
 
 CheckResult strongest_weight(const AppState& s, const attn::Json& args) { return strongest(s, args, true); }
@@ -127,10 +130,8 @@ CheckResult row_sum(const AppState& s, const attn::Json& args) {
   const int row = position(args, "row", q);
   const double sum = t.weights.row(row).sum();
   return number_of(sum, 0.01,
-                   "The weights in the row of “" + trim(q[row]) + "” add up to " + fmt("%.4f", sum) +
-                       (t.fully_masked[static_cast<size_t>(row)]
-                            ? ": every key is masked, so this row gets no weights at all."
-                            : ": softmax divides every exp by their sum, so a row always sums to 1."));
+                   say(s, t.fully_masked[static_cast<size_t>(row)] ? "check.row_sum.masked" : "check.row_sum",
+                       {text_arg("row", trim(q[row])), fixed_arg("sum", sum, 4)}));
 }
 
 CheckResult weight(const AppState& s, const attn::Json& args) {
@@ -139,13 +140,16 @@ CheckResult weight(const AppState& s, const attn::Json& args) {
   const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
   const int row = position(args, "row", q), key = position(args, "key", k);
   const double w = t.weights(row, key);
-  std::string why = "The weight of “" + trim(q[row]) + "” on “" + trim(k[key]) + "” is " + fmt("%.4f", w);
-  if (std::isinf(t.masked(row, key))) why += ": the mask blocks this pair, its score is −∞ and exp(−∞) = 0";
-  return number_of(w, 0.005, why + ".");
+  return number_of(
+      w, 0.005,
+      say(s, std::isinf(t.masked(row, key)) ? "check.weight.blocked" : "check.weight",
+          {text_arg("row", trim(q[row])), text_arg("key", trim(k[key])), fixed_arg("weight", w, 4)}));
 }
 
-// Entropy of a row as it is, against the row with another multiplier on its raw scores.
-CheckResult entropy_change(const AppState& s, const attn::Json& args, double multiplier, const char* change) {
+// Entropy of a row as it is, against the row with another multiplier on its raw scores; `id` says which
+// (its {row}, {now} and {then}, and `more`).
+CheckResult entropy_change(const AppState& s, const attn::Json& args, double multiplier, const char* id,
+                           std::vector<attn::MessageArg> more = {}) {
   attn::Result scratch;
   const attn::HeadTrace<double>& t = shown(s, scratch);
   const std::vector<std::string> q = attn::query_labels(s.problem);
@@ -155,21 +159,27 @@ CheckResult entropy_change(const AppState& s, const attn::Json& args, double mul
       attn::row_weights_with(t, row, attn::score_multiplier(s.problem.scale, d_k, s.problem.temperature)));
   const double then = attn::entropy_bits(attn::row_weights_with(t, row, multiplier));
   const int answer = std::fabs(then - now) < 0.005 ? 2 : then > now ? 0 : 1;
-  return choice_of({"higher (flatter)", "lower (sharper)", "about the same"}, answer,
-                   std::string("The row of “") + trim(q[row]) + "” has an entropy of " + fmt("%.2f", now) +
-                       " bits now and " + fmt("%.2f", then) + " bits " + change + ".");
+  more.push_back(text_arg("row", trim(q[row])));
+  more.push_back(fixed_arg("now", now, 2));
+  more.push_back(fixed_arg("then", then, 2));
+  return choice_of(
+      {words(s, "check.entropy.higher"), words(s, "check.entropy.lower"), words(s, "check.entropy.same")},
+      answer, say(s, id, std::move(more)));
 }
 
 CheckResult entropy_without_scaling(const AppState& s, const attn::Json& args) {
-  return entropy_change(s, args, 1.0 / s.problem.temperature, "without dividing by √d_k");
+  return entropy_change(s, args, 1.0 / s.problem.temperature, "check.entropy.without_scaling");
 }
 
 CheckResult entropy_at_temperature(const AppState& s, const attn::Json& args) {
   const double tau = attn::read_number(args.value("temperature", attn::Json()), "temperature", 0.01, 100);
   attn::Result scratch;
   const int d_k = static_cast<int>(shown(s, scratch).q.cols());
+  char t[32];  // (as the lesson wrote it: 0.5, 2; no fixed count of decimals)
+  std::snprintf(t, sizeof t, "%g", tau);
   return entropy_change(s, args, attn::score_multiplier(s.problem.scale, d_k, tau),
-                        ("at temperature " + fmt("%g", tau)).c_str());
+                        "check.entropy.at_temperature",
+                        {text_arg("temperature", attn::decimals(catalog(s), t))});
 }
 
 CheckResult fully_masked_rows(const AppState& s, const attn::Json&) {
@@ -178,21 +188,21 @@ CheckResult fully_masked_rows(const AppState& s, const attn::Json&) {
   int n = 0;
   for (int i = 0; i < L; ++i) n += attn::row_fully_masked(s.problem.mask, i, L, S) ? 1 : 0;
   return number_of(n, 0,
-                   std::to_string(n) + " of the " + std::to_string(L) +
-                       " rows have every key masked (mask: " + attn::mask_name(s.problem.mask) +
-                       "); they get all-zero weights and a zero output instead of 0/0.");
+                   say(s, "check.fully_masked_rows",
+                       {count_arg("n", n), count_arg("rows", L),
+                        attn::words_arg("mask", attn::mask_message(s.problem.mask))}));
 }
 
 CheckResult scores_needed(const AppState& s, const attn::Json&) {
   at_most(s, 4096);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   const double n = attn::allowed_count(s.problem.mask, L, S);
-  const std::string all = std::to_string(L) + " × " + std::to_string(S) + " = " + std::to_string(L * S);
+  std::vector<attn::MessageArg> args = {count_arg("l", L), count_arg("s", S), count_arg("all", L * S)};
   if (n == static_cast<double>(L) * S)
-    return number_of(n, 0, "With no key blocked, every pair is scored: " + all + " scores, n² as n grows.");
-  return number_of(n, 0,
-                   "The mask (" + attn::mask_name(s.problem.mask) + ") allows " + fmt("%.0f", n) +
-                       " of the " + all + " scores; a mask-aware kernel computes only those.");
+    return number_of(n, 0, say(s, "check.scores_needed.all", std::move(args)));
+  args.push_back(attn::words_arg("mask", attn::mask_message(s.problem.mask)));
+  args.push_back(count_arg("n", n));
+  return number_of(n, 0, say(s, "check.scores_needed", std::move(args)));
 }
 
 CheckResult scale_factor(const AppState& s, const attn::Json&) {
@@ -200,8 +210,7 @@ CheckResult scale_factor(const AppState& s, const attn::Json&) {
   const int d_k = static_cast<int>(shown(s, scratch).q.cols());
   const double m = attn::score_multiplier(s.problem.scale, d_k, 1.0);
   return number_of(m, 0.005,
-                   "d_k = " + std::to_string(d_k) + ", so every score is multiplied by 1/√" +
-                       std::to_string(d_k) + " = " + fmt("%.4f", m) + ".");
+                   say(s, "check.scale_factor", {count_arg("d_k", d_k), fixed_arg("factor", m, 4)}));
 }
 
 CheckResult linear_crossover(const AppState& s, const attn::Json&) {
@@ -209,10 +218,9 @@ CheckResult linear_crossover(const AppState& s, const attn::Json&) {
   const attn::HeadTrace<double>& t = shown(s, scratch);
   const int d_k = static_cast<int>(t.q.cols()), d_v = static_cast<int>(t.v.cols());
   const int n = attn::linear_crossover(d_k, d_v);
-  return number_of(n, std::max(1.0, n * 0.1),
-                   "With d_k = " + std::to_string(d_k) + " and d_v = " + std::to_string(d_v) +
-                       ", linear attention needs fewer multiply-adds than softmax attention from n ≈ " +
-                       std::to_string(n) + " tokens on (Variants → Linear).");
+  return number_of(
+      n, std::max(1.0, n * 0.1),
+      say(s, "check.linear_crossover", {count_arg("d_k", d_k), count_arg("d_v", d_v), count_arg("n", n)}));
 }
 
 CheckResult flash_memory_ratio(const AppState& s, const attn::Json&) {
@@ -222,24 +230,25 @@ CheckResult flash_memory_ratio(const AppState& s, const attn::Json&) {
   const double standard = costs.front().intermediate_bytes, flash = f ? f->intermediate_bytes : 0;
   if (flash <= 0) attn::fail_field("check", "this problem has no flash cost to compare");
   const double r = standard / flash;
-  return number_of(r, r * 0.1,
-                   "Standard attention holds the L×S matrix: " + fmt("%.0f", standard) +
-                       " bytes; flash attention holds only its tiles: " + fmt("%.0f", flash) + " bytes, " +
-                       fmt("%.1f", r) + "× less.");
+  return number_of(
+      r, r * 0.1,
+      say(s, "check.flash_memory_ratio",
+          {fixed_arg("standard", standard, 0), fixed_arg("flash", flash, 0), fixed_arg("ratio", r, 1)}));
 }
 
-CheckResult kv_cache_ratio(const AppState&, const attn::Json& args) {
+CheckResult kv_cache_ratio(const AppState& s, const attn::Json& args) {
   const int heads = attn::read_int(args.value("heads", attn::Json()), "heads", 1, 1024);
   const int kv = attn::read_int(args.value("kv_heads", attn::Json()), "kv_heads", 1, heads);
   const int layers = args.contains("layers") ? attn::read_int(args["layers"], "layers", 1, 1024) : 32;
   const int d = args.contains("d_head") ? attn::read_int(args["d_head"], "d_head", 1, 4096) : 128;
   const double full = attn::kv_cache_bytes(layers, heads, d, 8192, 2),
                grouped = attn::kv_cache_bytes(layers, kv, d, 8192, 2);
-  return number_of(full / grouped, 0.01,
-                   "At 8192 tokens in f16: " + std::to_string(heads) + " K/V heads need " +
-                       fmt("%.2f", full / (1 << 30)) + " GiB, " + std::to_string(kv) + " need " +
-                       fmt("%.2f", grouped / (1 << 30)) + " GiB: " + fmt("%.0f", full / grouped) +
-                       "× less (the cache grows with the K/V heads, not the query heads).");
+  return number_of(
+      full / grouped, 0.01,
+      say(s, "check.kv_cache_ratio",
+          {count_arg("tokens", 8192), count_arg("heads", heads), fixed_arg("full", full / (1 << 30), 2),
+           count_arg("kv_heads", kv), fixed_arg("grouped", grouped / (1 << 30), 2),
+           fixed_arg("ratio", full / grouped, 0)}));
 }
 
 // [SECTION] the real model
@@ -265,17 +274,14 @@ CheckResult head_with(const AppState& s, const attn::Json& args) {
   std::vector<std::string> choices;
   int best = 0;
   for (size_t i = 0; i < r.heads.size(); ++i) {
-    choices.push_back("layer " + std::to_string(r.heads[i].layer) + ", head " +
-                      std::to_string(r.heads[i].head));
+    choices.push_back(say(s, "check.head_with.choice",
+                          {count_arg("layer", r.heads[i].layer), count_arg("head", r.heads[i].head)}));
     if (score(r.heads[i]) > score(r.heads[static_cast<size_t>(best)])) best = static_cast<int>(i);
   }
   return choice_of(choices, best,
-                   choices[static_cast<size_t>(best)] + " scores highest for the pattern “" + pattern +
-                       "”: " + fmt("%.2f", score(r.heads[static_cast<size_t>(best)])) +
-                       (pattern == "induction" ? " (measured on a random string repeated: the weight on the "
-                                                 "token after the previous copy)"
-                                               : " (the mean weight it puts on that position)") +
-                       ".");
+                   say(s, pattern == "induction" ? "check.head_with.induction" : "check.head_with",
+                       {text_arg("head", choices[static_cast<size_t>(best)]), text_arg("pattern", pattern),
+                        fixed_arg("score", score(r.heads[static_cast<size_t>(best)]), 2)}));
 }
 
 CheckResult loss_without_head(const AppState& s, const attn::Json& args) {
@@ -286,11 +292,12 @@ CheckResult loss_without_head(const AppState& s, const attn::Json& args) {
   a.head = attn::read_int(args.value("head", attn::Json()), "head", 0, c.n_head - 1);
   const double with = model::forward(*s.model, r.forward.ids).loss;
   const double without = model::forward(*s.model, r.forward.ids, {a}).loss;
-  return choice_of({"rises (the text gets harder to predict)", "falls"}, without > with ? 0 : 1,
-                   "The loss of this text is " + fmt("%.3f", with) +
-                       " nats per token with every head on and " + fmt("%.3f", without) + " with layer " +
-                       std::to_string(a.layer) + ", head " + std::to_string(a.head) + " switched off (" +
-                       fmt("%+.3f", without - with) + ").");
+  return choice_of(
+      {words(s, "check.loss_without_head.rises"), words(s, "check.loss_without_head.falls")},
+      without > with ? 0 : 1,
+      say(s, "check.loss_without_head",
+          {fixed_arg("with", with, 3), fixed_arg("without", without, 3), count_arg("layer", a.layer),
+           count_arg("head", a.head), fixed_arg("change", without - with, 3, true)}));
 }
 
 CheckResult next_token(const AppState& s, const attn::Json&) {
@@ -305,11 +312,14 @@ CheckResult next_token(const AppState& s, const attn::Json&) {
     choices.push_back("“" + five[i].token + "”");
     if (five[i].id == top.front().id) answer = static_cast<int>(i);
   }
+  std::vector<attn::MessageArg> why = {text_arg("token", top.front().token),
+                                       percent_arg("p", top.front().p, 1)};
+  if (top.size() > 1) {
+    why.push_back(text_arg("next", top[1].token));
+    why.push_back(percent_arg("next_p", top[1].p, 1));
+  }
   return choice_of(choices, answer,
-                   "The model gives “" + top.front().token + "” " + fmt("%.1f", 100 * top.front().p) + "%" +
-                       (top.size() > 1 ? ", then “" + top[1].token + "” " + fmt("%.1f", 100 * top[1].p) + "%"
-                                       : std::string()) +
-                       ".");
+                   say(s, top.size() > 1 ? "check.next_token.then" : "check.next_token", why));
 }
 
 }  // namespace

@@ -29,9 +29,16 @@ attn::MatD matrix_with_blocked(const attn::Json& j) {
   return m;
 }
 
-// −1 when the two cannot be compared (a missing matrix or another shape).
+// A difference as %.1e ("1.2e-07"), in the app's language's decimal sign.
+std::string sci(const AppState& s, double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1e", x);
+  return attn::decimals(catalog(s), buf);
+}
+
 }  // namespace
 
+// −1 when the two cannot be compared (a missing matrix or another shape).
 double max_abs_diff(const attn::MatD& a, const attn::MatD& b) {
   if (a.size() == 0 || a.rows() != b.rows() || a.cols() != b.cols()) return -1;
   return (a - b).cwiseAbs().maxCoeff();
@@ -51,15 +58,16 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
   g.path.clear();
   if (!result.is_object() || result.contains("error")) {
     const std::string why = result.is_object() ? attn::string_field(result, "error") : "";
-    g.status = "WebGPU could not run it: " + (why.empty() ? std::string("no result") : why);
+    g.status =
+        why.empty() ? words(s, "gpu.failed_no_result") : say(s, "gpu.failed", {attn::text_arg("why", why)});
     return;
   }
   const attn::Json st =
       result.contains("stats") && result["stats"].is_object() ? result["stats"] : attn::Json::object();
   if (attn::string_field(st, "backend") != "webgpu") {
     const std::string notice = attn::string_field(st, "notice");
-    g.status =
-        (notice.empty() ? std::string("WebGPU did not run it") : notice) + "; showing the CPU's numbers.";
+    g.status = notice.empty() ? words(s, "gpu.not_run")
+                              : say(s, "gpu.fell_back", {attn::text_arg("notice", notice)});
     return;
   }
   const attn::Json trace =
@@ -81,22 +89,15 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
   g.path = attn::string_field(st, "path");
   g.gpu_ms =
       st.contains("gpu_time_ms") && st["gpu_time_ms"].is_number() ? st["gpu_time_ms"].get<double>() : -1;
-  char buf[320];
   if (trace.empty() || worst < 0)
-    std::snprintf(buf, sizeof buf,
-                  "WebGPU (%s) returned nothing comparable to the CPU's numbers; showing those.",
-                  g.path.c_str());
+    g.status = say(s, "gpu.nothing_comparable", {attn::text_arg("path", g.path)});
   else if (!weights)  // the flash path never forms the weights: only the outputs can be compared
-    std::snprintf(
-        buf, sizeof buf,
-        "WebGPU took the %s path, which never forms the weights: outputs max |GPU − CPU| = %.1e; the "
-        "weights shown are the CPU's.",
-        g.path.c_str(), worst);
+    g.status =
+        say(s, "gpu.outputs_only", {attn::text_arg("path", g.path), attn::text_arg("diff", sci(s, worst))});
   else
-    std::snprintf(buf, sizeof buf,
-                  "Weights and outputs from WebGPU (%s, f32): %.2f ms GPU time, max |GPU − CPU| = %.1e",
-                  g.path.c_str(), g.gpu_ms, worst);
-  g.status = buf;
+    g.status = say(s, "gpu.compared",
+                   {attn::text_arg("path", g.path), attn::fixed_arg("ms", g.gpu_ms, 2),
+                    attn::text_arg("diff", sci(s, worst))});
   const std::string notice = attn::string_field(st, "notice");
   if (!notice.empty()) g.status += " (" + notice + ")";
 }

@@ -143,18 +143,19 @@ class Font {
   bool ok_ = false;
 };
 
-std::string value_text(double x) {
+std::string value_text(double x, const attn::Catalog& text) {
   if (std::isinf(x)) return x < 0 ? "−∞" : "∞";
   char buf[32];
   std::snprintf(buf, sizeof buf, std::fabs(x) >= 100 ? "%.0f" : std::fabs(x) >= 10 ? "%.1f" : "%.2f", x);
-  std::string s = buf;
+  std::string s = attn::decimals(text, buf);
   if (s[0] == '-') s = "−" + s.substr(1);
   return s;
 }
 
 }  // namespace
 
-std::string matrix_png(const attn::NamedMatrix& m, bool weights, const std::string& font_path, int cell) {
+std::string matrix_png(const attn::NamedMatrix& m, bool weights, const std::string& font_path, int cell,
+                       const attn::Catalog& text) {
   const Font font(font_path);
   const float label_px = cell * 0.5f, value_px = cell * 0.36f, title_px = cell * 0.7f;
   const int R = static_cast<int>(m.m.rows()), C = static_cast<int>(m.m.cols());
@@ -182,7 +183,7 @@ std::string matrix_png(const attn::NamedMatrix& m, bool weights, const std::stri
                                                           : palette_rgb(Palette::Diverging, x / range);
       canvas.fill(x0 + j * cell + 1, y0 + i * cell + 1, x0 + (j + 1) * cell, y0 + (i + 1) * cell, fill);
       const float lum = 0.2126f * fill[0] + 0.7152f * fill[1] + 0.0722f * fill[2];
-      const std::string v = value_text(x);
+      const std::string v = value_text(x, text);
       const float vw = font.width(v, value_px);
       font.draw(canvas, v, x0 + j * cell + (cell - vw) * 0.5f, y0 + i * cell + (cell - value_px) * 0.45f,
                 value_px, lum > 0.5f ? std::array<float, 3>{0, 0, 0} : std::array<float, 3>{1, 1, 1});
@@ -201,6 +202,23 @@ std::string matrix_png(const attn::NamedMatrix& m, bool weights, const std::stri
       },
       &out, W, H, 4, canvas.px.data(), W * 4);
   return out;
+}
+
+std::string handout_title(const AppState& s, int kind) {
+  return words(s, std::string("handout.menu.") + kHandouts[std::clamp(kind, 0, kHandoutCount - 1)].id);
+}
+
+std::string matrix_title(const AppState& s, const std::string& name) {
+  static const std::pair<const char*, const char*> kTitles[] = {
+      {"X (embeddings)", "handout.matrix.x"},
+      {"scores s = Q·Kᵀ", "handout.matrix.scores"},
+      {"scaled ŝ", "handout.matrix.scaled"},
+      {"masked m", "handout.matrix.masked"},
+      {"weights a = softmax(m)", "handout.matrix.weights"},
+      {"output O = A·V", "handout.matrix.output"}};
+  for (const auto& [english, id] : kTitles)
+    if (name == english) return words(s, id);
+  return name;
 }
 
 std::vector<attn::NamedMatrix> shown_matrices(const AppState& s) {
@@ -239,8 +257,10 @@ HandoutFile make_handout(const AppState& s, HandoutKind kind, int matrix, const 
       if (matrix < 0 || matrix >= static_cast<int>(ms.size()))
         attn::fail_field("handout.matrix", "expected 0…" + std::to_string(ms.size() - 1));
       const attn::NamedMatrix& m = ms[static_cast<size_t>(matrix)];
+      attn::NamedMatrix titled = m;  // (the picture's title in the app's language, the file's name English)
+      titled.name = matrix_title(s, m.name);
       return {handout_name(s, m.name, info.ext), info.mime,
-              matrix_png(m, m.name.rfind("weights", 0) == 0, font_path)};
+              matrix_png(titled, m.name.rfind("weights", 0) == 0, font_path, 48, catalog(s))};
     }
     case HandoutKind::Csv:
       return {handout_name(s, "numbers", info.ext), info.mime, attn::matrices_csv(shown_matrices(s))};
@@ -248,7 +268,8 @@ HandoutFile make_handout(const AppState& s, HandoutKind kind, int matrix, const 
       return {handout_name(s, "numbers", info.ext), info.mime,
               attn::dump_json(attn::matrices_json(shown_matrices(s)), 1)};
     case HandoutKind::LatexStep:
-      return {handout_name(s, "step", info.ext), info.mime, attn::latex_step(explain_input(s), s.step())};
+      return {handout_name(s, "step", info.ext), info.mime,
+              attn::latex_step(explain_input(s), s.step(), catalog(s))};
     case HandoutKind::LatexRow: {
       const attn::ExplainInput in = explain_input(s);
       return {handout_name(s, "row-softmax", info.ext), info.mime,

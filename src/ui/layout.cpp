@@ -11,6 +11,21 @@
 
 namespace ui {
 
+namespace {
+// A window's name as the learner reads it: a label's "###stable_id" (which keeps a translated window the same
+// window to ImGui) is left out, "Lesson###lesson/##body" → "Lesson/##body".
+std::string shown_name(const std::string& name) {
+  std::string out;
+  for (size_t at = 0; at < name.size();) {
+    const size_t id = name.find("###", at);
+    if (id == std::string::npos) return out + name.substr(at);
+    out += name.substr(at, id - at);
+    at = std::min(name.find('/', id), name.size());
+  }
+  return out;
+}
+}  // namespace
+
 std::vector<LayoutBox> layout_boxes() {
   std::vector<LayoutBox> out;
   ImGuiContext* g = ImGui::GetCurrentContext();
@@ -23,7 +38,7 @@ std::vector<LayoutBox> layout_boxes() {
       continue;
     if (std::string(w->Name).rfind("Debug##", 0) == 0) continue;  // ImGui's implicit fallback window
     LayoutBox b;
-    b.name = w->Name;
+    b.name = shown_name(w->Name);
     b.child = (w->Flags & ImGuiWindowFlags_ChildWindow) != 0;
     b.dialog = modal;
     b.x = w->Pos.x, b.y = w->Pos.y, b.w = w->Size.x, b.h = w->Size.y;
@@ -45,7 +60,7 @@ std::vector<LayoutBox> layout_boxes() {
         !t->OuterWindow)
       continue;
     LayoutBox b;
-    b.name = std::string(t->OuterWindow->Name) + "/table";
+    b.name = shown_name(t->OuterWindow->Name) + "/table";
     b.child = true;
     b.x = t->OuterRect.Min.x, b.y = t->OuterRect.Min.y;
     b.w = t->OuterRect.GetWidth(), b.h = t->OuterRect.GetHeight();

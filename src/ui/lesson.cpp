@@ -93,6 +93,7 @@ AppState start_of(const AppState& s) {
   fresh.view.input_panel = v.input_panel;
   fresh.view.show_values = v.show_values;
   fresh.view.backend = v.backend;
+  fresh.view.language = v.language;
   return fresh;
 }
 
@@ -204,7 +205,7 @@ bool turn_to(AppState& s, int index, int page) {
     open_lesson(s, index, page);
     return true;
   } catch (const attn::ProblemError& e) {
-    s.notice = "This lesson page could not be opened: " + attn::printable(e.what()) + ".";
+    s.notice = say(s, "notice.lesson_page", {attn::text_arg("error", attn::printable(e.what()))});
     return false;
   }
 }

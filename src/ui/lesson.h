@@ -92,7 +92,7 @@ struct LessonProgress {
 
 // Opens lesson `index` at `page`: the state is the app's start state with pages 0…page applied in order (so a
 // page looks the same however it was reached), keeping how the app is presented (UI scale, contrast,
-// projector, backend). Throws ProblemError when the page does not exist.
+// language, projector, backend). Throws ProblemError when the page does not exist.
 void open_lesson(AppState& s, int index, int page);
 // The same for the panel, menu and keys: what goes wrong (a page that needs a model no longer open) is said
 // in s.notice and the app stays as it was. Returns success.

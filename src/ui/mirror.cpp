@@ -3,7 +3,6 @@
 // ImGui.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "attn/cost.h"
 #include "attn/mask.h"
@@ -15,13 +14,10 @@ namespace ui {
 
 namespace {
 
-std::string pct(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * x);
-  return buf;
-}
-
-std::string num(double x) { return attn::fmt(x); }
+using attn::count_arg;
+using attn::number_arg;
+using attn::percent_arg;
+using attn::text_arg;
 
 const attn::HeadTrace<double>* head(const AppState& s) {
   if (!s.derived.has_result || s.derived.result.heads.empty()) return nullptr;
@@ -31,33 +27,41 @@ const attn::HeadTrace<double>* head(const AppState& s) {
 }
 
 // "animal 71.0%, street 8.3%, …": the row's largest weights, at most five.
-std::string top_weights(const attn::HeadTrace<double>& t, int row, const std::vector<std::string>& keys) {
+std::string top_weights(const AppState& s, const attn::HeadTrace<double>& t, int row,
+                        const std::vector<std::string>& keys) {
   std::vector<int> order(static_cast<size_t>(t.weights.cols()));
   for (size_t j = 0; j < order.size(); ++j) order[j] = static_cast<int>(j);
   std::sort(order.begin(), order.end(), [&](int a, int b) { return t.weights(row, a) > t.weights(row, b); });
   std::string out;
   for (size_t k = 0; k < order.size() && k < 5; ++k)
-    out += (k ? ", " : "") + keys[static_cast<size_t>(order[k])] + " " + pct(t.weights(row, order[k]));
+    out += (k ? ", " : "") + say(s, "mirror.token_weight",
+                                 {text_arg("token", keys[static_cast<size_t>(order[k])]),
+                                  percent_arg("p", t.weights(row, order[k]), 1)});
   return out;
 }
 
-const char* kHeldWords = "held back until the answer is revealed";
-
 std::string model_view(const AppState& s) {
   if (!s.model || s.source != Source::Model || s.derived.model_run.forward.layers.empty())
-    return "Model view: " + (s.model ? s.model->card : std::string("no model is open")) + ".";
-  std::string out = "Model view: " + s.model->card + ". Heads on this text: ";
+    return s.model ? say(s, "mirror.model.card", {text_arg("card", model_card(s, *s.model))})
+                   : words(s, "mirror.model.none");
+  std::string heads;
   if (held_back(s, Held::HeadLabels)) {
-    out += kHeldWords;
+    heads = words(s, "mirror.held");
   } else {
     for (const model::HeadScores& h : s.derived.model_run.heads)
-      out += "layer " + std::to_string(h.layer) + " head " + std::to_string(h.head) + " " + h.label + "; ";
+      heads += say(s, "mirror.model.head",
+                   {count_arg("layer", h.layer), count_arg("head", h.head), text_arg("label", h.label)}) +
+               "; ";
   }
+  std::string out =
+      say(s, "mirror.model.heads", {text_arg("card", model_card(s, *s.model)), text_arg("heads", heads)});
   if (!held_back(s, Held::NextToken) && !s.derived.model_run.next.empty()) {
-    out += ". Next token: ";
+    std::string next;
     for (size_t i = 0; i < s.derived.model_run.next.size() && i < 3; ++i)
-      out += (i ? ", " : "") + std::string("“") + s.derived.model_run.next[i].token + "” " +
-             pct(s.derived.model_run.next[i].p);
+      next += (i ? ", " : "") + say(s, "mirror.model.next_token",
+                                    {text_arg("token", s.derived.model_run.next[i].token),
+                                     percent_arg("p", s.derived.model_run.next[i].p, 1)});
+    out += ". " + say(s, "mirror.model.next", {text_arg("tokens", next)});
   }
   return out + ".";
 }
@@ -68,33 +72,43 @@ std::string variants_view(const AppState& s) {
   const int L = s.problem.query_len(), S = s.problem.key_len();
   switch (s.view.variants.section) {
     case VariantSection::Compare: {
-      std::string out = "Variants, compare: ";
+      std::string items;
       for (const VariantRun& r : v.runs)
-        out += r.name + (r.max_diff >= 0 ? ", max |O − O_standard| = " + num(r.max_diff) : "") + "; ";
+        items += (r.max_diff >= 0
+                      ? say(s, "mirror.variants.run_diff",
+                            {text_arg("name", attn::say(catalog(s), r.name)), number_arg("diff", r.max_diff)})
+                      : attn::say(catalog(s), r.name)) +
+                 "; ";
       if (costs)
         for (const attn::VariantCost& c : v.costs)
-          out += c.name + ": " + num(c.mul_adds) + " multiply-adds, " + num(c.intermediate_bytes) +
-                 " bytes held, grows as " + c.big_o + "; ";
-      return out;
+          items += say(s, "mirror.variants.cost",
+                       {text_arg("name", attn::say(catalog(s), c.name)), count_arg("mul_adds", c.mul_adds),
+                        count_arg("bytes", c.intermediate_bytes),
+                        text_arg("big_o", attn::say(catalog(s), c.big_o))}) +
+                   "; ";
+      return say(s, "mirror.variants.compare", {text_arg("items", items)});
     }
     case VariantSection::Masks:
-      return "Variants, masks: " + attn::mask_name(s.problem.mask) +
-             (costs ? ", " + num(attn::allowed_count(s.problem.mask, L, S)) + " of " + std::to_string(L * S) +
-                          " scores allowed"
-                    : std::string()) +
-             ". Click or drag on the grid to paint a mask.";
+      return costs
+                 ? say(s, "mirror.variants.masks_allowed",
+                       {attn::words_arg("mask", attn::mask_message(s.problem.mask)),
+                        count_arg("n", attn::allowed_count(s.problem.mask, L, S)), count_arg("total", L * S)})
+                 : say(s, "mirror.variants.masks",
+                       {attn::words_arg("mask", attn::mask_message(s.problem.mask))});
     case VariantSection::Heads:
-      return "Variants, heads: " + std::to_string(s.problem.heads()) + " query heads sharing " +
-             std::to_string(s.problem.num_kv_heads > 0 ? s.problem.num_kv_heads : s.problem.heads()) +
-             " K/V heads; the KV-cache calculator and each head's weights.";
+      return say(
+          s, "mirror.variants.heads",
+          {count_arg("heads", s.problem.heads()),
+           count_arg("kv_heads", s.problem.num_kv_heads > 0 ? s.problem.num_kv_heads : s.problem.heads())});
     case VariantSection::Linear:
       for (const VariantRun& r : v.runs)
         if (r.variant == attn::Variant::Linear && r.max_diff >= 0 && costs)
-          return "Variants, linear attention: max |O_linear − O_softmax| = " + num(r.max_diff) + ".";
-      return "Variants, linear attention: φ(Q)·(φ(K)ᵀ·V) next to softmax attention.";
+          return say(s, "mirror.variants.linear_diff", {number_arg("diff", r.max_diff)});
+      return words(s, "mirror.variants.linear");
     case VariantSection::Flash: {
       const Explanation e = explain_current(s);
-      return "Variants, flash attention tile by tile: " + e.formula + ". " + e.narration;
+      return say(s, "mirror.variants.flash",
+                 {text_arg("formula", e.formula), text_arg("narration", e.narration)});
     }
   }
   return "";
@@ -110,40 +124,45 @@ std::string describe_view(const AppState& s) {
   const bool weights = t && !held_back(s, Held::Softmax);
   switch (s.view.panel) {
     case Panel::Step:
-      return "Step-through: Q, Kᵀ, the current stage's matrix, V and O = A·V, " + std::to_string(q.size()) +
-             " queries × " + std::to_string(k.size()) + " keys, head " + std::to_string(s.view.head) + ".";
+      return say(s, "mirror.step",
+                 {count_arg("queries", static_cast<double>(q.size())),
+                  count_arg("keys", static_cast<double>(k.size())), count_arg("head", s.view.head)});
     case Panel::Model:
       return model_view(s);
     case Panel::Variants:
       return variants_view(s);
     case Panel::Tokens:
     case Panel::Distribution:
-      return std::string(s.view.panel == Panel::Tokens ? "Tokens" : "Distribution") + ": the weights of " +
-             row + ": " + (weights ? top_weights(*t, i, k) : std::string(kHeldWords)) + ".";
+      return say(s, s.view.panel == Panel::Tokens ? "mirror.tokens" : "mirror.distribution",
+                 {text_arg("row", row),
+                  text_arg("weights", weights ? top_weights(s, *t, i, k) : words(s, "mirror.held"))});
     case Panel::Scaling: {
-      if (!weights) return std::string("Scaling and temperature: the entropies are ") + kHeldWords + ".";
+      if (!weights) return words(s, "mirror.scaling.held");
       const int d_k = static_cast<int>(t->q.cols());
       const double now = attn::entropy_bits(
           attn::row_weights_with(*t, i, attn::score_multiplier(s.problem.scale, d_k, s.problem.temperature)));
       const double raw = attn::entropy_bits(attn::row_weights_with(*t, i, 1.0 / s.problem.temperature));
-      return "Scaling and temperature: the row of " + row + " has an entropy of " + num(now) +
-             " bits as set, and " + num(raw) +
-             " bits without dividing by √d_k (d_k = " + std::to_string(d_k) + ").";
+      return say(
+          s, "mirror.scaling",
+          {text_arg("row", row), number_arg("now", now), number_arg("raw", raw), count_arg("d_k", d_k)});
     }
     case Panel::Numerics:
-      return "Numerics: the row of " + row + "'s logits multiplied by " + num(s.view.logit_scale) +
-             ", softmax computed naively and with the max subtracted, in f32 and f16.";
+      return say(s, "mirror.numerics", {text_arg("row", row), number_arg("scale", s.view.logit_scale)});
     case Panel::Edit:
-      return "Edit numbers: a table of the chosen matrix; change a cell and everything is recomputed.";
+      return words(s, "mirror.edit");
     case Panel::Performance: {
-      std::string out = "Performance: ";
+      if (s.derived.perf.empty()) return words(s, "mirror.performance.empty");
+      std::string points;
       for (const PerfPoint& p : s.derived.perf)
-        out += p.series + " at n = " + std::to_string(p.n) + ": " + num(p.ms) + " ms; ";
-      return out + (s.derived.perf.empty() ? "no measurements yet (press Measure)." : s.derived.perf_status);
+        points += say(s, "mirror.performance.point",
+                      {text_arg("series", p.series), count_arg("n", p.n), number_arg("ms", p.ms)}) +
+                  "; ";
+      return say(s, "mirror.performance",
+                 {text_arg("points", points), text_arg("status", s.derived.perf_status)});
     }
     case Panel::Overview:
-      return "Long sequences: " +
-             (s.overview.status.empty() ? std::string("press Compute on WebGPU.") : s.overview.status);
+      return s.overview.status.empty() ? words(s, "mirror.overview.empty")
+                                       : say(s, "mirror.overview", {text_arg("status", s.overview.status)});
   }
   return "";
 }

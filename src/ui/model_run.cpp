@@ -5,6 +5,7 @@
 
 #include "attn/json_read.h"
 #include "ui/app_state.h"
+#include "ui/content_text.h"
 
 namespace ui {
 
@@ -224,8 +225,10 @@ int model_focus_index(const AppState& s, const attn::Scenario& sc) {
 void load_model_scenario(AppState& s, const attn::Scenario& sc) {
   if (!s.model || s.model->name != sc.model || sc.layer >= s.model->config.n_layer ||
       sc.head >= s.model->config.n_head) {
-    s.notice = "The scenario \"" + sc.title + "\" needs the model " + sc.model + " (layer " +
-               std::to_string(sc.layer) + ", head " + std::to_string(sc.head) + "), which is not open here.";
+    s.notice =
+        say(s, "model.scenario_needs",
+            {attn::text_arg("title", scenario_words(s, sc, "title")), attn::text_arg("model", sc.model),
+             attn::count_arg("layer", sc.layer), attn::count_arg("head", sc.head)});
     return;
   }
   s.model_inputs = ModelInputs();
@@ -239,6 +242,17 @@ void load_model_scenario(AppState& s, const attn::Scenario& sc) {
   const int n = s.problem.query_len();
   s.step_index = attn::step_index(attn::Stage::Softmax, focus, 0, attn::Phase::Max, n, n, s.granularity);
   s.playing = false;
+}
+
+std::string model_card(const AppState& s, const model::Gpt2& m) {
+  const model::Gpt2Config& c = m.config;
+  std::vector<attn::MessageArg> args = {
+      attn::count_arg("layers", c.n_layer), attn::count_arg("heads", c.n_head),
+      attn::count_arg("d_model", c.n_embd), attn::count_arg("context", c.n_positions),
+      attn::count_arg("parameters", m.parameters())};
+  if (m.title.empty()) return say(s, "model.card.shapes", std::move(args));
+  args.push_back(attn::text_arg("title", m.title));
+  return say(s, "model.card", std::move(args));
 }
 
 }  // namespace ui

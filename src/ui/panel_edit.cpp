@@ -50,20 +50,19 @@ void edit_model_weights(AppState& s) {
   int& which = s.view.edit_matrix;
   which = std::clamp(which, 1, 3);
   const char* names[] = {"W_Q", "W_K", "W_V"};
-  ImGui::TextWrapped(
-      "Layer %d, head %d of the model: its %s (%d × %d, rows = the %d dimensions of x, columns = the "
-      "head's). "
-      "Changing a weight makes this app's copy of the model \"edited\"; everything downstream is recomputed. "
-      "Links then carry the numbers, not the model's name.",
-      layer, head, names[which - 1], E, d, E);
+  ImGui::TextWrapped("%s", say(s, "edit.model_intro",
+                               {attn::count_arg("layer", layer), attn::count_arg("head", head),
+                                attn::text_arg("matrix", names[which - 1]), attn::count_arg("rows", E),
+                                attn::count_arg("cols", d)})
+                               .c_str());
   int pick = which - 1;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (ImGui::Combo("matrix##model", &pick, names, 3)) which = pick + 1;
+  if (ImGui::Combo((words(s, "edit.matrix") + "###matrix_model").c_str(), &pick, names, 3)) which = pick + 1;
   const Eigen::Index col = static_cast<Eigen::Index>((which - 1) * E + head * d);
   attn::MatD w = m.layers[static_cast<size_t>(layer)].c_attn_w.middleCols(col, d).cast<double>();
   if (m.edited) {
     ImGui::SameLine();
-    ImGui::TextDisabled("(edited)");
+    ImGui::TextDisabled("%s", words(s, "edit.edited").c_str());
   }
   if (!edit_matrix("##wm", w, index_labels(E), index_labels(d))) return;
   model::Gpt2& edit = editable_model(s);
@@ -75,22 +74,19 @@ void edit_model_weights(AppState& s) {
 void panel_edit(AppState& s) {
   if (s.source == Source::Model && s.model) return edit_model_weights(s);
   int& which = s.view.edit_matrix;
-  const char* names[] = {"X (embeddings)", "W_Q", "W_K", "W_V", "Q", "K", "V"};
+  const std::string x_name = words(s, "edit.x_embeddings");
+  const char* names[] = {x_name.c_str(), "W_Q", "W_K", "W_V", "Q", "K", "V"};
   if (s.problem.form != attn::Problem::Form::Direct) {
-    ImGui::TextWrapped(
-        "This problem is multi-head (loaded through the API); its numbers are edited as JSON "
-        "(attnlab.setState). Pick a sentence or scenario to edit numbers here.");
+    ImGui::TextWrapped("%s", words(s, "edit.multi_head").c_str());
     return;
   }
-  ImGui::TextWrapped(
-      "Drag a number left/right to change it, or double-click to type. Everything downstream "
-      "updates at once. Editing Q, K or V directly detaches them from X·W.");
+  ImGui::TextWrapped("%s", words(s, "edit.intro").c_str());
   if (s.source == Source::Direct) which = std::max(which, 4);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-  ImGui::Combo("matrix", &which, names, 7);
+  ImGui::Combo((words(s, "edit.matrix") + "###matrix").c_str(), &which, names, 7);
   if (s.source == Source::Direct) {
     ImGui::SameLine();
-    ImGui::TextDisabled("(typed Q, K, V)");
+    ImGui::TextDisabled("%s", words(s, "edit.typed").c_str());
   }
   const std::vector<std::string> tokens = attn::query_labels(s.problem), keys = attn::key_labels(s.problem);
   const std::vector<std::string> dims_k = index_labels(s.problem.q.cols()),

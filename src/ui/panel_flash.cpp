@@ -14,6 +14,9 @@
 
 namespace ui {
 
+using attn::count_arg;
+using attn::text_arg;
+
 namespace {
 
 size_t shown_index(const AppState& s) {
@@ -44,45 +47,51 @@ std::string row_text(const attn::MatD& m, Eigen::Index row, int max_items = 3) {
 
 void section_linear(AppState& s) {
   int fm = static_cast<int>(s.problem.feature_map);
-  ImGui::TextUnformatted("Feature map φ:");
+  ImGui::TextUnformatted(words(s, "flash.linear.feature_map").c_str());
   for (int i = 0; i < 3; ++i) {
     ImGui::SameLine();
-    static const char* kNames[] = {"elu(x) + 1", "relu(x)", "softmax over features"};
-    if (ImGui::RadioButton(kNames[i], &fm, i))
+    static const char* kNames[] = {"elu(x) + 1###elu", "relu(x)###relu", nullptr};
+    const std::string softmax = words(s, "flash.linear.softmax_features") + "###softmax";
+    if (ImGui::RadioButton(kNames[i] ? kNames[i] : softmax.c_str(), &fm, i))
       s.problem.feature_map = static_cast<attn::FeatureMap>(fm), s.dirty = true;
   }
   const Variants& v = s.derived.variants;
   const size_t head = shown_index(s);
   if (head >= v.linear.size())
-    return ImGui::TextWrapped(
-        "Linear attention sums over keys once (or as prefix sums for causal); other masks "
-        "have no such shortcut. Set the mask to none or causal to see it.");
+    return ImGui::TextWrapped("%s", say(s, std::vector<attn::Message>{{"flash.linear.no_shortcut", {}},
+                                                                      {"flash.linear.set_mask", {}}})
+                                        .c_str());
   const attn::LinearTrace& t = v.linear[head];
   const int L = s.problem.query_len(), S = s.problem.key_len();
   const int r = static_cast<int>(t.phi_q.cols()), dv = static_cast<int>(t.kv.cols());
   const double left = static_cast<double>(L) * S * r + static_cast<double>(L) * S * dv;
   const double right =
       static_cast<double>(S) * r * dv + static_cast<double>(L) * r * dv + static_cast<double>(L) * r;
-  ImGui::TextWrapped(
-      "Softmax needs every score before it can normalise, so it must form the L×S matrix. Replace "
-      "exp(q·k) by φ(q)·φ(k) and the product can be re-associated:");
+  ImGui::TextWrapped("%s", say(s, std::vector<attn::Message>{{"flash.linear.softmax_needs", {}},
+                                                             {"flash.linear.reassociate", {}}})
+                               .c_str());
   const int n_star = attn::linear_crossover(static_cast<int>(t.phi_q.cols()), dv);
   if (held_back(s, Held::Costs)) {
-    text_note("The counts are held back until the answer is revealed: predict first.");
+    text_note("%s", words(s, "flash.held.counts").c_str());
   } else {
-    ImGui::TextWrapped("(φ(Q)·φ(K)ᵀ)·V   %d×%d · %d×%d → %d×%d, then ·V:  %s multiply-adds", L, r, r, S, L, S,
-                       fmt_count(left).c_str());
-    ImGui::TextWrapped(
-        "φ(Q)·(φ(K)ᵀ·V)   %d×%d · %d×%d → %d×%d, then φ(Q)·:  %s multiply-adds (with the normaliser)", r, S,
-        S, dv, r, dv, fmt_count(right).c_str());
-    ImGui::TextWrapped(
-        "o_i = φ(q_i)·(Σ_j φ(k_j) v_jᵀ) / φ(q_i)·(Σ_j φ(k_j))%s. With d_k = %d and d_v = %d, linear "
-        "attention needs fewer multiply-adds from n* = %d tokens on (here n = %d). The %d×%d state "
-        "below replaces the %d×%d matrix.",
-        s.problem.mask.kind == attn::MaskSpec::Kind::Causal
-            ? " — causal: both sums run over j ≤ i, kept as prefix sums while i advances"
-            : "",
-        r, dv, n_star, L, r, dv, L, S);
+    const std::vector<attn::MessageArg> dims = {count_arg("l", L), count_arg("s", S), count_arg("r", r),
+                                                count_arg("dv", dv)};
+    std::vector<attn::MessageArg> a = dims;
+    a.push_back(text_arg("n", lab_count(s, left)));
+    ImGui::TextWrapped("%s", say(s, "flash.linear.left", a).c_str());
+    a = dims;
+    a.push_back(text_arg("n", lab_count(s, right)));
+    ImGui::TextWrapped("%s", say(s, "flash.linear.right", a).c_str());
+    a = dims;
+    a.push_back(count_arg("n_star", n_star));
+    ImGui::TextWrapped("%s",
+                       say(s, std::vector<attn::Message>{{s.problem.mask.kind == attn::MaskSpec::Kind::Causal
+                                                              ? "flash.linear.formula_causal"
+                                                              : "flash.linear.formula",
+                                                          {}},
+                                                         {"flash.linear.crossover", a},
+                                                         {"flash.linear.state", a}})
+                           .c_str());
   }
   const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
   const VariantRun* soft = nullptr;
@@ -94,7 +103,7 @@ void section_linear(AppState& s) {
   if (!ImGui::BeginTable("##linear", 3)) return;
   const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
   ImGui::TableNextColumn();
-  ImGui::TextUnformatted("softmax weights");
+  ImGui::TextUnformatted(words(s, "flash.linear.softmax_weights").c_str());
   if (soft && head < soft->weights.size()) {
     HeatmapOptions o = small_map("a", Palette::Sequential);
     o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
@@ -102,33 +111,36 @@ void section_linear(AppState& s) {
     heatmap("soft", soft->weights[head], rows, cols, o);
   }
   ImGui::TableNextColumn();
-  ImGui::TextUnformatted("linear: implied weights");
-  HeatmapOptions o = small_map("implied a", Palette::Sequential);
+  ImGui::TextUnformatted(words(s, "flash.linear.implied_weights").c_str());
+  const std::string implied_a = words(s, "flash.linear.implied_a");
+  HeatmapOptions o = small_map(implied_a.c_str(), Palette::Sequential);
   o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
   o.held = held_back(s, Held::Softmax);
   heatmap("implied", t.implied, rows, cols, o);
   ImGui::TableNextColumn();
-  ImGui::TextWrapped("φ(K)ᵀ·V (%d×%d), never L×S", r, dv);
+  ImGui::TextWrapped("%s", say(s, "flash.linear.kv_title", {count_arg("r", r), count_arg("dv", dv)}).c_str());
   HeatmapOptions kv = small_map("φ(K)ᵀV", Palette::Diverging);
   kv.cell = std::min(ImGui::GetFontSize() * 2.2f, heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), r,
                                                                    dv, index_labels(r), index_labels(dv)));
   kv.show_values = s.view.show_values;
   heatmap("kv", t.kv, index_labels(r), index_labels(dv), kv);
   ImGui::EndTable();
-  if (lin && lin->max_diff >= 0)
-    ImGui::TextWrapped("Output difference from softmax attention: max |O_linear − O_softmax| = %.3g",
-                       lin->max_diff);
+  if (lin && lin->max_diff >= 0) {
+    char diff[32];
+    std::snprintf(diff, sizeof diff, "%.3g", lin->max_diff);
+    ImGui::TextWrapped(
+        "%s", say(s, "flash.linear.difference", {text_arg("d", attn::decimals(catalog(s), diff))}).c_str());
+  }
   int zero = 0;
   for (bool z : t.zero_rows) zero += z ? 1 : 0;
   if (zero)
-    ImGui::TextWrapped("%d row%s have φ(q)·Σφ(k) = 0 (relu switched every feature off): their output is 0.",
-                       zero, zero == 1 ? "" : "s");
+    ImGui::TextWrapped(
+        "%s", say(s, zero == 1 ? "flash.linear.zero_row" : "flash.linear.zero_rows", {count_arg("n", zero)})
+                  .c_str());
   interview_prompt(
-      "What are the trade-offs of approximating attention?",
-      "Linear attention is cheaper only past n* = " + std::to_string(n_star) +
-          " tokens for this head width, and it changes the answer: compare the two weight maps (the "
-          "implied one is flatter, since φ(q)·φ(k) cannot be as peaked as exp) and the output "
-          "difference above. Sparse masks keep softmax exact on the scores they keep; flash is exact.");
+      s, "flash.interview.approximate",
+      say(s, std::vector<attn::Message>{{"flash.interview.approximate.linear", {count_arg("n", n_star)}},
+                                        {"flash.interview.approximate.exact", {}}}));
 }
 
 // [SECTION] flash ----------------------------------------------------------------------------------------
@@ -200,20 +212,22 @@ void section_flash(AppState& s) {
   step = std::clamp(step, 0, std::max(0, total - 1));
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  s.dirty |= ImGui::SliderInt("Br (query rows per tile)", &s.problem.tile_q, 1, std::max(1, L));
-  flow(labelled_width(ImGui::GetFontSize() * 7, "Bc (keys per tile)"));
+  s.dirty |= ImGui::SliderInt((words(s, "flash.br") + "###br").c_str(), &s.problem.tile_q, 1, std::max(1, L));
+  const std::string bc = words(s, "flash.bc") + "###bc";
+  flow(labelled_width(ImGui::GetFontSize() * 7, bc.c_str()));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  s.dirty |= ImGui::SliderInt("Bc (keys per tile)", &s.problem.tile_k, 1, std::max(1, S));
-  if (ImGui::Button("◀ tile")) step = std::max(0, step - 1);
+  s.dirty |= ImGui::SliderInt(bc.c_str(), &s.problem.tile_k, 1, std::max(1, S));
+  if (ImGui::Button((words(s, "flash.previous") + "###previous").c_str())) step = std::max(0, step - 1);
   ImGui::SameLine();
-  if (ImGui::Button("tile ▶")) step = std::min(total - 1, step + 1);
+  if (ImGui::Button((words(s, "flash.next") + "###next").c_str())) step = std::min(total - 1, step + 1);
   flow(ImGui::GetFontSize() * 12);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-  char label[48];
-  std::snprintf(label, sizeof label, "tile step %d of %d", step + 1, total);
-  ImGui::SliderInt("##tile", &step, 0, std::max(0, total - 1), label);
+  // (the slider's format: the words with the numbers in them, any '%' doubled)
+  std::string label = say(s, "flash.step", {count_arg("step", step + 1), count_arg("steps", total)});
+  for (size_t i = label.find('%'); i != std::string::npos; i = label.find('%', i + 2)) label.insert(i, "%");
+  ImGui::SliderInt("##tile", &step, 0, std::max(0, total - 1), label.c_str());
   ImGui::SameLine();
-  text_note("(←/→ step through the tiles here)");
+  text_note("%s", words(s, "flash.keys").c_str());
   if (total == 0) return;
   const attn::FlashTile& t = f.tiles[static_cast<size_t>(step)];
 
@@ -223,51 +237,58 @@ void section_flash(AppState& s) {
                                 4.0f, ImGui::GetFontSize() * 2);
   draw_tile_grid(s, f, step, cell);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("Scaled scores of the tiles done; grey = masked (whole grey tiles are skipped).");
+  ImGui::TextWrapped("%s", words(s, "flash.grid_note").c_str());
   ImGui::PopStyleColor();
   split.next();
   const std::vector<std::string> qlab = attn::query_labels(s.problem);
-  ImGui::TextWrapped("Query tile %d (rows %d–%d) × key tile %d (keys %d–%d)", t.q_tile, t.row0,
-                     t.row0 + t.rows - 1, t.k_tile, t.col0, t.col0 + t.cols - 1);
+  ImGui::TextWrapped("%s", say(s, "flash.tile",
+                               {count_arg("q_tile", t.q_tile), count_arg("row0", t.row0),
+                                count_arg("row1", t.row0 + t.rows - 1), count_arg("k_tile", t.k_tile),
+                                count_arg("col0", t.col0), count_arg("col1", t.col0 + t.cols - 1)})
+                               .c_str());
+  const attn::Catalog& cat = catalog(s);
   if (t.skipped) {
     ImGui::TextWrapped(
-        "The mask blocks every score of this tile: it is skipped — no loads, no multiply-adds. "
-        "m, l and O stay as they are.");
+        "%s", say(s, std::vector<attn::Message>{{"flash.skipped", {}}, {"flash.skipped_stays", {}}}).c_str());
   } else if (held_back(s, Held::Softmax)) {
-    text_note("The running max, sum and output are held back until the answer is revealed: predict first.");
+    text_note("%s", words(s, "flash.held.running").c_str());
   } else {
     std::vector<std::vector<std::string>> rows;
     for (int i = 0; i < t.rows; ++i) {
       std::vector<std::string> row = {qlab[static_cast<size_t>(t.row0 + i)]};
-      for (double x : {t.m_old(i), t.m_new(i), t.rescale(i), t.l_old(i), t.l_new(i)}) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.4f", x);
-        row.push_back(std::isfinite(x) ? buf : "−∞");
-      }
-      row.push_back(row_text(t.o_partial, i, 2));
+      for (double x : {t.m_old(i), t.m_new(i), t.rescale(i), t.l_old(i), t.l_new(i)})
+        row.push_back(std::isfinite(x) ? num(s, x, 4) : "−∞");
+      row.push_back(attn::decimals(cat, row_text(t.o_partial, i, 2)));
       rows.push_back(std::move(row));
     }
     text_table("##rows",
-               {"query", "m old", "m new", "exp(m old − m new)", "l old", "l new", "O so far (not ÷ l)"},
+               {words(s, "flash.col.query"), words(s, "flash.col.m_old"), words(s, "flash.col.m_new"),
+                words(s, "flash.col.rescale"), words(s, "flash.col.l_old"), words(s, "flash.col.l_new"),
+                words(s, "flash.col.o_so_far")},
                rows);
-    ImGui::TextWrapped(
-        "Each row: m new = max(m old, this tile's scores); the old sum and output are scaled by "
-        "exp(m old − m new) (0 on the first tile); l new = l old·rescale + Σ exp(s − m new); "
-        "O += exp(s − m new)·V_tile.");
+    ImGui::TextWrapped("%s", words(s, "flash.rows_explained").c_str());
   }
   const bool last_of_row = step + 1 == total || f.tiles[static_cast<size_t>(step + 1)].q_tile != t.q_tile;
   if (last_of_row && head < v.standard_outputs.size()) {
     const attn::MatD& o = v.standard_outputs[head];
     const int r0 = t.row0;
-    ImGui::TextWrapped("Rows %d–%d are done: O = O partial ÷ l. Row “%s”: flash %s, standard %s.", r0,
-                       r0 + t.rows - 1, qlab[static_cast<size_t>(r0)].c_str(), row_text(f.output, r0).c_str(),
-                       row_text(o, r0).c_str());
+    ImGui::TextWrapped(
+        "%s",
+        say(s, std::vector<attn::Message>{{"flash.rows_done",
+                                           {count_arg("row0", r0), count_arg("row1", r0 + t.rows - 1)}},
+                                          {"flash.row_compare",
+                                           {text_arg("q", qlab[static_cast<size_t>(r0)]),
+                                            text_arg("flash", attn::decimals(cat, row_text(f.output, r0))),
+                                            text_arg("standard", attn::decimals(cat, row_text(o, r0)))}}})
+            .c_str());
   }
   if (step + 1 == total) {
     for (const VariantRun& r : v.runs)
-      if (r.variant == attn::Variant::Flash && r.max_diff >= 0)
-        ImGui::TextWrapped(
-            "Check: every output equals standard attention's: max |O_flash − O_standard| = %.1e", r.max_diff);
+      if (r.variant == attn::Variant::Flash && r.max_diff >= 0) {
+        char diff[32];
+        std::snprintf(diff, sizeof diff, "%.1e", r.max_diff);
+        ImGui::TextWrapped("%s", say(s, "flash.check", {text_arg("d", attn::decimals(cat, diff))}).c_str());
+      }
   }
   const double held = f.peak_bytes, full = 8.0 * L * S;
   const int d =
@@ -276,24 +297,28 @@ void section_flash(AppState& s) {
       head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].v.cols()) : 0;
   if (!held_back(s, Held::Costs))
     ImGui::TextWrapped(
-        "Held at most: a %d×%d Q tile, a %d×%d K tile and a %d×%d V tile, the %d×%d score tile, O, m and l: "
-        "%s "
-        "in "
-        "f64. Standard attention holds the %d×%d matrix: %s.",
-        std::min(f.br, L), d, std::min(f.bc, S), d, std::min(f.bc, S), dv, std::min(f.br, L),
-        std::min(f.bc, S), fmt_bytes(held).c_str(), L, S, fmt_bytes(full).c_str());
+        "%s", say(s,
+                  std::vector<attn::Message>{
+                      {"flash.held_at_most",
+                       {count_arg("br", std::min(f.br, L)), count_arg("bc", std::min(f.bc, S)),
+                        count_arg("d", d), count_arg("dv", dv), text_arg("bytes", lab_bytes(s, held))}},
+                      {"flash.standard_holds",
+                       {count_arg("l", L), count_arg("s", S), text_arg("bytes", lab_bytes(s, full))}}})
+                  .c_str());
   split.end();
   std::string moved;
   for (const attn::VariantCost& c : v.costs)
-    if (c.way == attn::CostWay::Standard || c.way == attn::CostWay::Flash)
-      moved += (moved.empty() ? "" : " vs ") + c.name + " " + fmt_bytes(c.bytes_moved);
+    if (c.way == attn::CostWay::Standard || c.way == attn::CostWay::Flash) {
+      const std::string one =
+          say(s, "flash.moved",
+              {text_arg("name", attn::say(cat, c.name)), text_arg("bytes", lab_bytes(s, c.bytes_moved))});
+      moved = moved.empty() ? one : say(s, "flash.versus", {text_arg("a", moved), text_arg("b", one)});
+    }
   interview_prompt(
-      "Flash attention does the same multiply-adds — why is it faster?",
-      "Because attention is limited by memory traffic, not arithmetic: it never writes the L×S "
-      "matrix to memory and reads it back. Bytes moved on this input: " +
-          moved +
-          "; at long n the gap grows as n² vs n²·d/Br. It pays with a few rescales (the exp(m old − "
-          "m new) column) and keeps only tiles in fast on-chip memory.");
+      s, "flash.interview.faster",
+      say(s, std::vector<attn::Message>{{"flash.interview.faster.traffic", {}},
+                                        {"flash.interview.faster.moved", {text_arg("moved", moved)}},
+                                        {"flash.interview.faster.price", {}}}));
 }
 
 }  // namespace ui

@@ -5,6 +5,7 @@
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
+#include "ui/content_text.h"
 #include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/style.h"
@@ -18,32 +19,34 @@ namespace {
 bool page_header(AppState& s, const Lesson& l) {
   const int n = static_cast<int>(l.pages.size()), at = s.lesson.page, index = s.lesson.lesson;
   ImGui::PushFont(large_font());
-  text_words("%s", l.title.c_str());
+  text_words("%s", lesson_words(s, l, -1, "title").c_str());
   ImGui::PopFont();
-  char progress[64];
-  std::snprintf(progress, sizeof progress, "page %d of %d", at + 1, n);
-  ImGui::ProgressBar(static_cast<float>(at + 1) / static_cast<float>(n), ImVec2(-FLT_MIN, 0), progress);
+  const std::string progress =
+      say(s, "lessons.page", {attn::count_arg("page", at + 1), attn::count_arg("n", n)});
+  ImGui::ProgressBar(static_cast<float>(at + 1) / static_cast<float>(n), ImVec2(-FLT_MIN, 0),
+                     progress.c_str());
   int go = -1;  // the page to turn to, once nothing of this one is drawn any more
   bool close = false;
   ImGui::BeginDisabled(at == 0);
-  if (ImGui::Button("◀ Back")) go = at - 1;
+  if (ImGui::Button((words(s, "lessons.back") + "###back").c_str())) go = at - 1;
   ImGui::EndDisabled();
   ImGui::SameLine();
   const bool reveal = prediction_open(s);
   ImGui::BeginDisabled(!reveal && at + 1 == n);
-  if (ImGui::Button(reveal ? "Reveal ▶" : "Next ▶")) {
+  if (ImGui::Button(words(s, reveal ? "lessons.reveal" : "lessons.next").c_str())) {
     if (reveal)
       s.lesson.revealed = true;
     else
       go = at + 1;
   }
   ImGui::EndDisabled();
-  flow(button_width("Close the lesson"));
-  if (ImGui::Button("Close the lesson")) close = true;
-  if (ImGui::CollapsingHeader("All pages")) {
+  const std::string close_label = words(s, "lessons.close") + "###close_lesson";
+  flow(button_width(close_label.c_str()));
+  if (ImGui::Button(close_label.c_str())) close = true;
+  if (ImGui::CollapsingHeader((words(s, "lessons.all_pages") + "###all_pages").c_str())) {
     for (int p = 0; p < n; ++p) {
       ImGui::PushID(p);
-      const std::string label = std::to_string(p + 1) + ". " + l.pages[static_cast<size_t>(p)].title;
+      const std::string label = std::to_string(p + 1) + ". " + lesson_words(s, l, p, "title");
       if (ImGui::Selectable(label.c_str(), p == at)) go = p;
       ImGui::PopID();
     }
@@ -54,19 +57,24 @@ bool page_header(AppState& s, const Lesson& l) {
   return !close && (go < 0 || go == at);
 }
 
-void prediction(AppState& s, const Prediction& p) {
+// The page's prediction (page: its index in lesson l).
+void prediction(AppState& s, const Lesson& l, int page) {
   ImGui::Separator();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered));
-  text_words("Predict: %s", p.question.c_str());
+  text_words(
+      "%s",
+      say(s, "lessons.predict", {attn::text_arg("question", lesson_words(s, l, page, "question"))}).c_str());
   ImGui::PopStyleColor();
   const LessonCheck& c = s.derived.lesson_check;
-  if (!c.error.empty()) return text_note("This prediction cannot be checked here: %s", c.error.c_str());
+  if (!c.error.empty())
+    return text_note("%s", say(s, "lessons.cannot_check", {attn::text_arg("error", c.error)}).c_str());
   const CheckResult& r = c.result;
   const bool open = !s.lesson.revealed;
   ImGui::BeginDisabled(!open);
   if (r.number) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::InputTextWithHint("##answer", "a number", &s.lesson.answer, ImGuiInputTextFlags_CharsScientific);
+    ImGui::InputTextWithHint("##answer", words(s, "lessons.a_number").c_str(), &s.lesson.answer,
+                             ImGuiInputTextFlags_CharsScientific);
   } else {
     for (size_t i = 0; i < r.choices.size(); ++i) {  // (a radio button, its label wrapped beside it)
       ImGui::PushID(static_cast<int>(i));
@@ -82,16 +90,22 @@ void prediction(AppState& s, const Prediction& p) {
   }
   ImGui::EndDisabled();
   if (open) {
-    if (ImGui::Button("Reveal the answer")) s.lesson.revealed = true;
-    return text_note("The numbers that would give it away are held back until then (PageDown or → reveals).");
+    if (ImGui::Button((words(s, "lessons.reveal_answer") + "###reveal_answer").c_str()))
+      s.lesson.revealed = true;
+    return text_note("%s", words(s, "lessons.held_until_reveal").c_str());
   }
   if (!s.lesson.answer.empty()) {
     const bool right = answer_is_right(r, s.lesson.answer);
     ImGui::PushStyleColor(ImGuiCol_Text, right ? ImVec4(0.1f, 0.6f, 0.2f, 1) : ImVec4(0.85f, 0.3f, 0.1f, 1));
-    text_words("%s: %s.", right ? "Right" : "Not quite", s.lesson.answer.c_str());
+    text_words("%s", say(s, right ? "lessons.right" : "lessons.not_quite",
+                         {attn::text_arg("answer", s.lesson.answer)})
+                         .c_str());
     ImGui::PopStyleColor();
   }
-  text_words("The answer: %s. %s", r.answer_text().c_str(), r.explanation.c_str());
+  text_words("%s",
+             say(s, "lessons.the_answer",
+                 {attn::text_arg("answer", r.answer_text()), attn::text_arg("explanation", r.explanation)})
+                 .c_str());
 }
 
 }  // namespace
@@ -101,35 +115,44 @@ void panel_lesson(AppState& s) {
   if (!page) return;
   const Lesson& l = s.lessons[static_cast<size_t>(s.lesson.lesson)];
   if (!page_header(s, l)) return;  // (the page turned: it is drawn next frame)
+  const int at = s.lesson.page;
   ImGui::PushFont(large_font());
-  text_words("%s", page->title.c_str());
+  text_words("%s", lesson_words(s, l, at, "title").c_str());
   ImGui::PopFont();
-  text_words("%s", page->narration.c_str());
-  if (page->has_prediction) prediction(s, page->prediction);
+  text_words("%s", lesson_words(s, l, at, "narration").c_str());
+  if (page->has_prediction) prediction(s, l, at);
 }
 
 void lessons_menu(AppState& s) {
-  if (!ImGui::BeginMenu("Lessons")) return;
-  if (s.lessons.empty()) ImGui::TextDisabled("No lessons were found (assets/lessons).");
+  if (!ImGui::BeginMenu((words(s, "lessons.menu") + "###lessons").c_str())) return;
+  if (s.lessons.empty()) ImGui::TextDisabled("%s", words(s, "lessons.none").c_str());
   for (int i = 0; i < static_cast<int>(s.lessons.size()); ++i) {
     const Lesson& l = s.lessons[static_cast<size_t>(i)];
-    if (ImGui::MenuItem(l.title.c_str(), nullptr, s.lesson.lesson == i)) turn_to(s, i, 0);
+    ImGui::PushID(i);
+    if (ImGui::MenuItem(lesson_words(s, l, -1, "title").c_str(), nullptr, s.lesson.lesson == i))
+      turn_to(s, i, 0);
+    ImGui::PopID();
     if (ImGui::IsItemHovered() && !l.audience.empty())
-      ImGui::SetTooltip("%s · %d pages", l.audience.c_str(), static_cast<int>(l.pages.size()));
+      ImGui::SetTooltip("%s", say(s, "lessons.tooltip",
+                                  {attn::text_arg("audience", lesson_words(s, l, -1, "audience")),
+                                   attn::count_arg("n", static_cast<double>(l.pages.size()))})
+                                  .c_str());
   }
-  if (s.lesson.lesson >= 0 && ImGui::MenuItem("Close the lesson")) close_lesson(s);
+  if (s.lesson.lesson >= 0 && ImGui::MenuItem(words(s, "lessons.close").c_str())) close_lesson(s);
   ImGui::EndMenu();
 }
 
 void quiz_menu(AppState& s) {
-  if (!ImGui::BeginMenu("Quiz mode")) return;
-  ImGui::TextDisabled("Hold back until revealed, in every view:");
+  if (!ImGui::BeginMenu((words(s, "lessons.quiz") + "###quiz").c_str())) return;
+  ImGui::TextDisabled("%s", words(s, "lessons.quiz_note").c_str());
   for (int i = 0; i < kHeldCount; ++i) {
     bool on = (s.view.quiz >> i) & 1u;
-    if (ImGui::Checkbox(kHeldNames[i], &on))
+    if (ImGui::Checkbox(
+            (words(s, std::string("lessons.held.") + kHeldNames[i]) + "###" + kHeldNames[i]).c_str(), &on))
       s.view.quiz = on ? s.view.quiz | (1u << i) : s.view.quiz & ~(1u << i);
   }
-  if (ImGui::MenuItem("Reveal all", nullptr, false, s.view.quiz != 0)) s.view.quiz = 0;
+  if (ImGui::MenuItem(words(s, "lessons.reveal_all").c_str(), nullptr, false, s.view.quiz != 0))
+    s.view.quiz = 0;
   ImGui::EndMenu();
 }
 
@@ -138,13 +161,14 @@ void held_line(AppState& s) {
   if (!held) return;
   std::string what;
   for (int i = 0; i < kHeldCount; ++i)
-    if ((held >> i) & 1u) what += (what.empty() ? "" : ", ") + std::string(kHeldNames[i]);
-  if (ImGui::SmallButton("Reveal")) {
+    if ((held >> i) & 1u)
+      what += (what.empty() ? "" : ", ") + words(s, std::string("lessons.held.") + kHeldNames[i]);
+  if (ImGui::SmallButton((words(s, "lessons.reveal_held") + "###reveal_held").c_str())) {
     if (prediction_open(s)) s.lesson.revealed = true;
     s.view.quiz = 0;
   }
   ImGui::SameLine();
-  text_note("Held back until revealed: %s.", what.c_str());
+  text_note("%s", say(s, "lessons.held_line", {attn::text_arg("what", what)}).c_str());
   ImGui::Separator();
 }
 

@@ -37,24 +37,33 @@ model::Ablation::Kind* ablation_of(AppState& s, int layer, int head) {
   return nullptr;
 }
 
-// "broad", "prev 0.15", "first 0.15", …: the label, then every score.
-std::vector<std::string> score_pieces(const model::HeadScores& h) {
-  const auto piece = [](const char* name, double x) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%s %.2f", name, x);
-    return std::string(buf);
-  };
-  return {h.label,
-          piece("prev", h.previous),
-          piece("first", h.first),
-          piece("self", h.self),
-          piece("broad", h.broad),
-          piece("induction", h.induction)};
+// A head's label ("previous-token", "mixed", …: model::score_heads) in the app's language.
+std::string label_words(const AppState& s, const std::string& label) {
+  static const char* const kLabels[][2] = {{"previous-token", "model.label.previous_token"},
+                                           {"first-token", "model.label.first_token"},
+                                           {"self", "model.label.self"},
+                                           {"induction", "model.label.induction"},
+                                           {"broad", "model.label.broad"},
+                                           {"mixed", "model.label.mixed"}};
+  for (const auto& l : kLabels)
+    if (label == l[0]) return words(s, l[1]);
+  return label;
 }
 
-std::string score_line(const model::HeadScores& h) {
+// "broad", "prev 0.15", "first 0.15", …: the label, then every score.
+std::vector<std::string> score_pieces(const AppState& s, const model::HeadScores& h) {
+  const auto piece = [&](const char* id, double x) { return say(s, id, {attn::fixed_arg("x", x, 2)}); };
+  return {label_words(s, h.label),
+          piece("model.score.prev", h.previous),
+          piece("model.score.first", h.first),
+          piece("model.score.self", h.self),
+          piece("model.score.broad", h.broad),
+          piece("model.score.induction", h.induction)};
+}
+
+std::string score_line(const AppState& s, const model::HeadScores& h) {
   std::string out;
-  for (const std::string& p : score_pieces(h)) out += (out.empty() ? "" : " · ") + p;
+  for (const std::string& p : score_pieces(s, h)) out += (out.empty() ? "" : " · ") + p;
   return out;
 }
 
@@ -68,13 +77,16 @@ double label_score(const model::HeadScores& h) {
                                      : -1;
 }
 
-const char* const kAblationNames[] = {"on", "off", "uniform"};
+// The buttons' words, and their ImGui ids (the same in every language).
+const char* const kAblationNames[] = {"model.ablation.on", "model.ablation.off", "model.ablation.uniform"};
+const char* const kAblationIds[] = {"###on", "###off", "###uniform"};
 
 // The width of one head's "on / off / uniform" row.
-float ablation_buttons_width() {
+float ablation_buttons_width(const AppState& s) {
   const ImGuiStyle& st = ImGui::GetStyle();
   float w = 0;
-  for (const char* name : kAblationNames) w += ImGui::CalcTextSize(name).x + st.FramePadding.x * 2 + 2;
+  for (const char* name : kAblationNames)
+    w += ImGui::CalcTextSize(words(s, name).c_str()).x + st.FramePadding.x * 2 + 2;
   return w;
 }
 
@@ -86,7 +98,7 @@ bool ablation_buttons(AppState& s, int layer, int head) {
   for (int k = 0; k < 3; ++k) {
     if (k) ImGui::SameLine(0, 2);
     if (now == k) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ImGui::SmallButton(kAblationNames[k])) next = k;
+    if (ImGui::SmallButton((words(s, kAblationNames[k]) + kAblationIds[k]).c_str())) next = k;
     if (now == k) ImGui::PopStyleColor();
   }
   if (next == now) return false;
@@ -108,16 +120,18 @@ void head_cell(AppState& s, int layer, int h, float side) {
   const bool labels = !held_back(s, Held::HeadLabels);
   const double score = sc && labels ? label_score(*sc) : -1;
   if (score >= 0)
-    ImGui::Text("head %d · %.2f", h, score);
+    ImGui::TextUnformatted(
+        say(s, "model.head_score", {attn::count_arg("h", h), attn::fixed_arg("score", score, 2)}).c_str());
   else
-    ImGui::Text("head %d", h);
-  ImGui::Text("%s", !labels ? "?" : sc ? sc->label.c_str() : "");
+    ImGui::TextUnformatted(say(s, "model.head", {attn::count_arg("h", h)}).c_str());
+  ImGui::Text("%s", !labels ? "?" : sc ? label_words(s, sc->label).c_str() : "");
   ImGui::PopStyleColor();
+  const std::string weight = words(s, "model.weight");
   HeatmapOptions opt;
   opt.palette = Palette::Sequential;
   opt.show_values = false;
   opt.row_labels = opt.col_labels = false;
-  opt.value_name = "weight";
+  opt.value_name = weight.c_str();
   const attn::MatD w = s.derived.model_run.forward.layers[static_cast<size_t>(layer)]
                            .weights[static_cast<size_t>(h)]
                            .cast<double>();
@@ -135,7 +149,7 @@ void head_cell(AppState& s, int layer, int h, float side) {
     changed(s, false);
     s.view.panel = Panel::Step;
   }
-  if (sc && labels && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", score_line(*sc).c_str());
+  if (sc && labels && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", score_line(s, *sc).c_str());
   if (ablation_buttons(s, layer, h)) changed(s, true);
 }
 
@@ -146,24 +160,26 @@ void heads_grid(AppState& s) {
   const int H = c.n_head;
   const ImGuiStyle& st = ImGui::GetStyle();
   const float font = ImGui::GetFontSize();
-  const float label_w = ImGui::CalcTextSize("layer 00").x + st.CellPadding.x * 2;
-  const float column_min =
-      std::max({ablation_buttons_width(), font * 4, ImGui::CalcTextSize("previous-token").x,
-                ImGui::CalcTextSize("head 00 · 0.00").x});
+  const float label_w =
+      ImGui::CalcTextSize(say(s, "model.layer", {attn::text_arg("layer", "00")}).c_str()).x +
+      st.CellPadding.x * 2;
+  const float column_min = std::max(
+      {ablation_buttons_width(s), font * 4, ImGui::CalcTextSize(label_words(s, "previous-token").c_str()).x,
+       ImGui::CalcTextSize(
+           say(s, "model.head_score", {attn::text_arg("h", "00"), attn::fixed_arg("score", 0, 2)}).c_str())
+           .x});
   const float avail = ImGui::GetContentRegionAvail().x - label_w;
   const int per_row = std::clamp(static_cast<int>(avail / (column_min + st.CellPadding.x * 2)), 1, H);
   const float fit = avail / static_cast<float>(per_row) - st.CellPadding.x * 2;
   const float side = std::clamp(fit, font * 4, font * 7);
-  ImGui::TextWrapped(
-      "Every head's attention on this text (rows: queries, columns: keys; brighter = more weight). The label "
-      "is measured on this text (induction on a repeated random string), not assumed. Click a head to step "
-      "through it.");
+  ImGui::TextWrapped("%s", words(s, "model.heads_help").c_str());
   if (!ImGui::BeginTable("##heads", per_row + 1, ImGuiTableFlags_SizingFixedFit)) return;
   for (int layer = 0; layer < c.n_layer; ++layer)
     for (int first = 0; first < H; first += per_row) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      if (first == 0) ImGui::Text("layer %d", layer);
+      if (first == 0)
+        ImGui::TextUnformatted(say(s, "model.layer", {attn::count_arg("layer", layer)}).c_str());
       for (int h = first; h < std::min(H, first + per_row); ++h) {
         ImGui::TableNextColumn();
         ImGui::PushID(layer * H + h);
@@ -173,7 +189,14 @@ void heads_grid(AppState& s) {
     }
   ImGui::EndTable();
   legend(Palette::Sequential, 0, 1, std::max(side, ImGui::GetFontSize() * 10));
-  text_note("The colour of a weight, in every head above (0: none, 1: all of the row).");
+  text_note("%s", words(s, "model.heads_legend").c_str());
+}
+
+// A share as a percentage 5 wide before its sign ("%5.1f%%": "  5.0%"), in the app's language.
+std::string percent5(const AppState& s, double share) {
+  std::string t = num(s, 100 * share, 1);
+  if (t.size() < 5) t.insert(0, 5 - t.size(), ' ');
+  return t + "%";
 }
 
 void next_tokens(AppState& s) {
@@ -182,13 +205,16 @@ void next_tokens(AppState& s) {
   int& pos = s.model_inputs.position;
   int shown = pos < 0 || pos >= T ? T - 1 : pos;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-  if (ImGui::SliderInt("after token", &shown, 0, T - 1)) {
+  if (ImGui::SliderInt((words(s, "model.after_token") + "###after_token").c_str(), &shown, 0, T - 1)) {
     pos = shown == T - 1 ? -1 : shown;
     changed(s, false);
   }
   ImGui::SameLine();
-  ImGui::TextWrapped("“%s” → the model's next token:",
-                     s.model->tokenizer.token(r.forward.ids[static_cast<size_t>(shown)]).c_str());
+  ImGui::TextWrapped(
+      "%s",
+      say(s, "model.next_after",
+          {attn::text_arg("token", s.model->tokenizer.token(r.forward.ids[static_cast<size_t>(shown)]))})
+          .c_str());
   const bool ablated = !s.model_inputs.ablations.empty();
   const float bar = ImGui::GetFontSize() * 10;
   for (size_t i = 0; i < r.next.size(); ++i) {
@@ -203,38 +229,48 @@ void next_tokens(AppState& s) {
         palette_color(Palette::Sequential, 0.6));
     ImGui::SameLine();
     if (ablated)
-      text_words("%5.1f%%  (%5.1f%% with every head on)  “%s”", 100 * p.p, 100 * before, p.token.c_str());
+      text_words("%s", say(s, "model.prediction_ablated",
+                           {attn::text_arg("p", percent5(s, p.p)),
+                            attn::text_arg("before", percent5(s, before)), attn::text_arg("token", p.token)})
+                           .c_str());
     else
-      text_words("%5.1f%%  “%s”", 100 * p.p, p.token.c_str());
+      text_words("%s", say(s, "model.prediction",
+                           {attn::text_arg("p", percent5(s, p.p)), attn::text_arg("token", p.token)})
+                           .c_str());
   }
   if (ablated)
-    text_words("Loss of the text: %.3f nats per token with these heads switched, %.3f with all on (%+.3f).",
-               r.forward.loss, r.base.loss, r.forward.loss - r.base.loss);
+    text_words("%s", say(s, "model.loss_ablated",
+                         {attn::fixed_arg("loss", r.forward.loss, 3), attn::fixed_arg("base", r.base.loss, 3),
+                          attn::fixed_arg("change", r.forward.loss - r.base.loss, 3, true)})
+                         .c_str());
   else
-    text_words("Loss of the text (its own next tokens): %.3f nats per token.", r.forward.loss);
+    text_words("%s", say(s, "model.loss", {attn::fixed_arg("loss", r.forward.loss, 3)}).c_str());
 }
 
 void generation(AppState& s) {
   ModelInputs& in = s.model_inputs;
   const ModelRun& r = s.derived.model_run;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  bool edit = ImGui::SliderInt("tokens", &in.generate, 1, 40);
+  bool edit = ImGui::SliderInt((words(s, "model.gen_tokens") + "###gen_tokens").c_str(), &in.generate, 1, 40);
   ImGui::SameLine();
   float t = static_cast<float>(in.temperature);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (ImGui::SliderFloat("temperature##gen", &t, 0.0f, 2.0f, t == 0 ? "0 (most likely)" : "%.2f")) {
-    in.temperature = t;
+  const std::string t_format =
+      t == 0 ? slider_format(words(s, "model.most_likely"), "t", t, 2) : slider_format("{t}", "t", t, 2);
+  if (ImGui::SliderFloat((words(s, "model.temperature") + "###temperature##gen").c_str(), &t, 0.0f, 2.0f,
+                         t_format.c_str())) {
+    in.temperature = round_to(t, 2);
     edit = true;
   }
   ImGui::SameLine();
-  if (ImGui::Button("Generate")) {
+  if (ImGui::Button((words(s, "model.generate") + "###generate").c_str())) {
     in.generated = true;
     in.decode_step = -1;
     edit = true;
   }
   if (edit && in.generated) changed(s, false);
   if (!in.generated || r.steps.empty()) {
-    text_note("Generate decodes one token at a time with a KV cache; each step is steppable.");
+    text_note("%s", words(s, "model.generate_help").c_str());
     return;
   }
   ImGui::TextWrapped("%s%s", s.model->tokenizer.decode(r.forward.ids).c_str(),
@@ -250,15 +286,18 @@ void generation(AppState& s) {
   const int at = std::max(0, in.decode_step);
   const model::DecodeStep& st = r.steps[static_cast<size_t>(std::min<size_t>(at, r.steps.size() - 1))];
   const model::Gpt2Config& c = s.model->config;
+  const attn::Catalog& cat = catalog(s);
   ImGui::TextWrapped(
-      "Click a generated token to step through its decode step in layer %d, head %d: one query row against "
-      "the %d cached keys (1 × %d scores). The cache holds K and V for every token in every layer: "
-      "%d tokens × %d layers × 2 × %d numbers = %s (f32). This step cost %s multiply-adds with the cache; "
-      "recomputing every position would have cost %s (%.0f×).",
-      in.layer, in.head, st.position + 1, st.position + 1, r.cache.tokens(), c.n_layer, c.n_embd,
-      fmt_bytes(r.cache.bytes()).c_str(), fmt_count(st.multiply_adds_cached).c_str(),
-      fmt_count(st.multiply_adds_recompute).c_str(),
-      st.multiply_adds_recompute / std::max(1.0, st.multiply_adds_cached));
+      "%s",
+      say(s, "model.decode_help",
+          {attn::count_arg("layer", in.layer), attn::count_arg("head", in.head),
+           attn::count_arg("keys", st.position + 1), attn::count_arg("tokens", r.cache.tokens()),
+           attn::count_arg("layers", c.n_layer), attn::count_arg("width", c.n_embd),
+           attn::text_arg("bytes", attn::decimals(cat, fmt_bytes(r.cache.bytes()))),
+           attn::text_arg("cached", attn::decimals(cat, fmt_count(st.multiply_adds_cached))),
+           attn::text_arg("recompute", attn::decimals(cat, fmt_count(st.multiply_adds_recompute))),
+           attn::fixed_arg("ratio", st.multiply_adds_recompute / std::max(1.0, st.multiply_adds_cached), 0)})
+          .c_str());
 }
 
 }  // namespace
@@ -266,67 +305,75 @@ void generation(AppState& s) {
 void model_input_panel(AppState& s) {
   const model::Gpt2& m = *s.model;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", m.card.c_str());
+  ImGui::TextWrapped("%s", model_card(s, m).c_str());
   ImGui::PopStyleColor();
-  ImGui::TextWrapped("Text (its tokens are the model's own, from its BPE vocabulary):");
+  ImGui::TextWrapped("%s", words(s, "model.text_label").c_str());
   if (text_input_wrapped("##model_text", &s.model_inputs.text, 3.2f)) s.scenario_id.clear(), changed(s, true);
-  ImGui::PushItemWidth(item_width_beside("layer"));
-  if (ImGui::SliderInt("layer", &s.model_inputs.layer, 0, m.config.n_layer - 1))
+  const std::string layer = words(s, "model.layer_slider"), head = words(s, "model.head_slider");
+  ImGui::PushItemWidth(item_width_beside(
+      ImGui::CalcTextSize(layer.c_str()).x >= ImGui::CalcTextSize(head.c_str()).x ? layer.c_str()
+                                                                                  : head.c_str()));
+  if (ImGui::SliderInt((layer + "###layer").c_str(), &s.model_inputs.layer, 0, m.config.n_layer - 1))
     s.scenario_id.clear(), changed(s, false);
-  if (ImGui::SliderInt("head##model", &s.model_inputs.head, 0, m.config.n_head - 1))
+  if (ImGui::SliderInt((head + "###head##model").c_str(), &s.model_inputs.head, 0, m.config.n_head - 1))
     s.scenario_id.clear(), changed(s, false);
   ImGui::PopItemWidth();
   const model::HeadScores* h = scores_of(s, s.model_inputs.layer, s.model_inputs.head);
   if (h && !held_back(s, Held::HeadLabels)) {
-    std::vector<std::string> pieces = score_pieces(*h);
-    pieces.front() = "This head: " + pieces.front();
+    std::vector<std::string> pieces = score_pieces(s, *h);
+    pieces.front() = say(s, "model.this_head", {attn::text_arg("label", pieces.front())});
     text_pieces(pieces);
   }
   if (s.model_inputs.decode_step >= 0)
-    ImGui::TextWrapped("Showing the decode step of generated token %d (Model view).",
-                       s.model_inputs.decode_step);
+    ImGui::TextWrapped(
+        "%s", say(s, "model.showing_decode", {attn::count_arg("i", s.model_inputs.decode_step)}).c_str());
   if (!s.derived.model_run.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
-    ImGui::TextWrapped("The model cannot run this: %s", s.derived.model_run.error.c_str());
+    ImGui::TextWrapped(
+        "%s", say(s, "model.cannot_run", {attn::text_arg("why", s.derived.model_run.error)}).c_str());
     ImGui::PopStyleColor();
   }
 }
 
 // Another GPT-2: the browser's file picker (or a drop on the page), or a folder on the desktop.
 void open_other_model(AppState& s) {
-  if (!ImGui::CollapsingHeader("Open another GPT-2 (any Hugging Face GPT-2 checkpoint)")) return;
-  ImGui::TextWrapped(
-      "A GPT-2 folder has config.json, model.safetensors (f32, f16 or bf16), vocab.json and merges.txt. "
-      "GPT-2 small (124 M parameters) opens too; its weights stay on this computer.");
+  if (!ImGui::CollapsingHeader((words(s, "model.open_other") + "###open_other_model").c_str())) return;
+  ImGui::TextWrapped("%s", words(s, "model.open_help").c_str());
   if (s.platform.model_file_picker) {
-    if (ImGui::Button("Choose its four files…")) s.jobs.open_model_requested = true;
+    if (ImGui::Button((words(s, "model.choose_files") + "###choose_files").c_str()))
+      s.jobs.open_model_requested = true;
     ImGui::SameLine();
-    text_note("or drop them on the page");
+    text_note("%s", words(s, "model.or_drop").c_str());
   } else {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 20);
-    ImGui::InputTextWithHint("##model_dir", "folder, e.g. /home/me/gpt2", &s.jobs.open_model_dir);
+    ImGui::InputTextWithHint("##model_dir", words(s, "model.folder_hint").c_str(), &s.jobs.open_model_dir);
     ImGui::SameLine();
-    if (ImGui::Button("Open") && !s.jobs.open_model_dir.empty()) s.jobs.open_model_requested = true;
+    if (ImGui::Button((words(s, "model.open") + "###open_folder").c_str()) && !s.jobs.open_model_dir.empty())
+      s.jobs.open_model_requested = true;
   }
 }
 
 void panel_model(AppState& s) {
   open_other_model(s);
-  if (!s.model)
-    return ImGui::TextWrapped("No model is open (the bundled one did not load: see the terminal).");
+  if (!s.model) return ImGui::TextWrapped("%s", words(s, "model.none_open").c_str());
   if (s.source != Source::Model) {
-    ImGui::TextWrapped("%s", s.model->card.c_str());
-    if (ImGui::Button("Use this model's heads")) use_model(s);
+    ImGui::TextWrapped("%s", model_card(s, *s.model).c_str());
+    if (ImGui::Button((words(s, "model.use_heads") + "###use_heads").c_str())) use_model(s);
     return;
   }
   if (s.derived.model_run.forward.layers.empty())
-    return ImGui::TextWrapped("The model cannot run this: %s", s.derived.model_run.error.c_str());
-  if (ImGui::CollapsingHeader("Heads on this text", ImGuiTreeNodeFlags_DefaultOpen)) heads_grid(s);
+    return ImGui::TextWrapped(
+        "%s", say(s, "model.cannot_run", {attn::text_arg("why", s.derived.model_run.error)}).c_str());
+  if (ImGui::CollapsingHeader((words(s, "model.heads_header") + "###heads_on_text").c_str(),
+                              ImGuiTreeNodeFlags_DefaultOpen))
+    heads_grid(s);
   const bool next_held = held_back(s, Held::NextToken);
-  if (ImGui::CollapsingHeader("Next token", ImGuiTreeNodeFlags_DefaultOpen))
-    next_held ? text_note("Held back until the answer is revealed: predict first.") : next_tokens(s);
-  if (ImGui::CollapsingHeader("Generate, with the KV cache", ImGuiTreeNodeFlags_DefaultOpen))
-    next_held ? text_note("Held back until the answer is revealed.") : generation(s);
+  if (ImGui::CollapsingHeader((words(s, "model.next_header") + "###next_token").c_str(),
+                              ImGuiTreeNodeFlags_DefaultOpen))
+    next_held ? text_note("%s", words(s, "model.held_predict").c_str()) : next_tokens(s);
+  if (ImGui::CollapsingHeader((words(s, "model.generate_header") + "###generate_kv").c_str(),
+                              ImGuiTreeNodeFlags_DefaultOpen))
+    next_held ? text_note("%s", words(s, "model.held").c_str()) : generation(s);
 }
 
 }  // namespace ui

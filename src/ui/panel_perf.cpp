@@ -16,25 +16,25 @@
 namespace ui {
 
 void panel_performance(AppState& s) {
-  ImGui::TextWrapped(
-      "Time for one head of self-attention, d = 64, as n grows, measured on this machine: standard (no "
-      "mask), a causal sliding window of 64 (sparse) and linear attention on the CPU; 3-pass and flash on "
-      "WebGPU in the browser (timestamps when the adapter has them). On log-log axes a line's slope is the "
-      "power of n: 2 for standard and flash (the dashed line), 1 for the window and linear attention.");
+  const attn::Catalog& cat = catalog(s);
+  ImGui::TextWrapped("%s", words(s, "perf.intro").c_str());
   const bool busy = !s.jobs.perf_pending.empty() || s.jobs.perf_requested ||
                     (s.derived.perf_status.size() >= 3 &&
                      s.derived.perf_status.compare(s.derived.perf_status.size() - 3, 3, "…") == 0);
   if (busy) ImGui::BeginDisabled();
-  if (ImGui::Button("Measure")) s.jobs.perf_requested = true;
+  if (ImGui::Button((words(s, "perf.measure") + "###measure").c_str())) s.jobs.perf_requested = true;
   if (busy) ImGui::EndDisabled();
   ImGui::SameLine();
   text_note("%s", s.derived.perf_status.c_str());
-  if (ImGui::Button("Check this problem on WebGPU")) s.jobs.gpu_check_requested = true;
-  if (!s.derived.gpu_report.empty()) ImGui::TextWrapped("GPU check: %s", s.derived.gpu_report.c_str());
+  if (ImGui::Button((words(s, "perf.check_webgpu") + "###check_webgpu").c_str()))
+    s.jobs.gpu_check_requested = true;
+  if (!s.derived.gpu_report.empty())
+    ImGui::TextWrapped("%s",
+                       say(s, "perf.gpu_check", {attn::text_arg("report", s.derived.gpu_report)}).c_str());
 
   std::map<std::string, std::vector<PerfPoint>> series;
   for (const PerfPoint& p : s.derived.perf) series[p.series].push_back(p);
-  if (series.empty()) return text_note("No measurements yet: press Measure.");
+  if (series.empty()) return text_note("%s", words(s, "perf.no_measurements").c_str());
   double lo_ms = 1e30, hi_ms = 0;
   int lo_n = 1 << 30, hi_n = 0;
   for (const PerfPoint& p : s.derived.perf) {
@@ -60,8 +60,9 @@ void panel_performance(AppState& s) {
   for (double y = y0; y <= y1; y += 1) {
     const ImVec2 p = at(lo_n, std::pow(10.0, y));
     dl->AddLine(ImVec2(a.x, p.y), ImVec2(b.x, p.y), grid);
-    std::snprintf(buf, sizeof buf, y >= 0 ? "%.0f ms" : "%.3g ms", std::pow(10.0, y));
-    dl->AddText(ImVec2(o.x, p.y - font * 0.5f), text, buf);
+    std::snprintf(buf, sizeof buf, y >= 0 ? "%.0f" : "%.3g", std::pow(10.0, y));
+    dl->AddText(ImVec2(o.x, p.y - font * 0.5f), text,
+                say(s, "perf.axis_ms", {attn::text_arg("t", attn::decimals(cat, buf))}).c_str());
   }
   for (int n = lo_n; n <= hi_n; n *= 2) {
     std::snprintf(buf, sizeof buf, "%d", n);
@@ -95,9 +96,11 @@ void panel_performance(AppState& s) {
     if (m >= 2) slope = (static_cast<double>(m) * sxy - sx * sy) / (static_cast<double>(m) * sxx - sx * sx);
     const float y = a.y + font * 1.4f * static_cast<float>(k);
     dl->AddRectFilled(ImVec2(legend_x, y + font * 0.2f), ImVec2(legend_x + font * 0.8f, y + font), col);
-    char line[128];
-    std::snprintf(line, sizeof line, "%s: slope %.2f (theory %d)", name.c_str(), slope, pts.front().order);
-    dl->AddText(ImVec2(legend_x + font, y), text, line);
+    dl->AddText(ImVec2(legend_x + font, y), text,
+                say(s, "perf.slope",
+                    {attn::text_arg("series", name), attn::fixed_arg("slope", slope, 2),
+                     attn::count_arg("order", pts.front().order)})
+                    .c_str());
     ++k;
   }
   // Memory each way holds besides Q, K, V, O at the largest n, from the cost model (exact for these kernels);
@@ -117,15 +120,15 @@ void panel_performance(AppState& s) {
     cached_n = hi_n;
   }
   float y = a.y + font * 1.4f * static_cast<float>(k) + font * 0.6f;
-  std::snprintf(buf, sizeof buf, "Memory held at n = %d:", hi_n);
-  dl->AddText(ImVec2(legend_x, y), text, buf);
+  dl->AddText(ImVec2(legend_x, y), text, say(s, "perf.memory_held", {attn::count_arg("n", hi_n)}).c_str());
   for (const attn::VariantCost* c : {&dense[0], &window, &dense[1], &dense[2]}) {
     y += font * 1.3f;
-    dl->AddText(ImVec2(legend_x + font, y), text,
-                (c->name + ": " + fmt_bytes(c->intermediate_bytes)).c_str());
+    dl->AddText(
+        ImVec2(legend_x + font, y), text,
+        (attn::say(cat, c->name) + ": " + attn::decimals(cat, fmt_bytes(c->intermediate_bytes))).c_str());
   }
   dl->AddText(ImVec2(legend_x, y + font * 1.3f), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-              "(cost model: what these kernels allocate)");
+              words(s, "perf.cost_model_note").c_str());
   ImGui::Dummy(size);
 }
 
@@ -137,10 +140,7 @@ namespace ui {
 // row.
 void panel_overview(AppState& s) {
   Overview& ov = s.overview;
-  ImGui::TextWrapped(
-      "Long sequences: random inputs, one head, d = 64. Flash attention on the GPU never forms the "
-      "n×n matrix; the map below shows block means of the weights (each row of blocks sums to 1), "
-      "and the plot the exact weights of one query row. Computed with WebGPU in the browser build.");
+  ImGui::TextWrapped("%s", words(s, "perf.overview_intro").c_str());
   static const int kSizes[] = {1024, 2048, 4096, 8192, 16384, 32768, 65536};
   int which = 0;
   while (which < 6 && kSizes[which] < ov.n) ++which;
@@ -149,29 +149,35 @@ void panel_overview(AppState& s) {
     ov.n = kSizes[which];
   flow(ImGui::GetFontSize() * 8);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  std::vector<std::string> masks;
+  for (const OverviewMask& m : kOverviewMasks) masks.push_back(words(s, m.title));
   ImGui::Combo(
-      "##mask", &ov.mask, [](void*, int i) { return kOverviewMasks[i].title; }, nullptr,
-      static_cast<int>(std::size(kOverviewMasks)));
-  flow(labelled_width(ImGui::GetFontSize() * 10, "query row"));
+      "##mask", &ov.mask,
+      [](void* data, int i) {
+        return (*static_cast<std::vector<std::string>*>(data))[static_cast<size_t>(i)].c_str();
+      },
+      &masks, static_cast<int>(masks.size()));
+  const std::string query_row = words(s, "perf.query_row") + "###query_row",
+                    compute = words(s, "perf.compute_webgpu") + "###compute_webgpu";
+  flow(labelled_width(ImGui::GetFontSize() * 10, query_row.c_str()));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   ov.row = std::clamp(ov.row, 0, ov.n - 1);
-  ImGui::SliderInt("query row", &ov.row, 0, ov.n - 1);
-  flow(button_width("Compute on WebGPU"));
+  ImGui::SliderInt(query_row.c_str(), &ov.row, 0, ov.n - 1);
+  flow(button_width(compute.c_str()));
   if (ov.running) ImGui::BeginDisabled();
-  if (ImGui::Button("Compute on WebGPU")) ov.requested = true;
+  if (ImGui::Button(compute.c_str())) ov.requested = true;
   if (ov.running) ImGui::EndDisabled();
   if (ov.running) {  // one GPU submission cannot report progress; the bar is the last run's rate × n²
     const double elapsed = ImGui::GetTime() - ov.started;
     const double n = ov.running_n, estimate = ov.seconds_per_n2 * n * n;
-    char label[96];
-    if (estimate > 0)
-      std::snprintf(label, sizeof label, "%.0f s of about %.0f s (estimated from the last run)", elapsed,
-                    std::max(estimate, elapsed));
-    else
-      std::snprintf(label, sizeof label, "%.1f s (no estimate before the first run)", elapsed);
+    const std::string label = estimate > 0
+                                  ? say(s, "perf.progress_estimate",
+                                        {attn::fixed_arg("elapsed", elapsed, 0),
+                                         attn::fixed_arg("estimate", std::max(estimate, elapsed), 0)})
+                                  : say(s, "perf.progress_first", {attn::fixed_arg("elapsed", elapsed, 1)});
     const float fraction = estimate > 0 ? static_cast<float>(std::min(0.99, elapsed / estimate))
                                         : static_cast<float>(std::fmod(elapsed, 1.0));
-    ImGui::ProgressBar(fraction, ImVec2(-FLT_MIN, 0), label);
+    ImGui::ProgressBar(fraction, ImVec2(-FLT_MIN, 0), label.c_str());
   }
   ImGui::TextWrapped("%s", ov.status.c_str());
   if (ov.map.size() == 0) return;
@@ -186,11 +192,16 @@ void panel_overview(AppState& s) {
   ImGui::GetWindowDrawList()->AddLine(ImVec2(o.x, ry), ImVec2(o.x + side, ry),
                                       ImGui::GetColorU32(ImGuiCol_PlotLinesHovered), 2.0f);
   split.next();
-  ImGui::TextWrapped(
-      "Map: %d×%d blocks of %d×%d tokens; colour = √(block mean ÷ the largest, %.3g). The red line "
-      "is query row %d.",
-      static_cast<int>(ov.map.rows()), static_cast<int>(ov.map.cols()), n / static_cast<int>(ov.map.rows()),
-      n / static_cast<int>(ov.map.cols()), top, ov.shown_row);
+  char top_text[32];
+  std::snprintf(top_text, sizeof top_text, "%.3g", top);
+  ImGui::TextWrapped("%s", say(s, "perf.map",
+                               {attn::count_arg("rows", static_cast<double>(ov.map.rows())),
+                                attn::count_arg("cols", static_cast<double>(ov.map.cols())),
+                                attn::count_arg("block_rows", n / static_cast<int>(ov.map.rows())),
+                                attn::count_arg("block_cols", n / static_cast<int>(ov.map.cols())),
+                                attn::text_arg("top", attn::decimals(catalog(s), top_text)),
+                                attn::count_arg("row", ov.shown_row)})
+                               .c_str());
   // The row, as the largest weight per bucket of keys (so sharp peaks stay visible).
   const int buckets = 512;
   std::vector<float> plot(buckets, 0.0f);
@@ -200,9 +211,13 @@ void panel_overview(AppState& s) {
     b = std::max(b, static_cast<float>(ov.row_weights[static_cast<size_t>(j)]));
   }
   const auto best = std::max_element(ov.row_weights.begin(), ov.row_weights.end());
-  ImGui::TextWrapped("Row %d: its largest weight is %.4f, at key %d of %d.", ov.shown_row, *best,
-                     static_cast<int>(best - ov.row_weights.begin()), n);
-  ImGui::PlotLines("##row", plot.data(), buckets, 0, "largest weight per bucket of keys", 0.0f, FLT_MAX,
+  ImGui::TextWrapped("%s", say(s, "perf.row_largest",
+                               {attn::count_arg("row", ov.shown_row), attn::fixed_arg("weight", *best, 4),
+                                attn::count_arg("key", static_cast<double>(best - ov.row_weights.begin())),
+                                attn::count_arg("n", n)})
+                               .c_str());
+  const std::string overlay = words(s, "perf.plot_overlay");
+  ImGui::PlotLines("##row", plot.data(), buckets, 0, overlay.c_str(), 0.0f, FLT_MAX,
                    ImVec2(ImGui::GetContentRegionAvail().x, font * 8));
 }
 

@@ -16,22 +16,29 @@ namespace ui {
 
 namespace {
 
-// The L×S matrix shown for a stage and its name.
-const attn::MatD& stage_matrix(const attn::HeadTrace<double>& t, attn::Stage st, const char** name) {
+// The L×S matrix shown for a stage and the id of its name.
+const attn::MatD& stage_matrix(const attn::HeadTrace<double>& t, attn::Stage st, const char** name_id) {
   switch (st) {
     case attn::Stage::Scores:
-      *name = "scores  s = Q·Kᵀ";
+      *name_id = "step.matrix.scores";
       return t.scores;
     case attn::Stage::Scale:
-      *name = "scaled  ŝ = s / √d_k";
+      *name_id = "step.matrix.scale";
       return t.scaled;
     case attn::Stage::Mask:
-      *name = "masked  m (−∞ = blocked)";
+      *name_id = "step.matrix.mask";
       return t.masked;
     default:
-      *name = "weights  a = softmax(m)";
+      *name_id = "step.matrix.softmax";
       return t.weights;
   }
+}
+
+// A number as %.Ng writes it, in the app's language.
+std::string general(const AppState& s, double x, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return attn::decimals(catalog(s), buf);
 }
 
 // How many cells of the stage matrix (row-major) exist at this step.
@@ -64,28 +71,32 @@ void panel_controls(AppState& s) {
     if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + w <= right) ImGui::SameLine();
     first = false;
   };
-  auto button = [&](const char* label, const char* tip) {
-    flow(ImGui::CalcTextSize(label).x + style.FramePadding.x * 2);
-    const bool pressed = ImGui::Button(label);
-    if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+  auto button = [&](const std::string& label, const char* tip_id) {
+    flow(ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+    const bool pressed = ImGui::Button(label.c_str());
+    if (tip_id && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", words(s, tip_id).c_str());
     return pressed;
   };
-  if (button("|◀", "First step (Home)")) step_to(s, 0);
-  if (button("◀◀", "Previous stage (Shift+←)")) jump_stage(s, -1);
-  if (button("◀", "Previous step (←)")) step_by(s, -1);
-  if (button(s.playing ? "■ Pause" : "▶ Play ", "Play / pause (Space)")) s.playing = !s.playing;
-  if (button("▶", "Next step (→)")) step_by(s, 1);
-  if (button("▶▶", "Next stage (Shift+→)")) jump_stage(s, 1);
-  if (button("▶|", "Last step (End)")) step_to(s, st.total - 1);
+  if (button("|◀", "step.first")) step_to(s, 0);
+  if (button("◀◀", "step.previous_stage")) jump_stage(s, -1);
+  if (button("◀", "step.previous")) step_by(s, -1);
+  if (button(words(s, s.playing ? "step.pause" : "step.play"), "step.play_pause")) s.playing = !s.playing;
+  if (button("▶", "step.next")) step_by(s, 1);
+  if (button("▶▶", "step.next_stage")) jump_stage(s, 1);
+  if (button("▶|", "step.last")) step_to(s, st.total - 1);
   flow(ImGui::GetFontSize() * 7);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  ImGui::SliderFloat("##speed", &s.steps_per_second, 0.5f, 30.0f, "%.1f steps/s",
-                     ImGuiSliderFlags_Logarithmic);
+  const std::string speed = slider_format(words(s, "step.speed"), "speed", s.steps_per_second, 1);
+  if (ImGui::SliderFloat("##speed", &s.steps_per_second, 0.5f, 30.0f, speed.c_str(),
+                         ImGuiSliderFlags_Logarithmic))
+    s.steps_per_second = round_to(s.steps_per_second, 1);
   int g = s.granularity == attn::Granularity::Cell ? 0 : 1;
-  flow(ImGui::CalcTextSize("cell by cell").x + ImGui::GetFrameHeight() * 2);
-  bool regranulate = ImGui::RadioButton("cell by cell", &g, 0);
-  flow(ImGui::CalcTextSize("row by row").x + ImGui::GetFrameHeight() * 2);
-  regranulate |= ImGui::RadioButton("row by row", &g, 1);
+  const std::string cell_by_cell = words(s, "step.cell_by_cell") + "###cell_by_cell",
+                    row_by_row = words(s, "step.row_by_row") + "###row_by_row";
+  flow(ImGui::CalcTextSize(cell_by_cell.c_str(), nullptr, true).x + ImGui::GetFrameHeight() * 2);
+  bool regranulate = ImGui::RadioButton(cell_by_cell.c_str(), &g, 0);
+  flow(ImGui::CalcTextSize(row_by_row.c_str(), nullptr, true).x + ImGui::GetFrameHeight() * 2);
+  regranulate |= ImGui::RadioButton(row_by_row.c_str(), &g, 1);
   if (regranulate) {  // keep the learner at the same stage and query
     s.granularity = g == 0 ? attn::Granularity::Cell : attn::Granularity::Row;
     s.step_index = attn::step_index(st.stage, st.query, std::max(st.key, 0), st.phase, s.problem.query_len(),
@@ -96,7 +107,7 @@ void panel_controls(AppState& s) {
   for (int k = 0; k < attn::kStageCount; ++k) {
     const bool current = static_cast<int>(st.stage) == k;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (button(words(s, std::string("stage.") + attn::kStages[k].id).c_str(), nullptr))
+    if (button(words(s, std::string("stage.") + attn::kStages[k].id), nullptr))
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
                                   s.problem.query_len(), s.problem.key_len(), s.granularity));
     if (current) ImGui::PopStyleColor();
@@ -105,10 +116,12 @@ void panel_controls(AppState& s) {
   ImGui::SetNextItemWidth(-FLT_MIN);
   attn::StepIndex index = st.index;
   const attn::StepIndex first_step = 0, last_step = st.total - 1;
-  char label[64];
-  std::snprintf(label, sizeof label, "step %lld of %lld", static_cast<long long>(st.index + 1),
-                static_cast<long long>(st.total));
-  if (ImGui::SliderScalar("##scrub", ImGuiDataType_S64, &index, &first_step, &last_step, label))
+  std::string label = say(s, "step.scrub",
+                          {attn::count_arg("i", static_cast<double>(st.index + 1)),
+                           attn::count_arg("n", static_cast<double>(st.total))});
+  for (size_t at = label.find('%'); at != std::string::npos; at = label.find('%', at + 2))
+    label.insert(at, "%");
+  if (ImGui::SliderScalar("##scrub", ImGuiDataType_S64, &index, &first_step, &last_step, label.c_str()))
     step_to(s, index);
 }
 
@@ -179,37 +192,31 @@ void gpu_banner(const AppState& s) {
   if (s.view.backend != Backend::WebGpu) return;
   if (g.in_flight >= 0 || g.version != s.derived.result_version) {
     const float elapsed = static_cast<float>(ImGui::GetTime() - g.started);
-    char label[64];
-    std::snprintf(label, sizeof label, "computing on WebGPU… %.1f s", elapsed);
-    ImGui::ProgressBar(std::fmod(elapsed, 1.0f), ImVec2(ImGui::GetFontSize() * 16, 0), label);
+    const std::string label = say(s, "step.gpu_computing", {attn::fixed_arg("s", elapsed, 1)});
+    ImGui::ProgressBar(std::fmod(elapsed, 1.0f), ImVec2(ImGui::GetFontSize() * 16, 0), label.c_str());
     ImGui::SameLine();
-    text_note("the CPU's numbers are shown meanwhile");
+    text_note("%s", words(s, "step.gpu_meanwhile").c_str());
     return;
   }
   if (gpu_head(s)) {
     ImGui::TextUnformatted(g.status.c_str());
-    help_marker(
-        "Scores and scaling come from the CPU trace: the GPU fuses Q·Kᵀ, the scale and the mask into one "
-        "kernel, so its first intermediate is the masked matrix. The narration below uses the exact CPU "
-        "trace (f64); hover a cell for both numbers.");
+    help_marker(words(s, "step.gpu_help").c_str());
   } else {
     ImGui::TextWrapped("%s", g.status.c_str());
   }
 }
 
 void panel_step_view(AppState& s) {
-  if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  if (!result_matches_problem(s)) return ImGui::TextDisabled("%s", words(s, "narration.recomputing").c_str());
   gpu_banner(s);
   const GpuView::Head* gpu = gpu_head(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
   if (s.problem.variant == attn::Variant::Linear) {
-    ImGui::TextWrapped(
-        "Linear attention has no softmax to step through: it is φ(Q)·(φ(K)ᵀ·V), normalised. The "
-        "implied weights it puts on each key are below; Variants → Linear shows how it is "
-        "computed and how far it is from softmax attention.");
+    ImGui::TextWrapped("%s", words(s, "step.linear").c_str());
+    const std::string implied = words(s, "step.implied_a");
     HeatmapOptions opt;
     opt.palette = Palette::Sequential;
-    opt.value_name = "implied a";
+    opt.value_name = implied.c_str();
     opt.show_values = s.view.show_values;
     opt.held = held_back(s, Held::Softmax);
     const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
@@ -217,20 +224,18 @@ void panel_step_view(AppState& s) {
                                 static_cast<int>(t.weights.cols()), rows, cols);
     return heatmap("implied", t.weights, rows, cols, opt);
   }
-  if (s.problem.variant == attn::Variant::Flash)
-    text_note(
-        "Flash attention gives these same numbers tile by tile (Variants → Flash tiles); the "
-        "steps below are the standard computation.");
+  if (s.problem.variant == attn::Variant::Flash) text_note("%s", words(s, "step.flash").c_str());
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   if (L > kMaxStepTokens || S > kMaxStepTokens) {
     const WeightsMap& wm = s.derived.weights_map;
-    ImGui::TextWrapped(
-        "%d × %d tokens is more than the step-through shows (%d). The Tokens and Distribution views still "
-        "work. Below: head %d's weights as %d × %d blocks of %d × %d tokens; each block is the mean over its "
-        "rows of the weights' sum over its keys (each row of blocks sums to 1), colour = √(block ÷ the "
-        "largest).",
-        L, S, kMaxStepTokens, wm.head, static_cast<int>(wm.map.rows()), static_cast<int>(wm.map.cols()),
-        wm.rows_per_block, wm.cols_per_block);
+    ImGui::TextWrapped("%s", say(s, "step.too_many",
+                                 {attn::count_arg("l", L), attn::count_arg("s", S),
+                                  attn::count_arg("max", kMaxStepTokens), attn::count_arg("head", wm.head),
+                                  attn::count_arg("rows", static_cast<double>(wm.map.rows())),
+                                  attn::count_arg("cols", static_cast<double>(wm.map.cols())),
+                                  attn::count_arg("rows_per_block", wm.rows_per_block),
+                                  attn::count_arg("cols_per_block", wm.cols_per_block)})
+                                 .c_str());
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     block_map(wm.map, std::max(ImGui::GetFontSize() * 4, std::min(avail.x, avail.y)));
     return;
@@ -240,8 +245,8 @@ void panel_step_view(AppState& s) {
   const std::vector<std::string> qlab = attn::query_labels(s.problem), klab = attn::key_labels(s.problem);
   const std::vector<std::string> dims_k = index_labels(dk), dims_v = index_labels(dv), none;
   const attn::MatD kt = t.k.transpose();
-  const char* m_name = "";
-  const attn::MatD& cpu_m = stage_matrix(t, st.stage, &m_name);
+  const char* m_name_id = "";
+  const attn::MatD& cpu_m = stage_matrix(t, st.stage, &m_name_id);
   const attn::MatD& m = !gpu                               ? cpu_m
                         : st.stage == attn::Stage::Mask    ? gpu->masked
                         : st.stage >= attn::Stage::Softmax ? gpu->weights
@@ -320,18 +325,20 @@ void panel_step_view(AppState& s) {
     in.mask = s.problem.mask;
     const int index = attn::step_index(st.stage == attn::Stage::WeightedSum ? attn::Stage::Softmax : st.stage,
                                        i, j, attn::Phase::Divide, L, S, attn::Granularity::Cell);
-    std::string f = attn::explain_step(in, attn::step_at(index, L, S, attn::Granularity::Cell)).formula;
-    if (m_from_gpu) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "\nWebGPU (f32): %.7g   CPU (f64): %.7g", m(i, j), cpu_m(i, j));
-      f += buf;
-    }
+    std::string f = attn::say_formula(
+        catalog(s), attn::explain_step(in, attn::step_at(index, L, S, attn::Granularity::Cell)).formula);
+    if (m_from_gpu)
+      f += "\n" + say(s, "step.gpu_cpu",
+                      {attn::text_arg("gpu", general(s, m(i, j), 7)),
+                       attn::text_arg("cpu", general(s, cpu_m(i, j), 7))});
     return f;
   };
   int hr = -1, hc = -1;
-  if (m_from_gpu) m_name = st.stage == attn::Stage::Mask ? "masked m (WebGPU)" : "weights a (WebGPU)";
-  draw(st.stage >= attn::Stage::Softmax ? "a" : "s", m_name, ImVec2(x_m, y_m), m, qlab, klab, m_opt, &hr,
-       &hc);
+  if (m_from_gpu)
+    m_name_id = st.stage == attn::Stage::Mask ? "step.matrix.mask_gpu" : "step.matrix.softmax_gpu";
+  const std::string m_name = words(s, m_name_id);
+  draw(st.stage >= attn::Stage::Softmax ? "a" : "s", m_name.c_str(), ImVec2(x_m, y_m), m, qlab, klab, m_opt,
+       &hr, &hc);
   if (hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
     step_to(s, attn::step_index(st.stage, hr, hc, attn::Phase::Divide, L, S, s.granularity));
 
@@ -360,7 +367,7 @@ void panel_step_view(AppState& s) {
   }
   ImGui::SetCursorScreenPos(
       ImVec2(o.x, y_m + cell * static_cast<float>(std::max(L, S)) + legend_height() + font * 0.5f));
-  text_note("Hover a cell for its exact value; click a cell of the middle matrix to jump there.");
+  text_note("%s", words(s, "step.hover_note").c_str());
 }
 
 }  // namespace ui

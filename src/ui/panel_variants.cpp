@@ -15,6 +15,9 @@
 
 namespace ui {
 
+using attn::count_arg;
+using attn::text_arg;
+
 // [SECTION] helpers --------------------------------------------------------------------------------------
 
 std::string fmt_bytes(double b) {
@@ -40,14 +43,15 @@ bool g_answers_held = false;
 }  // namespace
 void hold_interview_answers(bool held) { g_answers_held = held; }
 
-void interview_prompt(const char* question, const std::string& answer) {
-  ImGui::PushID(question);
-  const bool open = ImGui::TreeNode("##q", "Interview:");
+// The question is the message `id` (its id is also the ImGui id, the same in every language).
+void interview_prompt(const AppState& s, const char* id, const std::string& answer) {
+  ImGui::PushID(id);
+  const bool open = ImGui::TreeNode("##q", "%s", words(s, "lab.interview.label").c_str());
   ImGui::SameLine();
-  ImGui::TextWrapped("%s", question);  // (a tree node's own label does not wrap)
+  ImGui::TextWrapped("%s", words(s, id).c_str());  // (a tree node's own label does not wrap)
   if (open) {
     if (g_answers_held)
-      text_note("The answer is held back while a prediction is open.");
+      text_note("%s", words(s, "lab.interview.held").c_str());
     else
       text_words("%s", answer.c_str());
     ImGui::TreePop();
@@ -55,12 +59,18 @@ void interview_prompt(const char* question, const std::string& answer) {
   ImGui::PopID();
 }
 
+// fmt_bytes and fmt_count with the decimal sign of the learner's language.
+std::string lab_bytes(const AppState& s, double b) { return attn::decimals(catalog(s), fmt_bytes(b)); }
+std::string lab_count(const AppState& s, double x) { return attn::decimals(catalog(s), fmt_count(x)); }
+
 namespace {
 
-const char* diff_text(double d, char* buf, size_t n) {
+std::string diff_text(const AppState& s, double d) {
   if (d < 0) return "—";
-  std::snprintf(buf, n, d == 0 ? "0 (identical)" : "%.1e", d);
-  return buf;
+  if (d == 0) return words(s, "lab.compare.identical");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1e", d);
+  return attn::decimals(catalog(s), buf);
 }
 
 // [SECTION] compare --------------------------------------------------------------------------------------
@@ -68,16 +78,15 @@ const char* diff_text(double d, char* buf, size_t n) {
 void section_compare(AppState& s) {
   const Variants& v = s.derived.variants;
   int variant = static_cast<int>(s.problem.variant);
-  ImGui::TextUnformatted("Compute this input with:");
+  ImGui::TextUnformatted(words(s, "lab.compare.with").c_str());
   ImGui::SameLine();
-  bool changed = ImGui::RadioButton("standard", &variant, 0);
+  bool changed = ImGui::RadioButton((words(s, "cost.standard") + "###standard").c_str(), &variant, 0);
   ImGui::SameLine();
-  changed |= ImGui::RadioButton("flash", &variant, 1);
+  changed |= ImGui::RadioButton((words(s, "lab.compare.flash") + "###flash").c_str(), &variant, 1);
   ImGui::SameLine();
-  changed |= ImGui::RadioButton("linear", &variant, 2);
+  changed |= ImGui::RadioButton((words(s, "lab.compare.linear") + "###linear").c_str(), &variant, 2);
   help_marker(
-      "The whole app (step view, API, result) then uses this variant. Flash gives the same numbers; "
-      "linear attention changes them.");
+      say(s, std::vector<attn::Message>{{"lab.compare.help", {}}, {"lab.compare.help_same", {}}}).c_str());
   if (changed) {
     s.problem.variant = static_cast<attn::Variant>(variant);
     attn::MaskSpec& m = s.problem.mask;
@@ -88,10 +97,15 @@ void section_compare(AppState& s) {
     s.dirty = true;
   }
   const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int h = s.problem.heads();
+  const std::vector<attn::MessageArg> input = {count_arg("l", L), count_arg("s", S), count_arg("h", h),
+                                               attn::words_arg("mask", attn::mask_message(s.problem.mask))};
   ImGui::TextWrapped(
-      "Same input (%d queries × %d keys, %d head%s, mask: %s). Costs count the attention core "
-      "of one layer, all heads, without the projections every variant shares.",
-      L, S, s.problem.heads(), s.problem.heads() == 1 ? "" : "s", attn::mask_name(s.problem.mask).c_str());
+      "%s",
+      say(s, std::vector<attn::Message>{{h == 1 ? "lab.compare.input_one_head" : "lab.compare.input", input},
+                                        {"lab.compare.counted", {}}})
+          .c_str());
+  const attn::Catalog& cat = catalog(s);
   std::vector<std::vector<std::string>> table, tips;
   for (const attn::VariantCost& c : v.costs) {
     double diff = -1;
@@ -99,23 +113,24 @@ void section_compare(AppState& s) {
     for (const VariantRun& r : v.runs) {
       const bool match = attn::cost_way_of(r.variant, v.costs) == c.way ||
                          (r.variant == attn::Variant::Standard && c.way == attn::CostWay::Standard);
-      if (match) diff = r.max_diff, note = r.note;
+      if (match) diff = r.max_diff, note = attn::say(cat, r.note);
     }
-    char buf[48];
-    table.push_back({c.name, note.empty() ? diff_text(diff, buf, sizeof buf) : "—", fmt_count(c.mul_adds),
-                     fmt_count(c.exps), fmt_bytes(c.intermediate_bytes), fmt_bytes(c.bytes_moved), c.big_o});
-    tips.push_back({c.formula, note});
+    table.push_back({attn::say(cat, c.name), note.empty() ? diff_text(s, diff) : "—",
+                     lab_count(s, c.mul_adds), lab_count(s, c.exps), lab_bytes(s, c.intermediate_bytes),
+                     lab_bytes(s, c.bytes_moved), attn::say(cat, c.big_o)});
+    tips.push_back({attn::say(cat, c.formula), note});
   }
   if (held_back(s, Held::Costs))
-    text_note("The costs are held back until the answer is revealed: predict first.");
+    text_note("%s", words(s, "lab.held.costs").c_str());
   else
     text_table("##costs",
-               {"way of computing", "max |O − O_standard|", "multiply-adds", "exp()", "memory held",
-                "bytes moved", "grows as"},
+               {words(s, "lab.compare.way"), "max |O − O_standard|", words(s, "lab.compare.multiply_adds"),
+                "exp()", words(s, "lab.compare.memory_held"), words(s, "lab.compare.bytes_moved"),
+                words(s, "lab.compare.grows_as")},
                table, tips);
   text_note(
-      "Hover a name for its formula. f32 bytes; \"memory held\" is what exists besides Q, K, V "
-      "and O (flash: per tile being computed).");
+      "%s",
+      say(s, std::vector<attn::Message>{{"lab.compare.hover", {}}, {"lab.compare.bytes_note", {}}}).c_str());
 
   // The weights each variant puts on the shown head, side by side.
   const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
@@ -124,10 +139,12 @@ void section_compare(AppState& s) {
   if (ImGui::BeginTable("##maps", 3)) {
     for (const VariantRun& r : v.runs) {
       ImGui::TableNextColumn();
-      ImGui::TextWrapped("%s%s", r.name.c_str(),
-                         r.variant == attn::Variant::Linear ? " (implied matrix)" : "");
+      const std::string name = attn::say(cat, r.name);
+      ImGui::TextWrapped("%s", r.variant == attn::Variant::Linear
+                                   ? say(s, "lab.compare.implied", {text_arg("name", name)}).c_str()
+                                   : name.c_str());
       if (head >= r.weights.size()) {
-        ImGui::TextWrapped("%s", r.note.c_str());
+        ImGui::TextWrapped("%s", attn::say(cat, r.note).c_str());
         continue;
       }
       HeatmapOptions opt;
@@ -135,7 +152,7 @@ void section_compare(AppState& s) {
       opt.show_values = false;
       opt.value_name = "a";
       opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
-      ImGui::PushID(r.name.c_str());
+      ImGui::PushID(static_cast<int>(r.variant));
       opt.held = held_back(s, Held::Softmax);
       heatmap("w", r.weights[head], rows, cols, opt);
       ImGui::PopID();
@@ -144,22 +161,14 @@ void section_compare(AppState& s) {
   }
   const attn::VariantCost& std_cost = v.costs.front();
   const double big = 65536.0;
-  interview_prompt("What makes attention the bottleneck for long sequences?",
-                   "Standard attention forms an L×S matrix per head: here " +
-                       fmt_count(static_cast<double>(L) * S) + " scores, " +
-                       fmt_bytes(std_cost.intermediate_bytes) +
-                       " for all heads. Both grow as n²: at n = 65 536 "
-                       "one head's matrix is " +
-                       fmt_bytes(4 * big * big) +
-                       " in f32, and every score is written and read "
-                       "twice (bytes moved above), so memory traffic, not arithmetic, sets the time.");
   interview_prompt(
-      "How would you optimise attention for long sequences?",
-      "Three levers, all in the table: compute the exact result without storing the matrix (flash: memory "
-      "held per tile, bytes moved cut), compute fewer scores (a sparse mask: only the allowed ones), or "
-      "change "
-      "the formula (linear attention: O(n·d²), but its output differs — see the max |O − O_standard| "
-      "column).");
+      s, "lab.interview.bottleneck",
+      say(s, std::vector<attn::Message>{
+                 {"lab.interview.bottleneck.matrix",
+                  {text_arg("scores", lab_count(s, static_cast<double>(L) * S)),
+                   text_arg("bytes", lab_bytes(s, std_cost.intermediate_bytes))}},
+                 {"lab.interview.bottleneck.traffic", {text_arg("bytes", lab_bytes(s, 4 * big * big))}}}));
+  interview_prompt(s, "lab.interview.optimise", words(s, "lab.interview.optimise.answer"));
 }
 
 // [SECTION] masks ----------------------------------------------------------------------------------------
@@ -173,7 +182,8 @@ void mask_painter(AppState& s) {
   HeatmapOptions opt;
   opt.palette = Palette::Sequential;
   opt.show_values = false;
-  opt.value_name = "allowed";
+  const std::string allowed_name = words(s, "lab.masks.allowed");
+  opt.value_name = allowed_name.c_str();
   opt.legend = false;  // (yellow = may attend, as the line above says)
   opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), L, S, rows, cols);
   int hr = -1, hc = -1;
@@ -198,7 +208,7 @@ void mask_painter(AppState& s) {
 // Any key position as a global token: one button per key, pressed when global.
 void global_token_picker(AppState& s) {
   std::vector<int>& g = s.problem.mask.global;
-  ImGui::TextDisabled("Global tokens (click to toggle):");
+  text_note("%s", words(s, "lab.masks.pick_global").c_str());
   const auto is_global = [&](int j) { return std::find(g.begin(), g.end(), j) != g.end(); };
   const int j = token_chips(attn::key_labels(s.problem), is_global, &s.frame.global_chips);
   if (j < 0) return;
@@ -213,7 +223,7 @@ void section_masks(AppState& s) {
   const int L = s.problem.query_len(), S = s.problem.key_len();
   Split split("##masks", 2,
               ImGui::GetFontSize() * 18);  // the grid first: nothing above it moves while painting
-  ImGui::TextWrapped("Click or drag to paint (yellow = may attend); the mask becomes a 0/1 matrix.");
+  ImGui::TextWrapped("%s", words(s, "lab.masks.paint").c_str());
   mask_painter(s);
   split.next();
   ImGui::PushItemWidth(ImGui::GetFontSize() * 10);
@@ -222,35 +232,36 @@ void section_masks(AppState& s) {
   if (takes_global_tokens(s)) global_token_picker(s);
   const double allowed = attn::allowed_count(s.problem.mask, L, S), all = static_cast<double>(L) * S;
   const bool costs = !held_back(s, Held::Costs);
-  if (costs) text_words("Scores needed: %.0f of %.0f (%.0f%%)", allowed, all, 100 * allowed / all);
+  if (costs)
+    text_words("%s",
+               say(s, "lab.masks.needed",
+                   {count_arg("n", allowed), count_arg("all", all), attn::percent_arg("p", allowed / all)})
+                   .c_str());
   const std::vector<attn::VariantCost>& c = s.derived.variants.costs;
   const attn::VariantCost* sparse = attn::find_cost(c, attn::CostWay::Sparse);
   if (costs && sparse)
-    ImGui::TextWrapped("A mask-aware kernel does %s multiply-adds instead of %s: %s.",
-                       fmt_count(sparse->mul_adds).c_str(), fmt_count(c.front().mul_adds).c_str(),
-                       sparse->big_o.c_str());
+    ImGui::TextWrapped("%s", say(s, "lab.masks.kernel",
+                                 {text_arg("n", lab_count(s, sparse->mul_adds)),
+                                  text_arg("all", lab_count(s, c.front().mul_adds)),
+                                  text_arg("o", attn::say(catalog(s), sparse->big_o))})
+                                 .c_str());
   std::string fully;
   for (int i = 0; i < L; ++i)
     if (attn::row_fully_masked(s.problem.mask, i, L, S))
       fully += (fully.empty() ? "" : ", ") + attn::query_labels(s.problem)[static_cast<size_t>(i)];
   if (fully.empty()) {
-    ImGui::TextWrapped("Every query may attend to at least one key.");
+    ImGui::TextWrapped("%s", words(s, "lab.masks.no_empty_row").c_str());
   } else {
     ImGui::TextWrapped(
-        "Fully masked rows: %s. Softmax over nothing would be 0/0 = NaN; here such a row gets "
-        "all-zero weights and a zero output, and the trace flags it.",
-        fully.c_str());
+        "%s", say(s, std::vector<attn::Message>{{"lab.masks.fully_masked", {text_arg("rows", fully)}},
+                                                {"lab.masks.nan", {}}})
+                  .c_str());
   }
   ImGui::Spacing();
-  ImGui::TextWrapped(
-      "Patterns: causal (decoders); sliding window (Mistral, Longformer's local part); strided "
-      "(Sparse Transformer: the last s tokens and every s-th before them); block-diagonal "
-      "(chunked attention); global tokens that see and are seen by all (Longformer, BigBird).");
-  interview_prompt(
-      "Which sparse pattern would you choose, and what does it cost you?",
-      "Cost follows the allowed count (window: n·w instead of n²). What it costs is reach: "
-      "a token outside every allowed path cannot influence the query in one layer; windows reach "
-      "w·layers tokens, global tokens give every pair a two-hop path.");
+  ImGui::TextWrapped("%s", words(s, "lab.masks.patterns").c_str());
+  interview_prompt(s, "lab.interview.sparse",
+                   say(s, std::vector<attn::Message>{{"lab.interview.sparse.cost", {}},
+                                                     {"lab.interview.sparse.reach", {}}}));
 }
 
 // [SECTION] heads ----------------------------------------------------------------------------------------
@@ -284,23 +295,33 @@ void draw_sharing(int h, int g) {
 
 void kv_cache_calculator(AppState& s) {
   struct Model {
-    const char* name;
+    const char* text_id;  // its words: lab.kv.class ("7B-class (…)") or lab.kv.small
+    const char* size;
     int layers, heads, d_head, gqa;
   };
-  static const Model kModels[] = {{"7B-class (32 layers, 32 heads of 128)", 32, 32, 128, 8},
-                                  {"70B-class (80 layers, 64 heads of 128)", 80, 64, 128, 8},
-                                  {"small (12 layers, 12 heads of 64)", 12, 12, 64, 4}};
+  static const Model kModels[] = {{"lab.kv.class", "7B", 32, 32, 128, 8},
+                                  {"lab.kv.class", "70B", 80, 64, 128, 8},
+                                  {"lab.kv.small", "", 12, 12, 64, 4}};
+  const auto model_name = [&](const Model& x) {
+    return say(s, x.text_id,
+               {text_arg("size", x.size), count_arg("layers", x.layers), count_arg("heads", x.heads),
+                count_arg("d", x.d_head)});
+  };
   VariantsView& vv = s.view.variants;
   vv.model = std::clamp(vv.model, 0, 2);
   const Model& m = kModels[vv.model];
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
-  if (ImGui::BeginCombo("model size", m.name)) {
-    for (int i = 0; i < 3; ++i)
-      if (ImGui::Selectable(kModels[i].name, i == vv.model)) vv.model = i;
+  if (ImGui::BeginCombo((words(s, "lab.kv.model_size") + "###model size").c_str(), model_name(m).c_str())) {
+    for (int i = 0; i < 3; ++i) {
+      ImGui::PushID(i);
+      if (ImGui::Selectable((model_name(kModels[i]) + "###model").c_str(), i == vv.model)) vv.model = i;
+      ImGui::PopID();
+    }
     ImGui::EndCombo();
   }
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
-  ImGui::SliderInt("context (tokens)", &vv.context, 512, 131072, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt((words(s, "lab.kv.context") + "###context").c_str(), &vv.context, 512, 131072, "%d",
+                   ImGuiSliderFlags_Logarithmic);
   const struct {
     const char* name;
     int g;
@@ -308,14 +329,17 @@ void kv_cache_calculator(AppState& s) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : kinds)
     rows.push_back({std::string(r.name) + ": g = " + std::to_string(r.g),
-                    fmt_bytes(attn::kv_cache_bytes(1, r.g, m.d_head, 1, 2)),
-                    fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, 1, 2)),
-                    fmt_bytes(attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2))});
+                    lab_bytes(s, attn::kv_cache_bytes(1, r.g, m.d_head, 1, 2)),
+                    lab_bytes(s, attn::kv_cache_bytes(m.layers, r.g, m.d_head, 1, 2)),
+                    lab_bytes(s, attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2))});
   if (held_back(s, Held::Costs))
-    text_note("The cache sizes are held back until the answer is revealed: predict first.");
+    text_note("%s", words(s, "lab.held.cache").c_str());
   else
-    text_table("##kv", {"K/V heads (f16)", "token × layer", "token, all layers", "the context"}, rows);
-  text_note("2 (K and V) × layers × g × d_head × tokens × 2 bytes; per sequence in the batch.");
+    text_table("##kv",
+               {words(s, "lab.kv.heads"), words(s, "lab.kv.per_layer"), words(s, "lab.kv.per_token"),
+                words(s, "lab.kv.context_total")},
+               rows);
+  text_note("%s", words(s, "lab.kv.formula").c_str());
 }
 
 // The last two steps of multi-head attention: the heads' outputs side by side, then times W_Oᵀ.
@@ -330,22 +354,23 @@ void concat_and_output(const AppState& s) {
   const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
   if (!ImGui::BeginTable("##concat", 3)) return;
   const struct {
-    const char* title;
+    std::string title;
     const attn::MatD* m;
     const std::vector<std::string>* rows;
-  } parts[] = {{"concat(head outputs)", &concat, &rows},
+  } parts[] = {{words(s, "lab.heads.concat"), &concat, &rows},
                {"W_Oᵀ", &wt, &dims},
                {"O = concat·W_Oᵀ (+ b_O)", &s.derived.result.output, &rows}};
+  int n = 0;
   for (const auto& part : parts) {
     ImGui::TableNextColumn();
-    ImGui::TextWrapped("%s", part.title);
+    ImGui::TextWrapped("%s", part.title.c_str());
     HeatmapOptions o;
     o.show_values = false;
     o.col_labels = false;
-    o.value_name = part.title;
+    o.value_name = part.title.c_str();
     o.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), static_cast<int>(part.m->rows()),
                               static_cast<int>(part.m->cols()), *part.rows, {});
-    ImGui::PushID(part.title);
+    ImGui::PushID(n++);
     o.held = part.m != &wt && held_back(s, Held::WeightedSum);
     heatmap("m", *part.m, *part.rows, dims, o);
     ImGui::PopID();
@@ -360,19 +385,20 @@ void section_heads(AppState& s) {
     bool splittable = false;  // some h > 1 works (h must divide d_model = d_k)
     for (int h2 = 2; h2 <= setup.d_model; ++h2) splittable |= heads_possible(s, h2);
     if (!splittable && setup.heads == 1) {
-      ImGui::TextWrapped(
-          "Splitting into heads needs d_k = d_model (torch's layout), divisible by the number of "
-          "heads; this sentence has d_model = %d, d_k = %d.",
-          setup.d_model, setup.d_k);
+      ImGui::TextWrapped("%s", say(s, "lab.heads.cannot_split",
+                                   {count_arg("d_model", setup.d_model), count_arg("d_k", setup.d_k)})
+                                   .c_str());
       if (setup.d_k != setup.d_model && inputs_origin(s) == InputsOrigin::Seeded &&
-          ImGui::Button(("Make d_k = d_model = " + std::to_string(setup.d_model)).c_str())) {
+          ImGui::Button(
+              (say(s, "lab.heads.make_dk", {count_arg("d", setup.d_model)}) + "###make_dk").c_str())) {
         setup.d_k = setup.d_model;  // new random W_Q, W_K, W_V of that width (same seed)
         rebuild_from_sentence(s);
       }
     } else {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
       int heads = setup.heads;
-      if (ImGui::SliderInt("query heads h", &heads, 1, setup.d_model) && heads_possible(s, heads)) {
+      if (ImGui::SliderInt((words(s, "lab.heads.h") + "###h").c_str(), &heads, 1, setup.d_model) &&
+          heads_possible(s, heads)) {
         setup.heads = heads;
         setup.kv_heads = heads;
         apply_inputs(s);
@@ -380,27 +406,34 @@ void section_heads(AppState& s) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
       int kv = setup.kv_heads;
-      if (ImGui::SliderInt("K/V heads g", &kv, 1, setup.heads) && setup.heads % kv == 0) {
+      if (ImGui::SliderInt((words(s, "lab.heads.g") + "###g").c_str(), &kv, 1, setup.heads) &&
+          setup.heads % kv == 0) {
         setup.kv_heads = kv;
         apply_inputs(s);
       }
       help_marker(
-          "h must divide d_model, g must divide h. g = h: multi-head; 1 < g < h: grouped-query (each "
-          "group's K/V projections averaged, the usual conversion); g = 1: multi-query.");
+          say(s, std::vector<attn::Message>{{"lab.heads.divide", {}}, {"lab.heads.kinds", {}}}).c_str());
     }
   }
   const int d =
       s.derived.result.heads.empty() ? 0 : static_cast<int>(s.derived.result.heads.front().q.cols());
+  const char* kind = h == 1   ? "lab.heads.kind.one"
+                     : g == h ? "lab.heads.kind.multi"
+                     : g == 1 ? "lab.heads.kind.multi_query"
+                              : "lab.heads.kind.grouped";
   ImGui::TextWrapped(
-      "%d query head%s of width d_k = %d; %d K/V head%s (%s). Each head takes its own %d "
-      "columns of Q, K and V, attends on its own, and the outputs are concatenated and multiplied "
-      "by W_O%s.",
-      h, h == 1 ? "" : "s", d, g, g == 1 ? "" : "s",
-      h == 1   ? "one head"
-      : g == h ? "multi-head"
-      : g == 1 ? "multi-query"
-               : "grouped-query",
-      d, s.source == Source::Embeddings ? " (the identity here: no trained output projection)" : "");
+      "%s", say(s,
+                std::vector<attn::Message>{
+                    {"lab.heads.shape",
+                     {text_arg("query", say(s, h == 1 ? "lab.heads.query_head" : "lab.heads.query_heads",
+                                            {count_arg("n", h)})),
+                      count_arg("d", d),
+                      text_arg("kv", say(s, g == 1 ? "lab.heads.kv_head" : "lab.heads.kv_heads",
+                                         {count_arg("n", g)})),
+                      text_arg("kind", words(s, kind))}},
+                    {s.source == Source::Embeddings ? "lab.heads.each_identity" : "lab.heads.each",
+                     {count_arg("d", d)}}})
+                .c_str());
   Split split("##heads", 2, ImGui::GetFontSize() * 20, {0.45f, 0.55f});
   draw_sharing(h, g);
   const Variants& v = s.derived.variants;
@@ -410,12 +443,15 @@ void section_heads(AppState& s) {
       char diff[32], rel[32];
       std::snprintf(diff, sizeof diff, "%.3g", r.max_diff);
       std::snprintf(rel, sizeof rel, "%.1f%%", 100 * r.rel_diff);
-      rows.push_back({std::to_string(r.kv_heads) + (r.kv_heads == g ? " (shown)" : ""), diff, rel});
+      rows.push_back({r.kv_heads == g ? say(s, "lab.heads.shown", {count_arg("g", r.kv_heads)})
+                                      : std::to_string(r.kv_heads),
+                      attn::decimals(catalog(s), diff), attn::decimals(catalog(s), rel)});
     }
-    text_table("##quality", {"K/V heads g", "max |O_g − O_MHA|", "relative"}, rows);
-    text_note("Output change on this input when K/V projections are averaged into g groups.");
+    text_table("##quality", {words(s, "lab.heads.g"), "max |O_g − O_MHA|", words(s, "lab.heads.relative")},
+               rows);
+    text_note("%s", words(s, "lab.heads.quality").c_str());
   } else {
-    ImGui::TextWrapped("%s", v.grouped_note.c_str());
+    ImGui::TextWrapped("%s", attn::say(catalog(s), v.grouped_why).c_str());
   }
   split.next();
   kv_cache_calculator(s);
@@ -434,13 +470,16 @@ void section_heads(AppState& s) {
   for (int i = 0; i < maps; ++i) {
     ImGui::TableNextColumn();
     const bool avg = i == shown;
-    ImGui::TextWrapped(avg ? "average of %d heads" : "head %d (KV%d)", avg ? h : i,
-                       avg ? 0 : attn::kv_head_of(i, h, g));
+    ImGui::TextWrapped(
+        "%s", avg ? say(s, "lab.heads.average", {count_arg("h", h)}).c_str()
+                  : say(s, "lab.heads.head", {count_arg("i", i), count_arg("kv", attn::kv_head_of(i, h, g))})
+                        .c_str());
     HeatmapOptions opt;
     opt.palette = Palette::Sequential;
     opt.show_values = false;
     opt.row_labels = opt.col_labels = false;
-    opt.value_name = avg ? "mean a" : "a";
+    const std::string mean_a = words(s, "lab.heads.mean_a");
+    opt.value_name = avg ? mean_a.c_str() : "a";
     opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), L, S, {}, {});
     ImGui::PushID(i);
     opt.held = held_back(s, Held::Softmax);
@@ -451,14 +490,12 @@ void section_heads(AppState& s) {
   }
   ImGui::EndTable();
   legend(Palette::Sequential, 0, 1, std::max(w, ImGui::GetFontSize() * 10));
-  if (h > shown) text_note("The first %d of %d heads; the head slider picks any.", shown, h);
+  if (h > shown)
+    text_note("%s", say(s, "lab.heads.first", {count_arg("n", shown), count_arg("h", h)}).c_str());
   concat_and_output(s);
   interview_prompt(
-      "Why do large models use grouped-query attention?",
-      "Decoding reads the whole KV cache for every new token, so its size sets the speed: the "
-      "calculator shows GQA and MQA cutting it by h/g. The price is quality: the table shows how "
-      "much this input's output moves when K/V heads are shared (models are then fine-tuned to "
-      "recover).");
+      s, "lab.interview.gqa",
+      say(s, std::vector<attn::Message>{{"lab.interview.gqa.speed", {}}, {"lab.interview.gqa.quality", {}}}));
 }
 
 }  // namespace
@@ -470,11 +507,13 @@ void mask_controls(AppState& s) {
   const int S = s.problem.key_len();
   const bool linear = s.problem.variant == attn::Variant::Linear;
   const attn::MaskKindInfo& now = attn::mask_kind(m.kind);
-  if (ImGui::BeginCombo("mask", words(s, std::string(now.text_id) + ".title").c_str())) {
+  if (ImGui::BeginCombo((words(s, "lab.mask") + "###mask").c_str(),
+                        words(s, std::string(now.text_id) + ".title").c_str())) {
     for (const attn::MaskKindInfo& k : attn::kMaskKinds) {
       if (k.kind == K::Explicit && m.kind != K::Explicit)
         continue;  // (painted in the Masks part, not picked)
-      if (!ImGui::Selectable(words(s, std::string(k.text_id) + ".title").c_str(), k.kind == m.kind) ||
+      if (!ImGui::Selectable((words(s, std::string(k.text_id) + ".title") + "###" + k.text_id).c_str(),
+                             k.kind == m.kind) ||
           k.kind == m.kind)
         continue;
       // A new kind starts where it shows something: its parameter at most a few tokens.
@@ -487,26 +526,33 @@ void mask_controls(AppState& s) {
     }
     ImGui::EndCombo();
   }
-  help_marker(
-      "Which keys each query may look at. Blocked scores become −∞, so softmax gives them exactly 0. "
-      "Linear attention supports none and causal only (choosing another switches to standard).");
+  help_marker(say(s,
+                  std::vector<attn::Message>{
+                      {"lab.mask.help", {}}, {"lab.mask.help_blocked", {}}, {"lab.mask.help_linear", {}}})
+                  .c_str());
   const attn::MaskKindInfo& k = attn::mask_kind(m.kind);
   if (k.param && k.kind != K::Explicit)
-    s.dirty |= ImGui::SliderInt(words(s, std::string(k.text_id) + ".label").c_str(), &(m.*k.param),
-                                k.param_min, std::max(1, S));
+    s.dirty |= ImGui::SliderInt((words(s, std::string(k.text_id) + ".label") + "###mask_param").c_str(),
+                                &(m.*k.param), k.param_min, std::max(1, S));
   if (takes_global_tokens(s)) {
     int first = static_cast<int>(m.global.size());
     bool leading = true;  // the globals are 0, 1, …, first − 1
     for (int i = 0; i < first; ++i) leading &= m.global[static_cast<size_t>(i)] == i;
-    const char* shown = first == 0 ? "none" : leading ? "first %d" : "%d chosen";
-    if (ImGui::SliderInt("global tokens", &first, 0, std::min(4, S), shown)) {
+    // (the slider's format: the words with the count in them, any '%' doubled)
+    std::string shown = say(s,
+                            first == 0 ? "lab.global.none"
+                            : leading  ? "lab.global.first"
+                                       : "lab.global.chosen",
+                            {count_arg("n", first)});
+    for (size_t i = shown.find('%'); i != std::string::npos; i = shown.find('%', i + 2)) shown.insert(i, "%");
+    if (ImGui::SliderInt((words(s, "lab.global") + "###global").c_str(), &first, 0, std::min(4, S),
+                         shown.c_str())) {
       m.global.clear();
       for (int i = 0; i < first; ++i) m.global.push_back(i);
       s.dirty = true;
     }
     help_marker(
-        "Global tokens (like BERT's [CLS]) see every token and every token sees them (Longformer, "
-        "BigBird); on a causal pattern they stay causal. The Masks part lets you pick any tokens.");
+        say(s, std::vector<attn::Message>{{"lab.global.help", {}}, {"lab.global.help_pick", {}}}).c_str());
   }
 }
 
@@ -526,23 +572,25 @@ static_assert(std::size(kPartDraw) == std::size(kVariantParts), "a Variants part
 void panel_variants(AppState& s) {
   VariantsView& vv = s.view.variants;
   for (const attn::Named<VariantSection>& part : kVariantParts) {
-    const std::string title = words(s, std::string("variants.") + part.id);
+    const std::string title = words(s, std::string("variants.") + part.id) + "###" + part.id;
     if (part.value != kVariantParts[0].value) flow(check_width(title.c_str()));
     if (ImGui::RadioButton(title.c_str(), vv.section == part.value)) vv.section = part.value;
   }
   ImGui::Separator();
   if (s.problem.query_len() > kMaxStepTokens || s.problem.key_len() > kMaxStepTokens)
     return ImGui::TextWrapped(
-        "The variants lab runs every variant in full; it shows up to %d tokens. The "
-        "Performance view measures them at large n.",
-        kMaxStepTokens);
-  if (!s.derived.error.empty()) return ImGui::TextWrapped("Cannot compute: %s", s.derived.error.c_str());
+        "%s", say(s, std::vector<attn::Message>{{"lab.too_long", {count_arg("n", kMaxStepTokens)}},
+                                                {"lab.too_long_perf", {}}})
+                  .c_str());
+  if (!s.derived.error.empty())
+    return ImGui::TextWrapped("%s", say(s, "lab.cannot_compute", {text_arg("why", s.derived.error)}).c_str());
   if (s.derived.variants.version == s.derived.result_version && s.derived.variants.costs.empty() &&
       !s.derived.variants.grouped_note.empty())
     return ImGui::TextWrapped("%s", s.derived.variants.grouped_note.c_str());  // it failed; the note says why
   if (!result_matches_problem(s) || s.derived.variants.version != s.derived.result_version ||
       s.derived.variants.costs.empty())
-    return ImGui::TextDisabled("Recomputing…");  // (an edit earlier in this frame changed the shapes)
+    return ImGui::TextDisabled(
+        "%s", words(s, "lab.recomputing").c_str());  // (an edit earlier in this frame changed the shapes)
   kPartDraw[static_cast<int>(vv.section)](s);
 }
 

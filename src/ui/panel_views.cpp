@@ -21,13 +21,19 @@ std::vector<double> row_vector(const attn::MatD& m, int i) {
 
 // Softmax of a row of raw scores with a multiplier, honouring the mask (−∞ where masked is −∞).
 
-// {label, "2.31 bits", "41.0%"}: a row of the entropy table.
-std::vector<std::string> entropy_row(const char* label, const std::vector<double>& w) {
-  char bits[32], top[32];
-  std::snprintf(bits, sizeof bits, "%.2f bits", attn::entropy_bits(w));
-  std::snprintf(top, sizeof top, "%.1f%%", 100 * *std::max_element(w.begin(), w.end()));
-  return {label, bits, top};
+// "41.0%": a share as a percentage with `decimals` decimals, in the app's language.
+std::string percent(const AppState& s, double share, int decimals) {
+  return num(s, 100 * share, decimals) + "%";
 }
+
+// {label, "2.31 bits", "41.0%"}: a row of the entropy table.
+std::vector<std::string> entropy_row(const AppState& s, const char* label, const std::vector<double>& w) {
+  return {words(s, label), say(s, "scaling.bits", {attn::fixed_arg("bits", attn::entropy_bits(w), 2)}),
+          percent(s, *std::max_element(w.begin(), w.end()), 1)};
+}
+
+// While an edit awaits recompute (every view of the row).
+void recomputing(const AppState& s) { ImGui::TextDisabled("%s", words(s, "tokens.recomputing").c_str()); }
 
 }  // namespace
 
@@ -35,12 +41,10 @@ std::vector<std::string> entropy_row(const char* label, const std::vector<double
 
 void panel_tokens(AppState& s) {
   const attn::HeadTrace<double>* t = shown_head(s);
-  if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  if (!result_matches_problem(s)) return recomputing(s);
   const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
   const int i = s.step().query;
-  ImGui::TextWrapped(
-      "Lines from the selected query token (left) to every key token (right): thickness and "
-      "opacity show the weight. Click a token on the left to select it.");
+  ImGui::TextWrapped("%s", words(s, "tokens.help").c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float row_h = std::min(ImGui::GetTextLineHeightWithSpacing() * 1.3f,
                                avail.y / static_cast<float>(std::max(q.size(), k.size())));
@@ -49,7 +53,7 @@ void panel_tokens(AppState& s) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 line = ImGui::GetColorU32(ImGuiCol_PlotLinesHovered);
   const bool held = held_back(s, Held::Softmax);
-  if (held) text_note("The weights are held back until the answer is revealed: predict first.");
+  if (held) text_note("%s", words(s, "tokens.held").c_str());
   for (size_t j = 0; j < k.size(); ++j) {
     const double w = held ? 0 : t->weights(i, static_cast<Eigen::Index>(j));
     const float y1 = o.y + row_h * (static_cast<float>(i) + 0.5f),
@@ -58,10 +62,9 @@ void panel_tokens(AppState& s) {
       dl->AddLine(ImVec2(x_left + 6, y1), ImVec2(x_right - 6, y2),
                   (line & 0x00FFFFFF) | (static_cast<ImU32>(40 + 215 * w) << 24),
                   1.0f + 12.0f * static_cast<float>(w) * ImGui::GetFontSize() / 17.0f);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, held ? "%s" : "%s  %.0f%%", k[j].c_str(), 100 * w);
+    const std::string label = held ? k[j] : k[j] + "  " + percent(s, w, 0);
     dl->AddText(ImVec2(x_right, y2 - ImGui::GetTextLineHeight() * 0.5f), ImGui::GetColorU32(ImGuiCol_Text),
-                buf);
+                label.c_str());
   }
   for (size_t r = 0; r < q.size(); ++r) {
     const ImVec2 ts = ImGui::CalcTextSize(q[r].c_str());
@@ -77,22 +80,20 @@ void panel_tokens(AppState& s) {
 // [SECTION] distribution ---------------------------------------------------------------------------------
 
 void panel_distribution(AppState& s) {
-  if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  if (!result_matches_problem(s)) return recomputing(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
   const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
   const int i = s.step().query;
   ImGui::TextWrapped(
-      "Row of “%s”: the scaled scores (left, before softmax) and the weights they become (right). "
-      "Softmax keeps the order but exaggerates the gaps; masked keys (−∞) get exactly 0.",
-      q[static_cast<size_t>(i)].c_str());
+      "%s", say(s, "distribution.help", {attn::text_arg("token", q[static_cast<size_t>(i)])}).c_str());
   double range = 1e-9;
   for (Eigen::Index j = 0; j < t.masked.cols(); ++j)
     if (std::isfinite(t.masked(i, j))) range = std::max(range, std::fabs(t.masked(i, j)));
   if (!ImGui::BeginTable("##dist", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
-  ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
-  ImGui::TableSetupColumn("score ŝ", ImGuiTableColumnFlags_WidthFixed);
+  ImGui::TableSetupColumn(words(s, "distribution.col.key").c_str(), ImGuiTableColumnFlags_WidthFixed);
+  ImGui::TableSetupColumn(words(s, "distribution.col.score").c_str(), ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("##sbar", ImGuiTableColumnFlags_WidthStretch, 1);
-  ImGui::TableSetupColumn("weight a", ImGuiTableColumnFlags_WidthFixed);
+  ImGui::TableSetupColumn(words(s, "distribution.col.weight").c_str(), ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("##wbar", ImGuiTableColumnFlags_WidthStretch, 1);
   ImGui::TableHeadersRow();
   const float h = ImGui::GetTextLineHeight() * 0.8f;
@@ -103,7 +104,7 @@ void panel_distribution(AppState& s) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(k[static_cast<size_t>(j)].c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(scores_held ? "?" : attn::fmt(t.masked(i, j)).c_str());
+    ImGui::TextUnformatted(scores_held ? "?" : num(s, t.masked(i, j)).c_str());
     ImGui::TableNextColumn();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float half = ImGui::GetContentRegionAvail().x * 0.5f;
@@ -115,7 +116,7 @@ void panel_distribution(AppState& s) {
     if (weights_held)
       ImGui::TextUnformatted("?");
     else
-      ImGui::Text("%.1f%%", 100 * t.weights(i, j));
+      ImGui::TextUnformatted(percent(s, t.weights(i, j), 1).c_str());
     ImGui::TableNextColumn();
     const ImVec2 pw = ImGui::GetCursorScreenPos();
     if (!weights_held)
@@ -129,25 +130,26 @@ void panel_distribution(AppState& s) {
 // [SECTION] scaling --------------------------------------------------------------------------------------
 
 void panel_scaling(AppState& s) {
-  if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  if (!result_matches_problem(s)) return recomputing(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
   const int i = s.step().query;
   const int d_k = static_cast<int>(t.q.cols());
   const std::vector<std::string> q = attn::query_labels(s.problem);
-  ImGui::TextWrapped(
-      "Why divide by √d_k? A dot product adds d_k terms, so for random vectors its spread grows "
-      "like √d_k. Large scores make softmax nearly one-hot (low entropy) and its gradients vanish. "
-      "Temperature τ divides the scores once more: τ > 1 flattens, τ < 1 sharpens.");
+  ImGui::TextWrapped("%s", words(s, "scaling.help").c_str());
   bool sqrt_dk = s.problem.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
-  if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value && ImGui::Checkbox("divide by √d_k", &sqrt_dk)) {
+  if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value &&
+      ImGui::Checkbox((words(s, "scaling.divide_sqrt_dk") + "###divide_sqrt_dk").c_str(), &sqrt_dk)) {
     s.problem.scale.kind = sqrt_dk ? attn::ScaleSpec::Kind::SqrtDk : attn::ScaleSpec::Kind::None;
     s.dirty = true;
   }
-  flow(labelled_width(ImGui::GetFontSize() * 10, "temperature τ"));
+  const std::string temperature_label = words(s, "scaling.temperature") + "###temperature";
+  flow(labelled_width(ImGui::GetFontSize() * 10, temperature_label.c_str()));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   float temperature = static_cast<float>(s.problem.temperature);
-  if (ImGui::SliderFloat("temperature τ", &temperature, 0.05f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) {
-    s.problem.temperature = std::max(0.05f, temperature);
+  const std::string t_format = slider_format("{t}", "t", temperature, 2);
+  if (ImGui::SliderFloat(temperature_label.c_str(), &temperature, 0.05f, 20.0f, t_format.c_str(),
+                         ImGuiSliderFlags_Logarithmic)) {
+    s.problem.temperature = std::max(0.05f, round_to(temperature, 2));
     s.dirty = true;
   }
   if (s.source == Source::Embeddings && s.scenario_id.empty()) {
@@ -157,29 +159,32 @@ void panel_scaling(AppState& s) {
   }
 
   const double tau = s.problem.temperature, root = std::sqrt(static_cast<double>(d_k));
-  text_words("Row of “%s”, d_k = %d (√d_k = %.2f):", q[static_cast<size_t>(i)].c_str(), d_k, root);
+  text_words("%s", say(s, "scaling.row",
+                       {attn::text_arg("token", q[static_cast<size_t>(i)]), attn::count_arg("d_k", d_k),
+                        attn::fixed_arg("root", root, 2)})
+                       .c_str());
   if (held_back(s, Held::Softmax)) {
-    text_note("The entropies are held back until the answer is revealed: predict first.");
+    text_note("%s", words(s, "scaling.held").c_str());
   } else {
     int allowed = 0;
     for (Eigen::Index j = 0; j < t.masked.cols(); ++j) allowed += std::isinf(t.masked(i, j)) ? 0 : 1;
-    char uniform[64], bits[32], top[32];
-    std::snprintf(uniform, sizeof uniform, "uniform over the %d allowed keys", allowed);
-    std::snprintf(bits, sizeof bits, "%.2f bits", allowed ? std::log2(static_cast<double>(allowed)) : 0.0);
-    std::snprintf(top, sizeof top, "%.1f%%", allowed ? 100.0 / allowed : 0.0);
-    text_table("##entropy", {"softmax of the row's scores", "entropy", "max weight"},
-               {entropy_row("as set now (the weights on screen)",
+    text_table("##entropy",
+               {words(s, "scaling.col.softmax"), words(s, "scaling.col.entropy"),
+                words(s, "scaling.col.max_weight")},
+               {entropy_row(s, "scaling.row.as_set",
                             attn::row_weights_with(t, i, attn::score_multiplier(s.problem.scale, d_k, tau))),
-                entropy_row("without 1/√d_k (τ as set)", attn::row_weights_with(t, i, 1.0 / tau)),
-                entropy_row("with 1/√d_k, τ = 1", attn::row_weights_with(t, i, 1.0 / root)),
-                {uniform, bits, top}});
+                entropy_row(s, "scaling.row.without", attn::row_weights_with(t, i, 1.0 / tau)),
+                entropy_row(s, "scaling.row.with", attn::row_weights_with(t, i, 1.0 / root)),
+                {say(s, "scaling.uniform", {attn::count_arg("n", allowed)}),
+                 say(s, "scaling.bits",
+                     {attn::fixed_arg("bits", allowed ? std::log2(static_cast<double>(allowed)) : 0.0, 2)}),
+                 percent(s, allowed ? 1.0 / allowed : 0.0, 1)}});
   }
 
   // Measured spread of q·k for random N(0,1) vectors (2000 pairs per d_k, fixed seed).
   static const std::vector<attn::DotSpread> spread =
       attn::dot_product_spread({1, 2, 4, 8, 16, 32, 64, 128, 256, 512}, 2000, 2026);
-  ImGui::TextWrapped(
-      "Spread (standard deviation) of q·k for random vectors, measured on 2000 pairs per d_k:");
+  ImGui::TextWrapped("%s", say(s, "scaling.spread", {attn::count_arg("pairs", 2000)}).c_str());
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const ImVec2 size(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 30),
                     std::max(ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2,
@@ -203,57 +208,61 @@ void panel_scaling(AppState& s) {
     std::snprintf(buf, sizeof buf, "%d", spread[n].d_k);
     dl->AddText(ImVec2(point(n, 0).x - 6, o.y + size.y + 2), ImGui::GetColorU32(ImGuiCol_Text), buf);
     if (n + 1 == spread.size() || n % 3 == 0) {
-      std::snprintf(buf, sizeof buf, "%.1f", spread[n].sd_raw);
       dl->AddText(
           ImVec2(point(n, spread[n].sd_raw).x - 10, point(n, spread[n].sd_raw).y - ImGui::GetFontSize() - 2),
-          raw, buf);
+          raw, num(s, spread[n].sd_raw, 1).c_str());
     }
   }
   ImGui::Dummy(ImVec2(size.x, size.y + ImGui::GetTextLineHeight() + 4));
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(raw), "■ q·k (grows like √d_k)");
-  flow(ImGui::CalcTextSize("■ q·k / √d_k (stays ≈ 1)").x);
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled), "■ q·k / √d_k (stays ≈ 1)");
-  flow(ImGui::CalcTextSize("x: d_k (log scale)").x);
-  ImGui::TextDisabled("x: d_k (log scale)");
+  const std::string raw_words = words(s, "scaling.legend_raw"),
+                    scaled_words = words(s, "scaling.legend_scaled"), axis_words = words(s, "scaling.axis");
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(raw), "%s", raw_words.c_str());
+  flow(ImGui::CalcTextSize(scaled_words.c_str()).x);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled), "%s", scaled_words.c_str());
+  flow(ImGui::CalcTextSize(axis_words.c_str()).x);
+  ImGui::TextDisabled("%s", axis_words.c_str());
 }
 
 // [SECTION] numerics -------------------------------------------------------------------------------------
 
 void panel_numerics(AppState& s) {
-  if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  if (!result_matches_problem(s)) return recomputing(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
   const int i = s.step().query;
   const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
   ImGui::TextWrapped(
-      "Why softmax subtracts the row max. exp(x) overflows to ∞ above x = 88.7 in f32 and above "
-      "x = 11.1 in f16 (half precision, common on GPUs); then the sum is ∞ and ∞/∞ = NaN. "
-      "Subtracting the max changes nothing mathematically but keeps every exponent ≤ 0.");
+      "%s",
+      say(s, "numerics.help", {attn::fixed_arg("f32", 88.7, 1), attn::fixed_arg("f16", 11.1, 1)}).c_str());
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
   float scale = static_cast<float>(s.view.logit_scale);
-  if (ImGui::SliderFloat("multiply the logits by", &scale, 0.1f, 1000.0f, "%.1f",
-                         ImGuiSliderFlags_Logarithmic))
-    s.view.logit_scale = scale;
-  if (held_back(s, Held::Softmax))
-    return text_note("The softmax of this row is held back until the answer is revealed: predict first.");
+  const std::string scale_format = slider_format("{x}", "x", scale, 1);
+  if (ImGui::SliderFloat((words(s, "numerics.multiply") + "###multiply_logits").c_str(), &scale, 0.1f,
+                         1000.0f, scale_format.c_str(), ImGuiSliderFlags_Logarithmic))
+    s.view.logit_scale = round_to(scale, 1);
+  if (held_back(s, Held::Softmax)) return text_note("%s", words(s, "numerics.held").c_str());
   std::vector<double> logits = row_vector(t.masked, i);
   for (double& x : logits) x *= s.view.logit_scale;
   const std::vector<double> n32 = attn::softmax_naive(logits, attn::NumFormat::F32),
                             s32 = attn::softmax_stable(logits, attn::NumFormat::F32),
                             n16 = attn::softmax_naive(logits, attn::NumFormat::F16),
                             s16 = attn::softmax_stable(logits, attn::NumFormat::F16);
-  text_words("Row of “%s”: masked scores × %.1f", q[static_cast<size_t>(i)].c_str(), s.view.logit_scale);
+  text_words("%s", say(s, "numerics.row",
+                       {attn::text_arg("token", q[static_cast<size_t>(i)]),
+                        attn::fixed_arg("scale", s.view.logit_scale, 1)})
+                       .c_str());
   if (!ImGui::BeginTable("##num", 6,
                          ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY))
     return;
-  for (const char* h : {"key", "logit x", "naive f32", "stable f32", "naive f16", "stable f16"})
-    ImGui::TableSetupColumn(h);
+  for (const char* h : {"distribution.col.key", "numerics.col.logit", "numerics.col.naive_f32",
+                        "numerics.col.stable_f32", "numerics.col.naive_f16", "numerics.col.stable_f16"})
+    ImGui::TableSetupColumn(words(s, h).c_str());
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableHeadersRow();
   const ImVec4 bad(0.85f, 0.1f, 0.1f, 1);
   auto cell = [&](double x) {
     ImGui::TableNextColumn();
     if (std::isfinite(x))
-      ImGui::Text("%.4f", x);
+      ImGui::TextUnformatted(num(s, x, 4).c_str());
     else
       ImGui::TextColored(bad, "%s", std::isnan(x) ? "NaN" : "∞");
   };
@@ -262,7 +271,7 @@ void panel_numerics(AppState& s) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(k[j].c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(attn::fmt(logits[j]).c_str());
+    ImGui::TextUnformatted(num(s, logits[j]).c_str());
     cell(n32[j]);
     cell(s32[j]);
     cell(n16[j]);

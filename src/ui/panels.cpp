@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/content_text.h"
 #include "ui/fit.h"
 #include "ui/share.h"
 #include "ui/style.h"
@@ -48,13 +49,14 @@ void place(const ImVec2& pos, const ImVec2& size) {
 // Handouts: the view as a picture, one matrix at print resolution, the numbers, the worked arithmetic in
 // LaTeX (ui/handout.h); the app shell makes the file after this frame and downloads or saves it.
 void handout_menu(AppState& s) {
-  if (!ImGui::BeginMenu("Handout")) return;
+  if (!ImGui::BeginMenu((words(s, "menu.handout") + "###handout").c_str())) return;
   for (int k = 0; k < kHandoutCount; ++k) {
+    const std::string title = handout_title(s, k);
     if (static_cast<HandoutKind>(k) != HandoutKind::MatrixPng) {
-      if (ImGui::MenuItem(kHandouts[k].title)) s.jobs.handout = {k, 0};
+      if (ImGui::MenuItem(title.c_str())) s.jobs.handout = {k, 0};
       continue;
     }
-    if (!ImGui::BeginMenu(kHandouts[k].title)) continue;
+    if (!ImGui::BeginMenu((title + "###" + kHandouts[k].id).c_str())) continue;
     std::vector<attn::NamedMatrix> ms;
     try {
       ms = shown_matrices(s);
@@ -62,71 +64,95 @@ void handout_menu(AppState& s) {
       ImGui::TextDisabled("%s", e.what());
     }
     for (int m = 0; m < static_cast<int>(ms.size()); ++m)
-      if (ImGui::MenuItem(ms[static_cast<size_t>(m)].name.c_str())) s.jobs.handout = {k, m};
+      if (ImGui::MenuItem(
+              (matrix_title(s, ms[static_cast<size_t>(m)].name) + "###" + std::to_string(m)).c_str()))
+        s.jobs.handout = {k, m};
     ImGui::EndMenu();
   }
   ImGui::Separator();
   if (s.platform.handout_downloads) {
-    ImGui::TextDisabled("Files download to this computer; nothing is uploaded.");
+    ImGui::TextDisabled("%s", words(s, "menu.handout.downloads").c_str());
   } else {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
-    ImGui::InputText("folder to save in", &s.platform.handout_dir);
+    ImGui::InputText((words(s, "menu.handout.folder") + "###handout_dir").c_str(), &s.platform.handout_dir);
+  }
+  ImGui::EndMenu();
+}
+
+// View → Language: every built-in catalog by its own name; choosing one makes every word on screen its.
+void language_menu(AppState& s) {
+  if (!ImGui::BeginMenu((words(s, "menu.language") + "###language").c_str())) return;
+  const std::string& current = catalog(s).locale;
+  for (const attn::Catalog& c : attn::catalogs()) {
+    ImGui::PushID(c.locale.c_str());
+    if (ImGui::MenuItem(c.language.c_str(), nullptr, c.locale == current) && c.locale != s.view.language) {
+      s.view.language = c.locale;
+      s.dirty = true;
+    }
+    ImGui::PopID();
   }
   ImGui::EndMenu();
 }
 
 void menu_bar(AppState& s) {
   if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu("View")) {
+  if (ImGui::BeginMenu((words(s, "menu.view") + "###view").c_str())) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
-    if (ImGui::MenuItem("Projector", "P", s.view.projector)) set_projector(s, !s.view.projector, d.x, d.y);
-    ImGui::SliderFloat("UI scale", &s.view.ui_scale, 1.0f, 3.0f, "%.2f×");
-    ImGui::Checkbox("High contrast", &s.view.high_contrast);
-    ImGui::Checkbox("Numbers in cells", &s.view.show_values);
-    ImGui::Checkbox("Input panel", &s.view.input_panel);
+    if (ImGui::MenuItem(words(s, "menu.projector").c_str(), "P", s.view.projector))
+      set_projector(s, !s.view.projector, d.x, d.y);
+    const std::string scale_format =
+        slider_format(words(s, "menu.ui_scale_value"), "scale", s.view.ui_scale, 2);
+    if (ImGui::SliderFloat((words(s, "menu.ui_scale") + "###ui_scale").c_str(), &s.view.ui_scale, 1.0f, 3.0f,
+                           scale_format.c_str()))
+      s.view.ui_scale = round_to(s.view.ui_scale, 2);
+    ImGui::Checkbox(words(s, "menu.high_contrast").c_str(), &s.view.high_contrast);
+    ImGui::Checkbox(words(s, "menu.numbers_in_cells").c_str(), &s.view.show_values);
+    ImGui::Checkbox(words(s, "menu.input_panel").c_str(), &s.view.input_panel);
+    language_menu(s);
     quiz_menu(s);
     ImGui::EndMenu();
   }
   lessons_menu(s);
   handout_menu(s);
-  if (ImGui::BeginMenu(s.view.backend == Backend::WebGpu ? "Backend: WebGPU" : "Backend: CPU")) {
-    if (ImGui::MenuItem("CPU (exact f64 trace)", nullptr, s.view.backend == Backend::Cpu))
+  const std::string backend =
+      words(s, s.view.backend == Backend::WebGpu ? "menu.backend.webgpu" : "menu.backend.cpu") + "###backend";
+  if (ImGui::BeginMenu(backend.c_str())) {
+    if (ImGui::MenuItem(words(s, "menu.backend.cpu_item").c_str(), nullptr, s.view.backend == Backend::Cpu))
       s.view.backend = Backend::Cpu;
-    if (ImGui::MenuItem("WebGPU (f32 kernels)", nullptr, s.view.backend == Backend::WebGpu))
+    if (ImGui::MenuItem(words(s, "menu.backend.webgpu_item").c_str(), nullptr,
+                        s.view.backend == Backend::WebGpu))
       s.view.backend = Backend::WebGpu;
-    ImGui::TextDisabled(
-        "The step narration always uses the exact CPU trace;\nWebGPU computes the weights and "
-        "outputs shown.");
+    ImGui::TextDisabled("%s", words(s, "menu.backend.note").c_str());
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Share")) {
-    if (ImGui::MenuItem(s.platform.share_label.c_str())) s.jobs.share_requested = true;
-    if (s.platform.open_from_clipboard && ImGui::MenuItem("Open a copied link or state")) {
+  if (ImGui::BeginMenu((words(s, "menu.share") + "###share").c_str())) {
+    if (ImGui::MenuItem(words(s, s.platform.share_label).c_str())) s.jobs.share_requested = true;
+    if (s.platform.open_from_clipboard && ImGui::MenuItem(words(s, "menu.share.open").c_str())) {
       const char* text = ImGui::GetClipboardText();
       open_shared(s, text ? text : "");
     }
-    ImGui::TextDisabled(
-        "The sentence, the settings, the step and the view: whoever opens it\nsees exactly this (edited "
-        "numbers travel too).");
+    ImGui::TextDisabled("%s", words(s, "menu.share.note").c_str());
     ImGui::EndMenu();
   }
-  const char* title = "Attention Lab · softmax(QKᵀ/√d_k + mask)·V";
+  const std::string title = words(s, "menu.title");
   const float room = ImGui::GetWindowWidth() - ImGui::GetCursorPosX();
-  if (ImGui::CalcTextSize(title).x < room * 0.4f) ImGui::TextDisabled("%s", title);
+  if (ImGui::CalcTextSize(title.c_str()).x < room * 0.4f) ImGui::TextDisabled("%s", title.c_str());
   if (s.derived.has_result && s.derived.error.empty()) {
     const attn::Stats& st = s.derived.result.stats;
-    char buf[160];
     const GpuView& g = s.derived.gpu;
     const bool on_gpu = gpu_head(s) != nullptr;
-    std::snprintf(buf, sizeof buf, "computed on %s (%s) in %.2f ms · %d×%d tokens · %d head%s · mask: %s",
-                  on_gpu ? "webgpu" : st.backend.c_str(), on_gpu ? "f32" : st.precision.c_str(),
-                  on_gpu ? g.gpu_ms : st.time_ms, s.problem.query_len(), s.problem.key_len(),
-                  s.problem.heads(), s.problem.heads() == 1 ? "" : "s",
-                  attn::mask_name(s.problem.mask).c_str());
-    const float w = ImGui::CalcTextSize(buf).x + ImGui::GetStyle().ItemSpacing.x * 2;
+    const std::string status =
+        say(s, s.problem.heads() == 1 ? "menu.status.one_head" : "menu.status.heads",
+            {attn::text_arg("backend", on_gpu ? "webgpu" : st.backend),
+             attn::text_arg("precision", on_gpu ? "f32" : st.precision),
+             attn::fixed_arg("ms", on_gpu ? g.gpu_ms : st.time_ms, 2),
+             attn::count_arg("q", s.problem.query_len()), attn::count_arg("k", s.problem.key_len()),
+             attn::count_arg("heads", s.problem.heads()),
+             attn::words_arg("mask", attn::mask_message(s.problem.mask))});
+    const float w = ImGui::CalcTextSize(status.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2;
     if (ImGui::GetCursorPosX() + w < ImGui::GetWindowWidth()) {
       ImGui::SameLine(ImGui::GetWindowWidth() - w);
-      ImGui::TextDisabled("%s", buf);
+      ImGui::TextDisabled("%s", status.c_str());
     }
   }
   ImGui::EndMainMenuBar();
@@ -152,7 +178,7 @@ void panel_main(AppState& s) {
   }
   ImGui::Separator();
   if (!s.notice.empty()) {  // until closed: "link copied", or why a link could not be opened
-    if (ImGui::SmallButton("Close")) s.notice.clear();
+    if (ImGui::SmallButton(words(s, "menu.close").c_str())) s.notice.clear();
     ImGui::SameLine();
     ImGui::TextWrapped("%s", s.notice.c_str());
     ImGui::Separator();
@@ -167,7 +193,9 @@ void panel_main(AppState& s) {
     ImGui::SetScrollY(0);
   }
   held_line(s);
-  if (!s.derived.has_result) return ImGui::TextWrapped("Nothing computed yet: %s", s.derived.error.c_str());
+  if (!s.derived.has_result)
+    return ImGui::TextWrapped(
+        "%s", say(s, "menu.nothing_computed", {attn::text_arg("error", s.derived.error)}).c_str());
   s.frame.mask_grid[0] = s.frame.mask_grid[1] = -1;  // set again by the mask grid if it is drawn
   s.frame.global_chips.clear();                      // (and by the global-token buttons)
   kDraw[static_cast<int>(s.view.panel)](s);
@@ -181,6 +209,7 @@ void draw_frame(AppState& s) {
   handle_keys(s);
   advance_playback(s, ImGui::GetIO().DeltaTime);
   set_highlight_weight(s.view.projector ? 2.0f : 1.0f);
+  set_widget_words(catalog(s));
   hold_interview_answers(held_now(s) != 0);
   menu_bar(s);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -203,11 +232,11 @@ void draw_frame(AppState& s) {
 
   if (lesson) {
     place(o, ImVec2(left_w, size.y));
-    if (ImGui::Begin("Lesson", nullptr, kTile)) panel_lesson(s);
+    if (ImGui::Begin((words(s, "lessons.window") + "###lesson").c_str(), nullptr, kTile)) panel_lesson(s);
     ImGui::End();
   } else if (s.view.input_panel) {
     place(o, ImVec2(left_w, size.y));
-    if (ImGui::Begin("Input", nullptr, kTile)) panel_input(s);
+    if (ImGui::Begin((words(s, "input.window") + "###input").c_str(), nullptr, kTile)) panel_input(s);
     ImGui::End();
   }
   place(ImVec2(o.x + left_w, o.y), ImVec2(right_w, controls_h));
@@ -225,7 +254,8 @@ void draw_frame(AppState& s) {
   // (Some window must have the focus for Tab to reach the controls from the first key press on.)
   if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetWindowFocus("Main");
   place(ImVec2(o.x + left_w, o.y + size.y - narration_h), ImVec2(right_w, narration_h));
-  if (ImGui::Begin("What this step does", nullptr, kTile)) panel_narration(s);
+  if (ImGui::Begin((words(s, "narration.window") + "###narration").c_str(), nullptr, kTile))
+    panel_narration(s);
   ImGui::End();
   arithmetic_popup(s);
 }
@@ -237,30 +267,36 @@ static void problem_settings(AppState& s, const attn::Scenario* current);
 
 void panel_input(AppState& s) {
   const attn::Scenario* current = s.scenario();
-  const std::string model_title = s.model ? "A real model: " + s.model->name : "";
+  const std::string model_title =
+      s.model ? say(s, "input.real_model", {attn::text_arg("name", s.model->name)}) : "";
+  const std::string own = words(s, "input.own_sentence");
   ImGui::SetNextItemWidth(-FLT_MIN);
-  const char* shown = current                     ? current->title.c_str()
-                      : s.source == Source::Model ? model_title.c_str()
-                                                  : "Your own sentence (random vectors)";
-  if (ImGui::BeginCombo("##scenario", shown)) {
-    if (s.model && ImGui::Selectable(model_title.c_str(), s.source == Source::Model && !current))
+  const std::string shown = current                     ? scenario_words(s, *current, "title")
+                            : s.source == Source::Model ? model_title
+                                                        : own;
+  if (ImGui::BeginCombo("##scenario", shown.c_str())) {
+    if (s.model &&
+        ImGui::Selectable((model_title + "###model").c_str(), s.source == Source::Model && !current))
       use_model(s);
-    if (ImGui::Selectable("Your own sentence (random vectors)", !current && s.source != Source::Model))
+    if (ImGui::Selectable((own + "###own").c_str(), !current && s.source != Source::Model))
       rebuild_from_sentence(s);
     for (const attn::Scenario& sc : s.scenarios)
-      if (ImGui::Selectable(sc.title.c_str(), current == &sc)) load_scenario(s, sc);
+      if (ImGui::Selectable((scenario_words(s, sc, "title") + "###" + sc.id).c_str(), current == &sc))
+        load_scenario(s, sc);
     ImGui::EndCombo();
   }
-  if (current && ImGui::CollapsingHeader("About this scenario", ImGuiTreeNodeFlags_DefaultOpen))
-    ImGui::TextWrapped("%s", current->framing.c_str());
+  if (current &&
+      ImGui::CollapsingHeader((words(s, "input.about") + "###about").c_str(), ImGuiTreeNodeFlags_DefaultOpen))
+    ImGui::TextWrapped("%s", scenario_words(s, *current, "framing").c_str());
 
   if (s.source == Source::Model) {
     model_input_panel(s);
   } else {
     sentence_inputs(s);
   }
-  text_note(s.problem.query_len() == 1 ? "%d token:" : "%d tokens (click one to follow it):",
-            s.problem.query_len());
+  text_note("%s", say(s, s.problem.query_len() == 1 ? "input.one_token" : "input.tokens",
+                      {attn::count_arg("n", s.problem.query_len())})
+                      .c_str());
   const attn::Step st = s.step();
   const int clicked = token_chips(attn::query_labels(s.problem), [&](int i) { return i == st.query; });
   if (clicked >= 0)
@@ -271,37 +307,36 @@ void panel_input(AppState& s) {
 }
 
 static void sentence_inputs(AppState& s) {
-  ImGui::TextWrapped("Sentence (each token gets a query, a key and a value):");
+  ImGui::TextWrapped("%s", words(s, "input.sentence").c_str());
   if (text_input_wrapped("##sentence", &s.sentence, 3.2f)) rebuild_from_sentence(s);
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 2);
-  if (ImGui::InputTextWithHint("##keys", "keys from another sentence (cross-attention)", &s.key_sentence))
+  if (ImGui::InputTextWithHint("##keys", words(s, "input.keys_hint").c_str(), &s.key_sentence))
     rebuild_from_sentence(s);
-  help_marker(
-      "Cross-attention: the queries come from the sentence above, the keys and values from this one "
-      "(as a translation model's decoder reads its source sentence). Leave it empty for self-attention.");
+  help_marker(words(s, "input.keys_help").c_str());
 }
 
 static void problem_settings(AppState& s, const attn::Scenario* current) {
-  ImGui::PushItemWidth(item_width_beside("global tokens"));
+  ImGui::PushItemWidth(item_width_beside(words(s, "input.widest_label").c_str()));
   if (s.source == Source::Model) {
-    ImGui::TextWrapped(
-        "Q, K and V are this layer's X·W_Q + b, X·W_K + b, X·W_V + b, from the model's weights.");
+    ImGui::TextWrapped("%s", words(s, "input.model_qkv").c_str());
   } else if (s.source == Source::Direct) {
-    ImGui::TextWrapped("Q, K and V are typed directly (Edit numbers).");
+    ImGui::TextWrapped("%s", words(s, "input.direct_qkv").c_str());
   } else if (current) {
-    ImGui::TextWrapped("Hand-designed vectors: %d named features → d_k = %d. Edit them in “Edit numbers”.",
-                       s.setup.d_model, s.setup.d_k);
+    ImGui::TextWrapped("%s", say(s, "input.scenario_vectors",
+                                 {attn::count_arg("n", s.setup.d_model), attn::count_arg("d_k", s.setup.d_k)})
+                                 .c_str());
   } else {
     bool changed = ImGui::SliderInt("d_model", &s.setup.d_model, 2, 64);
-    help_marker("Width of each token's embedding x (the input to W_Q, W_K, W_V).");
+    help_marker(words(s, "input.d_model_help").c_str());
     changed |= ImGui::SliderInt("d_k", &s.setup.d_k, 1, 64);
-    help_marker("Width of each query and key (and here, value) vector: Q = X·W_Q is n×d_k.");
-    if (ImGui::Button("Re-roll weights")) {
+    help_marker(words(s, "input.d_k_help").c_str());
+    if (ImGui::Button((words(s, "input.reroll") + "###reroll").c_str())) {
       s.setup.seed += 1;
       changed = true;
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("seed %llu", static_cast<unsigned long long>(s.setup.seed));
+    ImGui::TextDisabled("%s",
+                        say(s, "input.seed", {attn::text_arg("seed", std::to_string(s.setup.seed))}).c_str());
     if (changed) {
       s.setup.d_model = std::clamp(s.setup.d_model, 1, 64);
       s.setup.d_k = std::clamp(s.setup.d_k, 1, 64);
@@ -312,44 +347,41 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
   mask_controls(s);
 
   bool sqrt_dk = s.problem.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
-  if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value && ImGui::Checkbox("divide by √d_k", &sqrt_dk)) {
+  if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value &&
+      ImGui::Checkbox((words(s, "input.divide_sqrt_dk") + "###sqrt_dk").c_str(), &sqrt_dk)) {
     s.problem.scale.kind = sqrt_dk ? attn::ScaleSpec::Kind::SqrtDk : attn::ScaleSpec::Kind::None;
     s.dirty = true;
   }
   float temperature = static_cast<float>(s.problem.temperature);
-  if (ImGui::SliderFloat("temperature", &temperature, 0.05f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) {
-    s.problem.temperature = std::max(0.05f, temperature);
+  const std::string t_format = slider_format("{t}", "t", temperature, 2);
+  if (ImGui::SliderFloat((words(s, "input.temperature") + "###temperature").c_str(), &temperature, 0.05f,
+                         20.0f, t_format.c_str(), ImGuiSliderFlags_Logarithmic)) {
+    s.problem.temperature = std::max(0.05f, round_to(temperature, 2));
     s.dirty = true;
   }
-  help_marker("Scores are divided by the temperature before softmax: high → flatter weights, low → sharper.");
+  help_marker(words(s, "input.temperature_help").c_str());
   bool f64 = s.problem.precision == attn::Precision::F64;
-  if (ImGui::Checkbox("double precision (f64)", &f64)) {
+  if (ImGui::Checkbox((words(s, "input.f64") + "###f64").c_str(), &f64)) {
     s.problem.precision = f64 ? attn::Precision::F64 : attn::Precision::F32;
     s.dirty = true;
   }
   if (s.problem.heads() > 1 && s.source != Source::Model)
-    ImGui::SliderInt("head", &s.view.head, 0, s.problem.heads() - 1);
+    ImGui::SliderInt((words(s, "input.head") + "###head").c_str(), &s.view.head, 0, s.problem.heads() - 1);
   ImGui::PopItemWidth();
   if (!s.derived.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
-    ImGui::TextWrapped("Cannot compute: %s", s.derived.error.c_str());
+    ImGui::TextWrapped("%s",
+                       say(s, "input.cannot_compute", {attn::text_arg("error", s.derived.error)}).c_str());
     ImGui::PopStyleColor();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   if (current)
-    ImGui::TextWrapped(
-        "These vectors are hand-designed for teaching, not a trained model's: each feature has a "
-        "name so every number can be read.");
+    ImGui::TextWrapped("%s", words(s, "input.note_scenario").c_str());
   else if (s.source == Source::Embeddings)
-    ImGui::TextWrapped(
-        "Embeddings and W_Q, W_K, W_V are seeded random numbers, not a trained model's: the pattern "
-        "is illustrative, the arithmetic is exact.");
+    ImGui::TextWrapped("%s", words(s, "input.note_random").c_str());
   else if (s.source == Source::Model)
     ImGui::TextWrapped(
-        "%s", s.model && s.model->edited
-                  ? "A real model's weights, edited by you: the pattern is no longer what it learned."
-                  : "A real model's weights, learned from its training text: the pattern is what it "
-                    "does, not a design.");
+        "%s", words(s, s.model && s.model->edited ? "input.note_model_edited" : "input.note_model").c_str());
   ImGui::PopStyleColor();
 }
 
@@ -357,22 +389,23 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
 
 // Enter (or the narration's button): the current cell's whole arithmetic, every term written out.
 void arithmetic_popup(AppState& s) {
+  const std::string title = words(s, "narration.arithmetic_title") + "###arithmetic";
   if (s.frame.arithmetic) {
     s.frame.arithmetic = false;
-    ImGui::OpenPopup("The whole arithmetic of this step");
+    ImGui::OpenPopup(title.c_str());
   }
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowSize(ImVec2(d.x * 0.6f, 0), ImGuiCond_Always);
   ImGui::SetNextWindowPos(ImVec2(d.x * 0.5f, d.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  if (!ImGui::BeginPopupModal("The whole arithmetic of this step", nullptr, ImGuiWindowFlags_NoSavedSettings))
-    return;
+  if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
   const Explanation e = explain_current(s, 1 << 20);
   text_note("%s", e.title.c_str());
   ImGui::PushFont(large_font());
   text_words("%s", e.formula.c_str());
   ImGui::PopFont();
   text_words("%s", e.narration.c_str());
-  if (ImGui::Button("Close (Esc)") || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+  if (ImGui::Button((words(s, "narration.close") + "###close").c_str()) ||
+      ImGui::IsKeyPressed(ImGuiKey_Escape)) {
     ImGui::CloseCurrentPopup();
     ImGui::GetCurrentContext()->NavDisableHighlight = true;  // (the arrows step again, not move a focus)
   }
@@ -380,22 +413,18 @@ void arithmetic_popup(AppState& s) {
 }
 
 void panel_narration(AppState& s) {
-  if (!result_matches_problem(s)) return ImGui::TextDisabled("Recomputing…");
+  if (!result_matches_problem(s)) return ImGui::TextDisabled("%s", words(s, "narration.recomputing").c_str());
   const Explanation e = explain_current(s);
   text_note("%s", e.title.c_str());
   ImGui::PushFont(large_font());
   text_words("%s", e.formula.c_str());
   ImGui::PopFont();
   text_words("%s", e.narration.c_str());
-  if (ImGui::SmallButton("The whole arithmetic (Enter)")) s.frame.arithmetic = true;
-  if (lesson_page(s))
-    return text_note(
-        "Keys: PageDown or → next page (reveals first) · PageUp or ← back · . and , step · "
-        "Shift+←/→ stage · P projector");
-  if (flash_walkthrough_shown(s)) return text_note("Keys: ←/→ previous/next tile · Home first tile");
-  text_note(
-      "Keys: ←/→ step · Shift+←/→ stage · 1–5 jump to a stage · ↑/↓ another token · Space play · "
-      "Home/End · S next scenario · P projector · Enter the whole arithmetic · Tab the controls (Esc back)");
+  if (ImGui::SmallButton((words(s, "narration.whole_arithmetic") + "###whole_arithmetic").c_str()))
+    s.frame.arithmetic = true;
+  if (lesson_page(s)) return text_note("%s", words(s, "narration.keys_lesson").c_str());
+  if (flash_walkthrough_shown(s)) return text_note("%s", words(s, "narration.keys_flash").c_str());
+  text_note("%s", words(s, "narration.keys").c_str());
 }
 
 }  // namespace ui

@@ -45,11 +45,14 @@ void handle_keys(AppState& s);
 const attn::HeadTrace<double>* shown_head(const AppState& s);  // nullptr before the first result
 bool result_matches_problem(const AppState& s);                // false while an edit awaits recompute
 void help_marker(const char* text);
-std::string fmt_bytes(double bytes);                                     // "1.5 MiB"
-std::string fmt_count(double x);                                         // "9216", "1.05e+06"
-void interview_prompt(const char* question, const std::string& answer);  // a collapsed Q&A line
-void hold_interview_answers(bool held);  // (each frame: while a prediction is open, answers wait)
-void section_linear(AppState& s);        // panel_flash.cpp: linear attention's re-association, side by side
-void section_flash(AppState& s);         // panel_flash.cpp: flash attention's tiles, step by step
+std::string fmt_bytes(double bytes);  // "1.5 MiB"
+std::string fmt_count(double x);      // "9216", "1.05e+06"
+// A collapsed Q&A line: the question is message `id`, the answer already said.
+void interview_prompt(const AppState& s, const char* id, const std::string& answer);
+std::string lab_bytes(const AppState& s, double b);  // fmt_bytes with the language's decimal sign
+std::string lab_count(const AppState& s, double x);  // fmt_count, the same way
+void hold_interview_answers(bool held);              // (each frame: while a prediction is open, answers wait)
+void section_linear(AppState& s);  // panel_flash.cpp: linear attention's re-association, side by side
+void section_flash(AppState& s);   // panel_flash.cpp: flash attention's tiles, step by step
 
 }  // namespace ui

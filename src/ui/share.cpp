@@ -6,13 +6,14 @@
 #include <stdexcept>
 
 #include "attn/linear.h"
+#include "attn/text.h"
 
 namespace ui {
 
 namespace {
 
 // %XX → the byte XX (the link's JSON is percent-encoded UTF-8, as encodeURIComponent writes it).
-std::string percent_decode(const std::string& in) {
+std::string percent_decode(const AppState& s, const std::string& in) {
   std::string out;
   const auto hex = [](char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -26,8 +27,7 @@ std::string percent_decode(const std::string& in) {
       continue;
     }
     if (i + 2 >= in.size() || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0)
-      throw std::runtime_error("a % at character " + std::to_string(i) +
-                               " is not followed by two hex digits");
+      throw std::runtime_error(say(s, "share.bad_percent", {attn::count_arg("i", static_cast<double>(i))}));
     out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
     i += 2;
   }
@@ -99,30 +99,29 @@ bool open_shared(AppState& s, const std::string& text) {
     attn::Json lesson;  // #lesson=NAME&page=N (with or without a state)
     if (body.empty() || body[0] != '{') {
       const size_t hash = body.find('#');
-      if (hash == std::string::npos)
-        throw std::runtime_error("it is neither a link with #state= or #lesson= nor a state's JSON");
+      if (hash == std::string::npos) throw std::runtime_error(words(s, "share.not_a_link"));
       json.clear();
       for (const auto& [key, value] : fragment_params(body.substr(hash + 1))) {
         if (key == "state") {
-          json = percent_decode(value);
+          json = percent_decode(s, value);
         } else if (key == "lesson") {
-          lesson["id"] = percent_decode(value);
+          lesson["id"] = percent_decode(s, value);
         } else if (key == "page") {
           char* end = nullptr;
           const long page = std::strtol(value.c_str(), &end, 10);
           if (value.empty() || *end || page < 1 || page > 200)
-            throw std::runtime_error("its page=" + attn::printable(value.substr(0, 12)) +
-                                     " is not a page number (1, 2, …)");
+            throw std::runtime_error(
+                say(s, "share.bad_page", {attn::text_arg("page", attn::printable(value.substr(0, 12)))}));
           lesson["page"] = page;
         } else {
-          throw std::runtime_error("its part after # should be state=… or lesson=…&page=…, not \"" +
-                                   attn::printable((key + "=" + value).substr(0, 20)) + "\"");
+          throw std::runtime_error(
+              say(s, "share.bad_part",
+                  {attn::text_arg("part", attn::printable((key + "=" + value).substr(0, 20)))}));
         }
       }
-      if (json.empty() && lesson.is_null())
-        throw std::runtime_error("its part after # has no state= or lesson=");
+      if (json.empty() && lesson.is_null()) throw std::runtime_error(words(s, "share.no_state_or_lesson"));
       if (!lesson.is_null() && !lesson.contains("id"))
-        throw std::runtime_error("its page= comes without lesson=");
+        throw std::runtime_error(words(s, "share.page_without_lesson"));
       if (json.empty()) json = "{}";
     }
     attn::Json state;
@@ -132,24 +131,24 @@ bool open_shared(AppState& s, const std::string& text) {
       options.notes = &notes;
       state = attn::parse_json_text(json, options);
     } catch (const attn::ProblemError& e) {
-      throw std::runtime_error(std::string("its state is not readable JSON (") + e.what() +
-                               "); it may have been cut short or edited");
+      throw std::runtime_error(say(s, "share.unreadable_json", {attn::text_arg("error", e.what())}));
     }
     if (!lesson.is_null() && state.is_object()) state["lesson"] = lesson;
     state_from_json(s, state);
-    s.notice.clear();
-    for (const std::string& n : notes) s.notice += (s.notice.empty() ? "Opened; " : "; ") + n;
+    std::string said;  // the JSON reader's notes (English, like the core's errors), after "Opened; "
+    for (const std::string& n : notes) said += (said.empty() ? "" : "; ") + n;
+    s.notice = said.empty() ? "" : say(s, "share.opened_with_notes", {attn::text_arg("notes", said)});
     return true;
   } catch (const attn::ProblemError& e) {  // (anything else is a bug and escapes: the fuzzer sees it)
     why = e.what();
   } catch (const std::runtime_error& e) {  // this function's own: not a link, bad %XX, not JSON
     why = e.what();
   } catch (const std::bad_alloc&) {
-    why = "it does not fit in the memory available here";
+    why = words(s, "share.no_memory");
   }
   const bool link = !body.empty() && body[0] != '{';
-  s.notice = std::string(link ? "This link" : "This state") +
-             " could not be opened: " + attn::printable(why) + ". Showing the app as it was instead.";
+  s.notice = say(s, link ? "notice.link_failed" : "notice.state_failed",
+                 {attn::text_arg("why", attn::printable(why))});
   return false;
 }
 

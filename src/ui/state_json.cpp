@@ -77,10 +77,18 @@ void read_view(ViewState& v, const attn::Json& j) {
       v.logit_scale = attn::read_number(x, "view.logit_scale", 0.1, 1000);
     } else if (k == "quiz") {
       v.quiz = held_from_json(x, "view.quiz");
+    } else if (k == "language") {
+      const std::string locale = attn::read_string(x, "view.language");
+      if (!attn::catalog_for(locale)) {
+        std::string known;
+        for (const attn::Catalog& c : attn::catalogs()) known += (known.empty() ? "" : ", ") + c.locale;
+        fail("view.language", "unknown " + attn::brief(x) + " (known: " + known + ")");
+      }
+      v.language = locale;
     } else {
       fail("view." + k,
            "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
-           "logit_scale, input_panel, projector, quiz)");
+           "logit_scale, input_panel, projector, quiz, language)");
     }
   }
 }
@@ -229,7 +237,8 @@ attn::Json state_to_json(const AppState& s) {
                      {"logit_scale", s.view.logit_scale},
                      {"input_panel", s.view.input_panel},
                      {"projector", s.view.projector},
-                     {"quiz", held_to_json(s.view.quiz)}};
+                     {"quiz", held_to_json(s.view.quiz)},
+                     {"language", s.view.language}};
   attn::Json inputs;
   if (s.source == Source::Direct) {
     inputs = {{"source", "direct"}};

@@ -13,10 +13,10 @@ namespace ui {
 constexpr float kBaseFontSize = 17.0f;
 
 // Rebuilds io.Fonts from the TTF at font_path at kBaseFontSize·scale, with the glyphs attention needs and
-// every character of the language's catalog (words); falls back to ImGui's built-in font (ASCII only) if
-// the file is missing, and returns false then. The renderer's font texture must be
-// re-created after this (the app shell does it).
-bool load_fonts(const std::string& font_path, float scale, const attn::Catalog& words = attn::english());
+// every character of every built-in catalog and of `extra`; falls back to ImGui's built-in font (ASCII only)
+// if the file is missing, and returns false then. The renderer's font texture must be re-created after this
+// (the app shell does it).
+bool load_fonts(const std::string& font_path, float scale, const attn::Catalog& extra = attn::english());
 
 // The larger font (1.45×) for formulas; the default font if only one was loaded.
 ImFont* large_font();

@@ -11,9 +11,9 @@ namespace ui {
 namespace {
 
 // The standard multi-head problem this one was grouped from (for sentences: rebuilt with kv_heads = heads).
-bool ungrouped(const AppState& s, attn::Problem& mha, std::string& why) {
+bool ungrouped(const AppState& s, attn::Problem& mha, attn::Message& why) {
   if (s.problem.form == attn::Problem::Form::Direct) {
-    why = "One head: grouping needs several query heads (h > 1).";
+    why = {"lab.grouped.one_head", {}};
     return false;
   }
   if (s.problem.kv_heads() == s.problem.heads()) {
@@ -30,7 +30,7 @@ bool ungrouped(const AppState& s, attn::Problem& mha, std::string& why) {
     mha = copy.problem;
     return true;
   }
-  why = "This problem already shares K/V heads; load it with num_kv_heads = num_heads to compare.";
+  why = {"lab.grouped.shared", {}};
   return false;
 }
 
@@ -53,16 +53,26 @@ void refresh_variants(AppState& s) {
     p.variant = x;
     VariantRun r;
     r.variant = x;
-    r.name = x == attn::Variant::Flash ? "flash " + std::to_string(p.tile_q) + "×" + std::to_string(p.tile_k)
-             : x == attn::Variant::Linear
-                 ? std::string("linear (") + attn::feature_map_name(p.feature_map) + ")"
-                 : "standard";
+    r.name =
+        x == attn::Variant::Flash
+            ? attn::Message{"cost.flash", {attn::count_arg("br", p.tile_q), attn::count_arg("bc", p.tile_k)}}
+        : x == attn::Variant::Linear
+            ? attn::Message{"cost.linear", {attn::text_arg("phi", attn::feature_map_name(p.feature_map))}}
+            : attn::Message{"cost.standard", {}};
+    // (the engine refuses linear attention with another mask; said here in the learner's language)
+    const attn::MaskSpec& m = p.mask;
+    if (x == attn::Variant::Linear && m.kind != attn::MaskSpec::Kind::None &&
+        !(m.kind == attn::MaskSpec::Kind::Causal && m.global.empty())) {
+      r.note = {"lab.run.linear_mask", {attn::words_arg("mask", attn::mask_message(m))}};
+      v.runs.push_back(std::move(r));
+      continue;
+    }
     try {
       const attn::Result res = x == attn::Variant::Standard ? standard : attn::run(p);
       r.max_diff = max_abs_diff(res.output, standard.output);
       for (const attn::HeadTrace<double>& t : res.heads) r.weights.push_back(t.weights);
     } catch (const attn::ProblemError& e) {
-      r.note = e.what();
+      r.note = {"lab.run.failed", {attn::text_arg("why", e.what())}};
     }
     v.runs.push_back(std::move(r));
   }
@@ -81,7 +91,7 @@ void refresh_variants(AppState& s) {
   }
 
   attn::Problem mha;
-  if (!ungrouped(s, mha, v.grouped_note)) return;
+  if (!ungrouped(s, mha, v.grouped_why)) return;
   mha.variant = attn::Variant::Standard;
   const attn::Result full = attn::run(mha);
   const double norm = full.output.norm();

@@ -19,7 +19,10 @@ float luminance(ImU32 c) {
   return 0.2126f * v.x + 0.7152f * v.y + 0.0722f * v.z;
 }
 
-// The value as printed in a cell: 2 decimals, or without the leading zero (".17") when narrow is set.
+const attn::Catalog* g_words = nullptr;  // (widget_words(): English until set)
+
+// The value as printed in a cell: 2 decimals, or without the leading zero (".17") when narrow is set; with
+// the language's decimal sign (",17" in Spanish).
 void format_value(char* buf, size_t n, double x, bool narrow) {
   if (std::isinf(x))
     std::snprintf(buf, n, "%s∞", x < 0 ? "−" : "");
@@ -33,6 +36,17 @@ void format_value(char* buf, size_t n, double x, bool narrow) {
     std::snprintf(buf, n, "%s.%02d", x < 0 ? "−" : "", static_cast<int>(std::lround(std::fabs(x) * 100)));
   else
     std::snprintf(buf, n, "%.2f", x);
+  const char sign = widget_words().decimal;
+  if (sign != '.')
+    for (char* c = buf; *c; ++c)
+      if (*c == '.') *c = sign;
+}
+
+// A number as %.Ng writes it, with the language's decimal sign.
+std::string general(double x, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return attn::decimals(widget_words(), buf);
 }
 
 // Left and top label gutters: the longest label (capped at 7 em) plus spacing.
@@ -238,8 +252,9 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   }
 
   // Tooltip with the exact value.
+  const attn::Catalog& words = widget_words();
   if (hovered && opt.held) {
-    ImGui::SetTooltip("Held back until the answer is revealed.");
+    ImGui::SetTooltip("%s", attn::say(words, attn::Message{"widgets.held", {}}).c_str());
   } else if (hovered) {
     const ImVec2 mp = ImGui::GetIO().MousePos;
     const int j = static_cast<int>((mp.x - grid.x) / cell), i = static_cast<int>((mp.y - grid.y) / cell);
@@ -252,15 +267,19 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
           j < static_cast<int>(col_labels.size()) ? col_labels[static_cast<size_t>(j)] : std::to_string(j);
       const bool shown = opt.revealed < 0 || i * cols + j < opt.revealed;
       const std::string extra = shown && opt.tooltip ? "\n" + opt.tooltip(i, j) : std::string();
-      if (!shown)
-        ImGui::SetTooltip("%s[%s, %s]: not computed yet at this step", opt.value_name, rl.c_str(),
-                          cl.c_str());
-      else if (std::isfinite(m(i, j)))
-        ImGui::SetTooltip("%s[%s, %s] = %.6g  (row %d, column %d)%s", opt.value_name, rl.c_str(), cl.c_str(),
-                          m(i, j), i, j, extra.c_str());
-      else
-        ImGui::SetTooltip("%s[%s, %s] = −∞, blocked by the mask  (row %d, column %d)%s", opt.value_name,
-                          rl.c_str(), cl.c_str(), i, j, extra.c_str());
+      std::vector<attn::MessageArg> args = {attn::text_arg("name", opt.value_name), attn::text_arg("row", rl),
+                                            attn::text_arg("col", cl), attn::count_arg("i", i),
+                                            attn::count_arg("j", j)};
+      std::string tip;
+      if (!shown) {
+        tip = attn::say(words, attn::Message{"widgets.not_computed", std::move(args)});
+      } else if (std::isfinite(m(i, j))) {
+        args.push_back(attn::text_arg("value", general(m(i, j), 6)));
+        tip = attn::say(words, attn::Message{"widgets.value", std::move(args)}) + extra;
+      } else {
+        tip = attn::say(words, attn::Message{"widgets.blocked", std::move(args)}) + extra;
+      }
+      ImGui::SetTooltip("%s", tip.c_str());
     }
   }
   if (opt.legend && !opt.held) {
@@ -294,7 +313,9 @@ void legend(Palette p, double lo, double hi, float width) {
   }
   dl->AddRect(o, ImVec2(o.x + width, o.y + bar_h), ImGui::GetColorU32(ImGuiCol_Border));
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  const std::string a = attn::fmt(lo), b = attn::fmt(hi), mid = attn::fmt((lo + hi) / 2);
+  const attn::Catalog& words = widget_words();
+  const std::string a = attn::number(words, lo), b = attn::number(words, hi),
+                    mid = attn::number(words, (lo + hi) / 2);
   const float y = o.y + bar_h + 2;
   const float wa = ImGui::CalcTextSize(a.c_str()).x, wb = ImGui::CalcTextSize(b.c_str()).x,
               wm = ImGui::CalcTextSize(mid.c_str()).x;
@@ -382,6 +403,24 @@ float g_highlight_weight = 1;
 }  // namespace
 float highlight_weight() { return g_highlight_weight; }
 void set_highlight_weight(float w) { g_highlight_weight = w; }
+
+const attn::Catalog& widget_words() { return g_words ? *g_words : attn::english(); }
+void set_widget_words(const attn::Catalog& c) { g_words = &c; }
+
+std::string slider_format(const std::string& text, const std::string& name, double value, int decimals) {
+  std::string escaped;
+  for (const char c : text) escaped += c == '%' ? std::string("%%") : std::string(1, c);
+  const attn::Catalog& words = widget_words();
+  const std::string number =
+      words.decimal == '.' ? "%." + std::to_string(decimals) + "f" : attn::number(words, value, decimals);
+  return attn::fill(escaped, {{name, number}});
+}
+
+float round_to(float x, int decimals) {
+  if (widget_words().decimal == '.') return x;
+  const double k = std::pow(10.0, decimals);
+  return static_cast<float>(std::round(static_cast<double>(x) * k) / k);
+}
 
 bool text_input_wrapped(const char* id, std::string* text, float lines) {
   enum : int { kShown = 0, kOpening = 1, kEditing = 2 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attn/sentence.h"
+#include "attn/text.h"
 #include "attn/types.h"
 #include "ui/palette.h"
 
@@ -92,6 +93,20 @@ bool text_input_wrapped(const char* id, std::string* text, float lines);
 // How heavy the current-cell outlines are drawn: 1, or 2 with the Projector preset (set each frame).
 float highlight_weight();
 void set_highlight_weight(float w);
+
+// The language widgets write in: their tooltips' words and the decimal sign of the numbers in cells and
+// legends (set each frame from the app's catalog, like the highlight weight; English until then). The catalog
+// must outlive its use (attn::catalogs() are built in).
+const attn::Catalog& widget_words();
+void set_widget_words(const attn::Catalog& c);
+
+// An ImGui slider format showing `value` with `decimals` decimals where `text` has {name} ("{speed}
+// steps/s"): printf's %.Nf where the language writes '.', else the number written with its decimal sign
+// (ImGui then shows the text as it is and does not round: round_to() the value after a change). '%' in text
+// is escaped.
+std::string slider_format(const std::string& text, const std::string& name, double value, int decimals);
+// x rounded to `decimals` decimals where slider_format wrote the number itself, else x (ImGui rounded it).
+float round_to(float x, int decimals);
 
 // Text drawn rotated 90° counter-clockwise, its baseline starting at pos and running upwards.
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);

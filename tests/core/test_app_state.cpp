@@ -251,7 +251,8 @@ TEST(AppState, VariantsOnTheSentence) {
   EXPECT_LT(s.derived.variants.runs[1].max_diff, 1e-6);  // flash (f64) vs standard (f32)
   EXPECT_GT(s.derived.variants.runs[2].max_diff, 1e-3);  // linear changes the answer
   EXPECT_FALSE(s.derived.variants.flash.empty());
-  EXPECT_NE(s.derived.variants.grouped_note.find("One head"), std::string::npos);
+  EXPECT_EQ(ui::say(s, s.derived.variants.grouped_why.id, {}),
+            "One head: grouping needs several query heads (h > 1).");
 
   ui::state_from_json(s, attn::Json::parse(R"({"inputs": {"sentence": "a b c d e", "heads": 4, "kv_heads": 2,
       "x": [[1,0,0,0,1,0,0,0],[0,1,0,0,0,1,0,0],[0,0,1,0,0,0,1,0],[0,0,0,1,0,0,0,1],[1,1,0,0,0,0,1,1]],
@@ -294,7 +295,7 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
   s.derived.has_result = true;
   ui::refresh_variants(s);
   for (const ui::VariantRun& r : s.derived.variants.runs)
-    EXPECT_TRUE(r.note.empty()) << r.name << ": " << r.note;
+    EXPECT_TRUE(r.note.id.empty()) << r.name.id << ": " << attn::say(attn::english(), r.note);
   EXPECT_LT(s.derived.variants.runs[1].max_diff, 1e-6);
   const attn::Json j = ui::state_to_json(s);
   EXPECT_EQ(j["inputs"]["key_sentence"], "le chat était assis là");

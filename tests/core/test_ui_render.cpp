@@ -307,6 +307,35 @@ TEST(UiLayout, EveryViewFitsAtClassroomSizes) {
         }
 }
 
+// Spanish words are longer than English ones: every view and part fits in Spanish too, at the two sizes a
+// classroom meets most (a laptop, and a 1080p projector at 2×), with the text model and the real one.
+TEST(UiLayout, EveryViewFitsInSpanish) {
+  const std::pair<Display, float> sizes[] = {{{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}};
+  const auto bundled = std::make_shared<const model::Gpt2>(
+      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+  for (const auto& [display, scale] : sizes)
+    for (const bool real_model : {false, true})
+      for (int panel = 0; panel < ui::kPanelCount; ++panel)
+        for (int section = 0;
+             section < (panel == static_cast<int>(ui::Panel::Variants) ? ui::kVariantSectionCount : 1);
+             ++section) {
+          ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+          s.model = bundled;
+          if (real_model) ui::use_model(s);
+          s.view.language = "es";
+          s.view.ui_scale = scale;
+          s.view.panel = static_cast<ui::Panel>(panel);
+          s.view.variants.section = static_cast<ui::VariantSection>(section);
+          s.view.variants.flash_step = 5;
+          std::vector<std::string> problems;
+          render_frames(s, scale, 5, display, &problems);
+          for (const std::string& p : problems)
+            ADD_FAILURE() << display.w << "×" << display.h << " at " << scale << "×, "
+                          << (real_model ? "model, " : "") << ui::kViews[panel].id
+                          << (section ? std::string("/") + ui::kVariantParts[section].id : "") << ": " << p;
+        }
+}
+
 // The Projector preset (View menu, P): input panel hidden, high contrast, the UI scaled to the screen; every
 // view fits with it too, and switching it off gives the laptop layout back.
 TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {

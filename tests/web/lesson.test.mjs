@@ -103,6 +103,44 @@ test('the projector preset: lesson on the left, nothing cut off at 1920×1080', 
   assert.deepEqual(errors, []);
 });
 
+// A second language (issue 12): Español from the state (the View menu sets the same field) — a lesson page, its
+// mirror and the page's lang attribute in Spanish, the numbers unchanged but for the decimal comma, nothing cut
+// off at either classroom size, and the link carries the language.
+test('Español: every word of a lesson page and its mirror changes, no number does, and the link keeps it', async () => {
+  const read = async () => page.evaluate(() => ({ n: window.attnlab.narration,
+                                                  live: document.getElementById('live').textContent,
+                                                  lang: document.documentElement.lang }));
+  const numbers = (t) => (t.match(/[0-9]+([.,][0-9]+)?/g) || []).map((x) => x.replace(',', '.')).sort();
+  await page.goto(`${ctx.url}#lesson=five-steps&page=4`);  // (a page without a prediction: every number shows)
+  await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 4);
+  await page.evaluate(() => window.attnlab.setState({ step: { stage: 'scores', query: 7, key: 3, phase: 'cell' } }));
+  await frames(page, 3);
+  const en = await read();
+  assert.equal(en.lang, 'en');
+  await page.evaluate(() => window.attnlab.setState({ view: { language: 'es' } }));
+  await frames(page, 3);
+  const es = await read();
+  assert.equal(es.lang, 'es');
+  assert.equal(es.n.language, 'es');
+  assert.match(es.live, /^Lección: /);
+  assert.notEqual(es.n.narration, en.n.narration);
+  assert.notEqual(es.n.view, en.n.view);
+  assert.deepEqual(numbers(es.n.view), numbers(en.n.view));
+  assert.deepEqual(es.n.values.map((v) => v.replace(',', '.')), en.n.values);
+  for (const [w, h, scale] of [[1366, 768, 1], [1920, 1080, 2]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.evaluate((u) => window.attnlab.setState({ view: { ui_scale: u } }), scale);
+    await frames(page, 4);
+    assert.deepEqual((await page.evaluate(() => window.attnlab.layout())).problems, [], `${w}×${h}`);
+    await screenshot(page, `web-language-es-${w}.png`);
+  }
+  const link = await page.evaluate(() => window.attnlab.link());
+  assert.match(decodeURIComponent(link), /"language":"es"/);
+  await page.evaluate(() => window.attnlab.setState({ view: { language: 'en', ui_scale: 1 } }));
+  await page.setViewportSize({ width: 1366, height: 768 });
+  assert.deepEqual(errors, []);
+});
+
 // axe-core (npm) on the page's HTML layer: the canvas's label, the screen-reader mirror (the live regions and the
 // numbers table) and the page shell — with a lesson page and its prediction in the mirror. 0 violations.
 test('accessibility: axe-core finds no violations in the page, with a lesson and a step in the mirror', async () => {

@@ -25,7 +25,7 @@ after(async () => {
 
 const state = () => page.evaluate(() => window.attnlab.getState());
 const notice = () => page.evaluate(() => window.attnlab.notice());
-const clearNotice = () => page.evaluate(() => window.attnlab._cmd('set_notice', { text: '' }));
+const clearNotice = () => page.evaluate(() => window.attnlab._cmd('set_notice', {}));
 const heapBytes = () => page.evaluate(() => Module.HEAPU8.length);
 // Opens hash as if typed into the address bar (the page opens it on hashchange, before the frames after it);
 // resolves to the notice it leaves ("" when it opened).

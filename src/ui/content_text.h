@@ -1,0 +1,28 @@
+// Lesson and scenario words in the app's language. Lessons and scenarios are written in English in their
+// own files (assets/lessons, assets/scenarios); another language's catalog translates them under
+// "lesson.<id>.<field>", "lesson.<id>.<page>.<field>" (pages counted from 1) and "scenario.<id>.<field>",
+// with '-' in a file name written '_'. Tests: tests/core/test_text.cpp (Text.*).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "attn/scenario.h"
+
+namespace ui {
+
+struct AppState;
+struct Lesson;
+
+// A lesson's words: page −1 for the lesson's own "title" and "audience"; a page's "title", "narration" and
+// "question". The catalog's text when it has the id, else the lesson file's.
+std::string lesson_words(const AppState& s, const Lesson& l, int page, const char* field);
+// A scenario's "title" or "framing", the same way.
+std::string scenario_words(const AppState& s, const attn::Scenario& sc, const char* field);
+
+// Every such id with its English text: what each catalog other than English must translate.
+std::map<std::string, std::string> content_messages(const std::vector<Lesson>& lessons,
+                                                    const std::vector<attn::Scenario>& scenarios);
+
+}  // namespace ui

@@ -1,0 +1,128 @@
+// Language.*: every catalog translates every lesson and scenario, and switching the language (view.language,
+// carried by the state and links) changes the words of every view, the narration and the screen-reader mirror
+// — and no number (only its decimal sign).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "app/derive.h"
+#include "attn/json_read.h"
+#include "attn/text.h"
+#include "model/gpt2.h"
+#include "ui/app_state.h"
+#include "ui/content_text.h"
+#include "ui/lesson.h"
+
+namespace {
+
+ui::AppState base() {
+  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  s.model = std::make_shared<const model::Gpt2>(
+      model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
+  s.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", s);
+  return s;
+}
+
+// The numbers of a text, decimal sign and list separator made English, sorted (a translation may reorder).
+std::multiset<std::string> numbers_of(const std::string& text) {
+  static const std::regex number("[0-9]+([.,][0-9]+)?");
+  std::multiset<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), number); it != std::sregex_iterator(); ++it) {
+    std::string n = it->str();
+    std::replace(n.begin(), n.end(), ',', '.');
+    out.insert(n);
+  }
+  return out;
+}
+
+// English words that no Spanish sentence has, outside the quoted tokens “…”.
+std::string english_left_in(std::string text) {
+  static const std::regex quoted("“[^”]*”"), word("[A-Za-z]+");
+  text = std::regex_replace(text, quoted, " ");
+  static const std::set<std::string> english = {"the",  "of",   "and",  "with", "is",    "are",  "which",
+                                                "this", "from", "that", "its",  "their", "each", "every",
+                                                "row",  "rows", "key",  "keys", "query", "when", "what"};
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator(); ++it) {
+    std::string w = it->str();
+    std::transform(w.begin(), w.end(), w.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (english.count(w)) return w;
+  }
+  return "";
+}
+
+// What a learner reads of the state (without ImGui): the narration, the mirror's view, the lesson page.
+std::string read_out(const ui::AppState& s) { return ui::narration_json(s).dump(); }
+
+}  // namespace
+
+TEST(Language, EveryLocaleTranslatesEveryLessonAndScenario) {
+  const ui::AppState s = base();
+  ASSERT_EQ(s.lessons.size(), 6u);
+  const std::map<std::string, std::string> content = ui::content_messages(s.lessons, s.scenarios);
+  EXPECT_GT(content.size(), 80u);
+  ASSERT_GE(attn::catalogs().size(), 2u) << "a second language is built in";
+  for (const attn::Catalog& c : attn::catalogs()) {
+    if (&c == &attn::english()) continue;
+    for (const auto& [id, text] : content) {
+      ASSERT_TRUE(c.messages.count(id)) << c.locale << " lacks " << id;
+      EXPECT_NE(c.messages.at(id), text) << c.locale << " did not translate " << id;
+    }
+    for (const auto& [id, text] : c.messages) {
+      if (id.rfind("lesson.", 0) == 0 || id.rfind("scenario.", 0) == 0) {
+        EXPECT_TRUE(content.count(id))
+            << c.locale << " translates " << id << ", which no lesson or scenario has";
+      }
+    }
+  }
+  for (const auto& [id, text] : attn::english().messages)
+    EXPECT_FALSE(content.count(id)) << "en.json repeats " << id << " (lessons and scenarios speak English)";
+}
+
+TEST(Language, TheStateAndLinksCarryIt) {
+  ui::AppState s = base();
+  ui::state_from_json(s, attn::Json::parse(R"({"view": {"language": "es"}})"));
+  EXPECT_EQ(ui::catalog(s).locale, "es");
+  EXPECT_EQ(ui::state_to_json(s)["view"]["language"], "es");
+  try {
+    ui::state_from_json(s, attn::Json::parse(R"({"view": {"language": "xx"}})"));
+    ADD_FAILURE() << "accepted xx";
+  } catch (const attn::ProblemError& e) {
+    EXPECT_NE(std::string(e.what()).find("view.language: unknown \"xx\" (known: en, es"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(ui::catalog(s).locale, "es");
+  ui::turn_to(s, 0, 1);  // (a lesson keeps the language the class reads)
+  EXPECT_EQ(s.view.language, "es");
+  EXPECT_EQ(ui::narration_json(s)["lesson"]["title"], ui::catalog(s).messages.at("lesson.five_steps.title"));
+  EXPECT_EQ(english_left_in(ui::narration_json(s)["lesson"].dump()), "");
+}
+
+// Every view and Variants part, a lesson page and the model: in Spanish the words change (no English left
+// outside quoted tokens, no missing text) and the numbers are the same ones.
+TEST(Language, SwitchingChangesEveryWordAndNoNumber) {
+  ui::AppState s = base();
+  s.sentence = "uno dos tres cuatro cinco seis";  // (tokens that are no English words)
+  ui::rebuild_from_sentence(s);
+  s.model_inputs.text = "Emma Woodhouse, handsome, clever, rich";
+  for (int p = 0; p < ui::kPanelCount; ++p)
+    for (int v = 0; v < (p == static_cast<int>(ui::Panel::Variants) ? ui::kVariantSectionCount : 1); ++v) {
+      std::string said[2];
+      for (int l = 0; l < 2; ++l) {
+        s.view.language = l == 0 ? "en" : "es";
+        s.view.panel = static_cast<ui::Panel>(p);
+        s.view.variants.section = static_cast<ui::VariantSection>(v);
+        s.dirty = true;
+        derive(s);
+        ui::refresh_variants(s);
+        said[l] = read_out(s);
+      }
+      const std::string where =
+          std::string(ui::kViews[p].id) + (v ? "/" + std::string(ui::kVariantParts[v].id) : "");
+      EXPECT_NE(said[0], said[1]) << where;
+      EXPECT_EQ(numbers_of(said[0]), numbers_of(said[1])) << where << "\n" << said[0] << "\n" << said[1];
+      EXPECT_EQ(said[1].find("[missing text"), std::string::npos) << where;
+      EXPECT_EQ(english_left_in(said[1]), "") << where << ": " << said[1];
+    }
+}
