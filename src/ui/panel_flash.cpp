@@ -48,11 +48,14 @@ std::string row_text(const attn::MatD& m, Eigen::Index row, int max_items = 3) {
 void section_linear(AppState& s) {
   int fm = static_cast<int>(s.problem.feature_map);
   ImGui::TextUnformatted(words(s, "flash.linear.feature_map").c_str());
+  const std::string softmax = words(s, "flash.linear.softmax_features") + "###softmax";
+  const char* names[] = {"elu(x) + 1###elu", "relu(x)###relu", softmax.c_str()};
   for (int i = 0; i < 3; ++i) {
-    ImGui::SameLine();
-    static const char* kNames[] = {"elu(x) + 1###elu", "relu(x)###relu", nullptr};
-    const std::string softmax = words(s, "flash.linear.softmax_features") + "###softmax";
-    if (ImGui::RadioButton(kNames[i] ? kNames[i] : softmax.c_str(), &fm, i))
+    if (i == 0)
+      ImGui::SameLine();
+    else
+      flow(check_width(names[i]));  // (the row wraps when the words are long)
+    if (ImGui::RadioButton(names[i], &fm, i))
       s.problem.feature_map = static_cast<attn::FeatureMap>(fm), s.dirty = true;
   }
   const Variants& v = s.derived.variants;

@@ -1,6 +1,7 @@
 // Screenshots of the web app for looking at the UI (the tests save their own too).
 //   node tests/web/screenshot.mjs [out.png] [--state state.json] [--width 1366 --height 768] [--scale 2]
-//   node tests/web/screenshot.mjs --all [--source model]   every view and Variants part at the classroom sizes
+//   node tests/web/screenshot.mjs --all [--source model] [--language es]   every view and Variants part at the
+//   classroom sizes (in that language: build/screenshots/views-es/…)
 // Serves build/web/site on a free 127.0.0.1 port, applies the state (if any), waits a few frames, saves, and
 // prints what attnlab.layout() says does not fit. --all writes build/screenshots/views/<w>x<h>/<view>.png.
 import fs from 'node:fs';
@@ -31,12 +32,14 @@ try {
   if (args.includes('--all')) {
     const { page } = await openApp(browser, url);
     if (opt('--source') === 'model') await page.evaluate(() => window.attnlab.setState({ inputs: { source: 'model' } }));
+    const language = opt('--language', 'en');
+    const dir = language === 'en' ? 'views' : `views-${language}`;
     for (const [width, height, scale] of SIZES) {
       await page.setViewportSize({ width, height });
       for (const v of VIEWS) {
         const [panel, section] = v.split('/');
-        const view = { panel, ui_scale: scale, ...(section ? { variants: { section } } : {}) };
-        await shoot(page, path.join(SHOTS, 'views', `${width}x${height}`, `${v.replace('/', '-')}.png`), { view });
+        const view = { panel, ui_scale: scale, language, ...(section ? { variants: { section } } : {}) };
+        await shoot(page, path.join(SHOTS, dir, `${width}x${height}`, `${v.replace('/', '-')}.png`), { view });
       }
     }
   } else {
