@@ -56,8 +56,8 @@ Json get_state(const Json&, std::string_view) { return ui::state_to_json(state()
 Json get_result(const Json& a, std::string_view) {
   ui::AppState& s = state();
   recompute_if_dirty(s);
-  if (!s.derived.error.empty()) return attn::error_json(s.derived.error);
-  if (!s.derived.has_result) return attn::error_json("no result yet");
+  if (!s.derived().error.empty()) return attn::error_json(s.derived().error);
+  if (!s.derived().has_result) return attn::error_json("no result yet");
   attn::RunOptions with = compute::default_options(), without = with;
   with.json = flag(a, "trace") ? 2 : 1;
   const double json =
@@ -67,7 +67,7 @@ Json get_result(const Json& a, std::string_view) {
                             "; the limit here is " + attn::human_bytes(with.max_bytes) +
                             ". Ask for less (no trace), or run it output-only with "
                             "attnlab.run(problem, {weights: false}).");
-  return attn::result_to_json(s.derived.result, s.problem, flag(a, "trace"));
+  return attn::result_to_json(s.derived().result, s.problem, flag(a, "trace"));
 }
 // On error the state is unchanged.
 Json set_state(const Json&, std::string_view payload) {
@@ -186,7 +186,7 @@ Json gpu_prepare(const Json& a, std::string_view payload) {
   ui::AppState& s = state();
   recompute_if_dirty(s);
   Json header = compute::gpu_prepare(s.problem, num(a, "max_buffer_bytes"));
-  header["version"] = s.derived.result_version;
+  header["version"] = s.derived().result_version;
   return header;
 }
 Json gpu_outputs(const Json& a, std::string_view) {
@@ -227,12 +227,12 @@ Json gpu_finish(const Json& a, std::string_view) {
   }
   if (purpose == "check") {
     recompute_if_dirty(s);
-    if (static_cast<int>(num(a, "version")) != s.derived.result_version) {
-      s.derived.gpu_report = ui::words(s, "status.gpu_check_changed");
+    if (static_cast<int>(num(a, "version")) != s.derived().result_version) {
+      s.update_derived().gpu_report = ui::words(s, "status.gpu_check_changed");
       return Json::object();
     }
-    const double worst = max_diff(r, s.derived.result);
-    s.derived.gpu_report =
+    const double worst = max_diff(r, s.derived().result);
+    s.update_derived().gpu_report =
         worst < 0
             ? ui::words(s, "status.gpu_check_other")
             : ui::say(s, "status.gpu_check_done",
@@ -249,7 +249,7 @@ Json gpu_failed(const Json& a, std::string_view) {
   const std::string purpose = str(a, "for"), why = str(a, "error");
   if (purpose == "view") ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
   if (purpose == "check")
-    s.derived.gpu_report = ui::say(s, "status.gpu_check_failed", {attn::text_arg("why", why)});
+    s.update_derived().gpu_report = ui::say(s, "status.gpu_check_failed", {attn::text_arg("why", why)});
   if (purpose == "overview")
     s.overview.running = false,
     s.overview.status = ui::say(s, "status.overview_failed", {attn::text_arg("why", why)});
@@ -299,25 +299,25 @@ Json perf_next(const Json& a, std::string_view) {
   static std::string adapter;
   ui::AppState& s = state();
   if (a.contains("unavailable")) {
-    s.derived.perf_status =
+    s.update_derived().perf_status =
         ui::say(s, "status.perf_gpu_unavailable", {attn::text_arg("why", str(a, "unavailable"))});
     return Json{{"done", true}};
   }
   if (a.contains("error")) {
-    s.derived.perf_status = ui::say(s, "status.perf_gpu_failed",
-                                    {attn::text_arg("path", kPaths[path]), attn::count_arg("n", n),
-                                     attn::text_arg("error", str(a, "error"))});
+    s.update_derived().perf_status = ui::say(s, "status.perf_gpu_failed",
+                                             {attn::text_arg("path", kPaths[path]), attn::count_arg("n", n),
+                                              attn::text_arg("error", str(a, "error"))});
     return Json{{"done", true}};
   }
   if (a.contains("ms")) {
     const double ms = num(a, "ms");
-    s.derived.perf.push_back({std::string("webgpu ") + kPaths[path], n, ms});
+    s.update_derived().perf.push_back({std::string("webgpu ") + kPaths[path], n, ms});
     n = ms > 3000 || n >= 4096 ? (++path, 128) : n * 2;
   } else {
     path = 0, n = 128, adapter = str(a, "adapter");
   }
   if (path >= 2) {
-    s.derived.perf_status = ui::say(s, "status.perf_done", {attn::text_arg("adapter", adapter)});
+    s.update_derived().perf_status = ui::say(s, "status.perf_done", {attn::text_arg("adapter", adapter)});
     return Json{{"done", true}};
   }
   return Json{{"path", kPaths[path]},
@@ -327,25 +327,25 @@ Json perf_next(const Json& a, std::string_view) {
 Json performance(const Json&, std::string_view) {
   const ui::AppState& s = state();
   Json points = Json::array();
-  for (const ui::PerfPoint& p : s.derived.perf)
+  for (const ui::PerfPoint& p : s.derived().perf)
     points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
   return Json{{"points", points},
-              {"status", s.derived.perf_status},
-              {"gpu_report", s.derived.gpu_report},
+              {"status", s.derived().perf_status},
+              {"gpu_report", s.derived().gpu_report},
               {"overview", s.overview.status}};
 }
 // What the step view shows from WebGPU.
 Json gpu_view(const Json&, std::string_view) {
   const ui::AppState& s = state();
-  const ui::GpuView& g = s.derived.gpu;
-  const char* now = s.view.backend == ui::Backend::Cpu      ? "off"
-                    : g.in_flight >= 0                      ? "running"
-                    : g.version != s.derived.result_version ? "pending"
-                    : ui::gpu_head(s)                       ? "shown"
-                                                            : "cpu";
+  const ui::GpuView& g = s.derived().gpu;
+  const char* now = s.view.backend == ui::Backend::Cpu        ? "off"
+                    : g.in_flight >= 0                        ? "running"
+                    : g.version != s.derived().result_version ? "pending"
+                    : ui::gpu_head(s)                         ? "shown"
+                                                              : "cpu";
   return Json{{"state", now},
               {"version", g.version},
-              {"result_version", s.derived.result_version},
+              {"result_version", s.derived().result_version},
               {"discarded", g.discarded},
               {"max_diff", g.max_diff},
               {"path", g.path},

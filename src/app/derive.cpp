@@ -14,15 +14,16 @@ attn::RunOptions view_options() {
 void recompute_if_dirty(ui::AppState& s) {
   if (!s.dirty) return;
   s.dirty = false;
+  ui::Derived& d = s.update_derived();
   try {
-    s.derived.result = compute::run_cpu(s.problem, view_options());
-    s.derived.has_result = true;
-    ++s.derived.result_version;
-    s.derived.error.clear();
+    d.result = compute::run_cpu(s.problem, view_options());
+    d.has_result = true;
+    ++d.result_version;
+    d.error.clear();
   } catch (const attn::ProblemError& e) {
-    s.derived.error = e.what();
+    d.error = e.what();
   } catch (const std::bad_alloc&) {
-    s.derived.error = "memory: this problem does not fit in the memory available here";
+    d.error = "memory: this problem does not fit in the memory available here";
   }
   s.view.head = std::min(s.view.head, s.problem.heads() - 1);
   s.step_index = s.step().index;  // clamp after a shape change
@@ -30,26 +31,28 @@ void recompute_if_dirty(ui::AppState& s) {
 
 // The Variants view's data (every variant run in full) is derived only while that view is open.
 void refresh_variants_if_shown(ui::AppState& s) {
-  if (s.view.panel != ui::Panel::Variants || s.derived.variants.version == s.derived.result_version) return;
+  if (s.view.panel != ui::Panel::Variants || s.derived().variants.version == s.derived().result_version)
+    return;
   try {
     ui::refresh_variants(s);
   } catch (const std::exception& e) {  // the Variants view shows what it has; the app keeps running
-    s.derived.variants.version = s.derived.result_version;
-    s.derived.variants.grouped_note = std::string("variants: ") + e.what();
+    ui::Derived& d = s.update_derived();
+    d.variants.version = d.result_version;
+    d.variants.grouped_note = std::string("variants: ") + e.what();
   }
 }
 
 void refresh_weights_map(ui::AppState& s) {
-  ui::WeightsMap& m = s.derived.weights_map;
-  const size_t heads = s.derived.result.heads.size();
+  ui::WeightsMap& m = s.update_derived().weights_map;
+  const size_t heads = s.derived().result.heads.size();
   const size_t h = std::min(static_cast<size_t>(std::max(s.view.head, 0)), heads ? heads - 1 : 0);
-  const attn::MatD* w = s.derived.has_result && heads ? &s.derived.result.heads[h].weights : nullptr;
+  const attn::MatD* w = s.derived().has_result && heads ? &s.derived().result.heads[h].weights : nullptr;
   if (!w || (w->rows() <= ui::kMaxStepTokens && w->cols() <= ui::kMaxStepTokens) || w->size() == 0) {
     m = {};
     return;
   }
-  if (m.version == s.derived.result_version && m.head == static_cast<int>(h)) return;
-  m.version = s.derived.result_version;
+  if (m.version == s.derived().result_version && m.head == static_cast<int>(h)) return;
+  m.version = s.derived().result_version;
   m.head = static_cast<int>(h);
   m.map = attn::attention_map(*w, ui::WeightsMap::kSide, ui::WeightsMap::kSide);
   m.rows_per_block = static_cast<int>((w->rows() + m.map.rows() - 1) / m.map.rows());

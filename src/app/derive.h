@@ -10,8 +10,8 @@
 // map only, so the app holds at most 256 MiB for its trace whatever the build (attnlab.run may use more).
 attn::RunOptions view_options();
 
-// Recomputes state.derived.result when the problem changed (the one place the UI's numbers are computed),
-// within view_options(); a refusal goes to state.derived.error and the app keeps running.
+// Recomputes state.derived().result when the problem changed (the one place the UI's numbers are computed),
+// within view_options(); a refusal goes to state.derived().error and the app keeps running.
 void recompute_if_dirty(ui::AppState& s);
 
 // The Variants view's data (every variant run in full) is derived only while that view is open.

@@ -45,11 +45,11 @@ void open_model_dir(ui::AppState& s, const std::string& dir) {
 void service_requests(ui::AppState& s) {
   if (s.jobs.perf_requested) {
     s.jobs.perf_requested = false;
-    s.derived.perf.clear();
+    s.update_derived().perf.clear();
     s.jobs.perf_pending.clear();
     for (int k = 0; k < static_cast<int>(std::size(ui::kPerfSeries)); ++k)  // O(n) ways go further
       for (int n = 128; n <= ui::kPerfSeries[k].max_n; n *= 2) s.jobs.perf_pending.push_back({k, n});
-    s.derived.perf_status = ui::words(s, "status.perf_measuring_cpu");
+    s.update_derived().perf_status = ui::words(s, "status.perf_measuring_cpu");
   }
   if (!s.jobs.perf_pending.empty()) {  // one size per frame, median of 3 runs of the f32 output-only path
     const ui::Jobs::PerfJob job = s.jobs.perf_pending.front();
@@ -67,11 +67,11 @@ void service_requests(ui::AppState& s) {
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
-    s.derived.perf.push_back(
+    s.update_derived().perf.push_back(
         {std::string(platform::cpu_series()) + series.suffix, job.n, ms[1], series.order});
     if (s.jobs.perf_pending
             .empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
-      s.derived.perf_status =
+      s.update_derived().perf_status =
           ui::words(s, "status.perf_cpu_done");  // (SwiftShader's GPU: the same CPU cores)
       platform::start_gpu_measurements(s);
     }
@@ -81,14 +81,14 @@ void service_requests(ui::AppState& s) {
     platform::start_overview(s);
   }
   // The step view's WebGPU numbers: one run at a time; a newer problem is run when the previous one returns.
-  ui::GpuView& g = s.derived.gpu;
+  ui::GpuView& g = s.update_derived().gpu;
   const double cells = static_cast<double>(s.problem.heads()) * s.problem.query_len() * s.problem.key_len();
-  if (s.view.backend == ui::Backend::WebGpu && s.derived.has_result && s.derived.error.empty() &&
-      g.in_flight < 0 && g.version != s.derived.result_version) {
+  if (s.view.backend == ui::Backend::WebGpu && s.derived().has_result && s.derived().error.empty() &&
+      g.in_flight < 0 && g.version != s.derived().result_version) {
     if (cells <= kGpuViewCells) {
       platform::start_gpu_view(s);
     } else {
-      g.version = s.derived.result_version;
+      g.version = s.derived().result_version;
       g.heads.clear();
       g.status = ui::say(s, "status.gpu_view_too_large", {attn::count_arg("n", kGpuViewCells)});
     }

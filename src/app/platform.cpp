@@ -144,11 +144,11 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
       {attn::text_arg("name", f.name), attn::count_arg("bytes", static_cast<double>(f.bytes.size()))});
 }
 void start_gpu_measurements(ui::AppState& s) {
-  s.derived.perf_status = ui::words(s, "status.perf_measuring_gpu");
+  s.update_derived().perf_status = ui::words(s, "status.perf_measuring_gpu");
   js_call_api("_perfGpu");
 }
 void start_gpu_check(ui::AppState& s) {
-  s.derived.gpu_report = ui::words(s, "status.gpu_check_running");
+  s.update_derived().gpu_report = ui::words(s, "status.gpu_check_running");
   js_call_api("_gpuCheck");
 }
 void start_overview(ui::AppState& s) {
@@ -164,9 +164,9 @@ void start_overview(ui::AppState& s) {
 
 void open_model_files() { js_call_api("_pickModel"); }
 void start_gpu_view(ui::AppState& s) {
-  s.derived.gpu.in_flight = s.derived.result_version;
-  s.derived.gpu.started = ImGui::GetTime();
-  js_gpu_view(s.derived.result_version);
+  s.update_derived().gpu.in_flight = s.derived().result_version;
+  s.update_derived().gpu.started = ImGui::GetTime();
+  js_gpu_view(s.derived().result_version);
 }
 
 void install_resize_callback(GLFWwindow*) {
@@ -277,11 +277,14 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
 }
 void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
-void start_gpu_check(ui::AppState& s) { s.derived.gpu_report = ui::words(s, "status.gpu_check_desktop"); }
+void start_gpu_check(ui::AppState& s) {
+  s.update_derived().gpu_report = ui::words(s, "status.gpu_check_desktop");
+}
 void start_gpu_view(ui::AppState& s) {
-  s.derived.gpu.version = s.derived.result_version;
-  s.derived.gpu.heads.clear();
-  s.derived.gpu.status = ui::words(s, "status.gpu_view_desktop");
+  ui::GpuView& g = s.update_derived().gpu;
+  g.version = s.derived().result_version;
+  g.heads.clear();
+  g.status = ui::words(s, "status.gpu_view_desktop");
 }
 void start_overview(ui::AppState& s) { s.overview.status = ui::words(s, "status.overview_desktop"); }
 

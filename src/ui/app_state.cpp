@@ -181,9 +181,9 @@ void advance_playback(AppState& s, double dt) {
 bool flash_walkthrough_shown(const AppState& s) {
   const size_t h = static_cast<size_t>(std::max(0, s.view.head));
   return s.view.panel == Panel::Variants && s.view.variants.section == VariantSection::Flash &&
-         s.derived.variants.version == s.derived.result_version && h < s.derived.variants.flash.size() &&
-         !s.derived.variants.flash[h].tiles.empty() &&
-         s.derived.variants.flash[h].output.rows() == s.problem.query_len();
+         s.derived().variants.version == s.derived().result_version &&
+         h < s.derived().variants.flash.size() && !s.derived().variants.flash[h].tiles.empty() &&
+         s.derived().variants.flash[h].output.rows() == s.problem.query_len();
 }
 
 const attn::Catalog& catalog(const AppState& s) {
@@ -214,14 +214,14 @@ Explanation said(const AppState& s, const attn::StepExplanation& e) {
 }  // namespace
 
 Explanation explain_current(const AppState& s, int max_terms) {
-  if (!s.derived.has_result || s.derived.result.heads.empty()) return {};
+  if (!s.derived().has_result || s.derived().result.heads.empty()) return {};
   if (flash_walkthrough_shown(s) && held_back(s, Held::Softmax))
     return said(s, {{"explain.flash.held_title", {}},
                     words(s, "explain.held_formula"),
                     {{"explain.flash.held", {}}},
                     {}});
   if (flash_walkthrough_shown(s)) {
-    const attn::FlashTrace& f = s.derived.variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
+    const attn::FlashTrace& f = s.derived().variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
     return said(s, attn::explain_flash_tile(
                        f, std::clamp(s.view.variants.flash_step, 0, static_cast<int>(f.tiles.size()) - 1),
                        attn::query_labels(s.problem)));
@@ -229,8 +229,8 @@ Explanation explain_current(const AppState& s, int max_terms) {
   if (s.problem.variant == attn::Variant::Linear)
     return said(
         s, {{"explain.linear.title", {}}, "O = φ(Q)·(φ(K)ᵀ·V) ÷ φ(Q)·Σφ(K)", {{"explain.linear", {}}}, {}});
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
-  const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
   if (t.weights.rows() != s.problem.query_len() || t.weights.cols() != s.problem.key_len()) return {};
   attn::ExplainInput in;
@@ -273,14 +273,14 @@ attn::Json lesson_mirror(const AppState& s) {
   if (page->has_prediction) {
     j["question"] = lesson_words(s, l, at, "question");
     spoken.push_back(say(s, "state.lesson.predict", {attn::text_arg("question", j["question"])}));
-    const CheckResult& r = s.derived.lesson_check.result;
+    const CheckResult& r = s.derived().lesson_check.result;
     if (!r.number) {
       j["choices"] = r.choices;
       std::string list;
       for (const std::string& c : r.choices) list += (list.empty() ? "" : ", ") + c;
       spoken.push_back(say(s, "state.lesson.choices", {attn::text_arg("choices", list)}));
     }
-    if (s.lesson.revealed && s.derived.lesson_check.error.empty()) {
+    if (s.lesson.revealed && s.derived().lesson_check.error.empty()) {
       j["answer"] = r.answer_text();
       j["explanation"] = r.explanation;
       spoken.push_back(
@@ -309,7 +309,7 @@ namespace {
 attn::Json step_mirror(const AppState& s) {
   const Explanation e = explain_current(s);
   attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
-  if (!s.derived.has_result || e.title.empty()) return j;
+  if (!s.derived().has_result || e.title.empty()) return j;
   if (s.problem.variant == attn::Variant::Linear) return j;
   if (held_back(s, static_cast<Held>(s.step().stage))) return j;  // (no numbers while a prediction is open)
   if (flash_walkthrough_shown(s)) {  // the tile's first row: its partial (or final) output
@@ -324,8 +324,8 @@ attn::Json step_mirror(const AppState& s) {
     j["values"] = std::move(values);
     return j;
   }
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
-  const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
   const std::vector<std::string> q = attn::query_labels(s.problem);
   const attn::MatD* m = st.stage == attn::Stage::Scores    ? &t.scores

@@ -313,7 +313,11 @@ struct Jobs {
 // The app's state: the document, what is derived from it, the jobs asked for, and what the app holds beside
 // them (the libraries, the open model, where it runs, the notice, the long-sequence run).
 struct AppState : Document {
-  Derived derived;
+  // What is derived, read-only: panels, the mirror and handouts read it; only the derivations write it
+  // (app/derive.cpp, the bridge's GPU answers, refresh_model/refresh_variants/refresh_lesson_check), through
+  // update_derived().
+  const Derived& derived() const { return derived_; }
+  Derived& update_derived() { return derived_; }
   Jobs jobs;
 
   std::vector<attn::Scenario> scenarios;  // the library from assets/scenarios (not part of the JSON state)
@@ -329,6 +333,9 @@ struct AppState : Document {
 
   attn::Step step() const;
   const attn::Scenario* scenario() const;  // the loaded scenario, or nullptr
+
+ private:
+  Derived derived_;
 };
 
 constexpr const char* kDefaultSentence = "The animal didn't cross the street because it was too tired";

@@ -40,10 +40,10 @@ void at_most(const AppState& s, int tokens) {
 const attn::HeadTrace<double>& shown(const AppState& s, attn::Result& scratch) {
   at_most(s, kMaxStepTokens);
   const int h = std::clamp(s.view.head, 0, s.problem.heads() - 1);
-  if (s.derived.has_result && !s.dirty && static_cast<int>(s.derived.result.heads.size()) > h &&
-      s.derived.result.heads[static_cast<size_t>(h)].weights.rows() == s.problem.query_len() &&
-      s.derived.result.heads[static_cast<size_t>(h)].weights.cols() == s.problem.key_len())
-    return s.derived.result.heads[static_cast<size_t>(h)];
+  if (s.derived().has_result && !s.dirty && static_cast<int>(s.derived().result.heads.size()) > h &&
+      s.derived().result.heads[static_cast<size_t>(h)].weights.rows() == s.problem.query_len() &&
+      s.derived().result.heads[static_cast<size_t>(h)].weights.cols() == s.problem.key_len())
+    return s.derived().result.heads[static_cast<size_t>(h)];
   scratch = attn::run(s.problem);
   return scratch.heads.at(static_cast<size_t>(h));
 }
@@ -254,9 +254,9 @@ CheckResult kv_cache_ratio(const AppState& s, const attn::Json& args) {
 // [SECTION] the real model
 
 const ModelRun& model_run(const AppState& s) {
-  if (s.source != Source::Model || !s.model || s.derived.model_run.forward.layers.empty())
+  if (s.source != Source::Model || !s.model || s.derived().model_run.forward.layers.empty())
     attn::fail_field("check", "needs the real model on screen (inputs.source: \"model\")");
-  return s.derived.model_run;
+  return s.derived().model_run;
 }
 
 CheckResult head_with(const AppState& s, const attn::Json& args) {

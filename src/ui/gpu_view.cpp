@@ -45,9 +45,10 @@ double max_abs_diff(const attn::MatD& a, const attn::MatD& b) {
 }
 
 void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
-  GpuView& g = s.derived.gpu;
+  GpuView& g = s.update_derived().gpu;
   if (g.in_flight == version) g.in_flight = -1;
-  if (version != s.derived.result_version) {  // the learner changed the problem while the GPU worked: drop it
+  if (version !=
+      s.derived().result_version) {  // the learner changed the problem while the GPU worked: drop it
     ++g.discarded;
     return;
   }
@@ -79,9 +80,9 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
                     matrix_with_blocked(trace[i].value("weights", attn::Json())),
                     matrix_with_blocked(trace[i].value("output", attn::Json()))};
     weights = weights && h.weights.size() != 0;
-    if (i < s.derived.result.heads.size()) {
-      worst = std::max(worst, max_abs_diff(h.weights, s.derived.result.heads[i].weights));
-      worst = std::max(worst, max_abs_diff(h.output, s.derived.result.heads[i].output));
+    if (i < s.derived().result.heads.size()) {
+      worst = std::max(worst, max_abs_diff(h.weights, s.derived().result.heads[i].weights));
+      worst = std::max(worst, max_abs_diff(h.output, s.derived().result.heads[i].output));
     }
     g.heads.push_back(std::move(h));
   }
@@ -103,10 +104,11 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
 }
 
 const GpuView::Head* gpu_head(const AppState& s) {
-  if (s.view.backend != Backend::WebGpu || s.derived.gpu.version != s.derived.result_version) return nullptr;
+  if (s.view.backend != Backend::WebGpu || s.derived().gpu.version != s.derived().result_version)
+    return nullptr;
   const size_t h = static_cast<size_t>(std::max(0, s.view.head));
-  if (h >= s.derived.gpu.heads.size() || s.derived.gpu.heads[h].weights.size() == 0) return nullptr;
-  return &s.derived.gpu.heads[h];
+  if (h >= s.derived().gpu.heads.size() || s.derived().gpu.heads[h].weights.size() == 0) return nullptr;
+  return &s.derived().gpu.heads[h];
 }
 
 }  // namespace ui

@@ -24,11 +24,11 @@ namespace ui {
 namespace {
 
 const attn::HeadTrace<double>& head_of(const AppState& s) {
-  if (!s.derived.has_result || s.derived.result.heads.empty() || s.dirty)
+  if (!s.derived().has_result || s.derived().result.heads.empty() || s.dirty)
     attn::fail_field("handout", "nothing is computed yet (" +
-                                    (s.derived.error.empty() ? "recomputing" : s.derived.error) + ")");
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
-  const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(h)];
+                                    (s.derived().error.empty() ? "recomputing" : s.derived().error) + ")");
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
   if (t.weights.rows() > kMaxStepTokens || t.weights.cols() > kMaxStepTokens)
     attn::fail_field("handout", "the app hands out up to " + std::to_string(kMaxStepTokens) +
                                     " tokens; for longer inputs use attnlab-cli run --format csv");
@@ -233,8 +233,8 @@ std::vector<attn::NamedMatrix> shown_matrices(const AppState& s) {
     out.push_back({"W_K", s.inputs.w_k, feats, attn::index_labels(s.inputs.w_k.cols())});
     out.push_back({"W_V", s.inputs.w_v, feats, attn::index_labels(s.inputs.w_v.cols())});
   }
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
-  for (attn::NamedMatrix& m : attn::head_matrices(s.problem, s.derived.result, h))
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
+  for (attn::NamedMatrix& m : attn::head_matrices(s.problem, s.derived().result, h))
     out.push_back(std::move(m));
   return out;
 }

@@ -84,8 +84,8 @@ AppState start_of(const AppState& s) {
   fresh.model = s.model;
   fresh.lessons = s.lessons;
   fresh.platform = s.platform;
-  fresh.derived.model_run.induction = s.derived.model_run.induction;  // (measured once per model)
-  fresh.derived.model_run.induction_of = s.derived.model_run.induction_of;
+  fresh.update_derived().model_run.induction = s.derived().model_run.induction;  // (measured once per model)
+  fresh.update_derived().model_run.induction_of = s.derived().model_run.induction_of;
   const ViewState& v = s.view;
   fresh.view.ui_scale = v.ui_scale;
   fresh.view.high_contrast = v.high_contrast;
@@ -247,17 +247,17 @@ CheckResult lesson_check(const AppState& s) {
 }
 
 void refresh_lesson_check(AppState& s) {
-  LessonCheck& c = s.derived.lesson_check;
+  LessonCheck& c = s.update_derived().lesson_check;
   const LessonPage* page = lesson_page(s);
   if (!page || !page->has_prediction) {
     c = LessonCheck();
     return;
   }
   if (c.lesson == s.lesson.lesson && c.page == s.lesson.page &&
-      c.result_version == s.derived.result_version && c.model_version == s.model_version)
+      c.result_version == s.derived().result_version && c.model_version == s.model_version)
     return;
   c.lesson = s.lesson.lesson, c.page = s.lesson.page;
-  c.result_version = s.derived.result_version, c.model_version = s.model_version;
+  c.result_version = s.derived().result_version, c.model_version = s.model_version;
   c.error.clear();
   try {
     c.result = lesson_check(s);

@@ -107,7 +107,8 @@ const LessonPage* lesson_page(const AppState& s);
 bool prediction_open(const AppState& s);
 // The open page's check on the current numbers (recomputed; throws ProblemError like Check::compute).
 CheckResult lesson_check(const AppState& s);
-// Recomputes s.derived.lesson_check when the page, the result or the model changed (app/derive.cpp calls it).
+// Recomputes s.derived().lesson_check when the page, the result or the model changed (app/derive.cpp calls
+// it).
 void refresh_lesson_check(AppState& s);
 // The learner's answer against the check: right or not.
 bool answer_is_right(const CheckResult& r, const std::string& answer);

@@ -20,9 +20,9 @@ using attn::percent_arg;
 using attn::text_arg;
 
 const attn::HeadTrace<double>* head(const AppState& s) {
-  if (!s.derived.has_result || s.derived.result.heads.empty()) return nullptr;
-  const attn::HeadTrace<double>& t = s.derived.result.heads[static_cast<size_t>(
-      std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1))];
+  if (!s.derived().has_result || s.derived().result.heads.empty()) return nullptr;
+  const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(
+      std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1))];
   return t.weights.rows() == s.problem.query_len() && t.weights.cols() == s.problem.key_len() ? &t : nullptr;
 }
 
@@ -41,33 +41,33 @@ std::string top_weights(const AppState& s, const attn::HeadTrace<double>& t, int
 }
 
 std::string model_view(const AppState& s) {
-  if (!s.model || s.source != Source::Model || s.derived.model_run.forward.layers.empty())
+  if (!s.model || s.source != Source::Model || s.derived().model_run.forward.layers.empty())
     return s.model ? say(s, "mirror.model.card", {text_arg("card", model_card(s, *s.model))})
                    : words(s, "mirror.model.none");
   std::string heads;
   if (held_back(s, Held::HeadLabels)) {
     heads = words(s, "mirror.held");
   } else {
-    for (const model::HeadScores& h : s.derived.model_run.heads)
+    for (const model::HeadScores& h : s.derived().model_run.heads)
       heads += say(s, "mirror.model.head",
                    {count_arg("layer", h.layer), count_arg("head", h.head), text_arg("label", h.label)}) +
                "; ";
   }
   std::string out =
       say(s, "mirror.model.heads", {text_arg("card", model_card(s, *s.model)), text_arg("heads", heads)});
-  if (!held_back(s, Held::NextToken) && !s.derived.model_run.next.empty()) {
+  if (!held_back(s, Held::NextToken) && !s.derived().model_run.next.empty()) {
     std::string next;
-    for (size_t i = 0; i < s.derived.model_run.next.size() && i < 3; ++i)
+    for (size_t i = 0; i < s.derived().model_run.next.size() && i < 3; ++i)
       next += (i ? ", " : "") + say(s, "mirror.model.next_token",
-                                    {text_arg("token", s.derived.model_run.next[i].token),
-                                     percent_arg("p", s.derived.model_run.next[i].p, 1)});
+                                    {text_arg("token", s.derived().model_run.next[i].token),
+                                     percent_arg("p", s.derived().model_run.next[i].p, 1)});
     out += ". " + say(s, "mirror.model.next", {text_arg("tokens", next)});
   }
   return out + ".";
 }
 
 std::string variants_view(const AppState& s) {
-  const Variants& v = s.derived.variants;
+  const Variants& v = s.derived().variants;
   const bool costs = !held_back(s, Held::Costs);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   switch (s.view.variants.section) {
@@ -151,14 +151,14 @@ std::string describe_view(const AppState& s) {
     case Panel::Edit:
       return words(s, "mirror.edit");
     case Panel::Performance: {
-      if (s.derived.perf.empty()) return words(s, "mirror.performance.empty");
+      if (s.derived().perf.empty()) return words(s, "mirror.performance.empty");
       std::string points;
-      for (const PerfPoint& p : s.derived.perf)
+      for (const PerfPoint& p : s.derived().perf)
         points += say(s, "mirror.performance.point",
                       {text_arg("series", p.series), count_arg("n", p.n), number_arg("ms", p.ms)}) +
                   "; ";
       return say(s, "mirror.performance",
-                 {text_arg("points", points), text_arg("status", s.derived.perf_status)});
+                 {text_arg("points", points), text_arg("status", s.derived().perf_status)});
     }
     case Panel::Overview:
       return s.overview.status.empty() ? words(s, "mirror.overview.empty")

@@ -18,7 +18,7 @@ void use_model(AppState& s) {
 
 void open_model(AppState& s, std::shared_ptr<const model::Gpt2> m) {
   s.model = std::move(m);
-  s.derived.model_run = ModelRun();
+  s.update_derived().model_run = ModelRun();
   ModelInputs fresh;  // another model's layers and heads: only the text carries over
   fresh.text = s.model_inputs.text;
   s.model_inputs = std::move(fresh);
@@ -32,15 +32,15 @@ model::Gpt2& editable_model(AppState& s) {
     s.model = copy;
   }
   ++s.model_version;
-  s.derived.model_run.induction_of = nullptr;  // (its heads are measured again)
-  return const_cast<model::Gpt2&>(*s.model);   // (created non-const above; this state is its only owner)
+  s.update_derived().model_run.induction_of = nullptr;  // (its heads are measured again)
+  return const_cast<model::Gpt2&>(*s.model);  // (created non-const above; this state is its only owner)
 }
 
 void refresh_model(AppState& s) {
-  if (s.source != Source::Model || !s.model || s.derived.model_run.version == s.model_version) return;
+  if (s.source != Source::Model || !s.model || s.derived().model_run.version == s.model_version) return;
   const model::Gpt2& m = *s.model;
   ModelInputs& in = s.model_inputs;
-  ModelRun& r = s.derived.model_run;
+  ModelRun& r = s.update_derived().model_run;
   r.version = s.model_version;
   r.error.clear();
   in.layer = std::clamp(in.layer, 0, m.config.n_layer - 1);
@@ -83,7 +83,7 @@ void refresh_model(AppState& s) {
 }
 
 void apply_model_inputs(AppState& s) {
-  const ModelRun& r = s.derived.model_run;
+  const ModelRun& r = s.derived().model_run;
   if (!s.model || r.forward.layers.empty()) return;
   const ModelInputs& in = s.model_inputs;
   attn::Problem p;
@@ -200,7 +200,7 @@ void model_inputs_from_json(AppState& s, const attn::Json& j) {
   s.model_inputs = std::move(in);
   use_model(s);
   refresh_model(s);  // now: the step and view that follow are checked against this text's problem
-  if (!s.derived.model_run.error.empty()) fail("text", s.derived.model_run.error);
+  if (!s.derived().model_run.error.empty()) fail("text", s.derived().model_run.error);
   if (j.contains("scenario")) {
     const attn::Json& id = j["scenario"];
     const auto sc = std::find_if(s.scenarios.begin(), s.scenarios.end(),

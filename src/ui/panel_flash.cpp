@@ -1,6 +1,6 @@
 // The Variants view's linear and flash parts: linear attention's re-association next to softmax attention,
 // and flash attention's tiles one step at a time with the real running max, sum, rescale and partial output
-// (attn/linear.h, attn/flash.h; the numbers come from s.derived.variants, computed by the app shell).
+// (attn/linear.h, attn/flash.h; the numbers come from s.derived().variants, computed by the app shell).
 // [SECTION] linear · flash
 #include <imgui.h>
 
@@ -58,7 +58,7 @@ void section_linear(AppState& s) {
     if (ImGui::RadioButton(names[i], &fm, i))
       s.problem.feature_map = static_cast<attn::FeatureMap>(fm), s.dirty = true;
   }
-  const Variants& v = s.derived.variants;
+  const Variants& v = s.derived().variants;
   const size_t head = shown_index(s);
   if (head >= v.linear.size())
     return ImGui::TextWrapped("%s", say(s, std::vector<attn::Message>{{"flash.linear.no_shortcut", {}},
@@ -205,7 +205,7 @@ void draw_tile_grid(const AppState& s, const attn::FlashTrace& f, int step, floa
 }  // namespace
 
 void section_flash(AppState& s) {
-  const Variants& v = s.derived.variants;
+  const Variants& v = s.derived().variants;
   const size_t head = shown_index(s);
   if (head >= v.flash.size()) return;
   const attn::FlashTrace& f = v.flash[head];
@@ -295,9 +295,9 @@ void section_flash(AppState& s) {
   }
   const double held = f.peak_bytes, full = 8.0 * L * S;
   const int d =
-      head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].q.cols()) : 0;
+      head < s.derived().result.heads.size() ? static_cast<int>(s.derived().result.heads[head].q.cols()) : 0;
   const int dv =
-      head < s.derived.result.heads.size() ? static_cast<int>(s.derived.result.heads[head].v.cols()) : 0;
+      head < s.derived().result.heads.size() ? static_cast<int>(s.derived().result.heads[head].v.cols()) : 0;
   if (!held_back(s, Held::Costs))
     ImGui::TextWrapped(
         "%s", say(s,

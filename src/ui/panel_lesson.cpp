@@ -1,7 +1,7 @@
 // The lesson panel (see panels.h): where the class is in the lesson, the page's narration, and its
 // prediction — the choices or a number to type, then the reveal, checked and explained with the real numbers.
 // Also the Lessons menu and the line that says what is held back. The lesson logic is ui/lesson.cpp; the
-// check's answer is derived once per change (s.derived.lesson_check), never here.
+// check's answer is derived once per change (s.derived().lesson_check), never here.
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -65,7 +65,7 @@ void prediction(AppState& s, const Lesson& l, int page) {
       "%s",
       say(s, "lessons.predict", {attn::text_arg("question", lesson_words(s, l, page, "question"))}).c_str());
   ImGui::PopStyleColor();
-  const LessonCheck& c = s.derived.lesson_check;
+  const LessonCheck& c = s.derived().lesson_check;
   if (!c.error.empty())
     return text_note("%s", say(s, "lessons.cannot_check", {attn::text_arg("error", c.error)}).c_str());
   const CheckResult& r = c.result;

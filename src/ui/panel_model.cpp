@@ -1,7 +1,7 @@
 // The real model's panels (see panels.h): the input panel's part for Source::Model (text, layer, head) and
 // the Model view — every head's pattern on this text with its measured label (click one to step through it),
 // the next-token prediction, heads switched off or made uniform, and generation with the KV cache. Everything
-// shown is read from s.derived.model_run, derived by ui/model_run.cpp.
+// shown is read from s.derived().model_run, derived by ui/model_run.cpp.
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -26,7 +26,7 @@ void changed(AppState& s, bool new_text) {
 }
 
 const model::HeadScores* scores_of(const AppState& s, int layer, int head) {
-  for (const model::HeadScores& h : s.derived.model_run.heads)
+  for (const model::HeadScores& h : s.derived().model_run.heads)
     if (h.layer == layer && h.head == head) return &h;
   return nullptr;
 }
@@ -132,7 +132,8 @@ void head_cell(AppState& s, int layer, int h, float side) {
   opt.show_values = false;
   opt.row_labels = opt.col_labels = false;
   opt.value_name = weight.c_str();
-  const attn::MatD w = s.derived.model_run.forward.layers[static_cast<size_t>(layer)]
+  const attn::MatD w = s.derived()
+                           .model_run.forward.layers[static_cast<size_t>(layer)]
                            .weights[static_cast<size_t>(h)]
                            .cast<double>();
   opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
@@ -200,7 +201,7 @@ std::string percent5(const AppState& s, double share) {
 }
 
 void next_tokens(AppState& s) {
-  const ModelRun& r = s.derived.model_run;
+  const ModelRun& r = s.derived().model_run;
   const int T = static_cast<int>(r.forward.ids.size());
   int& pos = s.model_inputs.position;
   int shown = pos < 0 || pos >= T ? T - 1 : pos;
@@ -249,7 +250,7 @@ void next_tokens(AppState& s) {
 
 void generation(AppState& s) {
   ModelInputs& in = s.model_inputs;
-  const ModelRun& r = s.derived.model_run;
+  const ModelRun& r = s.derived().model_run;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   bool edit = ImGui::SliderInt((words(s, "model.gen_tokens") + "###gen_tokens").c_str(), &in.generate, 1, 40);
   ImGui::SameLine();
@@ -327,10 +328,10 @@ void model_input_panel(AppState& s) {
   if (s.model_inputs.decode_step >= 0)
     ImGui::TextWrapped(
         "%s", say(s, "model.showing_decode", {attn::count_arg("i", s.model_inputs.decode_step)}).c_str());
-  if (!s.derived.model_run.error.empty()) {
+  if (!s.derived().model_run.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
     ImGui::TextWrapped(
-        "%s", say(s, "model.cannot_run", {attn::text_arg("why", s.derived.model_run.error)}).c_str());
+        "%s", say(s, "model.cannot_run", {attn::text_arg("why", s.derived().model_run.error)}).c_str());
     ImGui::PopStyleColor();
   }
 }
@@ -361,9 +362,9 @@ void panel_model(AppState& s) {
     if (ImGui::Button((words(s, "model.use_heads") + "###use_heads").c_str())) use_model(s);
     return;
   }
-  if (s.derived.model_run.forward.layers.empty())
+  if (s.derived().model_run.forward.layers.empty())
     return ImGui::TextWrapped(
-        "%s", say(s, "model.cannot_run", {attn::text_arg("why", s.derived.model_run.error)}).c_str());
+        "%s", say(s, "model.cannot_run", {attn::text_arg("why", s.derived().model_run.error)}).c_str());
   if (ImGui::CollapsingHeader((words(s, "model.heads_header") + "###heads_on_text").c_str(),
                               ImGuiTreeNodeFlags_DefaultOpen))
     heads_grid(s);

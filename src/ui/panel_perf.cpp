@@ -1,6 +1,6 @@
 // The Performance panel: times measured here (the CPU path of this build, and WebGPU 3-pass and flash in the
 // browser) against n on log-log axes with the n² reference slope, and the GPU check of the current problem.
-// Measuring is done by the app shell (src/app), which fills state.derived.perf; this panel only asks and
+// Measuring is done by the app shell (src/app), which fills state.derived().perf; this panel only asks and
 // draws.
 #include <imgui.h>
 
@@ -19,25 +19,25 @@ void panel_performance(AppState& s) {
   const attn::Catalog& cat = catalog(s);
   ImGui::TextWrapped("%s", words(s, "perf.intro").c_str());
   const bool busy = !s.jobs.perf_pending.empty() || s.jobs.perf_requested ||
-                    (s.derived.perf_status.size() >= 3 &&
-                     s.derived.perf_status.compare(s.derived.perf_status.size() - 3, 3, "…") == 0);
+                    (s.derived().perf_status.size() >= 3 &&
+                     s.derived().perf_status.compare(s.derived().perf_status.size() - 3, 3, "…") == 0);
   if (busy) ImGui::BeginDisabled();
   if (ImGui::Button((words(s, "perf.measure") + "###measure").c_str())) s.jobs.perf_requested = true;
   if (busy) ImGui::EndDisabled();
   ImGui::SameLine();
-  text_note("%s", s.derived.perf_status.c_str());
+  text_note("%s", s.derived().perf_status.c_str());
   if (ImGui::Button((words(s, "perf.check_webgpu") + "###check_webgpu").c_str()))
     s.jobs.gpu_check_requested = true;
-  if (!s.derived.gpu_report.empty())
+  if (!s.derived().gpu_report.empty())
     ImGui::TextWrapped("%s",
-                       say(s, "perf.gpu_check", {attn::text_arg("report", s.derived.gpu_report)}).c_str());
+                       say(s, "perf.gpu_check", {attn::text_arg("report", s.derived().gpu_report)}).c_str());
 
   std::map<std::string, std::vector<PerfPoint>> series;
-  for (const PerfPoint& p : s.derived.perf) series[p.series].push_back(p);
+  for (const PerfPoint& p : s.derived().perf) series[p.series].push_back(p);
   if (series.empty()) return text_note("%s", words(s, "perf.no_measurements").c_str());
   double lo_ms = 1e30, hi_ms = 0;
   int lo_n = 1 << 30, hi_n = 0;
-  for (const PerfPoint& p : s.derived.perf) {
+  for (const PerfPoint& p : s.derived().perf) {
     lo_ms = std::min(lo_ms, p.ms), hi_ms = std::max(hi_ms, p.ms);
     lo_n = std::min(lo_n, p.n), hi_n = std::max(hi_n, p.n);
   }

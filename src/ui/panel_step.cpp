@@ -143,7 +143,7 @@ void handle_keys(AppState& s) {
   if (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false))
     s.frame.arithmetic = true;  // (the step view opens the current cell's whole arithmetic)
   if (prediction_open(s)) {     // 1–9 pick the prediction's choices (instead of jumping to a stage)
-    const CheckResult& r = s.derived.lesson_check.result;
+    const CheckResult& r = s.derived().lesson_check.result;
     for (int k = 0; k < 9 && k < static_cast<int>(r.choices.size()); ++k)
       if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false))
         s.lesson.answer = r.choices[static_cast<size_t>(k)];
@@ -188,9 +188,9 @@ void handle_keys(AppState& s) {
 
 // While the step view's numbers come from WebGPU: what computed them, or the run in progress.
 void gpu_banner(const AppState& s) {
-  const GpuView& g = s.derived.gpu;
+  const GpuView& g = s.derived().gpu;
   if (s.view.backend != Backend::WebGpu) return;
-  if (g.in_flight >= 0 || g.version != s.derived.result_version) {
+  if (g.in_flight >= 0 || g.version != s.derived().result_version) {
     const float elapsed = static_cast<float>(ImGui::GetTime() - g.started);
     const std::string label = say(s, "step.gpu_computing", {attn::fixed_arg("s", elapsed, 1)});
     ImGui::ProgressBar(std::fmod(elapsed, 1.0f), ImVec2(ImGui::GetFontSize() * 16, 0), label.c_str());
@@ -227,7 +227,7 @@ void panel_step_view(AppState& s) {
   if (s.problem.variant == attn::Variant::Flash) text_note("%s", words(s, "step.flash").c_str());
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   if (L > kMaxStepTokens || S > kMaxStepTokens) {
-    const WeightsMap& wm = s.derived.weights_map;
+    const WeightsMap& wm = s.derived().weights_map;
     ImGui::TextWrapped("%s", say(s, "step.too_many",
                                  {attn::count_arg("l", L), attn::count_arg("s", S),
                                   attn::count_arg("max", kMaxStepTokens), attn::count_arg("head", wm.head),

@@ -76,7 +76,7 @@ std::string diff_text(const AppState& s, double d) {
 // [SECTION] compare --------------------------------------------------------------------------------------
 
 void section_compare(AppState& s) {
-  const Variants& v = s.derived.variants;
+  const Variants& v = s.derived().variants;
   int variant = static_cast<int>(s.problem.variant);
   ImGui::TextUnformatted(words(s, "lab.compare.with").c_str());
   ImGui::SameLine();
@@ -237,7 +237,7 @@ void section_masks(AppState& s) {
                say(s, "lab.masks.needed",
                    {count_arg("n", allowed), count_arg("all", all), attn::percent_arg("p", allowed / all)})
                    .c_str());
-  const std::vector<attn::VariantCost>& c = s.derived.variants.costs;
+  const std::vector<attn::VariantCost>& c = s.derived().variants.costs;
   const attn::VariantCost* sparse = attn::find_cost(c, attn::CostWay::Sparse);
   if (costs && sparse)
     ImGui::TextWrapped("%s", say(s, "lab.masks.kernel",
@@ -344,11 +344,12 @@ void kv_cache_calculator(AppState& s) {
 
 // The last two steps of multi-head attention: the heads' outputs side by side, then times W_Oᵀ.
 void concat_and_output(const AppState& s) {
-  if (s.problem.form != attn::Problem::Form::MultiHead || s.derived.result.heads.empty()) return;
-  const Eigen::Index L = s.derived.result.output.rows(), dv = s.derived.result.heads.front().output.cols();
-  attn::MatD concat(L, dv * static_cast<Eigen::Index>(s.derived.result.heads.size()));
-  for (size_t i = 0; i < s.derived.result.heads.size(); ++i)
-    concat.middleCols(static_cast<Eigen::Index>(i) * dv, dv) = s.derived.result.heads[i].output;
+  if (s.problem.form != attn::Problem::Form::MultiHead || s.derived().result.heads.empty()) return;
+  const Eigen::Index L = s.derived().result.output.rows(),
+                     dv = s.derived().result.heads.front().output.cols();
+  attn::MatD concat(L, dv * static_cast<Eigen::Index>(s.derived().result.heads.size()));
+  for (size_t i = 0; i < s.derived().result.heads.size(); ++i)
+    concat.middleCols(static_cast<Eigen::Index>(i) * dv, dv) = s.derived().result.heads[i].output;
   const attn::MatD wt = s.problem.out_proj_weight.transpose();
   const std::vector<std::string> rows = attn::query_labels(s.problem), dims = index_labels(concat.cols());
   const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
@@ -359,7 +360,7 @@ void concat_and_output(const AppState& s) {
     const std::vector<std::string>* rows;
   } parts[] = {{words(s, "lab.heads.concat"), &concat, &rows},
                {"W_Oᵀ", &wt, &dims},
-               {"O = concat·W_Oᵀ (+ b_O)", &s.derived.result.output, &rows}};
+               {"O = concat·W_Oᵀ (+ b_O)", &s.derived().result.output, &rows}};
   int n = 0;
   for (const auto& part : parts) {
     ImGui::TableNextColumn();
@@ -416,7 +417,7 @@ void section_heads(AppState& s) {
     }
   }
   const int d =
-      s.derived.result.heads.empty() ? 0 : static_cast<int>(s.derived.result.heads.front().q.cols());
+      s.derived().result.heads.empty() ? 0 : static_cast<int>(s.derived().result.heads.front().q.cols());
   const char* kind = h == 1   ? "lab.heads.kind.one"
                      : g == h ? "lab.heads.kind.multi"
                      : g == 1 ? "lab.heads.kind.multi_query"
@@ -436,7 +437,7 @@ void section_heads(AppState& s) {
                 .c_str());
   Split split("##heads", 2, ImGui::GetFontSize() * 20, {0.45f, 0.55f});
   draw_sharing(h, g);
-  const Variants& v = s.derived.variants;
+  const Variants& v = s.derived().variants;
   if (!v.grouped.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const GroupedRun& r : v.grouped) {
@@ -458,14 +459,14 @@ void section_heads(AppState& s) {
   split.end();
 
   // Every head's weights side by side, then their average (labelled as such).
-  if (!s.derived.has_result || s.derived.result.heads.empty()) return;
+  if (!s.derived().has_result || s.derived().result.heads.empty()) return;
   const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   const int shown = std::min(h, 8), maps = h > 1 ? shown + 1 : 1;  // (one head: no average to show)
   const float w =
       ImGui::GetContentRegionAvail().x / static_cast<float>(maps) - ImGui::GetStyle().ItemSpacing.x;
   attn::MatD mean = attn::MatD::Zero(L, S);
-  for (const attn::HeadTrace<double>& t : s.derived.result.heads) mean += t.weights / h;
+  for (const attn::HeadTrace<double>& t : s.derived().result.heads) mean += t.weights / h;
   if (!ImGui::BeginTable("##permaps", maps)) return;
   for (int i = 0; i < maps; ++i) {
     ImGui::TableNextColumn();
@@ -484,7 +485,7 @@ void section_heads(AppState& s) {
     ImGui::PushID(i);
     opt.held = held_back(s, Held::Softmax);
     opt.legend = false;  // (one scale below serves every head)
-    heatmap("h", avg ? mean : s.derived.result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
+    heatmap("h", avg ? mean : s.derived().result.heads[static_cast<size_t>(i)].weights, rows, cols, opt);
     if (!avg && ImGui::IsItemClicked()) s.view.head = i;
     ImGui::PopID();
   }
@@ -582,13 +583,15 @@ void panel_variants(AppState& s) {
         "%s", say(s, std::vector<attn::Message>{{"lab.too_long", {count_arg("n", kMaxStepTokens)}},
                                                 {"lab.too_long_perf", {}}})
                   .c_str());
-  if (!s.derived.error.empty())
-    return ImGui::TextWrapped("%s", say(s, "lab.cannot_compute", {text_arg("why", s.derived.error)}).c_str());
-  if (s.derived.variants.version == s.derived.result_version && s.derived.variants.costs.empty() &&
-      !s.derived.variants.grouped_note.empty())
-    return ImGui::TextWrapped("%s", s.derived.variants.grouped_note.c_str());  // it failed; the note says why
-  if (!result_matches_problem(s) || s.derived.variants.version != s.derived.result_version ||
-      s.derived.variants.costs.empty())
+  if (!s.derived().error.empty())
+    return ImGui::TextWrapped("%s",
+                              say(s, "lab.cannot_compute", {text_arg("why", s.derived().error)}).c_str());
+  if (s.derived().variants.version == s.derived().result_version && s.derived().variants.costs.empty() &&
+      !s.derived().variants.grouped_note.empty())
+    return ImGui::TextWrapped("%s",
+                              s.derived().variants.grouped_note.c_str());  // it failed; the note says why
+  if (!result_matches_problem(s) || s.derived().variants.version != s.derived().result_version ||
+      s.derived().variants.costs.empty())
     return ImGui::TextDisabled(
         "%s", words(s, "lab.recomputing").c_str());  // (an edit earlier in this frame changed the shapes)
   kPartDraw[static_cast<int>(vv.section)](s);

@@ -20,9 +20,9 @@ namespace ui {
 // [SECTION] helpers --------------------------------------------------------------------------------------
 
 const attn::HeadTrace<double>* shown_head(const AppState& s) {
-  if (!s.derived.has_result || s.derived.result.heads.empty()) return nullptr;
-  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived.result.heads.size()) - 1);
-  return &s.derived.result.heads[static_cast<size_t>(h)];
+  if (!s.derived().has_result || s.derived().result.heads.empty()) return nullptr;
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
+  return &s.derived().result.heads[static_cast<size_t>(h)];
 }
 
 bool result_matches_problem(const AppState& s) {
@@ -137,9 +137,9 @@ void menu_bar(AppState& s) {
   const std::string title = words(s, "menu.title");
   const float room = ImGui::GetWindowWidth() - ImGui::GetCursorPosX();
   if (ImGui::CalcTextSize(title.c_str()).x < room * 0.4f) ImGui::TextDisabled("%s", title.c_str());
-  if (s.derived.has_result && s.derived.error.empty()) {
-    const attn::Stats& st = s.derived.result.stats;
-    const GpuView& g = s.derived.gpu;
+  if (s.derived().has_result && s.derived().error.empty()) {
+    const attn::Stats& st = s.derived().result.stats;
+    const GpuView& g = s.derived().gpu;
     const bool on_gpu = gpu_head(s) != nullptr;
     const std::string status =
         say(s, s.problem.heads() == 1 ? "menu.status.one_head" : "menu.status.heads",
@@ -193,9 +193,9 @@ void panel_main(AppState& s) {
     ImGui::SetScrollY(0);
   }
   held_line(s);
-  if (!s.derived.has_result)
+  if (!s.derived().has_result)
     return ImGui::TextWrapped(
-        "%s", say(s, "menu.nothing_computed", {attn::text_arg("error", s.derived.error)}).c_str());
+        "%s", say(s, "menu.nothing_computed", {attn::text_arg("error", s.derived().error)}).c_str());
   s.frame.mask_grid[0] = s.frame.mask_grid[1] = -1;  // set again by the mask grid if it is drawn
   s.frame.global_chips.clear();                      // (and by the global-token buttons)
   kDraw[static_cast<int>(s.view.panel)](s);
@@ -368,10 +368,10 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
   if (s.problem.heads() > 1 && s.source != Source::Model)
     ImGui::SliderInt((words(s, "input.head") + "###head").c_str(), &s.view.head, 0, s.problem.heads() - 1);
   ImGui::PopItemWidth();
-  if (!s.derived.error.empty()) {
+  if (!s.derived().error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
     ImGui::TextWrapped("%s",
-                       say(s, "input.cannot_compute", {attn::text_arg("error", s.derived.error)}).c_str());
+                       say(s, "input.cannot_compute", {attn::text_arg("error", s.derived().error)}).c_str());
     ImGui::PopStyleColor();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));

@@ -292,7 +292,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
   next.lessons = s.lessons;
   next.model = s.model;
   next.model_version = s.model_version;
-  next.derived.model_run = s.derived.model_run;
+  next.update_derived().model_run = s.update_derived().model_run;
   next.platform = s.platform;
   next.notice = s.notice;
   if (j.contains("lesson"))
@@ -380,7 +380,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
   s.notice = std::move(next.notice);
   s.model = std::move(next.model);
   s.model_version = next.model_version;
-  s.derived.model_run = std::move(next.derived.model_run);
+  s.update_derived().model_run = std::move(next.update_derived().model_run);
 }
 
 void state_from_text(AppState& s, std::string_view text) {

@@ -37,10 +37,10 @@ bool ungrouped(const AppState& s, attn::Problem& mha, attn::Message& why) {
 }  // namespace
 
 void refresh_variants(AppState& s) {
-  Variants& v = s.derived.variants;
+  Variants& v = s.update_derived().variants;
   v = Variants{};
-  v.version = s.derived.result_version;
-  if (!s.derived.has_result || !s.derived.error.empty()) return;
+  v.version = s.derived().result_version;
+  if (!s.derived().has_result || !s.derived().error.empty()) return;
   const int L = s.problem.query_len(), S = s.problem.key_len();
   if (L > kMaxStepTokens || S > kMaxStepTokens) return;
   v.costs = attn::attention_costs(s.problem);

@@ -133,15 +133,15 @@ TEST(AppState, ScenarioLoadsAtItsFocus) {
 
 TEST(AppState, NarrationJsonMirrorsTheCurrentStep) {
   ui::AppState s = ui::default_state();
-  s.derived.result = attn::run(s.problem);
-  s.derived.has_result = true;
+  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().has_result = true;
   s.dirty = false;
   ui::state_from_json(
       s, attn::Json::parse(R"({"step":{"stage":"softmax","query":1,"key":2,"phase":"divide"}})"));
   const attn::Json j = ui::narration_json(s);
   EXPECT_NE(j["formula"].get<std::string>().find("a₁,₂"), std::string::npos) << j.dump();
   EXPECT_EQ(j["values"].size(), 11u);
-  EXPECT_EQ(j["values"][2], attn::fmt(s.derived.result.heads[0].weights(1, 2)));
+  EXPECT_EQ(j["values"][2], attn::fmt(s.derived().result.heads[0].weights(1, 2)));
 }
 
 TEST(AppState, RefusesBadStates) {
@@ -170,21 +170,21 @@ TEST(AppState, RefusesBadStates) {
 // app shell derives again (a trace is never copied to apply a state).
 TEST(AppState, SetStateTouchesOnlyTheDocument) {
   ui::AppState s = ui::default_state();
-  s.derived.result.heads.resize(1);
-  s.derived.has_result = true;
-  s.derived.result_version = 7;
-  s.derived.perf.push_back({"cpu", 128, 1.5});
-  s.derived.gpu_report = "checked";
+  s.update_derived().result.heads.resize(1);
+  s.update_derived().has_result = true;
+  s.update_derived().result_version = 7;
+  s.update_derived().perf.push_back({"cpu", 128, 1.5});
+  s.update_derived().gpu_report = "checked";
   s.jobs.share_requested = true;
   s.dirty = false;
   ui::state_from_json(s, attn::Json::parse(R"({"problem":{"temperature":0.5},"view":{"panel":"tokens"}})"));
   EXPECT_EQ(s.problem.temperature, 0.5);
   EXPECT_EQ(s.view.panel, ui::Panel::Tokens);
   EXPECT_TRUE(s.dirty);  // the app shell derives again
-  EXPECT_EQ(s.derived.result.heads.size(), 1u);
-  EXPECT_EQ(s.derived.result_version, 7);
-  EXPECT_EQ(s.derived.perf.size(), 1u);
-  EXPECT_EQ(s.derived.gpu_report, "checked");
+  EXPECT_EQ(s.derived().result.heads.size(), 1u);
+  EXPECT_EQ(s.derived().result_version, 7);
+  EXPECT_EQ(s.derived().perf.size(), 1u);
+  EXPECT_EQ(s.derived().gpu_report, "checked");
   EXPECT_TRUE(s.jobs.share_requested);
 }
 
@@ -192,29 +192,29 @@ TEST(AppState, SetStateTouchesOnlyTheDocument) {
 // that arrives after the problem changed is discarded; a fallback or error shows the CPU's numbers.
 TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
   ui::AppState s = ui::default_state();
-  s.derived.result = attn::run(s.problem);
-  s.derived.has_result = true;
-  s.derived.result_version = 3;
+  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().has_result = true;
+  s.update_derived().result_version = 3;
   s.view.backend = ui::Backend::WebGpu;
-  attn::Result gpu = s.derived.result;
+  attn::Result gpu = s.derived().result;
   gpu.heads[0].weights(0, 0) += 2e-7;  // what f32 rounding on a GPU could do
   gpu.stats.backend = "webgpu";
   gpu.stats.path = "3-pass";
   gpu.stats.gpu_time_ms = 0.25;
   const attn::Json j = attn::result_to_json(gpu, s.problem, true);
 
-  s.derived.gpu.in_flight = 2;
+  s.update_derived().gpu.in_flight = 2;
   ui::accept_gpu_view(s, 2, j);  // ran for version 2; the learner has since made version 3
-  EXPECT_EQ(s.derived.gpu.discarded, 1);
-  EXPECT_EQ(s.derived.gpu.in_flight, -1);
+  EXPECT_EQ(s.derived().gpu.discarded, 1);
+  EXPECT_EQ(s.derived().gpu.in_flight, -1);
   EXPECT_EQ(ui::gpu_head(s), nullptr);
 
   ui::accept_gpu_view(s, 3, j);
   const ui::GpuView::Head* h = ui::gpu_head(s);
   ASSERT_NE(h, nullptr);
   EXPECT_DOUBLE_EQ(h->weights(0, 0), gpu.heads[0].weights(0, 0));
-  EXPECT_NEAR(s.derived.gpu.max_diff, 2e-7, 1e-12);
-  EXPECT_NE(s.derived.gpu.status.find("3-pass"), std::string::npos) << s.derived.gpu.status;
+  EXPECT_NEAR(s.derived().gpu.max_diff, 2e-7, 1e-12);
+  EXPECT_NE(s.derived().gpu.status.find("3-pass"), std::string::npos) << s.derived().gpu.status;
   s.view.backend = ui::Backend::Cpu;
   EXPECT_EQ(ui::gpu_head(s), nullptr);  // switched back: the CPU's numbers
   s.view.backend = ui::Backend::WebGpu;
@@ -224,9 +224,9 @@ TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
   fell_back["stats"]["notice"] = "WebGPU failed (no adapter); computed on the CPU instead";
   ui::accept_gpu_view(s, 3, fell_back);
   EXPECT_EQ(ui::gpu_head(s), nullptr);
-  EXPECT_NE(s.derived.gpu.status.find("no adapter"), std::string::npos) << s.derived.gpu.status;
+  EXPECT_NE(s.derived().gpu.status.find("no adapter"), std::string::npos) << s.derived().gpu.status;
   ui::accept_gpu_view(s, 3, attn::error_json("gpu: lost"));
-  EXPECT_NE(s.derived.gpu.status.find("gpu: lost"), std::string::npos) << s.derived.gpu.status;
+  EXPECT_NE(s.derived().gpu.status.find("gpu: lost"), std::string::npos) << s.derived().gpu.status;
 }
 
 TEST(AppState, BackendRoundTripsAndRefusesUnknown) {
@@ -243,15 +243,15 @@ TEST(AppState, VariantsOnTheSentence) {
   ui::AppState s = ui::default_state();
   s.setup.d_model = s.setup.d_k = 8;
   ui::rebuild_from_sentence(s);
-  s.derived.result = attn::run(s.problem);
-  s.derived.has_result = true;
+  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().has_result = true;
   ui::refresh_variants(s);
-  ASSERT_EQ(s.derived.variants.runs.size(), 3u);
-  EXPECT_EQ(s.derived.variants.runs[0].max_diff, 0);
-  EXPECT_LT(s.derived.variants.runs[1].max_diff, 1e-6);  // flash (f64) vs standard (f32)
-  EXPECT_GT(s.derived.variants.runs[2].max_diff, 1e-3);  // linear changes the answer
-  EXPECT_FALSE(s.derived.variants.flash.empty());
-  EXPECT_EQ(ui::say(s, s.derived.variants.grouped_why.id, {}),
+  ASSERT_EQ(s.derived().variants.runs.size(), 3u);
+  EXPECT_EQ(s.derived().variants.runs[0].max_diff, 0);
+  EXPECT_LT(s.derived().variants.runs[1].max_diff, 1e-6);  // flash (f64) vs standard (f32)
+  EXPECT_GT(s.derived().variants.runs[2].max_diff, 1e-3);  // linear changes the answer
+  EXPECT_FALSE(s.derived().variants.flash.empty());
+  EXPECT_EQ(ui::say(s, s.derived().variants.grouped_why.id, {}),
             "One head: grouping needs several query heads (h > 1).");
 
   ui::state_from_json(s, attn::Json::parse(R"({"inputs": {"sentence": "a b c d e", "heads": 4, "kv_heads": 2,
@@ -262,12 +262,12 @@ TEST(AppState, VariantsOnTheSentence) {
       "view": {"panel": "variants", "variants": {"section": "flash", "flash_step": 1}}})"));
   EXPECT_EQ(s.problem.heads(), 4);
   EXPECT_EQ(s.problem.kv_heads(), 2);
-  s.derived.result = attn::run(s.problem);
-  ++s.derived.result_version;
+  s.update_derived().result = attn::run(s.problem);
+  ++s.update_derived().result_version;
   ui::refresh_variants(s);
-  ASSERT_EQ(s.derived.variants.grouped.size(), 3u);  // g = 4, 2, 1
-  EXPECT_EQ(s.derived.variants.grouped[0].kv_heads, 4);
-  EXPECT_EQ(s.derived.variants.grouped[0].max_diff, 0);
+  ASSERT_EQ(s.derived().variants.grouped.size(), 3u);  // g = 4, 2, 1
+  EXPECT_EQ(s.derived().variants.grouped[0].kv_heads, 4);
+  EXPECT_EQ(s.derived().variants.grouped[0].max_diff, 0);
   EXPECT_TRUE(ui::flash_walkthrough_shown(s));
   const attn::Json n = ui::narration_json(s);
   EXPECT_NE(n["title"].get<std::string>().find("tile step 2"), std::string::npos) << n.dump();
@@ -291,12 +291,12 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
   EXPECT_EQ(s.problem.query_len(), 3);
   EXPECT_EQ(s.problem.key_len(), 5);
   EXPECT_EQ(attn::key_labels(s.problem)[1], "chat");
-  s.derived.result = attn::run(s.problem);
-  s.derived.has_result = true;
+  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().has_result = true;
   ui::refresh_variants(s);
-  for (const ui::VariantRun& r : s.derived.variants.runs)
+  for (const ui::VariantRun& r : s.derived().variants.runs)
     EXPECT_TRUE(r.note.id.empty()) << r.name.id << ": " << attn::say(attn::english(), r.note);
-  EXPECT_LT(s.derived.variants.runs[1].max_diff, 1e-6);
+  EXPECT_LT(s.derived().variants.runs[1].max_diff, 1e-6);
   const attn::Json j = ui::state_to_json(s);
   EXPECT_EQ(j["inputs"]["key_sentence"], "le chat était assis là");
   ui::AppState t = ui::default_state();

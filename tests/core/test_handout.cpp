@@ -48,7 +48,7 @@ TEST(Handout, CsvAndJsonHoldTheNumbersOnScreen) {
   const ui::AppState s = derived();
   const ui::HandoutFile csv = ui::make_handout(s, ui::HandoutKind::Csv, 0, ATTN_FONT_PATH);
   EXPECT_EQ(csv.name, "attention-coreference-numbers.csv");
-  const attn::HeadTrace<double>& t = s.derived.result.heads[0];
+  const attn::HeadTrace<double>& t = s.derived().result.heads[0];
   const auto weights = csv_block(csv.bytes, "weights a = softmax(m)");
   ASSERT_EQ(weights.size(), static_cast<size_t>(t.weights.rows()));
   for (Eigen::Index i = 0; i < t.weights.rows(); ++i) {
@@ -99,7 +99,7 @@ TEST(Handout, AMatrixPictureIsColouredAsTheHeatmap) {
   // The bottom-right cell (tired, tired), read near its corner (away from the printed value).
   const int cell = 48, x = w - 24 - cell + 4, y = h - 24 - cell + 4;
   const std::array<float, 3> want =
-      ui::palette_rgb(ui::Palette::Sequential, s.derived.result.heads[0].weights(10, 10));
+      ui::palette_rgb(ui::Palette::Sequential, s.derived().result.heads[0].weights(10, 10));
   for (int k = 0; k < 3; ++k) EXPECT_NEAR(px[(y * w + x) * 4 + k], want[k] * 255, 2.0) << k;
   stbi_image_free(px);
   EXPECT_THROW(ui::make_handout(s, ui::HandoutKind::MatrixPng, 99, ATTN_FONT_PATH), attn::ProblemError);

@@ -46,11 +46,11 @@ TEST(Lesson, EveryShippedLessonLoadsAndEveryPredictionChecks) {
     for (int p = 0; p < static_cast<int>(l.pages.size()); ++p) {
       ui::open_lesson(s, i, p);
       derive(s);
-      ASSERT_TRUE(s.derived.error.empty()) << l.id << " page " << p + 1 << ": " << s.derived.error;
+      ASSERT_TRUE(s.derived().error.empty()) << l.id << " page " << p + 1 << ": " << s.derived().error;
       if (!l.pages[static_cast<size_t>(p)].has_prediction) continue;
-      EXPECT_TRUE(s.derived.lesson_check.error.empty())
-          << l.id << " page " << p + 1 << ": " << s.derived.lesson_check.error;
-      const ui::CheckResult& r = s.derived.lesson_check.result;
+      EXPECT_TRUE(s.derived().lesson_check.error.empty())
+          << l.id << " page " << p + 1 << ": " << s.derived().lesson_check.error;
+      const ui::CheckResult& r = s.derived().lesson_check.result;
       std::printf("%s p%d: %s → %s (%s)\n", l.id.c_str(), p + 1,
                   l.pages[static_cast<size_t>(p)].prediction.question.c_str(), r.answer_text().c_str(),
                   r.explanation.c_str());
@@ -86,9 +86,9 @@ TEST(Lesson, APredictionHoldsBackItsAnswerUntilRevealed) {
   const attn::Json mirror = ui::narration_json(s);
   EXPECT_FALSE(mirror.contains("values")) << mirror.dump();
   EXPECT_EQ(mirror["formula"], "(held back)");
-  EXPECT_EQ(s.derived.lesson_check.result.answer_text(), "animal");
+  EXPECT_EQ(s.derived().lesson_check.result.answer_text(), "animal");
   s.lesson.answer = "street";
-  EXPECT_FALSE(ui::answer_is_right(s.derived.lesson_check.result, s.lesson.answer));
+  EXPECT_FALSE(ui::answer_is_right(s.derived().lesson_check.result, s.lesson.answer));
   ui::lesson_next(s);  // reveals
   EXPECT_TRUE(s.lesson.revealed);
   EXPECT_EQ(s.lesson.page, 4);
@@ -164,7 +164,7 @@ TEST(Lesson, LinksCarryTheLessonAndItsPage) {
 // The checks compute from the numbers on screen: change the input and the answer follows.
 TEST(Check, AnswersFollowTheNumbersOnScreen) {
   ui::AppState s = at_page("five-steps", 5);
-  EXPECT_EQ(s.derived.lesson_check.result.answer_text(), "animal");
+  EXPECT_EQ(s.derived().lesson_check.result.answer_text(), "animal");
   const ui::Check* weight = ui::find_check("weight");
   ASSERT_NE(weight, nullptr);
   const attn::Json pair = attn::Json::parse(R"({"row": "animal", "key": "tired"})");

@@ -291,7 +291,7 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
                                  "layer": 1, "head": 2}, "view": {"panel": "model"}})"));
   derive(s);
   ASSERT_EQ(s.source, ui::Source::Model);
-  ASSERT_TRUE(s.derived.error.empty()) << s.derived.error;
+  ASSERT_TRUE(s.derived().error.empty()) << s.derived().error;
   const std::vector<int> ids = s.model->tokenizer.encode("She was the youngest of the two daughters");
   EXPECT_EQ(s.problem.query_len(), static_cast<int>(ids.size()));
   EXPECT_EQ(s.problem.heads(), s.model->config.n_head);
@@ -299,13 +299,13 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
   EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Causal);
   // The weights the step-through shows are the forward pass's own for that head.
   EXPECT_LT(
-      (s.derived.result.heads[2].weights.cast<float>() - s.derived.model_run.forward.layers[1].weights[2])
+      (s.derived().result.heads[2].weights.cast<float>() - s.derived().model_run.forward.layers[1].weights[2])
           .cwiseAbs()
           .maxCoeff(),
       1e-6);
-  EXPECT_EQ(s.derived.model_run.heads.size(),
+  EXPECT_EQ(s.derived().model_run.heads.size(),
             static_cast<size_t>(s.model->config.n_layer * s.model->config.n_head));
-  EXPECT_EQ(s.derived.model_run.next.size(), 10u);
+  EXPECT_EQ(s.derived().model_run.next.size(), 10u);
   // A link names the model and says the text, layer and head; opening it shows the same.
   const attn::Json link = ui::link_state(s);
   EXPECT_EQ(link["inputs"]["model"], "tiny-austen");
@@ -332,14 +332,14 @@ TEST(ModelState, AblationGenerationAndDecodeSteps) {
                                  "layer": 1, "head": 1, "ablations": [{"layer": 0, "head": 3, "kind": "zero"}],
                                  "generated": true, "generate": 4, "decode_step": 2}})"));
   derive(s);
-  ASSERT_TRUE(s.derived.model_run.error.empty()) << s.derived.model_run.error;
-  EXPECT_NE(s.derived.model_run.forward.loss, s.derived.model_run.base.loss);
-  ASSERT_EQ(s.derived.model_run.steps.size(), 4u);
+  ASSERT_TRUE(s.derived().model_run.error.empty()) << s.derived().model_run.error;
+  EXPECT_NE(s.derived().model_run.forward.loss, s.derived().model_run.base.loss);
+  ASSERT_EQ(s.derived().model_run.steps.size(), 4u);
   // The decode step of generated token 2: one query row against every cached key so far.
   EXPECT_EQ(s.problem.form, attn::Problem::Form::Direct);
   EXPECT_EQ(s.problem.query_len(), 1);
-  EXPECT_EQ(s.problem.key_len(), s.derived.model_run.steps[2].position + 1);
-  EXPECT_TRUE(s.derived.error.empty()) << s.derived.error;
+  EXPECT_EQ(s.problem.key_len(), s.derived().model_run.steps[2].position + 1);
+  EXPECT_TRUE(s.derived().error.empty()) << s.derived().error;
   EXPECT_EQ(error_of([&] {
               ui::state_from_json(s, attn::parse_json_text(R"({"inputs": {"source": "model", "layer": 9}})"));
             }),

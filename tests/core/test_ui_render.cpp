@@ -121,10 +121,10 @@ TEST(UiRender, LongSequencesDrawBoundedVertices) {
     s.view.panel = static_cast<ui::Panel>(panel);
     EXPECT_LT(render_frames(s, 2.0f, 2), 400000) << ui::kViews[panel].id;
   }
-  EXPECT_EQ(s.derived.weights_map.rows_per_block,
+  EXPECT_EQ(s.derived().weights_map.rows_per_block,
             12);  // ⌈1500 / 128⌉, as shaders/attention_map.wgsl blocks them
-  EXPECT_EQ(s.derived.weights_map.map.rows(), 125);
-  EXPECT_NEAR(s.derived.weights_map.map.row(7).sum(), 1.0, 1e-6);  // (f32 weights)
+  EXPECT_EQ(s.derived().weights_map.map.rows(), 125);
+  EXPECT_NEAR(s.derived().weights_map.map.row(7).sum(), 1.0, 1e-6);  // (f32 weights)
 }
 
 TEST(UiRender, HighContrastMultiHeadAndError) {
@@ -135,7 +135,7 @@ TEST(UiRender, HighContrastMultiHeadAndError) {
       attn::Json::parse(
           R"({"problem":{"random":{"seed":1,"n":9,"d_model":16,"num_heads":4,"num_kv_heads":2},"mask":"causal"},"view":{"head":3}})"));
   render_frames(s, 1.0f, 3);
-  s.derived.error = "q: example error";
+  s.update_derived().error = "q: example error";
   render_frames(s, 1.5f, 2);
 }
 
@@ -249,8 +249,8 @@ TEST(UiLayout, ModelViewFitsTwelveHeadsAndTheBundledModel) {
       s.view.panel = ui::Panel::Model;
       std::vector<std::string> problems;
       render_frames(s, scale, 3, display, &problems);
-      EXPECT_TRUE(s.derived.model_run.error.empty()) << s.derived.model_run.error;
-      EXPECT_EQ(s.derived.model_run.heads.size(), twelve ? 144u : 8u);
+      EXPECT_TRUE(s.derived().model_run.error.empty()) << s.derived().model_run.error;
+      EXPECT_EQ(s.derived().model_run.heads.size(), twelve ? 144u : 8u);
       for (const std::string& p : problems) ADD_FAILURE() << display.w << "×" << display.h << ": " << p;
     }
 }

@@ -108,9 +108,9 @@ inline ui::AppState fresh_like(const ui::AppState& s) {
   ui::AppState out = ui::default_state(s.scenarios);
   out.model = s.model;
   out.lessons = s.lessons;
-  out.derived.model_run.induction =
-      s.derived.model_run.induction;  // (measured once per model, as the app keeps them)
-  out.derived.model_run.induction_of = s.derived.model_run.induction_of;
+  out.update_derived().model_run.induction =
+      s.derived().model_run.induction;  // (measured once per model, as the app keeps them)
+  out.update_derived().model_run.induction_of = s.derived().model_run.induction_of;
   return out;
 }
 
@@ -122,9 +122,9 @@ inline void exercise(ui::AppState& s) {
     s.dirty = false;  // (too big to run for every input; the budget itself is what the other harness checks)
   }
   derive(s);
-  if (!s.derived.error.empty()) check_message(s.derived.error);
+  if (!s.derived().error.empty()) check_message(s.derived().error);
   (void)s.step();
-  if (s.derived.has_result && s.derived.error.empty()) {
+  if (s.derived().has_result && s.derived().error.empty()) {
     (void)attn::dump_json(ui::narration_json(s));
     (void)ui::explain_current(s);
   }
