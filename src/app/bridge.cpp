@@ -86,11 +86,12 @@ Json open_link(const Json&, std::string_view payload) {
     ok = ui::open_shared(s, text(payload));
     recompute_if_dirty(s);
   } catch (const std::exception& e) {  // (a bug; the notice says so rather than a silent failure)
-    s.notice = ui::say(s, "notice.link_internal_error", {attn::text_arg("error", attn::printable(e.what()))});
+    s.notice =
+        attn::Message{"notice.link_internal_error", {attn::text_arg("error", attn::printable(e.what()))}};
   }
   return Json{{"opened", ok}};
 }
-Json notice(const Json&, std::string_view) { return Json{{"notice", state().notice}}; }
+Json notice(const Json&, std::string_view) { return Json{{"notice", ui::notice_text(state())}}; }
 // {id, args: {name: text or count}}: a notice the page raises, said in the app's language.
 Json set_notice(const Json& a, std::string_view) {
   std::vector<attn::MessageArg> args;
@@ -99,7 +100,7 @@ Json set_notice(const Json& a, std::string_view) {
       args.push_back(it->is_number()
                          ? attn::count_arg(it.key(), it->get<double>())
                          : attn::text_arg(it.key(), it->is_string() ? it->get<std::string>() : ""));
-  state().notice = ui::say(state(), str(a, "id"), std::move(args));
+  state().notice = attn::Message{str(a, "id"), std::move(args)};
   return Json::object();
 }
 Json set_reduced_motion(const Json& a, std::string_view) {
@@ -163,9 +164,9 @@ Json open_model(const Json& a, std::string_view weights) {
   const model::Gpt2Files files{config, weights, vocab, merges, readme};
   ui::open_model(
       s, std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes())));
-  s.notice = ui::say(
-      s, "notice.model_opened_page",
-      {attn::text_arg("name", attn::printable(name)), attn::text_arg("card", ui::model_card(s, *s.model))});
+  s.notice = attn::Message{
+      "notice.model_opened_page",
+      {attn::text_arg("name", attn::printable(name)), attn::text_arg("card", ui::model_card(s, *s.model))}};
   return Json::object();
 }
 Json describe_model(const Json&, std::string_view) {

@@ -34,11 +34,11 @@ void open_model_dir(ui::AppState& s, const std::string& dir) {
   try {
     ui::open_model(
         s, std::make_shared<const model::Gpt2>(model::load_gpt2_dir(dir, platform::model_limit_bytes())));
-    s.notice = ui::say(
-        s, "notice.model_opened",
-        {attn::text_arg("name", attn::printable(dir)), attn::text_arg("card", ui::model_card(s, *s.model))});
+    s.notice = attn::Message{
+        "notice.model_opened",
+        {attn::text_arg("name", attn::printable(dir)), attn::text_arg("card", ui::model_card(s, *s.model))}};
   } catch (const std::exception& e) {
-    s.notice = ui::say(s, "notice.model_failed", {attn::text_arg("error", attn::printable(e.what()))});
+    s.notice = attn::Message{"notice.model_failed", {attn::text_arg("error", attn::printable(e.what()))}};
   }
 }
 
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
   for (const std::string& why : skipped) std::fprintf(stderr, "attnlab: lesson skipped: %s\n", why.c_str());
   if (!g_opts.model_dir.empty()) {  // --model DIR: a GPT-2 of one's own, shown at once
     open_model_dir(app.state, g_opts.model_dir);
-    std::fprintf(stderr, "attnlab: %s\n", app.state.notice.c_str());
+    std::fprintf(stderr, "attnlab: %s\n", ui::notice_text(app.state).c_str());
   }
   platform::configure_share(app.state);
   if (!g_opts.state_file.empty()) {  // a bad file opens the app as it is, with a notice (as a bad link does)
@@ -196,18 +196,19 @@ int main(int argc, char** argv) {
       std::fclose(f);
     }
     if (!f) {
-      app.state.notice = ui::say(app.state, "notice.state_file_unreadable",
-                                 {attn::text_arg("file", attn::valid_utf8(g_opts.state_file))});
+      app.state.notice = attn::Message{"notice.state_file_unreadable",
+                                       {attn::text_arg("file", attn::valid_utf8(g_opts.state_file))}};
     } else {
       try {
         ui::open_shared(app.state, text);
       } catch (const std::exception& e) {  // (a bug; say so and start as usual)
-        app.state.notice = ui::say(app.state, "notice.state_internal_error",
-                                   {attn::text_arg("error", attn::printable(e.what()))});
+        app.state.notice = attn::Message{"notice.state_internal_error",
+                                         {attn::text_arg("error", attn::printable(e.what()))}};
       }
     }
-    if (!app.state.notice.empty())
-      std::fprintf(stderr, "attnlab: --state %s: %s\n", g_opts.state_file.c_str(), app.state.notice.c_str());
+    if (!app.state.notice.id.empty())
+      std::fprintf(stderr, "attnlab: --state %s: %s\n", g_opts.state_file.c_str(),
+                   ui::notice_text(app.state).c_str());
   }
   if (!glfwInit()) {
     std::fprintf(stderr, "attnlab: cannot initialise GLFW (no display?)\n");

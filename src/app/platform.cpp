@@ -134,14 +134,14 @@ void configure_share(ui::AppState& s) {
 }
 void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
 void deliver_failed(ui::AppState& s, const std::string& why) {
-  s.notice = ui::say(s, "notice.no_handout", {attn::text_arg("why", why)});
+  s.notice = attn::Message{"notice.no_handout", {attn::text_arg("why", why)}};
   js_handout_failed(why.c_str());
 }
 void deliver(ui::AppState& s, const ui::HandoutFile& f) {
   js_download(f.name.c_str(), f.mime.c_str(), f.bytes.data(), static_cast<double>(f.bytes.size()));
-  s.notice = ui::say(
-      s, "notice.downloaded",
-      {attn::text_arg("name", f.name), attn::count_arg("bytes", static_cast<double>(f.bytes.size()))});
+  s.notice = attn::Message{
+      "notice.downloaded",
+      {attn::text_arg("name", f.name), attn::count_arg("bytes", static_cast<double>(f.bytes.size()))}};
 }
 void start_gpu_measurements(ui::AppState& s) {
   s.update_derived().perf_status = ui::words(s, "status.perf_measuring_gpu");
@@ -257,10 +257,10 @@ void configure_share(ui::AppState& s) {
 void share(ui::AppState& s) {
   const std::string json = attn::dump_json(ui::link_state(s));
   ImGui::SetClipboardText(json.c_str());
-  s.notice = ui::say(s, "notice.state_copied", {attn::count_arg("n", static_cast<double>(json.size()))});
+  s.notice = attn::Message{"notice.state_copied", {attn::count_arg("n", static_cast<double>(json.size()))}};
 }
 void deliver_failed(ui::AppState& s, const std::string& why) {
-  s.notice = ui::say(s, "notice.no_handout", {attn::text_arg("why", why)});
+  s.notice = attn::Message{"notice.no_handout", {attn::text_arg("why", why)}};
 }
 // A handout goes into s.platform.handout_dir (made if missing); the notice says where.
 void deliver(ui::AppState& s, const ui::HandoutFile& f) {
@@ -270,10 +270,10 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
       std::filesystem::absolute(std::filesystem::path(s.platform.handout_dir) / f.name, ec);
   std::ofstream out(path, std::ios::binary);
   out.write(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
-  s.notice = out.good() ? ui::say(s, "notice.saved",
-                                  {attn::text_arg("path", path.string()),
-                                   attn::count_arg("bytes", static_cast<double>(f.bytes.size()))})
-                        : ui::say(s, "notice.save_failed", {attn::text_arg("path", path.string())});
+  s.notice = out.good() ? attn::Message{"notice.saved",
+                                        {attn::text_arg("path", path.string()),
+                                         attn::count_arg("bytes", static_cast<double>(f.bytes.size()))}}
+                        : attn::Message{"notice.save_failed", {attn::text_arg("path", path.string())}};
 }
 void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured

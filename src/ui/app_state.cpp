@@ -203,6 +203,8 @@ std::string say(const AppState& s, const std::vector<attn::Message>& sentences) 
   return attn::say(catalog(s), sentences);
 }
 
+std::string notice_text(const AppState& s) { return attn::say(catalog(s), s.notice); }
+
 std::string num(const AppState& s, double x, int decimals) { return attn::number(catalog(s), x, decimals); }
 
 namespace {

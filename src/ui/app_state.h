@@ -327,7 +327,7 @@ struct AppState : Document {
   int model_version = 0;  // +1 whenever model_inputs or the model change
   double play_clock = 0;  // seconds accumulated towards the next automatic step
   PlatformConfig platform;
-  std::string notice;  // a message for the learner ("link copied", a link that failed), until closed
+  attn::Message notice;  // for the learner ("link copied", a link that failed), until closed: notice_text
   Overview overview;
   FrameState frame;
 
@@ -382,6 +382,8 @@ std::string words(const AppState& s, const std::string& id);
 std::string say(const AppState& s, const std::string& id, std::vector<attn::MessageArg> args);
 // Sentences in that language, joined by spaces.
 std::string say(const AppState& s, const std::vector<attn::Message>& sentences);
+// The notice in that language ("" when there is none): said when shown, so it follows a change of language.
+std::string notice_text(const AppState& s);
 // A model's one-line description in that language: its title and shapes (layers × heads, d_model, …).
 std::string model_card(const AppState& s, const model::Gpt2& m);
 // A number as that language writes it (attn::number: decimals < 0 writes it as the formulas do).

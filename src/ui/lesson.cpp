@@ -196,7 +196,7 @@ void open_lesson(AppState& s, int index, int page) {
   AppState next = start_of(s);
   apply_pages(next, l, page);
   next.lesson = {index, page, "", false};
-  next.notice.clear();
+  next.notice = {};
   s = std::move(next);
 }
 
@@ -205,7 +205,7 @@ bool turn_to(AppState& s, int index, int page) {
     open_lesson(s, index, page);
     return true;
   } catch (const attn::ProblemError& e) {
-    s.notice = say(s, "notice.lesson_page", {attn::text_arg("error", attn::printable(e.what()))});
+    s.notice = attn::Message{"notice.lesson_page", {attn::text_arg("error", attn::printable(e.what()))}};
     return false;
   }
 }

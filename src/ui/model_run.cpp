@@ -225,10 +225,10 @@ int model_focus_index(const AppState& s, const attn::Scenario& sc) {
 void load_model_scenario(AppState& s, const attn::Scenario& sc) {
   if (!s.model || s.model->name != sc.model || sc.layer >= s.model->config.n_layer ||
       sc.head >= s.model->config.n_head) {
-    s.notice =
-        say(s, "model.scenario_needs",
-            {attn::text_arg("title", scenario_words(s, sc, "title")), attn::text_arg("model", sc.model),
-             attn::count_arg("layer", sc.layer), attn::count_arg("head", sc.head)});
+    s.notice = attn::Message{
+        "model.scenario_needs",
+        {attn::text_arg("title", scenario_words(s, sc, "title")), attn::text_arg("model", sc.model),
+         attn::count_arg("layer", sc.layer), attn::count_arg("head", sc.head)}};
     return;
   }
   s.model_inputs = ModelInputs();

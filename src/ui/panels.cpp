@@ -177,10 +177,10 @@ void panel_main(AppState& s) {
       s.view.panel = static_cast<Panel>(p);
   }
   ImGui::Separator();
-  if (!s.notice.empty()) {  // until closed: "link copied", or why a link could not be opened
-    if (ImGui::SmallButton(words(s, "menu.close").c_str())) s.notice.clear();
+  if (!s.notice.id.empty()) {  // until closed: "link copied", or why a link could not be opened
+    if (ImGui::SmallButton(words(s, "menu.close").c_str())) s.notice = {};
     ImGui::SameLine();
-    ImGui::TextWrapped("%s", s.notice.c_str());
+    ImGui::TextWrapped("%s", notice_text(s).c_str());
     ImGui::Separator();
   }
   // Another view (or Variants part) starts at its top, not where the last one was scrolled to.

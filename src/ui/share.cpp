@@ -137,7 +137,8 @@ bool open_shared(AppState& s, const std::string& text) {
     state_from_json(s, state);
     std::string said;  // the JSON reader's notes (English, like the core's errors), after "Opened; "
     for (const std::string& n : notes) said += (said.empty() ? "" : "; ") + n;
-    s.notice = said.empty() ? "" : say(s, "share.opened_with_notes", {attn::text_arg("notes", said)});
+    s.notice = said.empty() ? attn::Message{}
+                            : attn::Message{"share.opened_with_notes", {attn::text_arg("notes", said)}};
     return true;
   } catch (const attn::ProblemError& e) {  // (anything else is a bug and escapes: the fuzzer sees it)
     why = e.what();
@@ -147,8 +148,8 @@ bool open_shared(AppState& s, const std::string& text) {
     why = words(s, "share.no_memory");
   }
   const bool link = !body.empty() && body[0] != '{';
-  s.notice = say(s, link ? "notice.link_failed" : "notice.state_failed",
-                 {attn::text_arg("why", attn::printable(why))});
+  s.notice = attn::Message{link ? "notice.link_failed" : "notice.state_failed",
+                           {attn::text_arg("why", attn::printable(why))}};
   return false;
 }
 

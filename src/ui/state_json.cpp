@@ -388,7 +388,9 @@ void state_from_text(AppState& s, std::string_view text) {
   attn::JsonTextOptions options;
   options.notes = &notes;
   state_from_json(s, attn::parse_json_text(text, options));
-  for (const std::string& n : notes) s.notice += (s.notice.empty() ? "" : "; ") + n;
+  std::string said;  // the JSON reader's notes (English, like the core's errors)
+  for (const std::string& n : notes) said += (said.empty() ? "" : "; ") + n;
+  if (!said.empty()) s.notice = {"notice.json_notes", {attn::text_arg("notes", said)}};
 }
 
 }  // namespace ui

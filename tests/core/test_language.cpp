@@ -14,6 +14,7 @@
 #include "ui/app_state.h"
 #include "ui/content_text.h"
 #include "ui/lesson.h"
+#include "ui/share.h"
 
 namespace {
 
@@ -93,6 +94,13 @@ TEST(Language, TheStateAndLinksCarryIt) {
         << e.what();
   }
   EXPECT_EQ(ui::catalog(s).locale, "es");
+  // A notice is said when shown: one raised in English reads in Spanish after the switch.
+  s.view.language = "en";
+  EXPECT_FALSE(ui::open_shared(s, "#state=%7Bnot json"));
+  const std::string english = ui::notice_text(s);
+  s.view.language = "es";
+  EXPECT_NE(ui::notice_text(s), english);
+  EXPECT_EQ(ui::notice_text(s).rfind("No se pudo abrir este enlace", 0), 0u) << ui::notice_text(s);
   ui::turn_to(s, 0, 1);  // (a lesson keeps the language the class reads)
   EXPECT_EQ(s.view.language, "es");
   EXPECT_EQ(ui::narration_json(s)["lesson"]["title"], ui::catalog(s).messages.at("lesson.five_steps.title"));

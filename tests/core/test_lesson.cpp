@@ -140,25 +140,27 @@ TEST(Lesson, LinksCarryTheLessonAndItsPage) {
   const std::string link = "http://127.0.0.1/#state=" + ui::link_state(s).dump();
   ui::AppState opened = base();
   opened.lessons = shipped();
-  ASSERT_TRUE(ui::open_shared(opened, link)) << opened.notice;
+  ASSERT_TRUE(ui::open_shared(opened, link)) << ui::notice_text(opened);
   EXPECT_EQ(opened.lesson.page, 1);
   EXPECT_EQ(opened.lesson.answer, "higher (flatter)");
   EXPECT_EQ(ui::state_to_json(opened), ui::state_to_json(s));
 
   ui::AppState deep = base();
   deep.lessons = shipped();
-  ASSERT_TRUE(ui::open_shared(deep, "http://127.0.0.1/#lesson=masks&page=3")) << deep.notice;
+  ASSERT_TRUE(ui::open_shared(deep, "http://127.0.0.1/#lesson=masks&page=3")) << ui::notice_text(deep);
   EXPECT_EQ(ui::lesson_page(deep)->title, "Who does “it” look at now?");
   ASSERT_TRUE(
       ui::open_shared(deep, "#lesson=masks&page=2&state=%7B%22view%22%3A%7B%22panel%22%3A%22tokens%22%7D%7D"))
-      << deep.notice;
+      << ui::notice_text(deep);
   EXPECT_EQ(deep.lesson.page, 1);
   EXPECT_EQ(deep.view.panel, ui::Panel::Tokens);  // (the state goes on top of the page)
   EXPECT_FALSE(ui::open_shared(deep, "#lesson=masks&page=99"));
-  EXPECT_NE(deep.notice.find("lesson.page: 99 is not a page of \"masks\" (it has 7)"), std::string::npos)
-      << deep.notice;
+  EXPECT_NE(ui::notice_text(deep).find("lesson.page: 99 is not a page of \"masks\" (it has 7)"),
+            std::string::npos)
+      << ui::notice_text(deep);
   EXPECT_FALSE(ui::open_shared(deep, "#lesson=masks&page=two"));
-  EXPECT_NE(deep.notice.find("page=two is not a page number"), std::string::npos) << deep.notice;
+  EXPECT_NE(ui::notice_text(deep).find("page=two is not a page number"), std::string::npos)
+      << ui::notice_text(deep);
 }
 
 // The checks compute from the numbers on screen: change the input and the answer follows.

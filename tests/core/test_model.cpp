@@ -312,7 +312,7 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
   EXPECT_EQ(link["inputs"]["layer"], 1);
   EXPECT_FALSE(link["problem"].contains("query"));  // the numbers follow from the model
   ui::AppState other = model_app();
-  EXPECT_TRUE(ui::open_shared(other, attn::dump_json(link))) << other.notice;
+  EXPECT_TRUE(ui::open_shared(other, attn::dump_json(link))) << ui::notice_text(other);
   derive(other);
   EXPECT_EQ(other.problem.query, s.problem.query);
   EXPECT_EQ(ui::state_to_json(other)["inputs"], ui::state_to_json(s)["inputs"]);
@@ -320,8 +320,8 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
   attn::Json elsewhere = link;
   elsewhere["inputs"]["model"] = "gpt2-xl";
   EXPECT_FALSE(ui::open_shared(other, attn::dump_json(elsewhere)));
-  EXPECT_NE(other.notice.find("inputs.model: \"gpt2-xl\" is not open here"), std::string::npos)
-      << other.notice;
+  EXPECT_NE(ui::notice_text(other).find("inputs.model: \"gpt2-xl\" is not open here"), std::string::npos)
+      << ui::notice_text(other);
 }
 
 TEST(ModelState, AblationGenerationAndDecodeSteps) {

@@ -73,7 +73,8 @@ TEST(Robustness, DeepNestingIsRefusedAtEveryEntryPoint) {
   EXPECT_NE(state_error("{\"view\": " + nest("{\"a\":", 5000)).find("nested deeper"), std::string::npos);
   ui::AppState s = ui::default_state();
   EXPECT_FALSE(ui::open_shared(s, "http://x/#state=" + nest("%5B", 5000)));
-  EXPECT_NE(s.notice.find("nested deeper than 64 levels"), std::string::npos) << s.notice.substr(0, 200);
+  EXPECT_NE(ui::notice_text(s).find("nested deeper than 64 levels"), std::string::npos)
+      << ui::notice_text(s).substr(0, 200);
 }
 
 TEST(Robustness, WorkIsBoundedBeforeItStarts) {
@@ -170,8 +171,9 @@ TEST(Robustness, ControlCharactersInMessagesArePrinted) {
   EXPECT_EQ(attn::printable(e), e);
   ui::AppState s = ui::default_state();
   EXPECT_FALSE(ui::open_shared(s, "#state=%7B%22%00%22%3A1%7D"));
-  EXPECT_NE(s.notice.find("control character U+0000 (NUL)"), std::string::npos) << s.notice;
-  EXPECT_EQ(attn::printable(s.notice), s.notice);
+  EXPECT_NE(ui::notice_text(s).find("control character U+0000 (NUL)"), std::string::npos)
+      << ui::notice_text(s);
+  EXPECT_EQ(attn::printable(ui::notice_text(s)), ui::notice_text(s));
 }
 
 // Found by fuzz_scenario: a scenario whose finite X·W passed f32's range made a state that could not be
@@ -180,7 +182,7 @@ TEST(Robustness, ValuesBeyondF32AreRefusedWhenRunNotWhenRead) {
   ui::AppState s = ui::default_state();
   ui::state_from_text(s, R"({"problem": {"q": [[1e39]], "k": [[1]], "v": [[1]]}})");
   ui::AppState again = ui::default_state();
-  EXPECT_TRUE(ui::open_shared(again, attn::dump_json(ui::state_to_json(s)))) << again.notice;
+  EXPECT_TRUE(ui::open_shared(again, attn::dump_json(ui::state_to_json(s)))) << ui::notice_text(again);
   EXPECT_NE(
       run_error(R"({"q": [[1e39]], "k": [[1]], "v": [[1]]})").find("q[0][0]: 1e+39 is beyond f32's range"),
       std::string::npos);

@@ -89,10 +89,10 @@ TEST(Share, OpensLinksAndJson) {
     "problem":{"mask":"causal"},"step":{"index":5}})"));
   const std::string json = ui::link_state(s).dump();
   ui::AppState t = ui::default_state({tiny()});
-  t.notice = "an earlier complaint";
+  t.notice = {"notice.json_notes", {attn::text_arg("notes", "an earlier complaint")}};
   EXPECT_TRUE(ui::open_shared(t, "http://127.0.0.1:8080/index.html#state=" + percent_encode(json)));
   EXPECT_EQ(ui::state_to_json(t), ui::state_to_json(s));
-  EXPECT_EQ(t.notice, "");
+  EXPECT_EQ(ui::notice_text(t), "");
   EXPECT_EQ(t.sentence, "naïve café “quoted”");
   ui::AppState u = ui::default_state({tiny()});
   EXPECT_TRUE(ui::open_shared(u, "  \n" + json + "\n"));  // pasted JSON, with the whitespace a copy brings
@@ -118,8 +118,9 @@ TEST(Share, BrokenLinksSayWhatIsWrongAndChangeNothing) {
     ui::AppState s = ui::default_state({tiny()});
     const attn::Json before = ui::state_to_json(s);
     EXPECT_FALSE(ui::open_shared(s, text)) << text;
-    EXPECT_NE(s.notice.find(why), std::string::npos) << s.notice;
-    EXPECT_NE(s.notice.find("Showing the app as it was instead."), std::string::npos) << s.notice;
+    EXPECT_NE(ui::notice_text(s).find(why), std::string::npos) << ui::notice_text(s);
+    EXPECT_NE(ui::notice_text(s).find("Showing the app as it was instead."), std::string::npos)
+        << ui::notice_text(s);
     EXPECT_EQ(ui::state_to_json(s), before) << text;
   }
 }

@@ -131,9 +131,9 @@ inline void exercise(ui::AppState& s) {
   const std::string state = attn::dump_json(ui::state_to_json(s));
   const std::string link = "http://127.0.0.1/#state=" + percent_encode(attn::dump_json(ui::link_state(s)));
   ui::AppState again = fresh_like(s);
-  if (!ui::open_shared(again, state)) fail("a state the app holds does not reopen", again.notice);
+  if (!ui::open_shared(again, state)) fail("a state the app holds does not reopen", ui::notice_text(again));
   ui::AppState linked = fresh_like(s);
-  if (!ui::open_shared(linked, link)) fail("a link the app makes does not reopen", linked.notice);
+  if (!ui::open_shared(linked, link)) fail("a link the app makes does not reopen", ui::notice_text(linked));
 }
 
 }  // namespace fuzz

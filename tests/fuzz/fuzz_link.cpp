@@ -7,7 +7,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   const std::string text(reinterpret_cast<const char*>(data), size);
   ui::AppState s = base;
   if (!ui::open_shared(s, text)) {
-    fuzz::check_message(s.notice);
+    fuzz::check_message(ui::notice_text(s));
     return 0;
   }
   fuzz::exercise(s);
