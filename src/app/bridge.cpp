@@ -229,17 +229,16 @@ Json gpu_finish(const Json& a, std::string_view) {
   if (purpose == "check") {
     recompute_if_dirty(s);
     if (static_cast<int>(num(a, "version")) != s.derived().result_version) {
-      s.update_derived().gpu_report = ui::words(s, "status.gpu_check_changed");
+      s.update_derived().gpu_report = attn::Message{"status.gpu_check_changed", {}};
       return Json::object();
     }
     const double worst = max_diff(r, s.derived().result);
     s.update_derived().gpu_report =
-        worst < 0
-            ? ui::words(s, "status.gpu_check_other")
-            : ui::say(s, "status.gpu_check_done",
-                      {attn::text_arg("path", r.stats.path), attn::text_arg("adapter", str(a, "adapter")),
-                       attn::fixed_arg("ms", r.stats.gpu_time_ms, 2),
-                       attn::text_arg("diff", attn::decimals(ui::catalog(s), sci(worst)))});
+        worst < 0 ? attn::Message{"status.gpu_check_other", {}}
+                  : attn::Message{
+                        "status.gpu_check_done",
+                        {attn::text_arg("path", r.stats.path), attn::text_arg("adapter", str(a, "adapter")),
+                         attn::fixed_arg("ms", r.stats.gpu_time_ms, 2), attn::math_arg("diff", sci(worst))}};
     return Json::object();
   }
   return attn::result_to_json(r, p, flag(a, "trace"));
@@ -250,10 +249,10 @@ Json gpu_failed(const Json& a, std::string_view) {
   const std::string purpose = str(a, "for"), why = str(a, "error");
   if (purpose == "view") ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
   if (purpose == "check")
-    s.update_derived().gpu_report = ui::say(s, "status.gpu_check_failed", {attn::text_arg("why", why)});
+    s.update_derived().gpu_report = attn::Message{"status.gpu_check_failed", {attn::text_arg("why", why)}};
   if (purpose == "overview")
     s.overview.running = false,
-    s.overview.status = ui::say(s, "status.overview_failed", {attn::text_arg("why", why)});
+    s.overview.status = attn::Message{"status.overview_failed", {attn::text_arg("why", why)}};
   return Json::object();
 }
 
@@ -284,11 +283,11 @@ Json overview_done(const Json& a, std::string_view map) {
   ov.row_weights = compute::exact_row_weights(job, 0, row);
   ov.shown_row = row;
   ov.status =
-      ui::say(s, "status.overview_done",
-              {attn::count_arg("n", job.L), attn::fixed_arg("flash_ms", num(a, "flash_ms"), 1),
-               attn::text_arg("timer", attn::printable(str(a, "timer"))), attn::count_arg("m", M),
-               attn::fixed_arg("map_ms", num(a, "map_ms"), 1), attn::count_arg("l", job.L),
-               attn::count_arg("s", job.S), attn::fixed_arg("mib", 4.0 * job.L * job.S / 1048576, 0)});
+      attn::Message{"status.overview_done",
+                    {attn::count_arg("n", job.L), attn::fixed_arg("flash_ms", num(a, "flash_ms"), 1),
+                     attn::text_arg("timer", attn::printable(str(a, "timer"))), attn::count_arg("m", M),
+                     attn::fixed_arg("map_ms", num(a, "map_ms"), 1), attn::count_arg("l", job.L),
+                     attn::count_arg("s", job.S), attn::fixed_arg("mib", 4.0 * job.L * job.S / 1048576, 0)}};
   return Json::object();
 }
 
@@ -301,13 +300,14 @@ Json perf_next(const Json& a, std::string_view) {
   ui::AppState& s = state();
   if (a.contains("unavailable")) {
     s.update_derived().perf_status =
-        ui::say(s, "status.perf_gpu_unavailable", {attn::text_arg("why", str(a, "unavailable"))});
+        attn::Message{"status.perf_gpu_unavailable", {attn::text_arg("why", str(a, "unavailable"))}};
     return Json{{"done", true}};
   }
   if (a.contains("error")) {
-    s.update_derived().perf_status = ui::say(s, "status.perf_gpu_failed",
-                                             {attn::text_arg("path", kPaths[path]), attn::count_arg("n", n),
-                                              attn::text_arg("error", str(a, "error"))});
+    s.update_derived().perf_status =
+        attn::Message{"status.perf_gpu_failed",
+                      {attn::text_arg("path", kPaths[path]), attn::count_arg("n", n),
+                       attn::text_arg("error", str(a, "error"))}};
     return Json{{"done", true}};
   }
   if (a.contains("ms")) {
@@ -318,7 +318,7 @@ Json perf_next(const Json& a, std::string_view) {
     path = 0, n = 128, adapter = str(a, "adapter");
   }
   if (path >= 2) {
-    s.update_derived().perf_status = ui::say(s, "status.perf_done", {attn::text_arg("adapter", adapter)});
+    s.update_derived().perf_status = attn::Message{"status.perf_done", {attn::text_arg("adapter", adapter)}};
     return Json{{"done", true}};
   }
   return Json{{"path", kPaths[path]},
@@ -331,9 +331,9 @@ Json performance(const Json&, std::string_view) {
   for (const ui::PerfPoint& p : s.derived().perf)
     points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
   return Json{{"points", points},
-              {"status", s.derived().perf_status},
-              {"gpu_report", s.derived().gpu_report},
-              {"overview", s.overview.status}};
+              {"status", ui::say(s, s.derived().perf_status)},
+              {"gpu_report", ui::say(s, s.derived().gpu_report)},
+              {"overview", ui::say(s, s.overview.status)}};
 }
 // What the step view shows from WebGPU.
 Json gpu_view(const Json&, std::string_view) {
@@ -351,7 +351,7 @@ Json gpu_view(const Json&, std::string_view) {
               {"max_diff", g.max_diff},
               {"path", g.path},
               {"gpu_time_ms", g.gpu_ms},
-              {"status", g.status}};
+              {"status", ui::say(s, g.status)}};
 }
 
 struct Entry {

@@ -49,7 +49,7 @@ void service_requests(ui::AppState& s) {
     s.jobs.perf_pending.clear();
     for (int k = 0; k < static_cast<int>(std::size(ui::kPerfSeries)); ++k)  // O(n) ways go further
       for (int n = 128; n <= ui::kPerfSeries[k].max_n; n *= 2) s.jobs.perf_pending.push_back({k, n});
-    s.update_derived().perf_status = ui::words(s, "status.perf_measuring_cpu");
+    s.update_derived().perf_status = attn::Message{"status.perf_measuring_cpu", {}};
   }
   if (!s.jobs.perf_pending.empty()) {  // one size per frame, median of 3 runs of the f32 output-only path
     const ui::Jobs::PerfJob job = s.jobs.perf_pending.front();
@@ -72,7 +72,7 @@ void service_requests(ui::AppState& s) {
     if (s.jobs.perf_pending
             .empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
       s.update_derived().perf_status =
-          ui::words(s, "status.perf_cpu_done");  // (SwiftShader's GPU: the same CPU cores)
+          attn::Message{"status.perf_cpu_done", {}};  // (SwiftShader's GPU: the same CPU cores)
       platform::start_gpu_measurements(s);
     }
   }
@@ -90,7 +90,7 @@ void service_requests(ui::AppState& s) {
     } else {
       g.version = s.derived().result_version;
       g.heads.clear();
-      g.status = ui::say(s, "status.gpu_view_too_large", {attn::count_arg("n", kGpuViewCells)});
+      g.status = attn::Message{"status.gpu_view_too_large", {attn::count_arg("n", kGpuViewCells)}};
     }
   }
   if (s.jobs.gpu_check_requested) {

@@ -144,11 +144,11 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
       {attn::text_arg("name", f.name), attn::count_arg("bytes", static_cast<double>(f.bytes.size()))}};
 }
 void start_gpu_measurements(ui::AppState& s) {
-  s.update_derived().perf_status = ui::words(s, "status.perf_measuring_gpu");
+  s.update_derived().perf_status = attn::Message{"status.perf_measuring_gpu", {}};
   js_call_api("_perfGpu");
 }
 void start_gpu_check(ui::AppState& s) {
-  s.update_derived().gpu_report = ui::words(s, "status.gpu_check_running");
+  s.update_derived().gpu_report = attn::Message{"status.gpu_check_running", {}};
   js_call_api("_gpuCheck");
 }
 void start_overview(ui::AppState& s) {
@@ -156,7 +156,7 @@ void start_overview(ui::AppState& s) {
   ov.running = true;
   ov.running_n = ov.n;
   ov.started = ImGui::GetTime();
-  ov.status = ui::words(s, "status.overview_computing");
+  ov.status = attn::Message{"status.overview_computing", {}};
   const attn::Json params = {
       {"problem", attn::problem_to_json(ui::overview_problem(ov))}, {"size", ov.size}, {"row", ov.row}};
   js_overview(attn::dump_json(params).c_str());
@@ -278,15 +278,15 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
 void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
 void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
 void start_gpu_check(ui::AppState& s) {
-  s.update_derived().gpu_report = ui::words(s, "status.gpu_check_desktop");
+  s.update_derived().gpu_report = attn::Message{"status.gpu_check_desktop", {}};
 }
 void start_gpu_view(ui::AppState& s) {
   ui::GpuView& g = s.update_derived().gpu;
   g.version = s.derived().result_version;
   g.heads.clear();
-  g.status = ui::words(s, "status.gpu_view_desktop");
+  g.status = attn::Message{"status.gpu_view_desktop", {}};
 }
-void start_overview(ui::AppState& s) { s.overview.status = ui::words(s, "status.overview_desktop"); }
+void start_overview(ui::AppState& s) { s.overview.status = attn::Message{"status.overview_desktop", {}}; }
 
 }  // namespace platform
 

@@ -30,6 +30,11 @@ MessageArg text_arg(std::string name, std::string text) {
   a.text = std::move(text);
   return a;
 }
+MessageArg math_arg(std::string name, std::string text) {
+  MessageArg a = arg(std::move(name), MessageArg::Kind::Math);
+  a.text = std::move(text);
+  return a;
+}
 MessageArg number_arg(std::string name, double x) {
   return arg(std::move(name), MessageArg::Kind::Number, {x});
 }
@@ -72,6 +77,8 @@ std::string written(const Catalog& c, const MessageArg& a) {
   switch (a.kind) {
     case MessageArg::Kind::Text:
       return a.text;
+    case MessageArg::Kind::Math:
+      return decimals(c, a.text);
     case MessageArg::Kind::Number:
       return number(c, x);
     case MessageArg::Kind::Fixed:

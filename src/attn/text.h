@@ -15,10 +15,10 @@ namespace attn {
 struct Message;
 
 struct MessageArg {
-  enum class Kind { Text, Number, Fixed, Percent, Count, Vector, Words };
+  enum class Kind { Text, Math, Number, Fixed, Percent, Count, Vector, Words };
   std::string name;
   Kind kind = Kind::Text;
-  std::string text;             // Text
+  std::string text;             // Text, Math
   std::vector<double> numbers;  // Number, Fixed, Percent, Count: one; Vector: the entries (at most 4 written)
   int decimals = 0;             // Fixed, Percent
   bool plus = false;            // Fixed: a sign on positive numbers too (+0.25)
@@ -33,6 +33,8 @@ struct Message {
 // Arguments: a token or other text; a number as the formulas write it (2 decimals, −∞); a share as a
 // percentage (0.25 → 25%); a count (no decimals); a vector "(0.10, −0.20, …)".
 MessageArg text_arg(std::string name, std::string text);
+// Math already written with decimal points ("1.2e-07", "2.5 KiB"): the catalog's decimal sign when said.
+MessageArg math_arg(std::string name, std::string text);
 MessageArg number_arg(std::string name, double x);
 MessageArg percent_arg(std::string name, double share, int decimals = 0);
 // A number with a fixed count of decimals (printf's %.Nf, or %+.Nf with plus), in the catalog's decimal sign.

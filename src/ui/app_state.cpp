@@ -199,11 +199,13 @@ std::string say(const AppState& s, const std::string& id, std::vector<attn::Mess
   return attn::say(catalog(s), attn::Message{id, std::move(args)});
 }
 
+std::string say(const AppState& s, const attn::Message& m) { return attn::say(catalog(s), m); }
+
 std::string say(const AppState& s, const std::vector<attn::Message>& sentences) {
   return attn::say(catalog(s), sentences);
 }
 
-std::string notice_text(const AppState& s) { return attn::say(catalog(s), s.notice); }
+std::string notice_text(const AppState& s) { return say(s, s.notice); }
 
 std::string num(const AppState& s, double x, int decimals) { return attn::number(catalog(s), x, decimals); }
 

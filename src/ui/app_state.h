@@ -148,7 +148,7 @@ struct Overview {
   int running_n = 0;          // the n of the run in flight
   double started = 0;         // ImGui time when it started
   double seconds_per_n2 = 0;  // measured by the last run: the progress estimate for the next (0: unknown)
-  std::string status;
+  attn::Message status;
   attn::MatD map;                   // size×size block means of the weights
   std::vector<double> row_weights;  // the exact weights of `row`
   int shown_row = -1;               // the row row_weights belongs to
@@ -201,7 +201,7 @@ struct GpuView {
   double max_diff = -1;     // max |GPU − CPU| over the weights and outputs of every head (-1: none)
   std::string path;         // "3-pass" | "flash"
   double gpu_ms = -1;
-  std::string status;  // what computed the numbers shown, or why WebGPU did not
+  attn::Message status;  // what computed the numbers shown, or why WebGPU did not
 };
 
 enum class Backend { Cpu, WebGpu };
@@ -290,8 +290,8 @@ struct Derived {
   ModelRun model_run;           // the open model on model_inputs
   GpuView gpu;                  // the step view's numbers from WebGPU
   std::vector<PerfPoint> perf;  // the Performance panel's measurements
-  std::string perf_status;
-  std::string gpu_report;  // the last GPU check: path, time, adapter, max |GPU − CPU|
+  attn::Message perf_status;    // (status lines are messages, said when shown: they follow the language)
+  attn::Message gpu_report;     // the last GPU check: path, time, adapter, max |GPU − CPU|
 };
 
 // What panels ask the app shell to do after this frame (service_requests drains them).
@@ -380,6 +380,8 @@ const attn::Catalog& catalog(const AppState& s);
 std::string words(const AppState& s, const std::string& id);
 // A message with arguments: say(s, "model.loss", {attn::fixed_arg("loss", 2.5, 3)}).
 std::string say(const AppState& s, const std::string& id, std::vector<attn::MessageArg> args);
+// A message kept for later (a notice, a status line) in that language, when shown.
+std::string say(const AppState& s, const attn::Message& m);
 // Sentences in that language, joined by spaces.
 std::string say(const AppState& s, const std::vector<attn::Message>& sentences);
 // The notice in that language ("" when there is none): said when shown, so it follows a change of language.

@@ -30,10 +30,10 @@ attn::MatD matrix_with_blocked(const attn::Json& j) {
 }
 
 // A difference as %.1e ("1.2e-07"), in the app's language's decimal sign.
-std::string sci(const AppState& s, double x) {
+attn::MessageArg sci_arg(const char* name, double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1e", x);
-  return attn::decimals(catalog(s), buf);
+  return attn::math_arg(name, buf);
 }
 
 }  // namespace
@@ -59,16 +59,16 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
   g.path.clear();
   if (!result.is_object() || result.contains("error")) {
     const std::string why = result.is_object() ? attn::string_field(result, "error") : "";
-    g.status =
-        why.empty() ? words(s, "gpu.failed_no_result") : say(s, "gpu.failed", {attn::text_arg("why", why)});
+    g.status = why.empty() ? attn::Message{"gpu.failed_no_result", {}}
+                           : attn::Message{"gpu.failed", {attn::text_arg("why", why)}};
     return;
   }
   const attn::Json st =
       result.contains("stats") && result["stats"].is_object() ? result["stats"] : attn::Json::object();
   if (attn::string_field(st, "backend") != "webgpu") {
     const std::string notice = attn::string_field(st, "notice");
-    g.status = notice.empty() ? words(s, "gpu.not_run")
-                              : say(s, "gpu.fell_back", {attn::text_arg("notice", notice)});
+    g.status = notice.empty() ? attn::Message{"gpu.not_run", {}}
+                              : attn::Message{"gpu.fell_back", {attn::text_arg("notice", notice)}};
     return;
   }
   const attn::Json trace =
@@ -91,16 +91,17 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
   g.gpu_ms =
       st.contains("gpu_time_ms") && st["gpu_time_ms"].is_number() ? st["gpu_time_ms"].get<double>() : -1;
   if (trace.empty() || worst < 0)
-    g.status = say(s, "gpu.nothing_comparable", {attn::text_arg("path", g.path)});
+    g.status = attn::Message{"gpu.nothing_comparable", {attn::text_arg("path", g.path)}};
   else if (!weights)  // the flash path never forms the weights: only the outputs can be compared
-    g.status =
-        say(s, "gpu.outputs_only", {attn::text_arg("path", g.path), attn::text_arg("diff", sci(s, worst))});
+    g.status = attn::Message{"gpu.outputs_only", {attn::text_arg("path", g.path), sci_arg("diff", worst)}};
   else
-    g.status = say(s, "gpu.compared",
-                   {attn::text_arg("path", g.path), attn::fixed_arg("ms", g.gpu_ms, 2),
-                    attn::text_arg("diff", sci(s, worst))});
+    g.status = attn::Message{
+        "gpu.compared",
+        {attn::text_arg("path", g.path), attn::fixed_arg("ms", g.gpu_ms, 2), sci_arg("diff", worst)}};
   const std::string notice = attn::string_field(st, "notice");
-  if (!notice.empty()) g.status += " (" + notice + ")";
+  if (!notice.empty())
+    g.status = {"gpu.with_notice",
+                {attn::words_arg("status", std::move(g.status)), attn::text_arg("notice", notice)}};
 }
 
 const GpuView::Head* gpu_head(const AppState& s) {

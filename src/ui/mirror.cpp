@@ -158,11 +158,12 @@ std::string describe_view(const AppState& s) {
                       {text_arg("series", p.series), count_arg("n", p.n), number_arg("ms", p.ms)}) +
                   "; ";
       return say(s, "mirror.performance",
-                 {text_arg("points", points), text_arg("status", s.derived().perf_status)});
+                 {text_arg("points", points), attn::words_arg("status", s.derived().perf_status)});
     }
     case Panel::Overview:
-      return s.overview.status.empty() ? words(s, "mirror.overview.empty")
-                                       : say(s, "mirror.overview", {text_arg("status", s.overview.status)});
+      return s.overview.status.id.empty()
+                 ? words(s, "mirror.overview.empty")
+                 : say(s, "mirror.overview", {attn::words_arg("status", s.overview.status)});
   }
   return "";
 }

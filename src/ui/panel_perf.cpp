@@ -18,19 +18,19 @@ namespace ui {
 void panel_performance(AppState& s) {
   const attn::Catalog& cat = catalog(s);
   ImGui::TextWrapped("%s", words(s, "perf.intro").c_str());
+  const std::string& status = s.derived().perf_status.id;
   const bool busy = !s.jobs.perf_pending.empty() || s.jobs.perf_requested ||
-                    (s.derived().perf_status.size() >= 3 &&
-                     s.derived().perf_status.compare(s.derived().perf_status.size() - 3, 3, "…") == 0);
+                    status == "status.perf_measuring_cpu" || status == "status.perf_measuring_gpu";
   if (busy) ImGui::BeginDisabled();
   if (ImGui::Button((words(s, "perf.measure") + "###measure").c_str())) s.jobs.perf_requested = true;
   if (busy) ImGui::EndDisabled();
   ImGui::SameLine();
-  text_note("%s", s.derived().perf_status.c_str());
+  text_note("%s", say(s, s.derived().perf_status).c_str());
   if (ImGui::Button((words(s, "perf.check_webgpu") + "###check_webgpu").c_str()))
     s.jobs.gpu_check_requested = true;
-  if (!s.derived().gpu_report.empty())
+  if (!s.derived().gpu_report.id.empty())
     ImGui::TextWrapped("%s",
-                       say(s, "perf.gpu_check", {attn::text_arg("report", s.derived().gpu_report)}).c_str());
+                       say(s, "perf.gpu_check", {attn::words_arg("report", s.derived().gpu_report)}).c_str());
 
   std::map<std::string, std::vector<PerfPoint>> series;
   for (const PerfPoint& p : s.derived().perf) series[p.series].push_back(p);
@@ -179,7 +179,7 @@ void panel_overview(AppState& s) {
                                         : static_cast<float>(std::fmod(elapsed, 1.0));
     ImGui::ProgressBar(fraction, ImVec2(-FLT_MIN, 0), label.c_str());
   }
-  ImGui::TextWrapped("%s", ov.status.c_str());
+  ImGui::TextWrapped("%s", say(s, ov.status).c_str());
   if (ov.map.size() == 0) return;
 
   const float font = ImGui::GetFontSize();

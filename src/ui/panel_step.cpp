@@ -199,10 +199,10 @@ void gpu_banner(const AppState& s) {
     return;
   }
   if (gpu_head(s)) {
-    ImGui::TextUnformatted(g.status.c_str());
+    ImGui::TextUnformatted(say(s, g.status).c_str());
     help_marker(words(s, "step.gpu_help").c_str());
   } else {
-    ImGui::TextWrapped("%s", g.status.c_str());
+    ImGui::TextWrapped("%s", say(s, g.status).c_str());
   }
 }
 

@@ -174,7 +174,7 @@ TEST(AppState, SetStateTouchesOnlyTheDocument) {
   s.update_derived().has_result = true;
   s.update_derived().result_version = 7;
   s.update_derived().perf.push_back({"cpu", 128, 1.5});
-  s.update_derived().gpu_report = "checked";
+  s.update_derived().gpu_report = {"status.gpu_check_other", {}};
   s.jobs.share_requested = true;
   s.dirty = false;
   ui::state_from_json(s, attn::Json::parse(R"({"problem":{"temperature":0.5},"view":{"panel":"tokens"}})"));
@@ -184,7 +184,7 @@ TEST(AppState, SetStateTouchesOnlyTheDocument) {
   EXPECT_EQ(s.derived().result.heads.size(), 1u);
   EXPECT_EQ(s.derived().result_version, 7);
   EXPECT_EQ(s.derived().perf.size(), 1u);
-  EXPECT_EQ(s.derived().gpu_report, "checked");
+  EXPECT_EQ(s.derived().gpu_report.id, "status.gpu_check_other");
   EXPECT_TRUE(s.jobs.share_requested);
 }
 
@@ -214,7 +214,8 @@ TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
   ASSERT_NE(h, nullptr);
   EXPECT_DOUBLE_EQ(h->weights(0, 0), gpu.heads[0].weights(0, 0));
   EXPECT_NEAR(s.derived().gpu.max_diff, 2e-7, 1e-12);
-  EXPECT_NE(s.derived().gpu.status.find("3-pass"), std::string::npos) << s.derived().gpu.status;
+  EXPECT_NE(ui::say(s, s.derived().gpu.status).find("3-pass"), std::string::npos)
+      << ui::say(s, s.derived().gpu.status);
   s.view.backend = ui::Backend::Cpu;
   EXPECT_EQ(ui::gpu_head(s), nullptr);  // switched back: the CPU's numbers
   s.view.backend = ui::Backend::WebGpu;
@@ -224,9 +225,11 @@ TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
   fell_back["stats"]["notice"] = "WebGPU failed (no adapter); computed on the CPU instead";
   ui::accept_gpu_view(s, 3, fell_back);
   EXPECT_EQ(ui::gpu_head(s), nullptr);
-  EXPECT_NE(s.derived().gpu.status.find("no adapter"), std::string::npos) << s.derived().gpu.status;
+  EXPECT_NE(ui::say(s, s.derived().gpu.status).find("no adapter"), std::string::npos)
+      << ui::say(s, s.derived().gpu.status);
   ui::accept_gpu_view(s, 3, attn::error_json("gpu: lost"));
-  EXPECT_NE(s.derived().gpu.status.find("gpu: lost"), std::string::npos) << s.derived().gpu.status;
+  EXPECT_NE(ui::say(s, s.derived().gpu.status).find("gpu: lost"), std::string::npos)
+      << ui::say(s, s.derived().gpu.status);
 }
 
 TEST(AppState, BackendRoundTripsAndRefusesUnknown) {
