@@ -109,7 +109,8 @@ std::string decimals(const Catalog& c, std::string text) {
       out += c.decimal;
     } else if (text[i] == ',' && i > 0 && (digit(i - 1) || (i >= 3 && text.compare(i - 3, 3, "∞") == 0)) &&
                i + 1 < text.size() && text[i + 1] == ' ' &&
-               (digit(i + 2) || text.compare(i + 2, 3, "−") == 0 || text.compare(i + 2, 1, "-") == 0)) {
+               (digit(i + 2) || text.compare(i + 2, 3, "−") == 0 || text.compare(i + 2, 3, "…") == 0 ||
+                text.compare(i + 2, 1, "-") == 0 || text.compare(i + 2, 1, ".") == 0)) {
       out += ';';  // (numbers listed with a decimal comma are separated by semicolons: "0,1; −0,2")
     } else {
       out += text[i];

@@ -80,11 +80,11 @@ void section_compare(AppState& s) {
   int variant = static_cast<int>(s.problem.variant);
   ImGui::TextUnformatted(words(s, "lab.compare.with").c_str());
   ImGui::SameLine();
-  bool changed = ImGui::RadioButton((words(s, "cost.standard") + "###standard").c_str(), &variant, 0);
+  bool changed = ImGui::RadioButton((words(s, "cost.standard") + "###variant_standard").c_str(), &variant, 0);
   ImGui::SameLine();
-  changed |= ImGui::RadioButton((words(s, "lab.compare.flash") + "###flash").c_str(), &variant, 1);
+  changed |= ImGui::RadioButton((words(s, "lab.compare.flash") + "###variant_flash").c_str(), &variant, 1);
   ImGui::SameLine();
-  changed |= ImGui::RadioButton((words(s, "lab.compare.linear") + "###linear").c_str(), &variant, 2);
+  changed |= ImGui::RadioButton((words(s, "lab.compare.linear") + "###variant_linear").c_str(), &variant, 2);
   help_marker(
       say(s, std::vector<attn::Message>{{"lab.compare.help", {}}, {"lab.compare.help_same", {}}}).c_str());
   if (changed) {

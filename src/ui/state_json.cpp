@@ -292,7 +292,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
   next.lessons = s.lessons;
   next.model = s.model;
   next.model_version = s.model_version;
-  next.update_derived().model_run = s.update_derived().model_run;
+  next.update_derived().model_run = s.derived().model_run;
   next.platform = s.platform;
   next.notice = s.notice;
   if (j.contains("lesson"))

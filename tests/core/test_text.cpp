@@ -68,6 +68,7 @@ TEST(Text, SaysMessagesWithNamedArguments) {
   EXPECT_EQ(attn::decimals(c, "q·k = 0.25 · 1.5 = (0.1, −0.2), 3. Done."),
             "q·k = 0,25 · 1,5 = (0,1; −0,2), 3. Done.");
   EXPECT_EQ(attn::number(c, 0.125, 3), "0,125");
+  EXPECT_EQ(attn::decimals(c, "[0.905, 0.000, ...]"), "[0,905; 0,000; ...]");
   // An id this catalog lacks falls back to English; one nobody has says so.
   EXPECT_EQ(attn::say(c, attn::Message{"explain.mask.blocked", {}}),
             attn::english().messages.at("explain.mask.blocked"));
