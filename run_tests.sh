@@ -2,6 +2,7 @@
 # Installs what is missing, builds native and web, runs every test layer, ends with one summary line:
 #   format  clang-format check of our sources (warnings are errors in the build itself)
 #   pointers  every "Tests:" comment names a test file and suite that exist (tests/check_pointers.py)
+#   layers  panels only draw: no drawing file calls update_derived() (tests/check_layers.py)
 #   core    GoogleTest via CTest (math, masks, parser, step engine, app state, headless UI render)
 #   golden  attnlab-cli vs PyTorch nn.MultiheadAttention and a numpy reference (/usr/bin/python3)
 #   model-golden  the GPT-2 forward pass and tokenizer vs a PyTorch GPT-2, bpe.py and npm gpt-3-encoder
@@ -87,6 +88,13 @@ if python3 tests/check_pointers.py >"$logs/pointers.log" 2>&1; then
 else
   show_log "$logs/pointers.log"
   record pointers 0 1
+fi
+# panels only draw: no drawing file writes derived data (tests/check_layers.py)
+if python3 tests/check_layers.py >"$logs/layers.log" 2>&1; then
+  record layers 1 0
+else
+  show_log "$logs/layers.log"
+  record layers 0 1
 fi
 
 # --- core -----------------------------------------------------------------------------------------------

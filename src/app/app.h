@@ -52,7 +52,7 @@ void configure_context_hints();
 void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots
 void run_loop(void (*frame_fn)());                // until the window closes (native) or forever (browser)
 void install_resize_callback(GLFWwindow* w);
-const char* cpu_series();                      // "cpu (WebAssembly)" or "cpu (native)"
+const char* cpu_series();                      // the CPU backend's name: perf.backend.wasm or .native
 void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; native: says it is browser-only
 void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown
 void start_overview(ui::AppState& s);          // browser: the Long sequences panel's flash run and map

@@ -166,7 +166,7 @@ Json open_model(const Json& a, std::string_view weights) {
       s, std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes())));
   s.notice = attn::Message{
       "notice.model_opened_page",
-      {attn::text_arg("name", attn::printable(name)), attn::text_arg("card", ui::model_card(s, *s.model))}};
+      {attn::text_arg("name", attn::printable(name)), attn::words_arg("card", ui::model_card(*s.model))}};
   return Json::object();
 }
 Json describe_model(const Json&, std::string_view) {
@@ -294,7 +294,8 @@ Json overview_done(const Json& a, std::string_view map) {
 // The Performance panel's WebGPU sweep, one run at a time: flash then 3-pass for n = 128 … 4096 (d = 64, one
 // head), a series stopping once a run takes over 3 s. The page runs what this answers and reports its time.
 Json perf_next(const Json& a, std::string_view) {
-  static const char* kPaths[] = {"flash", "3-pass"};
+  static const char* kPaths[][2] = {{"flash", "perf.series.webgpu_flash"},
+                                    {"3-pass", "perf.series.webgpu_3_pass"}};
   static int path = 0, n = 0;
   static std::string adapter;
   ui::AppState& s = state();
@@ -306,13 +307,13 @@ Json perf_next(const Json& a, std::string_view) {
   if (a.contains("error")) {
     s.update_derived().perf_status =
         attn::Message{"status.perf_gpu_failed",
-                      {attn::text_arg("path", kPaths[path]), attn::count_arg("n", n),
+                      {attn::text_arg("path", kPaths[path][0]), attn::count_arg("n", n),
                        attn::text_arg("error", str(a, "error"))}};
     return Json{{"done", true}};
   }
   if (a.contains("ms")) {
     const double ms = num(a, "ms");
-    s.update_derived().perf.push_back({std::string("webgpu ") + kPaths[path], n, ms});
+    s.update_derived().perf.push_back(ui::perf_point({kPaths[path][1], {}}, n, ms));
     n = ms > 3000 || n >= 4096 ? (++path, 128) : n * 2;
   } else {
     path = 0, n = 128, adapter = str(a, "adapter");
@@ -321,7 +322,7 @@ Json perf_next(const Json& a, std::string_view) {
     s.update_derived().perf_status = attn::Message{"status.perf_done", {attn::text_arg("adapter", adapter)}};
     return Json{{"done", true}};
   }
-  return Json{{"path", kPaths[path]},
+  return Json{{"path", kPaths[path][0]},
               {"n", n},
               {"problem", {{"random", {{"seed", 1}, {"n", n}, {"d_model", 64}, {"num_heads", 1}}}}}};
 }

@@ -36,7 +36,7 @@ void open_model_dir(ui::AppState& s, const std::string& dir) {
         s, std::make_shared<const model::Gpt2>(model::load_gpt2_dir(dir, platform::model_limit_bytes())));
     s.notice = attn::Message{
         "notice.model_opened",
-        {attn::text_arg("name", attn::printable(dir)), attn::text_arg("card", ui::model_card(s, *s.model))}};
+        {attn::text_arg("name", attn::printable(dir)), attn::words_arg("card", ui::model_card(*s.model))}};
   } catch (const std::exception& e) {
     s.notice = attn::Message{"notice.model_failed", {attn::text_arg("error", attn::printable(e.what()))}};
   }
@@ -68,7 +68,10 @@ void service_requests(ui::AppState& s) {
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
     s.update_derived().perf.push_back(
-        {std::string(platform::cpu_series()) + series.suffix, job.n, ms[1], series.order});
+        ui::perf_point({series.name,
+                        {attn::words_arg("backend", {platform::cpu_series(), {}}),
+                         attn::count_arg("window", series.window)}},
+                       job.n, ms[1], series.order));
     if (s.jobs.perf_pending
             .empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
       s.update_derived().perf_status =

@@ -125,7 +125,7 @@ void after_frame(App& app, const Options&) {
   }
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
-const char* cpu_series() { return "cpu (WebAssembly)"; }
+const char* cpu_series() { return "perf.backend.wasm"; }
 void configure_share(ui::AppState& s) {
   s.platform.share_label = "status.share_link";  // (an id; links open through the address bar, not a menu)
   s.platform.model_file_picker = true;
@@ -249,7 +249,7 @@ void run_loop(void (*frame_fn)()) {
 }
 
 void install_resize_callback(GLFWwindow*) {}
-const char* cpu_series() { return "cpu (native, 1 thread)"; }
+const char* cpu_series() { return "perf.backend.native"; }
 void configure_share(ui::AppState& s) {
   s.platform.share_label = "status.share_json";  // (an id: the menu says it in the app's language)
   s.platform.open_from_clipboard = true;

@@ -157,6 +157,13 @@ std::string latex_math(const std::string& formula) {
       continue;
     }
     flush_subs();
+    if (cp == 0x27E6) {  // ⟦words⟧ (say_formula's marks): text as it is, in any language
+      flush_word();
+      const size_t end = formula.find("\xE2\x9F\xA7", i);  // ⟧
+      out += "\\text{" + latex_text(formula.substr(i, end == std::string::npos ? end : end - i)) + "}";
+      i = end == std::string::npos ? formula.size() : end + 3;
+      continue;
+    }
     if (cp < 0x80 && std::isalpha(static_cast<int>(cp))) {
       word += static_cast<char>(cp);
       continue;
@@ -235,7 +242,7 @@ std::string latex_step(const ExplainInput& in, const Step& step, const Catalog& 
   const StepExplanation e = explain_step(all, step);
   const std::string title = say(text, e.title);
   return "% " + title + "\n\\paragraph{" + latex_text(title) + "}\n" + latex_text(say(text, e.narration)) +
-         "\n\\[\n  " + latex_math(say_formula(text, e.formula, false)) + "\n\\]\n";
+         "\n\\[\n  " + latex_math(say_formula(text, e.formula, false, true)) + "\n\\]\n";
 }
 
 std::string latex_row_softmax(const HeadTrace<double>& t, int row,

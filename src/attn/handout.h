@@ -30,7 +30,8 @@ std::string matrices_csv(const std::vector<NamedMatrix>& ms);
 Json matrices_json(const std::vector<NamedMatrix>& ms);
 
 // A formula line of the explanation engine ("s₇,₀ = q₇·k₀ = (9.00)(0.00) + … = 0.00") as LaTeX math
-// ("s_{7,0} = q_{7}\cdot k_{0} = (9.00)(0.00) + \dots = 0.00"); words become \text{…}.
+// ("s_{7,0} = q_{7}\cdot k_{0} = (9.00)(0.00) + \dots = 0.00"); words, and whatever stands in ⟦…⟧, become
+// \text{…}.
 std::string latex_math(const std::string& formula);
 // Text for LaTeX's text mode: # $ % & _ { } ~ ^ \ escaped.
 std::string latex_text(const std::string& text);

@@ -140,7 +140,7 @@ std::string fill(const std::string& text, const std::vector<std::pair<std::strin
   return out;
 }
 
-std::string say_formula(const Catalog& c, const std::string& formula, bool decimal_sign) {
+std::string say_formula(const Catalog& c, const std::string& formula, bool decimal_sign, bool keep_marks) {
   static const std::string open = "⟦", close = "⟧";
   std::string out;
   for (size_t at = 0; at < formula.size();) {
@@ -149,8 +149,8 @@ std::string say_formula(const Catalog& c, const std::string& formula, bool decim
       out += formula.substr(at);
       break;
     }
-    out += formula.substr(at, a - at) +
-           say(c, Message{formula.substr(a + open.size(), b - a - open.size()), {}});
+    const std::string said = say(c, Message{formula.substr(a + open.size(), b - a - open.size()), {}});
+    out += formula.substr(at, a - at) + (keep_marks ? open + said + close : said);
     at = b + close.size();
   }
   return decimal_sign ? decimals(c, out) : out;
@@ -224,10 +224,10 @@ std::string say(const Catalog& c, const Message& m) {
     from = &english();
     it = from->messages.find(m.id);
   }
-  if (it == from->messages.end()) return "[missing text: " + m.id + "]";
+  if (it == from->messages.end() && m.fallback.empty()) return "[missing text: " + m.id + "]";
   std::vector<std::pair<std::string, std::string>> args;
   for (const MessageArg& x : m.args) args.emplace_back(x.name, written(c, x));
-  return fill(it->second, args);
+  return fill(it == from->messages.end() ? m.fallback : it->second, args);
 }
 
 std::string say(const Catalog& c, const std::vector<Message>& sentences) {

@@ -28,6 +28,9 @@ struct MessageArg {
 struct Message {
   std::string id;
   std::vector<MessageArg> args;
+  std::string fallback =
+      {};  // said when no catalog has the id: content written in its own file (a lesson's
+           // or scenario's English, a model's head label), translated only where a catalog has it
 };
 
 // Arguments: a token or other text; a number as the formulas write it (2 decimals, −∞); a share as a
@@ -76,8 +79,10 @@ std::string say(const Catalog& c, const std::vector<Message>& sentences);
 std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args);
 
 // A formula the engine wrote (math, with a few words as ⟦id⟧: "(6 ⟦formula.terms⟧)") in a catalog's
-// language: each ⟦id⟧ said, and with decimal_sign its numbers in the catalog's decimal sign too.
-std::string say_formula(const Catalog& c, const std::string& formula, bool decimal_sign = true);
+// language: each ⟦id⟧ said, and with decimal_sign its numbers in the catalog's decimal sign too. With
+// keep_marks the said words stay inside ⟦…⟧ (for latex_math, which sets them as text).
+std::string say_formula(const Catalog& c, const std::string& formula, bool decimal_sign = true,
+                        bool keep_marks = false);
 
 // The {name}s of a text, in order.
 std::vector<std::string> placeholders(const std::string& text);

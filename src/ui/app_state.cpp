@@ -207,6 +207,11 @@ std::string say(const AppState& s, const std::vector<attn::Message>& sentences) 
 
 std::string notice_text(const AppState& s) { return say(s, s.notice); }
 
+PerfPoint perf_point(attn::Message name, int n, double ms, int order) {
+  std::string key = attn::say(attn::english(), name);
+  return {std::move(key), std::move(name), n, ms, order};
+}
+
 std::string num(const AppState& s, double x, int decimals) { return attn::number(catalog(s), x, decimals); }
 
 namespace {

@@ -165,7 +165,8 @@ struct WeightsMap {
 
 // One measured time: a backend/path ("cpu", "webgpu 3-pass", "webgpu flash") at n tokens (d = 64, one head).
 struct PerfPoint {
-  std::string series;
+  std::string series;  // the series' name in English: its key (the legend's order, performance()'s JSON)
+  attn::Message name;  // …said in the app's language (the legend, the mirror)
   int n = 0;
   double ms = 0;
   int order = 2;  // the slope theory gives on log–log axes: 1 for O(n) ways, 2 for O(n²)
@@ -174,7 +175,7 @@ struct PerfPoint {
 // The Performance panel's CPU series (a PerfJob is one size of one of these): what each runs, how far it
 // goes.
 struct PerfSeries {
-  const char* suffix;  // after the backend's name: "cpu (native) · window 64"
+  const char* name;  // message id; says {backend} (platform::cpu_series) and {window}
   attn::MaskSpec::Kind mask;
   int window;
   attn::Variant variant;
@@ -182,9 +183,11 @@ struct PerfSeries {
   int order;  // as PerfPoint::order
 };
 inline constexpr PerfSeries kPerfSeries[] = {
-    {"", attn::MaskSpec::Kind::None, 0, attn::Variant::Standard, 4096, 2},
-    {" · window 64", attn::MaskSpec::Kind::Window, 64, attn::Variant::Standard, 8192, 1},
-    {" · linear", attn::MaskSpec::Kind::None, 0, attn::Variant::Linear, 8192, 1}};
+    {"perf.series.all", attn::MaskSpec::Kind::None, 0, attn::Variant::Standard, 4096, 2},
+    {"perf.series.window", attn::MaskSpec::Kind::Window, 64, attn::Variant::Standard, 8192, 1},
+    {"perf.series.linear", attn::MaskSpec::Kind::None, 0, attn::Variant::Linear, 8192, 1}};
+// A measured point of the series `name` (its key: the name said in English).
+PerfPoint perf_point(attn::Message name, int n, double ms, int order = 2);
 
 // The main view's numbers from WebGPU (browser build) while view.backend is WebGpu: the GPU's masked scores,
 // weights and output per head for result_version `version`. Runs are asynchronous; a result that comes back
@@ -315,7 +318,7 @@ struct Jobs {
 struct AppState : Document {
   // What is derived, read-only: panels, the mirror and handouts read it; only the derivations write it
   // (app/derive.cpp, the bridge's GPU answers, refresh_model/refresh_variants/refresh_lesson_check), through
-  // update_derived().
+  // update_derived(); tests/check_layers.py fails when a file that draws calls it.
   const Derived& derived() const { return derived_; }
   Derived& update_derived() { return derived_; }
   Jobs jobs;
@@ -386,8 +389,10 @@ std::string say(const AppState& s, const attn::Message& m);
 std::string say(const AppState& s, const std::vector<attn::Message>& sentences);
 // The notice in that language ("" when there is none): said when shown, so it follows a change of language.
 std::string notice_text(const AppState& s);
-// A model's one-line description in that language: its title and shapes (layers × heads, d_model, …).
-std::string model_card(const AppState& s, const model::Gpt2& m);
+// A model's one-line description: its title and shapes (layers × heads, d_model, …).
+attn::Message model_card(const model::Gpt2& m);
+// A head's label ("previous-token", "mixed", …: model::score_heads) as words.
+attn::Message head_label(const std::string& label);
 // A number as that language writes it (attn::number: decimals < 0 writes it as the formulas do).
 std::string num(const AppState& s, double x, int decimals = -1);
 

@@ -280,7 +280,8 @@ CheckResult head_with(const AppState& s, const attn::Json& args) {
   }
   return choice_of(choices, best,
                    say(s, pattern == "induction" ? "check.head_with.induction" : "check.head_with",
-                       {text_arg("head", choices[static_cast<size_t>(best)]), text_arg("pattern", pattern),
+                       {text_arg("head", choices[static_cast<size_t>(best)]),
+                        attn::words_arg("pattern", head_label(pattern)),
                         fixed_arg("score", score(r.heads[static_cast<size_t>(best)]), 2)}));
 }
 

@@ -29,21 +29,28 @@ std::string lesson_text(const Lesson& l, int page, const std::string& field) {
   return field == "question" && p.has_prediction ? p.prediction.question : "";
 }
 
-std::string translated(const AppState& s, const std::string& id, const std::string& english) {
-  const attn::Catalog& c = catalog(s);
-  const auto it = c.messages.find(id);
-  return it == c.messages.end() || english.empty() ? english : it->second;
+attn::Message translated(std::string id, std::string english) {
+  if (english.empty()) return {};
+  return attn::Message{std::move(id), {}, std::move(english)};
 }
 
 }  // namespace
 
+attn::Message lesson_message(const Lesson& l, int page, const char* field) {
+  return translated(lesson_id(l, page, field), lesson_text(l, page, field));
+}
+
 std::string lesson_words(const AppState& s, const Lesson& l, int page, const char* field) {
-  return translated(s, lesson_id(l, page, field), lesson_text(l, page, field));
+  return say(s, lesson_message(l, page, field));
+}
+
+attn::Message scenario_message(const attn::Scenario& sc, const char* field) {
+  return translated("scenario." + id_part(sc.id) + "." + field,
+                    std::string(field) == "title" ? sc.title : sc.framing);
 }
 
 std::string scenario_words(const AppState& s, const attn::Scenario& sc, const char* field) {
-  const std::string english = std::string(field) == "title" ? sc.title : sc.framing;
-  return translated(s, "scenario." + id_part(sc.id) + "." + field, english);
+  return say(s, scenario_message(sc, field));
 }
 
 std::map<std::string, std::string> content_messages(const std::vector<Lesson>& lessons,

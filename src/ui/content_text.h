@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attn/scenario.h"
+#include "attn/text.h"
 
 namespace ui {
 
@@ -16,9 +17,12 @@ struct AppState;
 struct Lesson;
 
 // A lesson's words: page −1 for the lesson's own "title" and "audience"; a page's "title", "narration" and
-// "question". The catalog's text when it has the id, else the lesson file's.
+// "question". The catalog's text when it has the id, else the lesson file's (the message's fallback; no id
+// for a field the lesson does not have, which says "").
+attn::Message lesson_message(const Lesson& l, int page, const char* field);
 std::string lesson_words(const AppState& s, const Lesson& l, int page, const char* field);
 // A scenario's "title" or "framing", the same way.
+attn::Message scenario_message(const attn::Scenario& sc, const char* field);
 std::string scenario_words(const AppState& s, const attn::Scenario& sc, const char* field);
 
 // Every such id with its English text: what each catalog other than English must translate.

@@ -253,10 +253,13 @@ void refresh_lesson_check(AppState& s) {
     c = LessonCheck();
     return;
   }
-  if (c.lesson == s.lesson.lesson && c.page == s.lesson.page &&
-      c.result_version == s.derived().result_version && c.model_version == s.model_version)
-    return;
-  c.lesson = s.lesson.lesson, c.page = s.lesson.page;
+  const std::string& locale = catalog(s).locale;
+  const bool same_question = c.lesson == s.lesson.lesson && c.page == s.lesson.page &&
+                             c.result_version == s.derived().result_version &&
+                             c.model_version == s.model_version;
+  if (same_question && c.locale == locale) return;
+  const CheckResult before = c.result;
+  c.lesson = s.lesson.lesson, c.page = s.lesson.page, c.locale = locale;
   c.result_version = s.derived().result_version, c.model_version = s.model_version;
   c.error.clear();
   try {
@@ -265,6 +268,13 @@ void refresh_lesson_check(AppState& s) {
     c.result = CheckResult();
     c.error = attn::printable(e.what());
   }
+  // Only the language changed: the learner's pick is the same choice, now in the new words.
+  if (same_question && !before.number && before.choices.size() == c.result.choices.size())
+    for (size_t i = 0; i < before.choices.size(); ++i)
+      if (s.lesson.answer == before.choices[i]) {
+        s.lesson.answer = c.result.choices[i];
+        break;
+      }
 }
 
 bool answer_is_right(const CheckResult& r, const std::string& answer) {

@@ -78,6 +78,7 @@ std::vector<Lesson> load_lessons(const std::string& dir, const AppState& base,
 // The open page's check on the numbers now, derived once per change (refresh_lesson_check) for the panel.
 struct LessonCheck {
   int lesson = -1, page = -1, result_version = -1, model_version = -1;  // what it was computed for
+  std::string locale;                                                   // …and in which language
   CheckResult result;
   std::string error;  // why the check could not compute here (its row is not in this input…)
 };
@@ -86,7 +87,8 @@ struct LessonCheck {
 struct LessonProgress {
   int lesson = -1;  // index into AppState::lessons, −1: no lesson open
   int page = 0;
-  std::string answer;  // the learner's answer to this page's prediction ("" = none yet)
+  std::string
+      answer;  // the learner's answer to this page's prediction ("" = none yet): a number or a choice's words
   bool revealed = false;
 };
 

@@ -18,6 +18,7 @@ using attn::count_arg;
 using attn::number_arg;
 using attn::percent_arg;
 using attn::text_arg;
+using attn::words_arg;
 
 const attn::HeadTrace<double>* head(const AppState& s) {
   if (!s.derived().has_result || s.derived().result.heads.empty()) return nullptr;
@@ -42,7 +43,7 @@ std::string top_weights(const AppState& s, const attn::HeadTrace<double>& t, int
 
 std::string model_view(const AppState& s) {
   if (!s.model || s.source != Source::Model || s.derived().model_run.forward.layers.empty())
-    return s.model ? say(s, "mirror.model.card", {text_arg("card", model_card(s, *s.model))})
+    return s.model ? say(s, "mirror.model.card", {words_arg("card", model_card(*s.model))})
                    : words(s, "mirror.model.none");
   std::string heads;
   if (held_back(s, Held::HeadLabels)) {
@@ -50,11 +51,12 @@ std::string model_view(const AppState& s) {
   } else {
     for (const model::HeadScores& h : s.derived().model_run.heads)
       heads += say(s, "mirror.model.head",
-                   {count_arg("layer", h.layer), count_arg("head", h.head), text_arg("label", h.label)}) +
+                   {count_arg("layer", h.layer), count_arg("head", h.head),
+                    words_arg("label", head_label(h.label))}) +
                "; ";
   }
   std::string out =
-      say(s, "mirror.model.heads", {text_arg("card", model_card(s, *s.model)), text_arg("heads", heads)});
+      say(s, "mirror.model.heads", {words_arg("card", model_card(*s.model)), text_arg("heads", heads)});
   if (!held_back(s, Held::NextToken) && !s.derived().model_run.next.empty()) {
     std::string next;
     for (size_t i = 0; i < s.derived().model_run.next.size() && i < 3; ++i)
@@ -97,7 +99,7 @@ std::string variants_view(const AppState& s) {
                        {attn::words_arg("mask", attn::mask_message(s.problem.mask))});
     case VariantSection::Heads:
       return say(
-          s, "mirror.variants.heads",
+          s, s.problem.heads() == 1 ? "mirror.variants.head" : "mirror.variants.heads",
           {count_arg("heads", s.problem.heads()),
            count_arg("kv_heads", s.problem.num_kv_heads > 0 ? s.problem.num_kv_heads : s.problem.heads())});
     case VariantSection::Linear:
@@ -155,7 +157,7 @@ std::string describe_view(const AppState& s) {
       std::string points;
       for (const PerfPoint& p : s.derived().perf)
         points += say(s, "mirror.performance.point",
-                      {text_arg("series", p.series), count_arg("n", p.n), number_arg("ms", p.ms)}) +
+                      {words_arg("series", p.name), count_arg("n", p.n), number_arg("ms", p.ms)}) +
                   "; ";
       return say(s, "mirror.performance",
                  {text_arg("points", points), attn::words_arg("status", s.derived().perf_status)});

@@ -227,7 +227,7 @@ void load_model_scenario(AppState& s, const attn::Scenario& sc) {
       sc.head >= s.model->config.n_head) {
     s.notice = attn::Message{
         "model.scenario_needs",
-        {attn::text_arg("title", scenario_words(s, sc, "title")), attn::text_arg("model", sc.model),
+        {attn::words_arg("title", scenario_message(sc, "title")), attn::text_arg("model", sc.model),
          attn::count_arg("layer", sc.layer), attn::count_arg("head", sc.head)}};
     return;
   }
@@ -244,15 +244,21 @@ void load_model_scenario(AppState& s, const attn::Scenario& sc) {
   s.playing = false;
 }
 
-std::string model_card(const AppState& s, const model::Gpt2& m) {
+attn::Message model_card(const model::Gpt2& m) {
   const model::Gpt2Config& c = m.config;
   std::vector<attn::MessageArg> args = {
       attn::count_arg("layers", c.n_layer), attn::count_arg("heads", c.n_head),
       attn::count_arg("d_model", c.n_embd), attn::count_arg("context", c.n_positions),
       attn::count_arg("parameters", m.parameters())};
-  if (m.title.empty()) return say(s, "model.card.shapes", std::move(args));
+  if (m.title.empty()) return {"model.card.shapes", std::move(args)};
   args.push_back(attn::text_arg("title", m.title));
-  return say(s, "model.card", std::move(args));
+  return {"model.card", std::move(args)};
+}
+
+attn::Message head_label(const std::string& label) {
+  std::string id = "model.label." + label;
+  std::replace(id.begin(), id.end(), '-', '_');
+  return {id, {}, label};
 }
 
 }  // namespace ui

@@ -37,28 +37,12 @@ model::Ablation::Kind* ablation_of(AppState& s, int layer, int head) {
   return nullptr;
 }
 
-// A head's label ("previous-token", "mixed", …: model::score_heads) in the app's language.
-std::string label_words(const AppState& s, const std::string& label) {
-  static const char* const kLabels[][2] = {{"previous-token", "model.label.previous_token"},
-                                           {"first-token", "model.label.first_token"},
-                                           {"self", "model.label.self"},
-                                           {"induction", "model.label.induction"},
-                                           {"broad", "model.label.broad"},
-                                           {"mixed", "model.label.mixed"}};
-  for (const auto& l : kLabels)
-    if (label == l[0]) return words(s, l[1]);
-  return label;
-}
-
 // "broad", "prev 0.15", "first 0.15", …: the label, then every score.
 std::vector<std::string> score_pieces(const AppState& s, const model::HeadScores& h) {
   const auto piece = [&](const char* id, double x) { return say(s, id, {attn::fixed_arg("x", x, 2)}); };
-  return {label_words(s, h.label),
-          piece("model.score.prev", h.previous),
-          piece("model.score.first", h.first),
-          piece("model.score.self", h.self),
-          piece("model.score.broad", h.broad),
-          piece("model.score.induction", h.induction)};
+  return {say(s, head_label(h.label)),         piece("model.score.prev", h.previous),
+          piece("model.score.first", h.first), piece("model.score.self", h.self),
+          piece("model.score.broad", h.broad), piece("model.score.induction", h.induction)};
 }
 
 std::string score_line(const AppState& s, const model::HeadScores& h) {
@@ -124,7 +108,7 @@ void head_cell(AppState& s, int layer, int h, float side) {
         say(s, "model.head_score", {attn::count_arg("h", h), attn::fixed_arg("score", score, 2)}).c_str());
   else
     ImGui::TextUnformatted(say(s, "model.head", {attn::count_arg("h", h)}).c_str());
-  ImGui::Text("%s", !labels ? "?" : sc ? label_words(s, sc->label).c_str() : "");
+  ImGui::Text("%s", !labels ? "?" : sc ? say(s, head_label(sc->label)).c_str() : "");
   ImGui::PopStyleColor();
   const std::string weight = words(s, "model.weight");
   HeatmapOptions opt;
@@ -165,7 +149,8 @@ void heads_grid(AppState& s) {
       ImGui::CalcTextSize(say(s, "model.layer", {attn::text_arg("layer", "00")}).c_str()).x +
       st.CellPadding.x * 2;
   const float column_min = std::max(
-      {ablation_buttons_width(s), font * 4, ImGui::CalcTextSize(label_words(s, "previous-token").c_str()).x,
+      {ablation_buttons_width(s), font * 4,
+       ImGui::CalcTextSize(say(s, head_label("previous-token")).c_str()).x,
        ImGui::CalcTextSize(
            say(s, "model.head_score", {attn::text_arg("h", "00"), attn::fixed_arg("score", 0, 2)}).c_str())
            .x});
@@ -306,7 +291,7 @@ void generation(AppState& s) {
 void model_input_panel(AppState& s) {
   const model::Gpt2& m = *s.model;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", model_card(s, m).c_str());
+  ImGui::TextWrapped("%s", say(s, model_card(m)).c_str());
   ImGui::PopStyleColor();
   ImGui::TextWrapped("%s", words(s, "model.text_label").c_str());
   if (text_input_wrapped("##model_text", &s.model_inputs.text, 3.2f)) s.scenario_id.clear(), changed(s, true);
@@ -358,7 +343,7 @@ void panel_model(AppState& s) {
   open_other_model(s);
   if (!s.model) return ImGui::TextWrapped("%s", words(s, "model.none_open").c_str());
   if (s.source != Source::Model) {
-    ImGui::TextWrapped("%s", model_card(s, *s.model).c_str());
+    ImGui::TextWrapped("%s", say(s, model_card(*s.model)).c_str());
     if (ImGui::Button((words(s, "model.use_heads") + "###use_heads").c_str())) use_model(s);
     return;
   }

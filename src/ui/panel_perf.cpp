@@ -32,7 +32,7 @@ void panel_performance(AppState& s) {
     ImGui::TextWrapped("%s",
                        say(s, "perf.gpu_check", {attn::words_arg("report", s.derived().gpu_report)}).c_str());
 
-  std::map<std::string, std::vector<PerfPoint>> series;
+  std::map<std::string, std::vector<PerfPoint>> series;  // (by key: the same order in every language)
   for (const PerfPoint& p : s.derived().perf) series[p.series].push_back(p);
   if (series.empty()) return text_note("%s", words(s, "perf.no_measurements").c_str());
   double lo_ms = 1e30, hi_ms = 0;
@@ -76,7 +76,7 @@ void panel_performance(AppState& s) {
   }
   int k = 0;
   const float legend_x = b.x + font;
-  for (auto& [name, pts] : series) {
+  for (auto& [key, pts] : series) {
     std::sort(pts.begin(), pts.end(), [](const PerfPoint& l, const PerfPoint& r) { return l.n < r.n; });
     static const ImU32 kColors[] = {IM_COL32(230, 159, 0, 255), IM_COL32(0, 114, 178, 255),
                                     IM_COL32(0, 158, 115, 255), IM_COL32(204, 121, 167, 255),
@@ -98,7 +98,7 @@ void panel_performance(AppState& s) {
     dl->AddRectFilled(ImVec2(legend_x, y + font * 0.2f), ImVec2(legend_x + font * 0.8f, y + font), col);
     dl->AddText(ImVec2(legend_x + font, y), text,
                 say(s, "perf.slope",
-                    {attn::text_arg("series", name), attn::fixed_arg("slope", slope, 2),
+                    {attn::words_arg("series", pts.front().name), attn::fixed_arg("slope", slope, 2),
                      attn::count_arg("order", pts.front().order)})
                     .c_str());
     ++k;

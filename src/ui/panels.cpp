@@ -85,10 +85,7 @@ void language_menu(AppState& s) {
   const std::string& current = catalog(s).locale;
   for (const attn::Catalog& c : attn::catalogs()) {
     ImGui::PushID(c.locale.c_str());
-    if (ImGui::MenuItem(c.language.c_str(), nullptr, c.locale == current) && c.locale != s.view.language) {
-      s.view.language = c.locale;
-      s.dirty = true;
-    }
+    if (ImGui::MenuItem(c.language.c_str(), nullptr, c.locale == current)) s.view.language = c.locale;
     ImGui::PopID();
   }
   ImGui::EndMenu();

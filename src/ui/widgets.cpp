@@ -267,9 +267,11 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
           j < static_cast<int>(col_labels.size()) ? col_labels[static_cast<size_t>(j)] : std::to_string(j);
       const bool shown = opt.revealed < 0 || i * cols + j < opt.revealed;
       const std::string extra = shown && opt.tooltip ? "\n" + opt.tooltip(i, j) : std::string();
-      std::vector<attn::MessageArg> args = {attn::text_arg("name", opt.value_name), attn::text_arg("row", rl),
-                                            attn::text_arg("col", cl), attn::count_arg("i", i),
-                                            attn::count_arg("j", j)};
+      std::vector<attn::MessageArg> args = {
+          attn::text_arg("name", opt.value_name ? opt.value_name
+                                                : attn::say(words, attn::Message{"widgets.value_name", {}})),
+          attn::text_arg("row", rl), attn::text_arg("col", cl), attn::count_arg("i", i),
+          attn::count_arg("j", j)};
       std::string tip;
       if (!shown) {
         tip = attn::say(words, attn::Message{"widgets.not_computed", std::move(args)});

@@ -34,7 +34,8 @@ struct HeatmapOptions {
   bool row_labels = true;       // draw the left label gutter
   bool col_labels = true;       // draw the top label gutter
   std::function<std::string(int, int)> tooltip;  // extra tooltip text for a cell (e.g. its formula)
-  const char* value_name = "value";              // used in tooltips: "<value_name>[row, col] = …"
+  const char* value_name =
+      nullptr;  // used in tooltips: "<value_name>[row, col] = …" (nullptr: widgets.value_name)
 };
 
 // m: rows×cols, labelled by row_labels (left) and col_labels (top, vertical). Non-finite cells (−∞ from

@@ -173,7 +173,7 @@ TEST(AppState, SetStateTouchesOnlyTheDocument) {
   s.update_derived().result.heads.resize(1);
   s.update_derived().has_result = true;
   s.update_derived().result_version = 7;
-  s.update_derived().perf.push_back({"cpu", 128, 1.5});
+  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 128, 1.5));
   s.update_derived().gpu_report = {"status.gpu_check_other", {}};
   s.jobs.share_requested = true;
   s.dirty = false;

@@ -11,6 +11,7 @@
 
 #include "app/derive.h"
 #include "attn/handout.h"
+#include "attn/text.h"
 #include "ui/handout.h"
 #include "ui/palette.h"
 
@@ -78,6 +79,17 @@ TEST(Handout, LatexWritesEveryTermOfTheStepAndTheRowsSoftmax) {
   EXPECT_EQ(attn::latex_math("ŝ₁₂,₃ = s₁₂,₃ × 1/√6 = −∞"),
             "\\hat{s}_{12,3} = s_{12,3} \\times  1/\\sqrt6 = -\\infty ");
   EXPECT_EQ(attn::latex_math("max₇ = exp(x)"), "\\max _{7} = \\exp (x)");
+  // Words said in another language stay whole words: the Spanish step through the same engine.
+  EXPECT_EQ(attn::latex_math("(6 ⟦términos⟧)"), "(6 \\text{términos})");
+  const attn::Catalog& spanish = *attn::catalog_for("es");
+  EXPECT_NE(attn::latex_math(attn::say_formula(spanish, "l = 0: ⟦formula.no_allowed_key⟧", false, true))
+                .find("\\text{" + spanish.messages.at("formula.no_allowed_key") + "}"),
+            std::string::npos);
+  ui::AppState es = s;
+  es.view.language = "es";
+  es.step_index = attn::step_index(attn::Stage::Softmax, 7, 0, attn::Phase::Max, 11, 11, es.granularity);
+  const std::string paso = ui::make_handout(es, ui::HandoutKind::LatexStep, 0, ATTN_FONT_PATH).bytes;
+  EXPECT_NE(paso.find("\\text{en}"), std::string::npos) << paso;  // "max … (en “animal”)"
   EXPECT_EQ(attn::latex_text("50% of $x_1 & {y}"), "50\\% of \\$x\\_1 \\& \\{y\\}");
 }
 

@@ -134,3 +134,38 @@ TEST(Language, SwitchingChangesEveryWordAndNoNumber) {
       EXPECT_EQ(english_left_in(said[1]), "") << where << ": " << said[1];
     }
 }
+
+// What is said of the learner's own doing follows a switch: a worded choice stays picked (in the new words,
+// without deriving the numbers again), and a notice naming the model, its head labels and the Performance
+// series read in the new language.
+TEST(Language, APickedChoiceAndTheModelsWordsFollowTheSwitch) {
+  ui::AppState s = base();
+  for (int i = 0; i < static_cast<int>(s.lessons.size()); ++i)
+    if (s.lessons[static_cast<size_t>(i)].id == "why-sqrt-dk") ui::open_lesson(s, i, 1);
+  derive(s);
+  const ui::CheckResult english = s.derived().lesson_check.result;
+  ASSERT_GE(english.choices.size(), 2u);
+  s.lesson.answer = english.choices[1];
+  const int version = s.derived().result_version;
+  s.view.language = "es";
+  derive(s);
+  const ui::CheckResult& spanish = s.derived().lesson_check.result;
+  EXPECT_EQ(s.derived().result_version, version);  // (the numbers are the same ones)
+  ASSERT_EQ(spanish.choices.size(), english.choices.size());
+  EXPECT_NE(spanish.choices[1], english.choices[1]);
+  EXPECT_EQ(s.lesson.answer, spanish.choices[1]);
+  EXPECT_EQ(ui::answer_is_right(spanish, s.lesson.answer), ui::answer_is_right(english, english.choices[1]));
+
+  s.notice = attn::Message{
+      "notice.model_opened",
+      {attn::text_arg("name", "tiny-austen"), attn::words_arg("card", ui::model_card(*s.model))}};
+  EXPECT_EQ(english_left_in(ui::notice_text(s)), "") << ui::notice_text(s);
+  for (const char* label : {"previous-token", "first-token", "self", "induction", "broad", "mixed"})
+    EXPECT_NE(ui::say(s, ui::head_label(label)), label);
+  const ui::PerfPoint p = ui::perf_point(
+      {"perf.series.window",
+       {attn::words_arg("backend", {"perf.backend.native", {}}), attn::count_arg("window", 64)}},
+      1024, 2.5);
+  EXPECT_EQ(p.series, "cpu (native, 1 thread) · window 64");  // (the key: the same in every language)
+  EXPECT_EQ(ui::say(s, p.name), "cpu (nativa, 1 hilo) · ventana 64");
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Checks the one layer rule the compiler cannot: panels only draw. No file that draws (src/ui/panel*.cpp,
+widgets, mirror, layout, handout) writes derived data: it never calls update_derived(), which only the
+derivations use (src/app/derive.cpp, the bridge's GPU answers, ui::refresh_*). Prints each offending line and a
+summary; exit status 1 when there is one.
+
+    python3 tests/check_layers.py        (./run_tests.sh runs it in the format layer)
+"""
+import glob
+import os
+import sys
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+DRAWERS = ["src/ui/panel*.cpp", "src/ui/widgets.cpp", "src/ui/mirror.cpp", "src/ui/layout.cpp",
+           "src/ui/handout.cpp", "src/ui/style.cpp", "src/ui/fit.cpp"]
+
+bad = []
+files = sorted({f for pattern in DRAWERS for f in glob.glob(os.path.join(ROOT, pattern))})
+for path in files:
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if "update_derived(" in line:
+                bad.append(f"{os.path.relpath(path, ROOT)}:{n}: a panel writes derived data: {line.strip()}")
+for b in bad:
+    print(b)
+print(f"layers: {len(files)} drawing files, {len(bad)} writing derived data")
+sys.exit(1 if bad or not files else 0)
