@@ -289,7 +289,7 @@ attn::Json lesson_mirror(const AppState& s) {
       for (const std::string& c : r.choices) list += (list.empty() ? "" : ", ") + c;
       spoken.push_back(say(s, "state.lesson.choices", {attn::text_arg("choices", list)}));
     }
-    if (s.lesson.revealed && s.derived().lesson_check.error.empty()) {
+    if (s.lesson.revealed && s.derived().lesson_check.error.id.empty()) {
       j["answer"] = r.answer_text();
       j["explanation"] = r.explanation;
       spoken.push_back(

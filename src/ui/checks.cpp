@@ -30,9 +30,9 @@ std::string trim(std::string t) {
 // reason (a check runs whenever its page opens).
 void at_most(const AppState& s, int tokens) {
   if (s.problem.query_len() > tokens || s.problem.key_len() > tokens)
-    attn::fail_field("check", "works on at most " + std::to_string(tokens) + " tokens; this input has " +
-                                  std::to_string(s.problem.query_len()) + " × " +
-                                  std::to_string(s.problem.key_len()));
+    throw CheckError("check", {"check.error.too_long",
+                               {count_arg("max", tokens), count_arg("l", s.problem.query_len()),
+                                count_arg("s", s.problem.key_len())}});
 }
 
 // The trace of the shown head: the app's own result when it is current, else the same computation now (the
@@ -56,7 +56,7 @@ int position(const attn::Json& args, const char* field, const std::vector<std::s
   const std::string want = trim(attn::read_string(v, field));
   for (size_t i = 0; i < labels.size(); ++i)
     if (trim(labels[i]) == want) return static_cast<int>(i);
-  attn::fail_field(field, "no token \"" + attn::printable(want) + "\" in this input");
+  throw CheckError(field, {"check.error.no_token", {text_arg("token", attn::printable(want))}});
 }
 
 // Labels a learner can tell apart: a repeated token gets its position ("the (#4)").
@@ -70,6 +70,13 @@ std::vector<std::string> distinct(const std::vector<std::string>& labels) {
   }
   return out;
 }
+
+}  // namespace
+
+CheckError::CheckError(const std::string& field, attn::Message m)
+    : attn::ProblemError(field + ": " + attn::say(attn::english(), m)), why(std::move(m)) {}
+
+namespace {
 
 CheckResult choice_of(std::vector<std::string> choices, int answer, std::string why) {
   CheckResult r;
@@ -108,7 +115,7 @@ CheckResult strongest(const AppState& s, const attn::Json& args, bool weights) {
   const int row = position(args, "row", q);
   const attn::MatD& m = weights ? t.weights : t.scores;
   const auto [best, second] = top_two(m, row);
-  if (best < 0) attn::fail_field("row", "every key is masked in the row of \"" + trim(q[row]) + "\"");
+  if (best < 0) throw CheckError("row", {"check.error.all_masked", {text_arg("row", trim(q[row]))}});
   std::vector<attn::MessageArg> said = {text_arg("key", k[best]), text_arg("row", trim(q[row])),
                                         fixed_arg("value", m(row, best), 2)};
   std::string id = weights ? "check.strongest.weight" : "check.strongest.score";
@@ -228,7 +235,7 @@ CheckResult flash_memory_ratio(const AppState& s, const attn::Json&) {
   const std::vector<attn::VariantCost> costs = attn::attention_costs(s.problem);
   const attn::VariantCost* f = attn::find_cost(costs, attn::CostWay::Flash);
   const double standard = costs.front().intermediate_bytes, flash = f ? f->intermediate_bytes : 0;
-  if (flash <= 0) attn::fail_field("check", "this problem has no flash cost to compare");
+  if (flash <= 0) throw CheckError("check", {"check.error.no_flash_cost", {}});
   const double r = standard / flash;
   return number_of(
       r, r * 0.1,
@@ -255,7 +262,7 @@ CheckResult kv_cache_ratio(const AppState& s, const attn::Json& args) {
 
 const ModelRun& model_run(const AppState& s) {
   if (s.source != Source::Model || !s.model || s.derived().model_run.forward.layers.empty())
-    attn::fail_field("check", "needs the real model on screen (inputs.source: \"model\")");
+    throw CheckError("check", {"check.error.needs_model", {}});
   return s.derived().model_run;
 }
 
@@ -304,7 +311,7 @@ CheckResult loss_without_head(const AppState& s, const attn::Json& args) {
 CheckResult next_token(const AppState& s, const attn::Json&) {
   const ModelRun& r = model_run(s);
   const std::vector<model::Prediction>& top = r.next;
-  if (top.empty()) attn::fail_field("check", "the model predicted nothing here");
+  if (top.empty()) throw CheckError("check", {"check.error.no_prediction", {}});
   std::vector<model::Prediction> five(top.begin(), top.begin() + std::min<size_t>(5, top.size()));
   std::sort(five.begin(), five.end(), [](const auto& a, const auto& b) { return a.token < b.token; });
   std::vector<std::string> choices;

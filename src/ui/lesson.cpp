@@ -261,12 +261,15 @@ void refresh_lesson_check(AppState& s) {
   const CheckResult before = c.result;
   c.lesson = s.lesson.lesson, c.page = s.lesson.page, c.locale = locale;
   c.result_version = s.derived().result_version, c.model_version = s.model_version;
-  c.error.clear();
+  c.error = {};
   try {
     c.result = lesson_check(s);
-  } catch (const attn::ProblemError& e) {
+  } catch (const CheckError& e) {
     c.result = CheckResult();
-    c.error = attn::printable(e.what());
+    c.error = e.why;
+  } catch (const attn::ProblemError& e) {  // (the lesson's own arguments: its author reads English)
+    c.result = CheckResult();
+    c.error = {"check.error.other", {attn::text_arg("error", attn::printable(e.what()))}};
   }
   // Only the language changed: the learner's pick is the same choice, now in the new words.
   if (same_question && !before.number && before.choices.size() == c.result.choices.size())

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "attn/json_text.h"
+#include "attn/problem.h"
+#include "attn/text.h"
 
 namespace ui {
 
@@ -54,9 +56,16 @@ struct CheckResult {
   std::string answer_text() const;  // the right choice, or the value as the learner would type it
 };
 
+// Why a check cannot compute on the state now (the learner edited the sentence, changed the mask…), in words
+// said when shown; what() is the same in English.
+struct CheckError : attn::ProblemError {
+  CheckError(const std::string& field, attn::Message m);  // what(): "field: " and the words in English
+  attn::Message why;
+};
+
 // One named check: id, what it asks (for the README and error messages), and the computation. Throws
-// attn::ProblemError naming the argument when its arguments do not fit the state ("row": a token that is not
-// there).
+// CheckError when the state does not fit it ("row": a token that is not there), attn::ProblemError naming the
+// argument when the lesson's own arguments are wrong.
 struct Check {
   const char* id;
   const char* asks;
@@ -80,7 +89,7 @@ struct LessonCheck {
   int lesson = -1, page = -1, result_version = -1, model_version = -1;  // what it was computed for
   std::string locale;                                                   // …and in which language
   CheckResult result;
-  std::string error;  // why the check could not compute here (its row is not in this input…)
+  attn::Message error;  // why the check could not compute here (its row is not in this input…); no id: it did
 };
 
 // Where a learner is in a lesson (in AppState; lesson.* in the state JSON and links).

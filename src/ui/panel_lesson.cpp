@@ -66,8 +66,8 @@ void prediction(AppState& s, const Lesson& l, int page) {
       say(s, "lessons.predict", {attn::text_arg("question", lesson_words(s, l, page, "question"))}).c_str());
   ImGui::PopStyleColor();
   const LessonCheck& c = s.derived().lesson_check;
-  if (!c.error.empty())
-    return text_note("%s", say(s, "lessons.cannot_check", {attn::text_arg("error", c.error)}).c_str());
+  if (!c.error.id.empty())
+    return text_note("%s", say(s, "lessons.cannot_check", {attn::words_arg("error", c.error)}).c_str());
   const CheckResult& r = c.result;
   const bool open = !s.lesson.revealed;
   ImGui::BeginDisabled(!open);

@@ -48,8 +48,8 @@ TEST(Lesson, EveryShippedLessonLoadsAndEveryPredictionChecks) {
       derive(s);
       ASSERT_TRUE(s.derived().error.empty()) << l.id << " page " << p + 1 << ": " << s.derived().error;
       if (!l.pages[static_cast<size_t>(p)].has_prediction) continue;
-      EXPECT_TRUE(s.derived().lesson_check.error.empty())
-          << l.id << " page " << p + 1 << ": " << s.derived().lesson_check.error;
+      EXPECT_TRUE(s.derived().lesson_check.error.id.empty())
+          << l.id << " page " << p + 1 << ": " << ui::say(s, s.derived().lesson_check.error);
       const ui::CheckResult& r = s.derived().lesson_check.result;
       std::printf("%s p%d: %s → %s (%s)\n", l.id.c_str(), p + 1,
                   l.pages[static_cast<size_t>(p)].prediction.question.c_str(), r.answer_text().c_str(),
@@ -176,8 +176,17 @@ TEST(Check, AnswersFollowTheNumbersOnScreen) {
   EXPECT_EQ(weight->compute(s, pair).value, 0);  // exactly 0: masked
   EXPECT_NE(error_of([&] {
               weight->compute(s, attn::Json::parse(R"({"row": "dog", "key": "it"})"));
-            }).find("row: no token \"dog\" in this input"),
+            }).find("row: there is no token “dog” in this input"),
             std::string::npos);
+  try {  // (the learner reads it in the app's language: a message, said when shown)
+    weight->compute(s, attn::Json::parse(R"({"row": "dog", "key": "it"})"));
+    ADD_FAILURE() << "no error";
+  } catch (const ui::CheckError& e) {
+    EXPECT_EQ(e.why.id, "check.error.no_token");
+    s.view.language = "es";
+    EXPECT_EQ(ui::say(s, e.why), "no hay ningún token “dog” en esta entrada.");
+    s.view.language = "en";
+  }
   EXPECT_NE(error_of([&] {
               ui::find_check("head_with")->compute(s, attn::Json::parse(R"({"pattern": "induction"})"));
             }).find("needs the real model on screen"),
@@ -202,7 +211,7 @@ TEST(Lesson, BadFilesAreRefusedNamingThePageAndField) {
             std::string::npos);
   EXPECT_NE(refused(R"({"title": "x", "pages": [{"title": "t", "narration": "n",
                         "prediction": {"question": "q", "check": "weight", "args": {"row": "zebra", "key": 0}}}]})")
-                .find("pages[0].prediction.args: row: no token \"zebra\""),
+                .find("pages[0].prediction.args: row: there is no token “zebra”"),
             std::string::npos);
   EXPECT_NE(refused(R"({"title": "x", "pages": [{"title": "t"}]})").find("pages[0].narration: missing"),
             std::string::npos);

@@ -24,8 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     fuzz::fail("a page of an accepted lesson does not open", e.what());
   }
   derive(s);
-  if (!s.derived().lesson_check.error.empty()) fuzz::check_message(s.derived().lesson_check.error);
-  if (ui::lesson_page(s)->has_prediction && s.derived().lesson_check.error.empty() &&
+  if (!s.derived().lesson_check.error.id.empty())
+    fuzz::check_message(ui::say(s, s.derived().lesson_check.error));
+  if (ui::lesson_page(s)->has_prediction && s.derived().lesson_check.error.id.empty() &&
       !ui::answer_is_right(s.derived().lesson_check.result, s.derived().lesson_check.result.answer_text()))
     fuzz::fail("a check's own answer is not right", s.derived().lesson_check.result.answer_text());
   ui::lesson_next(s);  // (reveals)
