@@ -1,4 +1,5 @@
-// Vectorisable f32 attention rows (see fast.h). Numbered passes per row: scores, max, exp+sum, weighted sum.
+// The fast path's entry (see fast.h): packs K and V, finds each row's key bounds, picks the kernel for this
+// CPU and gives it scratch. The kernel itself is fast_kernel.h.
 #include "attn/fast.h"
 
 #include <algorithm>
@@ -6,7 +7,6 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <vector>
 
 namespace attn::fast {
 
@@ -32,63 +32,94 @@ float exp_nonpositive(float x) {
 
 namespace {
 
-// Σ_c a[c]·b[c] with 8 independent accumulators (so the loop vectorises without -ffast-math).
-float dot(const float* a, const float* b, int d) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int c = 0;
-  for (; c + 8 <= d; c += 8)
-    for (int u = 0; u < 8; ++u) acc[u] += a[c + u] * b[c + u];
-  float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-  for (; c < d; ++c) s += a[c] * b[c];
-  return s;
+int padded(int n, int to) { return (n + to - 1) / to * to; }
+
+bool portable_only = false;
+
+bool cpu_has_avx2() {
+#if defined(ATTN_FAST_AVX2)
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+#else
+  return false;
+#endif
 }
 
-// Σ a[0..n) with 8 independent accumulators.
-float sum8(const float* a, int n) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int c = 0;
-  for (; c + 8 <= n; c += 8)
-    for (int u = 0; u < 8; ++u) acc[u] += a[c + u];
-  float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-  for (; c < n; ++c) s += a[c];
-  return s;
+bool cpu_has_avx512() {
+#if defined(ATTN_FAST_AVX2)
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+#else
+  return false;
+#endif
+}
+
+// The per-key rule (a mask that is no key range): one cell at a time, as mask_allows answers.
+void allowed_cells(const MaskSpec* mask, int L, int S, int i0, int rows, int j0, int cols, unsigned char* ok,
+                   int stride) {
+  for (int r = 0; r < rows; ++r)
+    for (int j = 0; j < cols; ++j) ok[r * stride + j] = mask_allows(*mask, i0 + r, j0 + j, L, S) ? 1 : 0;
 }
 
 }  // namespace
 
-void attention_rows(const float* q, const float* k, const float* v, int L, int S, int d, int dv,
-                    float multiplier, const MaskSpec& mask, float* out, int row_begin, int row_end) {
-  std::vector<float> s(static_cast<size_t>(S));
-  const float neg_inf = -std::numeric_limits<float>::infinity();
+PackedKV pack_kv(const float* k, const float* v, int S, int d, int dv) {
+  PackedKV p;
+  p.S = S, p.d = d, p.dv = dv, p.dv_padded = padded(std::max(dv, 1), kPanel);
+  const int panels = padded(std::max(S, 1), kPanel) / kPanel;
+  p.k_panels.assign(static_cast<size_t>(panels) * d * kPanel, 0.0f);
+  for (int j = 0; j < S; ++j)
+    for (int c = 0; c < d; ++c)
+      p.k_panels[(static_cast<size_t>(j / kPanel) * d + c) * kPanel + j % kPanel] =
+          k[static_cast<size_t>(j) * d + c];
+  p.v_padded.assign(static_cast<size_t>(S) * p.dv_padded, 0.0f);
+  for (int j = 0; j < S; ++j)
+    std::copy(v + static_cast<size_t>(j) * dv, v + static_cast<size_t>(j + 1) * dv,
+              p.v_padded.begin() + static_cast<long>(j) * p.dv_padded);
+  return p;
+}
+
+double packed_bytes(int S, int d, int dv) {
+  return 4.0 * (static_cast<double>(padded(std::max(S, 1), kPanel)) * d +
+                static_cast<double>(S) * padded(std::max(dv, 1), kPanel));
+}
+
+const char* kernel_name() {
+  return portable_only ? "4 lanes" : cpu_has_avx512() ? "avx512" : cpu_has_avx2() ? "avx2+fma" : "4 lanes";
+}
+void use_portable_kernel(bool portable) { portable_only = portable; }
+
+void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier, const MaskSpec& mask,
+                    float* out, int row_begin, int row_end) {
+  if (row_begin >= row_end) return;
+  const int S = kv.S;
+  std::vector<int> begin(static_cast<size_t>(L), 0), end(static_cast<size_t>(L), S);
   const std::optional<KeyRange> range = key_range(mask);
-  const bool per_key = !range;
-  for (int i = row_begin; i < row_end; ++i) {
-    float* o = out + static_cast<size_t>(i) * dv;
-    std::fill(o, o + dv, 0.0f);
-    int begin = 0, end = S;
-    if (range) key_bounds(*range, i + S - L, S, begin, end);
-    // Pass 1: scores of the allowed keys, and their max.
-    const float* qi = q + static_cast<size_t>(i) * d;
-    float m = neg_inf;
-    for (int j = begin; j < end; ++j) {
-      const bool ok = !per_key || mask_allows(mask, i, j, L, S);
-      s[static_cast<size_t>(j)] = ok ? dot(qi, k + static_cast<size_t>(j) * d, d) * multiplier : neg_inf;
-      m = std::max(m, s[static_cast<size_t>(j)]);
-    }
-    if (m == neg_inf) continue;  // fully masked: zeros
-    // Pass 2: exp(s − m) (exp_nonpositive(−∞) is 0 for blocked keys), then the sum, in two loops so both
-    // vectorise.
-    for (int j = begin; j < end; ++j)
-      s[static_cast<size_t>(j)] = exp_nonpositive(s[static_cast<size_t>(j)] - m);
-    const float sum = sum8(s.data() + begin, end - begin);
-    // Pass 3: o = Σ_j (e_j / sum)·v_j.
-    const float inv = 1.0f / sum;
-    for (int j = begin; j < end; ++j) {
-      const float w = s[static_cast<size_t>(j)] * inv;
-      const float* vj = v + static_cast<size_t>(j) * dv;
-      for (int c = 0; c < dv; ++c) o[c] += w * vj[c];
-    }
-  }
+  if (range)
+    for (int i = row_begin; i < row_end; ++i)
+      key_bounds(*range, i + S - L, S, begin[static_cast<size_t>(i)], end[static_cast<size_t>(i)]);
+  const TileJob job{q,
+                    kv.k_panels.data(),
+                    kv.v_padded.data(),
+                    out,
+                    L,
+                    S,
+                    kv.d,
+                    kv.dv,
+                    kv.dv_padded,
+                    multiplier,
+                    begin.data(),
+                    end.data(),
+                    range ? nullptr : allowed_cells,
+                    &mask};
+  std::vector<float> scratch(static_cast<size_t>(scratch_floats(kv.d, kv.dv_padded)));
+  std::vector<unsigned char> ok(kScratchBytes);
+#if defined(ATTN_FAST_AVX2)
+  if (!portable_only && cpu_has_avx512())
+    return tiles_avx512(job, row_begin, row_end, scratch.data(), ok.data());
+  if (!portable_only && cpu_has_avx2()) return tiles_avx2(job, row_begin, row_end, scratch.data(), ok.data());
+#endif
+  tiles_portable(job, row_begin, row_end, scratch.data(), ok.data());
 }
 
 }  // namespace attn::fast

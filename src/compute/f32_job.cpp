@@ -216,21 +216,25 @@ void run_fast(F32Job& job, int threads) {
 #ifdef __EMSCRIPTEN__
   threads = 1;  // the browser build has no threads (they need cross-origin isolation and a worker pool)
 #endif
+  attn::fast::PackedKV kv;  // (one K/V head serves every query head of its group: packed once)
+  int packed = -1;
   for (int head = 0; head < job.h; ++head) {
     const int kvh = attn::kv_head_of(head, job.h, job.g);
+    if (kvh != packed)
+      kv =
+          attn::fast::pack_kv(job.k.data() + static_cast<size_t>(kvh) * job.S * job.d,
+                              job.v.data() + static_cast<size_t>(kvh) * job.S * job.dv, job.S, job.d, job.dv),
+      packed = kvh;
     const float* q = job.q.data() + static_cast<size_t>(head) * job.L * job.d;
-    const float* k = job.k.data() + static_cast<size_t>(kvh) * job.S * job.d;
-    const float* v = job.v.data() + static_cast<size_t>(kvh) * job.S * job.dv;
     float* out = job.out.data() + static_cast<size_t>(head) * job.L * job.dv;
     const int n = std::clamp(threads, 1, std::max(1, job.L));
     if (n == 1) {
-      attn::fast::attention_rows(q, k, v, job.L, job.S, job.d, job.dv, job.multiplier, job.problem.mask, out,
-                                 0, job.L);
+      attn::fast::attention_rows(q, kv, job.L, job.multiplier, job.problem.mask, out, 0, job.L);
       continue;
     }
     std::vector<std::thread> pool;
     for (int t = 0; t < n; ++t)
-      pool.emplace_back(attn::fast::attention_rows, q, k, v, job.L, job.S, job.d, job.dv, job.multiplier,
+      pool.emplace_back(attn::fast::attention_rows, q, std::cref(kv), job.L, job.multiplier,
                         std::cref(job.problem.mask), out, job.L * t / n, job.L * (t + 1) / n);
     for (std::thread& th : pool) th.join();
   }

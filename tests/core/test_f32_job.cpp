@@ -176,6 +176,48 @@ TEST(Fast, OutputMatchesTheTracedPathForEveryMask) {
   }
 }
 
+// Both kernels (the 8-lane one runs where the CPU has AVX2 + FMA), on shapes that cross every edge of the
+// tiling: query blocks cut short, several 256-key tiles and a short last one, d and d_v that fill no panel,
+// cross-attention (L ≠ S), and each mask kind, against the f64 reference.
+TEST(Fast, BothKernelsMatchTheReferenceAcrossTileEdges) {
+  using K = attn::MaskSpec::Kind;
+  struct Shape {
+    int L, S, d, dv;
+  };
+  for (bool portable : {false, true}) {
+    attn::fast::use_portable_kernel(portable);
+    for (const Shape sh :
+         {Shape{1, 1, 1, 1}, Shape{7, 300, 5, 3}, Shape{600, 530, 24, 17}, Shape{13, 1000, 64, 64}})
+      for (K kind : {K::None, K::Causal, K::Window, K::Padding, K::Strided, K::Explicit}) {
+        attn::Problem p;
+        p.q = attn::MatD::Random(sh.L, sh.d);
+        p.k = attn::MatD::Random(sh.S, sh.d) * 3.0;  // (sharp rows: the running max moves between tiles)
+        p.v = attn::MatD::Random(sh.S, sh.dv);
+        p.mask.kind = kind;
+        p.mask.window = 40;
+        p.mask.stride = 7;
+        p.mask.valid_len = std::max(1, sh.S - 50);
+        if (kind == K::Explicit) {
+          p.mask.allowed = attn::MaskMat::Ones(sh.L, sh.S);
+          for (int i = 0; i < sh.L; ++i)
+            for (int j = 0; j < sh.S; ++j)
+              if ((i * 7 + j * 3) % 5 == 0) p.mask.allowed(i, j) = 0;
+          if (sh.L > 2) p.mask.allowed.row(2).setZero();  // one fully masked row: zeros
+        }
+        attn::RunOptions fast;
+        fast.weights = false;
+        const attn::Result a = compute::run_cpu(p, fast);
+        attn::Problem p64 = p;
+        p64.precision = attn::Precision::F64;
+        const attn::Result b = attn::run(p64);
+        EXPECT_LE((a.output - b.output).cwiseAbs().maxCoeff(), 3e-5)
+            << attn::fast::kernel_name() << " L=" << sh.L << " S=" << sh.S << " d=" << sh.d << " dv=" << sh.dv
+            << " mask " << static_cast<int>(kind);
+      }
+  }
+  attn::fast::use_portable_kernel(false);
+}
+
 TEST(Fast, ThreadsGiveTheSameBits) {
   attn::Problem p = random_problem(101, 32, 2, 2, attn::MaskSpec::Kind::None);
   attn::RunOptions one, four;
