@@ -80,10 +80,38 @@
       if (!out) throw new Error('memory: WebAssembly memory is full (the result did not fit)');
       const text = Module.UTF8ToString(out);
       Module._free(out);
-      return JSON.parse(text);
+      return withMatrices(JSON.parse(text));
     } finally {
       owned.forEach((p) => Module._free(p));
     }
+  }
+  // A Result's matrices come beside the JSON as f64 (bridge.cpp binary_matrix): {"$f64": [offset, rows, cols]}
+  // into the block "$blob": [pointer, length]. They become nested arrays again, non-finite numbers null as
+  // JSON writes them, so the answer reads the same as JSON; the block is copied before anything else runs.
+  function withMatrices(answer) {
+    const blob = answer && answer.$blob;
+    if (!blob) return answer;
+    delete answer.$blob;
+    const data = new Float64Array(Module.HEAPU8.buffer, blob[0], blob[1]);
+    const matrix = ([at, rows, cols]) => {
+      const m = new Array(rows);
+      for (let r = 0; r < rows; r++) {
+        const row = new Array(cols);
+        for (let c = 0, i = at + r * cols; c < cols; c++, i++) row[c] = Number.isFinite(data[i]) ? data[i] : null;
+        m[r] = row;
+      }
+      return m;
+    };
+    const visit = (x) => {
+      if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) x[i] = visit(x[i]);
+      } else if (x && typeof x === 'object') {
+        if (Array.isArray(x.$f64)) return matrix(x.$f64);
+        for (const k of Object.keys(x)) x[k] = visit(x[k]);
+      }
+      return x;
+    };
+    return visit(answer);
   }
   // cmd, rejecting with the handler's error.
   function cmdOk(name, args, payload) {

@@ -9,8 +9,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "app/app.h"
 #include "attn/budget.h"
@@ -46,10 +48,33 @@ std::string sci(double x) {  // 1.23e-7, as JavaScript writes it
 
 // --- problems and state ------------------------------------------------------------------------------------
 
+// A Result's matrices cross as binary, not JSON text: each becomes {"$f64": [offset, rows, cols]} into one
+// block of f64s the answer names as "$blob": [pointer, length]; attnlab.js copies it out at once and puts the
+// nested arrays back (non-finite → null, as JSON says them). The block lives until the next answer.
+std::vector<double>& blob() {
+  static std::vector<double> b;
+  return b;
+}
+Json binary_matrix(const attn::MatD& m) {
+  std::vector<double>& b = blob();
+  const size_t at = b.size();
+  b.reserve(at + static_cast<size_t>(m.size()));
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index c = 0; c < m.cols(); ++c) b.push_back(m(i, c));
+  return Json{{"$f64", {at, m.rows(), m.cols()}}};
+}
+Json with_blob(Json out) {
+  if (!blob().empty() && out.is_object())
+    out["$blob"] = Json::array({reinterpret_cast<std::uintptr_t>(blob().data()), blob().size()});
+  return out;
+}
+
 Json run(const Json& a, std::string_view payload) {
   attn::RunOptions options = compute::default_options();
   options.weights = !a.contains("weights") || a["weights"] != false;
-  return compute::run_json(text(payload), "cpu", flag(a, "trace") && options.weights, options).json;
+  return with_blob(
+      compute::run_json(text(payload), "cpu", flag(a, "trace") && options.weights, options, binary_matrix)
+          .json);
 }
 Json get_state(const Json&, std::string_view) { return ui::state_to_json(state()); }
 // The Result the app is showing (computed by the same core as run), never a stale one.
@@ -241,7 +266,7 @@ Json gpu_finish(const Json& a, std::string_view) {
                          attn::fixed_arg("ms", r.stats.gpu_time_ms, 2), attn::math_arg("diff", sci(worst))}};
     return Json::object();
   }
-  return attn::result_to_json(r, p, flag(a, "trace"));
+  return with_blob(attn::result_to_json(r, p, flag(a, "trace"), binary_matrix));
 }
 // A GPU run for the app failed: the view, the check or the overview says why.
 Json gpu_failed(const Json& a, std::string_view) {
@@ -397,6 +422,7 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE char* attnlab_call(const char* name, const char* args, const char* payload,
                                         double length) {
   Json out;
+  std::vector<double>().swap(blob());  // (the last answer's matrices: JavaScript has copied them)
   try {
     const Handler* handler = nullptr;
     for (const Entry& e : kHandlers)

@@ -394,14 +394,15 @@ Json problem_to_json(const Problem& p) {
   return j;
 }
 
-Json result_to_json(const Result& r, const Problem& p, bool with_trace) {
+Json result_to_json(const Result& r, const Problem& p, bool with_trace, const MatrixWriter& write) {
+  const auto matrix = [&](const MatD& m) { return write ? write(m) : matrix_to_json(m); };
   Json j = Json::object();
-  j["output"] = matrix_to_json(r.output);
+  j["output"] = matrix(r.output);
   Json weights = Json::array();
   bool formed = true;  // the flash path never forms the weights
   for (const HeadTrace<double>& h : r.heads) {
     formed = formed && h.weights.size() > 0;
-    weights.push_back(matrix_to_json(h.weights));
+    weights.push_back(matrix(h.weights));
   }
   j["attention_weights"] = formed ? std::move(weights) : Json(nullptr);
   if (with_trace) {
@@ -413,16 +414,16 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace) {
         if (h.fully_masked[row]) fully.push_back(row);
       trace.push_back({{"head", i},
                        {"kv_head", h.kv_head},
-                       {"q", matrix_to_json(h.q)},
-                       {"k", matrix_to_json(h.k)},
-                       {"v", matrix_to_json(h.v)},
-                       {"scores", matrix_to_json(h.scores)},
-                       {"scaled", matrix_to_json(h.scaled)},
-                       {"masked", matrix_to_json(h.masked)},
+                       {"q", matrix(h.q)},
+                       {"k", matrix(h.k)},
+                       {"v", matrix(h.v)},
+                       {"scores", matrix(h.scores)},
+                       {"scaled", matrix(h.scaled)},
+                       {"masked", matrix(h.masked)},
                        {"row_max", vector_to_json(h.row_max)},
                        {"row_sum", vector_to_json(h.row_sum)},
-                       {"weights", matrix_to_json(h.weights)},
-                       {"output", matrix_to_json(h.output)},
+                       {"weights", matrix(h.weights)},
+                       {"output", matrix(h.output)},
                        {"fully_masked_rows", std::move(fully)}});
     }
     j["trace"] = std::move(trace);

@@ -2,6 +2,7 @@
 // Parse errors throw ProblemError with "field: reason". Tests: tests/core/test_json_io.cpp (JsonIo.*).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,10 @@ std::vector<std::string> labels_from_json(const Json& j, const std::string& fiel
 MaskSpec mask_from_json(const Json& j);
 Json mask_to_json(const MaskSpec& m);  // the inverse of mask_from_json
                                        // "none" | "causal" | {window} | {padding} | 0/1
-Json result_to_json(const Result& r, const Problem& p, bool with_trace);
+// A matrix's place in the Result JSON: nested arrays (non-finite → null) unless a writer says otherwise (the
+// browser bridge puts the numbers beside the JSON as binary: app/bridge.cpp binary_matrices).
+using MatrixWriter = std::function<Json(const MatD&)>;
+Json result_to_json(const Result& r, const Problem& p, bool with_trace, const MatrixWriter& write = {});
 
 // {"error": message}, the message made valid UTF-8
 Json error_json(const std::string& message);

@@ -55,7 +55,7 @@ attn::RunOptions default_options() {
 }
 
 JsonRun run_json(const std::string& problem_text, const std::string& backend, bool with_trace,
-                 const attn::RunOptions& options) {
+                 const attn::RunOptions& options, const attn::MatrixWriter& write) {
   JsonRun out;
   try {
     if (backend != "cpu") throw attn::ProblemError("backend: unknown \"" + backend + "\" here (known: cpu)");
@@ -65,7 +65,7 @@ JsonRun run_json(const std::string& problem_text, const std::string& backend, bo
     o.json = with_trace ? 2 : 1;
     attn::Result r = run_cpu(p, o);
     for (const std::string& n : notes) r.stats.notice += (r.stats.notice.empty() ? "" : "; ") + n;
-    out.json = attn::result_to_json(r, p, with_trace);
+    out.json = attn::result_to_json(r, p, with_trace, write);
     out.ok = true;
   } catch (const attn::ProblemError& e) {
     out.json = attn::error_json(e.what());

@@ -29,7 +29,8 @@ char* malloc_copy(const std::string& s);
 // Parses problem_text (attn::parse_json_text), runs it within options' budget (counting the JSON too),
 // returns Result JSON (notes on repaired labels in stats.notice) or {"error": "…"} naming the cause; never
 // throws.
+// `write` places its matrices (attn::result_to_json).
 JsonRun run_json(const std::string& problem_text, const std::string& backend, bool with_trace,
-                 const attn::RunOptions& options = default_options());
+                 const attn::RunOptions& options = default_options(), const attn::MatrixWriter& write = {});
 
 }  // namespace compute

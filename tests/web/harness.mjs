@@ -29,8 +29,9 @@ export async function launch() {
 
 // Opens the app in a new page. Returns {page, errors, external}: console errors and page errors, and
 // URLs of requests that tried to leave 127.0.0.1 (they are aborted).
-export async function openApp(browser, url, { width = 1366, height = 768, initScript, waitReady = true } = {}) {
-  const page = await browser.newPage({ viewport: { width, height } });
+// serviceWorkers: 'block' keeps the app's offline worker out (a page that routes its own files needs it).
+export async function openApp(browser, url, { width = 1366, height = 768, initScript, waitReady = true, serviceWorkers = 'allow' } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, serviceWorkers });
   const errors = [];
   const external = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
