@@ -56,7 +56,7 @@ struct TileJob {
   const MaskSpec* mask;
 };
 // A block is at most kMaxBlockRows query rows; a tile kTileKeys keys. Scratch one thread needs: floats for
-// the block's q, scores and output, bytes for the per-key rule's answers.
+// the block's q, scores and outputs, bytes for the per-key rule's answers.
 inline constexpr int kMaxBlockRows = 12, kTileKeys = 256;
 inline int scratch_floats(int d, int dv_padded) { return kMaxBlockRows * (d + kTileKeys + dv_padded); }
 inline constexpr int kScratchBytes = kMaxBlockRows * kTileKeys;

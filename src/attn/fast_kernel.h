@@ -178,12 +178,16 @@ struct Tiled {
     }
   }
 
+  // A block of MR rows at a time walks the tiles of keys its rows can see. Tiles sit on a grid of kTile from
+  // key 0, and a block starts each tile at the first panel any of its rows can see (the columns before are
+  // masked for all of them), so a row's numbers do not depend on which rows share its block: threads, whose
+  // row ranges cut blocks anywhere, give the same bits.
   static void run(const TileJob& job, int row_begin, int row_end, float* scratch, unsigned char* ok) {
     const int d = job.d, dvp = job.dv_padded;
-    float* qb = scratch;        // MR × d
-    float* s = qb + MR * d;     // MR × kTile
-    float* o = s + MR * kTile;  // MR × dvp
-    float m[MR], l[MR];
+    float* qb = scratch;        // MR × d, scaled
+    float* s = qb + MR * d;     // MR × kTile: the scores, then P
+    float* o = s + MR * kTile;  // MR × dvp: the running outputs
+    float m[MR], l[MR];         // the running maxima and sums
     for (int i0 = row_begin; i0 < row_end; i0 += MR) {
       const int rows = lo(MR, row_end - i0);
       int jb = job.S, je = 0;
@@ -195,12 +199,13 @@ struct Tiled {
           jb = lo(jb, job.begin[i0 + r]), je = hi(je, job.end[i0 + r]);
       }
       std::memset(o, 0, sizeof(float) * MR * static_cast<size_t>(dvp));
-      for (int j0 = jb / NR * NR; j0 < je; j0 += kTile) {
-        const int real = lo(kTile, je - j0), cols = (real + NR - 1) / NR * NR;
-        scores(qb, d, job.k_panels + static_cast<size_t>(j0) * d, cols, s);
-        mask_tile(job, i0, rows, j0, cols, s, ok);
-        softmax_tile(s, cols, m, l, o, dvp);
-        weighted_sum(s, job.v_padded + static_cast<size_t>(j0) * dvp, dvp, real, o);
+      for (int j0 = jb / kTile * kTile; j0 < je; j0 += kTile) {
+        const int c0 = hi(0, jb - j0) / NR * NR, c1 = lo(kTile, je - j0);  // the columns seen: [c0, c1)
+        const int cols = (c1 - c0 + NR - 1) / NR * NR;
+        scores(qb, d, job.k_panels + static_cast<size_t>(j0 + c0) * d, cols, s + c0);
+        mask_tile(job, i0, rows, j0 + c0, cols, s + c0, ok);
+        softmax_tile(s + c0, cols, m, l, o, dvp);
+        weighted_sum(s + c0, job.v_padded + static_cast<size_t>(j0 + c0) * dvp, dvp, c1 - c0, o);
       }
       for (int r = 0; r < rows; ++r) {
         const float inv = l[r] > 0 ? 1.0f / l[r] : 0.0f;  // (a fully masked row: zeros)

@@ -218,12 +218,19 @@ TEST(Fast, BothKernelsMatchTheReferenceAcrossTileEdges) {
   attn::fast::use_portable_kernel(false);
 }
 
+// Threads cut the rows anywhere (not on block edges); masks give each row its own range of keys, across
+// several tiles: a row's numbers must not depend on which rows share its block.
 TEST(Fast, ThreadsGiveTheSameBits) {
-  attn::Problem p = random_problem(101, 32, 2, 2, attn::MaskSpec::Kind::None);
-  attn::RunOptions one, four;
-  one.weights = four.weights = false;
-  four.threads = 4;
-  EXPECT_EQ(compute::run_cpu(p, one).output, compute::run_cpu(p, four).output);
+  using K = attn::MaskSpec::Kind;
+  for (K kind : {K::None, K::Causal, K::Window, K::Strided}) {
+    attn::Problem p = random_problem(701, 32, 2, 2, kind);
+    p.mask.window = 300;
+    p.mask.stride = 5;
+    attn::RunOptions one, three;
+    one.weights = three.weights = false;
+    three.threads = 3;
+    EXPECT_EQ(compute::run_cpu(p, one).output, compute::run_cpu(p, three).output) << static_cast<int>(kind);
+  }
 }
 
 // The uniform block C++ fills is the one shaders/common.wgsl declares: the same members in the same order,
