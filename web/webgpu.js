@@ -196,37 +196,43 @@
         pass.end();
         reads.push(['lse', lse, lseBytes]);
       }
-      // Staging buffers for readback, and the timestamps.
-      const staged = reads.map(([name, src, bytes]) => {
-        const dst = this.buffer(`read_${name}`, bytes, GPUBufferUsage.MAP_READ | COPY_DST);
-        enc.copyBufferToBuffer(src, 0, dst, 0, Math.ceil(bytes / 4) * 4);
-        return [name, dst, bytes];
+      // One staging buffer for everything read back (the outputs, then the timestamps), one map: a run is one
+      // submit and one readback, the error scopes answered alongside (each wait is a trip to the GPU process).
+      let total = 0;
+      const ranges = reads.map(([name, src, bytes]) => {
+        const at = total, size = Math.ceil(bytes / 4) * 4;
+        total = Math.ceil((at + size) / 256) * 256;
+        return [name, src, at, size];
       });
-      let stampRead;
+      let stampsAt = -1;
       if (querySet) {
         const resolve = this.buffer('stamps', 16, GPUBufferUsage.QUERY_RESOLVE | COPY_SRC);
-        stampRead = this.buffer('read_stamps', 16, GPUBufferUsage.MAP_READ | COPY_DST);
         enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
-        enc.copyBufferToBuffer(resolve, 0, stampRead, 0, 16);
+        ranges.push(['stamps', resolve, total, 16]);
+        stampsAt = total;
+        total += 256;
       }
+      const read = this.buffer('read', total, GPUBufferUsage.MAP_READ | COPY_DST);
+      for (const [, src, at, size] of ranges) enc.copyBufferToBuffer(src, 0, read, at, size);
       const t0 = performance.now();
       device.queue.submit([enc.finish()]);
       this.afterSubmit?.(device);  // test hook (tests/web/webgpu.test.mjs destroys the device here)
-      const [validation, oom] = [await device.popErrorScope(), await device.popErrorScope()];
+      const scopes = [device.popErrorScope(), device.popErrorScope()];  // (validation, then out-of-memory)
+      const mapped = read.mapAsync(GPUMapMode.READ, 0, total);
+      mapped.catch(() => {});  // (a validation error says more than the failed map it causes)
+      const [validation, oom] = await Promise.all(scopes);
       if (oom) throw new Error(`out of GPU memory: ${oom.message}`);
       if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
-      await device.queue.onSubmittedWorkDone();
+      await mapped;
       const wall = performance.now() - t0;
+      const all = read.getMappedRange(0, total).slice(0);
+      read.unmap();
       const result = { path, notice, gpu_ms: wall, timer: 'wall' };
-      for (const [name, dst, bytes] of staged) {
-        await dst.mapAsync(GPUMapMode.READ, 0, Math.ceil(bytes / 4) * 4);
-        result[name] = new Float32Array(dst.getMappedRange(0, Math.ceil(bytes / 4) * 4).slice(0));
-        dst.unmap();
+      for (const [name, , at, size] of ranges) {
+        if (name !== 'stamps') result[name] = new Float32Array(all, at, size / 4);
       }
-      if (stampRead) {
-        await stampRead.mapAsync(GPUMapMode.READ);
-        const t = new BigUint64Array(stampRead.getMappedRange().slice(0));
-        stampRead.unmap();
+      if (stampsAt >= 0) {
+        const t = new BigUint64Array(all, stampsAt, 2);
         if (t[1] > t[0]) Object.assign(result, { gpu_ms: Number(t[1] - t[0]) / 1e6, timer: 'timestamp-query' });
       }
       return result;
