@@ -4,7 +4,7 @@ widgets, mirror, layout, handout) writes derived data: it never calls update_der
 derivations use (src/app/derive.cpp, the bridge's GPU answers, ui::refresh_*). Prints each offending line and a
 summary; exit status 1 when there is one.
 
-    python3 tests/check_layers.py        (./run_tests.sh runs it in the format layer)
+    python3 tests/check_layers.py        (./run_tests.sh runs it as its own layer, "layers")
 """
 import glob
 import os

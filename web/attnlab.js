@@ -92,7 +92,8 @@
     const blob = answer && answer.$blob;
     if (!blob) return answer;
     delete answer.$blob;
-    const data = new Float64Array(Module.HEAPU8.buffer, blob[0], blob[1]);
+    const data = new Float64Array(Module.HEAPU8.buffer, blob[0], blob[1]).slice();
+    cmd('release');  // (C++ frees the block now, not at some later call)
     const matrix = ([at, rows, cols]) => {
       const m = new Array(rows);
       for (let r = 0; r < rows; r++) {

@@ -196,44 +196,49 @@
         pass.end();
         reads.push(['lse', lse, lseBytes]);
       }
-      // One staging buffer for everything read back (the outputs, then the timestamps), one map: a run is one
-      // submit and one readback, the error scopes answered alongside (each wait is a trip to the GPU process).
-      let total = 0;
-      const ranges = reads.map(([name, src, bytes]) => {
-        const at = total, size = Math.ceil(bytes / 4) * 4;
-        total = Math.ceil((at + size) / 256) * 256;
-        return [name, src, at, size];
-      });
-      let stampsAt = -1;
+      // Staging for everything read back (the outputs, then the timestamps): as few buffers as the device's
+      // maxBufferSize allows (one, usually), mapped together: a run is one submit and one readback, the error
+      // scopes answered alongside (each wait is a trip to the GPU process).
+      const ranges = reads.map(([name, src, bytes]) => [name, src, Math.ceil(bytes / 4) * 4]);
       if (querySet) {
         const resolve = this.buffer('stamps', 16, GPUBufferUsage.QUERY_RESOLVE | COPY_SRC);
         enc.resolveQuerySet(querySet, 0, 2, resolve, 0);
-        ranges.push(['stamps', resolve, total, 16]);
-        stampsAt = total;
-        total += 256;
+        ranges.push(['stamps', resolve, 16]);
       }
-      const read = this.buffer('read', total, GPUBufferUsage.MAP_READ | COPY_DST);
-      for (const [, src, at, size] of ranges) enc.copyBufferToBuffer(src, 0, read, at, size);
+      const stages = [];  // [{ranges: [[name, at, size]], total}]
+      for (const [name, src, size] of ranges) {
+        let st = stages[stages.length - 1];
+        if (!st || st.total + size > limits.maxBufferSize) stages.push(st = { ranges: [], total: 0 });
+        st.ranges.push([name, src, st.total, size]);
+        st.total = Math.ceil((st.total + size) / 256) * 256;
+      }
+      stages.forEach((st, i) => {
+        st.buffer = this.buffer(`read_${i}`, st.total, GPUBufferUsage.MAP_READ | COPY_DST);
+        for (const [, src, at, size] of st.ranges) enc.copyBufferToBuffer(src, 0, st.buffer, at, size);
+      });
       const t0 = performance.now();
       device.queue.submit([enc.finish()]);
       this.afterSubmit?.(device);  // test hook (tests/web/webgpu.test.mjs destroys the device here)
       const scopes = [device.popErrorScope(), device.popErrorScope()];  // (validation, then out-of-memory)
-      const mapped = read.mapAsync(GPUMapMode.READ, 0, total);
+      const mapped = Promise.all(stages.map((st) => st.buffer.mapAsync(GPUMapMode.READ, 0, st.total)));
       mapped.catch(() => {});  // (a validation error says more than the failed map it causes)
       const [validation, oom] = await Promise.all(scopes);
       if (oom) throw new Error(`out of GPU memory: ${oom.message}`);
       if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
       await mapped;
       const wall = performance.now() - t0;
-      const all = read.getMappedRange(0, total).slice(0);
-      read.unmap();
       const result = { path, notice, gpu_ms: wall, timer: 'wall' };
-      for (const [name, , at, size] of ranges) {
-        if (name !== 'stamps') result[name] = new Float32Array(all, at, size / 4);
-      }
-      if (stampsAt >= 0) {
-        const t = new BigUint64Array(all, stampsAt, 2);
-        if (t[1] > t[0]) Object.assign(result, { gpu_ms: Number(t[1] - t[0]) / 1e6, timer: 'timestamp-query' });
+      for (const st of stages) {
+        const all = st.buffer.getMappedRange(0, st.total).slice(0);
+        st.buffer.unmap();
+        for (const [name, , at, size] of st.ranges) {
+          if (name !== 'stamps') {
+            result[name] = new Float32Array(all, at, size / 4);
+            continue;
+          }
+          const t = new BigUint64Array(all, at, 2);
+          if (t[1] > t[0]) Object.assign(result, { gpu_ms: Number(t[1] - t[0]) / 1e6, timer: 'timestamp-query' });
+        }
       }
       return result;
     }

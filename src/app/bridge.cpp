@@ -50,7 +50,7 @@ std::string sci(double x) {  // 1.23e-7, as JavaScript writes it
 
 // A Result's matrices cross as binary, not JSON text: each becomes {"$f64": [offset, rows, cols]} into one
 // block of f64s the answer names as "$blob": [pointer, length]; attnlab.js copies it out at once and puts the
-// nested arrays back (non-finite → null, as JSON says them). The block lives until the next answer.
+// nested arrays back (non-finite → null, as JSON says them), then says "release". Every call frees the block.
 std::vector<double>& blob() {
   static std::vector<double> b;
   return b;
@@ -58,13 +58,13 @@ std::vector<double>& blob() {
 Json binary_matrix(const attn::MatD& m) {
   std::vector<double>& b = blob();
   const size_t at = b.size();
-  b.reserve(at + static_cast<size_t>(m.size()));
   for (Eigen::Index i = 0; i < m.rows(); ++i)
     for (Eigen::Index c = 0; c < m.cols(); ++c) b.push_back(m(i, c));
   return Json{{"$f64", {at, m.rows(), m.cols()}}};
 }
 Json with_blob(Json out) {
-  if (!blob().empty() && out.is_object())
+  if (out.is_object() && out.contains("error")) blob().clear();  // (an answer that failed part-way)
+  if (out.is_object() && !out.contains("error"))
     out["$blob"] = Json::array({reinterpret_cast<std::uintptr_t>(blob().data()), blob().size()});
   return out;
 }
@@ -92,7 +92,7 @@ Json get_result(const Json& a, std::string_view) {
                             "; the limit here is " + attn::human_bytes(with.max_bytes) +
                             ". Ask for less (no trace), or run it output-only with "
                             "attnlab.run(problem, {weights: false}).");
-  return attn::result_to_json(s.derived().result, s.problem, flag(a, "trace"));
+  return with_blob(attn::result_to_json(s.derived().result, s.problem, flag(a, "trace"), binary_matrix));
 }
 // On error the state is unchanged.
 Json set_state(const Json&, std::string_view payload) {
@@ -386,6 +386,7 @@ struct Entry {
 };
 const Entry kHandlers[] = {
     {"run", run},
+    {"release", [](const Json&, std::string_view) { return Json::object(); }},  // (frees the last blob)
     {"get_state", get_state},
     {"get_result", get_result},
     {"set_state", set_state},

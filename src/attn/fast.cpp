@@ -3,6 +3,7 @@
 #include "attn/fast.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -34,25 +35,20 @@ namespace {
 
 int padded(int n, int to) { return (n + to - 1) / to * to; }
 
-bool portable_only = false;
-
-bool cpu_has_avx2() {
 #if defined(ATTN_FAST_AVX2)
+bool cpu_has_avx2() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return has;
-#else
-  return false;
-#endif
 }
-
 bool cpu_has_avx512() {
-#if defined(ATTN_FAST_AVX2)
   static const bool has = __builtin_cpu_supports("avx512f");
   return has;
-#else
-  return false;
-#endif
 }
+#endif
+
+bool always() { return true; }
+
+std::atomic<int> pinned{-1};  // an index into kernels(), −1: the best this CPU runs
 
 // The per-key rule (a mask that is no key range): one cell at a time, as mask_allows answers.
 void allowed_cells(const MaskSpec* mask, int L, int S, int i0, int rows, int j0, int cols, unsigned char* ok,
@@ -84,10 +80,38 @@ double packed_bytes(int S, int d, int dv) {
                 static_cast<double>(S) * padded(std::max(dv, 1), kPanel));
 }
 
-const char* kernel_name() {
-  return portable_only ? "4 lanes" : cpu_has_avx512() ? "avx512" : cpu_has_avx2() ? "avx2+fma" : "4 lanes";
+const std::vector<Kernel>& kernels() {
+  static const std::vector<Kernel> all = {
+#if defined(ATTN_FAST_AVX2)
+    {"avx512", cpu_has_avx512, tiles_avx512},
+    {"avx2+fma", cpu_has_avx2, tiles_avx2},
+#endif
+    {"4 lanes", always, tiles_portable}
+  };
+  return all;
 }
-void use_portable_kernel(bool portable) { portable_only = portable; }
+
+namespace {
+const Kernel& chosen() {
+  const int p = pinned.load(std::memory_order_relaxed);
+  if (p >= 0) return kernels()[static_cast<size_t>(p)];
+  for (const Kernel& k : kernels())
+    if (k.runs_here()) return k;
+  return kernels().back();
+}
+}  // namespace
+
+const char* kernel_name() { return chosen().name; }
+
+bool use_kernel(const char* name) {
+  for (size_t i = 0; i < kernels().size(); ++i)
+    if (std::strcmp(kernels()[i].name, name) == 0 && kernels()[i].runs_here()) {
+      pinned.store(static_cast<int>(i), std::memory_order_relaxed);
+      return true;
+    }
+  pinned.store(-1, std::memory_order_relaxed);
+  return name[0] == '\0';
+}
 
 void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier, const MaskSpec& mask,
                     float* out, int row_begin, int row_end) {
@@ -114,12 +138,7 @@ void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier,
                     &mask};
   std::vector<float> scratch(static_cast<size_t>(scratch_floats(kv.d, kv.dv_padded)));
   std::vector<unsigned char> ok(kScratchBytes);
-#if defined(ATTN_FAST_AVX2)
-  if (!portable_only && cpu_has_avx512())
-    return tiles_avx512(job, row_begin, row_end, scratch.data(), ok.data());
-  if (!portable_only && cpu_has_avx2()) return tiles_avx2(job, row_begin, row_end, scratch.data(), ok.data());
-#endif
-  tiles_portable(job, row_begin, row_end, scratch.data(), ok.data());
+  chosen().run(job, row_begin, row_end, scratch.data(), ok.data());
 }
 
 }  // namespace attn::fast

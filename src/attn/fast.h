@@ -35,10 +35,18 @@ double packed_bytes(int S, int d, int dv);
 void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier, const MaskSpec& mask,
                     float* out, int row_begin, int row_end);
 
-// The instruction set attention_rows uses here ("avx512", "avx2+fma" or "4 lanes"); tests pin the portable
-// one too.
+// The kernels this build has, best first ("avx512", "avx2+fma", "4 lanes"), whether this CPU runs each, and
+// the one attention_rows uses. use_kernel pins one by name (tests and benchmarks; "" = the best here) and
+// says whether this CPU can run it.
+struct TileJob;
+struct Kernel {
+  const char* name;
+  bool (*runs_here)();
+  void (*run)(const TileJob& job, int row_begin, int row_end, float* scratch, unsigned char* ok);
+};
+const std::vector<Kernel>& kernels();
 const char* kernel_name();
-void use_portable_kernel(bool portable);
+bool use_kernel(const char* name);
 
 // What one run of the kernel reads (fast_kernel.h): built by attention_rows.
 struct TileJob {

@@ -94,8 +94,8 @@ struct Tiled {
     return pick(keep, p * (V)bits, splat(0.0f));
   }
 
-  // s[r][j] = qb[r]·k[j] for the NR-key panels of one tile: qb MR×d (scaled), panels d×NR each.
-  static void scores(const float* qb, int d, const float* panels, int cols, float* s) {
+  // s[r][j] = (qb[r]·k[j])·multiplier for the NR-key panels of one tile: qb MR×d, panels d×NR each.
+  static void scores(const float* qb, int d, const float* panels, int cols, float multiplier, float* s) {
     for (int j = 0; j < cols; j += NR) {
       const float* kp = panels + static_cast<size_t>(j) * d;
       V acc[MR][NV] = {};
@@ -111,7 +111,7 @@ struct Tiled {
         }
       }
       for (int r = 0; r < MR; ++r)
-        for (int v = 0; v < NV; ++v) store(s + r * kTile + j + v * W, acc[r][v]);
+        for (int v = 0; v < NV; ++v) store(s + r * kTile + j + v * W, acc[r][v] * splat(multiplier));
     }
   }
 
@@ -153,12 +153,21 @@ struct Tiled {
       }
   }
 
-  // Online softmax over one tile: each row's running max m and sum l, its output rescaled; s becomes P.
+  // Online softmax over one tile: each row's running max m and sum l, its output rescaled; s becomes P. A
+  // score beyond f32 (+∞, or NaN from ∞ − ∞ in the dot product) makes the row's sum NaN for good, so its
+  // output is NaN and the run reports the overflow (attn::check_overflow) instead of quietly writing zeros.
   static void softmax_tile(float* s, int cols, float* m, float* l, float* o, int dvp) {
     for (int r = 0; r < MR; ++r) {
       float* sr = s + r * kTile;
       V mv = splat(-__builtin_inff());
-      for (int j = 0; j < cols; j += W) mv = pick(load(sr + j) > mv, load(sr + j), mv);
+      VI bad = {};
+      for (int j = 0; j < cols; j += W) {
+        const V x = load(sr + j);
+        bad |= (x != x) | (x == splat(__builtin_inff()));
+        mv = pick(x > mv, x, mv);
+      }
+      for (int u = 0; u < W; ++u)
+        if (bad[u]) l[r] = __builtin_nanf("");
       const float top = hi(m[r], lane_max(mv));
       if (top == -__builtin_inff()) {  // nothing allowed yet: this tile adds nothing
         std::memset(sr, 0, sizeof(float) * static_cast<size_t>(cols));
@@ -184,7 +193,7 @@ struct Tiled {
   // row ranges cut blocks anywhere, give the same bits.
   static void run(const TileJob& job, int row_begin, int row_end, float* scratch, unsigned char* ok) {
     const int d = job.d, dvp = job.dv_padded;
-    float* qb = scratch;        // MR × d, scaled
+    float* qb = scratch;        // MR × d
     float* s = qb + MR * d;     // MR × kTile: the scores, then P
     float* o = s + MR * kTile;  // MR × dvp: the running outputs
     float m[MR], l[MR];         // the running maxima and sums
@@ -193,7 +202,7 @@ struct Tiled {
       int jb = job.S, je = 0;
       for (int r = 0; r < MR; ++r) {
         for (int c = 0; c < d; ++c)
-          qb[r * d + c] = r < rows ? job.q[static_cast<size_t>(i0 + r) * d + c] * job.multiplier : 0.0f;
+          qb[r * d + c] = r < rows ? job.q[static_cast<size_t>(i0 + r) * d + c] : 0.0f;
         m[r] = -__builtin_inff(), l[r] = 0;
         if (r < rows && job.begin[i0 + r] < job.end[i0 + r])
           jb = lo(jb, job.begin[i0 + r]), je = hi(je, job.end[i0 + r]);
@@ -202,13 +211,15 @@ struct Tiled {
       for (int j0 = jb / kTile * kTile; j0 < je; j0 += kTile) {
         const int c0 = hi(0, jb - j0) / NR * NR, c1 = lo(kTile, je - j0);  // the columns seen: [c0, c1)
         const int cols = (c1 - c0 + NR - 1) / NR * NR;
-        scores(qb, d, job.k_panels + static_cast<size_t>(j0 + c0) * d, cols, s + c0);
+        scores(qb, d, job.k_panels + static_cast<size_t>(j0 + c0) * d, cols, job.multiplier, s + c0);
         mask_tile(job, i0, rows, j0 + c0, cols, s + c0, ok);
         softmax_tile(s + c0, cols, m, l, o, dvp);
         weighted_sum(s + c0, job.v_padded + static_cast<size_t>(j0 + c0) * dvp, dvp, c1 - c0, o);
       }
       for (int r = 0; r < rows; ++r) {
-        const float inv = l[r] > 0 ? 1.0f / l[r] : 0.0f;  // (a fully masked row: zeros)
+        const float inv = l[r] > 0    ? 1.0f / l[r]
+                          : l[r] == 0 ? 0.0f
+                                      : l[r];  // (fully masked: zeros; NaN stays)
         float* out = job.out + static_cast<size_t>(i0 + r) * job.dv;
         for (int c = 0; c < job.dv; ++c) out[c] = o[r * dvp + c] * inv;
       }

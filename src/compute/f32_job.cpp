@@ -220,11 +220,13 @@ void run_fast(F32Job& job, int threads) {
   int packed = -1;
   for (int head = 0; head < job.h; ++head) {
     const int kvh = attn::kv_head_of(head, job.h, job.g);
-    if (kvh != packed)
+    if (kvh != packed) {
+      kv = attn::fast::PackedKV();  // (the last head's pack goes first: one pack at a time, as budgeted)
       kv =
           attn::fast::pack_kv(job.k.data() + static_cast<size_t>(kvh) * job.S * job.d,
-                              job.v.data() + static_cast<size_t>(kvh) * job.S * job.dv, job.S, job.d, job.dv),
+                              job.v.data() + static_cast<size_t>(kvh) * job.S * job.dv, job.S, job.d, job.dv);
       packed = kvh;
+    }
     const float* q = job.q.data() + static_cast<size_t>(head) * job.L * job.d;
     float* out = job.out.data() + static_cast<size_t>(head) * job.L * job.dv;
     const int n = std::clamp(threads, 1, std::max(1, job.L));

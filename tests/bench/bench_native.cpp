@@ -3,10 +3,9 @@
 // Traced = the step-through path with every stage (f32). The variants lab's scaling: Window64 (causal sliding
 // window of 64, mask-aware fast path, O(n·w·d)), Linear (elu1 features, O(n·d²)), FlashTiles (the CPU tile
 // walkthrough's algorithm, f64, 64×64 tiles, O(n²·d) time, O(n·d) memory); Kernel and KernelPortable (the
-// fast path's tiled kernel alone on given q, k, v: tests/bench/peers_native.py sets PyTorch beside it). JSON
-// with
-// --benchmark_format=json; the web script reads it to print WebAssembly/native ratios. Not a test: nothing
-// here asserts on time.
+// fast path's tiled kernel with its packing on given q, k, v: tests/bench/peers_native.py sets PyTorch beside
+// it). JSON with --benchmark_format=json; the web script reads it to print WebAssembly/native ratios. Not a
+// test: nothing here asserts on time.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -55,11 +54,12 @@ void BM_Linear(benchmark::State& s) {
   p.variant = attn::Variant::Linear;
   run(s, false, 1, p);
 }
-// The fast path's kernel alone on given q, k, v (f32, d = 64): what PyTorch's softmax(q·kᵀ/8)·v computes in
-// tests/bench/peers_native.py. Portable: the 4-lane kernel the browser build runs (SIMD128 there).
+// The fast path's kernel on given q, k, v (f32, d = 64), packing K and V included: what PyTorch's
+// softmax(q·kᵀ/8)·v computes in tests/bench/peers_native.py. Portable: the 4-lane kernel the browser build
+// runs (SIMD128 there).
 void kernel(benchmark::State& s, bool portable) {
   const int n = n_of(s), d = 64;
-  attn::fast::use_portable_kernel(portable);
+  attn::fast::use_kernel(portable ? "4 lanes" : "");
   std::vector<float> q(static_cast<size_t>(n) * d), k(q.size()), v(q.size()), out(q.size());
   std::uint32_t x = 1;
   for (std::vector<float>* m : {&q, &k, &v})
@@ -69,7 +69,7 @@ void kernel(benchmark::State& s, bool portable) {
     attn::fast::attention_rows(q.data(), kv, n, 0.125f, attn::MaskSpec(), out.data(), 0, n);
     benchmark::DoNotOptimize(out.data());
   }
-  attn::fast::use_portable_kernel(false);
+  attn::fast::use_kernel("");
   s.counters["GFLOP/s"] = benchmark::Counter(4.0 * n * n * d, benchmark::Counter::kIsIterationInvariantRate,
                                              benchmark::Counter::kIs1000);
 }

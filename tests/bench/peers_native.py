@@ -12,7 +12,9 @@ import os
 import sys
 import time
 
-import torch
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_v] = "1"  # (before torch loads its BLAS: one thread there too, not only in torch's own pool)
+import torch  # noqa: E402
 
 torch.set_num_threads(1)
 D = 64
@@ -48,22 +50,25 @@ def main():
     blas = sorted({line.split()[-1].rsplit("/", 1)[-1] for line in open("/proc/self/maps") if "blas" in line})
     print(f"native, 1 thread, d = {D}, one head, no mask (torch {torch.__version__}, BLAS loaded: "
           f"{', '.join(blas) or 'none found'})")
-    print(f"OpenBLAS SGEMM 2048³, 1 thread: {peak:.1f} GFLOP/s")
+    print(f"SGEMM 2048³ through torch.mm, 1 thread: {peak:.1f} GFLOP/s")
     print(f"{'n':>6} {'ours ms':>9} {'GFLOP/s':>8} {'% SGEMM':>8} {'PyTorch ms':>11} {'PyTorch/ours':>13} {'4-lane ms':>10}")
     met_speed = met_peak = True
+    measured = 0
     for n in SIZES:
         mine = ours.get(f"BM_Kernel/{n}")
         if mine is None:
             continue
         portable = ours.get(f"BM_KernelPortable/{n}", float("nan"))
         theirs = torch_attention_ms(n)
+        measured += 1
         gflops = 4.0 * n * n * D / mine / 1e6
         met_speed &= theirs / mine >= 2.0
         met_peak &= gflops / peak >= 0.40
         print(f"{n:>6} {mine:>9.2f} {gflops:>8.1f} {100 * gflops / peak:>7.0f}% {theirs:>11.2f} "
               f"{theirs / mine:>12.2f}× {portable:>10.2f}")
-    print(f"target: ≥ 2× faster than PyTorch + OpenBLAS at n = 1024 … 8192: {'met' if met_speed else 'NOT met'}")
-    print(f"target: ≥ 40 % of single-thread OpenBLAS SGEMM: {'met' if met_peak else 'NOT met'}")
+    said = lambda met: "not measured (no BM_Kernel rows in the JSON)" if not measured else "met" if met else "NOT met"
+    print(f"target: ≥ 2× faster than PyTorch + OpenBLAS at n = 1024 … 8192: {said(met_speed)}")
+    print(f"target: ≥ 40 % of single-thread OpenBLAS SGEMM: {said(met_peak)}")
 
 
 if __name__ == "__main__":

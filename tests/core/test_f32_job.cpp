@@ -176,16 +176,16 @@ TEST(Fast, OutputMatchesTheTracedPathForEveryMask) {
   }
 }
 
-// Both kernels (the 8-lane one runs where the CPU has AVX2 + FMA), on shapes that cross every edge of the
+// Every kernel this CPU runs (AVX-512, AVX2 + FMA, 4 lanes), on shapes that cross every edge of the
 // tiling: query blocks cut short, several 256-key tiles and a short last one, d and d_v that fill no panel,
 // cross-attention (L ≠ S), and each mask kind, against the f64 reference.
-TEST(Fast, BothKernelsMatchTheReferenceAcrossTileEdges) {
+TEST(Fast, EveryKernelMatchesTheReferenceAcrossTileEdges) {
   using K = attn::MaskSpec::Kind;
   struct Shape {
     int L, S, d, dv;
   };
-  for (bool portable : {false, true}) {
-    attn::fast::use_portable_kernel(portable);
+  for (const attn::fast::Kernel& kernel : attn::fast::kernels()) {
+    if (!attn::fast::use_kernel(kernel.name)) continue;  // (this CPU cannot run it)
     for (const Shape sh :
          {Shape{1, 1, 1, 1}, Shape{7, 300, 5, 3}, Shape{600, 530, 24, 17}, Shape{13, 1000, 64, 64}})
       for (K kind : {K::None, K::Causal, K::Window, K::Padding, K::Strided, K::Explicit}) {
@@ -215,7 +215,27 @@ TEST(Fast, BothKernelsMatchTheReferenceAcrossTileEdges) {
             << " mask " << static_cast<int>(kind);
       }
   }
-  attn::fast::use_portable_kernel(false);
+  attn::fast::use_kernel("");
+}
+
+// A score beyond f32 is an error that says so, on every kernel, never a row of zeros.
+TEST(Fast, AScoreBeyondF32IsReportedNotZeroed) {
+  attn::Problem p;
+  p.q = attn::MatD::Constant(3, 2, 1e20);
+  p.k = attn::MatD::Constant(300, 2, 1e20);
+  p.v = attn::MatD::Ones(300, 1);
+  attn::RunOptions fast;
+  fast.weights = false;
+  for (const attn::fast::Kernel& kernel : attn::fast::kernels()) {
+    if (!attn::fast::use_kernel(kernel.name)) continue;
+    try {
+      compute::run_cpu(p, fast);
+      ADD_FAILURE() << kernel.name << ": no error";
+    } catch (const attn::ProblemError& e) {
+      EXPECT_NE(std::string(e.what()).find("overflow"), std::string::npos) << kernel.name << ": " << e.what();
+    }
+  }
+  attn::fast::use_kernel("");
 }
 
 // Threads cut the rows anywhere (not on block edges); masks give each row its own range of keys, across
