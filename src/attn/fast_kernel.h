@@ -94,22 +94,27 @@ struct Tiled {
     return pick(keep, p * (V)bits, splat(0.0f));
   }
 
+  // acc[r][·] += a[r·a_stride] · x[0 … NR) for every row r: the rank-1 update both micro-kernels are made of
+  // (MR broadcasts, NV loads, MR·NV multiply-adds, all in registers).
+  __attribute__((always_inline)) static void rank1(V (&acc)[MR][NV], const float* a, int a_stride,
+                                                   const float* x) {
+    V xv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) xv[v] = load(x + v * W);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      const V ar = splat(a[r * a_stride]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[r][v] += ar * xv[v];
+    }
+  }
+
   // s[r][j] = (qb[r]·k[j])·multiplier for the NR-key panels of one tile: qb MR×d, panels d×NR each.
   static void scores(const float* qb, int d, const float* panels, int cols, float multiplier, float* s) {
     for (int j = 0; j < cols; j += NR) {
       const float* kp = panels + static_cast<size_t>(j) * d;
       V acc[MR][NV] = {};
-      for (int c = 0; c < d; ++c) {
-        V k[NV];
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) k[v] = load(kp + c * NR + v * W);
-#pragma GCC unroll 16
-        for (int r = 0; r < MR; ++r) {
-          const V q = splat(qb[r * d + c]);
-#pragma GCC unroll 4
-          for (int v = 0; v < NV; ++v) acc[r][v] += q * k[v];
-        }
-      }
+      for (int c = 0; c < d; ++c) rank1(acc, qb + c, d, kp + c * NR);
       for (int r = 0; r < MR; ++r)
         for (int v = 0; v < NV; ++v) store(s + r * kTile + j + v * W, acc[r][v] * splat(multiplier));
     }
@@ -121,17 +126,7 @@ struct Tiled {
       V acc[MR][NV];
       for (int r = 0; r < MR; ++r)
         for (int u = 0; u < NV; ++u) acc[r][u] = load(o + r * dvp + c + u * W);
-      for (int j = 0; j < cols; ++j) {
-        V x[NV];
-#pragma GCC unroll 4
-        for (int u = 0; u < NV; ++u) x[u] = load(v + static_cast<size_t>(j) * dvp + c + u * W);
-#pragma GCC unroll 16
-        for (int r = 0; r < MR; ++r) {
-          const V w = splat(p[r * kTile + j]);
-#pragma GCC unroll 4
-          for (int u = 0; u < NV; ++u) acc[r][u] += w * x[u];
-        }
-      }
+      for (int j = 0; j < cols; ++j) rank1(acc, p + j, kTile, v + static_cast<size_t>(j) * dvp + c);
       for (int r = 0; r < MR; ++r)
         for (int u = 0; u < NV; ++u) store(o + r * dvp + c + u * W, acc[r][u]);
     }
