@@ -3,11 +3,11 @@
 // json_io.cpp for the JSON. Operation weights are calibrated to about 1 ns each on one core (budget test).
 #include "attn/budget.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "attn/cost.h"
+#include "attn/fast.h"
 
 namespace attn {
 
@@ -105,8 +105,7 @@ Budget estimate_budget(const Problem& p, const RunOptions& o) {
     b.bytes += 8 * s.h * head_vectors(s) + 8 * s.L * (s.h * s.dv + s.out_cols);  // the Result's f64 copies
     if (p.variant != Variant::Linear && !o.gpu) {
       b.operations += kFastCell * cells;
-      const auto padded = [](double n) { return std::ceil(std::max(n, 1.0) / 16) * 16; };  // (fast::kPanel)
-      b.bytes += 4 * (padded(s.S) * s.d + s.S * padded(s.dv)) + 8 * s.L;  // fast::pack_kv, each row's bounds
+      b.bytes += fast::packed_bytes(s.S, s.d, s.dv) + 8 * s.L;  // fast::pack_kv, each row's key bounds
     }
     if (!range) b.operations += 2 * kMaskCell * mask_cells;  // build_mask and the fully-masked row check
   }

@@ -75,9 +75,9 @@ PackedKV pack_kv(const float* k, const float* v, int S, int d, int dv) {
   return p;
 }
 
-double packed_bytes(int S, int d, int dv) {
-  return 4.0 * (static_cast<double>(padded(std::max(S, 1), kPanel)) * d +
-                static_cast<double>(S) * padded(std::max(dv, 1), kPanel));
+double packed_bytes(double S, double d, double dv) {
+  const auto up = [](double n) { return std::ceil(std::max(n, 1.0) / kPanel) * kPanel; };
+  return 4.0 * (up(S) * d + S * up(dv));
 }
 
 const std::vector<Kernel>& kernels() {

@@ -27,7 +27,7 @@ struct PackedKV {
 };
 PackedKV pack_kv(const float* k, const float* v, int S, int d, int dv);
 // Bytes pack_kv holds for these sizes (the budget counts them).
-double packed_bytes(int S, int d, int dv);
+double packed_bytes(double S, double d, double dv);
 
 // Rows [row_begin, row_end) of softmax(q·kᵀ·multiplier + mask)·v. q: L×d, out: L×dv, row-major f32. A fully
 // masked row gives zeros. A row's numbers do not depend on which rows run with it (threads give the same
