@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the web app (C++ → WebAssembly with Emscripten, WebGL2 UI) into build/web/site.
+# Builds the web app (C++ → WebAssembly with Emscripten, WebGL2 UI) into build/web/site: app.js (one thread)
+# and app-mt.js (threads, for cross-origin isolated pages; web/attnlab.js loads the one the page can run).
 #   ./build_wasm.sh            install what is missing, build
 #   ./build_wasm.sh --serve    … then serve it on http://127.0.0.1:8080 (--port N to change)
 #   ./build_wasm.sh --serve --host 0.0.0.0   … on every network interface, for other machines (a classroom LAN)
@@ -31,13 +32,19 @@ source .ci/deps.sh
 deps_web
 
 export NODE_PATH=/usr/share/nodejs  # emcc's JS optimizer needs Debian's acorn (see shared/TOOLCHAIN.md)
+site=$PWD/build/web/site
+# Two builds into one site: build/web-mt (app-mt.*: pthreads, for cross-origin isolated pages) first, then
+# build/web (app.*: one thread, any page; the rest of the site and the service worker's file list).
+if [ ! -f build/web-mt/CMakeCache.txt ]; then
+  emcmake cmake -S . -B build/web-mt -DCMAKE_BUILD_TYPE=Release -DATTN_WEB_THREADS=ON -DATTN_SITE_DIR="$site" >/dev/null
+fi
 if [ ! -f build/web/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/web -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 start=$(date +%s)
+cmake --build build/web-mt -j2
 cmake --build build/web -j2
-site=build/web/site
-echo "[web] built $site in $(($(date +%s) - start)) s: app.wasm $(du -k $site/app.wasm | cut -f1) KiB, app.data $(du -k $site/app.data | cut -f1) KiB"
+echo "[web] built build/web/site in $(($(date +%s) - start)) s: app.wasm $(du -k $site/app.wasm | cut -f1) KiB, app-mt.wasm $(du -k $site/app-mt.wasm | cut -f1) KiB, app.data $(du -k $site/app.data | cut -f1) KiB"
 
 if [ $serve = 1 ]; then
   exec node web/serve.mjs "$site" --port "$port" --host "$host"

@@ -20,6 +20,11 @@
     $('overlay').hidden = false;
   }
 
+  // Which build computes on the CPU: threads need memory shared between workers, which browsers give only to
+  // cross-origin isolated pages; elsewhere the single-thread build runs (and the Performance view says why).
+  const isolated = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  const cpu = { build: isolated ? 'threads' : 'single', isolated };
+
   let resolveReady, rejectReady;
   const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
   ready.catch(() => {});  // a failed start is shown on the page; callers still see the rejection
@@ -231,7 +236,9 @@
       if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`backend "${backend}" is unknown (known: cpu, webgpu)`);
       const text = asText(problem, 'problem');
       const runCpu = () => {
-        return cmdOk('run', { trace: !!options.trace, weights: options.weights !== false }, text);
+        const args = { trace: !!options.trace, weights: options.weights !== false };
+        if (options.threads !== undefined) args.threads = options.threads;  // (at most attnlab.cpu().threads)
+        return cmdOk('run', args, text);
       };
       if (backend === 'cpu') return runCpu();
       // WebGPU, falling back to the CPU with a notice when the GPU cannot do it (unless fallback: false).
@@ -248,6 +255,12 @@
       const result = runCpu();
       result.stats.notice = `WebGPU failed (${reason}); computed on the CPU instead`;
       return result;
+    },
+    // Where the CPU path runs: {build: 'threads' | 'single', isolated, threads, says} (says: the sentence the
+    // Performance view shows, e.g. why only one thread).
+    cpu() {
+      requireStarted('cpu');
+      return { ...cmdOk('cpu'), isolated: cpu.isolated };
     },
     // The whole UI state {problem, step, view}.
     getState() {
@@ -550,11 +563,19 @@
       rejectReady(new Error('aborted: ' + what));
     },
   };
-  const script = document.createElement('script');
-  script.src = 'app.js';
-  script.onerror = () => {
-    showFatal('Could not load the app', 'app.js did not load. Check the connection and reload the page.');
-    rejectReady(new Error('app.js failed to load'));
+  // The assets package (app.data through app.data.js), then the app: the pthreads build where the page may
+  // share memory between threads (cross-origin isolated: the server sends COOP and COEP, as web/serve.mjs
+  // does), the single-thread build otherwise (a static host without those headers); attnlab.cpu() says which.
+  const load = (src) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.async = false;  // (in order: the package's loader registers itself with Module first)
+    script.onerror = () => {
+      showFatal('Could not load the app', `${src} did not load. Check the connection and reload the page.`);
+      rejectReady(new Error(`${src} failed to load`));
+    };
+    document.body.appendChild(script);
   };
-  document.body.appendChild(script);
+  load('app.data.js');
+  load(cpu.build === 'threads' ? 'app-mt.js' : 'app.js');
 })();

@@ -52,12 +52,12 @@ void configure_context_hints();
 void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots
 void run_loop(void (*frame_fn)());                // until the window closes (native) or forever (browser)
 void install_resize_callback(GLFWwindow* w);
-const char* cpu_series();                      // the CPU backend's name: perf.backend.wasm or .native
+attn::Message cpu_series();                    // the CPU backend's name: perf.backend.wasm or .native
 void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; native: says it is browser-only
 void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown
 void start_overview(ui::AppState& s);          // browser: the Long sequences panel's flash run and map
 void start_gpu_view(ui::AppState& s);          // browser: the current problem on WebGPU for the step view
-void configure_share(ui::AppState& s);         // the Share menu: a link (browser) or JSON (native) to copy
+void configure_platform(ui::AppState& s);      // PlatformConfig: the Share menu (a link or JSON), CPU threads
 std::string view_png();                        // the frame just drawn as a PNG (before the swap)
 void deliver(ui::AppState& s, const ui::HandoutFile& f);  // browser: a download; native: a file, and a notice
 void deliver_failed(ui::AppState& s, const std::string& why);  // the notice says why (and attnlab.handout())

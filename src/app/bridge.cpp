@@ -72,9 +72,23 @@ Json with_blob(Json out) {
 Json run(const Json& a, std::string_view payload) {
   attn::RunOptions options = compute::default_options();
   options.weights = !a.contains("weights") || a["weights"] != false;
+  // (fewer threads than this build may use, never more: a browser's worker pool has no more)
+  options.threads = std::clamp(static_cast<int>(num(a, "threads", options.threads)), 1, options.threads);
   return with_blob(
       compute::run_json(text(payload), "cpu", flag(a, "trace") && options.weights, options, binary_matrix)
           .json);
+}
+// Where the CPU path runs: this build ("threads": pthreads, "single") and the threads it uses, with the
+// sentence the Performance view says about it.
+Json cpu(const Json&, std::string_view) {
+#ifdef __EMSCRIPTEN_PTHREADS__
+  const char* build = "threads";
+#else
+  const char* build = "single";
+#endif
+  return Json{{"build", build},
+              {"threads", compute::cpu_threads()},
+              {"says", ui::say(state(), state().platform.cpu)}};
 }
 Json get_state(const Json&, std::string_view) { return ui::state_to_json(state()); }
 // The Result the app is showing (computed by the same core as run), never a stale one.
@@ -387,6 +401,7 @@ struct Entry {
 const Entry kHandlers[] = {
     {"run", run},
     {"release", [](const Json&, std::string_view) { return Json::object(); }},  // (frees the last blob)
+    {"cpu", cpu},
     {"get_state", get_state},
     {"get_result", get_result},
     {"set_state", set_state},

@@ -67,11 +67,10 @@ void service_requests(ui::AppState& s) {
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
-    s.update_derived().perf.push_back(
-        ui::perf_point({series.name,
-                        {attn::words_arg("backend", {platform::cpu_series(), {}}),
-                         attn::count_arg("window", series.window)}},
-                       job.n, ms[1], series.order));
+    s.update_derived().perf.push_back(ui::perf_point(
+        {series.name,
+         {attn::words_arg("backend", platform::cpu_series()), attn::count_arg("window", series.window)}},
+        job.n, ms[1], series.order));
     if (s.jobs.perf_pending
             .empty()) {  // then the GPU (in the browser): not at the same time, on a shared machine
       s.update_derived().perf_status =
@@ -187,7 +186,7 @@ int main(int argc, char** argv) {
     open_model_dir(app.state, g_opts.model_dir);
     std::fprintf(stderr, "attnlab: %s\n", ui::notice_text(app.state).c_str());
   }
-  platform::configure_share(app.state);
+  platform::configure_platform(app.state);
   if (!g_opts.state_file.empty()) {  // a bad file opens the app as it is, with a notice (as a bad link does)
     std::FILE* f = std::fopen(g_opts.state_file.c_str(), "rb");
     std::string text;

@@ -23,6 +23,27 @@
 
 namespace platform {
 
+// Both builds: the CPU backend's name in the Performance legend, with its threads.
+attn::Message cpu_series() {
+#ifdef __EMSCRIPTEN__
+  const char* id = "perf.backend.wasm";
+#else
+  const char* id = "perf.backend.native";
+#endif
+  return {id, {attn::count_arg("threads", compute::cpu_threads())}};
+}
+
+// Both builds: how many threads the CPU path has here and, with one, why (the Performance view says it).
+attn::Message cpu_threads_message() {
+  const int n = compute::cpu_threads();
+  if (n > 1) return {"perf.cpu.threads", {attn::count_arg("threads", n)}};
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+  return {"perf.cpu.not_isolated", {}};  // (web/attnlab.js loads this build only then)
+#else
+  return {"perf.cpu.one_core", {}};
+#endif
+}
+
 // Both builds: the back buffer just drawn, as a PNG (WebGL keeps it readable until the frame is presented).
 std::string view_png() {
   GLint viewport[4] = {0, 0, 0, 0};
@@ -125,8 +146,8 @@ void after_frame(App& app, const Options&) {
   }
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
-const char* cpu_series() { return "perf.backend.wasm"; }
-void configure_share(ui::AppState& s) {
+void configure_platform(ui::AppState& s) {
+  s.platform.cpu = cpu_threads_message();
   s.platform.share_label = "status.share_link";  // (an id; links open through the address bar, not a menu)
   s.platform.model_file_picker = true;
   s.platform.handout_downloads = true;
@@ -249,8 +270,8 @@ void run_loop(void (*frame_fn)()) {
 }
 
 void install_resize_callback(GLFWwindow*) {}
-const char* cpu_series() { return "perf.backend.native"; }
-void configure_share(ui::AppState& s) {
+void configure_platform(ui::AppState& s) {
+  s.platform.cpu = cpu_threads_message();
   s.platform.share_label = "status.share_json";  // (an id: the menu says it in the app's language)
   s.platform.open_from_clipboard = true;
 }

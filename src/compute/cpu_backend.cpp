@@ -3,11 +3,17 @@
 
 #include "compute/f32_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <thread>
 #include <vector>
+
+#ifdef __EMSCRIPTEN_PTHREADS__
+#include <emscripten/threading.h>
+#endif
 
 #include "attn/budget.h"
 
@@ -22,7 +28,7 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
     attn::validate(p);
     attn::check_range(p, attn::Precision::F32);  // (this path computes in f32 whatever the precision)
     attn::check_budget(p, options);
-    F32Job job = prepare_f32_job(p);
+    F32Job job = prepare_f32_job(p, options.threads);
     if (p.variant == attn::Variant::Linear) {
       run_linear(job);
       r = finish_f32_job(job, "linear", "cpu");
@@ -44,8 +50,19 @@ char* malloc_copy(const std::string& s) {
   return out;
 }
 
+int cpu_threads() {
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+  return 1;  // the single-thread web build: the page is not cross-origin isolated (web/attnlab.js)
+#elif defined(__EMSCRIPTEN__)
+  return std::clamp(emscripten_num_logical_cores(), 1, kMaxThreads);  // = the worker pool + the page's thread
+#else
+  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, kMaxThreads);
+#endif
+}
+
 attn::RunOptions default_options() {
   attn::RunOptions o;
+  o.threads = cpu_threads();
 #ifdef __EMSCRIPTEN__
   // The browser: the page must stay responsive (WebAssembly runs 2–4× slower than native), and one call's
   // buffers stay at a quarter of the tab's 4 GiB of WebAssembly memory, leaving room for the app itself.

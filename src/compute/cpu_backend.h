@@ -9,8 +9,14 @@
 
 namespace compute {
 
-// The limits of this build: RunOptions' defaults natively; less memory and work in the browser.
+// The limits of this build: RunOptions' defaults natively; less memory and work in the browser. Threads:
+// cpu_threads().
 attn::RunOptions default_options();
+// The threads the fast path may use here: the cores (at most kMaxThreads) natively and in the browser's
+// pthreads build (its worker pool has one fewer: the page's own thread runs a share), 1 in the single-thread
+// web build.
+inline constexpr int kMaxThreads = 8;
+int cpu_threads();
 
 // Runs p on the CPU; stats.backend = "cpu", stats.time_ms = wall time of the computation. With
 // options.weights = false it takes the fast f32 path (attn/fast.h): output only, stats.path = "fast".

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <system_error>
 #include <thread>
 
 #include "attn/fast.h"
@@ -14,6 +15,49 @@
 namespace compute {
 
 namespace {
+
+// Runs fn(r0, r1) over [0, rows) in `threads` shares, each starting on a multiple of `align` rows: the
+// calling thread runs the first. A thread that cannot start (a browser whose worker pool is spent) leaves its
+// share to the calling thread.
+template <class Fn>
+void for_row_shares(int rows, int threads, const Fn& fn, int align = 1) {
+  const int n = std::clamp(threads, 1, std::max(1, rows / align));
+  auto edge = [&](int t) {
+    return t == n ? rows : static_cast<int>(static_cast<long long>(rows) * t / n / align * align);
+  };
+  auto share = [&](int t) { fn(edge(t), edge(t + 1)); };
+  std::vector<std::thread> pool;
+  int started = 1;
+  for (; started < n; ++started) {
+    try {
+      pool.emplace_back(share, started);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  share(0);
+  for (int t = started; t < n; ++t) share(t);
+  for (std::thread& th : pool) th.join();
+}
+
+// Below ~4 M multiply-adds starting a thread costs more than it saves.
+int threads_for(double multiply_adds, int threads) {
+  return multiply_adds < 4.0 * (1 << 20) ? 1 : std::max(1, threads);
+}
+
+// x·wᵀ (+ bias), its rows split over threads. Shares start on multiples of 48 rows, a multiple of every row
+// panel Eigen's product kernels use, so each row is summed the same way however many threads there are.
+attn::MatD project(const attn::MatD& x, const attn::MatD& w, const attn::VecD& bias, int threads) {
+  attn::MatD out(x.rows(), w.rows());
+  for_row_shares(
+      static_cast<int>(x.rows()), threads_for(static_cast<double>(x.size()) * w.rows(), threads),
+      [&](int r0, int r1) {
+        out.middleRows(r0, r1 - r0).noalias() = x.middleRows(r0, r1 - r0) * w.transpose();
+        if (bias.size()) out.middleRows(r0, r1 - r0).rowwise() += bias.transpose();
+      },
+      48);
+  return out;
+}
 
 // Appends the rows of m (row-major) as f32.
 void append(std::vector<float>& out, const attn::MatD& m) {
@@ -69,7 +113,7 @@ double score_matrix_bytes(const attn::Problem& p) {
   return 4.0 * p.heads() * static_cast<double>(p.query_len()) * p.key_len();
 }
 
-F32Job prepare_f32_job(const attn::Problem& input) {
+F32Job prepare_f32_job(const attn::Problem& input, int threads) {
   attn::validate(input);
   attn::check_range(input, attn::Precision::F32);
   F32Job job;
@@ -88,14 +132,14 @@ F32Job prepare_f32_job(const attn::Problem& input) {
   } else {
     const Eigen::Index E = p.query.cols(), d = E / p.num_heads, kv = d * p.num_kv_heads;
     job.d = job.dv = static_cast<int>(d);
-    attn::MatD qp = p.query * p.in_proj_weight.topRows(E).transpose();
-    attn::MatD kp = p.key * p.in_proj_weight.middleRows(E, kv).transpose();
-    attn::MatD vp = p.value * p.in_proj_weight.bottomRows(kv).transpose();
-    if (p.in_proj_bias.size()) {
-      qp.rowwise() += p.in_proj_bias.head(E).transpose();
-      kp.rowwise() += p.in_proj_bias.segment(E, kv).transpose();
-      vp.rowwise() += p.in_proj_bias.tail(kv).transpose();
-    }
+    const attn::VecD& b = p.in_proj_bias;
+    const bool biased = b.size() > 0;
+    const attn::MatD qp =
+        project(p.query, p.in_proj_weight.topRows(E), biased ? b.head(E) : attn::VecD(), threads);
+    const attn::MatD kp =
+        project(p.key, p.in_proj_weight.middleRows(E, kv), biased ? b.segment(E, kv) : attn::VecD(), threads);
+    const attn::MatD vp =
+        project(p.value, p.in_proj_weight.bottomRows(kv), biased ? b.tail(kv) : attn::VecD(), threads);
     for (int i = 0; i < job.h; ++i) append(job.q, qp.middleCols(i * d, d));
     for (int j = 0; j < job.g; ++j) append(job.k, kp.middleCols(j * d, d));
     for (int j = 0; j < job.g; ++j) append(job.v, vp.middleCols(j * d, d));
@@ -212,10 +256,12 @@ void run_linear(F32Job& job) {
   }
 }
 
+int fast_threads(const F32Job& job, int threads) {
+  return threads_for(static_cast<double>(job.L) * job.S * (job.d + job.dv), threads);  // (n = 256, d = 64: 1)
+}
+
 void run_fast(F32Job& job, int threads) {
-#ifdef __EMSCRIPTEN__
-  threads = 1;  // the browser build has no threads (they need cross-origin isolation and a worker pool)
-#endif
+  threads = fast_threads(job, threads);
   attn::fast::PackedKV kv;  // (one K/V head serves every query head of its group: packed once)
   int packed = -1;
   for (int head = 0; head < job.h; ++head) {
@@ -229,16 +275,9 @@ void run_fast(F32Job& job, int threads) {
     }
     const float* q = job.q.data() + static_cast<size_t>(head) * job.L * job.d;
     float* out = job.out.data() + static_cast<size_t>(head) * job.L * job.dv;
-    const int n = std::clamp(threads, 1, std::max(1, job.L));
-    if (n == 1) {
-      attn::fast::attention_rows(q, kv, job.L, job.multiplier, job.problem.mask, out, 0, job.L);
-      continue;
-    }
-    std::vector<std::thread> pool;
-    for (int t = 0; t < n; ++t)
-      pool.emplace_back(attn::fast::attention_rows, q, std::cref(kv), job.L, job.multiplier,
-                        std::cref(job.problem.mask), out, job.L * t / n, job.L * (t + 1) / n);
-    for (std::thread& th : pool) th.join();
+    for_row_shares(job.L, threads, [&](int r0, int r1) {
+      attn::fast::attention_rows(q, kv, job.L, job.multiplier, job.problem.mask, out, r0, r1);
+    });
   }
 }
 

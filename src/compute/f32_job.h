@@ -28,8 +28,9 @@ struct F32Job {
   std::vector<float> lse;              // h×L row log-sum-exp (flash), written by the GPU
 };
 
-// Throws attn::ProblemError for invalid problems (same messages as attn::run).
-F32Job prepare_f32_job(const attn::Problem& p);
+// Throws attn::ProblemError for invalid problems (same messages as attn::run). The input projections' rows
+// are split over `threads` (the numbers do not depend on how many).
+F32Job prepare_f32_job(const attn::Problem& p, int threads = 1);
 
 // Allocates the buffers the chosen path writes: weights (and scores when trace) for "3-pass", lse for
 // "flash".
@@ -40,9 +41,12 @@ void allocate_outputs(F32Job& job, const std::string& path, bool trace);
 attn::Result finish_f32_job(const F32Job& job, const std::string& path,
                             const std::string& backend = "webgpu");
 
-// The fast CPU path: attn::fast rows over job's buffers, split over `threads` std::threads natively
-// (one thread in the browser build). Fills job.out.
+// The fast CPU path: attn::fast rows over job's buffers, each head's rows split over fast_threads(job,
+// threads) threads (std::thread: native threads, or Web Workers in the browser's pthreads build; the numbers
+// do not depend on how many). Fills job.out.
 void run_fast(F32Job& job, int threads);
+// The threads run_fast uses: `threads`, or 1 where a head is too small to be worth splitting.
+int fast_threads(const F32Job& job, int threads);
 
 // Linear attention over job's buffers (O(n·d²) per head, no L×S matrix; f64 inside). Fills job.out.
 void run_linear(F32Job& job);

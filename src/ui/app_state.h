@@ -254,6 +254,7 @@ struct PlatformConfig {
   bool handout_downloads = false;  // handouts download (browser) rather than go into handout_dir
   std::string handout_dir = "attnlab-handouts";  // (desktop) where handouts are saved
   bool reduced_motion = false;  // the system asks for less motion: a link or lesson never starts playback
+  attn::Message cpu;            // how many threads the CPU path has here, and why only one (Performance view)
 };
 
 // The document: what getState() returns and a link carries. Panels edit it and set dirty; setState applies

@@ -18,6 +18,7 @@ namespace ui {
 void panel_performance(AppState& s) {
   const attn::Catalog& cat = catalog(s);
   ImGui::TextWrapped("%s", words(s, "perf.intro").c_str());
+  if (!s.platform.cpu.id.empty()) text_note("%s", say(s, s.platform.cpu).c_str());
   const std::string& status = s.derived().perf_status.id;
   const bool busy = !s.jobs.perf_pending.empty() || s.jobs.perf_requested ||
                     status == "status.perf_measuring_cpu" || status == "status.perf_measuring_gpu";

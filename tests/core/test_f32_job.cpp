@@ -251,6 +251,17 @@ TEST(Fast, ThreadsGiveTheSameBits) {
     three.threads = 3;
     EXPECT_EQ(compute::run_cpu(p, one).output, compute::run_cpu(p, three).output) << static_cast<int>(kind);
   }
+  // Wide enough that the input projections are split too (701 · 128 · 128 multiply-adds), with a bias.
+  attn::Problem wide = random_problem(701, 128, 2, 1, K::None);
+  attn::RunOptions one, three;
+  one.weights = three.weights = false;
+  three.threads = 3;
+  ASSERT_GT(compute::fast_threads(compute::prepare_f32_job(wide), 3), 1);
+  for (int threads : {2, 3, 5}) {
+    three.threads = threads;
+    EXPECT_EQ(compute::prepare_f32_job(wide, 1).q, compute::prepare_f32_job(wide, threads).q) << threads;
+    EXPECT_EQ(compute::run_cpu(wide, one).output, compute::run_cpu(wide, three).output) << threads;
+  }
 }
 
 // The uniform block C++ fills is the one shaders/common.wgsl declares: the same members in the same order,

@@ -162,10 +162,11 @@ TEST(Language, APickedChoiceAndTheModelsWordsFollowTheSwitch) {
   EXPECT_EQ(english_left_in(ui::notice_text(s)), "") << ui::notice_text(s);
   for (const char* label : {"previous-token", "first-token", "self", "induction", "broad", "mixed"})
     EXPECT_NE(ui::say(s, ui::head_label(label)), label);
-  const ui::PerfPoint p = ui::perf_point(
-      {"perf.series.window",
-       {attn::words_arg("backend", {"perf.backend.native", {}}), attn::count_arg("window", 64)}},
-      1024, 2.5);
-  EXPECT_EQ(p.series, "cpu (native, 1 thread) · window 64");  // (the key: the same in every language)
-  EXPECT_EQ(ui::say(s, p.name), "cpu (nativa, 1 hilo) · ventana 64");
+  const ui::PerfPoint p =
+      ui::perf_point({"perf.series.window",
+                      {attn::words_arg("backend", {"perf.backend.native", {attn::count_arg("threads", 2)}}),
+                       attn::count_arg("window", 64)}},
+                     1024, 2.5);
+  EXPECT_EQ(p.series, "cpu (native ×2) · window 64");  // (the key: the same in every language)
+  EXPECT_EQ(ui::say(s, p.name), "cpu (nativa ×2) · ventana 64");
 }

@@ -30,15 +30,26 @@ export async function launch() {
 // Opens the app in a new page. Returns {page, errors, external}: console errors and page errors, and
 // URLs of requests that tried to leave 127.0.0.1 (they are aborted).
 // serviceWorkers: 'block' keeps the app's offline worker out (a page that routes its own files needs it).
-export async function openApp(browser, url, { width = 1366, height = 768, initScript, waitReady = true, serviceWorkers = 'allow' } = {}) {
+// isolated: false serves the site as a static host without COOP/COEP headers would (not cross-origin isolated:
+// the single-thread build runs).
+export async function openApp(browser, url, { width = 1366, height = 768, initScript, waitReady = true, serviceWorkers = 'allow',
+                                               isolated = true } = {}) {
   const page = await browser.newPage({ viewport: { width, height }, serviceWorkers });
   const errors = [];
   const external = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.route('**/*', (route) => {
+  await page.route('**/*', async (route) => {
     const u = new URL(route.request().url());
-    if (u.hostname === '127.0.0.1' || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+    if (u.hostname === '127.0.0.1') {
+      if (isolated) return route.continue();
+      const response = await route.fetch();
+      const headers = response.headers();
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      return route.fulfill({ response, headers });
+    }
     external.push(u.href);
     return route.abort();
   });

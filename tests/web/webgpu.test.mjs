@@ -230,7 +230,9 @@ test('the Performance panel plots real measurements and the GPU check compares w
   }, null, { timeout: 240000 });
   const perf = await page.evaluate(() => window.attnlab.performance());
   const series = new Set(perf.points.map((p) => p.series));
-  for (const name of ['cpu (WebAssembly)', 'cpu (WebAssembly) · window 64', 'cpu (WebAssembly) · linear'])
+  const cpu = await page.evaluate(() => window.attnlab.cpu());  // (the legend says the threads it measured with)
+  const wasm = `cpu (WebAssembly ×${cpu.threads})`;
+  for (const name of [wasm, `${wasm} · window 64`, `${wasm} · linear`])
     assert.ok(series.has(name), [...series].join(', '));
   assert.ok(series.has('webgpu flash'), perf.status);
   assert.ok(perf.points.every((p) => p.ms > 0 && p.n >= 128));
