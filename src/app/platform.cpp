@@ -139,11 +139,8 @@ void after_frame(App& app, const Options&) {
   js_frame_drawn(static_cast<int>(app.frame));
   // Mirror what is on screen into the page (ARIA live region + table) when it changed.
   static std::string last;
-  std::string now = attn::dump_json(ui::narration_json(app.state));
-  if (now != last) {
-    last = std::move(now);
-    js_announce(last.c_str());
-  }
+  const std::string changed = ui::mirror_if_changed(app.state, last);
+  if (!changed.empty()) js_announce(changed.c_str());
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
 void configure_platform(ui::AppState& s) {

@@ -313,6 +313,13 @@ attn::Json narration_json(const AppState& s) {
   return j;
 }
 
+std::string mirror_if_changed(const AppState& s, std::string& last) {
+  std::string now = attn::dump_json(narration_json(s));
+  if (now == last) return {};
+  last = now;
+  return now;
+}
+
 namespace {
 
 attn::Json step_mirror(const AppState& s) {

@@ -410,6 +410,9 @@ Explanation explain_current(const AppState& s, int max_terms = 4);
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
 // is the current stage's row (or the output row) of the shown head.
 attn::Json narration_json(const AppState& s);
+// What the browser does after each frame: the mirror as JSON text when it differs from `last` (which becomes
+// it), "" when it did not change.
+std::string mirror_if_changed(const AppState& s, std::string& last);
 // The view on screen in words, with its numbers (ui/mirror.cpp): the mirror's "view" (every view and part).
 std::string describe_view(const AppState& s);
 

@@ -151,12 +151,15 @@ for (const r of rows) {
                fmt(r.wall_over_compute).padStart(13), fmt(r.gpu_flash_wall_ms).padStart(21), fmt(r.gpu_flash_ms).padStart(7),
                fmt(r.gpu_wall_over_gpu).padStart(9)].join(' '));
 }
-console.log(`n       threads  1 thread ms  ${cpuInfo.threads} threads ms  speed-up   (${cpuInfo.build} build, ${cpuInfo.isolated ? '' : 'not '}cross-origin isolated)`);
+// Beside it, the same split natively (BM_FastThreads: every core): what this machine's cores give at all.
+console.log(`n       threads  1 thread ms  ${cpuInfo.threads} threads ms  speed-up  native speed-up   (${cpuInfo.build} build, ${cpuInfo.isolated ? '' : 'not '}cross-origin isolated)`);
 for (const r of rows) {
   r.threads_speedup = r.cpu_wasm_threads_ms ? r.cpu_wasm_ms / r.cpu_wasm_threads_ms : undefined;
   r.threads_shortfall = r.threads_speedup ? 1 / r.threads_speedup : undefined;  // (judged as a time ratio)
+  r.native_threads_speedup = r.native_ms && r.native_threads_ms ? r.native_ms / r.native_threads_ms : undefined;
   console.log([String(r.n).padEnd(7), String(r.threads).padStart(7), fmt(r.cpu_wasm_ms).padStart(12),
-               fmt(r.cpu_wasm_threads_ms).padStart(14), fmt(r.threads_speedup).padStart(10)].join(' '));
+               fmt(r.cpu_wasm_threads_ms).padStart(14), fmt(r.threads_speedup).padStart(9),
+               fmt(r.native_threads_speedup).padStart(16)].join(' '));
 }
 console.log(`step view, headless Chromium: ${fmt(fps[8])} fps at 8 tokens, ${fmt(fps[64])} fps at 64 tokens: ${fmt(fps[64] / fps[8])}×`);
 judge('WebAssembly, 1 thread, ≤ 0.5× TensorFlow.js wasm\'s time at n = 256 … 4096', 'ours_over_tfjs', 0.5);

@@ -16,7 +16,8 @@ after(async () => {
   server?.close();
 });
 
-// Which app script the page loaded, what attnlab.cpu() says, and one output-only run on 1 thread and on all.
+// Which app script the page loaded, what attnlab.cpu() says, one output-only run on 1 thread and on all, and
+// how a bad problem is refused.
 async function look(page) {
   return page.evaluate(async () => {
     const scripts = performance.getEntriesByType('resource').map((e) => e.name.split('/').pop())
@@ -26,7 +27,9 @@ async function look(page) {
     const all = await window.attnlab.run(problem, { weights: false });
     const one = await window.attnlab.run(problem, { weights: false, threads: 1 });
     const asked = await window.attnlab.run(problem, { weights: false, threads: 64 });  // (more than there are)
-    return { scripts, cpu: window.attnlab.cpu(), cores: navigator.hardwareConcurrency,
+    // C++ exceptions are caught by type in both builds (a bad problem is a message, not a WebAssembly.Exception)
+    const bad = await window.attnlab.run({ q: [[1, 2]], k: [[1]], v: [[1]] }).then(() => 'resolved', (e) => String(e.message));
+    return { scripts, bad, cpu: window.attnlab.cpu(), cores: navigator.hardwareConcurrency,
              same: JSON.stringify(all.output) === JSON.stringify(one.output) &&
                    JSON.stringify(asked.output) === JSON.stringify(one.output),
              rows: all.output.length, path: all.stats.path };
@@ -44,6 +47,7 @@ test('a cross-origin isolated page runs the pthreads build on every core, with t
   assert.equal(r.path, 'fast');
   assert.equal(r.rows, 700);
   assert.ok(r.same, 'the output with every thread differs from the output on one');
+  assert.match(r.bad, /^k: has 1 columns, q has 2/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -57,6 +61,7 @@ test('a page that is not cross-origin isolated runs the single-thread build and 
                    { build: 'single', isolated: false, threads: 1 });
   assert.match(r.cpu.says, /one thread here: this page is not cross-origin isolated/);
   assert.ok(r.same);
+  assert.match(r.bad, /^k: has 1 columns, q has 2/);
   await page.evaluate(() => window.attnlab.setState({ view: { panel: 'performance' } }));
   await frames(page, 4);
   await screenshot(page, 'web-performance-single-thread.png');
