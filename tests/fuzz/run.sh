@@ -40,11 +40,9 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 cmake --build "$build" -j2 >"$build.build.log" 2>&1 || { tail -40 "$build.build.log"; exit 1; }
 
-total_runs=0
-total_crashes=0
-for h in "${harnesses[@]}"; do
-  corpus=$build/corpus/$h
-  crashes=$build/crashes/$h
+# One harness: its report line into $build/$h.result, "executions crashes" into $build/$h.count.
+fuzz_one() {
+  local h=$1 corpus=$build/corpus/$1 crashes=$build/crashes/$1 log=$build/$1.log
   mkdir -p "$corpus" "$crashes"
   cp -n tests/fuzz/corpus/$h/* "$corpus"/ 2>/dev/null
   case $h in  # the shipped files are seeds too
@@ -55,8 +53,8 @@ for h in "${harnesses[@]}"; do
     safetensors) cp -n assets/models/*/model.safetensors "$corpus"/ 2>/dev/null ;;
     model) cp -n assets/models/*/config.json "$corpus"/ 2>/dev/null ;;
   esac
-  log=$build/$h.log
   touch "$log.start"  # (only what this run finds counts)
+  local t0 rc ran found slow
   t0=$(date +%s)
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$build/tests/fuzz/fuzz_$h" "$corpus" \
     -seed=1 -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=30 -rss_limit_mb=2560 -max_len=65536 \
@@ -67,10 +65,33 @@ for h in "${harnesses[@]}"; do
   found=$(find "$crashes" -type f ! -name 'slow-unit-*' -newer "$log.start" | wc -l)
   slow=$(find "$crashes" -type f -name 'slow-unit-*' -newer "$log.start" | wc -l)
   [ $rc = 0 ] || [ "$found" -gt 0 ] || found=1  # (an abort before any artifact was written)
-  [ "$slow" = 0 ] || echo "fuzz_$h: $slow inputs took over 10 s (kept in $crashes as slow-unit-*)" >&2
-  echo "fuzz_$h: ${ran:-0} executions in $(( $(date +%s) - t0 )) s, $found crashes$([ "$found" = 0 ] || echo " (see $log, $crashes)")"
-  [ "$found" = 0 ] || grep -m3 -E "ERROR|fuzz:|SUMMARY" "$log" | sed 's/^/  /'
-  total_runs=$((total_runs + ${ran:-0}))
+  {
+    [ "$slow" = 0 ] || echo "fuzz_$h: $slow inputs took over 10 s (kept in $crashes as slow-unit-*)"
+    echo "fuzz_$h: ${ran:-0} executions in $(( $(date +%s) - t0 )) s, $found crashes$([ "$found" = 0 ] || echo " (see $log, $crashes)")"
+    [ "$found" = 0 ] || grep -m3 -E "ERROR|fuzz:|SUMMARY" "$log" | sed 's/^/  /'
+  } >"$build/$h.result"
+  echo "${ran:-0} $found" >"$build/$h.count"
+}
+
+# As many harnesses at once as there are cores (each is one process on one core: the same executions each).
+parallel=$(nproc)
+for h in "${harnesses[@]}"; do
+  rm -f "$build/$h.result" "$build/$h.count"
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+  fuzz_one "$h" &
+done
+wait
+total_runs=0
+total_crashes=0
+for h in "${harnesses[@]}"; do
+  if [ -f "$build/$h.count" ]; then
+    cat "$build/$h.result"
+    read -r ran found <"$build/$h.count"
+  else
+    echo "fuzz_$h: 0 executions, 1 crashes (the harness did not report)"
+    ran=0 found=1
+  fi
+  total_runs=$((total_runs + ran))
   total_crashes=$((total_crashes + found))
 done
 
