@@ -110,6 +110,109 @@ void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) 
   }
 }
 
+namespace {
+
+// The cells [i0, i1) × [j0, j1) of a heatmap whose top-left cell is at grid (heatmap below): colours, the
+// numbers that fit, −∞ hatched, and cells not computed yet or held back.
+void draw_cells(ImDrawList* dl, const attn::MatD& m, const HeatmapOptions& opt, ImVec2 grid, float cell,
+                double scale, int i0, int i1, int j0, int j1) {
+  const int cols = static_cast<int>(m.cols());
+  char buf[32];
+  // Plain cells of one colour side by side in a row are drawn as one rectangle (a model's 75-token heatmap
+  // is ~5 600 cells of a few colours): the same pixels, a fraction of the vertices.
+  int run_from = -1;
+  ImU32 run_fill = 0;
+  // The number in a cell when it fits (shortened if need be), in black or white against the fill.
+  const auto value_fits = [&](double x, ImVec2& ts) {
+    if (!opt.show_values) return false;
+    format_value(buf, sizeof buf, x, false);
+    ts = ImGui::CalcTextSize(buf);
+    if (ts.x + 2 > cell) {
+      format_value(buf, sizeof buf, x, true);
+      ts = ImGui::CalcTextSize(buf);
+    }
+    return ts.x + 2 <= cell && ts.y <= cell;
+  };
+  const auto draw_value = [&](ImVec2 a, ImVec2 ts, ImU32 fill) {
+    dl->AddText(ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
+                luminance(fill) > 0.5f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), buf);
+  };
+  const auto flush = [&](int i, int j_end) {
+    if (run_from < 0) return;
+    dl->AddRectFilled(
+        ImVec2(grid.x + cell * static_cast<float>(run_from), grid.y + cell * static_cast<float>(i)),
+        ImVec2(grid.x + cell * static_cast<float>(j_end), grid.y + cell * static_cast<float>(i + 1)),
+        run_fill);
+    run_from = -1;
+  };
+  // Rows [from, to) that are not computed yet, as one block ruled into cells (not a rectangle and an outline
+  // for each: the step view's first steps show a 64 × 64 grid of them).
+  const auto unrevealed_rows = [&](int from, int to) {
+    const float x0 = grid.x + cell * static_cast<float>(j0), x1 = grid.x + cell * static_cast<float>(j1);
+    const float y0 = grid.y + cell * static_cast<float>(from), y1 = grid.y + cell * static_cast<float>(to);
+    dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), ImGui::GetColorU32(ImGuiCol_FrameBg));
+    const ImU32 rule = ImGui::GetColorU32(ImGuiCol_Border, 0.25f);
+    for (int k = from; k <= to; ++k)
+      dl->AddLine(ImVec2(x0, grid.y + cell * static_cast<float>(k)),
+                  ImVec2(x1, grid.y + cell * static_cast<float>(k)), rule);
+    for (int c = j0; c <= j1; ++c)
+      dl->AddLine(ImVec2(grid.x + cell * static_cast<float>(c), y0),
+                  ImVec2(grid.x + cell * static_cast<float>(c), y1), rule);
+  };
+  for (int i = i0; i < i1; ++i) {
+    if (!opt.held && opt.revealed >= 0 && i * cols + j0 >= opt.revealed) {
+      unrevealed_rows(i, i1);
+      break;
+    }
+    for (int j = j0; j < j1; ++j) {
+      const ImVec2 a(grid.x + cell * static_cast<float>(j), grid.y + cell * static_cast<float>(i));
+      const ImVec2 b(a.x + cell, a.y + cell);
+      const double x = m(i, j);
+      if (std::isfinite(x) && !opt.held && !(opt.revealed >= 0 && i * cols + j >= opt.revealed)) {
+        const ImU32 fill = palette_color(opt.palette, opt.palette == Palette::Diverging ? x / scale : x);
+        ImVec2 ts;
+        if (!value_fits(x, ts)) {  // (no number: the cell may join a run)
+          if (run_from < 0 || fill != run_fill) {
+            flush(i, j);
+            run_from = j, run_fill = fill;
+          }
+          continue;
+        }
+        flush(i, j);
+        dl->AddRectFilled(a, b, fill);
+        draw_value(a, ts, fill);
+        continue;
+      }
+      flush(i, j);
+      if (opt.held) {  // (a prediction is open: neither colour nor number may give the answer away)
+        dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
+        dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
+        const ImVec2 ts = ImGui::CalcTextSize("?");
+        if (ts.x + 2 <= cell && ts.y <= cell)
+          dl->AddText(ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
+                      ImGui::GetColorU32(ImGuiCol_TextDisabled), "?");
+        continue;
+      }
+      if (opt.revealed >= 0 && i * cols + j >= opt.revealed) {  // not computed yet at this step
+        dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
+        dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
+        continue;
+      }
+      const ImU32 blocked = IM_COL32(90, 90, 90, 255);  // (not finite: masked)
+      dl->AddRectFilled(a, b, blocked);
+      for (float d = 4; d < cell * 2; d += 6)  // hatching marks "blocked"
+        dl->AddLine(ImVec2(a.x + std::max(0.0f, d - cell), a.y + std::min(d, cell)),
+                    ImVec2(a.x + std::min(d, cell), a.y + std::max(0.0f, d - cell)),
+                    IM_COL32(130, 130, 130, 255));
+      ImVec2 ts;
+      if (value_fits(x, ts)) draw_value(a, ts, blocked);
+    }
+    flush(i, j1);
+  }
+}
+
+}  // namespace
+
 void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>& row_labels,
              const std::vector<std::string>& col_labels, const HeatmapOptions& opt, int* hovered_row,
              int* hovered_col) {
@@ -184,80 +287,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   int i0 = 0, i1 = 0, j0 = 0, j1 = 0;
   visible(clip_min.y, clip_max.y, grid.y, rows, i0, i1);
   visible(clip_min.x, clip_max.x, grid.x, cols, j0, j1);
-  char buf[32];
-  // Plain cells of one colour side by side in a row are drawn as one rectangle (a model's 75-token heatmap
-  // is ~5 600 cells of a few colours): the same pixels, a fraction of the vertices.
-  int run_from = -1;
-  ImU32 run_fill = 0;
-  // The number in a cell when it fits (shortened if need be), in black or white against the fill.
-  const auto value_fits = [&](double x, ImVec2& ts) {
-    if (!opt.show_values) return false;
-    format_value(buf, sizeof buf, x, false);
-    ts = ImGui::CalcTextSize(buf);
-    if (ts.x + 2 > cell) {
-      format_value(buf, sizeof buf, x, true);
-      ts = ImGui::CalcTextSize(buf);
-    }
-    return ts.x + 2 <= cell && ts.y <= cell;
-  };
-  const auto draw_value = [&](ImVec2 a, ImVec2 ts, ImU32 fill) {
-    dl->AddText(ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
-                luminance(fill) > 0.5f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), buf);
-  };
-  const auto flush = [&](int i, int j_end) {
-    if (run_from < 0) return;
-    dl->AddRectFilled(
-        ImVec2(grid.x + cell * static_cast<float>(run_from), grid.y + cell * static_cast<float>(i)),
-        ImVec2(grid.x + cell * static_cast<float>(j_end), grid.y + cell * static_cast<float>(i + 1)),
-        run_fill);
-    run_from = -1;
-  };
-  for (int i = i0; i < i1; ++i) {
-    for (int j = j0; j < j1; ++j) {
-      const ImVec2 a(grid.x + cell * static_cast<float>(j), grid.y + cell * static_cast<float>(i));
-      const ImVec2 b(a.x + cell, a.y + cell);
-      const double x = m(i, j);
-      if (std::isfinite(x) && !opt.held && !(opt.revealed >= 0 && i * cols + j >= opt.revealed)) {
-        const ImU32 fill = palette_color(opt.palette, opt.palette == Palette::Diverging ? x / scale : x);
-        ImVec2 ts;
-        if (!value_fits(x, ts)) {  // (no number: the cell may join a run)
-          if (run_from < 0 || fill != run_fill) {
-            flush(i, j);
-            run_from = j, run_fill = fill;
-          }
-          continue;
-        }
-        flush(i, j);
-        dl->AddRectFilled(a, b, fill);
-        draw_value(a, ts, fill);
-        continue;
-      }
-      flush(i, j);
-      if (opt.held) {  // (a prediction is open: neither colour nor number may give the answer away)
-        dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
-        dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
-        const ImVec2 ts = ImGui::CalcTextSize("?");
-        if (ts.x + 2 <= cell && ts.y <= cell)
-          dl->AddText(ImVec2(a.x + (cell - ts.x) * 0.5f, a.y + (cell - ts.y) * 0.5f),
-                      ImGui::GetColorU32(ImGuiCol_TextDisabled), "?");
-        continue;
-      }
-      if (opt.revealed >= 0 && i * cols + j >= opt.revealed) {  // not computed yet at this step
-        dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
-        dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
-        continue;
-      }
-      const ImU32 blocked = IM_COL32(90, 90, 90, 255);  // (not finite: masked)
-      dl->AddRectFilled(a, b, blocked);
-      for (float d = 4; d < cell * 2; d += 6)  // hatching marks "blocked"
-        dl->AddLine(ImVec2(a.x + std::max(0.0f, d - cell), a.y + std::min(d, cell)),
-                    ImVec2(a.x + std::min(d, cell), a.y + std::max(0.0f, d - cell)),
-                    IM_COL32(130, 130, 130, 255));
-      ImVec2 ts;
-      if (value_fits(x, ts)) draw_value(a, ts, blocked);
-    }
-    flush(i, j1);
-  }
+  draw_cells(dl, m, opt, grid, cell, scale, i0, i1, j0, j1);
   dl->AddRect(grid, ImVec2(grid.x + size.x - left, grid.y + size.y - top),
               ImGui::GetColorU32(ImGuiCol_Border));
   const ImU32 hi = ImGui::GetColorU32(ImGuiCol_PlotLinesHovered);

@@ -2,14 +2,14 @@
 // WebAssembly (fast path), WebGPU 3-pass and WebGPU flash, in headless Chromium (SwiftShader unless a GPU is
 // there). Prints a table and ratios, writes build/bench/web.json and web.csv; reads build/bench/native.json
 // (from attnlab-bench --benchmark_format=json) to print WebAssembly/native. Not a test: prints, never asserts.
-//   node tests/bench/bench_web.mjs [--max-n 4096] [--gpu-max-n 4096] [--reps 3]
+//   node tests/bench/bench_web.mjs [--max-n 4096] [--gpu-max-n 4096] [--reps 5]
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, launch, openApp, ROOT } from '../web/harness.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def);
-const maxN = opt('--max-n', 4096), gpuMaxN = opt('--gpu-max-n', 4096), reps = opt('--reps', 3);
+const maxN = opt('--max-n', 4096), gpuMaxN = opt('--gpu-max-n', 4096), reps = opt('--reps', 5);
 const sizes = [];
 for (let n = 128; n <= maxN; n *= 2) sizes.push(n);
 
@@ -48,16 +48,22 @@ const rows = await page.evaluate(async ([sizes, gpuMaxN, reps]) => {
   for (const n of sizes) {
     const p = { random: { seed: 1, n, d_model: 64, num_heads: 1 } };
     const row = { n, adapter: info.adapter ? `${info.adapter.vendor}/${info.adapter.architecture}` : 'none' };
-    // One thread (as TF.js and native are measured), then every thread this page has (attnlab.cpu()).
-    const one = { weights: false, threads: 1 };
-    row.cpu_wasm_ms = await time(async () => (await window.attnlab.run(p, one)).stats.time_ms);
-    row.cpu_wasm_wall_ms = await time(async () => {  // the call as a page makes it: in, compute, out
-      const t0 = performance.now();
-      await window.attnlab.run(p, one);
-      return performance.now() - t0;
-    });
+    // One thread (as TF.js and native are measured) and every thread this page has (attnlab.cpu()), taken
+    // in turns after a warm-up (the first run grows the memory), so the machine's moods fall on both alike.
+    const one = { weights: false, threads: 1 }, all = { weights: false };
     row.threads = window.attnlab.cpu().threads;
-    if (row.threads > 1) row.cpu_wasm_threads_ms = await time(async () => (await window.attnlab.run(p, { weights: false })).stats.time_ms);
+    await window.attnlab.run(p, one);
+    const single = [], many = [], walls = [];
+    for (let r = 0; r < reps; r++) {
+      single.push((await window.attnlab.run(p, one)).stats.time_ms);
+      const t0 = performance.now();  // the call as a page makes it: in, compute, out
+      await window.attnlab.run(p, one);
+      walls.push(performance.now() - t0);
+      if (row.threads > 1) many.push((await window.attnlab.run(p, all)).stats.time_ms);
+    }
+    row.cpu_wasm_ms = median(single);
+    row.cpu_wasm_wall_ms = median(walls);
+    if (many.length) row.cpu_wasm_threads_ms = median(many);
     if (window.tf) {  // the same work as the random problem: X·W_qkv, matMul → scale → softmax → matMul, ·W_o
       const tf = window.tf;
       const x = tf.randomNormal([n, 64]), wqkv = tf.randomNormal([64, 192]), wo = tf.randomNormal([64, 64]);

@@ -3,7 +3,7 @@
 # native CPU (Google Benchmark) → build/bench/native.json, set beside PyTorch + OpenBLAS and OpenBLAS SGEMM in
 # the same run (tests/bench/peers_native.py), then the browser (CPU in WebAssembly, TensorFlow.js
 # wasm, WebGPU 3-pass and flash) → build/bench/web.json, web.csv and a table of ratios.
-#   tests/bench/run.sh [--max-n 4096] [--gpu-max-n 1024] [--reps 3]
+#   tests/bench/run.sh [--max-n 4096] [--gpu-max-n 1024] [--reps 5]
 # Then the UI's frame time (attnlab-bench-frames) and the model: the bundled GPT-2 and a GPT-2-small-shaped
 # random checkpoint, native and in the browser. Ends with every "target:" line of the run, met or not
 # (the whole output: build/bench/run.log).
