@@ -44,7 +44,7 @@ struct Gpt2 {
   std::vector<Gpt2Layer> layers;
   attn::VecF ln_f_w, ln_f_b;  // E
   Tokenizer tokenizer;
-  bool edited = false;  // a weight was changed in the app
+  int edits = 0;  // weights changed in the app (0: as loaded); what was measured on it is keyed by this too
   double parameters() const;
 };
 

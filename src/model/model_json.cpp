@@ -56,7 +56,7 @@ attn::Json describe_model(const Gpt2& m) {
           {"n_positions", c.n_positions},
           {"vocab_size", c.vocab_size},
           {"parameters", m.parameters()},
-          {"edited", m.edited}};
+          {"edited", m.edits > 0}};
 }
 
 attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes) {

@@ -45,7 +45,7 @@ bool same(const attn::MatD& a, const attn::MatD& b) {
 InputsOrigin inputs_origin(const AppState& s) {
   if (s.source == Source::Direct) return InputsOrigin::Edited;
   if (s.source == Source::Model)
-    return s.model && s.model->edited ? InputsOrigin::Edited : InputsOrigin::Model;
+    return s.model && s.model->edits > 0 ? InputsOrigin::Edited : InputsOrigin::Model;
   const attn::SentenceInputs& in = s.inputs;
   if (const attn::Scenario* sc = s.scenario())
     return s.sentence == sc->sentence && s.key_sentence.empty() && in.x_kv.size() == 0 && same(in.x, sc->x) &&

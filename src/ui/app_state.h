@@ -123,7 +123,8 @@ struct ModelRun {
   std::vector<model::DecodeStep> steps;            // one per generated token (the prompt's are not kept)
   std::vector<int> generated;                      // the generated ids
   std::vector<double> induction;                   // per head, measured once per model (score_heads)
-  const model::Gpt2* induction_of = nullptr;       // the model `induction` was measured on
+  const model::Gpt2* induction_of = nullptr;       // the model `induction` was measured on…
+  int induction_edits = -1;                        // …after this many edits
 };
 
 // The long-sequence overview (computed on WebGPU by the browser build): a random problem of n tokens.

@@ -86,6 +86,7 @@ AppState start_of(const AppState& s) {
   fresh.platform = s.platform;
   fresh.update_derived().model_run.induction = s.derived().model_run.induction;  // (measured once per model)
   fresh.update_derived().model_run.induction_of = s.derived().model_run.induction_of;
+  fresh.update_derived().model_run.induction_edits = s.derived().model_run.induction_edits;
   const ViewState& v = s.view;
   fresh.view.ui_scale = v.ui_scale;
   fresh.view.high_contrast = v.high_contrast;

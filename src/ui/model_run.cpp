@@ -26,14 +26,13 @@ void open_model(AppState& s, std::shared_ptr<const model::Gpt2> m) {
 }
 
 model::Gpt2& editable_model(AppState& s) {
-  if (s.model.use_count() != 1 || !s.model->edited) {  // copy on first write: others may hold the original
-    auto copy = std::make_shared<model::Gpt2>(*s.model);
-    copy->edited = true;
-    s.model = copy;
-  }
+  if (s.model.use_count() != 1 || s.model->edits == 0)  // copy on first write: others may hold the original
+    s.model = std::make_shared<model::Gpt2>(*s.model);
   ++s.model_version;
-  s.update_derived().model_run.induction_of = nullptr;  // (its heads are measured again)
-  return const_cast<model::Gpt2&>(*s.model);  // (created non-const above; this state is its only owner)
+  model::Gpt2& m =
+      const_cast<model::Gpt2&>(*s.model);  // (created non-const above; this state is its only owner)
+  ++m.edits;                               // (its heads are measured again: refresh_model)
+  return m;
 }
 
 void refresh_model(AppState& s) {
@@ -46,9 +45,9 @@ void refresh_model(AppState& s) {
   in.layer = std::clamp(in.layer, 0, m.config.n_layer - 1);
   in.head = std::clamp(in.head, 0, m.config.n_head - 1);
   try {
-    if (r.induction_of != s.model.get()) {
+    if (r.induction_of != s.model.get() || r.induction_edits != m.edits) {
       r.induction = model::induction_scores(m);
-      r.induction_of = s.model.get();
+      r.induction_of = s.model.get(), r.induction_edits = m.edits;
     }
     std::vector<int> ids = m.tokenizer.encode(in.text);
     if (ids.empty()) ids = {m.tokenizer.end_of_text() >= 0 ? m.tokenizer.end_of_text() : 0};

@@ -60,7 +60,7 @@ void edit_model_weights(AppState& s) {
   if (ImGui::Combo((words(s, "edit.matrix") + "###matrix_model").c_str(), &pick, names, 3)) which = pick + 1;
   const Eigen::Index col = static_cast<Eigen::Index>((which - 1) * E + head * d);
   attn::MatD w = m.layers[static_cast<size_t>(layer)].c_attn_w.middleCols(col, d).cast<double>();
-  if (m.edited) {
+  if (m.edits > 0) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", words(s, "edit.edited").c_str());
   }

@@ -378,7 +378,8 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
     ImGui::TextWrapped("%s", words(s, "input.note_random").c_str());
   else if (s.source == Source::Model)
     ImGui::TextWrapped(
-        "%s", words(s, s.model && s.model->edited ? "input.note_model_edited" : "input.note_model").c_str());
+        "%s",
+        words(s, s.model && s.model->edits > 0 ? "input.note_model_edited" : "input.note_model").c_str());
   ImGui::PopStyleColor();
 }
 

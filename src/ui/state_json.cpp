@@ -261,7 +261,7 @@ attn::Json state_to_json(const AppState& s) {
   }
   attn::Json problem = attn::problem_to_json(s.problem);
   if (s.source == Source::Model &&
-      !(s.model && s.model->edited)) {  // the model's numbers follow from the inputs
+      !(s.model && s.model->edits > 0)) {  // the model's numbers follow from the inputs
     attn::Json settings = attn::Json::object();
     for (const char* f : kSettingFields)
       if (problem.contains(f)) settings[f] = problem[f];

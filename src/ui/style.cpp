@@ -7,6 +7,19 @@
 
 namespace ui {
 
+bool headless_context(float w, float h, const std::string& font_path, float scale) {
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(w, h);
+  io.DeltaTime = 1.0f / 60;
+  const bool loaded = font_path.empty() || load_fonts(font_path, scale);
+  unsigned char* pixels;
+  int pw, ph;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &pw, &ph);
+  return loaded;
+}
+
 bool load_fonts(const std::string& font_path, float scale, const attn::Catalog& extra) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();

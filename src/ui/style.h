@@ -21,6 +21,11 @@ bool load_fonts(const std::string& font_path, float scale, const attn::Catalog& 
 // The larger font (1.45×) for formulas; the default font if only one was loaded.
 ImFont* large_font();
 
+// A headless ImGui context (no renderer, no ini file) of w × h pixels with its font atlas built: the app's
+// font at `scale`, or ImGui's own when font_path is empty (tests and the frame benchmark draw without a
+// window). False when the font did not load. ImGui::DestroyContext() ends it.
+bool headless_context(float w, float h, const std::string& font_path = {}, float scale = 1);
+
 // Applies the theme and scales paddings/roundings by scale (call after load_fonts, before NewFrame).
 void apply_style(float scale, bool high_contrast);
 

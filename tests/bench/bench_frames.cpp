@@ -25,15 +25,8 @@ namespace {
 // median of what the browser build adds after each frame (platform::after_frame: the screen-reader mirror as
 // JSON, compared with the last one).
 double frame_ms(ui::AppState& s, int frames, int& vertices, double& mirror_ms) {
-  ImGui::CreateContext();
+  ui::headless_context(1366, 768, ATTN_FONT_PATH, 1.0f);
   ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(1366, 768);
-  io.DeltaTime = 1.0f / 60;
-  ui::load_fonts(ATTN_FONT_PATH, 1.0f);
-  unsigned char* pixels;
-  int w, h;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
   ui::apply_style(1.0f, false);
   std::vector<double> ms, mirror;
   std::string last;

@@ -349,11 +349,20 @@ TEST(ModelState, AblationGenerationAndDecodeSteps) {
                                                            std::string(2000, 'x') + R"("}})"));
             }).find("more than the model's context"),
             std::string::npos);
-  // Editing a weight makes the app's own copy, marked edited; the link then carries numbers.
+  // Editing a weight makes the app's own copy, marked edited; the link then carries numbers, and the heads'
+  // induction scores are measured again on the edited weights (an edit changes no pointer).
+  derive(s);
+  const std::vector<double> induction = s.derived().model_run.induction;
   model::Gpt2& m = ui::editable_model(s);
-  m.layers[1].c_attn_w(0, 0) += 1;
-  EXPECT_TRUE(s.model->edited);
-  EXPECT_FALSE(bundled().edited);
+  for (int r = 0; r < m.config.n_embd; ++r) m.layers[0].c_attn_w(r, 0) *= 40;  // (layer 0, head 0's W_Q)
+  EXPECT_EQ(s.model->edits, 1);
+  EXPECT_EQ(bundled().edits, 0);
   derive(s);
   EXPECT_EQ(ui::link_state(s)["inputs"]["source"], "direct");
+  ASSERT_EQ(s.derived().model_run.induction_edits, 1);
+  EXPECT_NE(s.derived().model_run.induction, induction);
+  ui::editable_model(s).layers[0].c_attn_w(0, 0) += 1;  // (the same copy, edited again: measured again)
+  EXPECT_EQ(s.model->edits, 2);
+  derive(s);
+  EXPECT_EQ(s.derived().model_run.induction_edits, 2);
 }

@@ -29,21 +29,10 @@ struct Display {
   float w = 1366, h = 768;
 };
 
-// A headless ImGui context (no renderer, no ini file) of the display's size with its font atlas built: the
-// app's font at `scale`, or ImGui's own when scale is 0. DestroyContext() ends it.
+// ui::headless_context of the display's size: the app's font at `scale`, or ImGui's own when scale is 0.
 ImGuiIO& headless_context(Display display, float scale = 0) {
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(display.w, display.h);
-  io.DeltaTime = 1.0f / 60;
-  if (scale > 0) {
-    EXPECT_TRUE(ui::load_fonts(ATTN_FONT_PATH, scale));
-  }
-  unsigned char* pixels;
-  int w, h;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  return io;
+  EXPECT_TRUE(ui::headless_context(display.w, display.h, scale > 0 ? ATTN_FONT_PATH : "", scale));
+  return ImGui::GetIO();
 }
 
 // Renders `frames` frames of s, deriving what the app derives; returns the most vertices one frame drew.
