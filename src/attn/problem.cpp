@@ -51,7 +51,9 @@ std::string shape(const MatD& m) { return std::to_string(m.rows()) + "×" + std:
 void check_finite(const MatD& m, const char* name, Precision precision) {
   const double max =
       precision == Precision::F32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
-  if ((m.array().abs() <= max).all()) return;  // (vectorised; NaN fails the comparison too)
+  bool bad = false;  // (one pass the compiler vectorises; NaN fails the comparison too)
+  for (Eigen::Index i = 0; i < m.size(); ++i) bad |= !(std::fabs(m.data()[i]) <= max);
+  if (!bad) return;
   for (Eigen::Index i = 0; i < m.rows(); ++i)
     for (Eigen::Index j = 0; j < m.cols(); ++j) {
       if (std::isfinite(m(i, j)) && std::fabs(m(i, j)) <= max) continue;  // (the name is built only to fail)

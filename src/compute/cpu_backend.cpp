@@ -34,7 +34,7 @@ attn::Result run_cpu(const attn::Problem& p, const attn::RunOptions& options) {
       r = finish_f32_job(job, "linear", "cpu");
     } else {
       run_fast(job, options.threads);
-      r = finish_f32_job(job, "fast", "cpu");
+      r = finish_f32_job(job, "fast", "cpu", options.threads);
     }
     attn::check_overflow(r, p);  // (f32: a problem of f64 precision can overflow here)
   }

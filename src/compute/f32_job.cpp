@@ -197,7 +197,8 @@ void allocate_outputs(F32Job& job, const std::string& path, bool trace) {
   }
 }
 
-attn::Result finish_f32_job(const F32Job& job, const std::string& path, const std::string& backend) {
+attn::Result finish_f32_job(const F32Job& job, const std::string& path, const std::string& backend,
+                            int threads) {
   const attn::Problem& p = job.problem;
   attn::Result r;  // r.allowed stays empty: at large n the L×S mask would not fit in memory
   const Eigen::Index L = job.L, S = job.S, d = job.d, dv = job.dv;
@@ -226,8 +227,7 @@ attn::Result finish_f32_job(const F32Job& job, const std::string& path, const st
   if (p.form == attn::Problem::Form::Direct) {
     r.output = concat;
   } else {
-    r.output = concat * p.out_proj_weight.transpose();
-    if (p.out_proj_bias.size()) r.output.rowwise() += p.out_proj_bias.transpose();
+    r.output = project(concat, p.out_proj_weight, p.out_proj_bias, threads);
   }
   const attn::Cost c = attn::estimate_cost(p);
   r.stats.flops = 2 * c.mul_adds;

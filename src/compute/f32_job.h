@@ -36,10 +36,11 @@ F32Job prepare_f32_job(const attn::Problem& p, int threads = 1);
 // "flash".
 void allocate_outputs(F32Job& job, const std::string& path, bool trace);
 
-// Builds the Result: output (with the output projection for multi-head), per-head traces with what the path
-// produced (weights and masked scores on the 3-pass path; none on flash or fast), stats.backend = backend.
-attn::Result finish_f32_job(const F32Job& job, const std::string& path,
-                            const std::string& backend = "webgpu");
+// Builds the Result: output (with the output projection for multi-head, its rows split over `threads`),
+// per-head traces with what the path produced (weights and masked scores on the 3-pass path; none on flash
+// or fast), stats.backend = backend.
+attn::Result finish_f32_job(const F32Job& job, const std::string& path, const std::string& backend = "webgpu",
+                            int threads = 1);
 
 // The fast CPU path: attn::fast rows over job's buffers, each head's rows split over fast_threads(job,
 // threads) threads (std::thread: native threads, or Web Workers in the browser's pthreads build; the numbers
