@@ -73,7 +73,8 @@ Json run(const Json& a, std::string_view payload) {
   attn::RunOptions options = compute::default_options();
   options.weights = !a.contains("weights") || a["weights"] != false;
   // (fewer threads than this build may use, never more: a browser's worker pool has no more)
-  options.threads = std::clamp(static_cast<int>(num(a, "threads", options.threads)), 1, options.threads);
+  options.threads =
+      static_cast<int>(std::clamp(num(a, "threads", options.threads), 1.0, 1.0 * options.threads));
   return with_blob(
       compute::run_json(text(payload), "cpu", flag(a, "trace") && options.weights, options, binary_matrix)
           .json);

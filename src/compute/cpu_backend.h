@@ -15,7 +15,7 @@ attn::RunOptions default_options();
 // The threads the fast path may use here: the cores (at most kMaxThreads) natively and in the browser's
 // pthreads build (its worker pool has one fewer: the page's own thread runs a share), 1 in the single-thread
 // web build.
-inline constexpr int kMaxThreads = 8;
+inline constexpr int kMaxThreads = 8;  // (CMakeLists.txt sizes the browser's worker pool with the same 8)
 int cpu_threads();
 
 // Runs p on the CPU; stats.backend = "cpu", stats.time_ms = wall time of the computation. With

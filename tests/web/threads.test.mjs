@@ -26,7 +26,7 @@ async function look(page) {
                                      mask: 'causal' });
     const all = await window.attnlab.run(problem, { weights: false });
     const one = await window.attnlab.run(problem, { weights: false, threads: 1 });
-    const asked = await window.attnlab.run(problem, { weights: false, threads: 64 });  // (more than there are)
+    const asked = await window.attnlab.run(problem, { weights: false, threads: 1e300 });  // (more than there are)
     // C++ exceptions are caught by type in both builds (a bad problem is a message, not a WebAssembly.Exception)
     const bad = await window.attnlab.run({ q: [[1, 2]], k: [[1]], v: [[1]] }).then(() => 'resolved', (e) => String(e.message));
     return { scripts, bad, cpu: window.attnlab.cpu(), cores: navigator.hardwareConcurrency,
