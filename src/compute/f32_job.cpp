@@ -257,7 +257,8 @@ void run_linear(F32Job& job) {
 }
 
 int fast_threads(const F32Job& job, int threads) {
-  return threads_for(static_cast<double>(job.L) * job.S * (job.d + job.dv), threads);  // (n = 256, d = 64: 1)
+  return threads_for(static_cast<double>(job.L) * job.S * (job.d + job.dv),
+                     threads);  // (d = 64: n = 128 on one, n = 256 split)
 }
 
 void run_fast(F32Job& job, int threads) {

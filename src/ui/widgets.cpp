@@ -117,6 +117,7 @@ namespace {
 void draw_cells(ImDrawList* dl, const attn::MatD& m, const HeatmapOptions& opt, ImVec2 grid, float cell,
                 double scale, int i0, int i1, int j0, int j1) {
   const int cols = static_cast<int>(m.cols());
+  const auto pending = [&](int i, int j) { return opt.revealed >= 0 && i * cols + j >= opt.revealed; };
   char buf[32];
   // Plain cells of one colour side by side in a row are drawn as one rectangle (a model's 75-token heatmap
   // is ~5 600 cells of a few colours): the same pixels, a fraction of the vertices.
@@ -160,7 +161,7 @@ void draw_cells(ImDrawList* dl, const attn::MatD& m, const HeatmapOptions& opt, 
                   ImVec2(grid.x + cell * static_cast<float>(c), y1), rule);
   };
   for (int i = i0; i < i1; ++i) {
-    if (!opt.held && opt.revealed >= 0 && i * cols + j0 >= opt.revealed) {
+    if (!opt.held && pending(i, j0)) {
       unrevealed_rows(i, i1);
       break;
     }
@@ -168,7 +169,7 @@ void draw_cells(ImDrawList* dl, const attn::MatD& m, const HeatmapOptions& opt, 
       const ImVec2 a(grid.x + cell * static_cast<float>(j), grid.y + cell * static_cast<float>(i));
       const ImVec2 b(a.x + cell, a.y + cell);
       const double x = m(i, j);
-      if (std::isfinite(x) && !opt.held && !(opt.revealed >= 0 && i * cols + j >= opt.revealed)) {
+      if (std::isfinite(x) && !opt.held && !pending(i, j)) {
         const ImU32 fill = palette_color(opt.palette, opt.palette == Palette::Diverging ? x / scale : x);
         ImVec2 ts;
         if (!value_fits(x, ts)) {  // (no number: the cell may join a run)
@@ -193,7 +194,7 @@ void draw_cells(ImDrawList* dl, const attn::MatD& m, const HeatmapOptions& opt, 
                       ImGui::GetColorU32(ImGuiCol_TextDisabled), "?");
         continue;
       }
-      if (opt.revealed >= 0 && i * cols + j >= opt.revealed) {  // not computed yet at this step
+      if (pending(i, j)) {  // not computed yet at this step
         dl->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg));
         dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border, 0.25f));
         continue;
