@@ -59,7 +59,8 @@ void softmax_rows(const Mat<T>& masked, Mat<T>& weights, Vec<T>& row_max, Vec<T>
 
 template <typename T>
 HeadTrace<T> attention_head(const Eigen::Ref<const Mat<T>>& q, const Eigen::Ref<const Mat<T>>& k,
-                            const Eigen::Ref<const Mat<T>>& v, const MaskMat& allowed, double multiplier) {
+                            const Eigen::Ref<const Mat<T>>& v, const MaskMat& allowed, double multiplier,
+                            const MatD* bias) {
   HeadTrace<T> t;
   t.q = q;
   t.k = k;
@@ -67,20 +68,49 @@ HeadTrace<T> attention_head(const Eigen::Ref<const Mat<T>>& q, const Eigen::Ref<
   t.scores.noalias() = t.q * t.k.transpose();
   t.scaled = t.scores * static_cast<T>(multiplier);
   const T neg_inf = -std::numeric_limits<T>::infinity();
-  t.masked =
-      (allowed.array() != 0).select(t.scaled, Mat<T>::Constant(t.scaled.rows(), t.scaled.cols(), neg_inf));
+  if (bias) t.bias = bias->cast<T>();
+  const Mat<T> biased = bias ? Mat<T>(t.scaled + t.bias) : t.scaled;
+  t.masked = (allowed.array() != 0).select(biased, Mat<T>::Constant(t.scaled.rows(), t.scaled.cols(), neg_inf));
   softmax_rows<T>(t.masked, t.weights, t.row_max, t.row_sum, t.fully_masked);
   t.output.noalias() = t.weights * t.v;
+  return t;
+}
+
+template <typename T>
+HeadTrace<T> positioned_head(const Eigen::Ref<const Mat<T>>& q, const Eigen::Ref<const Mat<T>>& k,
+                             const Eigen::Ref<const Mat<T>>& v, const MaskMat& allowed, double multiplier,
+                             const PositionSpec& position, double slope) {
+  const int L = static_cast<int>(q.rows()), S = static_cast<int>(k.rows());
+  if (position.kind == PositionSpec::Kind::Alibi) {
+    const MatD bias = alibi_bias(position, slope, L, S);
+    return attention_head<T>(q, k, v, allowed, multiplier, &bias);
+  }
+  if (position.kind != PositionSpec::Kind::Rope) return attention_head<T>(q, k, v, allowed, multiplier);
+  Mat<T> qr = q, kr = k;
+  rope_rotate(qr, position, query_position(position, 0, L, S));
+  rope_rotate(kr, position, key_position(position, 0));
+  HeadTrace<T> t = attention_head<T>(qr, kr, v, allowed, multiplier);
+  t.q_unrotated = q;
+  t.k_unrotated = k;
   return t;
 }
 
 template void softmax_rows<float>(const MatF&, MatF&, VecF&, VecF&, std::vector<bool>&);
 template void softmax_rows<double>(const MatD&, MatD&, VecD&, VecD&, std::vector<bool>&);
 template HeadTrace<float> attention_head<float>(const Eigen::Ref<const MatF>&, const Eigen::Ref<const MatF>&,
-                                                const Eigen::Ref<const MatF>&, const MaskMat&, double);
+                                                const Eigen::Ref<const MatF>&, const MaskMat&, double,
+                                                const MatD*);
 template HeadTrace<double> attention_head<double>(const Eigen::Ref<const MatD>&,
                                                   const Eigen::Ref<const MatD>&,
-                                                  const Eigen::Ref<const MatD>&, const MaskMat&, double);
+                                                  const Eigen::Ref<const MatD>&, const MaskMat&, double,
+                                                  const MatD*);
+template HeadTrace<float> positioned_head<float>(const Eigen::Ref<const MatF>&, const Eigen::Ref<const MatF>&,
+                                                 const Eigen::Ref<const MatF>&, const MaskMat&, double,
+                                                 const PositionSpec&, double);
+template HeadTrace<double> positioned_head<double>(const Eigen::Ref<const MatD>&,
+                                                   const Eigen::Ref<const MatD>&,
+                                                   const Eigen::Ref<const MatD>&, const MaskMat&, double,
+                                                   const PositionSpec&, double);
 
 MatD attention_map(const MatD& weights, int max_rows, int max_cols) {
   const Eigen::Index L = weights.rows(), S = weights.cols();

@@ -146,6 +146,26 @@ int linear_crossover(int d_k, int d_v) {
   return static_cast<int>(std::floor((2 * r * d_v + r) / (d_k + d_v))) + 1;
 }
 
+PositionCost position_cost(const Problem& p) {
+  const Shape s = shape_of(p);
+  const PositionSpec& pos = p.position;
+  PositionCost c{{std::string("cost.position.") + position_kind(pos.kind).id + ".formula", {}}, 0};
+  switch (position_kind(pos.kind).at) {
+    case PositionAt::Inputs:
+      c.mul_adds = (s.L + 2 * s.S) * s.d * s.h;  // E = h·d_k
+      break;
+    case PositionAt::QueryKey:
+      c.mul_adds = 2.0 * rope_dims(pos, static_cast<int>(s.d)) * (s.h * s.L + p.kv_heads() * s.S);
+      break;
+    case PositionAt::Scores:
+      c.mul_adds = s.h * s.L * s.S;
+      break;
+    case PositionAt::Nowhere:
+      break;
+  }
+  return c;
+}
+
 double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element) {
   return 2.0 * layers * kv_heads * d_head * context * bytes_per_element;
 }

@@ -48,6 +48,16 @@ CostWay cost_way_of(Variant variant, const std::vector<VariantCost>& rows);
 // head widths d_k, d_v (the feature width r = d_k).
 int linear_crossover(int d_k, int d_v);
 
+// The extra work of the problem's position scheme (position.h), beside the attention core; run() counts it in
+// its flops. Sinusoidal and learned: one add per input value, (L + 2·S)·E; RoPE: 4 multiplies per rotated
+// pair, 2·d_rot per row of each query head (h·L rows) and each K head (g·S rows, rotated once per group);
+// ALiBi: one multiply-add per score, h·L·S. formula: cost.position.<id>.formula.
+struct PositionCost {
+  Message formula;
+  double mul_adds = 0;
+};
+PositionCost position_cost(const Problem& p);
+
 // KV cache of a decoder: 2 (K and V) × layers × kv_heads × d_head × context × bytes per element.
 double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element);
 

@@ -114,7 +114,7 @@ bool use_kernel(const char* name) {
 }
 
 void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier, const MaskSpec& mask,
-                    float* out, int row_begin, int row_end) {
+                    float* out, int row_begin, int row_end, float slope) {
   if (row_begin >= row_end) return;
   const int S = kv.S;
   std::vector<int> begin(static_cast<size_t>(L), 0), end(static_cast<size_t>(L), S);
@@ -132,6 +132,7 @@ void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier,
                     kv.dv,
                     kv.dv_padded,
                     multiplier,
+                    slope,
                     begin.data(),
                     end.data(),
                     range ? nullptr : allowed_cells,

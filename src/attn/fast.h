@@ -29,11 +29,11 @@ PackedKV pack_kv(const float* k, const float* v, int S, int d, int dv);
 // Bytes pack_kv holds for these sizes (the budget counts them).
 double packed_bytes(double S, double d, double dv);
 
-// Rows [row_begin, row_end) of softmax(q·kᵀ·multiplier + mask)·v. q: L×d, out: L×dv, row-major f32. A fully
-// masked row gives zeros. A row's numbers do not depend on which rows run with it (threads give the same
-// bits).
+// Rows [row_begin, row_end) of softmax(q·kᵀ·multiplier + bias + mask)·v. q: L×d, out: L×dv, row-major f32;
+// bias = −slope·|i + S − L − j| (ALiBi; slope 0: none). A fully masked row gives zeros. A row's numbers do not
+// depend on which rows run with it (threads give the same bits).
 void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier, const MaskSpec& mask,
-                    float* out, int row_begin, int row_end);
+                    float* out, int row_begin, int row_end, float slope = 0);
 
 // The kernels this build has, best first ("avx512", "avx2+fma", "4 lanes"), whether this CPU runs each, and
 // the one attention_rows uses. use_kernel pins one by name (tests and benchmarks; "" = the best here) and
@@ -56,6 +56,7 @@ struct TileJob {
   float* out;
   int L, S, d, dv, dv_padded;
   float multiplier;
+  float slope;       // ALiBi: −slope·|i + S − L − j| is added to each scaled score (0: none)
   const int* begin;  // per row: the allowed keys are within [begin, end)
   const int* end;
   // The per-key rule inside those bounds (nullptr: none): ok[r·stride + j] for rows i0…, keys j0….

@@ -132,6 +132,17 @@ struct Tiled {
     }
   }
 
+  // ALiBi: adds −slope·|pos_r − j| to the block's scores (before the mask, which may set them to −∞).
+  static void bias_tile(const TileJob& job, int i0, int rows, int j0, int cols, float* s) {
+    for (int r = 0; r < rows; ++r) {
+      const int pos = i0 + r + job.S - job.L;
+      for (int j = 0; j < cols; ++j) {
+        const int dist = pos - (j0 + j);
+        s[r * kTile + j] -= job.slope * static_cast<float>(dist < 0 ? -dist : dist);
+      }
+    }
+  }
+
   // Blocks the mask: keys outside row r's range, or refused by the per-key rule, become −∞.
   static void mask_tile(const TileJob& job, int i0, int rows, int j0, int cols, float* s, unsigned char* ok) {
     bool inside = rows == MR && !job.allowed;
@@ -207,6 +218,7 @@ struct Tiled {
         const int c0 = hi(0, jb - j0) / NR * NR, c1 = lo(kTile, je - j0);  // the columns seen: [c0, c1)
         const int cols = (c1 - c0 + NR - 1) / NR * NR;
         scores(qb, d, job.k_panels + static_cast<size_t>(j0 + c0) * d, cols, job.multiplier, s + c0);
+        if (job.slope != 0) bias_tile(job, i0, rows, j0 + c0, cols, s + c0);
         mask_tile(job, i0, rows, j0 + c0, cols, s + c0, ok);
         softmax_tile(s + c0, cols, m, l, o, dvp);
         weighted_sum(s + c0, job.v_padded + static_cast<size_t>(j0 + c0) * dvp, dvp, c1 - c0, o);

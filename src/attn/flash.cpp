@@ -8,7 +8,7 @@
 namespace attn {
 
 FlashTrace flash_attention(const MatD& q, const MatD& k, const MatD& v, const MaskSpec& mask,
-                           double multiplier, int br, int bc, bool record) {
+                           double multiplier, int br, int bc, bool record, const MatD& bias) {
   const int L = static_cast<int>(q.rows()), S = static_cast<int>(k.rows());
   const Eigen::Index d = q.cols(), dv = v.cols();
   const double neg_inf = -std::numeric_limits<double>::infinity();
@@ -38,6 +38,7 @@ FlashTrace flash_attention(const MatD& q, const MatD& k, const MatD& v, const Ma
         continue;
       }
       MatD s = q.middleRows(row0, rows) * k.middleRows(col0, cols).transpose() * multiplier;
+      if (bias.size()) s += bias.block(row0, col0, rows, cols);
       for (int i = 0; i < rows; ++i)
         for (int j = 0; j < cols; ++j)
           if (!mask_allows(mask, row0 + i, col0 + j, L, S)) s(i, j) = neg_inf;

@@ -33,8 +33,9 @@ struct FlashTrace {
 };
 
 // q: L×d_k, k: S×d_k, v: S×d_v; multiplier = scale/temperature; br, bc ≥ 1. record: keep every tile's
-// numbers (small problems, for the walkthrough); else only output/lse.
+// numbers (small problems, for the walkthrough); else only output/lse. bias: L×S added to each tile's scaled
+// scores (ALiBi), or empty.
 FlashTrace flash_attention(const MatD& q, const MatD& k, const MatD& v, const MaskSpec& mask,
-                           double multiplier, int br, int bc, bool record);
+                           double multiplier, int br, int bc, bool record, const MatD& bias = MatD());
 
 }  // namespace attn

@@ -181,6 +181,7 @@ const char* kKnownFields[] = {"tokens",
                               "out_proj_bias",
                               "random",
                               "mask",
+                              "position",
                               "scale",
                               "temperature",
                               "variant",
@@ -256,6 +257,7 @@ Problem parse_problem(const Json& j) {
   if (j.contains("tokens")) p.tokens = labels_from_json(j["tokens"], "tokens");
   if (j.contains("key_tokens")) p.key_tokens = labels_from_json(j["key_tokens"], "key_tokens");
   if (j.contains("mask")) p.mask = mask_from_json(j["mask"]);
+  if (j.contains("position")) p.position = position_from_json(j["position"]);
   if (j.contains("scale")) {
     const Json& s = j["scale"];
     if (s.is_string() && s.get<std::string>() == "sqrt_dk")
@@ -372,6 +374,7 @@ Json problem_to_json(const Problem& p) {
       break;
   }
   j["mask"] = mask_to_json(p.mask);
+  if (p.position.kind != PositionSpec::Kind::None) j["position"] = position_to_json(p.position);
   switch (p.scale.kind) {
     case ScaleSpec::Kind::SqrtDk:
       j["scale"] = "sqrt_dk";
@@ -412,7 +415,7 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace, const Ma
       Json fully = Json::array();
       for (size_t row = 0; row < h.fully_masked.size(); ++row)
         if (h.fully_masked[row]) fully.push_back(row);
-      trace.push_back({{"head", i},
+      Json head = {{"head", i},
                        {"kv_head", h.kv_head},
                        {"q", matrix(h.q)},
                        {"k", matrix(h.k)},
@@ -424,13 +427,18 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace, const Ma
                        {"row_sum", vector_to_json(h.row_sum)},
                        {"weights", matrix(h.weights)},
                        {"output", matrix(h.output)},
-                       {"fully_masked_rows", std::move(fully)}});
+                       {"fully_masked_rows", std::move(fully)}};
+      if (h.bias.size()) head["bias"] = matrix(h.bias);  // ALiBi: masked = scaled + bias where allowed
+      if (h.q_unrotated.size()) head["q_unrotated"] = matrix(h.q_unrotated);  // RoPE: q, k before rotation
+      if (h.k_unrotated.size()) head["k_unrotated"] = matrix(h.k_unrotated);
+      trace.push_back(std::move(head));
     }
     j["trace"] = std::move(trace);
   }
   j["stats"] = {{"flops", r.stats.flops},     {"bytes", r.stats.bytes},         {"time_ms", r.stats.time_ms},
                 {"backend", r.stats.backend}, {"precision", r.stats.precision}, {"heads", p.heads()},
                 {"kv_heads", p.kv_heads()},   {"mask", mask_name(p.mask)}};
+  if (p.position.kind != PositionSpec::Kind::None) j["stats"]["position"] = position_name(p.position);
   j["stats"]["variant"] = r.stats.variant;
   if (!r.stats.path.empty()) j["stats"]["path"] = r.stats.path;
   if (r.stats.gpu_time_ms >= 0) {

@@ -10,10 +10,13 @@ MultiHeadTrace<T> multihead_attention(const Problem& p, const MaskMat& allowed, 
   const Eigen::Index d = E / h;   // d_k = d_v per head
   const Eigen::Index kv = d * g;  // width of the K and V projections
   const Mat<T> w = p.in_proj_weight.cast<T>();
+  const int L = static_cast<int>(p.query.rows()), S = static_cast<int>(p.key.rows());
+  const PositionSpec& pos = p.position;
+  const int q0 = query_position(pos, 0, L, S), k0 = key_position(pos, 0);
   MultiHeadTrace<T> t;
-  t.q_proj.noalias() = p.query.cast<T>() * w.topRows(E).transpose();
-  t.k_proj.noalias() = p.key.cast<T>() * w.middleRows(E, kv).transpose();
-  t.v_proj.noalias() = p.value.cast<T>() * w.bottomRows(kv).transpose();
+  t.q_proj.noalias() = add_input_positions(p.query, pos, q0).cast<T>() * w.topRows(E).transpose();
+  t.k_proj.noalias() = add_input_positions(p.key, pos, k0).cast<T>() * w.middleRows(E, kv).transpose();
+  t.v_proj.noalias() = add_input_positions(p.value, pos, k0).cast<T>() * w.bottomRows(kv).transpose();
   if (p.in_proj_bias.size() != 0) {
     const Vec<T> b = p.in_proj_bias.cast<T>();
     t.q_proj.rowwise() += b.head(E).transpose();
@@ -21,10 +24,12 @@ MultiHeadTrace<T> multihead_attention(const Problem& p, const MaskMat& allowed, 
     t.v_proj.rowwise() += b.tail(kv).transpose();
   }
   t.concat.resize(p.query.rows(), E);
+  const std::vector<double> slopes = alibi_slopes(pos, h);
   for (int i = 0; i < h; ++i) {
     const int j = kv_head_of(i, h, g);
-    t.heads.push_back(attention_head<T>(t.q_proj.middleCols(i * d, d), t.k_proj.middleCols(j * d, d),
-                                        t.v_proj.middleCols(j * d, d), allowed, multiplier));
+    t.heads.push_back(positioned_head<T>(t.q_proj.middleCols(i * d, d), t.k_proj.middleCols(j * d, d),
+                                         t.v_proj.middleCols(j * d, d), allowed, multiplier, pos,
+                                         slopes[static_cast<size_t>(i)]));
     t.heads.back().kv_head = j;
     t.concat.middleCols(i * d, d) = t.heads.back().output;
   }

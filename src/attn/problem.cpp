@@ -76,6 +76,57 @@ void check_heads(int E, int h, int g) {
     fail("num_kv_heads: " + std::to_string(g) + " does not divide num_heads = " + std::to_string(h));
 }
 
+// The position scheme against the problem's shapes (position.h).
+void check_position(const Problem& p, int L, int S) {
+  const PositionSpec& s = p.position;
+  const PositionKindInfo& kind = position_kind(s.kind);
+  const std::string id = kind.id;
+  if (kind.needs_inputs && p.form == Problem::Form::Direct)
+    fail("position: " + id +
+         " positions are added to the inputs x before the projections; a direct q/k/v problem has none "
+         "(rope and alibi act on q, k and the scores)");
+  if (s.start < 0 || s.start > 1000000)
+    fail("position.start: must be 0 … 1000000, got " + std::to_string(s.start));
+  const int E = p.form == Problem::Form::MultiHead ? static_cast<int>(p.query.cols()) : p.random.d_model;
+  const int d_k =
+      p.form == Problem::Form::Direct ? static_cast<int>(p.q.cols()) : E / std::max(p.heads(), 1);
+  if (s.kind == PositionSpec::Kind::Learned) {
+    const bool generated = p.form == Problem::Form::Random && s.table.size() == 0;
+    if (!generated && s.table.size() == 0)
+      fail("position.learned.table: missing: {\"learned\": {\"table\": [[…], …]}}, one row of E numbers per "
+           "position (a random problem generates one)");
+    if (!generated && s.table.cols() != E)
+      fail("position.learned.table: has " + std::to_string(s.table.cols()) + " columns, expected E = " +
+           std::to_string(E));
+    if (query_position(s, 0, L, S) < 0)
+      fail("position.learned: query 0 stands at position " + std::to_string(query_position(s, 0, L, S)) +
+           " (L > S puts the first queries before key 0); a table has no negative rows: raise start");
+    if (!generated && s.table.rows() < s.start + S)
+      fail("position.learned.table: has " + std::to_string(s.table.rows()) + " rows, positions go to " +
+           std::to_string(s.start + S - 1));
+    check_finite(s.table, "position.learned.table", Precision::F64);
+  }
+  if (s.kind == PositionSpec::Kind::Rope) {
+    if (!(std::isfinite(s.base) && s.base > 1 && s.base <= 1e12))
+      fail("position.rope.base: must be a number > 1 and ≤ 1e12, got " + std::to_string(s.base));
+    const int d_rot = rope_dims(s, d_k);
+    if (d_rot < 2 || d_rot % 2 != 0 || d_rot > d_k)
+      fail("position.rope.dims: must be an even number 2 … d_k = " + std::to_string(d_k) + ", got " +
+           std::to_string(d_rot) + (d_k < 2 ? " (a head of width 1 has no pair to rotate)" : ""));
+  }
+  if (s.kind == PositionSpec::Kind::Alibi) {
+    if (p.variant == Variant::Linear)
+      fail("position: alibi adds a bias to the softmax's scores; linear attention forms no scores "
+           "(rope works with it)");
+    if (!s.slopes.empty() && static_cast<int>(s.slopes.size()) != p.heads())
+      fail("position.alibi.slopes: " + std::to_string(s.slopes.size()) + " slopes for " +
+           std::to_string(p.heads()) + " heads (one per query head)");
+    for (size_t i = 0; i < s.slopes.size(); ++i)
+      if (!(std::isfinite(s.slopes[i]) && s.slopes[i] >= 0 && s.slopes[i] <= 1e6))
+        fail("position.alibi.slopes[" + std::to_string(i) + "]: must be a number 0 … 1e6");
+  }
+}
+
 }  // namespace
 
 void validate(const Problem& p) {
@@ -149,6 +200,7 @@ void validate(const Problem& p) {
   if (p.variant == Variant::Linear && p.mask.kind != MaskSpec::Kind::None &&
       !(p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty()))
     fail("mask: linear attention supports \"none\" or \"causal\" (prefix sums), got " + mask_name(p.mask));
+  check_position(p, L, S);
   if (p.tile_q < 1 || p.tile_k < 1)
     fail("tile: q and k must be at least 1, got " + std::to_string(p.tile_q) + "×" +
          std::to_string(p.tile_k));
@@ -188,6 +240,8 @@ Problem materialize(const Problem& p) {
   out.in_proj_bias = VecD::Zero(E + 2 * kv);
   out.out_proj_weight = rng.matrix(E, E, sd);
   out.out_proj_bias = VecD::Zero(E);
+  if (p.position.kind == PositionSpec::Kind::Learned && p.position.table.size() == 0)
+    out.position.table = rng.matrix(p.position.start + r.n, E, sd);  // a table as if trained (N(0, 1/E))
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "attn/attention.h"
 #include "attn/linear.h"
 #include "attn/mask.h"
+#include "attn/position.h"
 #include "attn/types.h"
 
 namespace attn {
@@ -49,6 +50,7 @@ struct Problem {
   RandomSpec random;
 
   MaskSpec mask;
+  PositionSpec position;  // where token order enters (position.h); none by default
   ScaleSpec scale;
   double temperature = 1.0;
   Variant variant = Variant::Standard;

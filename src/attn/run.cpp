@@ -26,6 +26,7 @@ Cost estimate_cost(const Problem& p) {
                  + h * L * S * d * 2         // q·kᵀ and weights·v per head
                  + L * E * E;                // output projection
   }
+  c.mul_adds += position_cost(p).mul_adds;
   c.exps = h * L * S;
   const double elem = p.precision == Precision::F64 ? 8 : 4;
   c.intermediate_bytes = h * L * S * elem;
@@ -42,7 +43,10 @@ HeadTrace<double> widen(const HeadTrace<T>& t) {
   w.k = t.k.template cast<double>();
   w.v = t.v.template cast<double>();
   w.scores = t.scores.template cast<double>();
+  w.q_unrotated = t.q_unrotated.template cast<double>();
+  w.k_unrotated = t.k_unrotated.template cast<double>();
   w.scaled = t.scaled.template cast<double>();
+  w.bias = t.bias.template cast<double>();
   w.masked = t.masked.template cast<double>();
   w.row_max = t.row_max.template cast<double>();
   w.row_sum = t.row_sum.template cast<double>();
@@ -56,8 +60,9 @@ template <typename T>
 void run_as(const Problem& p, const MaskMat& allowed, Result& r) {
   if (p.form == Problem::Form::Direct) {
     const Mat<T> q = p.q.cast<T>(), k = p.k.cast<T>(), v = p.v.cast<T>();
-    HeadTrace<T> t = attention_head<T>(q, k, v, allowed,
-                                       score_multiplier(p.scale, static_cast<int>(q.cols()), p.temperature));
+    HeadTrace<T> t =
+        positioned_head<T>(q, k, v, allowed, score_multiplier(p.scale, static_cast<int>(q.cols()), p.temperature),
+                           p.position, alibi_slopes(p.position, 1).front());
     r.output = t.output.template cast<double>();
     r.heads.push_back(widen(t));
     return;
@@ -77,7 +82,7 @@ void apply_variant(const Problem& p, Result& r) {
   for (HeadTrace<double>& t : r.heads) {
     if (p.variant == Variant::Flash) {
       const double multiplier = score_multiplier(p.scale, static_cast<int>(t.q.cols()), p.temperature);
-      t.output = flash_attention(t.q, t.k, t.v, p.mask, multiplier, p.tile_q, p.tile_k, false).output;
+      t.output = flash_attention(t.q, t.k, t.v, p.mask, multiplier, p.tile_q, p.tile_k, false, t.bias).output;
       continue;
     }
     const bool causal = p.mask.kind == MaskSpec::Kind::Causal;

@@ -65,6 +65,17 @@ void append(std::vector<float>& out, const attn::MatD& m) {
     for (Eigen::Index c = 0; c < m.cols(); ++c) out.push_back(static_cast<float>(m(i, c)));
 }
 
+// Appends `heads` heads of width d, side by side in x, one after the other; RoPE rotates each (first row at
+// position `first`) before the tiles ever see it, so every kernel reads rotated q and k.
+void append_heads(std::vector<float>& out, const attn::MatD& x, int heads, Eigen::Index d,
+                  const attn::PositionSpec& pos, int first) {
+  for (int i = 0; i < heads; ++i) {
+    attn::MatD head = x.middleCols(i * d, d);
+    if (pos.kind == attn::PositionSpec::Kind::Rope) attn::rope_rotate(head, pos, first);
+    append(out, head);
+  }
+}
+
 }  // namespace
 
 void check_gpu_fits(const attn::Problem& p, double max_buffer_bytes) {
@@ -84,6 +95,8 @@ void check_gpu_fits(const attn::Problem& p, double max_buffer_bytes) {
   }
   if (p.variant == attn::Variant::Linear)
     throw attn::ProblemError("variant: linear attention has no WebGPU kernel here; it runs on the CPU");
+  if (p.position.kind == attn::PositionSpec::Kind::Alibi)
+    throw attn::ProblemError("position: ALiBi's bias has no WebGPU kernel here yet; it runs on the CPU");
   if (!attn::mask_is_range(p.mask) && 4 * L * S > max_buffer_bytes)
     throw attn::ProblemError("mask: " + attn::mask_name(p.mask) + " goes to the GPU as an L×S 0/1 matrix, " +
                              std::to_string(static_cast<long long>(4 * L * S / 1048576)) +
@@ -123,27 +136,32 @@ F32Job prepare_f32_job(const attn::Problem& input, int threads) {
   job.S = p.key_len();
   job.h = p.heads();
   job.g = p.kv_heads();
+  const attn::PositionSpec& pos = p.position;
+  const int q0 = attn::query_position(pos, 0, job.L, job.S), k0 = attn::key_position(pos, 0);
+  const attn::PositionSpec none;
   if (p.form == attn::Problem::Form::Direct) {
     job.d = static_cast<int>(p.q.cols());
     job.dv = static_cast<int>(p.v.cols());
-    append(job.q, p.q);
-    append(job.k, p.k);
+    append_heads(job.q, p.q, 1, job.d, pos, q0);
+    append_heads(job.k, p.k, 1, job.d, pos, k0);
     append(job.v, p.v);
   } else {
     const Eigen::Index E = p.query.cols(), d = E / p.num_heads, kv = d * p.num_kv_heads;
     job.d = job.dv = static_cast<int>(d);
     const attn::VecD& b = p.in_proj_bias;
     const bool biased = b.size() > 0;
-    const attn::MatD qp =
-        project(p.query, p.in_proj_weight.topRows(E), biased ? b.head(E) : attn::VecD(), threads);
+    const attn::MatD qp = project(attn::add_input_positions(p.query, pos, q0), p.in_proj_weight.topRows(E),
+                                  biased ? b.head(E) : attn::VecD(), threads);
     const attn::MatD kp =
-        project(p.key, p.in_proj_weight.middleRows(E, kv), biased ? b.segment(E, kv) : attn::VecD(), threads);
-    const attn::MatD vp =
-        project(p.value, p.in_proj_weight.bottomRows(kv), biased ? b.tail(kv) : attn::VecD(), threads);
-    for (int i = 0; i < job.h; ++i) append(job.q, qp.middleCols(i * d, d));
-    for (int j = 0; j < job.g; ++j) append(job.k, kp.middleCols(j * d, d));
-    for (int j = 0; j < job.g; ++j) append(job.v, vp.middleCols(j * d, d));
+        project(attn::add_input_positions(p.key, pos, k0), p.in_proj_weight.middleRows(E, kv), biased ? b.segment(E, kv) : attn::VecD(), threads);
+    const attn::MatD vp = project(attn::add_input_positions(p.value, pos, k0), p.in_proj_weight.bottomRows(kv),
+                                  biased ? b.tail(kv) : attn::VecD(), threads);
+    append_heads(job.q, qp, job.h, d, pos, q0);
+    append_heads(job.k, kp, job.g, d, pos, k0);
+    append_heads(job.v, vp, job.g, d, none, 0);
   }
+  if (pos.kind == attn::PositionSpec::Kind::Alibi)
+    for (double slope : attn::alibi_slopes(pos, job.h)) job.slopes.push_back(static_cast<float>(slope));
   job.multiplier = static_cast<float>(attn::score_multiplier(p.scale, job.d, p.temperature));
   GpuParams& gp = job.params;
   gp = {static_cast<std::uint32_t>(job.L), static_cast<std::uint32_t>(job.S),
@@ -165,6 +183,11 @@ F32Job prepare_f32_job(const attn::Problem& input, int threads) {
   return job;
 }
 
+double alibi(const F32Job& job, int head, int row, int key) {
+  if (job.slopes.empty()) return 0;
+  return -static_cast<double>(job.slopes[static_cast<size_t>(head)]) * std::abs(row + job.S - job.L - key);
+}
+
 std::vector<double> exact_row_weights(const F32Job& job, int head, int row) {
   if (head < 0 || head >= job.h)
     throw attn::ProblemError("head: " + std::to_string(head) + " is outside 0…" + std::to_string(job.h - 1));
@@ -182,7 +205,7 @@ std::vector<double> exact_row_weights(const F32Job& job, int head, int row) {
     const float* k = job.k.data() + (static_cast<size_t>(kvh) * job.S + j) * job.d;
     double dot = 0;
     for (int c = 0; c < job.d; ++c) dot += static_cast<double>(q[c]) * k[c];
-    w[static_cast<size_t>(j)] = std::exp(dot * job.multiplier - lse);
+    w[static_cast<size_t>(j)] = std::exp(dot * job.multiplier + alibi(job, head, row, j) - lse);
   }
   return w;
 }
@@ -277,7 +300,8 @@ void run_fast(F32Job& job, int threads) {
     const float* q = job.q.data() + static_cast<size_t>(head) * job.L * job.d;
     float* out = job.out.data() + static_cast<size_t>(head) * job.L * job.dv;
     for_row_shares(job.L, threads, [&](int r0, int r1) {
-      attn::fast::attention_rows(q, kv, job.L, job.multiplier, job.problem.mask, out, r0, r1);
+      attn::fast::attention_rows(q, kv, job.L, job.multiplier, job.problem.mask, out, r0, r1,
+                                 job.slopes.empty() ? 0.0f : job.slopes[static_cast<size_t>(head)]);
     });
   }
 }

@@ -22,6 +22,7 @@ struct F32Job {
   std::vector<float> k;                // g×S×d
   std::vector<float> v;                // g×S×dv
   std::vector<std::uint32_t> allowed;  // L×S for the explicit mask, else one 0
+  std::vector<float> slopes;           // ALiBi: one slope per query head (empty: no bias)
   std::vector<float> out;              // h×L×dv, written by the GPU
   std::vector<float> weights;          // h×L×S (3-pass only), written by the GPU
   std::vector<float> scores;           // h×L×S masked scores (3-pass with trace), written by the GPU
@@ -51,6 +52,9 @@ int fast_threads(const F32Job& job, int threads);
 
 // Linear attention over job's buffers (O(n·d²) per head, no L×S matrix; f64 inside). Fills job.out.
 void run_linear(F32Job& job);
+
+// ALiBi's bias of (row, key) for one head: −slope·|pos_i − pos_j|, 0 without ALiBi.
+double alibi(const F32Job& job, int head, int row, int key);
 
 // The exact weights of one query row (f64, n·d work) from the job's q and k, the Problem's mask and the
 // row's log-sum-exp as flash attention wrote it (job.lse): what the long-sequence view plots without ever

@@ -85,7 +85,7 @@ void refresh_variants(AppState& s) {
     const double multiplier =
         attn::score_multiplier(s.problem.scale, static_cast<int>(t.q.cols()), s.problem.temperature);
     v.flash.push_back(attn::flash_attention(t.q, t.k, t.v, s.problem.mask, multiplier, s.problem.tile_q,
-                                            s.problem.tile_k, true));
+                                            s.problem.tile_k, true, t.bias));
     if (linear_ok)
       v.linear.push_back(attn::linear_attention(t.q, t.k, t.v, s.problem.feature_map, causal, true));
   }
