@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "attn/sentence.h"
+
 namespace attn {
 
 std::string fmt(double x) {
@@ -77,7 +79,57 @@ Message mask_reason(const ExplainInput& in, int i, int j, bool allowed) {
           {text_arg("q", q), text_arg("k", k), count_arg("n", kind.param ? in.mask.*kind.param : 0)}};
 }
 
+// RoPE: s_i,j as the sum of its rotated pairs, Re(z_q,m · conj(z_k,m) · e^{i·Δ·θ_m}) with Δ = p_i − p_j, from
+// q and k before the rotation; columns past d_rot add their plain products.
+void explain_rope_cell(const ExplainInput& in, int i, int j, StepExplanation& e) {
+  const HeadTrace<double>& t = *in.trace;
+  const int d_k = static_cast<int>(t.q_unrotated.cols()), d_rot = rope_dims(in.position, d_k);
+  const int L = static_cast<int>(in.query_labels.size()), S = static_cast<int>(in.key_labels.size());
+  const int pi = query_position(in.position, i, L, S), pj = key_position(in.position, j), offset = pi - pj;
+  const std::string cell = subscript(i) + "," + subscript(j);
+  e.formula = "s" + cell + " = Σₘ Re(qₘ·conj(kₘ)·e^(i·" + std::to_string(offset) + "·θₘ)) = ";
+  const int pairs = d_rot / 2, shown = std::min(pairs, std::max(1, in.max_terms));
+  for (int m = 0; m < pairs; ++m) {
+    int a = 0, b = 0;
+    rope_pair(in.position, d_rot, m, a, b);
+    const double qa = t.q_unrotated(i, a), qb = t.q_unrotated(i, b), ka = t.k_unrotated(j, a),
+                 kb = t.k_unrotated(j, b);
+    const double phi = rope_angle(in.position, d_rot, m, offset);
+    const double term = (qa * ka + qb * kb) * std::cos(phi) - (qb * ka - qa * kb) * std::sin(phi);
+    if (m < shown) e.formula += (m ? " + (" : "(") + fmt(term) + ")";
+  }
+  if (pairs > shown) e.formula += " + … (" + std::to_string(pairs) + " ⟦formula.pairs⟧)";
+  if (d_rot < d_k) {
+    double plain = 0;
+    for (int c = d_rot; c < d_k; ++c) plain += t.q_unrotated(i, c) * t.k_unrotated(j, c);
+    e.formula += " + (" + fmt(plain) + ") ⟦formula.unrotated⟧";
+  }
+  e.formula += " = " + fmt(t.scores(i, j));
+  e.narration.push_back(
+      {"explain.rope.cell",
+       {text_arg("q", quote(in.query_labels[static_cast<size_t>(i)])),
+        text_arg("k", quote(in.key_labels[static_cast<size_t>(j)])), count_arg("pi", pi), count_arg("pj", pj),
+        count_arg("offset", offset), number_arg("angle", rope_angle(in.position, d_rot, 0, offset)),
+        number_arg("slow", rope_angle(in.position, d_rot, pairs - 1, offset))}});
+}
+
 }  // namespace
+
+ExplainInput explain_input(const Problem& p, const HeadTrace<double>& trace, int head) {
+  ExplainInput in;
+  in.trace = &trace;
+  in.query_labels = query_labels(p);
+  in.key_labels = key_labels(p);
+  in.scale = p.scale;
+  in.temperature = p.temperature;
+  in.mask = p.mask;
+  in.position = p.position;
+  if (p.position.kind == PositionSpec::Kind::Alibi) {
+    const std::vector<double> slopes = alibi_slopes(p.position, p.heads());
+    in.slope = slopes[static_cast<size_t>(std::clamp(head, 0, static_cast<int>(slopes.size()) - 1))];
+  }
+  return in;
+}
 
 StepExplanation explain_step(const ExplainInput& in, const Step& st) {
   const HeadTrace<double>& t = *in.trace;
@@ -88,6 +140,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
   const std::string si = subscript(i), sj = j >= 0 ? subscript(j) : "";
   const std::string cell = si + "," + sj;
   const bool row = st.phase == Phase::Row;
+  const bool rope = t.q_unrotated.size() > 0, alibi = t.bias.size() > 0;
   StepExplanation e;
   e.title = {std::string("explain.title.") + kStages[static_cast<int>(st.stage)].id, {}};
 
@@ -97,6 +150,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         e.values = row_of(t.scores, i);
         e.formula = "s" + si + " = q" + si + "·Kᵀ = " + fmt_vector(e.values);
         e.narration = {{"explain.scores.row", {qi}}};
+        if (rope) e.narration.push_back({"explain.rope.row", {}});
         break;
       }
       e.values = {t.scores(i, j)};
@@ -108,6 +162,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
       e.formula += " = " + fmt(t.scores(i, j));
       e.narration = {
           {"explain.scores.cell", {qi, kj, count_arg("d", d_k), number_arg("score", t.scores(i, j))}}};
+      if (rope) explain_rope_cell(in, i, j, e);
       break;
     }
     case Stage::Scale: {
@@ -138,18 +193,30 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         int blocked = 0;
         for (double x : e.values) blocked += std::isinf(x) ? 1 : 0;
         e.formula = "m" + si + " = " + fmt_vector(e.values);
+        if (alibi) e.formula = "b" + si + " = " + fmt_vector(row_of(t.bias, i)) + " · " + e.formula;
         e.narration = {
             {"explain.mask.row",
              {count_arg("blocked", blocked), count_arg("n", static_cast<double>(e.values.size())), qi}}};
+        if (alibi) e.narration.push_back({"explain.alibi.row", {qi, number_arg("slope", in.slope)}});
         break;
       }
       const bool allowed = !std::isinf(t.masked(i, j));
+      const double before = alibi ? t.scaled(i, j) + t.bias(i, j) : t.scaled(i, j);
       e.values = {t.masked(i, j)};
       e.formula = "m" + cell + " = " +
-                  (allowed ? fmt(t.scaled(i, j)) + "  (⟦formula.allowed⟧)" : "−∞  (⟦formula.blocked⟧)");
+                  (alibi ? fmt(t.scaled(i, j)) + " + (" + fmt(t.bias(i, j)) + ") = " : std::string()) +
+                  (allowed ? fmt(before) + "  (⟦formula.allowed⟧)" : "−∞  (⟦formula.blocked⟧)");
       e.narration = {mask_reason(in, i, j, allowed),
-                     allowed ? Message{"explain.mask.stays", {number_arg("score", t.scaled(i, j))}}
+                     allowed ? Message{"explain.mask.stays", {number_arg("score", before)}}
                              : Message{"explain.mask.blocked", {}}};
+      if (alibi) {
+        const int L = static_cast<int>(in.query_labels.size()), S = static_cast<int>(in.key_labels.size());
+        const int distance = std::abs(query_position(in.position, i, L, S) - key_position(in.position, j));
+        e.narration.insert(e.narration.begin(),
+                           Message{"explain.alibi.cell",
+                                   {qi, kj, number_arg("bias", t.bias(i, j)), number_arg("slope", in.slope),
+                                    count_arg("distance", distance)}});
+      }
       break;
     }
     case Stage::Softmax: {

@@ -11,6 +11,7 @@
 #include "attn/attention.h"
 #include "attn/flash.h"
 #include "attn/mask.h"
+#include "attn/problem.h"
 #include "attn/step.h"
 #include "attn/text.h"
 
@@ -23,6 +24,8 @@ struct ExplainInput {
   ScaleSpec scale;
   double temperature = 1.0;
   MaskSpec mask;
+  PositionSpec position;  // RoPE: a score as the sum of its rotated pairs; ALiBi: the bias in the mask step
+  double slope = 0;       // ALiBi: this head's slope
   int max_terms =
       4;  // a dot product's terms written out (4 keep the line on a 1366 px screen; a handout: all)
 };
@@ -33,6 +36,9 @@ struct StepExplanation {
   std::vector<Message> narration;  // plain language, with the numbers: sentences (explain.*)
   std::vector<double> values;      // what the step produces (one number, a row, or an output vector)
 };
+
+// The input for head h of a problem's result: its labels, scale, temperature, mask and positions.
+ExplainInput explain_input(const Problem& p, const HeadTrace<double>& trace, int head);
 
 StepExplanation explain_step(const ExplainInput& in, const Step& step);
 

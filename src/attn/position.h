@@ -3,8 +3,8 @@
 // pair by pair after them (RoPE), or a bias −m_h·|pos_i − pos_j| added to the scaled scores (ALiBi) — the
 // last two depend only on the distance between two tokens. kPositionKinds holds what is known about each
 // kind, so a new one is one entry there (and its words in each catalog). Positions follow the masks: key j
-// stands at start + j, query i at start + i + S − L. Twin: ref::rope_row / ref::alibi_bias (ref.h, plain
-// loops). Tests: tests/core/test_position.cpp (Position.*), tests/golden/test_positions.py.
+// stands at start + j, query i at start + i + S − L. Twins: RoPE as complex numbers (test_position.cpp) and
+// numpy's reference (golden.py). Tests: tests/core/test_position.cpp (Position.*), tests/golden/golden.py.
 #pragma once
 
 #include <vector>

@@ -58,13 +58,7 @@ int print_handout(const std::string& text, const RunArgs& a, attn::RunOptions op
         std::cout << attn::matrices_csv(ms);
         continue;
       }
-      attn::ExplainInput in;
-      in.trace = &r.heads[static_cast<size_t>(h)];
-      in.query_labels = q;
-      in.key_labels = k;
-      in.scale = p.scale;
-      in.temperature = p.temperature;
-      in.mask = p.mask;
+      const attn::ExplainInput in = attn::explain_input(p, r.heads[static_cast<size_t>(h)], h);
       const int S = p.key_len();
       std::cout << (head.empty() ? "" : "% ---- " + head.substr(1) + "\n")
                 << attn::latex_step(

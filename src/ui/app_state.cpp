@@ -242,13 +242,7 @@ Explanation explain_current(const AppState& s, int max_terms) {
   const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
   if (t.weights.rows() != s.problem.query_len() || t.weights.cols() != s.problem.key_len()) return {};
-  attn::ExplainInput in;
-  in.trace = &t;
-  in.query_labels = attn::query_labels(s.problem);
-  in.key_labels = attn::key_labels(s.problem);
-  in.scale = s.problem.scale;
-  in.temperature = s.problem.temperature;
-  in.mask = s.problem.mask;
+  attn::ExplainInput in = attn::explain_input(s.problem, t, h);
   in.max_terms = max_terms;
   attn::StepExplanation e = attn::explain_step(in, st);
   if (held_back(s, static_cast<Held>(st.stage))) {  // (a prediction is open: its answer waits)

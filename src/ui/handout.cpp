@@ -36,14 +36,7 @@ const attn::HeadTrace<double>& head_of(const AppState& s) {
 }
 
 attn::ExplainInput explain_input(const AppState& s) {
-  attn::ExplainInput in;
-  in.trace = &head_of(s);
-  in.query_labels = attn::query_labels(s.problem);
-  in.key_labels = attn::key_labels(s.problem);
-  in.scale = s.problem.scale;
-  in.temperature = s.problem.temperature;
-  in.mask = s.problem.mask;
-  return in;
+  return attn::explain_input(s.problem, head_of(s), s.view.head);
 }
 
 std::string slug(const std::string& text) {

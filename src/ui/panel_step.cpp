@@ -316,13 +316,7 @@ void panel_step_view(AppState& s) {
   m_opt.highlight_row = st.query;
   if (cell_step) m_opt.highlight_cell_row = st.query, m_opt.highlight_cell_col = st.key;
   m_opt.tooltip = [&](int i, int j) {
-    attn::ExplainInput in;
-    in.trace = &t;
-    in.query_labels = qlab;
-    in.key_labels = klab;
-    in.scale = s.problem.scale;
-    in.temperature = s.problem.temperature;
-    in.mask = s.problem.mask;
+    const attn::ExplainInput in = attn::explain_input(s.problem, t, s.view.head);
     const int index = attn::step_index(st.stage == attn::Stage::WeightedSum ? attn::Stage::Softmax : st.stage,
                                        i, j, attn::Phase::Divide, L, S, attn::Granularity::Cell);
     std::string f = attn::say_formula(

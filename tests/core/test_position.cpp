@@ -8,6 +8,7 @@
 #include <complex>
 
 #include "attn/cost.h"
+#include "attn/explain.h"
 #include "attn/json_io.h"
 #include "attn/rng.h"
 #include "attn/run.h"
@@ -151,7 +152,8 @@ TEST(Position, InputTablesAreAddedToXBeforeTheProjections) {
     const attn::Result with = attn::run(p);
     attn::Problem added = p;  // the same by hand: x + P, no position
     added.position = PositionSpec();
-    const attn::MatD pe = kind == Kind::Learned ? p.position.table.topRows(6) : attn::sinusoidal_table(0, 6, 8);
+    const attn::MatD pe =
+        kind == Kind::Learned ? p.position.table.topRows(6) : attn::sinusoidal_table(0, 6, 8);
     added.query += pe;
     added.key += pe;
     added.value += pe;
@@ -177,7 +179,8 @@ TEST(Position, FastPathAndFlashMatchTheTracedPath) {
       fast.weights = false;
       fast.threads = 2;
       const attn::Result f = compute::run_cpu(p, fast);
-      EXPECT_LT(max_diff(f.output, ref.output), 1e-4) << attn::position_kind(kind).id << static_cast<int>(mask);
+      EXPECT_LT(max_diff(f.output, ref.output), 1e-4)
+          << attn::position_kind(kind).id << static_cast<int>(mask);
       p64.variant = attn::Variant::Flash;
       p64.tile_q = 7, p64.tile_k = 9;
       EXPECT_LT(max_diff(attn::run(p64).output, ref.output), 1e-12) << attn::position_kind(kind).id;
@@ -194,8 +197,8 @@ TEST(Position, TheExactRowWeightsIncludeTheBias) {
   const attn::Result r = attn::run(p64);
   for (int h = 0; h < 2; ++h)
     for (int i = 0; i < 40; ++i) {  // lse from the reference's row max and sum
-      job.lse[static_cast<size_t>(h * 40 + i)] =
-          static_cast<float>(r.heads[static_cast<size_t>(h)].row_max(i) + std::log(r.heads[static_cast<size_t>(h)].row_sum(i)));
+      job.lse[static_cast<size_t>(h * 40 + i)] = static_cast<float>(
+          r.heads[static_cast<size_t>(h)].row_max(i) + std::log(r.heads[static_cast<size_t>(h)].row_sum(i)));
     }
   const std::vector<double> w = compute::exact_row_weights(job, 1, 30);
   for (int j = 0; j < 40; ++j) EXPECT_NEAR(w[static_cast<size_t>(j)], r.heads[1].weights(30, j), 1e-5);
@@ -210,21 +213,27 @@ TEST(Position, JsonRoundTripAndClearErrors) {
   EXPECT_EQ(p.position.base, 500);
   EXPECT_TRUE(p.position.interleaved);
   EXPECT_EQ(p.position.start, 4);
-  EXPECT_EQ(attn::problem_to_json(p)["position"], attn::Json::parse(R"({"rope": {"start": 4, "base": 500.0, "dims": 2,
+  EXPECT_EQ(attn::problem_to_json(p)["position"],
+            attn::Json::parse(R"({"rope": {"start": 4, "base": 500.0, "dims": 2,
       "pairing": "interleaved"}})"));
   EXPECT_EQ(attn::parse_problem(attn::problem_to_json(p)).position.dims, 2);
-  const auto error = [](const std::string& position, const char* inputs = R"("q": [[1, 0]], "k": [[1, 0]], "v": [[1]])") {
-    return test::error_of([&] { attn::parse_problem_text(std::string("{") + inputs + ", \"position\": " + position + "}"); });
+  const auto error = [](const std::string& position,
+                        const char* inputs = R"("q": [[1, 0]], "k": [[1, 0]], "v": [[1]])") {
+    return test::error_of(
+        [&] { attn::parse_problem_text(std::string("{") + inputs + ", \"position\": " + position + "}"); });
   };
   EXPECT_EQ(error(R"("alibi")"), "(accepted)");
   EXPECT_NE(error(R"("sinusoidal")").find("a direct q/k/v problem has none"), std::string::npos);
   EXPECT_NE(error(R"("spiral")").find("position: unknown kind \"spiral\""), std::string::npos);
-  EXPECT_NE(error(R"({"rope": {"dims": 3}})").find("position.rope.dims: must be an even number"), std::string::npos);
-  EXPECT_NE(error(R"({"rope": {"dims": 2, "pairing": "zigzag"}})").find("position.rope.pairing"), std::string::npos);
+  EXPECT_NE(error(R"({"rope": {"dims": 3}})").find("position.rope.dims: must be an even number"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"rope": {"dims": 2, "pairing": "zigzag"}})").find("position.rope.pairing"),
+            std::string::npos);
   EXPECT_NE(error(R"({"rope": {"spin": 1}})").find("position.rope.spin: unknown setting"), std::string::npos);
   EXPECT_NE(error(R"({"alibi": {"slopes": [0.5, 0.25]}})").find("2 slopes for 1 heads"), std::string::npos);
   EXPECT_NE(error(R"({"rope": {}, "alibi": {}})").find("one kind"), std::string::npos);
-  const char* multi = R"("query": [[1, 0], [0, 1]], "in_proj_weight": [[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]], "out_proj_weight": [[1, 0], [0, 1]])";
+  const char* multi =
+      R"("query": [[1, 0], [0, 1]], "in_proj_weight": [[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]], "out_proj_weight": [[1, 0], [0, 1]])";
   EXPECT_EQ(error(R"({"learned": {"table": [[0, 0], [1, 1]]}})", multi), "(accepted)");
   EXPECT_NE(error(R"({"learned": {"table": [[0, 0]]}})", multi).find("has 1 rows, positions go to 1"),
             std::string::npos);
@@ -236,7 +245,8 @@ TEST(Position, JsonRoundTripAndClearErrors) {
   EXPECT_EQ(test::error_of([&] { attn::run(linear); }), "(accepted)");  // RoPE before the feature map
   linear.position = PositionSpec();
   linear.position.kind = Kind::Alibi;
-  EXPECT_NE(test::error_of([&] { attn::run(linear); }).find("linear attention forms no scores"), std::string::npos);
+  EXPECT_NE(test::error_of([&] { attn::run(linear); }).find("linear attention forms no scores"),
+            std::string::npos);
 }
 
 // Hand-counted: L = S = 6, E = 8, h = 2 (d_k = 4), g = 1.
@@ -251,7 +261,8 @@ TEST(Position, TheExtraWorkIsCountedInTheFlops) {
   EXPECT_EQ(extra(Kind::Rope), 2 * 4 * (2 * 6 + 1 * 6));
   EXPECT_EQ(extra(Kind::Rope, 2), 2 * 2 * (2 * 6 + 1 * 6));
   EXPECT_EQ(extra(Kind::Alibi), 2 * 6 * 6);
-  const attn::Problem none = random_problem(6, 8, 2, 1, Kind::None), rope = random_problem(6, 8, 2, 1, Kind::Rope);
+  const attn::Problem none = random_problem(6, 8, 2, 1, Kind::None),
+                      rope = random_problem(6, 8, 2, 1, Kind::Rope);
   EXPECT_EQ(attn::run(rope).stats.flops - attn::run(none).stats.flops, 2 * extra(Kind::Rope));
 }
 
@@ -259,7 +270,51 @@ TEST(Position, TheGpuPathReadsRotatedBuffersAndLeavesAlibiToTheCpu) {
   attn::Problem p = random_problem(5, 8, 2, 2, Kind::Rope);
   const compute::F32Job job = compute::prepare_f32_job(p);
   const attn::Result r = attn::run(p);
-  for (int c = 0; c < 4; ++c) EXPECT_NEAR(job.q[static_cast<size_t>(4 + c)], r.heads[0].q(1, c), 1e-6);  // row 1
+  for (int c = 0; c < 4; ++c)
+    EXPECT_NEAR(job.q[static_cast<size_t>(4 + c)], r.heads[0].q(1, c), 1e-6);  // row 1
   p.position.kind = Kind::Alibi;
-  EXPECT_NE(test::error_of([&] { compute::check_gpu_fits(p, 1e9); }).find("runs on the CPU"), std::string::npos);
+  EXPECT_NE(test::error_of([&] { compute::check_gpu_fits(p, 1e9); }).find("runs on the CPU"),
+            std::string::npos);
+}
+
+// The step-through: a RoPE score as the sum of its rotated pairs, with the offset; ALiBi's bias in the mask
+// step, with the head's slope and the distance.
+TEST(Position, TheStepsSayWhereThePositionEntered) {
+  attn::Problem p = random_problem(6, 8, 2, 2, Kind::Rope);
+  p.position.start = 10;
+  attn::Result r = attn::run(p);
+  attn::ExplainInput in = attn::explain_input(p, r.heads[1], 1);
+  const int L = 6, S = 6;
+  attn::StepExplanation e = attn::explain_step(
+      in, attn::step_at(
+              attn::step_index(attn::Stage::Scores, 4, 1, attn::Phase::Cell, L, S, attn::Granularity::Cell),
+              L, S, attn::Granularity::Cell));
+  EXPECT_EQ(e.values, std::vector<double>{r.heads[1].scores(4, 1)});
+  EXPECT_NE(e.formula.find("Re(qₘ·conj(kₘ)·e^(i·3·θₘ))"), std::string::npos) << e.formula;
+  EXPECT_NE(e.formula.find("= " + attn::fmt(r.heads[1].scores(4, 1))), std::string::npos);
+  ASSERT_EQ(e.narration.size(), 2u);
+  EXPECT_EQ(e.narration[1].id, "explain.rope.cell");
+  EXPECT_NE(attn::say(attn::english(), e.narration[1]).find("position 14"), std::string::npos);
+
+  p.position.kind = Kind::Alibi;
+  p.mask.kind = attn::MaskSpec::Kind::Causal;
+  r = attn::run(p);
+  in = attn::explain_input(p, r.heads[1], 1);
+  EXPECT_EQ(in.slope, 1.0 / 256);  // h = 2: 2^(−8·k/2), k = 2
+  e = attn::explain_step(in, attn::step_at(attn::step_index(attn::Stage::Mask, 4, 1, attn::Phase::Cell, L, S,
+                                                            attn::Granularity::Cell),
+                                           L, S, attn::Granularity::Cell));
+  EXPECT_EQ(e.values, std::vector<double>{r.heads[1].masked(4, 1)});
+  EXPECT_NE(e.formula.find("(" + attn::fmt(-3.0 / 256) + ")"), std::string::npos) << e.formula;
+  EXPECT_EQ(e.narration[0].id, "explain.alibi.cell");
+}
+
+TEST(Position, EveryKindHasItsWordsInEveryCatalog) {
+  for (const attn::Catalog& c : attn::catalogs())
+    for (const attn::PositionKindInfo& k : attn::kPositionKinds)
+      for (const std::string part : {".title", ".about", ".formula"}) {
+        const std::string id =
+            (part == ".formula" ? "cost.position." : "position.") + std::string(k.id) + part;
+        EXPECT_TRUE(c.messages.count(id)) << c.locale << " " << id;
+      }
 }
