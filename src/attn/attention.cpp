@@ -70,7 +70,8 @@ HeadTrace<T> attention_head(const Eigen::Ref<const Mat<T>>& q, const Eigen::Ref<
   const T neg_inf = -std::numeric_limits<T>::infinity();
   if (bias) t.bias = bias->cast<T>();
   const Mat<T> biased = bias ? Mat<T>(t.scaled + t.bias) : t.scaled;
-  t.masked = (allowed.array() != 0).select(biased, Mat<T>::Constant(t.scaled.rows(), t.scaled.cols(), neg_inf));
+  t.masked =
+      (allowed.array() != 0).select(biased, Mat<T>::Constant(t.scaled.rows(), t.scaled.cols(), neg_inf));
   softmax_rows<T>(t.masked, t.weights, t.row_max, t.row_sum, t.fully_masked);
   t.output.noalias() = t.weights * t.v;
   return t;

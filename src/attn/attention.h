@@ -22,15 +22,15 @@ double score_multiplier(const ScaleSpec& scale, int d_k, double temperature);
 
 template <typename T>
 struct HeadTrace {
-  int kv_head = 0;                 // which K/V head this query head read (grouped/multi-query)
-  Mat<T> q, k, v;                  // L×d_k, S×d_k, S×d_v: this head's inputs
-  Mat<T> scores;                   // L×S  q·kᵀ
+  int kv_head = 0;                  // which K/V head this query head read (grouped/multi-query)
+  Mat<T> q, k, v;                   // L×d_k, S×d_k, S×d_v: this head's inputs
+  Mat<T> scores;                    // L×S  q·kᵀ
   Mat<T> q_unrotated, k_unrotated;  // RoPE only: q and k before the rotation (q and k above are rotated)
-  Mat<T> scaled;                   // L×S  scores · multiplier
-  Mat<T> bias;                     // L×S  ALiBi only: −slope·|pos_i − pos_j|, added to scaled
-  Mat<T> masked;                   // L×S  scaled (+ bias), −∞ where blocked
-  Vec<T> row_max;                  // L    max of each masked row (−∞ when fully masked)
-  Vec<T> row_sum;                  // L    Σ_j exp(masked − row_max)
+  Mat<T> scaled;                    // L×S  scores · multiplier
+  Mat<T> bias;                      // L×S  ALiBi only: −slope·|pos_i − pos_j|, added to scaled
+  Mat<T> masked;                    // L×S  scaled (+ bias), −∞ where blocked
+  Vec<T> row_max;                   // L    max of each masked row (−∞ when fully masked)
+  Vec<T> row_sum;                   // L    Σ_j exp(masked − row_max)
   Mat<T> weights;                  // L×S  softmax of each row; rows sum to 1, or are all 0 when fully masked
   Mat<T> output;                   // L×d_v weights·v
   std::vector<bool> fully_masked;  // L    true where the mask blocked every key

@@ -30,8 +30,8 @@ PackedKV pack_kv(const float* k, const float* v, int S, int d, int dv);
 double packed_bytes(double S, double d, double dv);
 
 // Rows [row_begin, row_end) of softmax(q·kᵀ·multiplier + bias + mask)·v. q: L×d, out: L×dv, row-major f32;
-// bias = −slope·|i + S − L − j| (ALiBi; slope 0: none). A fully masked row gives zeros. A row's numbers do not
-// depend on which rows run with it (threads give the same bits).
+// bias = −slope·|i + S − L − j| (ALiBi; slope 0: none). A fully masked row gives zeros. A row's numbers do
+// not depend on which rows run with it (threads give the same bits).
 void attention_rows(const float* q, const PackedKV& kv, int L, float multiplier, const MaskSpec& mask,
                     float* out, int row_begin, int row_end, float slope = 0);
 

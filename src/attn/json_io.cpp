@@ -416,18 +416,18 @@ Json result_to_json(const Result& r, const Problem& p, bool with_trace, const Ma
       for (size_t row = 0; row < h.fully_masked.size(); ++row)
         if (h.fully_masked[row]) fully.push_back(row);
       Json head = {{"head", i},
-                       {"kv_head", h.kv_head},
-                       {"q", matrix(h.q)},
-                       {"k", matrix(h.k)},
-                       {"v", matrix(h.v)},
-                       {"scores", matrix(h.scores)},
-                       {"scaled", matrix(h.scaled)},
-                       {"masked", matrix(h.masked)},
-                       {"row_max", vector_to_json(h.row_max)},
-                       {"row_sum", vector_to_json(h.row_sum)},
-                       {"weights", matrix(h.weights)},
-                       {"output", matrix(h.output)},
-                       {"fully_masked_rows", std::move(fully)}};
+                   {"kv_head", h.kv_head},
+                   {"q", matrix(h.q)},
+                   {"k", matrix(h.k)},
+                   {"v", matrix(h.v)},
+                   {"scores", matrix(h.scores)},
+                   {"scaled", matrix(h.scaled)},
+                   {"masked", matrix(h.masked)},
+                   {"row_max", vector_to_json(h.row_max)},
+                   {"row_sum", vector_to_json(h.row_sum)},
+                   {"weights", matrix(h.weights)},
+                   {"output", matrix(h.output)},
+                   {"fully_masked_rows", std::move(fully)}};
       if (h.bias.size()) head["bias"] = matrix(h.bias);  // ALiBi: masked = scaled + bias where allowed
       if (h.q_unrotated.size()) head["q_unrotated"] = matrix(h.q_unrotated);  // RoPE: q, k before rotation
       if (h.k_unrotated.size()) head["k_unrotated"] = matrix(h.k_unrotated);

@@ -1,4 +1,5 @@
-// Position schemes: the kind table, the sinusoidal table, RoPE's rotation and ALiBi's slopes (see position.h).
+// Position schemes: the kind table, the sinusoidal table, RoPE's rotation and ALiBi's slopes (see
+// position.h).
 #include "attn/position.h"
 
 #include <cmath>
@@ -91,8 +92,7 @@ std::vector<double> alibi_slopes(const PositionSpec& s, int h) {
 MatD alibi_bias(const PositionSpec& s, double slope, int L, int S) {
   MatD b(L, S);
   for (int i = 0; i < L; ++i)
-    for (int j = 0; j < S; ++j)
-      b(i, j) = -slope * std::abs(query_position(s, i, L, S) - key_position(s, j));
+    for (int j = 0; j < S; ++j) b(i, j) = -slope * std::abs(query_position(s, i, L, S) - key_position(s, j));
   return b;
 }
 

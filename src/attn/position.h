@@ -29,9 +29,9 @@ enum class PositionAt { Nowhere, Inputs, QueryKey, Scores };
 
 struct PositionKindInfo {
   PositionSpec::Kind kind;
-  const char* id;     // JSON: "none", "sinusoidal", … and the key of the object form {"rope": {…}}
-  PositionAt at;      // what it changes
-  bool relative;      // the scores depend only on pos_i − pos_j (moving every position by t changes nothing)
+  const char* id;  // JSON: "none", "sinusoidal", … and the key of the object form {"rope": {…}}
+  PositionAt at;   // what it changes
+  bool relative;   // the scores depend only on pos_i − pos_j (moving every position by t changes nothing)
   bool needs_inputs;  // added to x: a direct q/k/v problem has none
   // Its words in the catalogs: position.<id>.title (menu), .about (one sentence: what it does).
 };
@@ -42,7 +42,8 @@ const PositionKindInfo& position_kind(PositionSpec::Kind kind);
 inline int query_position(const PositionSpec& s, int i, int L, int S) { return s.start + i + S - L; }
 inline int key_position(const PositionSpec& s, int j) { return s.start + j; }
 
-// The fixed table of "Attention is all you need": row p, columns 2m and 2m + 1 = sin, cos of p / 10000^(2m/E).
+// The fixed table of "Attention is all you need": row p, columns 2m and 2m + 1 = sin, cos of p /
+// 10000^(2m/E).
 MatD sinusoidal_table(int first, int count, int E);
 // The rows added to the inputs at positions first … first + count − 1 (sinusoidal or learned; zeros else).
 MatD input_positions(const PositionSpec& s, int first, int count, int E);

@@ -49,7 +49,8 @@ PositionSpec position_from_json(const Json& j) {
   const std::string field = "position." + key;
   if (!o.is_object()) fail_field(field, "expected an object of settings, got " + brief(o) + kPositionHelp);
   for (auto it = o.begin(); it != o.end(); ++it)
-    if (!known_setting(s.kind, it.key())) fail_field(field + "." + it.key(), std::string("unknown setting") + kPositionHelp);
+    if (!known_setting(s.kind, it.key()))
+      fail_field(field + "." + it.key(), std::string("unknown setting") + kPositionHelp);
   if (o.contains("start")) s.start = read_int(o["start"], field + ".start", 0, 1000000);
   if (o.contains("table")) s.table = matrix_from_json(o["table"], field + ".table");
   if (o.contains("base")) s.base = read_number(o["base"], field + ".base", 1.0000001, 1e12);
@@ -57,8 +58,9 @@ PositionSpec position_from_json(const Json& j) {
   if (o.contains("pairing")) {
     const std::string pairing = read_string(o["pairing"], field + ".pairing");
     if (pairing != "half" && pairing != "interleaved")
-      fail_field(field + ".pairing", "expected \"half\" (pairs m, m + d/2) or \"interleaved\" (2m, 2m + 1), got " +
-                                         brief(o["pairing"]));
+      fail_field(
+          field + ".pairing",
+          "expected \"half\" (pairs m, m + d/2) or \"interleaved\" (2m, 2m + 1), got " + brief(o["pairing"]));
     s.interleaved = pairing == "interleaved";
   }
   if (o.contains("slopes")) {
@@ -68,7 +70,8 @@ PositionSpec position_from_json(const Json& j) {
         s.slopes.push_back(read_number(sl[i], field + ".slopes[" + std::to_string(i) + "]", 0, 1e6));
       if (s.slopes.empty()) fail_field(field + ".slopes", "expected one slope per head, got none");
     } else if (!(sl.is_string() && sl.get<std::string>() == "geometric")) {
-      fail_field(field + ".slopes", "expected \"geometric\" or an array of one slope per head, got " + brief(sl));
+      fail_field(field + ".slopes",
+                 "expected \"geometric\" or an array of one slope per head, got " + brief(sl));
     }
   }
   return s;

@@ -88,16 +88,16 @@ void check_position(const Problem& p, int L, int S) {
   if (s.start < 0 || s.start > 1000000)
     fail("position.start: must be 0 … 1000000, got " + std::to_string(s.start));
   const int E = p.form == Problem::Form::MultiHead ? static_cast<int>(p.query.cols()) : p.random.d_model;
-  const int d_k =
-      p.form == Problem::Form::Direct ? static_cast<int>(p.q.cols()) : E / std::max(p.heads(), 1);
+  const int d_k = p.form == Problem::Form::Direct ? static_cast<int>(p.q.cols()) : E / std::max(p.heads(), 1);
   if (s.kind == PositionSpec::Kind::Learned) {
     const bool generated = p.form == Problem::Form::Random && s.table.size() == 0;
     if (!generated && s.table.size() == 0)
-      fail("position.learned.table: missing: {\"learned\": {\"table\": [[…], …]}}, one row of E numbers per "
-           "position (a random problem generates one)");
+      fail(
+          "position.learned.table: missing: {\"learned\": {\"table\": [[…], …]}}, one row of E numbers per "
+          "position (a random problem generates one)");
     if (!generated && s.table.cols() != E)
-      fail("position.learned.table: has " + std::to_string(s.table.cols()) + " columns, expected E = " +
-           std::to_string(E));
+      fail("position.learned.table: has " + std::to_string(s.table.cols()) +
+           " columns, expected E = " + std::to_string(E));
     if (query_position(s, 0, L, S) < 0)
       fail("position.learned: query 0 stands at position " + std::to_string(query_position(s, 0, L, S)) +
            " (L > S puts the first queries before key 0); a table has no negative rows: raise start");
@@ -116,8 +116,9 @@ void check_position(const Problem& p, int L, int S) {
   }
   if (s.kind == PositionSpec::Kind::Alibi) {
     if (p.variant == Variant::Linear)
-      fail("position: alibi adds a bias to the softmax's scores; linear attention forms no scores "
-           "(rope works with it)");
+      fail(
+          "position: alibi adds a bias to the softmax's scores; linear attention forms no scores "
+          "(rope works with it)");
     if (!s.slopes.empty() && static_cast<int>(s.slopes.size()) != p.heads())
       fail("position.alibi.slopes: " + std::to_string(s.slopes.size()) + " slopes for " +
            std::to_string(p.heads()) + " heads (one per query head)");

@@ -60,9 +60,9 @@ template <typename T>
 void run_as(const Problem& p, const MaskMat& allowed, Result& r) {
   if (p.form == Problem::Form::Direct) {
     const Mat<T> q = p.q.cast<T>(), k = p.k.cast<T>(), v = p.v.cast<T>();
-    HeadTrace<T> t =
-        positioned_head<T>(q, k, v, allowed, score_multiplier(p.scale, static_cast<int>(q.cols()), p.temperature),
-                           p.position, alibi_slopes(p.position, 1).front());
+    HeadTrace<T> t = positioned_head<T>(q, k, v, allowed,
+                                        score_multiplier(p.scale, static_cast<int>(q.cols()), p.temperature),
+                                        p.position, alibi_slopes(p.position, 1).front());
     r.output = t.output.template cast<double>();
     r.heads.push_back(widen(t));
     return;

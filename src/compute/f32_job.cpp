@@ -153,9 +153,11 @@ F32Job prepare_f32_job(const attn::Problem& input, int threads) {
     const attn::MatD qp = project(attn::add_input_positions(p.query, pos, q0), p.in_proj_weight.topRows(E),
                                   biased ? b.head(E) : attn::VecD(), threads);
     const attn::MatD kp =
-        project(attn::add_input_positions(p.key, pos, k0), p.in_proj_weight.middleRows(E, kv), biased ? b.segment(E, kv) : attn::VecD(), threads);
-    const attn::MatD vp = project(attn::add_input_positions(p.value, pos, k0), p.in_proj_weight.bottomRows(kv),
-                                  biased ? b.tail(kv) : attn::VecD(), threads);
+        project(attn::add_input_positions(p.key, pos, k0), p.in_proj_weight.middleRows(E, kv),
+                biased ? b.segment(E, kv) : attn::VecD(), threads);
+    const attn::MatD vp =
+        project(attn::add_input_positions(p.value, pos, k0), p.in_proj_weight.bottomRows(kv),
+                biased ? b.tail(kv) : attn::VecD(), threads);
     append_heads(job.q, qp, job.h, d, pos, q0);
     append_heads(job.k, kp, job.g, d, pos, k0);
     append_heads(job.v, vp, job.g, d, none, 0);
