@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "attn/problem.h"
+
 namespace attn {
 
 const std::vector<PositionKindInfo> kPositionKinds = {
@@ -33,7 +35,13 @@ MatD sinusoidal_table(int first, int count, int E) {
 
 MatD input_positions(const PositionSpec& s, int first, int count, int E) {
   if (s.kind == PositionSpec::Kind::Sinusoidal) return sinusoidal_table(first, count, E);
-  if (s.kind == PositionSpec::Kind::Learned) return s.table.middleRows(first, count);  // (validated: inside)
+  if (s.kind == PositionSpec::Kind::Learned) {
+    if (first < 0 || first + count > s.table.rows() || s.table.cols() != E)
+      throw ProblemError("position.learned.table: is " + std::to_string(s.table.rows()) + "×" +
+                         std::to_string(s.table.cols()) + ", positions " + std::to_string(first) + "…" +
+                         std::to_string(first + count - 1) + " of width " + std::to_string(E) + " needed");
+    return s.table.middleRows(first, count);
+  }
   return MatD::Zero(count, E);
 }
 

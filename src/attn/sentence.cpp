@@ -63,10 +63,14 @@ Problem inputs_problem(const SentenceSetup& s, const SentenceInputs& in) {
   p.tokens = s.tokens;
   const bool cross = in.x_kv.size() != 0;
   if (cross) p.key_tokens = s.key_tokens;
-  const MatD& xk = cross ? in.x_kv : in.x;
+  const PositionSpec& pos = s.position;
+  const int L = static_cast<int>(in.x.rows()), S = static_cast<int>((cross ? in.x_kv : in.x).rows());
+  const MatD x = add_input_positions(in.x, pos, query_position(pos, 0, L, S));
+  const MatD xk = add_input_positions(cross ? in.x_kv : in.x, pos, key_position(pos, 0));
+  if (position_kind(pos.kind).at != PositionAt::Inputs) p.position = pos;
   if (s.heads <= 1) {
     p.form = Problem::Form::Direct;
-    p.q = in.x * in.w_q;
+    p.q = x * in.w_q;
     p.k = xk * in.w_k;
     p.v = xk * in.w_v;
     return p;
@@ -74,7 +78,7 @@ Problem inputs_problem(const SentenceSetup& s, const SentenceInputs& in) {
   // torch's layout: in_proj rows W_Qᵀ, W_Kᵀ, W_Vᵀ; no trained output projection here: W_O = I
   const Eigen::Index E = in.x.cols();
   p.form = Problem::Form::MultiHead;
-  p.query = in.x;
+  p.query = x;
   p.key = p.value = xk;
   p.num_heads = p.num_kv_heads = s.heads;
   p.in_proj_weight.resize(3 * E, E);

@@ -23,6 +23,9 @@ struct SentenceSetup {
   std::uint64_t seed = 1;
   int heads = 1;     // h: the d_k columns split into h heads (needs d_k = d_model, torch's layout)
   int kv_heads = 1;  // g: K/V heads (g < h averages the K/V projections of each group)
+  // Where the positions enter: sinusoidal is added to x here, before the projections (the problem then has
+  // no position of its own); rope and alibi become the problem's position. Learned tables come with models.
+  PositionSpec position;
 };
 
 struct SentenceInputs {
@@ -35,7 +38,8 @@ SentenceInputs sentence_inputs(const SentenceSetup& s);
 
 // The problem the inputs make, with the tokens as labels: one head, a Direct problem with q = x·w_q,
 // k = x_kv·w_k, v = x_kv·w_v (x_kv = x without cross-attention); s.heads > 1, torch's multi-head layout
-// (in_proj = [W_Qᵀ; W_Kᵀ; W_Vᵀ], W_O = I, needs d_k = d_model), grouped to s.kv_heads K/V heads.
+// (in_proj = [W_Qᵀ; W_Kᵀ; W_Vᵀ], W_O = I, needs d_k = d_model), grouped to s.kv_heads K/V heads. s.position
+// enters as its comment says.
 Problem inputs_problem(const SentenceSetup& s, const SentenceInputs& in);
 // inputs_problem with the seeded inputs.
 Problem sentence_problem(const SentenceSetup& s);

@@ -59,12 +59,11 @@ inline constexpr attn::Named<Panel> kViews[] = {{Panel::Step, "step"},
 constexpr int kPanelCount = static_cast<int>(std::size(kViews));
 
 // The Variants view's parts, the same way ("variants.<id>"; drawn by kPartDraw in panel_variants.cpp).
-enum class VariantSection { Compare, Masks, Heads, Linear, Flash };
-inline constexpr attn::Named<VariantSection> kVariantParts[] = {{VariantSection::Compare, "compare"},
-                                                                {VariantSection::Masks, "masks"},
-                                                                {VariantSection::Heads, "heads"},
-                                                                {VariantSection::Linear, "linear"},
-                                                                {VariantSection::Flash, "flash"}};
+enum class VariantSection { Compare, Masks, Heads, Linear, Flash, Positions };
+inline constexpr attn::Named<VariantSection> kVariantParts[] = {
+    {VariantSection::Compare, "compare"}, {VariantSection::Masks, "masks"},
+    {VariantSection::Heads, "heads"},     {VariantSection::Linear, "linear"},
+    {VariantSection::Flash, "flash"},     {VariantSection::Positions, "positions"}};
 constexpr int kVariantSectionCount = static_cast<int>(std::size(kVariantParts));
 
 // One variant run on the current input (Variants view): how far its output is from standard attention's.
@@ -83,6 +82,30 @@ struct GroupedRun {
   double rel_diff = 0;  // ‖O_g − O_MHA‖ / ‖O_MHA‖ (Frobenius)
 };
 
+// One position scheme on the current input (Variants → Positions, ui/positions.cpp): its weights, how far
+// its output is from no position at all, and the relative-shift test (every position moved by
+// kPositionShift).
+struct PositionRun {
+  attn::PositionSpec::Kind kind = attn::PositionSpec::Kind::None;
+  attn::Message note;               // why it does not apply here (lab.positions.*; no id: it ran)
+  std::vector<attn::MatD> weights;  // per head
+  double vs_none = -1;              // max |O − O_none|
+  double shift_scores = -1;         // max |Δ score| over the scores the mask lets through
+  double shift_output = -1;         // max |Δ output|
+};
+inline constexpr int kPositionShift = 7;
+
+// Extrapolation with the numbers: trained on n tokens (this input's length), asked about 4n.
+struct PositionReach {
+  int n = 0;
+  double sin_similarity = 0;  // sinusoidal: max cosine of position 4n − 1's vector to one seen (< n)
+  int rope_pairs = 0;         // RoPE on this head width: pairs, and the slowest pair's angle at
+  double rope_seen = 0, rope_far = 0;  //   offset n − 1 (the largest seen) and 4n − 1 (radians)
+  double rope_wavelength = 0;          //   tokens for the slowest pair to turn once
+  double alibi_slope = 0;  // ALiBi, this head: the slope, and the bias at distance n − 1 and 4n − 1
+  double alibi_seen = 0, alibi_far = 0;
+};
+
 // Derived from the problem by the app shell (refresh_variants) for the Variants view.
 struct Variants {
   int version = -1;  // the result_version these belong to
@@ -93,7 +116,9 @@ struct Variants {
   std::vector<attn::LinearTrace> linear;  // per head (empty when the mask is not none/causal)
   std::vector<GroupedRun> grouped;        // each g dividing h, for multi-head problems
   attn::Message grouped_why;              // why there is no comparison, when there is none (lab.grouped.*)
-  std::string grouped_note;  // why nothing could be computed: the engine's error (app/derive.cpp)
+  std::string grouped_note;            // why nothing could be computed: the engine's error (app/derive.cpp)
+  std::vector<PositionRun> positions;  // one per kind the lab compares (none, sinusoidal, RoPE, ALiBi)
+  PositionReach reach;
 };
 
 // Source::Model: a text through the loaded GPT-2, and which of its heads the step-through shows.
@@ -431,6 +456,8 @@ const GpuView::Head* gpu_head(const AppState& s);
 
 // Recomputes s.variants for the current problem (small problems only: every variant is run in full).
 void refresh_variants(AppState& s);
+// The Positions part's data (ui/positions.cpp), called by refresh_variants.
+void refresh_positions(const AppState& s, Variants& v);
 
 // Source::Model (ui/model_run.cpp): switches to the model's text (a model must be loaded), and derives the
 // forward pass, head scores, predictions and generation when model_version changed, then the problem the

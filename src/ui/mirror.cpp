@@ -112,6 +112,16 @@ std::string variants_view(const AppState& s) {
       return say(s, "mirror.variants.flash",
                  {text_arg("formula", e.formula), text_arg("narration", e.narration)});
     }
+    case VariantSection::Positions: {
+      std::string items;
+      for (const PositionRun& r : v.positions)
+        items += say(s, r.note.id.empty() ? "mirror.variants.position" : "mirror.variants.position_not",
+                     {words_arg("name",
+                                {std::string("position.") + attn::position_kind(r.kind).id + ".title", {}}),
+                      number_arg("shift", std::max(r.shift_scores, 0.0)), words_arg("why", r.note)}) +
+                 "; ";
+      return say(s, "mirror.variants.positions", {count_arg("t", kPositionShift), text_arg("items", items)});
+    }
   }
   return "";
 }

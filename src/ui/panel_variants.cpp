@@ -565,8 +565,8 @@ bool takes_global_tokens(const AppState& s) {
 
 namespace {
 // What draws each part of kVariantParts (app_state.h), in the same order.
-constexpr void (*kPartDraw[])(AppState&) = {section_compare, section_masks, section_heads, section_linear,
-                                            section_flash};
+constexpr void (*kPartDraw[])(AppState&) = {section_compare, section_masks, section_heads,
+                                            section_linear,  section_flash, section_positions};
 static_assert(std::size(kPartDraw) == std::size(kVariantParts), "a Variants part without its draw function");
 }  // namespace
 

@@ -342,6 +342,7 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
   }
 
   mask_controls(s);
+  position_controls(s);
 
   bool sqrt_dk = s.problem.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
   if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value &&

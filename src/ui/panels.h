@@ -35,6 +35,7 @@ void lessons_menu(AppState& s);        // the menu bar's Lessons: open one, clos
 void quiz_menu(AppState& s);           // View → Quiz mode: what to hold back in every view
 void held_line(AppState& s);           // above the main view: what is held back, and Reveal
 void mask_controls(AppState& s);       // mask kind and parameters (input panel and the Masks part)
+void position_controls(AppState& s);   // panel_positions.cpp: where position enters (input panel)
 bool takes_global_tokens(
     const AppState& s);  // the mask kind can have global tokens (not none/padding/painted)
 
@@ -52,7 +53,8 @@ void interview_prompt(const AppState& s, const char* id, const std::string& answ
 std::string lab_bytes(const AppState& s, double b);  // fmt_bytes with the language's decimal sign
 std::string lab_count(const AppState& s, double x);  // fmt_count, the same way
 void hold_interview_answers(bool held);              // (each frame: while a prediction is open, answers wait)
-void section_linear(AppState& s);  // panel_flash.cpp: linear attention's re-association, side by side
-void section_flash(AppState& s);   // panel_flash.cpp: flash attention's tiles, step by step
+void section_linear(AppState& s);     // panel_flash.cpp: linear attention's re-association, side by side
+void section_flash(AppState& s);      // panel_flash.cpp: flash attention's tiles, step by step
+void section_positions(AppState& s);  // panel_positions.cpp: each position scheme on this input
 
 }  // namespace ui

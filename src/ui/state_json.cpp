@@ -93,8 +93,20 @@ void read_view(ViewState& v, const attn::Json& j) {
   }
 }
 
-// heads, kv_heads (default 1 and heads) for the vectors in s.inputs.
+// heads, kv_heads (default 1 and heads) and position (default none) for the vectors in s.inputs.
 void read_heads(AppState& s, const attn::Json& j) {
+  s.setup.position = attn::PositionSpec();
+  if (j.contains("position")) {
+    try {
+      s.setup.position = attn::position_from_json(j["position"]);
+    } catch (const attn::ProblemError& e) {
+      fail("inputs", e.what());
+    }
+    if (s.setup.position.kind == attn::PositionSpec::Kind::Learned)
+      fail("inputs.position",
+           "a sentence's vectors are random: a learned table comes with a trained model "
+           "(use sinusoidal, rope or alibi)");
+  }
   s.setup.heads = j.contains("heads") ? read_int(j["heads"], "inputs.heads") : 1;
   s.setup.kv_heads = j.contains("kv_heads") ? read_int(j["kv_heads"], "inputs.kv_heads") : s.setup.heads;
   if (!heads_possible(s, s.setup.heads))
@@ -124,9 +136,10 @@ void read_inputs(AppState& s, const attn::Json& j) {
     if (sc->uses_model) return load_model_scenario(s, *sc);  // (its model's text, layer and head)
     for (auto it = j.begin(); it != j.end(); ++it)
       if (it.key() != "scenario" && it.key() != "seed" && it.key() != "heads" && it.key() != "kv_heads" &&
-          !(it.key() == "source" && it.value() == "embeddings"))
+          it.key() != "position" && !(it.key() == "source" && it.value() == "embeddings"))
         fail("inputs." + it.key(),
-             "not with a scenario alone (known: seed, heads, kv_heads; to change its vectors give sentence, "
+             "not with a scenario alone (known: seed, heads, kv_heads, position; to change its vectors give "
+             "sentence, "
              "x, "
              "w_q, w_k and w_v too)");
     load_scenario(s, *sc);
@@ -258,6 +271,8 @@ attn::Json state_to_json(const AppState& s) {
               {"w_k", attn::matrix_to_json(s.inputs.w_k)},
               {"w_v", attn::matrix_to_json(s.inputs.w_v)}};
     if (s.inputs.x_kv.size()) inputs["x_kv"] = attn::matrix_to_json(s.inputs.x_kv);
+    if (s.setup.position.kind != attn::PositionSpec::Kind::None)
+      inputs["position"] = attn::position_to_json(s.setup.position);
   }
   attn::Json problem = attn::problem_to_json(s.problem);
   if (s.source == Source::Model &&

@@ -44,6 +44,7 @@ void refresh_variants(AppState& s) {
   const int L = s.problem.query_len(), S = s.problem.key_len();
   if (L > kMaxStepTokens || S > kMaxStepTokens) return;
   v.costs = attn::attention_costs(s.problem);
+  refresh_positions(s, v);
 
   attn::Problem base = s.problem;
   base.variant = attn::Variant::Standard;

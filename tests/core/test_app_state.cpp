@@ -2,6 +2,7 @@
 // nothing.
 #include <gtest/gtest.h>
 
+#include "test_util.h"
 #include "ui/app_state.h"
 
 namespace {
@@ -349,4 +350,58 @@ TEST(AppState, SettingsOnlyProblemKeepsTheSentence) {
   EXPECT_TRUE(s.dirty);
   expect_refused(s, R"({"problem":{"variant":"linear"}})", "problem: ");  // linear takes none/causal masks
   expect_refused(s, R"({"problem":{"mask":"diagonal"}})", "problem: mask");
+}
+
+// Variants → Positions on the sentence: the same input with each scheme; RoPE's and ALiBi's scores do not
+// move when every position does, the sinusoidal table's do; the input panel's choice reaches the problem
+// (sinusoidal into x before the projections, RoPE as the problem's own) and travels in a link.
+TEST(AppState, VariantsPositionsOnTheSentence) {
+  ui::AppState s = ui::default_state();
+  s.setup.d_model = s.setup.d_k = 8;
+  s.setup.heads = 2;
+  ui::rebuild_from_sentence(s);
+  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().has_result = true;
+  ui::refresh_variants(s);
+  const std::vector<ui::PositionRun>& runs = s.derived().variants.positions;
+  ASSERT_EQ(runs.size(), 4u);
+  using K = attn::PositionSpec::Kind;
+  for (const ui::PositionRun& r : runs) {
+    EXPECT_TRUE(r.note.id.empty()) << r.note.id;
+    ASSERT_EQ(r.weights.size(), 2u);
+    if (r.kind == K::Sinusoidal) {
+      EXPECT_GT(r.shift_scores, 1e-3);
+      EXPECT_GT(r.vs_none, 1e-3);
+    } else {
+      EXPECT_LT(r.shift_scores, 1e-5) << static_cast<int>(r.kind);  // (f32: rounding of the rotations)
+    }
+  }
+  EXPECT_EQ(runs[0].vs_none, 0);
+  const ui::PositionReach& x = s.derived().variants.reach;
+  EXPECT_EQ(x.n, s.problem.key_len());
+  EXPECT_GT(x.rope_far, x.rope_seen);
+  EXPECT_DOUBLE_EQ(x.alibi_far / x.alibi_seen, (4.0 * x.n - 1) / (x.n - 1));
+
+  s.setup.position.kind = K::Sinusoidal;  // as the input panel's menu sets it
+  ui::apply_inputs(s);
+  EXPECT_EQ(s.problem.position.kind, K::None);  // (added to x already)
+  EXPECT_NEAR(s.problem.query(1, 0), s.inputs.x(1, 0) + std::sin(1.0), 1e-12);
+  s.setup.position.kind = K::Rope;
+  ui::apply_inputs(s);
+  EXPECT_EQ(s.problem.position.kind, K::Rope);
+  const attn::Json link = ui::state_to_json(s);
+  EXPECT_EQ(link["inputs"]["position"], "rope");
+  ui::AppState t = ui::default_state();
+  ui::state_from_json(t, link);
+  EXPECT_EQ(t.setup.position.kind, K::Rope);
+  EXPECT_EQ(t.problem.position.kind, K::Rope);
+  attn::Json bad = link;
+  bad["inputs"]["position"] = "learned";
+  EXPECT_NE(
+      test::error_of([&] { ui::state_from_json(t, bad); }).find("a learned table comes with a trained model"),
+      std::string::npos);
+  bad["inputs"]["position"] = attn::Json::parse(R"({"rope": {"dims": 9}})");
+  EXPECT_NE(test::error_of([&] { ui::state_from_json(t, bad); }).find("position.rope.dims"),
+            std::string::npos);
+  EXPECT_EQ(t.problem.position.kind, K::Rope);  // (a refused link changes nothing)
 }

@@ -1,0 +1,131 @@
+// Where position enters: the input panel's menu (position_controls) and the Variants view's Positions part
+// (section_positions): the same input with each scheme side by side, the relative-shift test, extrapolation
+// with the numbers, and interview prompts. Draws only: the numbers are Variants::positions and ::reach
+// (ui/positions.cpp). Tests: tests/core/test_ui_render.cpp, tests/web (the Positions part).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "ui/fit.h"
+#include "ui/panels.h"
+#include "ui/widgets.h"
+
+namespace ui {
+
+namespace {
+
+using Kind = attn::PositionSpec::Kind;
+
+std::string title_of(const AppState& s, Kind kind) {
+  return words(s, std::string("position.") + attn::position_kind(kind).id + ".title");
+}
+
+// "1.2e-15" or "0" (identical), in the learner's decimal sign.
+std::string small(const AppState& s, double d) {
+  if (d < 0) return "—";
+  if (d == 0) return words(s, "lab.compare.identical");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1e", d);
+  return attn::decimals(catalog(s), buf);
+}
+
+}  // namespace
+
+void position_controls(AppState& s) {
+  if (s.source == Source::Model) return;  // (the model's own learned table: the Model view)
+  const bool sentence = s.source == Source::Embeddings;
+  attn::PositionSpec& pos = sentence ? s.setup.position : s.problem.position;
+  if (ImGui::BeginCombo((words(s, "input.position") + "###position").c_str(),
+                        title_of(s, pos.kind).c_str())) {
+    for (const attn::PositionKindInfo& k : attn::kPositionKinds) {
+      if (k.kind == Kind::Learned && pos.kind != Kind::Learned) continue;  // (tables come with models)
+      if (k.needs_inputs && !sentence && s.problem.form == attn::Problem::Form::Direct) continue;
+      if (!ImGui::Selectable((title_of(s, k.kind) + "###" + k.id).c_str(), k.kind == pos.kind) ||
+          k.kind == pos.kind)
+        continue;
+      pos = attn::PositionSpec();
+      pos.kind = k.kind;
+      if (k.kind == Kind::Alibi && s.problem.variant == attn::Variant::Linear)
+        s.problem.variant = attn::Variant::Standard;  // (linear attention forms no scores to bias)
+      if (sentence)
+        apply_inputs(s);
+      else
+        s.dirty = true;
+    }
+    ImGui::EndCombo();
+  }
+  help_marker(words(s, std::string("position.") + attn::position_kind(pos.kind).id + ".about").c_str());
+}
+
+void section_positions(AppState& s) {
+  const Variants& v = s.derived().variants;
+  const attn::Catalog& cat = catalog(s);
+  const int heads = s.problem.heads();
+  const size_t head = static_cast<size_t>(std::clamp(s.view.head, 0, heads - 1));
+  text_words("%s", words(s, "lab.positions.intro").c_str());
+  std::vector<std::vector<std::string>> table, tips;
+  for (const PositionRun& r : v.positions) {
+    const bool ran = r.note.id.empty();
+    const bool relative = attn::position_kind(r.kind).relative || r.kind == Kind::None;
+    table.push_back({title_of(s, r.kind), ran ? small(s, r.vs_none) : attn::say(cat, r.note),
+                     ran ? small(s, r.shift_scores) : "—", ran ? small(s, r.shift_output) : "—",
+                     words(s, relative ? "lab.positions.relative" : "lab.positions.absolute")});
+    tips.push_back(
+        {words(s, std::string("position.") + attn::position_kind(r.kind).id + ".about"), "", "", "", ""});
+  }
+  text_table("##positions",
+             {words(s, "lab.positions.scheme"), "max |O − O_none|",
+              say(s, "lab.positions.shift_scores", {attn::count_arg("t", kPositionShift)}),
+              say(s, "lab.positions.shift_output", {attn::count_arg("t", kPositionShift)}),
+              words(s, "lab.positions.kind")},
+             table, tips);
+  text_note("%s", say(s, "lab.positions.shift_note", {attn::count_arg("t", kPositionShift)}).c_str());
+
+  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int n = static_cast<int>(v.positions.size());
+  const float w =
+      ImGui::GetContentRegionAvail().x / static_cast<float>(std::max(n, 1)) - ImGui::GetStyle().ItemSpacing.x;
+  if (n > 0 && ImGui::BeginTable("##position_maps", n)) {
+    for (const PositionRun& r : v.positions) {
+      ImGui::TableNextColumn();
+      ImGui::TextWrapped("%s", title_of(s, r.kind).c_str());
+      if (head >= r.weights.size()) {
+        ImGui::TextWrapped("%s", attn::say(cat, r.note).c_str());
+        continue;
+      }
+      HeatmapOptions opt;
+      opt.palette = Palette::Sequential;
+      opt.show_values = false;
+      opt.value_name = "a";
+      opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), L, S, rows, cols);
+      ImGui::PushID(static_cast<int>(r.kind));
+      opt.held = held_back(s, Held::Softmax);
+      heatmap("w", r.weights[head], rows, cols, opt);
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  const PositionReach& x = v.reach;
+  using attn::count_arg, attn::number_arg;
+  ImGui::SeparatorText(words(s, "lab.positions.beyond").c_str());
+  text_words("%s", say(s,
+                       std::vector<attn::Message>{
+                           {"lab.positions.beyond.intro", {count_arg("n", x.n), count_arg("far", 4 * x.n)}},
+                           {"lab.positions.beyond.sinusoidal",
+                            {count_arg("far", 4 * x.n - 1), attn::percent_arg("sim", x.sin_similarity)}},
+                           {"lab.positions.beyond.rope",
+                            {count_arg("pairs", x.rope_pairs), number_arg("seen", x.rope_seen),
+                             number_arg("far", x.rope_far), number_arg("wave", x.rope_wavelength)}},
+                           {"lab.positions.beyond.alibi",
+                            {number_arg("slope", x.alibi_slope), number_arg("seen", x.alibi_seen),
+                             number_arg("far", x.alibi_far)}}})
+                       .c_str());
+  interview_prompt(s, "lab.interview.rope", words(s, "lab.interview.rope.answer"));
+  interview_prompt(s, "lab.interview.alibi", words(s, "lab.interview.alibi.answer"));
+  interview_prompt(s, "lab.interview.longer", words(s, "lab.interview.longer.answer"));
+}
+
+}  // namespace ui
