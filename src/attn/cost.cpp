@@ -166,6 +166,10 @@ PositionCost position_cost(const Problem& p) {
   return c;
 }
 
+double latent_cache_bytes(int layers, int d_c, int d_rope, double context, int bytes_per_element) {
+  return static_cast<double>(layers) * (d_c + d_rope) * context * bytes_per_element;
+}
+
 double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element) {
   return 2.0 * layers * kv_heads * d_head * context * bytes_per_element;
 }

@@ -60,5 +60,8 @@ PositionCost position_cost(const Problem& p);
 
 // KV cache of a decoder: 2 (K and V) × layers × kv_heads × d_head × context × bytes per element.
 double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element);
+// The same for multi-head latent attention (latent.h): layers × (d_c + d_rope) × context × bytes — one latent
+// and one shared RoPE key per token and layer, whatever the number of heads.
+double latent_cache_bytes(int layers, int d_c, int d_rope, double context, int bytes_per_element);
 
 }  // namespace attn

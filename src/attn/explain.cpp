@@ -23,6 +23,12 @@ std::string fmt(double x) {
   return (x < 0 ? "−" : "") + s;
 }
 
+std::string fmt3(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
+}
+
 std::string subscript(int n) {
   static const char* kDigits[] = {"₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"};
   if (n < 0) return "₋" + subscript(-n);
@@ -160,9 +166,12 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         e.formula += (c ? " + (" : "(") + fmt(t.q(i, c)) + ")(" + fmt(t.k(j, c)) + ")";
       if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " ⟦formula.terms⟧)";
       e.formula += " = " + fmt(t.scores(i, j));
+      if (rope) {  // (the pairs, not the d_k products of rotated numbers)
+        explain_rope_cell(in, i, j, e);
+        break;
+      }
       e.narration = {
           {"explain.scores.cell", {qi, kj, count_arg("d", d_k), number_arg("score", t.scores(i, j))}}};
-      if (rope) explain_rope_cell(in, i, j, e);
       break;
     }
     case Stage::Scale: {
@@ -197,7 +206,7 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         e.narration = {
             {"explain.mask.row",
              {count_arg("blocked", blocked), count_arg("n", static_cast<double>(e.values.size())), qi}}};
-        if (alibi) e.narration.push_back({"explain.alibi.row", {qi, number_arg("slope", in.slope)}});
+        if (alibi) e.narration.push_back({"explain.alibi.row", {qi, math_arg("slope", fmt3(in.slope))}});
         break;
       }
       const bool allowed = !std::isinf(t.masked(i, j));
@@ -214,8 +223,8 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         const int distance = std::abs(query_position(in.position, i, L, S) - key_position(in.position, j));
         e.narration.insert(e.narration.begin(),
                            Message{"explain.alibi.cell",
-                                   {qi, kj, number_arg("bias", t.bias(i, j)), number_arg("slope", in.slope),
-                                    count_arg("distance", distance)}});
+                                   {qi, kj, number_arg("bias", t.bias(i, j)),
+                                    math_arg("slope", fmt3(in.slope)), count_arg("distance", distance)}});
       }
       break;
     }

@@ -51,6 +51,8 @@ StepExplanation explain_flash_tile(const FlashTrace& f, int step,
 // Number formatting shared by formulas and the UI: 2 decimals (3 significant digits below 0.01),
 // a real minus sign, −∞ for blocked scores.
 std::string fmt(double x);
+// 3 significant digits, for numbers 2 decimals would round away (ALiBi's slopes: 0.0625, 0.00391).
+std::string fmt3(double x);
 // Subscript digits: 12 → "₁₂".
 std::string subscript(int n);
 // A vector as "(0.10, −0.20, …)"; at most max_items entries, then "…".

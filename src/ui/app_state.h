@@ -106,6 +106,16 @@ struct PositionReach {
   double alibi_seen = 0, alibi_far = 0;
 };
 
+// The K/V projections factorised through a shared latent of width d_c (MLA, attn/latent.h): the output
+// change on this input, the cache per token, and how far the absorbed scores are from the expanded ones.
+struct LatentRun {
+  int d_c = 0;
+  double max_diff = 0;    // max |O_MLA − O_MHA|
+  double rel_diff = 0;    // ‖O_MLA − O_MHA‖ / ‖O_MHA‖
+  double scores_gap = 0;  // max |q_c·cᵀ − q·kᵀ| over every head (absorbed vs expanded: rounding)
+  int cached = 0;         // numbers cached per token: d_c (MHA: 2·h·d_k)
+};
+
 // Derived from the problem by the app shell (refresh_variants) for the Variants view.
 struct Variants {
   int version = -1;  // the result_version these belong to
@@ -115,6 +125,7 @@ struct Variants {
   std::vector<attn::FlashTrace> flash;    // per head, every tile recorded
   std::vector<attn::LinearTrace> linear;  // per head (empty when the mask is not none/causal)
   std::vector<GroupedRun> grouped;        // each g dividing h, for multi-head problems
+  std::vector<LatentRun> latent;          // MLA with d_c = E/4, E/2, E (multi-head problems)
   attn::Message grouped_why;              // why there is no comparison, when there is none (lab.grouped.*)
   std::string grouped_note;            // why nothing could be computed: the engine's error (app/derive.cpp)
   std::vector<PositionRun> positions;  // one per kind the lab compares (none, sinusoidal, RoPE, ALiBi)

@@ -120,8 +120,8 @@ void section_positions(AppState& s) {
                             {count_arg("pairs", x.rope_pairs), number_arg("seen", x.rope_seen),
                              number_arg("far", x.rope_far), number_arg("wave", x.rope_wavelength)}},
                            {"lab.positions.beyond.alibi",
-                            {number_arg("slope", x.alibi_slope), number_arg("seen", x.alibi_seen),
-                             number_arg("far", x.alibi_far)}}})
+                            {attn::math_arg("slope", attn::fmt3(x.alibi_slope)),
+                             number_arg("seen", x.alibi_seen), number_arg("far", x.alibi_far)}}})
                        .c_str());
   interview_prompt(s, "lab.interview.rope", words(s, "lab.interview.rope.answer"));
   interview_prompt(s, "lab.interview.alibi", words(s, "lab.interview.alibi.answer"));

@@ -293,6 +293,30 @@ void draw_sharing(int h, int g) {
   ImGui::Dummy(ImVec2(std::max(width, box), box * 3.6f));
 }
 
+// MLA beside GQA: K and V through a shared latent of width d_c, on this input (Variants::latent).
+void latent_table(const AppState& s) {
+  const Variants& v = s.derived().variants;
+  if (v.latent.empty()) return;
+  const int full = 2 * s.problem.heads() * static_cast<int>(s.derived().result.heads.front().q.cols());
+  std::vector<std::vector<std::string>> rows;
+  for (const LatentRun& r : v.latent) {
+    char diff[32], rel[32], gap[32];
+    std::snprintf(diff, sizeof diff, "%.3g", r.max_diff);
+    std::snprintf(rel, sizeof rel, "%.1f%%", 100 * r.rel_diff);
+    std::snprintf(gap, sizeof gap, "%.1e", r.scores_gap);
+    rows.push_back({std::to_string(r.d_c),
+                    say(s, "lab.latent.cached", {count_arg("n", r.cached), count_arg("full", full)}),
+                    attn::decimals(catalog(s), diff), attn::decimals(catalog(s), rel),
+                    attn::decimals(catalog(s), gap)});
+  }
+  text_note("%s", words(s, "lab.latent.title").c_str());
+  text_table("##latent",
+             {"d_c", words(s, "lab.latent.per_token"), "max |O_MLA − O_MHA|", words(s, "lab.heads.relative"),
+              words(s, "lab.latent.absorbed")},
+             rows);
+  text_note("%s", words(s, "lab.latent.note").c_str());
+}
+
 void kv_cache_calculator(AppState& s) {
   struct Model {
     const char* text_id;  // its words: lab.kv.class ("7B-class (…)") or lab.kv.small
@@ -332,6 +356,12 @@ void kv_cache_calculator(AppState& s) {
                     lab_bytes(s, attn::kv_cache_bytes(1, r.g, m.d_head, 1, 2)),
                     lab_bytes(s, attn::kv_cache_bytes(m.layers, r.g, m.d_head, 1, 2)),
                     lab_bytes(s, attn::kv_cache_bytes(m.layers, r.g, m.d_head, vv.context, 2))});
+  // MLA as DeepSeek-V2 sizes it: a latent of 4·d_head and a shared RoPE key of d_head/2 per token and layer.
+  const int d_c = 4 * m.d_head, d_rope = m.d_head / 2;
+  rows.push_back({say(s, "lab.kv.mla", {count_arg("d_c", d_c), count_arg("d_r", d_rope)}),
+                  lab_bytes(s, attn::latent_cache_bytes(1, d_c, d_rope, 1, 2)),
+                  lab_bytes(s, attn::latent_cache_bytes(m.layers, d_c, d_rope, 1, 2)),
+                  lab_bytes(s, attn::latent_cache_bytes(m.layers, d_c, d_rope, vv.context, 2))});
   if (held_back(s, Held::Costs))
     text_note("%s", words(s, "lab.held.cache").c_str());
   else
@@ -339,7 +369,8 @@ void kv_cache_calculator(AppState& s) {
                {words(s, "lab.kv.heads"), words(s, "lab.kv.per_layer"), words(s, "lab.kv.per_token"),
                 words(s, "lab.kv.context_total")},
                rows);
-  text_note("%s", words(s, "lab.kv.formula").c_str());
+  text_note("%s",
+            say(s, std::vector<attn::Message>{{"lab.kv.formula", {}}, {"lab.kv.mla_formula", {}}}).c_str());
 }
 
 // The last two steps of multi-head attention: the heads' outputs side by side, then times W_Oᵀ.
@@ -457,6 +488,7 @@ void section_heads(AppState& s) {
   split.next();
   kv_cache_calculator(s);
   split.end();
+  latent_table(s);
 
   // Every head's weights side by side, then their average (labelled as such).
   if (!s.derived().has_result || s.derived().result.heads.empty()) return;
@@ -497,6 +529,7 @@ void section_heads(AppState& s) {
   interview_prompt(
       s, "lab.interview.gqa",
       say(s, std::vector<attn::Message>{{"lab.interview.gqa.speed", {}}, {"lab.interview.gqa.quality", {}}}));
+  interview_prompt(s, "lab.interview.mla", words(s, "lab.interview.mla.answer"));
 }
 
 }  // namespace

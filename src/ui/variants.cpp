@@ -1,8 +1,10 @@
 // The Variants view's derived data: every variant on the current input, the flash walkthrough and linear
 // attention's pieces per head, and the output change of grouped K/V heads (see app_state.h).
 // Tests: tests/core/test_app_state.cpp (AppState.Variants*).
+#include <algorithm>
 #include <cmath>
 
+#include "attn/latent.h"
 #include "attn/multihead.h"
 #include "ui/app_state.h"
 
@@ -101,6 +103,19 @@ void refresh_variants(AppState& s) {
     const attn::Result r = attn::run(attn::group_kv_heads(mha, g));
     v.grouped.push_back(
         {g, max_abs_diff(r.output, full.output), norm > 0 ? (r.output - full.output).norm() / norm : 0});
+  }
+  const int E = static_cast<int>(mha.query.cols());
+  for (int d_c : {E / 4, E / 2, E}) {
+    if (d_c < 1 || (!v.latent.empty() && v.latent.back().d_c == d_c)) continue;
+    const attn::LatentKV m = attn::latent_kv(mha, d_c);
+    const attn::Result r = attn::run(attn::with_latent_kv(mha, m));
+    LatentRun run{d_c, max_abs_diff(r.output, full.output),
+                  norm > 0 ? (r.output - full.output).norm() / norm : 0, 0, d_c};
+    for (int h = 0; h < mha.num_heads; ++h) {
+      const attn::LatentScores sc = attn::latent_scores(mha, m, h);
+      run.scores_gap = std::max(run.scores_gap, max_abs_diff(sc.absorbed, sc.expanded));
+    }
+    v.latent.push_back(run);
   }
 }
 

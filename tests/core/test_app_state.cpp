@@ -405,3 +405,22 @@ TEST(AppState, VariantsPositionsOnTheSentence) {
             std::string::npos);
   EXPECT_EQ(t.problem.position.kind, K::Rope);  // (a refused link changes nothing)
 }
+
+// Heads → MLA beside GQA: the latent's output change on the sentence, the absorbed scores equal, a full
+// latent changes nothing.
+TEST(AppState, VariantsLatentBesideGrouped) {
+  ui::AppState s = ui::default_state();
+  s.setup.d_model = s.setup.d_k = 8;
+  s.setup.heads = 4;
+  ui::rebuild_from_sentence(s);
+  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().has_result = true;
+  ui::refresh_variants(s);
+  const std::vector<ui::LatentRun>& runs = s.derived().variants.latent;
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].d_c, 2);
+  EXPECT_EQ(runs[2].d_c, 8);
+  EXPECT_GT(runs[0].max_diff, 1e-3);
+  EXPECT_LT(runs[2].max_diff, 1e-5);  // (f32)
+  for (const ui::LatentRun& r : runs) EXPECT_LT(r.scores_gap, 1e-12);
+}

@@ -14,7 +14,7 @@ const out = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith(
 // The classroom sizes (README "Projector"): a small projector, a laptop, a projector, a 4K screen.
 const SIZES = [[1280, 720, 1.5], [1366, 768, 1], [1920, 1080, 2], [3840, 2160, 3]];
 const VIEWS = ['step', 'model', 'variants/compare', 'variants/masks', 'variants/heads', 'variants/linear',
-               'variants/flash', 'tokens', 'distribution', 'scaling', 'numerics', 'edit', 'performance', 'overview'];
+               'variants/flash', 'variants/positions', 'tokens', 'distribution', 'scaling', 'numerics', 'edit', 'performance', 'overview'];
 
 const { server, url } = await startServer();
 const browser = await launch();
