@@ -2,7 +2,8 @@
 // without forming the L×S matrix: map[h][bi][bj] = mean over rows i of block bi of Σ_{j in block bj} a_ij, where
 // a_ij = exp(q_i·k_j·multiplier − lse_i) (0 where masked). Each map row sums to 1, like a row of weights.
 // Bindings: 0 params (uniform Params) · 1 q (h×L×d) · 2 k (g×S×d) · 3 allowed (L×S u32, explicit mask only) ·
-//           4 lse (h×L, from flash_attention) · 5 map (h×M×M, written) · 6 shape (uniform MapShape).
+//           4 lse (h×L, from flash_attention) · 5 map (h×M×M, written) · 6 shape (uniform MapShape) · 7 slopes
+//           (h: ALiBi's, read when Params.alibi = 1).
 // Workgroup: 64 threads, one map cell each. Dispatch: (⌈M/64⌉, M, h). CPU twin: block means of the trace's
 // weights (tests/web/webgpu.test.mjs compares them).
 
@@ -20,6 +21,7 @@ struct MapShape {
 @group(0) @binding(4) var<storage, read> lse: array<f32>;
 @group(0) @binding(5) var<storage, read_write> map: array<f32>;
 @group(0) @binding(6) var<uniform> shape: MapShape;
+@group(0) @binding(7) var<storage, read> slopes: array<f32>;
 
 @compute @workgroup_size(64)
 fn attention_map_main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -41,7 +43,7 @@ fn attention_map_main(@builtin(global_invocation_id) gid: vec3<u32>) {
       if (!attends(i, j, p, a)) { continue; }
       var dot = 0.0;
       for (var c = 0u; c < p.d; c++) { dot += q[(head * p.L + i) * p.d + c] * k[(kvh * p.S + j) * p.d + c]; }
-      total += exp(dot * p.multiplier - l);
+      total += exp(dot * p.multiplier + alibi_bias(i, j, p, slopes[head]) - l);
     }
   }
   map[(head * shape.M + bi) * shape.M + bj] = select(0.0, total / f32(rows), rows > 0u);

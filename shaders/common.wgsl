@@ -13,7 +13,7 @@ struct Params {     // = compute::GpuParams (src/compute/gpu_params.h), byte for
   window: u32,       // 0: no window; w: only the last w keys up to the query's position
   key_end: u32,      // keys j ≥ key_end are hidden (padding); S when there is none
   multiplier: f32,   // scale(d_k) / temperature
-  pad: u32,
+  alibi: u32,        // 1: ALiBi, −slope·|pos − j| added to each scaled score (the kernel's slopes buffer)
 };
 
 const BLOCKED: f32 = -3.0e38;
@@ -29,6 +29,13 @@ fn key_hi(pos: i32, p: Params) -> i32 {
   var hi = i32(min(p.S, p.key_end));
   if (p.causal == 1u) { hi = min(hi, pos + 1); }
   return clamp(hi, 0, i32(p.S));
+}
+
+// ALiBi's bias of query row i for key j with this head's slope (attn::alibi_bias, src/attn/position.cpp).
+fn alibi_bias(i: u32, j: u32, p: Params, slope: f32) -> f32 {
+  if (p.alibi == 0u) { return 0.0; }
+  let pos = i32(i) + i32(p.S) - i32(p.L);
+  return -slope * f32(abs(pos - i32(j)));
 }
 
 // May query row i attend to key j? (allowed_ij: the explicit 0/1 matrix's entry, read when explicit_mask = 1)

@@ -5,7 +5,7 @@
 // Causal, window and padding masks skip whole K/V tiles outside the query tile's reach. No subgroups needed.
 // Bindings: 0 params (uniform Params) · 1 q (h×L×d) · 2 k (g×S×d) · 3 v (g×S×dv) · 4 allowed (L×S u32,
 //           explicit mask only) · 5 out (h×L×dv, written) · 6 lse (h×L: m + ln l per row, written; BLOCKED
-//           for fully masked rows) — all f32 except allowed.
+//           for fully masked rows) · 7 slopes (h: ALiBi's, read when Params.alibi = 1) — all f32 except allowed.
 // Workgroup: BR threads (query rows). Workgroup memory: BC·(DK + DV) floats, chosen by web/webgpu.js to fit
 // maxComputeWorkgroupStorageSize. Limits: d, dv ≤ 128, BC ≤ 64.
 // Dispatch: (⌈L/BR⌉, h). CPU twin: attn::attention_head (same output; the trace's weights are not formed).
@@ -24,6 +24,7 @@ const MAX_BC: u32 = 64u;
 @group(0) @binding(4) var<storage, read> allowed: array<u32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<storage, read_write> lse: array<f32>;
+@group(0) @binding(7) var<storage, read> slopes: array<f32>;
 
 var<workgroup> k_tile: array<f32, BC * DK>;
 var<workgroup> v_tile: array<f32, BC * DV>;
@@ -73,7 +74,7 @@ fn flash_attention_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_inv
         var dot = 0.0;
         for (var c = 0u; c < DK; c++) { dot += qr[c] * k_tile[r * DK + c]; }
         let a = select(0u, allowed[i * p.S + j], p.explicit_mask == 1u && j < u32(j_end));
-        s[r] = select(BLOCKED, dot, j < u32(j_end) && attends(i, j, p, a));
+        s[r] = select(BLOCKED, dot + alibi_bias(i, j, p, slopes[head]), j < u32(j_end) && attends(i, j, p, a));
         tile_max = max(tile_max, s[r]);
       }
       let m_new = max(m, tile_max);

@@ -1,6 +1,7 @@
 // scores.wgsl: masked, scaled scores for every head, tiled: scores[h][i][j] = (q_i·k_j)·multiplier, or BLOCKED.
 // Bindings: 0 params (uniform Params) · 1 q (h×L×d f32) · 2 k (g×S×d f32) · 3 allowed (L×S u32, explicit mask
-//           only; a 1-element buffer otherwise) · 4 scores (h×L×S f32, written).
+//           only; a 1-element buffer otherwise) · 4 scores (h×L×S f32, written) · 5 slopes (h f32: ALiBi's, read
+//           when Params.alibi = 1).
 // Workgroup: TILE×TILE threads, one score each; q and k tiles of TILE×TILE staged in workgroup memory.
 // Dispatch: (⌈S/TILE⌉, ⌈L/TILE⌉, h). Grouped/multi-query heads read their shared K head in place (no copy).
 // CPU twin: attn::attention_head (scores → scaled → masked), attn::ref::scores.
@@ -12,6 +13,7 @@ override TILE: u32 = 16u;
 @group(0) @binding(2) var<storage, read> k: array<f32>;
 @group(0) @binding(3) var<storage, read> allowed: array<u32>;
 @group(0) @binding(4) var<storage, read_write> scores: array<f32>;
+@group(0) @binding(5) var<storage, read> slopes: array<f32>;
 
 var<workgroup> q_tile: array<f32, TILE * TILE>;
 var<workgroup> k_tile: array<f32, TILE * TILE>;
@@ -36,9 +38,10 @@ fn scores_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
     }
     workgroupBarrier();
   }
-  // Pass 2: scale and mask.
+  // Pass 2: scale, ALiBi's bias, mask.
   if (i < p.L && j < p.S) {
     let a = select(0u, allowed[i * p.S + j], p.explicit_mask == 1u);
-    scores[(head * p.L + i) * p.S + j] = select(BLOCKED, acc * p.multiplier, attends(i, j, p, a));
+    let s = acc * p.multiplier + alibi_bias(i, j, p, slopes[head]);
+    scores[(head * p.L + i) * p.S + j] = select(BLOCKED, s, attends(i, j, p, a));
   }
 }

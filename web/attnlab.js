@@ -157,7 +157,8 @@
     const copy = (T, [ptr, len]) => new T(Module.HEAPU8.buffer, ptr, len).slice();  // wasm memory may grow later
     try {
       return { ...header, params: copy(Uint8Array, header.params), q: copy(Float32Array, header.q),
-               k: copy(Float32Array, header.k), v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed) };
+               k: copy(Float32Array, header.k), v: copy(Float32Array, header.v), allowed: copy(Uint32Array, header.allowed),
+               slopes: copy(Float32Array, header.slopes) };
     } catch (e) {
       cmd('gpu_cancel', { id: header.id });  // (no room for the copies: the job goes)
       throw e;

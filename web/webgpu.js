@@ -106,7 +106,7 @@
       try { device?.destroy(); } catch (e) { /* already gone */ }
     }
 
-    // job: the header from the bridge's gpu_prepare with typed-array copies params, q, k, v, allowed.
+    // job: the header from the bridge's gpu_prepare with typed-array copies params, q, k, v, allowed, slopes.
     // Returns {path, out, weights?, scores?, lse?, gpu_ms, timer, notice?} (Float32Arrays). On any failure the
     // device is dropped (the next call re-creates it) and the error is rethrown.
     // Calls are queued: one at a time on the device and its shared buffers.
@@ -145,6 +145,7 @@
       device.queue.writeBuffer(paramBuf, 0, job.params);  // compute::GpuParams, as C++ filled it
       const q = this.upload('q', job.q), k = this.upload('k', job.k), v = this.upload('v', job.v);
       const allowed = this.upload('allowed', job.allowed);
+      const slopes = this.upload('slopes', job.slopes);
       const outBytes = job.h * job.L * job.dv * 4;
       const out = this.buffer('out', outBytes, STORAGE | COPY_SRC);
       const reads = [['out', out, outBytes]];
@@ -162,7 +163,7 @@
           this.pipeline('softmax_rows', { WG: 64 }), this.pipeline('weighted_sum', { TILE: 16 })]);
         let pass = enc.beginComputePass(stamp(true, false));
         pass.setPipeline(ps);
-        pass.setBindGroup(0, bind(ps, [paramBuf, q, k, allowed, scores]));
+        pass.setBindGroup(0, bind(ps, [paramBuf, q, k, allowed, scores, slopes]));
         pass.dispatchWorkgroups(Math.ceil(job.S / 16), Math.ceil(job.L / 16), job.h);
         pass.end();
         if (trace) {
@@ -191,7 +192,7 @@
         const lse = this.buffer('lse', lseBytes, STORAGE | COPY_SRC);
         const pass = enc.beginComputePass(stamp(true, true));
         pass.setPipeline(pf);
-        pass.setBindGroup(0, bind(pf, [paramBuf, q, k, v, allowed, out, lse]));
+        pass.setBindGroup(0, bind(pf, [paramBuf, q, k, v, allowed, out, lse, slopes]));
         pass.dispatchWorkgroups(Math.ceil(job.L / 64), job.h);
         pass.end();
         reads.push(['lse', lse, lseBytes]);
@@ -275,7 +276,8 @@
       const pass = enc.beginComputePass();
       pass.setPipeline(pipe);
       pass.setBindGroup(0, device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries:
-        [this.buffers.get('params'), this.buffers.get('q'), this.buffers.get('k'), this.buffers.get('allowed'), lseBuf, out, shape]
+        [this.buffers.get('params'), this.buffers.get('q'), this.buffers.get('k'), this.buffers.get('allowed'), lseBuf, out, shape,
+         this.buffers.get('slopes')]
           .map((buffer, binding) => ({ binding, resource: { buffer } })) }));
       pass.dispatchWorkgroups(Math.ceil(M / 64), M, job.h);
       pass.end();

@@ -2,6 +2,7 @@
 #include "attn/latent.h"
 
 #include <Eigen/SVD>
+#include <algorithm>
 
 #include "attn/multihead.h"
 
@@ -14,8 +15,10 @@ LatentKV latent_kv(const Problem& input, int d_c) {
         "latent: MLA compresses the K and V projections of a multi-head problem (query, "
         "in_proj_weight, …)");
   const Eigen::Index E = p.query.cols(), kv = E / p.num_heads * p.num_kv_heads;
-  if (d_c < 1 || d_c > E)
-    throw ProblemError("latent: d_c must be 1 … E = " + std::to_string(E) + ", got " + std::to_string(d_c));
+  const Eigen::Index most = std::min(E, 2 * kv);  // the rank [W_K; W_V] can have
+  if (d_c < 1 || d_c > most)
+    throw ProblemError("latent: d_c must be 1 … " + std::to_string(most) + " (E = " + std::to_string(E) +
+                       ", K and V together " + std::to_string(2 * kv) + " wide), got " + std::to_string(d_c));
   // x·[W_Kᵀ | W_Vᵀ] (E × 2·kv) ≈ x·(down·up): the best rank-d_c approximation (Eckart–Young).
   MatD w(E, 2 * kv);
   w << p.in_proj_weight.middleRows(E, kv).transpose(), p.in_proj_weight.bottomRows(kv).transpose();

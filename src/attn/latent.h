@@ -18,7 +18,8 @@ struct LatentKV {
   MatD latent;  // S×d_c: c for the problem's keys (what a decoder caches)
 };
 
-// p: Form::MultiHead or Random (materialised). 1 ≤ d_c ≤ E. Throws ProblemError otherwise.
+// p: Form::MultiHead or Random (materialised). 1 ≤ d_c ≤ min(E, 2·kv), the rank [W_K; W_V] can have. Throws
+// ProblemError otherwise.
 LatentKV latent_kv(const Problem& p, int d_c);
 // p with W_K and W_V replaced by their rank-d_c factorisation (down·up), so run() computes the MLA version.
 Problem with_latent_kv(const Problem& p, const LatentKV& m);

@@ -95,8 +95,7 @@ void check_gpu_fits(const attn::Problem& p, double max_buffer_bytes) {
   }
   if (p.variant == attn::Variant::Linear)
     throw attn::ProblemError("variant: linear attention has no WebGPU kernel here; it runs on the CPU");
-  if (p.position.kind == attn::PositionSpec::Kind::Alibi)
-    throw attn::ProblemError("position: ALiBi's bias has no WebGPU kernel here yet; it runs on the CPU");
+
   if (!attn::mask_is_range(p.mask) && 4 * L * S > max_buffer_bytes)
     throw attn::ProblemError("mask: " + attn::mask_name(p.mask) + " goes to the GPU as an L×S 0/1 matrix, " +
                              std::to_string(static_cast<long long>(4 * L * S / 1048576)) +
@@ -162,14 +161,18 @@ F32Job prepare_f32_job(const attn::Problem& input, int threads) {
     append_heads(job.k, kp, job.g, d, pos, k0);
     append_heads(job.v, vp, job.g, d, none, 0);
   }
-  if (pos.kind == attn::PositionSpec::Kind::Alibi)
-    for (double slope : attn::alibi_slopes(pos, job.h)) job.slopes.push_back(static_cast<float>(slope));
+  job.slopes.assign(static_cast<size_t>(job.h), 0.0f);
+  if (pos.kind == attn::PositionSpec::Kind::Alibi) {
+    const std::vector<double> slopes = attn::alibi_slopes(pos, job.h);
+    for (size_t i = 0; i < slopes.size(); ++i) job.slopes[i] = static_cast<float>(slopes[i]);
+  }
   job.multiplier = static_cast<float>(attn::score_multiplier(p.scale, job.d, p.temperature));
   GpuParams& gp = job.params;
   gp = {static_cast<std::uint32_t>(job.L), static_cast<std::uint32_t>(job.S),
         static_cast<std::uint32_t>(job.d), static_cast<std::uint32_t>(job.dv),
         static_cast<std::uint32_t>(job.h), static_cast<std::uint32_t>(job.g)};
   gp.multiplier = job.multiplier;
+  gp.alibi = pos.kind == attn::PositionSpec::Kind::Alibi ? 1 : 0;
   gp.key_end = gp.S;
   if (const std::optional<attn::KeyRange> r = attn::key_range(p.mask)) {
     gp.causal = r->causal ? 1 : 0;
@@ -186,7 +189,7 @@ F32Job prepare_f32_job(const attn::Problem& input, int threads) {
 }
 
 double alibi(const F32Job& job, int head, int row, int key) {
-  if (job.slopes.empty()) return 0;
+  if (!job.params.alibi) return 0;
   return -static_cast<double>(job.slopes[static_cast<size_t>(head)]) * std::abs(row + job.S - job.L - key);
 }
 
@@ -303,7 +306,7 @@ void run_fast(F32Job& job, int threads) {
     float* out = job.out.data() + static_cast<size_t>(head) * job.L * job.dv;
     for_row_shares(job.L, threads, [&](int r0, int r1) {
       attn::fast::attention_rows(q, kv, job.L, job.multiplier, job.problem.mask, out, r0, r1,
-                                 job.slopes.empty() ? 0.0f : job.slopes[static_cast<size_t>(head)]);
+                                 job.slopes[static_cast<size_t>(head)]);
     });
   }
 }

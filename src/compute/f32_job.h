@@ -22,7 +22,7 @@ struct F32Job {
   std::vector<float> k;                // g×S×d
   std::vector<float> v;                // g×S×dv
   std::vector<std::uint32_t> allowed;  // L×S for the explicit mask, else one 0
-  std::vector<float> slopes;           // ALiBi: one slope per query head (empty: no bias)
+  std::vector<float> slopes;           // h: ALiBi's slope per query head (zeros without; params.alibi says)
   std::vector<float> out;              // h×L×dv, written by the GPU
   std::vector<float> weights;          // h×L×S (3-pass only), written by the GPU
   std::vector<float> scores;           // h×L×S masked scores (3-pass with trace), written by the GPU

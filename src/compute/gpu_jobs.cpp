@@ -62,6 +62,7 @@ attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
       {"k", span(j.k)},
       {"v", span(j.v)},
       {"allowed", span(j.allowed)},
+      {"slopes", span(j.slopes)},
       {"out", span(j.out)}};
   g_jobs[g_next_id++] = std::move(job);
   return out;

@@ -16,7 +16,7 @@ struct GpuParams {
   std::uint32_t window = 0;                   //   0 or the last w keys only,
   std::uint32_t key_end = 0;                  //   keys from here on hidden (S when there is no padding)
   float multiplier = 1;                       // scale(d_k) / temperature
-  std::uint32_t pad = 0;
+  std::uint32_t alibi = 0;                    // 1: −slopes[head]·|pos − j| is added to each scaled score
 };
 
 // WGSL's layout of the same struct: twelve 4-byte members, 16-byte aligned size.
@@ -27,7 +27,7 @@ static_assert(offsetof(GpuParams, multiplier) == 40);
 
 // The members in order, as common.wgsl names them (the test compares).
 inline constexpr const char* kGpuParamFields[] = {
-    "L", "S", "d", "dv", "h", "g", "explicit_mask", "causal", "window", "key_end", "multiplier", "pad"};
+    "L", "S", "d", "dv", "h", "g", "explicit_mask", "causal", "window", "key_end", "multiplier", "alibi"};
 static_assert(sizeof(kGpuParamFields) / sizeof(kGpuParamFields[0]) * 4 == sizeof(GpuParams));
 
 }  // namespace compute

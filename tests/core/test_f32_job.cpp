@@ -46,6 +46,9 @@ void simulate_three_pass(compute::F32Job& job) {
     const std::vector<double> v =
         slice(job.v, static_cast<size_t>(kvh) * job.S * job.dv, static_cast<size_t>(job.S) * job.dv);
     std::vector<double> s = attn::ref::scores(q, k, a, job.L, job.S, job.d, job.multiplier);
+    for (int i = 0; i < job.L; ++i)  // ALiBi's bias, as common.wgsl alibi_bias adds it (0 without)
+      for (int j = 0; j < job.S; ++j)
+        s[static_cast<size_t>(i) * job.S + j] += compute::alibi(job, head, i, j);
     for (size_t x = 0; x < s.size(); ++x)
       job.scores[static_cast<size_t>(head) * job.L * job.S + x] =
           std::isinf(s[x]) ? -3.0e38f : static_cast<float>(s[x]);
@@ -94,6 +97,16 @@ attn::Problem random_problem(int n, int E, int h, int g, attn::MaskSpec::Kind ma
 TEST(F32Job, GroupedHeadsWithCausalMask) {
   expect_matches_run(random_problem(9, 24, 6, 2, attn::MaskSpec::Kind::Causal));
 }
+TEST(F32Job, PositionsThroughTheSimulatedKernels) {
+  for (attn::PositionSpec::Kind kind : {attn::PositionSpec::Kind::Rope, attn::PositionSpec::Kind::Alibi,
+                                        attn::PositionSpec::Kind::Sinusoidal}) {
+    attn::Problem p = random_problem(9, 12, 6, 2, attn::MaskSpec::Kind::Causal);
+    p.position.kind = kind;
+    p.position.start = 2;
+    expect_matches_run(p);
+  }
+}
+
 TEST(F32Job, MultiQueryWithWindow) {
   expect_matches_run(random_problem(13, 16, 4, 1, attn::MaskSpec::Kind::Window));
 }

@@ -3,6 +3,8 @@
 // cache per token.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "attn/cost.h"
 #include "attn/latent.h"
 #include "attn/run.h"
@@ -25,8 +27,8 @@ double max_diff(const attn::MatD& a, const attn::MatD& b) { return (a - b).cwise
 TEST(Latent, AbsorbedScoresEqualTheExpandedOnes) {
   for (int g : {4, 2, 1}) {
     attn::Problem p = random_problem(4, g);
-    p.in_proj_bias.setConstant(0.3);  // (the K bias's part is added per row)
-    for (int d_c : {2, 5, 16}) {
+    p.in_proj_bias.setConstant(0.3);                   // (the K bias's part is added per row)
+    for (int d_c : {2, 5, std::min(16, 2 * 4 * g)}) {  // (K and V together are 2·g·d_k = 8·g wide)
       const attn::LatentKV m = attn::latent_kv(p, d_c);
       ASSERT_EQ(m.latent.cols(), d_c);
       for (int h = 0; h < 4; ++h) {
@@ -61,8 +63,9 @@ TEST(Latent, RefusedWhereItDoesNotApply) {
   direct.q = direct.k = direct.v = attn::MatD::Ones(2, 2);
   EXPECT_NE(test::error_of([&] { attn::latent_kv(direct, 1); }).find("multi-head problem"),
             std::string::npos);
-  EXPECT_NE(test::error_of([&] { attn::latent_kv(random_problem(2, 2), 17); }).find("d_c must be 1 … E = 16"),
-            std::string::npos);
+  EXPECT_NE(
+      test::error_of([&] { attn::latent_kv(random_problem(2, 2), 17); }).find("d_c must be 1 … 16 (E = 16"),
+      std::string::npos);
 }
 
 // DeepSeek-V2-sized: 60 layers, d_c = 512, d_R = 64, 2 bytes — against 2·128 heads·128 for MHA.

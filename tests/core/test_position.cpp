@@ -266,15 +266,17 @@ TEST(Position, TheExtraWorkIsCountedInTheFlops) {
   EXPECT_EQ(attn::run(rope).stats.flops - attn::run(none).stats.flops, 2 * extra(Kind::Rope));
 }
 
-TEST(Position, TheGpuPathReadsRotatedBuffersAndLeavesAlibiToTheCpu) {
+TEST(Position, TheGpuJobHoldsRotatedBuffersAndTheSlopes) {
   attn::Problem p = random_problem(5, 8, 2, 2, Kind::Rope);
   const compute::F32Job job = compute::prepare_f32_job(p);
   const attn::Result r = attn::run(p);
   for (int c = 0; c < 4; ++c)
     EXPECT_NEAR(job.q[static_cast<size_t>(4 + c)], r.heads[0].q(1, c), 1e-6);  // row 1
+  EXPECT_EQ(job.params.alibi, 0u);
   p.position.kind = Kind::Alibi;
-  EXPECT_NE(test::error_of([&] { compute::check_gpu_fits(p, 1e9); }).find("runs on the CPU"),
-            std::string::npos);
+  const compute::F32Job alibi = compute::prepare_f32_job(p);
+  EXPECT_EQ(alibi.params.alibi, 1u);
+  EXPECT_EQ(alibi.slopes, (std::vector<float>{1.0f / 16, 1.0f / 256}));
 }
 
 // The step-through: a RoPE score as the sum of its rotated pairs, with the offset; ALiBi's bias in the mask
