@@ -93,7 +93,7 @@ void explain_rope_cell(const ExplainInput& in, int i, int j, StepExplanation& e)
   const int L = static_cast<int>(in.query_labels.size()), S = static_cast<int>(in.key_labels.size());
   const int pi = query_position(in.position, i, L, S), pj = key_position(in.position, j), offset = pi - pj;
   const std::string cell = subscript(i) + "," + subscript(j);
-  e.formula = "s" + cell + " = Σₘ Re(qₘ·conj(kₘ)·e^(i·" + std::to_string(offset) + "·θₘ)) = ";
+  e.formula = "s" + cell + " = Σₘ Re(qₘ·conj(kₘ)·exp(i·" + std::to_string(offset) + "·θₘ)) = ";
   const int pairs = d_rot / 2, shown = std::min(pairs, std::max(1, in.max_terms));
   for (int m = 0; m < pairs; ++m) {
     int a = 0, b = 0;

@@ -142,6 +142,11 @@ std::string latex_math(const std::string& formula) {
       subs += static_cast<char>('0' + (cp - 0x2080));
       continue;
     }
+    if (cp == 0x2098) {  // ₘ (RoPE's pair index)
+      flush_word();
+      subs += 'm';
+      continue;
+    }
     if (cp == 0x208B) {  // ₋
       flush_word();
       subs += '-';
@@ -194,6 +199,9 @@ std::string latex_math(const std::string& formula) {
       case 0x03A3:
         out += "\\sum ";
         break;  // Σ
+      case 0x03B8:
+        out += "\\theta ";
+        break;  // θ
       case 0x221A:
         out += "\\sqrt";
         break;  // √ (its argument follows: \sqrt6 reads as √6)

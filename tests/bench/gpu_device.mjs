@@ -93,7 +93,7 @@ console.log('n        path     GPU ms   wall ms   GFLOP/s  % peak   max |GPU −
 for (let n = minN; n <= maxN; n *= 2) {
   const q = normals(n * D, 1), k = normals(n * D, 2), v = normals(n * D, 3);
   const job = { params: params({ L: n, S: n, d: D, dv: D, h: 1, g: 1, explicit_mask: 0, causal: 0, window: 0,
-                                 key_end: n, multiplier: 1 / Math.sqrt(D), pad: 0 }),
+                                 key_end: n, multiplier: 1 / Math.sqrt(D), alibi: 0 }),
                 q, k, v, allowed: new Uint32Array(1), slopes: new Float32Array(1), h: 1, L: n, S: n, d: D, dv: D,
                 score_bytes: 4 * n * n, weights_fit: true, variant: 'standard' };
   const sample = Array.from({ length: 8 }, (_, r) => Math.floor((r * (n - 1)) / 7));

@@ -79,6 +79,9 @@ TEST(Handout, LatexWritesEveryTermOfTheStepAndTheRowsSoftmax) {
   EXPECT_EQ(attn::latex_math("ŝ₁₂,₃ = s₁₂,₃ × 1/√6 = −∞"),
             "\\hat{s}_{12,3} = s_{12,3} \\times  1/\\sqrt6 = -\\infty ");
   EXPECT_EQ(attn::latex_math("max₇ = exp(x)"), "\\max _{7} = \\exp (x)");
+  EXPECT_EQ(attn::latex_math("s₇,₄ = Σₘ Re(qₘ·conj(kₘ)·exp(i·3·θₘ))"),  // (a RoPE score)
+            "s_{7,4} = \\sum _{m} \\text{Re}(q_{m}\\cdot \\text{conj}(k_{m})\\cdot \\exp (i\\cdot 3\\cdot "
+            "\\theta _{m}))");
   // Words said in another language stay whole words: the Spanish step through the same engine.
   EXPECT_EQ(attn::latex_math("(6 ⟦términos⟧)"), "(6 \\text{términos})");
   const attn::Catalog& spanish = *attn::catalog_for("es");

@@ -292,7 +292,7 @@ TEST(Position, TheStepsSayWhereThePositionEntered) {
               attn::step_index(attn::Stage::Scores, 4, 1, attn::Phase::Cell, L, S, attn::Granularity::Cell),
               L, S, attn::Granularity::Cell));
   EXPECT_EQ(e.values, std::vector<double>{r.heads[1].scores(4, 1)});
-  EXPECT_NE(e.formula.find("Re(qₘ·conj(kₘ)·e^(i·3·θₘ))"), std::string::npos) << e.formula;
+  EXPECT_NE(e.formula.find("Re(qₘ·conj(kₘ)·exp(i·3·θₘ))"), std::string::npos) << e.formula;
   EXPECT_NE(e.formula.find("= " + attn::fmt(r.heads[1].scores(4, 1))), std::string::npos);
   ASSERT_EQ(e.narration.size(), 1u);
   EXPECT_EQ(e.narration[0].id, "explain.rope.cell");

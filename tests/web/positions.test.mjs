@@ -28,7 +28,7 @@ test('RoPE on the sentence: the link carries it, the score is a sum of rotated p
   const r = await page.evaluate(() => window.attnlab.result());
   assert.equal(r.stats.position, 'RoPE (d_rot d_k, base 10000, half-split)');
   const live = await page.textContent('#live');
-  assert.match(live, /Σₘ Re\(qₘ·conj\(kₘ\)·e\^\(i·3·θₘ\)\)/, live);
+  assert.match(live, /Σₘ Re\(qₘ·conj\(kₘ\)·exp\(i·3·θₘ\)\)/, live);
   assert.match(live, /stands at position 7 and “the” at 4\b.*difference, 3/s);
   // The same problem through run(): the page shows what the engine computes; moving every position changes
   // no score.

@@ -1,6 +1,7 @@
 // WebGPU backend in headless Chromium on SwiftShader: every kernel path (3-pass: scores → softmax_rows →
 // weighted_sum, and flash_attention) against the f64 CPU reference on shapes that are not multiples of the
-// tiles, every mask kind, grouped/multi-query heads, d_k ∈ {8, 64, 80}; tolerance |gpu − ref| ≤ 1e-4 + 1e-3·|ref|
+// tiles, every mask kind, grouped/multi-query heads, d_k ∈ {8, 64, 80}, positions (RoPE rotated before the
+// upload, ALiBi's bias in the scores kernel and inside flash's tiles); tolerance |gpu − ref| ≤ 1e-4 + 1e-3·|ref|
 // with the first mismatches printed by (head, row, col). Then the fallbacks (no WebGPU, no adapter, a shader
 // that does not compile, the device destroyed mid-run) and flash at n = 16 384.
 import { test, before, after } from 'node:test';
@@ -60,6 +61,18 @@ const CASES = [
   ['n=100 h=1 d=64 window 7 both sides, ', random(10, 100, 64, 1, 1, { window: 7, causal: false })],
   ['n=70 h=2 g=1 d=8 block 16', random(11, 70, 8, 2, 1, { block: 16 })],
   ['n=2048 h=1 d=64 causal', random(9, 2048, 64, 1, 1, 'causal')],
+  ['n=63 h=6 g=2 d=8 causal, ALiBi (geometric slopes, h not a power of two)',
+   { ...random(12, 63, 8, 6, 2, 'causal'), position: 'alibi' }],
+  ['n=300 h=2 g=1 d=64 window 40, ALiBi given slopes', { ...random(13, 300, 64, 2, 1, { window: 40 }),
+   position: { alibi: { slopes: [0.5, 0.03] } } }],
+  ['n=100 h=2 g=1 d=64 strided 6, RoPE interleaved d_rot 32 from 5', { ...random(14, 100, 64, 2, 1, { strided: 6 }),
+   position: { rope: { pairing: 'interleaved', dims: 32, start: 5 } } }],
+  ['n=70 h=4 g=4 d=8 none, sinusoidal', { ...random(15, 70, 8, 4, 4, 'none'), position: 'sinusoidal' }],
+  ['cross-attention L=7 S=63 d=8 causal, ALiBi', {
+    q: Array.from({ length: 7 }, (_, i) => Array.from({ length: 8 }, (_, c) => Math.sin(i * 8 + c))),
+    k: Array.from({ length: 63 }, (_, i) => Array.from({ length: 8 }, (_, c) => Math.cos(i * 3 + c))),
+    v: Array.from({ length: 63 }, (_, i) => Array.from({ length: 5 }, (_, c) => Math.sin(i + 2 * c))),
+    mask: 'causal', position: { alibi: { slopes: [0.25] } } }],
   ['cross-attention L=7 S=63 d=8 causal', {
     q: Array.from({ length: 7 }, (_, i) => Array.from({ length: 8 }, (_, c) => Math.sin(i * 8 + c))),
     k: Array.from({ length: 63 }, (_, i) => Array.from({ length: 8 }, (_, c) => Math.cos(i * 3 + c))),
