@@ -44,7 +44,7 @@ test('ALiBi: the bias and the slope in the mask step; a position the problem can
               step: { stage: 'mask', query: 7, key: 4 } });
   await frames(page, 3);
   const live = await page.textContent('#live');
-  assert.match(live, /ALiBi adds −0\.19 to this score: −0\.06 \(this head's slope\) × 3/, live);
+  assert.match(live, /ALiBi adds −0\.19 to this score: −0\.0625 \(this head's slope\) × 3/, live);
   await screenshot(page, 'web-positions-alibi-mask.png');
   const before = await state();
   const refused = await page.evaluate(() => {
