@@ -146,13 +146,13 @@ int linear_crossover(int d_k, int d_v) {
   return static_cast<int>(std::floor((2 * r * d_v + r) / (d_k + d_v))) + 1;
 }
 
-PositionCost position_cost(const Problem& p) {
+PositionCost position_cost(const Problem& p, int input_width) {
   const Shape s = shape_of(p);
   const PositionSpec& pos = p.position;
   PositionCost c{{std::string("cost.position.") + position_kind(pos.kind).id + ".formula", {}}, 0};
   switch (position_kind(pos.kind).at) {
     case PositionAt::Inputs:
-      c.mul_adds = (s.L + 2 * s.S) * s.d * s.h;  // E = h·d_k
+      c.mul_adds = (s.L + 2 * s.S) * (input_width > 0 ? input_width : s.d * s.h);  // E = h·d_k
       break;
     case PositionAt::QueryKey:
       c.mul_adds = 2.0 * rope_dims(pos, static_cast<int>(s.d)) * (s.h * s.L + p.kv_heads() * s.S);

@@ -51,12 +51,13 @@ int linear_crossover(int d_k, int d_v);
 // The extra work of the problem's position scheme (position.h), beside the attention core; run() counts it in
 // its flops. Sinusoidal and learned: one add per input value, (L + 2·S)·E; RoPE: 4 multiplies per rotated
 // pair, 2·d_rot per row of each query head (h·L rows) and each K head (g·S rows, rotated once per group);
-// ALiBi: one multiply-add per score, h·L·S. formula: cost.position.<id>.formula.
+// ALiBi: one multiply-add per score, h·L·S. formula: cost.position.<id>.formula. input_width: E, where the
+// problem's shape does not say it (a direct problem whose q, k, v were made from x); 0: h·d_k.
 struct PositionCost {
   Message formula;
   double mul_adds = 0;
 };
-PositionCost position_cost(const Problem& p);
+PositionCost position_cost(const Problem& p, int input_width = 0);
 
 // KV cache of a decoder: 2 (K and V) × layers × kv_heads × d_head × context × bytes per element.
 double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element);

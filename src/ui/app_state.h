@@ -92,6 +92,7 @@ struct PositionRun {
   double vs_none = -1;              // max |O − O_none|
   double shift_scores = -1;         // max |Δ score| over the scores the mask lets through
   double shift_output = -1;         // max |Δ output|
+  double extra = 0;                 // the scheme's own multiply-adds (attn::position_cost)
 };
 inline constexpr int kPositionShift = 7;
 

@@ -67,18 +67,21 @@ void section_positions(AppState& s) {
   std::vector<std::vector<std::string>> table, tips;
   for (const PositionRun& r : v.positions) {
     const bool ran = r.note.id.empty();
-    const bool relative = attn::position_kind(r.kind).relative || r.kind == Kind::None;
+    const char* depends = r.kind == Kind::None                   ? "lab.positions.nothing"
+                          : attn::position_kind(r.kind).relative ? "lab.positions.relative"
+                                                                 : "lab.positions.absolute";
     table.push_back({title_of(s, r.kind), ran ? small(s, r.vs_none) : attn::say(cat, r.note),
                      ran ? small(s, r.shift_scores) : "—", ran ? small(s, r.shift_output) : "—",
-                     words(s, relative ? "lab.positions.relative" : "lab.positions.absolute")});
-    tips.push_back(
-        {words(s, std::string("position.") + attn::position_kind(r.kind).id + ".about"), "", "", "", ""});
+                     words(s, depends), lab_count(s, r.extra)});
+    const std::string id = attn::position_kind(r.kind).id;
+    tips.push_back({words(s, "position." + id + ".about"), "", "", "", "",
+                    words(s, "cost.position." + id + ".formula")});
   }
   text_table("##positions",
              {words(s, "lab.positions.scheme"), "max |O − O_none|",
               say(s, "lab.positions.shift_scores", {attn::count_arg("t", kPositionShift)}),
               say(s, "lab.positions.shift_output", {attn::count_arg("t", kPositionShift)}),
-              words(s, "lab.positions.kind")},
+              words(s, "lab.positions.kind"), words(s, "lab.positions.extra")},
              table, tips);
   text_note("%s", say(s, "lab.positions.shift_note", {attn::count_arg("t", kPositionShift)}).c_str());
 

@@ -88,6 +88,9 @@ void refresh_positions(const AppState& s, Variants& v) {
       v.positions.push_back(std::move(run));
       continue;
     }
+    attn::Problem counted = s.problem;
+    counted.position = pos;
+    run.extra = attn::position_cost(counted, s.source == Source::Embeddings ? s.setup.d_model : 0).mul_adds;
     try {
       const attn::Result r = attn::run(with_position(s, pos));
       pos.start = kPositionShift;
