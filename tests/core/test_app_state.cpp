@@ -379,7 +379,7 @@ TEST(AppState, VariantsPositionsOnTheSentence) {
   EXPECT_EQ(runs[0].vs_none, 0);
   const int n = s.problem.query_len();  // the work each adds: (L + 2S)·d_model, 2·d_rot·(h·L + g·S), h·L·S
   EXPECT_EQ(runs[1].extra, 3 * n * 8);
-  EXPECT_EQ(runs[2].extra, 2 * 4 * (2 * n + 2 * n));
+  EXPECT_EQ(runs[2].extra, 2 * 4 * (2 * n + s.problem.kv_heads() * n));
   EXPECT_EQ(runs[3].extra, 2 * n * n);
   const ui::PositionReach& x = s.derived().variants.reach;
   EXPECT_EQ(x.n, s.problem.key_len());
