@@ -470,6 +470,9 @@ const GpuView::Head* gpu_head(const AppState& s);
 void refresh_variants(AppState& s);
 // The Positions part's data (ui/positions.cpp), called by refresh_variants.
 void refresh_positions(const AppState& s, Variants& v);
+// The input with position `kind`: max |Δ score| when every position moves kPositionShift places along (the
+// relative-shift test; throws ProblemError where the kind does not apply).
+double shift_change(const AppState& s, attn::PositionSpec::Kind kind);
 
 // Source::Model (ui/model_run.cpp): switches to the model's text (a model must be loaded), and derives the
 // forward pass, head scores, predictions and generation when model_version changed, then the problem the

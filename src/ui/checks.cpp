@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "attn/cost.h"
+#include "attn/json_io.h"
 #include "attn/json_read.h"
 #include "attn/mask.h"
 #include "attn/numerics.h"
@@ -220,6 +221,38 @@ CheckResult scale_factor(const AppState& s, const attn::Json&) {
                    say(s, "check.scale_factor", {count_arg("d_k", d_k), fixed_arg("factor", m, 4)}));
 }
 
+// {position}: "sinusoidal", "rope" or "alibi" — do the scores change when every position moves along?
+CheckResult scores_after_shift(const AppState& s, const attn::Json& args) {
+  at_most(s, kMaxStepTokens);
+  const attn::PositionSpec pos = attn::position_from_json(args.value("position", attn::Json()));
+  double change = 0;
+  try {
+    change = shift_change(s, pos.kind);
+  } catch (const attn::ProblemError& e) {
+    throw CheckError("position", {"check.error.other", {text_arg("error", e.what())}});
+  }
+  const bool moves = change > 1e-4;  // (f32 rotations round at ~1e-7)
+  return choice_of(
+      {words(s, "check.shift.changes"), words(s, "check.shift.stays")}, moves ? 0 : 1,
+      say(s, moves ? "check.shift.moved" : "check.shift.kept",
+          {attn::words_arg("position",
+                           {"position." + std::string(attn::position_kind(pos.kind).id) + ".title", {}}),
+           count_arg("t", kPositionShift), attn::math_arg("diff", attn::fmt3(change))}));
+}
+
+// {head}: ALiBi's geometric slope of that head for the problem's number of heads.
+CheckResult alibi_slope(const AppState& s, const attn::Json& args) {
+  const int h = s.problem.heads();
+  const int head = attn::read_int(args.value("head", attn::Json(0)), "head", 0, h - 1);
+  attn::PositionSpec alibi;
+  alibi.kind = attn::PositionSpec::Kind::Alibi;
+  const double slope = attn::alibi_slopes(alibi, h)[static_cast<size_t>(head)];
+  return number_of(
+      slope, slope * 0.02,
+      say(s, "check.alibi_slope",
+          {count_arg("h", h), count_arg("head", head), attn::math_arg("slope", attn::fmt3(slope))}));
+}
+
 CheckResult linear_crossover(const AppState& s, const attn::Json&) {
   attn::Result scratch;
   const attn::HeadTrace<double>& t = shown(s, scratch);
@@ -345,6 +378,9 @@ const std::vector<Check>& checks() {
       {"fully_masked_rows", "how many rows the mask blocks completely", fully_masked_rows},
       {"scores_needed", "how many scores the mask allows", scores_needed},
       {"scale_factor", "the number every score is multiplied by (1/√d_k)", scale_factor},
+      {"scores_after_shift", "whether the scores change when every position moves along {position}",
+       scores_after_shift},
+      {"alibi_slope", "ALiBi's slope for one head {head}", alibi_slope},
       {"linear_crossover", "the n from which linear attention needs fewer multiply-adds", linear_crossover},
       {"flash_memory_ratio", "how many times less memory flash attention holds than standard",
        flash_memory_ratio},

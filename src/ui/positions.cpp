@@ -74,6 +74,18 @@ PositionReach reach_of(const AppState& s) {
 
 }  // namespace
 
+double shift_change(const AppState& s, attn::PositionSpec::Kind kind) {
+  attn::PositionSpec pos;
+  pos.kind = kind;
+  const attn::Result a = attn::run(with_position(s, pos));
+  pos.start = kPositionShift;
+  const attn::Result b = attn::run(with_position(s, pos));
+  double d = 0;
+  for (size_t h = 0; h < a.heads.size(); ++h)
+    d = std::max(d, finite_diff(a.heads[h].masked, b.heads[h].masked));
+  return d;
+}
+
 void refresh_positions(const AppState& s, Variants& v) {
   v.positions.clear();
   attn::MatD none_output;

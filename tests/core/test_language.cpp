@@ -60,7 +60,7 @@ std::string read_out(const ui::AppState& s) { return ui::narration_json(s).dump(
 
 TEST(Language, EveryLocaleTranslatesEveryLessonAndScenario) {
   const ui::AppState s = base();
-  ASSERT_EQ(s.lessons.size(), 6u);
+  ASSERT_EQ(s.lessons.size(), 7u);
   const std::map<std::string, std::string> content = ui::content_messages(s.lessons, s.scenarios);
   EXPECT_GT(content.size(), 80u);
   ASSERT_GE(attn::catalogs().size(), 2u) << "a second language is built in";

@@ -224,13 +224,13 @@ TEST(Lesson, BadFilesAreRefusedNamingThePageAndField) {
             std::string::npos);
 }
 
-// Six lessons ship (issue 11): five steps, √d_k, masks, a real model's heads, long sequences, interview
-// drill.
-TEST(Lesson, TheSixLessonsShip) {
+// Seven lessons ship (issues 11, 14): five steps, √d_k, masks, a real model's heads, long sequences,
+// interview drill, positions.
+TEST(Lesson, TheSevenLessonsShip) {
   std::vector<std::string> ids;
   for (const ui::Lesson& l : shipped()) ids.push_back(l.id);
-  for (const char* id :
-       {"five-steps", "why-sqrt-dk", "masks", "real-model-heads", "long-sequences", "interview-drill"})
+  for (const char* id : {"five-steps", "why-sqrt-dk", "masks", "real-model-heads", "long-sequences",
+                         "interview-drill", "positions"})
     EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
 }
 
@@ -254,4 +254,16 @@ TEST(Lesson, TheMirrorDescribesEveryViewAndHoldsBackAnswers) {
   EXPECT_EQ(ui::describe_view(s).find("animal 71"), std::string::npos) << ui::describe_view(s);
   EXPECT_NE(ui::describe_view(s).find("held back"), std::string::npos);
   EXPECT_EQ(ui::narration_json(s)["view"], ui::describe_view(s));
+}
+
+// The positions lesson's predictions, answered from the numbers: a sinusoidal table's scores move with a
+// shift of every position, RoPE's do not; ALiBi's slope of head 0 of 2 is 2^(−8/2).
+TEST(Check, PositionsLessonAnswers) {
+  ui::AppState s = at_page("positions", 2);
+  EXPECT_EQ(s.derived().lesson_check.result.answer_text(), "they change");
+  s = at_page("positions", 3);
+  EXPECT_EQ(s.derived().lesson_check.result.answer_text(), "they stay the same");
+  EXPECT_NE(s.derived().lesson_check.result.explanation.find("only the distance"), std::string::npos);
+  s = at_page("positions", 4);
+  EXPECT_DOUBLE_EQ(s.derived().lesson_check.result.value, 0.0625);
 }
