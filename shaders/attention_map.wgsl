@@ -1,6 +1,6 @@
 // attention_map.wgsl: a downsampled attention map for long sequences, from flash_attention's row log-sum-exp,
 // without forming the L×S matrix: map[h][bi][bj] = mean over rows i of block bi of Σ_{j in block bj} a_ij, where
-// a_ij = exp(q_i·k_j·multiplier − lse_i) (0 where masked). Each map row sums to 1, like a row of weights.
+// a_ij = exp(q_i·k_j·multiplier + ALiBi's bias − lse_i) (0 where masked). Each map row sums to 1, like a row of weights.
 // Bindings: 0 params (uniform Params) · 1 q (h×L×d) · 2 k (g×S×d) · 3 allowed (L×S u32, explicit mask only) ·
 //           4 lse (h×L, from flash_attention) · 5 map (h×M×M, written) · 6 shape (uniform MapShape) · 7 slopes
 //           (h: ALiBi's, read when Params.alibi = 1).

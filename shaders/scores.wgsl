@@ -1,4 +1,5 @@
-// scores.wgsl: masked, scaled scores for every head, tiled: scores[h][i][j] = (q_i·k_j)·multiplier, or BLOCKED.
+// scores.wgsl: masked, scaled scores for every head, tiled: scores[h][i][j] = (q_i·k_j)·multiplier (+ ALiBi's
+// −slope_h·|pos_i − j|), or BLOCKED.
 // Bindings: 0 params (uniform Params) · 1 q (h×L×d f32) · 2 k (g×S×d f32) · 3 allowed (L×S u32, explicit mask
 //           only; a 1-element buffer otherwise) · 4 scores (h×L×S f32, written) · 5 slopes (h f32: ALiBi's, read
 //           when Params.alibi = 1).

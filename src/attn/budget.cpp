@@ -82,6 +82,8 @@ Budget estimate_budget(const Problem& p, const RunOptions& o) {
   b.bytes = 64 * 1024;  // the Result's fixed parts: names, stats, JSON keys
   // The problem as given and its materialised copy (run and prepare_f32_job both copy it).
   b.bytes += 2 * 8 * (s.inputs + s.weights);
+  if (p.position.kind == PositionSpec::Kind::Learned)  // the table (generated for a random problem), twice
+    b.bytes += 2 * 8 * (p.position.start + std::max(s.L, s.S)) * s.E;
   double mul_adds = estimate_cost(p).mul_adds;  // projections and the standard core h·L·S·(d + d_v)
   if (o.gpu)                                    // the GPU computes the core; the CPU projects and copies
     mul_adds -= cells * (s.d + s.dv);
@@ -95,6 +97,12 @@ Budget estimate_budget(const Problem& p, const RunOptions& o) {
     b.bytes += (elem + 8) * s.h * (head_vectors(s) + 4 * s.L * s.S);  // traces in T, then widened to f64
     b.bytes += 2 * mask_cells + 8 * s.L * s.out_cols;            // the mask (built, held), the f64 output
     if (p.variant == Variant::Linear) b.bytes += 3 * 8 * cells;  // φ(q)φ(k)ᵀ, the implied matrix, its mask
+    if (p.position.kind == PositionSpec::Kind::Alibi) {  // the bias in f64, in T, scaled + bias, widened
+      b.bytes += (8 + 2 * elem + 8) * cells;
+      json_numbers += o.json == 2 ? cells : 0;
+    }
+    if (p.position.kind == PositionSpec::Kind::Rope)  // the unrotated q and k each head keeps, in T and f64
+      b.bytes += (elem + 8) * s.h * (s.L + s.S) * s.d;
     b.operations += kTracedCell * cells + kMaskCell * mask_cells * (p.mask.global.empty() ? 1 : 4);
     json_numbers += cells;
     if (o.json == 2) json_numbers += s.h * head_vectors(s) + 3 * cells;  // scores, scaled, masked

@@ -50,7 +50,8 @@ int linear_crossover(int d_k, int d_v);
 
 // The extra work of the problem's position scheme (position.h), beside the attention core; run() counts it in
 // its flops. Sinusoidal and learned: one add per input value, (L + 2·S)·E; RoPE: 4 multiplies per rotated
-// pair, 2·d_rot per row of each query head (h·L rows) and each K head (g·S rows, rotated once per group);
+// pair, 2·d_rot per row of each query head (h·L rows) and each K head (g·S rows: the fast and GPU paths
+// rotate a K head once for its group; the traced path, which keeps every head's trace, once per query head);
 // ALiBi: one multiply-add per score, h·L·S. formula: cost.position.<id>.formula. input_width: E, where the
 // problem's shape does not say it (a direct problem whose q, k, v were made from x); 0: h·d_k.
 struct PositionCost {

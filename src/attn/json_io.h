@@ -22,10 +22,10 @@ MatD matrix_from_json(const Json& j,
                       const std::string& field);  // rectangular; finiteness is checked by validate
 std::vector<std::string> labels_from_json(const Json& j, const std::string& field);  // array of strings
 MaskSpec mask_from_json(const Json& j);
-Json mask_to_json(const MaskSpec& m);            // the inverse of mask_from_json
+// The inverse of mask_from_json: "none" | "causal" | {window} | {padding} | 0/1.
+Json mask_to_json(const MaskSpec& m);
 PositionSpec position_from_json(const Json& j);  // position_json.cpp: "rope" | {"rope": {base, dims, …}} | …
 Json position_to_json(const PositionSpec& s);  // the inverse
-                                               // "none" | "causal" | {window} | {padding} | 0/1
 // A matrix's place in the Result JSON: nested arrays (non-finite → null) unless a writer says otherwise (the
 // browser bridge puts the numbers beside the JSON as binary: app/bridge.cpp binary_matrices).
 using MatrixWriter = std::function<Json(const MatD&)>;

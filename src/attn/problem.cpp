@@ -91,6 +91,9 @@ void check_position(const Problem& p, int L, int S) {
   const int d_k = p.form == Problem::Form::Direct ? static_cast<int>(p.q.cols()) : E / std::max(p.heads(), 1);
   if (s.kind == PositionSpec::Kind::Learned) {
     const bool generated = p.form == Problem::Form::Random && s.table.size() == 0;
+    if (generated && (static_cast<double>(s.start) + L) * E > 1e7)
+      fail("position.learned: a generated table of " + std::to_string(s.start + L) + " positions × " +
+           std::to_string(E) + " is more than 10 million numbers; give a smaller start");
     if (!generated && s.table.size() == 0)
       fail(
           "position.learned.table: missing: {\"learned\": {\"table\": [[…], …]}}, one row of E numbers per "
@@ -261,6 +264,7 @@ void check_range(const Problem& p, Precision computed_in) {
     check_finite(p.out_proj_weight, "out_proj_weight", computed_in);
     check_finite(p.out_proj_bias.transpose(), "out_proj_bias", computed_in);
   }
+  if (p.position.table.size()) check_finite(p.position.table, "position.learned.table", computed_in);
 }
 
 }  // namespace attn

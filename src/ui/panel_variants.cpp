@@ -433,6 +433,8 @@ void section_heads(AppState& s) {
           heads_possible(s, heads)) {
         setup.heads = heads;
         setup.kv_heads = heads;
+        setup.position.slopes.clear();  // (a link's own slopes and rotated width were for the old heads)
+        setup.position.dims = 0;
         apply_inputs(s);
       }
       ImGui::SameLine();

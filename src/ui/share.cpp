@@ -67,7 +67,9 @@ attn::Json link_state(const AppState& s) {
   settings["feature_map"] = attn::feature_map_name(s.problem.feature_map);
   settings["tile"] = {{"q", s.problem.tile_q}, {"k", s.problem.tile_k}};
   j["problem"] = std::move(settings);  // q, k, v follow from the inputs
-  const attn::Json heads = {{"heads", s.setup.heads}, {"kv_heads", s.setup.kv_heads}};
+  attn::Json heads = {{"heads", s.setup.heads}, {"kv_heads", s.setup.kv_heads}};
+  if (s.setup.position.kind != attn::PositionSpec::Kind::None)
+    heads["position"] = attn::position_to_json(s.setup.position);
   switch (inputs_origin(s)) {
     case InputsOrigin::Scenario:  // (the seed: for a later sentence of one's own)
       j["inputs"] = {{"scenario", s.scenario_id}, {"seed", s.setup.seed}};

@@ -146,6 +146,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
     if (j.contains("seed")) s.setup.seed = attn::read_seed(j["seed"], "inputs.seed");
     read_heads(s, j);
     apply_inputs(s);
+    attn::validate(s.problem);  // (a position that does not fit the scenario's heads: refused here)
     return;
   }
   if (j.contains("source") && j["source"] == "direct") {

@@ -2,8 +2,10 @@
 // nothing.
 #include <gtest/gtest.h>
 
+#include "attn/scenario.h"
 #include "test_util.h"
 #include "ui/app_state.h"
+#include "ui/share.h"
 
 namespace {
 void expect_refused(ui::AppState& s, const std::string& text, const char* fragment) {
@@ -427,4 +429,24 @@ TEST(AppState, VariantsLatentBesideGrouped) {
   EXPECT_GT(runs[0].max_diff, 1e-3);
   EXPECT_LT(runs[2].max_diff, 1e-5);  // (f32)
   for (const ui::LatentRun& r : runs) EXPECT_LT(r.scores_gap, 1e-12);
+}
+
+// A copied link (Share) keeps the sentence's position, for a seeded sentence and for a scenario; a scenario
+// link whose position does not fit its heads is refused.
+TEST(AppState, LinksKeepThePosition) {
+  ui::AppState s = ui::default_state();
+  s.setup.position.kind = attn::PositionSpec::Kind::Alibi;
+  ui::apply_inputs(s);
+  const attn::Json link = ui::link_state(s);
+  ASSERT_TRUE(link["inputs"].contains("position")) << link.dump();
+  ui::AppState t = ui::default_state();
+  ui::state_from_json(t, link);
+  EXPECT_EQ(t.problem.position.kind, attn::PositionSpec::Kind::Alibi);
+  ui::AppState u = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  const std::string refused = test::error_of([&] {
+    ui::state_from_json(
+        u, attn::Json::parse(
+               R"({"inputs": {"scenario": "coreference", "position": {"alibi": {"slopes": [1, 2]}}}})"));
+  });
+  EXPECT_NE(refused.find("2 slopes for 1 heads"), std::string::npos) << refused;
 }

@@ -98,6 +98,12 @@ TEST(Budget, EstimateBoundsWhatRunsAllocate) {
       {R"({"random":{"n":1000,"d_model":64},"mask":{"strided":8}})", false, 1},
       {R"({"random":{"n":1000,"d_model":64,"num_heads":4},"variant":"linear"})", false, 1},
       {R"({"q":[[1,2],[3,4],[5,6]],"k":[[1,0],[0,1]],"v":[[1],[2]]})", true, 2},
+      {R"({"random":{"n":200,"d_model":32,"num_heads":4},"position":"alibi","mask":"causal"})", true, 2},
+      {R"({"random":{"n":200,"d_model":32,"num_heads":4},"position":"alibi","variant":"flash"})", true, 1},
+      {R"({"random":{"n":200,"d_model":32,"num_heads":4},"position":"rope","precision":"f64"})", true, 2},
+      {R"({"random":{"n":300,"d_model":16},"position":{"learned":{"start":100}}})", true, 1},
+      {R"({"random":{"n":1000,"d_model":64,"num_heads":4},"position":"alibi"})", false, 1},
+      {R"({"random":{"n":1000,"d_model":64,"num_heads":4},"position":"rope"})", false, 1},
   };
   for (const Case& c : cases) {
     const auto [peak, estimate] = measure(c.text, c.weights, c.json);

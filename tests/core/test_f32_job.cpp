@@ -105,6 +105,18 @@ TEST(F32Job, PositionsThroughTheSimulatedKernels) {
     p.position.start = 2;
     expect_matches_run(p);
   }
+  for (const auto& [L, S] : {std::pair{3, 11}, std::pair{11, 4}}) {  // cross-attention both ways
+    attn::Problem p;
+    p.q = attn::MatD::Random(L, 4);
+    p.k = attn::MatD::Random(S, 4);
+    p.v = attn::MatD::Random(S, 3);
+    p.mask.kind = attn::MaskSpec::Kind::Causal;
+    p.mask.global = {0};  // (every row sees key 0: no fully masked rows for L > S)
+    for (attn::PositionSpec::Kind kind : {attn::PositionSpec::Kind::Rope, attn::PositionSpec::Kind::Alibi}) {
+      p.position.kind = kind;
+      expect_matches_run(p);
+    }
+  }
 }
 
 TEST(F32Job, MultiQueryWithWindow) {

@@ -187,6 +187,31 @@ TEST(Position, FastPathAndFlashMatchTheTracedPath) {
     }
 }
 
+// Cross-attention both ways (L < S, and L > S: the first queries stand before key 0), RoPE and ALiBi on
+// direct q/k/v through the fast kernel, flash and the traced path.
+TEST(Position, CrossAttentionBothWays) {
+  for (const auto& [L, S] : {std::pair{5, 300}, std::pair{300, 40}})
+    for (Kind kind : {Kind::Rope, Kind::Alibi})
+      for (attn::MaskSpec::Kind mask : {attn::MaskSpec::Kind::None, attn::MaskSpec::Kind::Causal}) {
+        attn::Problem p = direct(L, S, 8, 21);
+        p.position.kind = kind;
+        p.position.slopes = {0.05};
+        p.mask.kind = mask;
+        const attn::Result ref = attn::run(p);
+        attn::Problem f32 = p;
+        f32.precision = attn::Precision::F32;
+        attn::RunOptions fast;
+        fast.weights = false;
+        const attn::Result f = compute::run_cpu(f32, fast);
+        EXPECT_LT(max_diff(f.output, ref.output), 1e-4) << L << " " << S << attn::position_kind(kind).id;
+        p.variant = attn::Variant::Flash;
+        EXPECT_LT(max_diff(attn::run(p).output, ref.output), 1e-12);
+        if (kind == Kind::Alibi) {  // the first query stands at S − L, key j at j
+          EXPECT_DOUBLE_EQ(ref.heads[0].bias(0, 0), -0.05 * std::abs(S - L));
+        }
+      }
+}
+
 TEST(Position, TheExactRowWeightsIncludeTheBias) {
   attn::Problem p = random_problem(40, 16, 2, 2, Kind::Alibi);
   p.mask.kind = attn::MaskSpec::Kind::Causal;

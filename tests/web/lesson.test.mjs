@@ -23,7 +23,7 @@ async function press(key) {
 test('a lesson from its link, walked with the keyboard alone: predict, reveal, next', async () => {
   const lessons = await page.evaluate(() => window.attnlab.lessons());
   assert.deepEqual(lessons.map((l) => l.id).sort(),
-                   ['five-steps', 'interview-drill', 'long-sequences', 'masks', 'real-model-heads', 'why-sqrt-dk']);
+                   ['five-steps', 'interview-drill', 'long-sequences', 'masks', 'positions', 'real-model-heads', 'why-sqrt-dk']);
   await page.goto(`${ctx.url}#lesson=five-steps&page=4`);
   await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 4);
   await page.focus('#canvas');
