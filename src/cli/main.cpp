@@ -170,9 +170,10 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run one problem file and print its Result JSON");
   run->add_option("problem", ra.path, "Problem JSON file (see README.md for the fields), or - for stdin")
       ->required();
-  run->add_flag("--trace", ra.trace,
-                "Include every stage per head: scores, scaled, masked, row_max, row_sum, weights (and ALiBi's "
-                "bias, RoPE's q and k before the rotation)");
+  run->add_flag(
+      "--trace", ra.trace,
+      "Include every stage per head: scores, scaled, masked, row_max, row_sum, weights (and ALiBi's "
+      "bias, RoPE's q and k before the rotation)");
   run->add_flag("--no-weights", ra.no_weights,
                 "Output only, on the fast f32 path (no L×S weights: for long sequences and benchmarks)");
   run->add_option("--threads", ra.threads, "Threads for --no-weights")->check(CLI::Range(1, 256));
@@ -196,8 +197,10 @@ int main(int argc, char** argv) {
       "   \"mask\": \"causal\"}\n"
       "Multi-head problems use torch.nn.MultiheadAttention's layout: query, key, value, num_heads,\n"
       "num_kv_heads, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias.\n"
-      "Positions: \"position\": \"rope\" | \"alibi\" | \"sinusoidal\" | {\"rope\": {\"base\": 10000, \"dims\": d_rot,\n"
-      "\"pairing\": \"half\" | \"interleaved\"}} | {\"alibi\": {\"slopes\": [...]}} | {\"learned\": {\"table\": [[...]]}}.");
+      "Positions: \"position\": \"rope\" | \"alibi\" | \"sinusoidal\" | {\"rope\": {\"base\": 10000, "
+      "\"dims\": d_rot,\n"
+      "\"pairing\": \"half\" | \"interleaved\"}} | {\"alibi\": {\"slopes\": [...]}} | {\"learned\": "
+      "{\"table\": [[...]]}}.");
 
   ModelArgs ma;
   const char* env = std::getenv("ATTNLAB_MODEL");
