@@ -85,31 +85,11 @@ void section_positions(AppState& s) {
              table, tips);
   text_note("%s", say(s, "lab.positions.shift_note", {attn::count_arg("t", kPositionShift)}).c_str());
 
-  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
-  const int L = s.problem.query_len(), S = s.problem.key_len();
-  const int n = static_cast<int>(v.positions.size());
-  const float w =
-      ImGui::GetContentRegionAvail().x / static_cast<float>(std::max(n, 1)) - ImGui::GetStyle().ItemSpacing.x;
-  if (n > 0 && ImGui::BeginTable("##position_maps", n)) {
-    for (const PositionRun& r : v.positions) {
-      ImGui::TableNextColumn();
-      ImGui::TextWrapped("%s", title_of(s, r.kind).c_str());
-      if (head >= r.weights.size()) {
-        ImGui::TextWrapped("%s", attn::say(cat, r.note).c_str());
-        continue;
-      }
-      HeatmapOptions opt;
-      opt.palette = Palette::Sequential;
-      opt.show_values = false;
-      opt.value_name = "a";
-      opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 12), L, S, rows, cols);
-      ImGui::PushID(static_cast<int>(r.kind));
-      opt.held = held_back(s, Held::Softmax);
-      heatmap("w", r.weights[head], rows, cols, opt);
-      ImGui::PopID();
-    }
-    ImGui::EndTable();
-  }
+  std::vector<WeightsColumn> columns;
+  for (const PositionRun& r : v.positions)
+    columns.push_back(
+        {title_of(s, r.kind), head < r.weights.size() ? &r.weights[head] : nullptr, attn::say(cat, r.note)});
+  weights_side_by_side(s, "##position_maps", columns, 12);
 
   const PositionReach& x = v.reach;
   using attn::count_arg, attn::number_arg;

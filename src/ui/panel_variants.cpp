@@ -63,6 +63,34 @@ void interview_prompt(const AppState& s, const char* id, const std::string& answ
 std::string lab_bytes(const AppState& s, double b) { return attn::decimals(catalog(s), fmt_bytes(b)); }
 std::string lab_count(const AppState& s, double x) { return attn::decimals(catalog(s), fmt_count(x)); }
 
+void weights_side_by_side(const AppState& s, const char* id, const std::vector<WeightsColumn>& columns,
+                          float height_fonts) {
+  const int n = static_cast<int>(columns.size());
+  if (n == 0 || !ImGui::BeginTable(id, n)) return;
+  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  const float w = ImGui::GetContentRegionAvail().x / static_cast<float>(n) - ImGui::GetStyle().ItemSpacing.x;
+  for (int c = 0; c < n; ++c) {
+    const WeightsColumn& column = columns[static_cast<size_t>(c)];
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", column.title.c_str());
+    if (!column.weights) {
+      ImGui::TextWrapped("%s", column.note.c_str());
+      continue;
+    }
+    HeatmapOptions opt;
+    opt.palette = Palette::Sequential;
+    opt.show_values = false;
+    opt.value_name = "a";
+    opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * height_fonts), s.problem.query_len(),
+                                s.problem.key_len(), rows, cols);
+    opt.held = held_back(s, Held::Softmax);
+    ImGui::PushID(c);
+    heatmap("w", *column.weights, rows, cols, opt);
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
 namespace {
 
 std::string diff_text(const AppState& s, double d) {
@@ -133,32 +161,15 @@ void section_compare(AppState& s) {
       say(s, std::vector<attn::Message>{{"lab.compare.hover", {}}, {"lab.compare.bytes_note", {}}}).c_str());
 
   // The weights each variant puts on the shown head, side by side.
-  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
   const size_t head = static_cast<size_t>(std::clamp(s.view.head, 0, s.problem.heads() - 1));
-  const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
-  if (ImGui::BeginTable("##maps", 3)) {
-    for (const VariantRun& r : v.runs) {
-      ImGui::TableNextColumn();
-      const std::string name = attn::say(cat, r.name);
-      ImGui::TextWrapped("%s", r.variant == attn::Variant::Linear
-                                   ? say(s, "lab.compare.implied", {text_arg("name", name)}).c_str()
-                                   : name.c_str());
-      if (head >= r.weights.size()) {
-        ImGui::TextWrapped("%s", attn::say(cat, r.note).c_str());
-        continue;
-      }
-      HeatmapOptions opt;
-      opt.palette = Palette::Sequential;
-      opt.show_values = false;
-      opt.value_name = "a";
-      opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * 14), L, S, rows, cols);
-      ImGui::PushID(static_cast<int>(r.variant));
-      opt.held = held_back(s, Held::Softmax);
-      heatmap("w", r.weights[head], rows, cols, opt);
-      ImGui::PopID();
-    }
-    ImGui::EndTable();
+  std::vector<WeightsColumn> columns;
+  for (const VariantRun& r : v.runs) {
+    const std::string name = attn::say(cat, r.name);
+    columns.push_back(
+        {r.variant == attn::Variant::Linear ? say(s, "lab.compare.implied", {text_arg("name", name)}) : name,
+         head < r.weights.size() ? &r.weights[head] : nullptr, attn::say(cat, r.note)});
   }
+  weights_side_by_side(s, "##maps", columns, 14);
   const attn::VariantCost& std_cost = v.costs.front();
   const double big = 65536.0;
   interview_prompt(

@@ -52,9 +52,18 @@ std::string fmt_count(double x);      // "9216", "1.05e+06"
 void interview_prompt(const AppState& s, const char* id, const std::string& answer);
 std::string lab_bytes(const AppState& s, double b);  // fmt_bytes with the language's decimal sign
 std::string lab_count(const AppState& s, double x);  // fmt_count, the same way
-void hold_interview_answers(bool held);              // (each frame: while a prediction is open, answers wait)
-void section_linear(AppState& s);     // panel_flash.cpp: linear attention's re-association, side by side
-void section_flash(AppState& s);      // panel_flash.cpp: flash attention's tiles, step by step
-void section_positions(AppState& s);  // panel_positions.cpp: each position scheme on this input
+// Weights side by side, a column each (the Variants view's comparisons): its title, then the matrix as a
+// heatmap height_fonts font sizes tall, or the note saying why there is none (weights nullptr).
+struct WeightsColumn {
+  std::string title;
+  const attn::MatD* weights;
+  std::string note;
+};
+void weights_side_by_side(const AppState& s, const char* id, const std::vector<WeightsColumn>& columns,
+                          float height_fonts);
+void hold_interview_answers(bool held);  // (each frame: while a prediction is open, answers wait)
+void section_linear(AppState& s);        // panel_flash.cpp: linear attention's re-association, side by side
+void section_flash(AppState& s);         // panel_flash.cpp: flash attention's tiles, step by step
+void section_positions(AppState& s);     // panel_positions.cpp: each position scheme on this input
 
 }  // namespace ui

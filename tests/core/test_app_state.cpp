@@ -354,17 +354,28 @@ TEST(AppState, SettingsOnlyProblemKeepsTheSentence) {
   expect_refused(s, R"({"problem":{"mask":"diagonal"}})", "problem: mask");
 }
 
-// Variants → Positions on the sentence: the same input with each scheme; RoPE's and ALiBi's scores do not
-// move when every position does, the sinusoidal table's do; the input panel's choice reaches the problem
-// (sinusoidal into x before the projections, RoPE as the problem's own) and travels in a link.
-TEST(AppState, VariantsPositionsOnTheSentence) {
+namespace {
+
+// The default sentence at d_model = d_k = 8 split into `heads` heads, computed, with the Variants view's
+// data.
+ui::AppState sentence_with_variants(int heads) {
   ui::AppState s = ui::default_state();
   s.setup.d_model = s.setup.d_k = 8;
-  s.setup.heads = 2;
+  s.setup.heads = heads;
   ui::rebuild_from_sentence(s);
   s.update_derived().result = attn::run(s.problem);
   s.update_derived().has_result = true;
   ui::refresh_variants(s);
+  return s;
+}
+
+}  // namespace
+
+// Variants → Positions on the sentence: the same input with each scheme; RoPE's and ALiBi's scores do not
+// move when every position does, the sinusoidal table's do; the input panel's choice reaches the problem
+// (sinusoidal into x before the projections, RoPE as the problem's own) and travels in a link.
+TEST(AppState, VariantsPositionsOnTheSentence) {
+  ui::AppState s = sentence_with_variants(2);
   const std::vector<ui::PositionRun>& runs = s.derived().variants.positions;
   ASSERT_EQ(runs.size(), 4u);
   using K = attn::PositionSpec::Kind;
@@ -415,13 +426,7 @@ TEST(AppState, VariantsPositionsOnTheSentence) {
 // Heads → MLA beside GQA: the latent's output change on the sentence, the absorbed scores equal, a full
 // latent changes nothing.
 TEST(AppState, VariantsLatentBesideGrouped) {
-  ui::AppState s = ui::default_state();
-  s.setup.d_model = s.setup.d_k = 8;
-  s.setup.heads = 4;
-  ui::rebuild_from_sentence(s);
-  s.update_derived().result = attn::run(s.problem);
-  s.update_derived().has_result = true;
-  ui::refresh_variants(s);
+  ui::AppState s = sentence_with_variants(4);
   const std::vector<ui::LatentRun>& runs = s.derived().variants.latent;
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_EQ(runs[0].d_c, 2);
