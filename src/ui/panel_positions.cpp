@@ -21,15 +21,6 @@ std::string title_of(const AppState& s, Kind kind) {
   return words(s, std::string("position.") + attn::position_kind(kind).id + ".title");
 }
 
-// "1.2e-15" or "0" (identical), in the learner's decimal sign.
-std::string small(const AppState& s, double d) {
-  if (d < 0) return "—";
-  if (d == 0) return words(s, "lab.compare.identical");
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1e", d);
-  return attn::decimals(catalog(s), buf);
-}
-
 }  // namespace
 
 void position_controls(AppState& s) {
@@ -70,8 +61,8 @@ void section_positions(AppState& s) {
     const char* depends = r.kind == Kind::None                   ? "lab.positions.nothing"
                           : attn::position_kind(r.kind).relative ? "lab.positions.relative"
                                                                  : "lab.positions.absolute";
-    table.push_back({title_of(s, r.kind), ran ? small(s, r.vs_none) : attn::say(cat, r.note),
-                     ran ? small(s, r.shift_scores) : "—", ran ? small(s, r.shift_output) : "—",
+    table.push_back({title_of(s, r.kind), ran ? diff_text(s, r.vs_none) : attn::say(cat, r.note),
+                     ran ? diff_text(s, r.shift_scores) : "—", ran ? diff_text(s, r.shift_output) : "—",
                      words(s, depends), lab_count(s, r.extra)});
     const std::string id = attn::position_kind(r.kind).id;
     tips.push_back({words(s, "position." + id + ".about"), "", "", "", "",

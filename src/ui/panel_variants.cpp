@@ -91,8 +91,6 @@ void weights_side_by_side(const AppState& s, const char* id, const std::vector<W
   ImGui::EndTable();
 }
 
-namespace {
-
 std::string diff_text(const AppState& s, double d) {
   if (d < 0) return "—";
   if (d == 0) return words(s, "lab.compare.identical");
@@ -100,6 +98,8 @@ std::string diff_text(const AppState& s, double d) {
   std::snprintf(buf, sizeof buf, "%.1e", d);
   return attn::decimals(catalog(s), buf);
 }
+
+namespace {
 
 // [SECTION] compare --------------------------------------------------------------------------------------
 

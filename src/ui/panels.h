@@ -52,6 +52,7 @@ std::string fmt_count(double x);      // "9216", "1.05e+06"
 void interview_prompt(const AppState& s, const char* id, const std::string& answer);
 std::string lab_bytes(const AppState& s, double b);  // fmt_bytes with the language's decimal sign
 std::string lab_count(const AppState& s, double x);  // fmt_count, the same way
+std::string diff_text(const AppState& s, double d);  // a difference: "1.2e-07", "identical", "—" (d < 0)
 // Weights side by side, a column each (the Variants view's comparisons): its title, then the matrix as a
 // heatmap height_fonts font sizes tall, or the note saying why there is none (weights nullptr).
 struct WeightsColumn {
