@@ -166,6 +166,10 @@ PositionCost position_cost(const Problem& p, int input_width) {
   return c;
 }
 
+double kv_projection_mul_adds(double S, double E, double kv, double d_c) {
+  return d_c > 0 ? S * E * d_c + S * d_c * 2 * kv : S * E * 2 * kv;
+}
+
 double latent_cache_bytes(int layers, int d_c, int d_rope, double context, int bytes_per_element) {
   return static_cast<double>(layers) * (d_c + d_rope) * context * bytes_per_element;
 }

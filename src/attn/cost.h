@@ -62,6 +62,10 @@ PositionCost position_cost(const Problem& p, int input_width = 0);
 
 // KV cache of a decoder: 2 (K and V) × layers × kv_heads × d_head × context × bytes per element.
 double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element);
+// Multiply-adds of the K and V projections for S tokens of width E into kv columns each: directly (MHA/GQA,
+// d_c = 0: S·E·2·kv), or through a latent of width d_c (MLA: S·E·d_c down, then S·d_c·2·kv up — or, with W_UK
+// folded into the query and W_UV into the output, only the S·E·d_c a decoder caches).
+double kv_projection_mul_adds(double S, double E, double kv, double d_c = 0);
 // The same for multi-head latent attention (latent.h): layers × (d_c + d_rope) × context × bytes — one latent
 // and one shared RoPE key per token and layer, whatever the number of heads.
 double latent_cache_bytes(int layers, int d_c, int d_rope, double context, int bytes_per_element);

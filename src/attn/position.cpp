@@ -11,11 +11,11 @@
 namespace attn {
 
 const std::vector<PositionKindInfo> kPositionKinds = {
-    {PositionSpec::Kind::None, "none", PositionAt::Nowhere, false, false},
-    {PositionSpec::Kind::Sinusoidal, "sinusoidal", PositionAt::Inputs, false, true},
-    {PositionSpec::Kind::Learned, "learned", PositionAt::Inputs, false, true},
-    {PositionSpec::Kind::Rope, "rope", PositionAt::QueryKey, true, false},
-    {PositionSpec::Kind::Alibi, "alibi", PositionAt::Scores, true, false},
+    {PositionSpec::Kind::None, "none", PositionAt::Nowhere, false, false, nullptr},
+    {PositionSpec::Kind::Sinusoidal, "sinusoidal", PositionAt::Inputs, false, true, nullptr},
+    {PositionSpec::Kind::Learned, "learned", PositionAt::Inputs, false, true, nullptr},
+    {PositionSpec::Kind::Rope, "rope", PositionAt::QueryKey, true, false, "scores"},  // a score as its pairs
+    {PositionSpec::Kind::Alibi, "alibi", PositionAt::Scores, true, false, "mask"},  // the bias, then the mask
 };
 
 const PositionKindInfo& position_kind(PositionSpec::Kind kind) {

@@ -33,6 +33,7 @@ struct PositionKindInfo {
   PositionAt at;   // what it changes
   bool relative;   // the scores depend only on pos_i − pos_j (moving every position by t changes nothing)
   bool needs_inputs;  // added to x: a direct q/k/v problem has none
+  const char* stage;  // the step-through stage (kStages id) whose steps show it, or nullptr (before them)
   // Its words in the catalogs: position.<id>.title (menu), .about (one sentence: what it does).
 };
 extern const std::vector<PositionKindInfo> kPositionKinds;  // in Kind's order

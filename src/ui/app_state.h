@@ -115,6 +115,8 @@ struct LatentRun {
   double rel_diff = 0;    // ‖O_MLA − O_MHA‖ / ‖O_MHA‖
   double scores_gap = 0;  // max |q_c·cᵀ − q·kᵀ| over every head (absorbed vs expanded: rounding)
   int cached = 0;         // numbers cached per token: d_c (MHA: 2·h·d_k)
+  double projections =
+      0;  // multiply-adds of the K/V projections through the latent (attn::kv_projection_mul_adds)
 };
 
 // Derived from the problem by the app shell (refresh_variants) for the Variants view.

@@ -107,7 +107,14 @@ void panel_controls(AppState& s) {
   for (int k = 0; k < attn::kStageCount; ++k) {
     const bool current = static_cast<int>(st.stage) == k;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (button(words(s, std::string("stage.") + attn::kStages[k].id), nullptr))
+    // (the stage where the problem's position shows: "1 Dot products + RoPE")
+    const attn::PositionKindInfo& pos = attn::position_kind(s.problem.position.kind);
+    std::string name = words(s, std::string("stage.") + attn::kStages[k].id);
+    if (pos.stage && std::string(pos.stage) == attn::kStages[k].id)
+      name = say(s, "stage.with_position",
+                 {attn::text_arg("stage", name),
+                  attn::words_arg("position", {std::string("position.") + pos.id + ".title", {}})});
+    if (button(name, nullptr))
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
                                   s.problem.query_len(), s.problem.key_len(), s.granularity));
     if (current) ImGui::PopStyleColor();

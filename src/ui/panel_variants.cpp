@@ -309,21 +309,24 @@ void latent_table(const AppState& s) {
   const Variants& v = s.derived().variants;
   if (v.latent.empty()) return;
   const int full = 2 * s.problem.heads() * static_cast<int>(s.derived().result.heads.front().q.cols());
+  const double direct = attn::kv_projection_mul_adds(s.problem.key_len(), full / 2, full / 2);
   std::vector<std::vector<std::string>> rows;
   for (const LatentRun& r : v.latent) {
     char diff[32], rel[32], gap[32];
     std::snprintf(diff, sizeof diff, "%.3g", r.max_diff);
     std::snprintf(rel, sizeof rel, "%.1f%%", 100 * r.rel_diff);
     std::snprintf(gap, sizeof gap, "%.1e", r.scores_gap);
-    rows.push_back({std::to_string(r.d_c),
-                    say(s, "lab.latent.cached", {count_arg("n", r.cached), count_arg("full", full)}),
-                    attn::decimals(catalog(s), diff), attn::decimals(catalog(s), rel),
-                    attn::decimals(catalog(s), gap)});
+    rows.push_back(
+        {std::to_string(r.d_c),
+         say(s, "lab.latent.cached", {count_arg("n", r.cached), count_arg("full", full)}),
+         say(s, "lab.latent.projections_value",
+             {text_arg("mla", lab_count(s, r.projections)), text_arg("mha", lab_count(s, direct))}),
+         attn::decimals(catalog(s), diff), attn::decimals(catalog(s), rel), attn::decimals(catalog(s), gap)});
   }
   text_note("%s", words(s, "lab.latent.title").c_str());
   text_table("##latent",
-             {"d_c", words(s, "lab.latent.per_token"), "max |O_MLA − O_MHA|", words(s, "lab.heads.relative"),
-              words(s, "lab.latent.absorbed")},
+             {"d_c", words(s, "lab.latent.per_token"), words(s, "lab.latent.projections"),
+              "max |O_MLA − O_MHA|", words(s, "lab.heads.relative"), words(s, "lab.latent.absorbed")},
              rows);
   text_note("%s", words(s, "lab.latent.note").c_str());
 }

@@ -109,8 +109,12 @@ void refresh_variants(AppState& s) {
     if (d_c < 1 || (!v.latent.empty() && v.latent.back().d_c == d_c)) continue;
     const attn::LatentKV m = attn::latent_kv(mha, d_c);
     const attn::Result r = attn::run(attn::with_latent_kv(mha, m));
-    LatentRun run{d_c, max_abs_diff(r.output, full.output),
-                  norm > 0 ? (r.output - full.output).norm() / norm : 0, 0, d_c};
+    LatentRun run{d_c,
+                  max_abs_diff(r.output, full.output),
+                  norm > 0 ? (r.output - full.output).norm() / norm : 0,
+                  0,
+                  d_c,
+                  attn::kv_projection_mul_adds(static_cast<double>(mha.key.rows()), E, E, d_c)};
     for (int h = 0; h < mha.num_heads; ++h) {
       const attn::LatentScores sc = attn::latent_scores(mha, m, h);
       run.scores_gap = std::max(run.scores_gap, max_abs_diff(sc.absorbed, sc.expanded));

@@ -2,6 +2,7 @@
 // nothing.
 #include <gtest/gtest.h>
 
+#include "attn/cost.h"
 #include "attn/scenario.h"
 #include "test_util.h"
 #include "ui/app_state.h"
@@ -434,6 +435,9 @@ TEST(AppState, VariantsLatentBesideGrouped) {
   EXPECT_GT(runs[0].max_diff, 1e-3);
   EXPECT_LT(runs[2].max_diff, 1e-5);  // (f32)
   for (const ui::LatentRun& r : runs) EXPECT_LT(r.scores_gap, 1e-12);
+  const double S = s.problem.key_len();  // through the latent: S·E·d_c down, S·d_c·2E up (MHA: S·E·2E)
+  EXPECT_EQ(runs[0].projections, S * 8 * 2 + S * 2 * 16);
+  EXPECT_EQ(attn::kv_projection_mul_adds(S, 8, 8), S * 8 * 16);
 }
 
 // A copied link (Share) keeps the sentence's position, for a seeded sentence and for a scenario; a scenario

@@ -10,6 +10,7 @@
 #include "attn/cost.h"
 #include "attn/explain.h"
 #include "attn/json_io.h"
+#include "attn/step.h"
 #include "attn/rng.h"
 #include "attn/run.h"
 #include "compute/cpu_backend.h"
@@ -336,7 +337,11 @@ TEST(Position, TheStepsSayWhereThePositionEntered) {
   EXPECT_EQ(e.narration[0].id, "explain.alibi.cell");
 }
 
-TEST(Position, EveryKindHasItsWordsInEveryCatalog) {
+TEST(Position, EveryKindHasItsWordsInEveryCatalogAndItsStageExists) {
+  for (const attn::PositionKindInfo& k : attn::kPositionKinds)
+    if (k.stage) {
+      EXPECT_NO_THROW(attn::named_value(attn::kStages, attn::Json(k.stage), "stage")) << k.id;
+    }
   for (const attn::Catalog& c : attn::catalogs())
     for (const attn::PositionKindInfo& k : attn::kPositionKinds)
       for (const std::string part : {".title", ".about", ".formula"}) {
