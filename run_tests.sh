@@ -2,6 +2,7 @@
 # Installs what is missing, builds native and web, runs every test layer, ends with one summary line:
 #   format  clang-format check of our sources (warnings are errors in the build itself)
 #   pointers  every "Tests:" comment names a test file and suite that exist (tests/check_pointers.py)
+#   packages  every system header the builds read belongs to a package .ci/deps.sh installs for that build
 #   layers  panels only draw: no drawing file calls update_derived() (tests/check_layers.py)
 #   core    GoogleTest via CTest (math, masks, parser, step engine, app state, headless UI render)
 #   golden  attnlab-cli vs PyTorch nn.MultiheadAttention and a numpy reference (/usr/bin/python3)
@@ -88,6 +89,13 @@ if python3 tests/check_pointers.py >"$logs/pointers.log" 2>&1; then
 else
   show_log "$logs/pointers.log"
   record pointers 0 1
+fi
+# every system file the builds read comes from a package their install step installs (a fresh machine builds)
+if python3 tests/check_packages.py >"$logs/packages.log" 2>&1; then
+  record packages 1 0
+else
+  show_log "$logs/packages.log"
+  record packages 0 1
 fi
 # panels only draw: no drawing file writes derived data (tests/check_layers.py)
 if python3 tests/check_layers.py >"$logs/layers.log" 2>&1; then

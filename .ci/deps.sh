@@ -50,8 +50,10 @@ deps_imgui() {
   [ -f "$ATTN_THIRD/imgui/imgui.cpp" ]
 }
 
+# Every system file a build reads belongs to a package its function installs (tests/check_packages.py maps the
+# builds' dependency files through dpkg's file lists and fails on a file from a package not listed here).
 deps_web() {
-  apt_need emscripten libeigen3-dev nlohmann-json3-dev fonts-dejavu-core || return 1
+  apt_need emscripten libeigen3-dev nlohmann-json3-dev libstb-dev fonts-dejavu-core || return 1
   command -v node >/dev/null || apt_need nodejs || return 1
   deps_imgui
 }
@@ -72,9 +74,12 @@ deps_fuzz() {
 # oracle).
 deps_test() {
   apt_need python3 python3-torch python3-numpy python3-regex libopenblas0-pthread chromium xvfb xauth || return 1
+  # the other engines a school has: Firefox ESR (WebDriver BiDi through puppeteer-core) and WebKitGTK (Safari's
+  # engine: WebKitWebDriver + MiniBrowser), both under Xvfb with Mesa's software GL (tests/web/browsers.mjs)
+  apt_need firefox-esr webkit2gtk-driver libgl1-mesa-dri || return 1
   command -v npm >/dev/null || apt_need npm || return 1
   local dir
-  for dir in tests/web:playwright-core tests/web:axe-core tests/golden/node:gpt-3-encoder; do
+  for dir in tests/web:playwright-core tests/web:axe-core tests/web:puppeteer-core tests/golden/node:gpt-3-encoder; do
     if [ ! -f "$ATTN_ROOT/${dir%%:*}/node_modules/${dir#*:}/package.json" ]; then
       echo "[deps] npm ci (${dir#*:}) in ${dir%%:*}"
       (cd "$ATTN_ROOT/${dir%%:*}" && npm ci --no-audit --no-fund --loglevel=error) || return 1
