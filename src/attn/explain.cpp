@@ -43,9 +43,83 @@ std::string fmt_vector(const std::vector<double>& v, size_t max_items) {
   return s + ")";
 }
 
+std::string fmt_fixed(double x, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(x));
+  const std::string zero = "0." + std::string(static_cast<size_t>(decimals), '0');
+  return (x < 0 && buf != zero ? "−" : "") + std::string(buf);
+}
+
+TermPick pick_terms(const std::vector<double>& terms, int max_terms) {
+  TermPick p;
+  const int n = static_cast<int>(terms.size());
+  if (n <= std::max(1, max_terms)) {
+    for (int c = 0; c < n; ++c) p.shown.push_back(c);
+    return p;
+  }
+  std::vector<int> order(static_cast<size_t>(n));
+  for (int c = 0; c < n; ++c) order[static_cast<size_t>(c)] = c;
+  // (the largest by magnitude; ties to the lower index, so the choice does not depend on the sort)
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return std::fabs(terms[static_cast<size_t>(a)]) > std::fabs(terms[static_cast<size_t>(b)]);
+  });
+  const int k = std::min(kLargestTerms, n);
+  p.shown.assign(order.begin(), order.begin() + k);
+  std::sort(p.shown.begin(), p.shown.end());
+  for (int r = k; r < n; ++r) p.rest_sum += terms[static_cast<size_t>(order[static_cast<size_t>(r)])];
+  p.rest_count = n - k;
+  return p;
+}
+
+int decimals_that_add(const std::vector<double>& terms, double total) {
+  for (int d = 2; d <= 4; ++d) {
+    const double unit = std::pow(10.0, d);
+    double printed = 0;
+    for (double x : terms) printed += std::round(x * unit);
+    if (printed == std::round(total * unit)) return d;
+  }
+  return 3;
+}
+
+std::vector<double> rounded_to_add(const std::vector<double>& terms, double total, int decimals) {
+  const double unit = std::pow(10.0, decimals);
+  std::vector<double> units(terms.size());
+  double sum = 0;
+  for (size_t k = 0; k < terms.size(); ++k) sum += units[k] = std::round(terms[k] * unit);
+  const double want = std::round(total * unit);
+  std::vector<size_t> order(terms.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  const double step = want > sum ? 1 : -1;
+  // (most lost first: the largest gap between the term and its rounding, in the direction needed)
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return step * (terms[a] * unit - units[a]) > step * (terms[b] * unit - units[b]);
+  });
+  for (size_t k = 0; sum != want && k < order.size(); ++k) units[order[k]] += step, sum += step;
+  for (double& u : units) u /= unit;
+  return units;
+}
+
 namespace {
 
 std::string quote(const std::string& token) { return "“" + token + "”"; }
+
+// The shown terms of a sum joined by " + ", then "(N smaller terms = x)" for the rest (pick_terms); each
+// term as write(index) writes it.
+template <typename Write>
+std::string join_terms(const TermPick& pick, Write write, const std::string& rest) {
+  std::string out;
+  for (size_t k = 0; k < pick.shown.size(); ++k) out += (k ? " + " : "") + write(pick.shown[k]);
+  if (pick.rest_count > 0)
+    out += " + (" + std::to_string(pick.rest_count) + " ⟦formula.smaller_terms⟧ = " + rest + ")";
+  return out;
+}
+
+// A product term "(a)(b)", after the name of its column when the columns have names ("animate (9.00)(0.80)").
+std::string product_term(const ExplainInput& in, int c, double a, double b) {
+  const std::string name =
+      c < static_cast<int>(in.dim_names.size()) ? in.dim_names[static_cast<size_t>(c)] + " " : "";
+  return name + "(" + fmt(a) + ")(" + fmt(b) + ")";
+}
 
 std::vector<double> row_of(const MatD& m, int i) {
   return std::vector<double>(m.row(i).data(), m.row(i).data() + m.cols());
@@ -94,17 +168,20 @@ void explain_rope_cell(const ExplainInput& in, int i, int j, StepExplanation& e)
   const int pi = query_position(in.position, i, L, S), pj = key_position(in.position, j), offset = pi - pj;
   const std::string cell = subscript(i) + "," + subscript(j);
   e.formula = "s" + cell + " = Σₘ Re(qₘ·conj(kₘ)·exp(i·" + std::to_string(offset) + "·θₘ)) = ";
-  const int pairs = d_rot / 2, shown = std::min(pairs, std::max(1, in.max_terms));
+  const int pairs = d_rot / 2;
+  std::vector<double> terms(static_cast<size_t>(pairs));
   for (int m = 0; m < pairs; ++m) {
     int a = 0, b = 0;
     rope_pair(in.position, d_rot, m, a, b);
     const double qa = t.q_unrotated(i, a), qb = t.q_unrotated(i, b), ka = t.k_unrotated(j, a),
                  kb = t.k_unrotated(j, b);
     const double phi = rope_angle(in.position, d_rot, m, offset);
-    const double term = (qa * ka + qb * kb) * std::cos(phi) - (qb * ka - qa * kb) * std::sin(phi);
-    if (m < shown) e.formula += (m ? " + (" : "(") + fmt(term) + ")";
+    terms[static_cast<size_t>(m)] = (qa * ka + qb * kb) * std::cos(phi) - (qb * ka - qa * kb) * std::sin(phi);
   }
-  if (pairs > shown) e.formula += " + … (" + std::to_string(pairs) + " ⟦formula.pairs⟧)";
+  const TermPick pick = pick_terms(terms, in.max_terms);
+  e.formula += join_terms(
+      pick, [&](int m) { return "(" + fmt(terms[static_cast<size_t>(m)]) + ")"; },
+      fmt_fixed(pick.rest_sum, 2));
   if (d_rot < d_k) {
     double plain = 0;
     for (int c = d_rot; c < d_k; ++c) plain += t.q_unrotated(i, c) * t.k_unrotated(j, c);
@@ -160,12 +237,14 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         break;
       }
       e.values = {t.scores(i, j)};
-      e.formula = "s" + cell + " = q" + si + "·k" + sj + " = ";
-      const int shown = std::min(d_k, std::max(1, in.max_terms));
-      for (int c = 0; c < shown; ++c)
-        e.formula += (c ? " + (" : "(") + fmt(t.q(i, c)) + ")(" + fmt(t.k(j, c)) + ")";
-      if (d_k > shown) e.formula += " + … (" + std::to_string(d_k) + " ⟦formula.terms⟧)";
-      e.formula += " = " + fmt(t.scores(i, j));
+      std::vector<double> terms(static_cast<size_t>(d_k));
+      for (int c = 0; c < d_k; ++c) terms[static_cast<size_t>(c)] = t.q(i, c) * t.k(j, c);
+      const TermPick pick = pick_terms(terms, in.max_terms);
+      e.formula = "s" + cell + " = q" + si + "·k" + sj + " = " +
+                  join_terms(
+                      pick, [&](int c) { return product_term(in, c, t.q(i, c), t.k(j, c)); },
+                      fmt_fixed(pick.rest_sum, 2)) +
+                  " = " + fmt(t.scores(i, j));
       if (rope) {  // (the pairs, not the d_k products of rotated numbers)
         explain_rope_cell(in, i, j, e);
         break;
@@ -256,7 +335,25 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
                         {kj, number_arg("e", ex)}}};
       } else if (st.phase == Phase::Sum) {
         e.values = {t.row_sum(i)};
-        e.formula = "Σ" + si + " = Σ_j e" + si + ",j = " + fmt(t.row_sum(i));
+        e.formula = "Σ" + si + " = Σ_j e" + si + ",j = ";
+        if (!fully) {  // (the exponentials, to as many decimals as it takes for them to add up)
+          std::vector<double> exps;
+          for (Eigen::Index jj = 0; jj < t.masked.cols(); ++jj)
+            exps.push_back(std::isinf(t.masked(i, jj)) ? 0.0 : std::exp(t.masked(i, jj) - m));
+          const TermPick pick = pick_terms(exps, in.max_terms);
+          std::vector<double> parts;  // (what is printed: the terms shown and the rest's sum)
+          for (int jj : pick.shown) parts.push_back(exps[static_cast<size_t>(jj)]);
+          if (pick.rest_count > 0) parts.push_back(pick.rest_sum);
+          const int d = decimals_that_add(parts, t.row_sum(i));
+          const std::vector<double> printed = rounded_to_add(parts, t.row_sum(i), d);
+          size_t next = 0;  // (printed follows pick.shown, then the rest)
+          e.formula += join_terms(
+                           pick, [&](int) { return fmt_fixed(printed[next++], d); },
+                           fmt_fixed(pick.rest_count > 0 ? printed.back() : 0, d)) +
+                       " = " + fmt_fixed(t.row_sum(i), d);
+        } else {
+          e.formula += fmt(t.row_sum(i));
+        }
         e.narration = {{fully ? "explain.softmax.sum_fully_masked" : "explain.softmax.sum",
                         {qi, number_arg("sum", t.row_sum(i))}}};
       } else {
@@ -292,6 +389,20 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
     }
   }
   return e;
+}
+
+std::string output_cell_formula(const ExplainInput& in, int i, int c) {
+  const HeadTrace<double>& t = *in.trace;
+  const int S = static_cast<int>(t.v.rows());
+  std::vector<double> terms(static_cast<size_t>(S));
+  for (int j = 0; j < S; ++j) terms[static_cast<size_t>(j)] = t.weights(i, j) * t.v(j, c);
+  const TermPick pick = pick_terms(terms, in.max_terms);
+  const std::string cell = subscript(i) + "," + subscript(c);
+  return "o" + cell + " = Σ_j a" + subscript(i) + ",j·v_j," + subscript(c) + " = " +
+         join_terms(
+             pick, [&](int j) { return "(" + fmt(t.weights(i, j)) + ")(" + fmt(t.v(j, c)) + ")"; },
+             fmt_fixed(pick.rest_sum, 2)) +
+         " = " + fmt(t.output(i, c));
 }
 
 StepExplanation explain_flash_tile(const FlashTrace& f, int step,

@@ -78,9 +78,9 @@ std::string say(const Catalog& c, const std::vector<Message>& sentences);
 // A text with named placeholders ("{n}", "{q}") filled in; an unknown placeholder stays as it is.
 std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& args);
 
-// A formula the engine wrote (math, with a few words as ⟦id⟧: "(6 ⟦formula.terms⟧)") in a catalog's
-// language: each ⟦id⟧ said, and with decimal_sign its numbers in the catalog's decimal sign too. With
-// keep_marks the said words stay inside ⟦…⟧ (for latex_math, which sets them as text).
+// A formula the engine wrote (math, with a few words as ⟦id⟧: "(4 ⟦formula.smaller_terms⟧ = 0.02)") in a
+// catalog's language: each ⟦id⟧ said, and with decimal_sign its numbers in the catalog's decimal sign too.
+// With keep_marks the said words stay inside ⟦…⟧ (for latex_math, which sets them as text).
 std::string say_formula(const Catalog& c, const std::string& formula, bool decimal_sign = true,
                         bool keep_marks = false);
 

@@ -35,9 +35,7 @@ const attn::HeadTrace<double>& head_of(const AppState& s) {
   return t;
 }
 
-attn::ExplainInput explain_input(const AppState& s) {
-  return attn::explain_input(s.problem, head_of(s), s.view.head);
-}
+attn::ExplainInput explain_input(const AppState& s) { return explain_input(s, head_of(s), s.view.head); }
 
 std::string slug(const std::string& text) {
   std::string out;

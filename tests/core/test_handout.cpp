@@ -70,8 +70,10 @@ TEST(Handout, LatexWritesEveryTermOfTheStepAndTheRowsSoftmax) {
   ui::AppState s = derived();
   s.step_index = attn::step_index(attn::Stage::Scores, 7, 1, attn::Phase::Cell, 11, 11, s.granularity);
   const std::string step = ui::make_handout(s, ui::HandoutKind::LatexStep, 0, ATTN_FONT_PATH).bytes;
-  EXPECT_NE(step.find("s_{7,1} = q_{7}\\cdot k_{1} = (9.00)(1.00) + "), std::string::npos) << step;
-  EXPECT_EQ(step.find("\\dots"), std::string::npos) << step;  // all 6 terms, not "… (6 terms)"
+  // (the scenario's columns are its features: each term is named)
+  EXPECT_NE(step.find("s_{7,1} = q_{7}\\cdot k_{1} = \\text{animate} (9.00)(1.00) + "), std::string::npos)
+      << step;
+  EXPECT_EQ(step.find("smaller terms"), std::string::npos) << step;  // all 6 terms
   const std::string row = ui::make_handout(s, ui::HandoutKind::LatexRow, 0, ATTN_FONT_PATH).bytes;
   EXPECT_NE(row.find("Softmax of the row of it"), std::string::npos);
   EXPECT_NE(row.find("animal & $"), std::string::npos);
