@@ -52,6 +52,8 @@ void configure_context_hints();
 void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots
 void run_loop(void (*frame_fn)());                // until the window closes (native) or forever (browser)
 void install_resize_callback(GLFWwindow* w);
+// Device pixels per CSS pixel (the browser's devicePixelRatio) or GLFW's content scale natively.
+float pixel_ratio(GLFWwindow* w);
 attn::Message cpu_series();                    // the CPU backend's name: perf.backend.wasm or .native
 void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; native: says it is browser-only
 void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown

@@ -138,14 +138,17 @@ void frame() {
   ui::AppState& s = app.state;
   derive(s);
   service_requests(s);
-  if (s.view.ui_scale != app.applied_scale || s.view.high_contrast != app.applied_contrast) {
-    if (s.view.ui_scale != app.applied_scale) {
-      app.font_ok = ui::load_fonts(app.font_path, s.view.ui_scale);
+  s.platform.pixel_ratio = platform::pixel_ratio(app.window);
+  // Fonts rasterised for the physical size: the UI scale × the screen's pixel ratio (sharp on HiDPI).
+  const float scale = ui::screen_scale(s);
+  if (scale != app.applied_scale || s.view.high_contrast != app.applied_contrast) {
+    if (scale != app.applied_scale) {
+      app.font_ok = ui::load_fonts(app.font_path, scale);
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
     }
-    ui::apply_style(s.view.ui_scale, s.view.high_contrast);
-    app.applied_scale = s.view.ui_scale;
+    ui::apply_style(scale, s.view.high_contrast);
+    app.applied_scale = scale;
     app.applied_contrast = s.view.high_contrast;
   }
   glfwPollEvents();

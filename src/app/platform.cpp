@@ -6,6 +6,8 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -113,10 +115,20 @@ EM_JS(void, js_announce, (const char* json), {
 });
 
 namespace {
-EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
+// The canvas's backing store is its CSS size × devicePixelRatio, so every pixel is drawn (sharp on HiDPI
+// screens; browser zoom changes the ratio and enlarges everything). Returns the ratio.
+double size_backing_store() {
   double w = 0, h = 0;
   emscripten_get_element_css_size("#canvas", &w, &h);
-  if (w >= 1 && h >= 1) js_size_window(static_cast<int>(w), static_cast<int>(h));
+  const double ratio = std::clamp(emscripten_get_device_pixel_ratio(), 0.25, 8.0);
+  const int bw = static_cast<int>(std::lround(w * ratio)), bh = static_cast<int>(std::lround(h * ratio));
+  int cw = 0, ch = 0;
+  if (GLFWwindow* win = the_app().window) glfwGetWindowSize(win, &cw, &ch);
+  if (w >= 1 && h >= 1 && (bw != cw || bh != ch)) js_size_window(bw, bh);
+  return ratio;
+}
+EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
+  size_backing_store();
   return EM_FALSE;
 }
 }  // namespace
@@ -191,6 +203,8 @@ void install_resize_callback(GLFWwindow*) {
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_resize);
   on_resize(0, nullptr, nullptr);
 }
+// (checked every frame: a window moved to a screen of another pixel ratio sends no resize event)
+float pixel_ratio(GLFWwindow*) { return static_cast<float>(size_backing_store()); }
 
 }  // namespace platform
 
@@ -267,6 +281,17 @@ void run_loop(void (*frame_fn)()) {
 }
 
 void install_resize_callback(GLFWwindow*) {}
+// GLFW's content scale (the desktop's text scale: 2 on a HiDPI screen set up so), per window pixel: where the
+// framebuffer is already larger than the window (macOS), ImGui's framebuffer scale covers that part.
+float pixel_ratio(GLFWwindow* w) {
+  float x = 1, y = 1;
+  glfwGetWindowContentScale(w, &x, &y);
+  int ww = 0, wh = 0, fw = 0, fh = 0;
+  glfwGetWindowSize(w, &ww, &wh);
+  glfwGetFramebufferSize(w, &fw, &fh);
+  const float framebuffer = ww > 0 && fw > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
+  return std::clamp(x / framebuffer, 0.25f, 8.0f);
+}
 void configure_platform(ui::AppState& s) {
   s.platform.cpu = cpu_threads_message();
   s.platform.share_label = "status.share_json";  // (an id: the menu says it in the app's language)

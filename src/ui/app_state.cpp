@@ -117,9 +117,15 @@ void load_scenario(AppState& s, const attn::Scenario& sc) {
   s.problem.scale = attn::ScaleSpec{};
   s.problem.temperature = 1.0;
   apply_inputs(s);
+  // The focus token's score on the key its story is about ("it" · "animal"): a first cell that teaches.
   const int n = static_cast<int>(sc.tokens.size());
+  int key = 0;
+  if (!sc.story_keys.empty()) {
+    const auto at = std::find(sc.tokens.begin(), sc.tokens.end(), sc.story_keys.front());
+    if (at != sc.tokens.end()) key = static_cast<int>(at - sc.tokens.begin());
+  }
   s.step_index =
-      attn::step_index(attn::Stage::Scores, sc.focus_index, 0, attn::Phase::Cell, n, n, s.granularity);
+      attn::step_index(attn::Stage::Scores, sc.focus_index, key, attn::Phase::Cell, n, n, s.granularity);
   s.playing = false;
 }
 
@@ -222,6 +228,21 @@ Explanation said(const AppState& s, const attn::StepExplanation& e) {
 }
 }  // namespace
 
+attn::ExplainInput explain_input(const AppState& s, const attn::HeadTrace<double>& t, int h) {
+  attn::ExplainInput in = attn::explain_input(s.problem, t, h);
+  // A scenario's K and V are its features (W_K = W_V = I): q·k adds feature by feature, so each column
+  // of Q, K and V is named by its feature.
+  const attn::Scenario* sc = s.scenario();
+  const auto identity = [&](const attn::MatD& w) {
+    return w.rows() == w.cols() && w.rows() == static_cast<Eigen::Index>(s.features.size()) &&
+           w.isIdentity(0);
+  };
+  if (sc && s.source == Source::Embeddings && s.setup.heads == 1 && identity(s.inputs.w_k) &&
+      identity(s.inputs.w_v) && t.q.cols() == static_cast<Eigen::Index>(s.features.size()))
+    in.dim_names = s.features;
+  return in;
+}
+
 Explanation explain_current(const AppState& s, int max_terms) {
   if (!s.derived().has_result || s.derived().result.heads.empty()) return {};
   if (flash_walkthrough_shown(s) && held_back(s, Held::Softmax))
@@ -242,7 +263,7 @@ Explanation explain_current(const AppState& s, int max_terms) {
   const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
   if (t.weights.rows() != s.problem.query_len() || t.weights.cols() != s.problem.key_len()) return {};
-  attn::ExplainInput in = attn::explain_input(s.problem, t, h);
+  attn::ExplainInput in = explain_input(s, t, h);
   in.max_terms = max_terms;
   attn::StepExplanation e = attn::explain_step(in, st);
   if (held_back(s, static_cast<Held>(st.stage))) {  // (a prediction is open: its answer waits)
@@ -363,8 +384,12 @@ attn::Json step_mirror(const AppState& s) {
 }  // namespace
 
 float projector_scale(float display_w, float display_h) {
-  const float fit = std::min(display_w / 1280.0f, display_h / 720.0f);
+  const float fit = std::min(display_w / 1024.0f, display_h / 576.0f);
   return std::clamp(std::floor(fit * 4.0f) / 4.0f, 1.0f, 3.0f);  // (quarter steps: fonts re-rasterise)
+}
+
+float screen_scale(const AppState& s) {
+  return s.view.ui_scale * std::clamp(s.platform.pixel_ratio, 0.25f, 8.0f);
 }
 
 void set_projector(AppState& s, bool on, float display_w, float display_h) {

@@ -276,6 +276,8 @@ struct ViewState {
 // frame, attnlab.layout() and tests; neither the document nor derived from it.
 struct FrameState {
   float controls_h = 0;             // the height the controls took
+  float narration_h = 0;            // the most the narration has needed since the view last changed
+  int narration_for = -1;           // (the result_version and view it was measured for)
   attn::StepIndex followed = -1;    // the step the step view last scrolled into sight
   bool arithmetic = false;          // Enter: show the current cell's whole arithmetic (a popup)
   Panel shown_panel = Panel::Step;  // the view and Variants part drawn (another starts at its top)
@@ -294,7 +296,10 @@ struct PlatformConfig {
   bool handout_downloads = false;  // handouts download (browser) rather than go into handout_dir
   std::string handout_dir = "attnlab-handouts";  // (desktop) where handouts are saved
   bool reduced_motion = false;  // the system asks for less motion: a link or lesson never starts playback
-  attn::Message cpu;            // how many threads the CPU path has here, and why only one (Performance view)
+  float pixel_ratio = 1;  // device pixels per CSS (or logical) pixel: the browser's devicePixelRatio, GLFW's
+                          // content scale natively. The shell sets it each frame; fonts and sizes follow it.
+  bool touch = false;     // the last pointer was a finger (browser): larger targets, the on-screen keyboard
+  attn::Message cpu;      // how many threads the CPU path has here, and why only one (Performance view)
 };
 
 // The document: what getState() returns and a link carries. Panels edit it and set dirty; setState applies
@@ -411,10 +416,14 @@ void select_query(AppState& s, int query);              // ↑ / ↓: the same s
 void next_scenario(AppState& s, int delta);             // S / Shift+S: cycle through the scenario library
 void advance_playback(AppState& s, double dt_seconds);  // while playing: steps_per_second
 
-// The Projector preset: the input panel hidden, high contrast, the UI scaled to the screen (a 1280×720 layout
-// enlarged: 1.5× on 1920×1080, 3× on 3840×2160), thicker highlights. Off: back to the laptop defaults.
+// The Projector preset: the input panel hidden, high contrast, the UI scaled to the screen (a 1024×576 layout
+// enlarged: 1.25× on 1280×720 and 1366×768, 1.75× on 1920×1080, 3× on 3840×2160), thicker highlights. Off:
+// back to the laptop defaults. display_w × display_h: the screen in CSS (logical) pixels.
 void set_projector(AppState& s, bool on, float display_w, float display_h);
 float projector_scale(float display_w, float display_h);
+// How much larger than at 1× everything is drawn: the UI scale times the screen's pixel ratio (fonts are
+// rasterised at it, so text is sharp on a HiDPI screen and browser zoom enlarges everything).
+float screen_scale(const AppState& s);
 
 // True while the Variants view's flash walkthrough is on screen (narration then explains its tiles).
 bool flash_walkthrough_shown(const AppState& s);
@@ -444,8 +453,12 @@ struct Explanation {
 };
 // The explanation of the current step, or of the flash tile in the walkthrough (empty when there is no
 // result).
-// max_terms: a dot product's terms written out (the narration panel 4; Enter's whole arithmetic: all).
-Explanation explain_current(const AppState& s, int max_terms = 4);
+// max_terms: a sum's terms written out (attn::pick_terms: beyond it the largest and the rest summed; Enter's
+// whole arithmetic: all).
+Explanation explain_current(const AppState& s, int max_terms = attn::ExplainInput{}.max_terms);
+// What the engine explains head h's trace with: the problem's labels, scale, mask and positions, and the
+// columns' names where they mean something (a scenario whose K and V are its features: "animate", "place").
+attn::ExplainInput explain_input(const AppState& s, const attn::HeadTrace<double>& t, int h);
 
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
 // is the current stage's row (or the output row) of the shown head.

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ui/widgets.h"
+
 namespace ui {
 
 namespace {
@@ -117,30 +119,59 @@ attn::Json layout_json(const AppState& s) {
   const std::vector<LayoutBox> boxes = layout_boxes();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   attn::Json windows = attn::Json::array();
+  const float px = s.platform.pixel_ratio > 0 ? s.platform.pixel_ratio : 1;
   for (const LayoutBox& b : boxes)
     windows.push_back({{"name", b.name},
                        {"child", b.child},
-                       {"x", b.x},
-                       {"y", b.y},
-                       {"w", b.w},
-                       {"h", b.h},
-                       {"needs_w", b.needs_w},
-                       {"needs_h", b.needs_h},
-                       {"shows_w", b.shows_w},
-                       {"shows_h", b.shows_h},
+                       {"x", b.x / px},
+                       {"y", b.y / px},
+                       {"w", b.w / px},
+                       {"h", b.h / px},
+                       {"needs_w", b.needs_w / px},
+                       {"needs_h", b.needs_h / px},
+                       {"shows_w", b.shows_w / px},
+                       {"shows_h", b.shows_h / px},
                        {"cut_x", b.cut_x()},
                        {"cut_y", b.cut_y()}});
   const FrameState& f = s.frame;
   const ImGuiContext* g = ImGui::GetCurrentContext();
   const attn::Json keyboard = {{"navigating", ImGui::GetIO().NavVisible},
                                {"window", g && g->NavWindow ? g->NavWindow->Name : ""}};
-  return {{"display", {{"w", display.x}, {"h", display.y}}},
+  attn::Json heatmaps = attn::Json::array();
+  for (const DrawnHeatmap& h : drawn_heatmaps())
+    heatmaps.push_back({{"name", h.name},
+                        {"x", h.x / px},
+                        {"y", h.y / px},
+                        {"w", h.w / px},
+                        {"h", h.h / px},
+                        {"cell", h.cell / px},
+                        {"cell_w", h.cell_w / px},
+                        {"cell_h", h.cell_h / px},
+                        {"rows", h.rows},
+                        {"cols", h.cols},
+                        {"first_row", h.first_row},
+                        {"last_row", h.last_row},
+                        {"values_wanted", h.values_wanted},
+                        {"values_shown", h.values_shown}});
+  const auto css = [&](const float* xy, float size) {
+    return attn::Json{
+        {"x", xy[0] < 0 ? -1 : xy[0] / px}, {"y", xy[1] < 0 ? -1 : xy[1] / px}, {"cell", size / px}};
+  };
+  attn::Json chips = attn::Json::array();
+  for (const std::array<float, 4>& c : f.global_chips)
+    chips.push_back({c[0] / px, c[1] / px, c[2] / px, c[3] / px});
+  // Everything in CSS pixels, as page scripts and tests click; the display is the canvas's backing store
+  // (CSS size × pixel_ratio).
+  return {{"display", {{"w", display.x / px}, {"h", display.y / px}}},
+          {"backing", {{"w", display.x}, {"h", display.y}}},
+          {"pixel_ratio", px},
+          {"heatmaps", std::move(heatmaps)},
           {"keyboard", keyboard},
           {"ui_scale", s.view.ui_scale},
           {"windows", std::move(windows)},
           {"problems", layout_problems(boxes, display.x, display.y)},
-          {"mask_grid", {{"x", f.mask_grid[0]}, {"y", f.mask_grid[1]}, {"cell", f.mask_grid[2]}}},
-          {"global_chips", f.global_chips}};
+          {"mask_grid", css(f.mask_grid, f.mask_grid[2])},
+          {"global_chips", std::move(chips)}};
 }
 
 }  // namespace ui

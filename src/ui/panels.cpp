@@ -96,7 +96,7 @@ void menu_bar(AppState& s) {
   if (ImGui::BeginMenu((words(s, "menu.view") + "###view").c_str())) {
     const ImVec2 d = ImGui::GetIO().DisplaySize;
     if (ImGui::MenuItem(words(s, "menu.projector").c_str(), "P", s.view.projector))
-      set_projector(s, !s.view.projector, d.x, d.y);
+      set_projector(s, !s.view.projector, d.x / s.platform.pixel_ratio, d.y / s.platform.pixel_ratio);
     const std::string scale_format =
         slider_format(words(s, "menu.ui_scale_value"), "scale", s.view.ui_scale, 2);
     if (ImGui::SliderFloat((words(s, "menu.ui_scale") + "###ui_scale").c_str(), &s.view.ui_scale, 1.0f, 3.0f,
@@ -203,6 +203,7 @@ void panel_main(AppState& s) {
 // [SECTION] layout ---------------------------------------------------------------------------------------
 
 void draw_frame(AppState& s) {
+  begin_heatmap_frame();
   handle_keys(s);
   advance_playback(s, ImGui::GetIO().DeltaTime);
   set_highlight_weight(s.view.projector ? 2.0f : 1.0f);
@@ -218,14 +219,19 @@ void draw_frame(AppState& s) {
   const bool lesson = lesson_page(s) != nullptr;
   const float left_w =
       lesson || s.view.input_panel
-          ? std::clamp(size.x * 0.24f, std::min(250.0f * s.view.ui_scale, size.x * 0.3f), size.x * 0.3f)
+          ? std::clamp(size.x * 0.24f, std::min(250.0f * screen_scale(s), size.x * 0.3f), size.x * 0.3f)
           : 0.0f;
   const float right_w = size.x - left_w;
   // The controls wrap onto more lines when the window is narrow for the UI scale (presenter mode): their
   // height is what they took last frame (two lines before the first).
   const float pad = ImGui::GetStyle().WindowPadding.y;
   const float controls_h = s.frame.controls_h > 0 ? s.frame.controls_h : line * 2 + pad * 2;
-  const float narration_h = std::clamp(size.y * 0.22f, line * 4.5f, size.y * 0.4f);
+  // The narration as tall as its words and formula need (the most since the view changed, so the matrices
+  // do not jump from step to step), at least a sixth of the height, at most 40 %.
+  const int narration_for = s.derived().result_version * kPanelCount + static_cast<int>(s.view.panel);
+  if (s.frame.narration_for != narration_for) s.frame.narration_for = narration_for, s.frame.narration_h = 0;
+  const float narration_h =
+      std::clamp(std::max(size.y * 0.17f, s.frame.narration_h), line * 4.5f, size.y * 0.4f);
 
   if (lesson) {
     place(o, ImVec2(left_w, size.y));
@@ -251,8 +257,11 @@ void draw_frame(AppState& s) {
   // (Some window must have the focus for Tab to reach the controls from the first key press on.)
   if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetWindowFocus("Main");
   place(ImVec2(o.x + left_w, o.y + size.y - narration_h), ImVec2(right_w, narration_h));
-  if (ImGui::Begin((words(s, "narration.window") + "###narration").c_str(), nullptr, kTile))
+  if (ImGui::Begin((words(s, "narration.window") + "###narration").c_str(), nullptr, kTile)) {
     panel_narration(s);
+    const float needs = ImGui::GetCursorPosY() + ImGui::GetScrollY() + ImGui::GetStyle().WindowPadding.y;
+    s.frame.narration_h = std::max(s.frame.narration_h, needs);
+  }
   ImGui::End();
   arithmetic_popup(s);
 }
@@ -414,13 +423,22 @@ void arithmetic_popup(AppState& s) {
 void panel_narration(AppState& s) {
   if (!result_matches_problem(s)) return ImGui::TextDisabled("%s", words(s, "narration.recomputing").c_str());
   const Explanation e = explain_current(s);
-  text_note("%s", e.title.c_str());
+  // The title, and on its line (as room allows) the whole arithmetic and copying the formula.
+  ImGui::TextDisabled("%s", e.title.c_str());
+  const std::string whole = words(s, "narration.whole_arithmetic") + "###whole_arithmetic",
+                    copy = words(s, "narration.copy_formula") + "###copy_formula";
+  flow(button_width(whole.c_str()));
+  if (ImGui::SmallButton(whole.c_str())) s.frame.arithmetic = true;
+  flow(button_width(copy.c_str()));
+  if (ImGui::SmallButton(copy.c_str())) {
+    ImGui::SetClipboardText(e.formula.c_str());
+    s.notice = attn::Message{"notice.formula_copied", {}};
+  }
   ImGui::PushFont(large_font());
   text_words("%s", e.formula.c_str());
   ImGui::PopFont();
   text_words("%s", e.narration.c_str());
-  if (ImGui::SmallButton((words(s, "narration.whole_arithmetic") + "###whole_arithmetic").c_str()))
-    s.frame.arithmetic = true;
+  if (s.view.projector) return;  // (the presenter knows the keys; the room is the class's)
   if (lesson_page(s)) return text_note("%s", words(s, "narration.keys_lesson").c_str());
   if (flash_walkthrough_shown(s)) return text_note("%s", words(s, "narration.keys_flash").c_str());
   text_note("%s", words(s, "narration.keys").c_str());

@@ -23,6 +23,7 @@ ImU32 palette_color(Palette p, double t);  // t ∈ [−1, 1] for Diverging, [0,
 struct HeatmapOptions {
   Palette palette = Palette::Diverging;
   float cell = 0;               // cell size in pixels; 0 = fit the available width
+  float cell_w = 0;             // a cell's width when wider than tall (numbers in full-size type); 0 = cell
   bool show_values = true;      // print values when they fit in a cell
   int highlight_row = -1;       // outline this row
   int highlight_col = -1;       // outline this column
@@ -35,11 +36,38 @@ struct HeatmapOptions {
   bool col_labels = true;       // draw the top label gutter
   std::function<std::string(int, int)> tooltip;  // extra tooltip text for a cell (e.g. its formula)
   const char* value_name =
-      nullptr;  // used in tooltips: "<value_name>[row, col] = …" (nullptr: widgets.value_name)
+      nullptr;       // used in tooltips: "<value_name>[row, col] = …" (nullptr: widgets.value_name)
+  double range = 0;  // Diverging: the colour scale's ±range (0: this matrix's own max |x|), so maps
+                     // side by side can share one scale
 };
+
+// Every heatmap drawn this frame, in screen pixels (the grid only, its visible part): for
+// window.attnlab.layout() and the layout tests. Cleared by begin_heatmap_frame() at the start of a frame.
+struct DrawnHeatmap {
+  std::string name;                  // value_name, or the id
+  float x = 0, y = 0, w = 0, h = 0;  // the grid as drawn (clipped to what is visible)
+  float cell = 0;                    // the smaller side of a cell
+  float cell_w = 0, cell_h = 0;
+  int rows = 0, cols = 0;
+  int first_row = 0, last_row = -1;  // the rows visible (a tall map in a scrolled region shows some)
+  bool values_wanted = false;        // "numbers in cells" is on for it
+  bool values_shown = false;         // …and its numbers fit (the cells are large enough)
+};
+const std::vector<DrawnHeatmap>& drawn_heatmaps();
+void begin_heatmap_frame();
+
+// The smallest cell in which every number of m prints (at no less than kValueFontMin of the font): the
+// step view sizes its cells so that the numbers show.
+float value_cell(const attn::MatD& m);
+// The width of m's widest number in the text's type, written in full ("0.71") or narrow (".71"); value_cell
+// is the narrow one at kValueFontMin, with a margin.
+float value_width(const attn::MatD& m, bool narrow = false);
+constexpr float kValueFontMin = 0.7f;   // numbers in cells may be drawn this much smaller than the text…
+constexpr float kValueFontMax = 1.45f;  // …and, in cells with room for it, this much larger (the large font)
 
 // m: rows×cols, labelled by row_labels (left) and col_labels (top, vertical). Non-finite cells (−∞ from
 // the mask) are drawn hatched grey and print "−∞". Returns the hovered cell through hovered_row/col (−1).
+// A right-click (a long press on a touch screen) on a cell offers to copy its value or its row.
 void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>& row_labels,
              const std::vector<std::string>& col_labels, const HeatmapOptions& opt,
              int* hovered_row = nullptr, int* hovered_col = nullptr);
@@ -50,6 +78,11 @@ void legend(Palette p, double lo, double hi, float width);
 float legend_height();
 // When cells are smaller than a line of text, label every n-th row (or column): this n (1 otherwise).
 int label_every(float cell);
+// Column labels as a heatmap draws them (upwards, in a band `top` tall above the grid whose top-left cell
+// is at `grid`), the highlighted one in the highlight colour: for a header that stays while rows scroll.
+void column_labels(ImVec2 grid, float cell, const std::vector<std::string>& labels, int highlight, float top);
+// The band labels take: a heatmap's left gutter for row labels, or (vertical) its top one for columns.
+float label_gutter(const std::vector<std::string>& labels, bool vertical);
 
 // Pixel size of a heatmap with this cell size (gutters and legend included, as heatmap() draws it).
 ImVec2 heatmap_size(float cell, int rows, int cols, const std::vector<std::string>& row_labels,

@@ -320,7 +320,8 @@ TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {
       ui::set_projector(s, true, display.w, display.h);
       EXPECT_FALSE(s.view.input_panel);
       EXPECT_TRUE(s.view.high_contrast);
-      EXPECT_FLOAT_EQ(s.view.ui_scale, display.w == 1280 ? 1.0f : display.w == 1920 ? 1.5f : 3.0f);
+      // (larger at every classroom size: 1.25× on 1280×720, 1.75× on 1920×1080, 3× on 4K)
+      EXPECT_FLOAT_EQ(s.view.ui_scale, display.w == 1280 ? 1.25f : display.w == 1920 ? 1.75f : 3.0f);
       s.view.panel = static_cast<ui::Panel>(panel);
       std::vector<std::string> problems;
       render_frames(s, s.view.ui_scale, 4, display, &problems);

@@ -1,0 +1,490 @@
+// The step view: the matrices of the current step, their cells sized from the space the view has so that
+// their numbers print (panels.h panel_step_view). Two arrangements:
+//   the whole pipeline — laid out like the product it computes:      Kᵀ
+//                                                                  Q  M  V  O    (M: the current stage's)
+//     when its cells are large enough to print their numbers (a large screen);
+//   this stage — the matrices the stage reads and writes, side by side on shared rows:
+//     scores Q | K | S · scale S | Ŝ · mask Ŝ | M · softmax M | A · weighted sum A | V | O,
+//     under a header that stays (titles, colour scales, column labels) while the rows scroll to follow the
+//     current query when they do not all fit.
+// Maps that invite comparison share one colour scale (Q and K; S and Ŝ; Ŝ and M; V and O) with one legend
+// spanning them. Tests: tests/core/test_ui_render.cpp (UiLayout.StepView*), tests/web (layout().heatmaps).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "ui/panels.h"
+#include "ui/widgets.h"
+
+namespace ui {
+
+namespace {
+
+// One matrix of an arrangement.
+struct Shown {
+  const char* id;     // its value name (tooltips, layout().heatmaps): "q", "k", "s", "a", "v", "o"
+  std::string title;  // above it: "Q", "scores  s = Q·Kᵀ"
+  const attn::MatD* m;
+  std::vector<std::string> rows, cols;  // labels
+  HeatmapOptions opt;
+  int group = 0;  // maps of one group share one colour scale and one legend
+  bool row_labels = true;
+  bool current = false;  // the stage's own matrix: a click on a cell steps there
+};
+
+// The L×S matrix of a stage and the id of its name.
+const attn::MatD& stage_matrix(const attn::HeadTrace<double>& t, attn::Stage st, const char** name_id) {
+  switch (st) {
+    case attn::Stage::Scores:
+      *name_id = "step.matrix.scores";
+      return t.scores;
+    case attn::Stage::Scale:
+      *name_id = "step.matrix.scale";
+      return t.scaled;
+    case attn::Stage::Mask:
+      *name_id = "step.matrix.mask";
+      return t.masked;
+    default:
+      *name_id = "step.matrix.softmax";
+      return t.weights;
+  }
+}
+
+// A number as %.Ng writes it, in the app's language.
+std::string general(const AppState& s, double x, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return attn::decimals(catalog(s), buf);
+}
+
+// How many cells of the stage matrix (row-major) exist at this step.
+int revealed_cells(const attn::Step& st, int S) {
+  if (st.stage == attn::Stage::WeightedSum) return -1;
+  const int row_start = st.query * S;
+  switch (st.phase) {
+    case attn::Phase::Row:
+      return row_start + S;
+    case attn::Phase::Cell:
+    case attn::Phase::Divide:
+      return row_start + st.key + 1;
+    default:
+      return row_start;  // max, exp, sum: this row's weights are not final yet
+  }
+}
+
+double max_abs(const attn::MatD& m) {
+  double top = 0;
+  for (Eigen::Index i = 0; i < m.size(); ++i)
+    if (std::isfinite(m.data()[i])) top = std::max(top, std::fabs(m.data()[i]));
+  return top > 0 ? top : 1;
+}
+
+// Everything the arrangements are built from, for the current step of the shown head.
+struct StepData {
+  const attn::HeadTrace<double>* t = nullptr;
+  const GpuView::Head* gpu = nullptr;
+  attn::Step st;
+  int L = 0, S = 0, dk = 0, dv = 0;
+  std::vector<std::string> qlab, klab, dims_k, dims_v;
+  attn::MatD kt;
+  bool cell_step = false;
+};
+
+// The matrix a stage shows (from WebGPU where the step view's numbers come from there), its title.
+const attn::MatD& matrix_of(const AppState& s, const StepData& d, attn::Stage stage, std::string* title) {
+  const char* id = "";
+  const attn::MatD& cpu = stage_matrix(*d.t, stage, &id);
+  const attn::MatD* m = &cpu;
+  if (d.gpu && stage == attn::Stage::Mask) m = &d.gpu->masked, id = "step.matrix.mask_gpu";
+  if (d.gpu && stage >= attn::Stage::Softmax) m = &d.gpu->weights, id = "step.matrix.softmax_gpu";
+  *title = words(s, id);
+  return *m;
+}
+
+// A cell's formula for the tooltip of a stage's matrix (and the GPU's number beside the CPU's).
+std::string cell_tooltip(const AppState& s, const StepData& d, attn::Stage stage, const attn::MatD& shown,
+                         int i, int j) {
+  const attn::ExplainInput in = explain_input(s, *d.t, s.view.head);
+  const int index = attn::step_index(stage == attn::Stage::WeightedSum ? attn::Stage::Softmax : stage, i, j,
+                                     attn::Phase::Divide, d.L, d.S, attn::Granularity::Cell);
+  std::string f = attn::say_formula(
+      catalog(s), attn::explain_step(in, attn::step_at(index, d.L, d.S, attn::Granularity::Cell)).formula);
+  const char* unused = "";
+  const attn::MatD& cpu = stage_matrix(*d.t, stage, &unused);
+  if (&shown != &cpu)
+    f += "\n" + say(s, "step.gpu_cpu",
+                    {attn::text_arg("gpu", general(s, shown(i, j), 7)),
+                     attn::text_arg("cpu", general(s, cpu(i, j), 7))});
+  return f;
+}
+
+// The stage's own L×S matrix, highlighted and revealed as far as the step has computed.
+Shown current_matrix(const AppState& s, const StepData& d) {
+  std::string title;
+  const attn::MatD& m = matrix_of(s, d, d.st.stage, &title);
+  Shown x{d.st.stage >= attn::Stage::Softmax ? "a" : "s", title, &m, d.qlab, d.klab, {}, 1};
+  x.current = true;
+  HeatmapOptions& o = x.opt;
+  o.palette = d.st.stage >= attn::Stage::Softmax ? Palette::Sequential : Palette::Diverging;
+  o.revealed = revealed_cells(d.st, d.S);
+  o.held = held_back(s, static_cast<Held>(d.st.stage));
+  o.highlight_row = d.st.query;
+  if (d.cell_step) o.highlight_cell_row = d.st.query, o.highlight_cell_col = d.st.key;
+  const attn::Stage stage = d.st.stage;
+  o.tooltip = [&s, &d, &m, stage](int i, int j) { return cell_tooltip(s, d, stage, m, i, j); };
+  return x;
+}
+
+// The stage before's matrix (what this stage reads), whole.
+Shown previous_matrix(const AppState& s, const StepData& d) {
+  const attn::Stage prev = static_cast<attn::Stage>(static_cast<int>(d.st.stage) - 1);
+  std::string title;
+  const attn::MatD& m = matrix_of(s, d, prev, &title);
+  Shown x{prev >= attn::Stage::Softmax ? "a" : "s", title, &m, d.qlab, d.klab, {}, 1};
+  HeatmapOptions& o = x.opt;
+  o.palette = prev >= attn::Stage::Softmax ? Palette::Sequential : Palette::Diverging;
+  o.held = held_back(s, static_cast<Held>(prev));
+  o.highlight_row = d.st.query;
+  if (d.cell_step && d.st.stage != attn::Stage::Softmax)
+    o.highlight_cell_row = d.st.query, o.highlight_cell_col = d.st.key;
+  o.tooltip = [&s, &d, &m, prev](int i, int j) { return cell_tooltip(s, d, prev, m, i, j); };
+  return x;
+}
+
+Shown output_matrix(const AppState& s, const StepData& d) {
+  const attn::MatD& o_m = d.gpu ? d.gpu->output : d.t->output;
+  Shown x{"o", d.gpu ? "O = A·V (WebGPU)" : "O = A·V", &o_m, d.qlab, d.dims_v, {}, 2};
+  const bool sum_stage = d.st.stage == attn::Stage::WeightedSum;
+  const bool row_done = !d.cell_step || d.st.key == d.S - 1;
+  x.opt.revealed = sum_stage ? (d.st.query + (row_done ? 1 : 0)) * d.dv : 0;
+  x.opt.held = held_back(s, Held::WeightedSum);
+  if (sum_stage) x.opt.highlight_row = d.st.query;
+  x.opt.tooltip = [&s, &d](int i, int c) {
+    const attn::ExplainInput in = explain_input(s, *d.t, s.view.head);
+    return attn::say_formula(catalog(s), attn::output_cell_formula(in, i, c));
+  };
+  return x;
+}
+
+// The matrices of this stage, side by side.
+std::vector<Shown> stage_arrangement(const AppState& s, const StepData& d) {
+  const attn::Step& st = d.st;
+  std::vector<Shown> out;
+  switch (st.stage) {
+    case attn::Stage::Scores: {
+      Shown q{"q", "Q", &d.t->q, d.qlab, d.dims_k, {}, 0};
+      q.opt.highlight_row = st.query;
+      Shown k{"k", "K", &d.t->k, d.klab, d.dims_k, {}, 0};
+      if (d.cell_step) k.opt.highlight_row = st.key;
+      out = {q, k, current_matrix(s, d)};
+      out[2].group = 1;
+      break;
+    }
+    case attn::Stage::Scale:
+    case attn::Stage::Mask:
+      out = {previous_matrix(s, d), current_matrix(s, d)};  // (one scale: the step's change shows)
+      break;
+    case attn::Stage::Softmax:
+      out = {previous_matrix(s, d), current_matrix(s, d)};
+      out[1].group = 2;  // (weights are on their own 0…1 scale)
+      break;
+    case attn::Stage::WeightedSum: {
+      out.push_back(current_matrix(s, d));
+      Shown v{"v", "V", &d.t->v, d.klab, d.dims_v, {}, 2};
+      if (d.cell_step) v.opt.highlight_row = st.key;
+      out.push_back(v);
+      out.push_back(output_matrix(s, d));
+      break;
+    }
+  }
+  for (size_t k = 1; k < out.size(); ++k)  // (rows labelled once while neighbours share them)
+    out[k].row_labels = out[k].rows != out[k - 1].rows;
+  return out;
+}
+
+// The shared colour scale of each group (diverging maps: ± the largest |x| among them).
+void share_scales(std::vector<Shown>& shown) {
+  for (Shown& a : shown) {
+    if (a.opt.palette != Palette::Diverging) continue;
+    double top = 0;
+    for (const Shown& b : shown)
+      if (b.group == a.group && b.opt.palette == Palette::Diverging) top = std::max(top, max_abs(*b.m));
+    a.opt.range = top;
+  }
+}
+
+// What one frame of the step view needs to size its cells.
+struct Space {
+  ImVec2 avail;
+  float font, gap, title_h, legend_h, hint_h;
+  float number_w;  // the widest number to print, in the text's type (0: numbers are off)
+};
+
+// Cells for `cols` × `rows` of them in w × h pixels: as tall as the height allows (1.4 lines of text at
+// least, the rows scroll below that; 2.4 at most), as wide as the numbers need in the type that height
+// gives them (up to the large font), within the width.
+struct Cells {
+  float w = 0, h = 0;
+  bool scrolls = false;
+};
+Cells cells_for(float w, float h, int cols, int rows, const Space& sp) {
+  const float fit_w = w / static_cast<float>(std::max(cols, 1)),
+              fit_h = h / static_cast<float>(std::max(rows, 1));
+  Cells c;
+  c.h = fit_h >= sp.font * 1.4f ? std::min(fit_h, sp.font * 2.4f) : sp.font * 1.4f;
+  c.scrolls = c.h > fit_h + 0.5f;
+  const float type = std::clamp(c.h / 1.25f, sp.font, sp.font * kValueFontMax);
+  c.w = std::max(1.0f, std::min(fit_w, std::max(c.h, sp.number_w * type / sp.font + 6)));
+  return c;
+}
+// The numbers print in the text's type at least (else smaller, or not at all: the hint says so).
+bool numbers_fit(const Cells& c, const Space& sp) { return sp.number_w <= 0 || c.w >= sp.number_w + 4; }
+
+// The whole pipeline's cells, where they fit without scrolling with their numbers in the text's type;
+// {0, 0} otherwise (the stage arrangement is drawn then).
+Cells pipeline_cells(const StepData& d, const Space& sp) {
+  const float g_rows = label_gutter(d.qlab, false), g_keys = label_gutter(d.klab, true),
+              g_vrows = label_gutter(d.klab, false);
+  const Cells c = cells_for(sp.avail.x - g_rows - g_vrows - sp.gap * 3,
+                            sp.avail.y - g_keys - sp.title_h * 2 - sp.gap - sp.legend_h * 2 - sp.hint_h,
+                            d.dk + d.S + 2 * d.dv, d.dk + std::max(d.L, d.S), sp);
+  return !c.scrolls && numbers_fit(c, sp) ? c : Cells{};
+}
+
+void draw_pipeline(AppState& s, const StepData& d, const Cells& cells) {
+  const float cw = cells.w, ch = cells.h;
+  const attn::Step& st = d.st;
+  std::vector<Shown> maps;
+  Shown q{"q", "Q", &d.t->q, d.qlab, d.dims_k, {}, 0};
+  q.opt.col_labels = false;
+  q.opt.highlight_row = st.query;
+  Shown kt{"kᵀ", "Kᵀ", &d.kt, d.dims_k, d.klab, {}, 0};
+  kt.opt.row_labels = false;
+  if (st.stage == attn::Stage::Scores && d.cell_step) kt.opt.highlight_col = st.key;
+  Shown m = current_matrix(s, d);
+  m.opt.row_labels = m.opt.col_labels = false;
+  Shown v{"v", "V", &d.t->v, d.klab, d.dims_v, {}, 2};
+  v.opt.col_labels = false;
+  if (st.stage == attn::Stage::WeightedSum && d.cell_step) v.opt.highlight_row = st.key;
+  Shown o = output_matrix(s, d);
+  o.opt.row_labels = o.opt.col_labels = false;
+  maps = {q, kt, m, v, o};
+  share_scales(maps);
+
+  const float font = ImGui::GetFontSize(), gap = font * 1.6f;
+  const float title_h = ImGui::GetTextLineHeightWithSpacing();
+  const float g_rows = label_gutter(d.qlab, false), g_keys = label_gutter(d.klab, true),
+              g_vrows = label_gutter(d.klab, false);
+  const ImVec2 o0 = ImGui::GetCursorScreenPos();
+  const float x_q = o0.x + g_rows, x_m = x_q + cw * static_cast<float>(d.dk) + gap;
+  const float y_kt = o0.y + title_h + g_keys;
+  const float y_m = y_kt + ch * static_cast<float>(d.dk) + legend_height() + gap + title_h;
+  const float x_v = x_m + cw * static_cast<float>(d.S) + gap + g_vrows;
+  const float x_o = x_v + cw * static_cast<float>(d.dv) + gap;
+  const ImVec2 at[] = {{x_q, y_m}, {x_m, y_kt}, {x_m, y_m}, {x_v, y_m}, {x_o, y_m}};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (size_t k = 0; k < maps.size(); ++k) {
+    Shown& x = maps[k];
+    x.opt.cell = ch;
+    x.opt.cell_w = cw;
+    x.opt.show_values = s.view.show_values;
+    x.opt.value_name = x.id;
+    const float left = x.opt.row_labels ? label_gutter(x.rows, false) : 0;
+    const float top = x.opt.col_labels ? label_gutter(x.cols, true) : 0;
+    dl->AddText(ImVec2(at[k].x, at[k].y - top - title_h), ImGui::GetColorU32(ImGuiCol_Text), x.title.c_str());
+    ImGui::SetCursorScreenPos(ImVec2(at[k].x - left, at[k].y - top));
+    int hr = -1, hc = -1;
+    heatmap(x.id, *x.m, x.rows, x.cols, x.opt, &hr, &hc);
+    if (x.current && hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+      step_to(s, attn::step_index(st.stage, hr, hc, attn::Phase::Divide, d.L, d.S, s.granularity));
+  }
+  ImGui::SetCursorScreenPos(
+      ImVec2(o0.x, y_m + ch * static_cast<float>(std::max(d.L, d.S)) + legend_height() + font * 0.5f));
+}
+
+// The stage arrangement: a header that stays (titles, one colour scale per group, column labels), the rows
+// below it in a region that scrolls to follow the current query when they do not all fit.
+void draw_stage(AppState& s, const StepData& d, const Space& sp) {
+  std::vector<Shown> maps = stage_arrangement(s, d);
+  share_scales(maps);
+  const int rows_max = std::max(d.L, d.S);
+  float gutters = 0, col_top = 0;
+  int cols = 0;
+  for (const Shown& x : maps) {
+    gutters += x.row_labels ? label_gutter(x.rows, false) : 0;
+    col_top = std::max(col_top, label_gutter(x.cols, true));
+    cols += static_cast<int>(x.m->cols());
+  }
+  const float header_h = sp.title_h + sp.legend_h + col_top;
+  const float body_h = std::max(sp.font * 3, sp.avail.y - header_h - sp.hint_h);
+  const Cells cells = cells_for(
+      sp.avail.x - gutters - sp.gap * static_cast<float>(maps.size() - 1) - ImGui::GetStyle().ScrollbarSize,
+      body_h, cols, rows_max, sp);
+  const float cw = cells.w, ch = cells.h;
+
+  // x of each grid, and the header.
+  const ImVec2 o0 = ImGui::GetCursorScreenPos();
+  std::vector<float> x_at;
+  float x = o0.x;
+  for (size_t k = 0; k < maps.size(); ++k) {
+    if (k) x += sp.gap;
+    x += maps[k].row_labels ? label_gutter(maps[k].rows, false) : 0;
+    x_at.push_back(x);
+    x += cw * static_cast<float>(maps[k].m->cols());
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float y_legend = o0.y + sp.title_h, y_grid = o0.y + header_h;
+  for (size_t k = 0; k < maps.size(); ++k) {
+    const Shown& m = maps[k];
+    dl->AddText(ImVec2(x_at[k], o0.y), ImGui::GetColorU32(ImGuiCol_Text), m.title.c_str());
+    const bool first_of_group = k == 0 || maps[k - 1].group != m.group;
+    if (first_of_group && !m.opt.held) {  // one legend under the group's titles, spanning its maps
+      size_t last = k;
+      while (last + 1 < maps.size() && maps[last + 1].group == m.group) ++last;
+      ImGui::SetCursorScreenPos(ImVec2(x_at[k], y_legend));
+      const double r = m.opt.palette == Palette::Diverging ? m.opt.range : 1;
+      legend(m.opt.palette, m.opt.palette == Palette::Diverging ? -r : 0.0, r,
+             x_at[last] + cw * static_cast<float>(maps[last].m->cols()) - x_at[k]);
+    }
+    column_labels(ImVec2(x_at[k], y_grid), cw, m.cols, m.opt.highlight_col, col_top);
+  }
+
+  // The rows: every one, or a window on them that follows the current query.
+  const float rows_h = ch * static_cast<float>(rows_max);
+  const bool scrolls = rows_h > body_h + 1;
+  ImGui::SetCursorScreenPos(ImVec2(o0.x, y_grid));
+  ImGui::BeginChild("##rows", ImVec2(sp.avail.x, std::min(rows_h, body_h) + 2), false,
+                    scrolls ? 0 : ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  const ImVec2 r0 = ImGui::GetCursorScreenPos();
+  for (size_t k = 0; k < maps.size(); ++k) {
+    Shown& m = maps[k];
+    m.opt.cell = ch;
+    m.opt.cell_w = cw;
+    m.opt.show_values = s.view.show_values;
+    m.opt.value_name = m.id;
+    m.opt.legend = m.opt.col_labels = false;
+    m.opt.row_labels = m.row_labels;
+    ImGui::SetCursorScreenPos(
+        ImVec2(r0.x + (x_at[k] - o0.x) - (m.row_labels ? label_gutter(m.rows, false) : 0), r0.y));
+    int hr = -1, hc = -1;
+    heatmap(m.id, *m.m, m.rows, m.cols, m.opt, &hr, &hc);
+    if (m.current && hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+      step_to(s, attn::step_index(d.st.stage, hr, hc, attn::Phase::Divide, d.L, d.S, s.granularity));
+  }
+  if (scrolls && s.frame.followed != s.step_index) {  // a new step: its rows in the middle of the window
+    s.frame.followed = s.step_index;
+    // (the query's row, and the key's where the stage reads a key's row too — K's or V's — when both fit)
+    float from = static_cast<float>(d.st.query), to = from + 1;
+    const bool key_row = d.cell_step && d.st.key >= 0 &&
+                         (d.st.stage == attn::Stage::Scores || d.st.stage == attn::Stage::WeightedSum);
+    if (key_row && std::fabs(static_cast<float>(d.st.key) - from) * ch < body_h - ch * 2)
+      from = std::min(from, static_cast<float>(d.st.key)),
+      to = std::max(to, static_cast<float>(d.st.key) + 1);
+    ImGui::SetScrollY(std::max(0.0f, ch * (from + to) * 0.5f - body_h * 0.5f));
+  }
+  ImGui::EndChild();
+}
+
+// While the step view's numbers come from WebGPU: what computed them, or the run in progress.
+void gpu_banner(const AppState& s) {
+  const GpuView& g = s.derived().gpu;
+  if (s.view.backend != Backend::WebGpu) return;
+  if (g.in_flight >= 0 || g.version != s.derived().result_version) {
+    const float elapsed = static_cast<float>(ImGui::GetTime() - g.started);
+    const std::string label = say(s, "step.gpu_computing", {attn::fixed_arg("s", elapsed, 1)});
+    ImGui::ProgressBar(std::fmod(elapsed, 1.0f), ImVec2(ImGui::GetFontSize() * 16, 0), label.c_str());
+    ImGui::SameLine();
+    text_note("%s", words(s, "step.gpu_meanwhile").c_str());
+    return;
+  }
+  if (gpu_head(s)) {
+    ImGui::TextUnformatted(say(s, g.status).c_str());
+    help_marker(words(s, "step.gpu_help").c_str());
+  } else {
+    ImGui::TextWrapped("%s", say(s, g.status).c_str());
+  }
+}
+
+}  // namespace
+
+void panel_step_view(AppState& s) {
+  if (!result_matches_problem(s)) return ImGui::TextDisabled("%s", words(s, "narration.recomputing").c_str());
+  gpu_banner(s);
+  const attn::HeadTrace<double>& t = *shown_head(s);
+  if (s.problem.variant == attn::Variant::Linear) {
+    ImGui::TextWrapped("%s", words(s, "step.linear").c_str());
+    const std::string implied = words(s, "step.implied_a");
+    HeatmapOptions opt;
+    opt.palette = Palette::Sequential;
+    opt.value_name = implied.c_str();
+    opt.show_values = s.view.show_values;
+    opt.held = held_back(s, Held::Softmax);
+    const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+    opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), static_cast<int>(t.weights.rows()),
+                                static_cast<int>(t.weights.cols()), rows, cols);
+    return heatmap("implied", t.weights, rows, cols, opt);
+  }
+  if (s.problem.variant == attn::Variant::Flash) text_note("%s", words(s, "step.flash").c_str());
+  const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
+  if (L > kMaxStepTokens || S > kMaxStepTokens) {
+    const WeightsMap& wm = s.derived().weights_map;
+    ImGui::TextWrapped("%s", say(s, "step.too_many",
+                                 {attn::count_arg("l", L), attn::count_arg("s", S),
+                                  attn::count_arg("max", kMaxStepTokens), attn::count_arg("head", wm.head),
+                                  attn::count_arg("rows", static_cast<double>(wm.map.rows())),
+                                  attn::count_arg("cols", static_cast<double>(wm.map.cols())),
+                                  attn::count_arg("rows_per_block", wm.rows_per_block),
+                                  attn::count_arg("cols_per_block", wm.cols_per_block)})
+                                 .c_str());
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    block_map(wm.map, std::max(ImGui::GetFontSize() * 4, std::min(avail.x, avail.y)));
+    return;
+  }
+  StepData d;
+  d.t = &t;
+  d.gpu = gpu_head(s);
+  d.st = s.step();
+  d.L = L, d.S = S, d.dk = static_cast<int>(t.q.cols()), d.dv = static_cast<int>(t.v.cols());
+  d.qlab = attn::query_labels(s.problem), d.klab = attn::key_labels(s.problem);
+  const attn::ExplainInput names = explain_input(s, t, s.view.head);  // (a scenario's features name columns)
+  d.dims_k = names.dim_names.empty() ? index_labels(d.dk) : names.dim_names;
+  d.dims_v = names.dim_names.size() == static_cast<size_t>(d.dv) ? names.dim_names : index_labels(d.dv);
+  d.kt = t.k.transpose();
+  d.cell_step =
+      d.st.phase == attn::Phase::Cell || d.st.phase == attn::Phase::Exp || d.st.phase == attn::Phase::Divide;
+
+  const std::string hint = words(s, "step.hover_note");
+  Space sp;
+  sp.font = ImGui::GetFontSize();
+  sp.gap = sp.font * 1.2f;
+  sp.title_h = ImGui::GetTextLineHeightWithSpacing();
+  sp.legend_h = legend_height();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  sp.hint_h = (s.view.projector ? ImGui::GetTextLineHeight()
+                                : ImGui::CalcTextSize(hint.c_str(), nullptr, false, avail.x).y) +
+              ImGui::GetStyle().ItemSpacing.y * 2;
+  sp.avail = avail;
+  sp.number_w = 0;
+  if (s.view.show_values)
+    for (const attn::MatD* m : {&t.q, &t.k, &t.scores, &t.scaled, &t.v, &t.output})
+      sp.number_w = std::max(sp.number_w, value_width(*m));
+  const Cells pipeline = pipeline_cells(d, sp);
+  const size_t before = drawn_heatmaps().size();
+  if (pipeline.w > 0) {
+    draw_pipeline(s, d, pipeline);
+  } else {
+    draw_stage(s, d, sp);
+  }
+  bool values_fit = true;  // (or the hint says why the numbers are not in the cells)
+  for (size_t k = before; k < drawn_heatmaps().size(); ++k)
+    if (drawn_heatmaps()[k].values_wanted && !drawn_heatmaps()[k].values_shown) values_fit = false;
+  if (s.view.show_values && !values_fit)
+    text_note("%s", words(s, "step.values_hidden").c_str());
+  else if (!s.view
+                .projector)  // (on a projector the room is the class's: the hint is for the one at the mouse)
+    text_note("%s", words(s, "step.hover_note").c_str());
+}
+
+}  // namespace ui
