@@ -22,8 +22,20 @@
 
   // Which build computes on the CPU: threads need memory shared between workers, which browsers give only to
   // cross-origin isolated pages; elsewhere the single-thread build runs (and the Performance view says why).
-  const isolated = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
-  const cpu = { build: isolated ? 'threads' : 'single', isolated };
+  // Why not, said truly on each browser: a page that is not isolated, or one that is but whose browser still
+  // offers no shared memory (or none WebAssembly can use).
+  const threadsMissing = (() => {
+    if (self.crossOriginIsolated !== true) return 'not_isolated';
+    if (typeof SharedArrayBuffer !== 'function') return 'no_shared_memory';
+    try {
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    } catch (e) {
+      return 'no_shared_wasm';
+    }
+    return '';
+  })();
+  const isolated = self.crossOriginIsolated === true;
+  const cpu = { build: threadsMissing ? 'single' : 'threads', isolated, missing: threadsMissing };
 
   let resolveReady, rejectReady;
   const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
@@ -261,7 +273,7 @@
     // Performance view shows, e.g. why only one thread).
     cpu() {
       requireStarted('cpu');
-      return { ...cmdOk('cpu'), isolated: cpu.isolated };
+      return { ...cmdOk('cpu'), isolated: cpu.isolated, missing: cpu.missing };
     },
     // The whole UI state {problem, step, view}.
     getState() {
@@ -494,11 +506,13 @@
         cmd('set_reduced_motion', { on: motion.matches });
         motion.addEventListener('change', (e) => cmd('set_reduced_motion', { on: e.matches }));
       }
+      if (cpu.missing) cmd('cpu_reason', { reason: cpu.missing });  // (the Performance view says why one thread)
       $('overlay').hidden = true;
       window.addEventListener('hashchange', () => openLink(location.hash));
       probeDone.then(() => {  // (outside the frame that called us)
         try {
           openLink(location.hash);
+          welcomeOnFirstVisit();
         } finally {
           resolveReady(api);
           installOffline();
@@ -525,6 +539,15 @@
     e.preventDefault();
     if (started && e.dataTransfer.files.length) openPicked(e.dataTransfer.files);
   });
+  // A first visit (no link in the address) opens with "where to start" (C++ ui::panel_welcome); once.
+  function welcomeOnFirstVisit() {
+    let first = false;
+    try {
+      first = !localStorage.getItem('attnlab.visited');
+      localStorage.setItem('attnlab.visited', '1');
+    } catch (e) { /* no storage (a private window): no welcome, the app as usual */ }
+    if (first && (!location.hash || location.hash === '#')) cmd('welcome');
+  }
   // Opens the address's '#state=…' (C++ ui::open_shared); anything wrong with it is said above the main view.
   function openLink(hash) {
     if (hash && hash !== '#') cmd('open_link', {}, hash);

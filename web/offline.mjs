@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const site = process.argv[2];
 if (!site) throw new Error('usage: node web/offline.mjs SITE_DIR');
-const files = fs.readdirSync(site).filter((f) => f !== 'sw.js' && fs.statSync(path.join(site, f)).isFile()).sort();
+// (not the gzip copies web/compress.mjs makes: the browser fetches the files, the server picks the copy)
+const files = fs.readdirSync(site)
+  .filter((f) => f !== 'sw.js' && !f.endsWith('.gz') && fs.statSync(path.join(site, f)).isFile()).sort();
 for (const need of ['index.html', 'app.js', 'app.wasm', 'app-mt.js', 'app-mt.wasm', 'app-mt.worker.js', 'app.data',
                     'app.data.js', 'attnlab.js']) {
   if (!files.includes(need)) throw new Error(`${site}/${need} is missing: build the app first`);

@@ -24,7 +24,7 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 const HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cache-Control': 'no-cache',
+  'Cache-Control': 'no-cache',  // (every load asks; an unchanged file is a 304 of a few bytes: ETag)
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Content-Security-Policy': CSP,
@@ -114,12 +114,44 @@ async function handle(root, req, res) {
     // Same file as the one checked (not swapped in between), and still a regular file.
     if (!stat.isFile() || stat.ino !== found.stat.ino || stat.dev !== found.stat.dev) throw new HttpError(404, 'not found');
   } catch (e) { await fh.close(); throw e; }
-  res.writeHead(200, {
-    'Content-Type': TYPES[path.extname(found.file).toLowerCase()] || 'application/octet-stream',
-    'Content-Length': stat.size,
-  });
-  if (req.method === 'HEAD' || stat.size === 0) { await fh.close(); res.end(); return; }
-  pipeline(fh.createReadStream({ start: 0, end: stat.size - 1 }), res, () => {});  // closes fh; ends res, or destroys it on error
+  const type = TYPES[path.extname(found.file).toLowerCase()] || 'application/octet-stream';
+  // A class on one network: the build's gzip copy (web/compress.mjs) to a browser that takes it, and 304 to
+  // one that has this version already (no-cache asks every time; the ETag makes the answer a few bytes).
+  let body = fh, size = stat.size, encoding = null;
+  const gz = await compressedCopy(found.file, stat, req.headers['accept-encoding']);
+  if (gz) {
+    await fh.close();
+    body = gz.fh, size = gz.stat.size, encoding = 'gzip';
+  }
+  const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}${encoding ? '-gz' : ''}"`;
+  const headers = { 'Content-Type': type, ETag: etag, Vary: 'Accept-Encoding' };
+  if (etagMatches(req.headers['if-none-match'], etag)) {
+    await body.close();
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': size, ...(encoding ? { 'Content-Encoding': encoding } : {}) });
+  if (req.method === 'HEAD' || size === 0) { await body.close(); res.end(); return; }
+  pipeline(body.createReadStream({ start: 0, end: size - 1 }), res, () => {});  // closes it; ends res, or destroys it on error
+}
+
+// file.gz beside file, when the client accepts gzip and the copy is a regular file at least as new:
+// {fh, stat}, else null.
+async function compressedCopy(file, stat, accept) {
+  if (!/\bgzip\b/i.test(accept || '') || /\bgzip\s*;\s*q=0(\.0*)?\b/i.test(accept)) return null;
+  let fh;
+  try {
+    fh = await fs.promises.open(file + '.gz', OPEN_FLAGS);
+    const gz = await fh.stat();
+    if (gz.isFile() && gz.mtimeMs >= stat.mtimeMs) return { fh, stat: gz };
+  } catch { /* no copy: the file itself */ }
+  await fh?.close();
+  return null;
+}
+function etagMatches(header, etag) {
+  if (!header) return false;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*');
 }
 
 // Starts serving root on host:port (0 = any free port). Resolves to the http.Server.

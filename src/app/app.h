@@ -51,6 +51,8 @@ const char* glsl_version();
 void configure_context_hints();
 void after_frame(App& app, const Options& opts);  // ready/first-frame notice, screenshots
 void run_loop(void (*frame_fn)());                // until the window closes (native) or forever (browser)
+// Browser: the canvas follows the window's size and pixel ratio, and ImGui's clipboard is the system's (after
+// ImGui's GLFW backend is set up). Native: nothing.
 void install_resize_callback(GLFWwindow* w);
 // Device pixels per CSS pixel (the browser's devicePixelRatio) or GLFW's content scale natively.
 float pixel_ratio(GLFWwindow* w);

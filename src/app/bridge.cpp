@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "app/page_input.h"
 #include "attn/budget.h"
 #include "attn/text.h"
 #include "compute/cpu_backend.h"
@@ -90,6 +91,16 @@ Json cpu(const Json&, std::string_view) {
   return Json{{"build", build},
               {"threads", compute::cpu_threads()},
               {"says", ui::say(state(), state().platform.cpu)}};
+}
+// {reason}: why the page runs the one-thread build (web/attnlab.js finds out): the Performance view says it.
+Json cpu_reason(const Json& a, std::string_view) {
+  const std::string reason = str(a, "reason");
+  for (const char* known : {"not_isolated", "no_shared_memory", "no_shared_wasm"})
+    if (reason == known) {
+      state().platform.cpu = attn::Message{std::string("perf.cpu.") + known, {}};
+      return Json::object();
+    }
+  return attn::error_json("reason: \"" + attn::printable(reason) + "\" is not one the page knows");
 }
 Json get_state(const Json&, std::string_view) { return ui::state_to_json(state()); }
 // The Result the app is showing (computed by the same core as run), never a stale one.
@@ -403,6 +414,12 @@ const Entry kHandlers[] = {
     {"run", run},
     {"release", [](const Json&, std::string_view) { return Json::object(); }},  // (frees the last blob)
     {"cpu", cpu},
+    {"cpu_reason", cpu_reason},
+    {"welcome",
+     [](const Json&, std::string_view) {  // (a first visit: where to start, ui::panel_welcome)
+       state().frame.welcome = ui::FrameState::Welcome::Asked;
+       return Json::object();
+     }},
     {"get_state", get_state},
     {"get_result", get_result},
     {"set_state", set_state},
@@ -429,6 +446,10 @@ const Entry kHandlers[] = {
     {"perf_next", perf_next},
     {"performance", performance},
     {"gpu_view", gpu_view},
+    {"pointer", app::page_pointer},  // (app/page_input.cpp: touches, the on-screen keyboard, the clipboard)
+    {"text", app::page_text},
+    {"key", app::page_key},
+    {"clipboard", app::page_clipboard},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <exception>
 #include <iterator>
@@ -17,6 +18,7 @@
 #include "model/gpt2.h"
 #include "ui/share.h"
 #include "ui/style.h"
+#include "ui/undo.h"
 
 namespace {
 platform::Options g_opts;
@@ -133,6 +135,21 @@ void serve_handout(ui::AppState& s) {
   }
 }
 
+// On a projector a mouse left resting leaves no tooltip over the class's view: after 3 s without moving, the
+// pointer counts as gone until it moves again (a finger's tap keeps what it shows).
+void hide_resting_pointer(const ui::AppState& s) {
+  static ImVec2 last(-1, -1);
+  static double still_since = 0;
+  ImGuiIO& io = ImGui::GetIO();
+  const double now = ImGui::GetTime();
+  if (io.MousePos.x != last.x || io.MousePos.y != last.y || io.MouseDown[0] || io.MouseDown[1]) {
+    last = io.MousePos;
+    still_since = now;
+  } else if (s.view.projector && !s.platform.touch && now - still_since > 3 && io.MousePos.x > -1e30f) {
+    io.AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+  }
+}
+
 void frame() {
   App& app = the_app();
   ui::AppState& s = app.state;
@@ -152,10 +169,14 @@ void frame() {
     app.applied_contrast = s.view.high_contrast;
   }
   glfwPollEvents();
+  hide_resting_pointer(s);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
+  const ui::Document before = s;  // (what an edit this frame changes: Ctrl+Z puts it back)
   ui::draw_frame(s);
+  if (s.dirty && s.lesson.lesson == before.lesson.lesson && s.lesson.page == before.lesson.page)
+    ui::remember_edit(s.history, before, ImGui::GetTime());
   ImGui::Render();
   int w = 0, h = 0;
   glfwGetFramebufferSize(app.window, &w, &h);

@@ -72,6 +72,8 @@ std::string view_png() {
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
+#include "app/page_input.h"
+
 EM_JS(void, js_frame_drawn, (int n), {
   if (window.attnlab && window.attnlab._frameDrawn) window.attnlab._frameDrawn(n);
 });
@@ -149,6 +151,7 @@ const char* glsl_version() { return "#version 300 es"; }
 void configure_context_hints() { glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API); }
 void after_frame(App& app, const Options&) {
   js_frame_drawn(static_cast<int>(app.frame));
+  app::report_text_input();  // (the page raises the on-screen keyboard for a text field)
   // Mirror what is on screen into the page (ARIA live region + table) when it changed.
   static std::string last;
   const std::string changed = ui::mirror_if_changed(app.state, last);
@@ -202,6 +205,7 @@ void start_gpu_view(ui::AppState& s) {
 void install_resize_callback(GLFWwindow*) {
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, false, on_resize);
   on_resize(0, nullptr, nullptr);
+  app::install_page_clipboard();  // (after ImGui's GLFW backend, which sets GLFW's: not the system's here)
 }
 // (checked every frame: a window moved to a screen of another pixel ratio sends no resize event)
 float pixel_ratio(GLFWwindow*) { return static_cast<float>(size_backing_store()); }

@@ -262,4 +262,13 @@ std::string Tokenizer::token(int id) const {
   return attn::valid_utf8(bytes_[static_cast<std::size_t>(id)]);
 }
 
+std::string Tokenizer::shown(int id) const {
+  const std::string t = token(id);
+  const bool spaces = !t.empty() && t.find_first_not_of(' ') == std::string::npos;
+  std::string out;
+  for (const char c : t)
+    out += c == '\n' ? "↵" : c == '\t' ? "⇥" : c == '\r' ? "" : spaces ? "␣" : std::string(1, c);
+  return out;
+}
+
 }  // namespace model

@@ -21,6 +21,9 @@ class Tokenizer {
   std::string decode(
       const std::vector<int>& ids) const;  // the bytes the ids stand for (may end mid-character)
   std::string token(int id) const;         // one token's text as valid UTF-8 ("?" for no id)
+  // …as a label a learner can see: a newline as ↵, a tab as ⇥, a token of spaces alone as ␣ each (" " would
+  // be an invisible label, "\n" would break its line).
+  std::string shown(int id) const;
   int size() const { return static_cast<int>(tokens_.size()); }
   int end_of_text() const { return eot_; }  // id of <|endoftext|>, or −1
 

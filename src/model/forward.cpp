@@ -78,7 +78,7 @@ attn::Problem layer_problem(const Gpt2& m, int layer, const MatD& x, const std::
   p.out_proj_bias = l.c_proj_b.cast<double>();
   p.mask.kind = attn::MaskSpec::Kind::Causal;
   p.precision = attn::Precision::F32;
-  for (int id : ids) p.tokens.push_back(m.tokenizer.token(id));
+  for (int id : ids) p.tokens.push_back(m.tokenizer.shown(id));  // (labels: ␣, ↵ visible)
   return p;
 }
 
@@ -223,9 +223,9 @@ attn::Problem decode_problem(const Gpt2& m, const KvCache& cache, const DecodeSt
   p.k = cache.k.at(static_cast<size_t>(layer)).topRows(n).middleCols(head * d, d).cast<double>();
   p.v = cache.v.at(static_cast<size_t>(layer)).topRows(n).middleCols(head * d, d).cast<double>();
   p.precision = attn::Precision::F32;
-  p.tokens = {m.tokenizer.token(step.id)};
+  p.tokens = {m.tokenizer.shown(step.id)};
   for (Eigen::Index j = 0; j < n; ++j)
-    p.key_tokens.push_back(m.tokenizer.token(cache.ids.at(static_cast<size_t>(j))));
+    p.key_tokens.push_back(m.tokenizer.shown(cache.ids.at(static_cast<size_t>(j))));
   return p;
 }
 

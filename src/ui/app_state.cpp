@@ -102,6 +102,36 @@ void rebuild_from_sentence(AppState& s) {
   apply_inputs(s);
 }
 
+void edit_sentence(AppState& s) {
+  const attn::Scenario* sc = s.scenario();
+  if (!sc || s.source != Source::Embeddings || !s.key_sentence.empty() || s.setup.heads != 1)
+    return rebuild_from_sentence(s);
+  // The story stays: a token the sentence had keeps its vector (edits included), else the scenario's for that
+  // word; a new word starts at 0 in every feature (it offers and asks nothing until given some).
+  std::vector<std::string> tokens = attn::tokenize(s.sentence);
+  if (tokens.empty()) tokens = {"(empty)"};
+  const auto row_of = [](const std::vector<std::string>& in, const std::string& t) {
+    const auto at = std::find(in.begin(), in.end(), t);
+    return at == in.end() ? -1 : static_cast<int>(at - in.begin());
+  };
+  attn::MatD x = attn::MatD::Zero(static_cast<Eigen::Index>(tokens.size()), s.inputs.x.cols());
+  std::string fresh;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const int was = row_of(s.setup.tokens, tokens[i]), designed = row_of(sc->tokens, tokens[i]);
+    if (was >= 0 && was < s.inputs.x.rows())
+      x.row(static_cast<Eigen::Index>(i)) = s.inputs.x.row(was);
+    else if (designed >= 0 && sc->x.cols() == x.cols())
+      x.row(static_cast<Eigen::Index>(i)) = sc->x.row(designed);
+    else
+      fresh += (fresh.empty() ? "“" : ", “") + tokens[i] + "”";
+  }
+  s.setup.tokens = std::move(tokens);
+  s.inputs.x = std::move(x);
+  apply_inputs(s);
+  s.notice = fresh.empty() ? attn::Message{"notice.story_kept", {}}
+                           : attn::Message{"notice.story_kept_new", {attn::text_arg("tokens", fresh)}};
+}
+
 void load_scenario(AppState& s, const attn::Scenario& sc) {
   if (sc.uses_model) return load_model_scenario(s, sc);
   s.scenario_id = sc.id;

@@ -275,8 +275,18 @@ struct ViewState {
 // What the last frame drew and the gestures under way: written by the panels as they draw, read by the next
 // frame, attnlab.layout() and tests; neither the document nor derived from it.
 struct FrameState {
-  float controls_h = 0;             // the height the controls took
-  float narration_h = 0;            // the most the narration has needed since the view last changed
+  float controls_h = 0;    // the height the controls took
+  float narration_h = 0;   // the most the narration has needed since the view last changed
+  float prediction_h = 0;  // the height the lesson's prediction took (it stays in sight)
+  // The way in (panel_welcome): asked for (a first visit, the Lessons menu), on screen, or closed.
+  enum class Welcome { Closed, Asked, Shown } welcome = Welcome::Closed;
+  bool welcome_teach = false;  // it lists the lessons for a class
+  // A narrow screen (a tablet held upright, a phone): no column beside the matrices; the input panel opens as
+  // a drawer over them (drawer), and where the stage's matrices do not fit side by side one shows at a time
+  // (one_map: which, −1 the stage's own).
+  bool narrow = false;
+  bool drawer = false;
+  int one_map = -1, one_map_stage = -1;
   int narration_for = -1;           // (the result_version and view it was measured for)
   attn::StepIndex followed = -1;    // the step the step view last scrolled into sight
   bool arithmetic = false;          // Enter: show the current cell's whole arithmetic (a popup)
@@ -324,6 +334,15 @@ struct Document {
   ModelInputs model_inputs;
 
   bool dirty = true;  // edited since the app shell last derived (not part of the JSON)
+};
+
+// The documents before the last edits, for undo (ui/undo.h), and those undone, for redo.
+struct UndoHistory {
+  std::vector<Document> undo, redo;
+  double last = -1e9;                       // when the last edit was remembered (seconds)
+  bool replaying = false;                   // the frame's change is an undo or redo, not an edit
+  static constexpr double kTogether = 1.0;  // edits closer than this are one
+  static constexpr size_t kMost = 100;
 };
 
 // Derived from the document by the app shell (app/derive.cpp; the GPU's answers through app/bridge.cpp),
@@ -379,6 +398,7 @@ struct AppState : Document {
   attn::Message notice;  // for the learner ("link copied", a link that failed), until closed: notice_text
   Overview overview;
   FrameState frame;
+  UndoHistory history;  // edits to undo (Ctrl+Z) and redo
 
   attn::Step step() const;
   const attn::Scenario* scenario() const;  // the loaded scenario, or nullptr
@@ -395,6 +415,9 @@ AppState default_state(std::vector<attn::Scenario> scenarios = {});
 
 // Re-tokenizes state.sentence and draws new seeded random X and W (Source::Embeddings, no scenario).
 void rebuild_from_sentence(AppState& s);
+// The sentence was edited: a scenario's story stays (the tokens that remain keep their vectors, a new word
+// starts at 0 in every feature, the notice says which), anything else is rebuilt as rebuild_from_sentence.
+void edit_sentence(AppState& s);
 // Whether the sentence can be split into h heads (d_k = d_model divisible by h, W_V square: torch's layout).
 bool heads_possible(const AppState& s, int h);
 

@@ -125,7 +125,10 @@ CheckResult strongest(const AppState& s, const attn::Json& args, bool weights) {
     said.push_back(text_arg("next", k[second]));
     said.push_back(fixed_arg("next_value", m(row, second), 2));
   }
-  return choice_of(k, best, say(s, id, std::move(said)));
+  CheckResult r = choice_of(k, best, say(s, id, std::move(said)));
+  r.show_stage = static_cast<int>(weights ? attn::Stage::Softmax : attn::Stage::Scores);
+  r.show_row = row, r.show_key = best;
+  return r;
 }
 
 CheckResult strongest_weight(const AppState& s, const attn::Json& args) { return strongest(s, args, true); }
@@ -137,9 +140,12 @@ CheckResult row_sum(const AppState& s, const attn::Json& args) {
   const std::vector<std::string> q = attn::query_labels(s.problem);
   const int row = position(args, "row", q);
   const double sum = t.weights.row(row).sum();
-  return number_of(sum, 0.01,
-                   say(s, t.fully_masked[static_cast<size_t>(row)] ? "check.row_sum.masked" : "check.row_sum",
-                       {text_arg("row", trim(q[row])), fixed_arg("sum", sum, 4)}));
+  CheckResult r =
+      number_of(sum, 0.01,
+                say(s, t.fully_masked[static_cast<size_t>(row)] ? "check.row_sum.masked" : "check.row_sum",
+                    {text_arg("row", trim(q[row])), fixed_arg("sum", sum, 4)}));
+  r.show_stage = static_cast<int>(attn::Stage::Softmax), r.show_row = row;
+  return r;
 }
 
 CheckResult weight(const AppState& s, const attn::Json& args) {
@@ -148,10 +154,12 @@ CheckResult weight(const AppState& s, const attn::Json& args) {
   const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
   const int row = position(args, "row", q), key = position(args, "key", k);
   const double w = t.weights(row, key);
-  return number_of(
+  CheckResult r = number_of(
       w, 0.005,
       say(s, std::isinf(t.masked(row, key)) ? "check.weight.blocked" : "check.weight",
           {text_arg("row", trim(q[row])), text_arg("key", trim(k[key])), fixed_arg("weight", w, 4)}));
+  r.show_stage = static_cast<int>(attn::Stage::Softmax), r.show_row = row, r.show_key = key;
+  return r;
 }
 
 // Entropy of a row as it is, against the row with another multiplier on its raw scores; `id` says which

@@ -52,6 +52,7 @@ std::vector<LayoutBox> layout_boxes() {
     b.shows_h = w->InnerClipRect.Max.y - b.y;
     b.scroll_x = w->ScrollbarX;
     b.scroll_y = w->ScrollbarY;
+    b.scroll = w->Scroll.y;
     out.push_back(std::move(b));
   }
   // A table clips its columns to the window (without a scrollbar of its own): its columns' full width is what
@@ -115,6 +116,21 @@ std::vector<std::string> layout_problems(const std::vector<LayoutBox>& boxes, fl
   return out;
 }
 
+std::vector<std::string> layout_problems(const AppState& s, const std::vector<LayoutBox>& boxes, float width,
+                                         float height) {
+  std::vector<std::string> out = layout_problems(boxes, width, height);
+  if (!s.view.projector || s.view.panel != Panel::Step) return out;
+  char buf[256];
+  for (const LayoutBox& b : boxes)
+    if (!b.child && !b.dialog && b.scroll_y &&
+        (b.name == "Main" || b.name.rfind("narration", 0) == 0 || b.name == say(s, "narration.window", {}))) {
+      std::snprintf(buf, sizeof buf, "%s: content %.0f px tall, %.0f px shown: a scroll on the projector",
+                    b.name.c_str(), b.needs_h, b.shows_h);
+      out.push_back(buf);
+    }
+  return out;
+}
+
 attn::Json layout_json(const AppState& s) {
   const std::vector<LayoutBox> boxes = layout_boxes();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -131,6 +147,7 @@ attn::Json layout_json(const AppState& s) {
                        {"needs_h", b.needs_h / px},
                        {"shows_w", b.shows_w / px},
                        {"shows_h", b.shows_h / px},
+                       {"scroll_y", b.scroll / px},
                        {"cut_x", b.cut_x()},
                        {"cut_y", b.cut_y()}});
   const FrameState& f = s.frame;
@@ -157,6 +174,9 @@ attn::Json layout_json(const AppState& s) {
     return attn::Json{
         {"x", xy[0] < 0 ? -1 : xy[0] / px}, {"y", xy[1] < 0 ? -1 : xy[1] / px}, {"cell", size / px}};
   };
+  attn::Json targets = attn::Json::object();
+  for (const auto& [name, r] : drawn_targets())
+    targets[name] = {{"x", r[0] / px}, {"y", r[1] / px}, {"w", r[2] / px}, {"h", r[3] / px}};
   attn::Json chips = attn::Json::array();
   for (const std::array<float, 4>& c : f.global_chips)
     chips.push_back({c[0] / px, c[1] / px, c[2] / px, c[3] / px});
@@ -166,10 +186,11 @@ attn::Json layout_json(const AppState& s) {
           {"backing", {{"w", display.x}, {"h", display.y}}},
           {"pixel_ratio", px},
           {"heatmaps", std::move(heatmaps)},
+          {"targets", std::move(targets)},
           {"keyboard", keyboard},
           {"ui_scale", s.view.ui_scale},
           {"windows", std::move(windows)},
-          {"problems", layout_problems(boxes, display.x, display.y)},
+          {"problems", layout_problems(s, boxes, display.x, display.y)},
           {"mask_grid", css(f.mask_grid, f.mask_grid[2])},
           {"global_chips", std::move(chips)}};
 }

@@ -19,6 +19,7 @@ struct LayoutBox {
   float needs_w = 0, needs_h = 0;    // how wide and tall its content is (for a table: its columns' widths)
   float shows_w = 0, shows_h = 0;    // how much of that it shows without scrolling
   bool scroll_x = false, scroll_y = false;  // it has that scrollbar (content past it is reachable)
+  float scroll = 0;                         // how far it is scrolled down
   // Content past the right edge is lost, or (in a tile, which should fit its width) only reached by
   // scrolling.
   bool cut_x() const { return (!scroll_x || !child) && needs_w > shows_w + 1; }
@@ -32,10 +33,16 @@ std::vector<LayoutBox> layout_boxes();
 // overlapping, content cut off. Each line names the window and the numbers ("Main: content 1432 px wide,
 // 1040 px shown, no scrollbar"). Empty when the layout fits.
 std::vector<std::string> layout_problems(const std::vector<LayoutBox>& boxes, float width, float height);
+// The same, and on a projector (the step view shown): the step view or the narration needing a scroll is a
+// problem too — a class cannot scroll the presenter's screen (the rows region that follows the step may).
+std::vector<std::string> layout_problems(const AppState& s, const std::vector<LayoutBox>& boxes, float width,
+                                         float height);
 
-// {display: {w, h}, keyboard: {navigating (Tab has focus on a control), window}, ui_scale,
-//  windows: [{name, child, x, y, w, h, needs_w, needs_h, cut_x, cut_y, …}],
-//  problems: […], mask_grid, global_chips}: window.attnlab.layout().
+// {display: {w, h} (CSS pixels), backing: {w, h} (the canvas's pixels), pixel_ratio, keyboard: {navigating
+//  (Tab has focus on a control), window}, ui_scale, windows: [{name, child, x, y, w, h, needs_w, needs_h,
+//  scroll_y, cut_x, cut_y, …}], heatmaps: [{name, x, y, w, h, cell, cell_w, cell_h, rows, cols, first_row,
+//  last_row, values_wanted, values_shown}], targets: {name: {x, y, w, h}}, problems: […], mask_grid,
+//  global_chips}, every place in CSS pixels: window.attnlab.layout().
 attn::Json layout_json(const AppState& s);
 
 }  // namespace ui

@@ -142,8 +142,10 @@ Lesson parse_lesson(const attn::Json& j, const std::string& id, const AppState& 
         attn::fail_field("pages", "expected an array of 1 to 200 pages");
       for (size_t p = 0; p < it.value().size(); ++p)
         l.pages.push_back(parse_page(it.value()[p], "pages[" + std::to_string(p) + "]"));
+    } else if (k == "order") {
+      l.order = static_cast<int>(attn::read_number(it.value(), "order", 0, 1000));
     } else {
-      attn::fail_field(k, "unknown field (known: title, audience, pages)");
+      attn::fail_field(k, "unknown field (known: title, audience, order, pages)");
     }
   }
   if (l.title.empty()) attn::fail_field("title", "missing");
@@ -184,6 +186,9 @@ std::vector<Lesson> load_lessons(const std::string& dir, const AppState& base,
       if (skipped) skipped->push_back(f.filename().string() + ": " + attn::printable(e.what()));
     }
   }
+  // In teaching order (a lesson's "order"; those without one after, by name).
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Lesson& a, const Lesson& b) { return a.order < b.order; });
   return out;
 }
 
@@ -226,11 +231,22 @@ bool prediction_open(const AppState& s) {
   return page && page->has_prediction && !s.lesson.revealed;
 }
 
-void lesson_next(AppState& s) {
-  if (prediction_open(s)) {
-    s.lesson.revealed = true;
+void reveal_answer(AppState& s) {
+  if (!prediction_open(s)) return;
+  s.lesson.revealed = true;
+  const CheckResult& r = s.derived().lesson_check.result;
+  const int L = s.problem.query_len(), S = s.problem.key_len();
+  if (r.show_stage < 0 || r.show_row < 0 || r.show_row >= L || !s.derived().lesson_check.error.id.empty())
     return;
-  }
+  // (the row's last cell: the whole row is computed, the answer among it)
+  const attn::Stage stage = static_cast<attn::Stage>(r.show_stage);
+  step_to(s, attn::step_index(stage, r.show_row, S - 1,
+                              stage == attn::Stage::Softmax ? attn::Phase::Divide : attn::Phase::Cell, L, S,
+                              s.granularity));
+}
+
+void lesson_next(AppState& s) {
+  if (prediction_open(s)) return reveal_answer(s);
   const LessonPage* page = lesson_page(s);
   if (!page) return;
   const int pages = static_cast<int>(s.lessons[static_cast<size_t>(s.lesson.lesson)].pages.size());

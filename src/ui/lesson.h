@@ -42,6 +42,7 @@ struct LessonPage {
 struct Lesson {
   std::string id;  // the file name without .json: "five-steps"
   std::string title, audience;
+  int order = 1000;  // where it comes in teaching order (the Lessons menu, the welcome): 1 first
   std::vector<LessonPage> pages;
 };
 
@@ -53,6 +54,9 @@ struct CheckResult {
   int answer = -1;
   double value = 0, tolerance = 0;
   std::string explanation;
+  // Where the answer is on screen (a stage's row, and the key that answers): the reveal steps there, with
+  // the row computed and the key's column marked. Stage −1: nowhere in particular.
+  int show_stage = -1, show_row = -1, show_key = -1;
   std::string answer_text() const;  // the right choice, or the value as the learner would type it
 };
 
@@ -111,6 +115,9 @@ bool turn_to(AppState& s, int index, int page);
 void close_lesson(AppState& s);
 // The clicker's "next": reveals an open prediction first, then turns the page. "Back" turns back.
 void lesson_next(AppState& s);
+// Reveals the open page's answer and puts it on screen: the step moves to the row the answer is about, that
+// row computed (CheckResult::show_stage); the step view marks the key that answers.
+void reveal_answer(AppState& s);
 void lesson_back(AppState& s);
 // The open page, or nullptr.
 const LessonPage* lesson_page(const AppState& s);

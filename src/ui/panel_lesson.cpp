@@ -3,7 +3,10 @@
 // Also the Lessons menu and the line that says what is held back. The lesson logic is ui/lesson.cpp; the
 // check's answer is derived once per change (s.derived().lesson_check), never here.
 #include <imgui.h>
+#include <imgui_internal.h>  // (ClearActiveID: an answer handed in leaves its field)
 #include <misc/cpp/imgui_stdlib.h>
+
+#include <algorithm>
 
 #include "ui/content_text.h"
 #include "ui/fit.h"
@@ -14,6 +17,13 @@
 namespace ui {
 
 namespace {
+
+// Choices that are words (a sentence's tokens), not sentences: shown as a row of buttons.
+bool choice_is_short(const std::vector<std::string>& choices) {
+  for (const std::string& c : choices)
+    if (c.size() > 24) return false;
+  return true;
+}
 
 // Returns false when the page turned (the state was replaced: nothing of the old page may be drawn).
 bool page_header(AppState& s, const Lesson& l) {
@@ -29,16 +39,18 @@ bool page_header(AppState& s, const Lesson& l) {
   bool close = false;
   ImGui::BeginDisabled(at == 0);
   if (ImGui::Button((words(s, "lessons.back") + "###back").c_str())) go = at - 1;
+  mark_target("lesson.back");
   ImGui::EndDisabled();
   ImGui::SameLine();
   const bool reveal = prediction_open(s);
   ImGui::BeginDisabled(!reveal && at + 1 == n);
   if (ImGui::Button(words(s, reveal ? "lessons.reveal" : "lessons.next").c_str())) {
     if (reveal)
-      s.lesson.revealed = true;
+      reveal_answer(s);
     else
       go = at + 1;
   }
+  mark_target("lesson.next");
   ImGui::EndDisabled();
   const std::string close_label = words(s, "lessons.close") + "###close_lesson";
   flow(button_width(close_label.c_str()));
@@ -72,9 +84,25 @@ void prediction(AppState& s, const Lesson& l, int page) {
   const bool open = !s.lesson.revealed;
   ImGui::BeginDisabled(!open);
   if (r.number) {
+    // Enter or the clicker's PageDown hands the typed answer in (and the next PageDown turns the page).
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::InputTextWithHint("##answer", words(s, "lessons.a_number").c_str(), &s.lesson.answer,
-                             ImGuiInputTextFlags_CharsScientific);
+    const bool entered =
+        ImGui::InputTextWithHint("##answer", words(s, "lessons.a_number").c_str(), &s.lesson.answer,
+                                 ImGuiInputTextFlags_CharsScientific | ImGuiInputTextFlags_EnterReturnsTrue);
+    mark_target("lesson.answer");
+    if (open && (entered || (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGuiKey_PageDown, false)))) {
+      ImGui::ClearActiveID();
+      reveal_answer(s);
+    }
+  } else if (choice_is_short(r.choices)) {
+    // Tokens side by side, as buttons (one tap each): the list stays short enough to see the reveal below.
+    std::vector<std::array<float, 4>> chips;
+    const int picked = token_chips(
+        r.choices, [&](int i) { return s.lesson.answer == r.choices[static_cast<size_t>(i)]; }, &chips);
+    if (picked >= 0) s.lesson.answer = r.choices[static_cast<size_t>(picked)];
+    for (size_t i = 0; i < chips.size(); ++i) {  // ("lesson.choice.animal": a test taps it)
+      mark_target_at("lesson.choice." + r.choices[i], chips[i]);
+    }
   } else {
     for (size_t i = 0; i < r.choices.size(); ++i) {  // (a radio button, its label wrapped beside it)
       ImGui::PushID(static_cast<int>(i));
@@ -90,8 +118,8 @@ void prediction(AppState& s, const Lesson& l, int page) {
   }
   ImGui::EndDisabled();
   if (open) {
-    if (ImGui::Button((words(s, "lessons.reveal_answer") + "###reveal_answer").c_str()))
-      s.lesson.revealed = true;
+    if (ImGui::Button((words(s, "lessons.reveal_answer") + "###reveal_answer").c_str())) reveal_answer(s);
+    mark_target("lesson.reveal");
     return text_note("%s", words(s, "lessons.held_until_reveal").c_str());
   }
   if (!s.lesson.answer.empty()) {
@@ -119,18 +147,40 @@ void panel_lesson(AppState& s) {
   ImGui::PushFont(large_font());
   text_words("%s", lesson_words(s, l, at, "title").c_str());
   ImGui::PopFont();
+  if (!page->has_prediction) return text_words("%s", lesson_words(s, l, at, "narration").c_str());
+  // The prediction (its choices, Reveal, the feedback) always in sight: the narration above it scrolls when
+  // both do not fit (the prediction's height is the last frame's).
+  const float below =
+      s.frame.prediction_h > 0 ? s.frame.prediction_h : ImGui::GetFrameHeightWithSpacing() * 6;
+  const float narration_h = ImGui::GetContentRegionAvail().y - below;
+  const float needs = ImGui::CalcTextSize(lesson_words(s, l, at, "narration").c_str(), nullptr, false,
+                                          ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize)
+                          .y +
+                      ImGui::GetTextLineHeightWithSpacing();
+  // (one region every frame, as tall as its words or the room left, whichever is less; at least 3 lines)
+  ImGui::BeginChild("##narration",
+                    ImVec2(0, std::max(ImGui::GetTextLineHeight() * 3, std::min(needs, narration_h))));
   text_words("%s", lesson_words(s, l, at, "narration").c_str());
-  if (page->has_prediction) prediction(s, l, at);
+  ImGui::EndChild();
+  const float top = ImGui::GetCursorPosY();
+  prediction(s, l, at);
+  s.frame.prediction_h = ImGui::GetCursorPosY() - top + ImGui::GetStyle().WindowPadding.y;
 }
 
 void lessons_menu(AppState& s) {
-  if (!ImGui::BeginMenu((words(s, "lessons.menu") + "###lessons").c_str())) return;
+  const bool open = ImGui::BeginMenu((words(s, "lessons.menu") + "###lessons").c_str());
+  mark_target("menu.lessons");
+  if (!open) return;
+  if (ImGui::MenuItem(words(s, "welcome.menu").c_str())) s.frame.welcome = FrameState::Welcome::Asked;
+  mark_target("lessons.welcome");
+  ImGui::Separator();
   if (s.lessons.empty()) ImGui::TextDisabled("%s", words(s, "lessons.none").c_str());
   for (int i = 0; i < static_cast<int>(s.lessons.size()); ++i) {
     const Lesson& l = s.lessons[static_cast<size_t>(i)];
     ImGui::PushID(i);
     if (ImGui::MenuItem(lesson_words(s, l, -1, "title").c_str(), nullptr, s.lesson.lesson == i))
       turn_to(s, i, 0);
+    mark_target("lessons." + l.id);
     ImGui::PopID();
     if (ImGui::IsItemHovered() && !l.audience.empty())
       ImGui::SetTooltip("%s", say(s, "lessons.tooltip",
@@ -164,7 +214,7 @@ void held_line(AppState& s) {
     if ((held >> i) & 1u)
       what += (what.empty() ? "" : ", ") + words(s, std::string("lessons.held.") + kHeldNames[i]);
   if (ImGui::SmallButton((words(s, "lessons.reveal_held") + "###reveal_held").c_str())) {
-    if (prediction_open(s)) s.lesson.revealed = true;
+    reveal_answer(s);
     s.view.quiz = 0;
   }
   ImGui::SameLine();

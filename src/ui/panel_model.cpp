@@ -157,7 +157,7 @@ void heads_grid(AppState& s) {
   const float avail = ImGui::GetContentRegionAvail().x - label_w;
   const int per_row = std::clamp(static_cast<int>(avail / (column_min + st.CellPadding.x * 2)), 1, H);
   const float fit = avail / static_cast<float>(per_row) - st.CellPadding.x * 2;
-  const float side = std::clamp(fit, font * 4, font * 7);
+  const float side = std::clamp(fit, font * 4, font * 10);
   ImGui::TextWrapped("%s", words(s, "model.heads_help").c_str());
   if (!ImGui::BeginTable("##heads", per_row + 1, ImGuiTableFlags_SizingFixedFit)) return;
   for (int layer = 0; layer < c.n_layer; ++layer)
@@ -199,7 +199,7 @@ void next_tokens(AppState& s) {
   ImGui::TextWrapped(
       "%s",
       say(s, "model.next_after",
-          {attn::text_arg("token", s.model->tokenizer.token(r.forward.ids[static_cast<size_t>(shown)]))})
+          {attn::text_arg("token", s.model->tokenizer.shown(r.forward.ids[static_cast<size_t>(shown)]))})
           .c_str());
   const bool ablated = !s.model_inputs.ablations.empty();
   const float bar = ImGui::GetFontSize() * 10;
@@ -215,13 +215,15 @@ void next_tokens(AppState& s) {
         palette_color(Palette::Sequential, 0.6));
     ImGui::SameLine();
     if (ablated)
-      text_words("%s", say(s, "model.prediction_ablated",
-                           {attn::text_arg("p", percent5(s, p.p)),
-                            attn::text_arg("before", percent5(s, before)), attn::text_arg("token", p.token)})
-                           .c_str());
+      text_words("%s",
+                 say(s, "model.prediction_ablated",
+                     {attn::text_arg("p", percent5(s, p.p)), attn::text_arg("before", percent5(s, before)),
+                      attn::text_arg("token", s.model->tokenizer.shown(p.id))})
+                     .c_str());
     else
       text_words("%s", say(s, "model.prediction",
-                           {attn::text_arg("p", percent5(s, p.p)), attn::text_arg("token", p.token)})
+                           {attn::text_arg("p", percent5(s, p.p)),
+                            attn::text_arg("token", s.model->tokenizer.shown(p.id))})
                            .c_str());
   }
   if (ablated)
@@ -262,7 +264,7 @@ void generation(AppState& s) {
   ImGui::TextWrapped("%s%s", s.model->tokenizer.decode(r.forward.ids).c_str(),
                      attn::valid_utf8(s.model->tokenizer.decode(r.generated)).c_str());
   std::vector<std::string> labels;
-  for (int id : r.generated) labels.push_back(s.model->tokenizer.token(id));
+  for (int id : r.generated) labels.push_back(s.model->tokenizer.shown(id));
   const int clicked = token_chips(labels, [&](int i) { return i == in.decode_step; });
   if (clicked >= 0) {
     in.decode_step = clicked == in.decode_step ? -1 : clicked;

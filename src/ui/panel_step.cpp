@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "ui/panels.h"
+#include "ui/undo.h"
 #include "ui/widgets.h"
 
 namespace ui {
@@ -28,9 +29,11 @@ void panel_controls(AppState& s) {
   auto button = [&](const std::string& label, const char* tip_id) {
     flow(ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     const bool pressed = ImGui::Button(label.c_str());
+    if (tip_id) mark_target(tip_id);  // ("step.next": page scripts and tests press it by name)
     if (tip_id && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", words(s, tip_id).c_str());
     return pressed;
   };
+  if (s.frame.narrow && button("☰", "step.input_drawer")) s.frame.drawer = true;  // (the input panel)
   if (button("|◀", "step.first")) step_to(s, 0);
   if (button("◀◀", "step.previous_stage")) jump_stage(s, -1);
   if (button("◀", "step.previous")) step_by(s, -1);
@@ -100,6 +103,12 @@ void handle_keys(AppState& s) {
     ImGui::SetKeyOwner(k, nav ? ImGuiKeyOwner_None : kStepper);
   if (ImGui::GetIO().WantTextInput || nav) return;
   const bool shift = ImGui::GetIO().KeyShift;
+  if (ImGui::GetIO().KeyCtrl ||
+      ImGui::GetIO().KeySuper) {  // Ctrl+Z undoes an edit, Ctrl+Shift+Z or Ctrl+Y redoes
+    if (ImGui::IsKeyPressed(ImGuiKey_Z, false)) shift ? redo_edit(s, s.history) : undo_edit(s, s.history);
+    if (ImGui::IsKeyPressed(ImGuiKey_Y, false)) redo_edit(s, s.history);
+    return;  // (Ctrl with a letter is never a step key)
+  }
   const bool lesson = lesson_page(s) != nullptr;
   if (ImGui::IsKeyPressed(ImGuiKey_Enter, false) || ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false))
     s.frame.arithmetic = true;  // (the step view opens the current cell's whole arithmetic)

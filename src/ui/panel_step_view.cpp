@@ -31,7 +31,8 @@ struct Shown {
   HeatmapOptions opt;
   int group = 0;  // maps of one group share one colour scale and one legend
   bool row_labels = true;
-  bool current = false;  // the stage's own matrix: a click on a cell steps there
+  bool current = false;   // the stage's own matrix: a click on a cell steps there
+  bool optional = false;  // the stage before's, for comparison: left out where it would shrink the numbers
 };
 
 // The L×S matrix of a stage and the id of its name.
@@ -132,6 +133,11 @@ Shown current_matrix(const AppState& s, const StepData& d) {
   o.held = held_back(s, static_cast<Held>(d.st.stage));
   o.highlight_row = d.st.query;
   if (d.cell_step) o.highlight_cell_row = d.st.query, o.highlight_cell_col = d.st.key;
+  // A lesson's revealed answer on this row: its key's column marked (the step put the row on screen).
+  const LessonCheck& c = s.derived().lesson_check;
+  if (lesson_page(s) && s.lesson.revealed && c.error.id.empty() && c.result.show_key >= 0 &&
+      c.result.show_stage == static_cast<int>(d.st.stage) && c.result.show_row == d.st.query)
+    o.highlight_col = c.result.show_key;
   const attn::Stage stage = d.st.stage;
   o.tooltip = [&s, &d, &m, stage](int i, int j) { return cell_tooltip(s, d, stage, m, i, j); };
   return x;
@@ -143,6 +149,7 @@ Shown previous_matrix(const AppState& s, const StepData& d) {
   std::string title;
   const attn::MatD& m = matrix_of(s, d, prev, &title);
   Shown x{prev >= attn::Stage::Softmax ? "a" : "s", title, &m, d.qlab, d.klab, {}, 1};
+  x.optional = true;
   HeatmapOptions& o = x.opt;
   o.palette = prev >= attn::Stage::Softmax ? Palette::Sequential : Palette::Diverging;
   o.held = held_back(s, static_cast<Held>(prev));
@@ -304,25 +311,69 @@ void draw_pipeline(AppState& s, const StepData& d, const Cells& cells) {
       ImVec2(o0.x, y_m + ch * static_cast<float>(std::max(d.L, d.S)) + legend_height() + font * 0.5f));
 }
 
-// The stage arrangement: a header that stays (titles, one colour scale per group, column labels), the rows
-// below it in a region that scrolls to follow the current query when they do not all fit.
-void draw_stage(AppState& s, const StepData& d, const Space& sp) {
-  std::vector<Shown> maps = stage_arrangement(s, d);
-  share_scales(maps);
-  const int rows_max = std::max(d.L, d.S);
-  float gutters = 0, col_top = 0;
+// The header's parts and the cells for these maps side by side in the space.
+struct StageFit {
+  float col_top = 0, header_h = 0, body_h = 0;
+  Cells cells;
+};
+StageFit fit_stage(const std::vector<Shown>& maps, const StepData& d, const Space& sp) {
+  StageFit f;
+  float gutters = 0;
   int cols = 0;
   for (const Shown& x : maps) {
     gutters += x.row_labels ? label_gutter(x.rows, false) : 0;
-    col_top = std::max(col_top, label_gutter(x.cols, true));
+    f.col_top = std::max(f.col_top, label_gutter(x.cols, true));
     cols += static_cast<int>(x.m->cols());
   }
-  const float header_h = sp.title_h + sp.legend_h + col_top;
-  const float body_h = std::max(sp.font * 3, sp.avail.y - header_h - sp.hint_h);
-  const Cells cells = cells_for(
+  f.header_h = sp.title_h + sp.legend_h + f.col_top;
+  f.body_h = std::max(sp.font * 3, sp.avail.y - f.header_h - sp.hint_h);
+  f.cells = cells_for(
       sp.avail.x - gutters - sp.gap * static_cast<float>(maps.size() - 1) - ImGui::GetStyle().ScrollbarSize,
-      body_h, cols, rows_max, sp);
-  const float cw = cells.w, ch = cells.h;
+      f.body_h, cols, std::max(d.L, d.S), sp);
+  return f;
+}
+
+// On a narrow screen where the stage's maps side by side would hide their numbers: one map at a time, chosen
+// by the buttons above it (the stage's own first).
+void one_map_at_a_time(AppState& s, const StepData& d, std::vector<Shown>& maps, Space& sp) {
+  int& k = s.frame.one_map;
+  if (k < 0 || k >= static_cast<int>(maps.size()) || s.frame.one_map_stage != static_cast<int>(d.st.stage)) {
+    k = static_cast<int>(std::find_if(maps.begin(), maps.end(), [](const Shown& m) { return m.current; }) -
+                         maps.begin());
+    if (k >= static_cast<int>(maps.size())) k = 0;
+    s.frame.one_map_stage = static_cast<int>(d.st.stage);
+  }
+  std::vector<std::string> titles;
+  for (const Shown& m : maps) titles.push_back(m.title);
+  const float y0 = ImGui::GetCursorPosY();
+  const int picked = token_chips(titles, [&](int i) { return i == k; });
+  if (picked >= 0) k = picked;
+  sp.avail.y -= ImGui::GetCursorPosY() - y0;
+  Shown one = maps[static_cast<size_t>(k)];
+  one.row_labels = true;
+  maps = {one};
+}
+
+// The stage arrangement: a header that stays (titles, one colour scale per group, column labels), the rows
+// below it in a region that scrolls to follow the current query when they do not all fit.
+void draw_stage(AppState& s, const StepData& d, Space sp) {
+  std::vector<Shown> maps = stage_arrangement(s, d);
+  share_scales(maps);
+  // The stage before's matrix only where both print their numbers in the text's type (a projector reads the
+  // stage's own, large).
+  if (!numbers_fit(fit_stage(maps, d, sp).cells, sp))
+    maps.erase(std::remove_if(maps.begin(), maps.end(), [](const Shown& m) { return m.optional; }),
+               maps.end());
+  for (size_t k = 0; k < maps.size(); ++k) maps[k].row_labels = k == 0 || maps[k].rows != maps[k - 1].rows;
+  // (where side by side the cells could not print their numbers even in the smallest type)
+  float smallest = 0;
+  for (const Shown& m : maps) smallest = std::max(smallest, value_cell(*m.m));
+  if (s.frame.narrow && maps.size() > 1 && s.view.show_values && fit_stage(maps, d, sp).cells.w < smallest)
+    one_map_at_a_time(s, d, maps, sp);
+  const int rows_max = std::max(d.L, d.S);
+  const StageFit fit = fit_stage(maps, d, sp);
+  const float col_top = fit.col_top, header_h = fit.header_h, body_h = fit.body_h;
+  const float cw = fit.cells.w, ch = fit.cells.h;
 
   // x of each grid, and the header.
   const ImVec2 o0 = ImGui::GetCursorScreenPos();

@@ -30,12 +30,21 @@ std::string fmt_bytes(double b) {
 }
 
 std::string fmt_count(double x) {
-  char buf[32];
-  if (x < 1e4)
-    std::snprintf(buf, sizeof buf, "%.0f", x);
-  else
-    std::snprintf(buf, sizeof buf, "%.3g", x);
-  return buf;
+  char buf[48];
+  if (x < 1e4 || x >= 1e15) {
+    std::snprintf(buf, sizeof buf, x < 1e4 ? "%.0f" : "%.3g", x);
+    return buf;
+  }
+  // 3 significant digits in groups of three, joined by a narrow no-break space ("404 000"): no line breaks
+  // inside it, no exponent for a learner to decode.
+  const double unit = std::pow(10.0, std::floor(std::log10(x)) - 2);
+  std::snprintf(buf, sizeof buf, "%.0f", std::round(x / unit) * unit);
+  std::string digits = buf, out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u202f";
+    out += digits[i];
+  }
+  return out;
 }
 
 namespace {

@@ -13,6 +13,7 @@
 #include "ui/fit.h"
 #include "ui/share.h"
 #include "ui/style.h"
+#include "ui/undo.h"
 #include "ui/widgets.h"
 
 namespace ui {
@@ -202,8 +203,29 @@ void panel_main(AppState& s) {
 
 // [SECTION] layout ---------------------------------------------------------------------------------------
 
+namespace {
+// On a narrow screen the input panel opens over the matrices from the left (☰ in the controls) and closes
+// with a tap outside it.
+void input_drawer(AppState& s, ImVec2 at, ImVec2 size) {
+  if (s.frame.drawer) {
+    s.frame.drawer = false;
+    ImGui::OpenPopup("###drawer");
+  }
+  ImGui::SetNextWindowPos(at, ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(std::min(size.x * 0.92f, 440.0f * screen_scale(s)), size.y),
+                           ImGuiCond_Always);
+  if (!ImGui::BeginPopup("###drawer", ImGuiWindowFlags_NoMove)) return;
+  ImGui::TextDisabled("%s", words(s, "input.window").c_str());
+  ImGui::SameLine(ImGui::GetContentRegionMax().x - button_width(words(s, "menu.close").c_str()));
+  if (ImGui::SmallButton(words(s, "menu.close").c_str())) ImGui::CloseCurrentPopup();
+  ImGui::Separator();
+  panel_input(s);
+  ImGui::EndPopup();
+}
+}  // namespace
+
 void draw_frame(AppState& s) {
-  begin_heatmap_frame();
+  begin_widget_frame();
   handle_keys(s);
   advance_playback(s, ImGui::GetIO().DeltaTime);
   set_highlight_weight(s.view.projector ? 2.0f : 1.0f);
@@ -211,17 +233,22 @@ void draw_frame(AppState& s) {
   hold_interview_answers(held_now(s) != 0);
   menu_bar(s);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 o = vp->WorkPos, size = vp->WorkSize;
+  ImVec2 o = vp->WorkPos, size = vp->WorkSize;
   const float line = ImGui::GetFrameHeightWithSpacing();
   // The left column — an open lesson (even in the Projector preset: it is the lesson), else the input panel:
   // a quarter of the width, at least 250 px at 1× (its text stays readable), at most 30 % (so at 2× on a
   // projector the matrices keep most of the screen).
   const bool lesson = lesson_page(s) != nullptr;
+  // A narrow screen (under 900 px wide at the UI's scale: a tablet held upright, a phone) has no column
+  // beside the matrices: a lesson sits above them, the input panel opens as a drawer over them (☰ in the
+  // controls).
+  s.frame.narrow = size.x / screen_scale(s) < 900;
+  const bool column = !s.frame.narrow && (lesson || s.view.input_panel);
   const float left_w =
-      lesson || s.view.input_panel
-          ? std::clamp(size.x * 0.24f, std::min(250.0f * screen_scale(s), size.x * 0.3f), size.x * 0.3f)
-          : 0.0f;
+      column ? std::clamp(size.x * 0.24f, std::min(250.0f * screen_scale(s), size.x * 0.3f), size.x * 0.3f)
+             : 0.0f;
   const float right_w = size.x - left_w;
+  const float top = s.frame.narrow && lesson ? std::floor(size.y * 0.42f) : 0.0f;  // (a lesson above)
   // The controls wrap onto more lines when the window is narrow for the UI scale (presenter mode): their
   // height is what they took last frame (two lines before the first).
   const float pad = ImGui::GetStyle().WindowPadding.y;
@@ -230,18 +257,28 @@ void draw_frame(AppState& s) {
   // do not jump from step to step), at least a sixth of the height, at most 40 %.
   const int narration_for = s.derived().result_version * kPanelCount + static_cast<int>(s.view.panel);
   if (s.frame.narration_for != narration_for) s.frame.narration_for = narration_for, s.frame.narration_h = 0;
+  // (only under the views it describes: the step's matrices, its row as lines or bars, its scaling and
+  // numerics, the numbers being edited, and flash attention's tiles)
+  const Panel v = s.view.panel;
+  const bool narrated = v == Panel::Step || v == Panel::Tokens || v == Panel::Distribution ||
+                        v == Panel::Scaling || v == Panel::Numerics || v == Panel::Edit ||
+                        flash_walkthrough_shown(s);
   const float narration_h =
-      std::clamp(std::max(size.y * 0.17f, s.frame.narration_h), line * 4.5f, size.y * 0.4f);
+      narrated ? std::clamp(std::max(size.y * 0.17f, s.frame.narration_h), line * 4.5f, size.y * 0.4f) : 0.0f;
 
   if (lesson) {
-    place(o, ImVec2(left_w, size.y));
+    place(o, ImVec2(s.frame.narrow ? size.x : left_w, s.frame.narrow ? top : size.y));
     if (ImGui::Begin((words(s, "lessons.window") + "###lesson").c_str(), nullptr, kTile)) panel_lesson(s);
     ImGui::End();
-  } else if (s.view.input_panel) {
+  } else if (column) {
     place(o, ImVec2(left_w, size.y));
     if (ImGui::Begin((words(s, "input.window") + "###input").c_str(), nullptr, kTile)) panel_input(s);
     ImGui::End();
   }
+  const ImVec2 full = size;
+  const ImVec2 o_all = o;
+  o.y += top;
+  size.y -= top;
   place(ImVec2(o.x + left_w, o.y), ImVec2(right_w, controls_h));
   if (ImGui::Begin("Controls", nullptr, kTile | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
     panel_controls(s);
@@ -256,14 +293,18 @@ void draw_frame(AppState& s) {
   ImGui::End();
   // (Some window must have the focus for Tab to reach the controls from the first key press on.)
   if (!ImGui::IsWindowFocused(ImGuiFocusedFlags_AnyWindow)) ImGui::SetWindowFocus("Main");
-  place(ImVec2(o.x + left_w, o.y + size.y - narration_h), ImVec2(right_w, narration_h));
-  if (ImGui::Begin((words(s, "narration.window") + "###narration").c_str(), nullptr, kTile)) {
-    panel_narration(s);
-    const float needs = ImGui::GetCursorPosY() + ImGui::GetScrollY() + ImGui::GetStyle().WindowPadding.y;
-    s.frame.narration_h = std::max(s.frame.narration_h, needs);
+  if (narrated) {
+    place(ImVec2(o.x + left_w, o.y + size.y - narration_h), ImVec2(right_w, narration_h));
+    if (ImGui::Begin((words(s, "narration.window") + "###narration").c_str(), nullptr, kTile)) {
+      panel_narration(s);
+      const float needs = ImGui::GetCursorPosY() + ImGui::GetScrollY() + ImGui::GetStyle().WindowPadding.y;
+      s.frame.narration_h = std::max(s.frame.narration_h, needs);
+    }
+    ImGui::End();
   }
-  ImGui::End();
+  input_drawer(s, o_all, full);
   arithmetic_popup(s);
+  panel_welcome(s);
 }
 
 // [SECTION] input ----------------------------------------------------------------------------------------
@@ -313,8 +354,14 @@ void panel_input(AppState& s) {
 }
 
 static void sentence_inputs(AppState& s) {
+  if (!s.history.undo.empty()) {  // (for a touch screen, which has no Ctrl+Z)
+    if (ImGui::SmallButton((words(s, "input.undo") + "###undo").c_str())) undo_edit(s, s.history);
+    ImGui::SameLine();
+  }
   ImGui::TextWrapped("%s", words(s, "input.sentence").c_str());
-  if (text_input_wrapped("##sentence", &s.sentence, 3.2f)) rebuild_from_sentence(s);
+  const bool edited = text_input_wrapped("##sentence", &s.sentence, 3.2f);
+  mark_target("input.sentence");
+  if (edited) edit_sentence(s);
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 2);
   if (ImGui::InputTextWithHint("##keys", words(s, "input.keys_hint").c_str(), &s.key_sentence))
     rebuild_from_sentence(s);
@@ -430,7 +477,9 @@ void panel_narration(AppState& s) {
   flow(button_width(whole.c_str()));
   if (ImGui::SmallButton(whole.c_str())) s.frame.arithmetic = true;
   flow(button_width(copy.c_str()));
-  if (ImGui::SmallButton(copy.c_str())) {
+  const bool copy_pressed = ImGui::SmallButton(copy.c_str());
+  mark_target("narration.copy_formula");
+  if (copy_pressed) {
     ImGui::SetClipboardText(e.formula.c_str());
     s.notice = attn::Message{"notice.formula_copied", {}};
   }

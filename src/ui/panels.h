@@ -20,6 +20,7 @@ void panel_controls(AppState& s);      // step buttons, play, speed, scrubber, s
 void panel_step_view(AppState& s);     // Q, Kᵀ, the current stage's matrix, V, O laid out like the product
 void panel_narration(AppState& s);     // the current step's formula with numbers, and plain words
 void arithmetic_popup(AppState& s);    // Enter: the current cell's whole arithmetic, every term
+void panel_welcome(AppState& s);       // the way in: start a lesson, teach (lessons + projector), explore
 void panel_tokens(AppState& s);        // lines from the selected query token to every key token
 void panel_distribution(AppState& s);  // the selected row's scores and weights as bars
 void panel_scaling(AppState& s);       // 1/√d_k and temperature: entropy, max weight, spread of q·k
@@ -47,7 +48,7 @@ const attn::HeadTrace<double>* shown_head(const AppState& s);  // nullptr before
 bool result_matches_problem(const AppState& s);                // false while an edit awaits recompute
 void help_marker(const char* text);
 std::string fmt_bytes(double bytes);  // "1.5 MiB"
-std::string fmt_count(double x);      // "9216", "1.05e+06"
+std::string fmt_count(double x);      // "9216", "1 050 000" (3 significant digits, narrow no-break spaces)
 // A collapsed Q&A line: the question is message `id`, the answer already said.
 void interview_prompt(const AppState& s, const char* id, const std::string& answer);
 std::string lab_bytes(const AppState& s, double b);  // fmt_bytes with the language's decimal sign

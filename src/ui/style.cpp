@@ -24,13 +24,14 @@ bool load_fonts(const std::string& font_path, float scale, const attn::Catalog& 
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   // Latin, Latin-1 (· ×), Latin Extended-A (ŝ), Greek, phonetic extensions (ᵀ), general punctuation (… –),
-  // super/subscripts, arrows, mathematical operators (√ ∞ ∑ ≤), technical (⌊ ⌋), geometric shapes (▶ ■).
+  // super/subscripts, arrows, mathematical operators (√ ∞ ∑ ≤), technical (⌊ ⌋), ␣ (a space token), geometric
+  // shapes (▶ ■).
   // UiRender.FontHasEveryCharacterOurTextUses checks these against every source file and scenario.
   // (⟦ ⟧ mark the words in a formula the engine writes.) And every character of every built-in catalog and of
   // `extra` (a language's own letters beyond these), so switching the language needs no new atlas.
-  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x0370, 0x03FF, 0x1D00,
-                                    0x1DBF, 0x2000, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF,
-                                    0x2300, 0x23FF, 0x25A0, 0x25FF, 0x27E6, 0x27E7, 0};
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2000,
+                                    0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2300, 0x23FF, 0x2423, 0x2423,
+                                    0x25A0, 0x25FF, 0x2630, 0x2630, 0x27E6, 0x27E7, 0};
   ImFontGlyphRangesBuilder glyphs;
   glyphs.AddRanges(kRanges);
   for (const auto& [id, text] : extra.messages) glyphs.AddText(text.c_str());

@@ -19,8 +19,9 @@ float luminance(ImU32 c) {
   return 0.2126f * v.x + 0.7152f * v.y + 0.0722f * v.z;
 }
 
-const attn::Catalog* g_words = nullptr;  // (widget_words(): English until set)
-std::vector<DrawnHeatmap> g_drawn;       // (drawn_heatmaps(): this frame's)
+const attn::Catalog* g_words = nullptr;                               // (widget_words(): English until set)
+std::vector<DrawnHeatmap> g_drawn;                                    // (drawn_heatmaps(): this frame's)
+std::vector<std::pair<std::string, std::array<float, 4>>> g_targets;  // (drawn_targets())
 
 // The value as printed in a cell: 2 decimals, or without the leading zero (".17") when narrow is set; with
 // the language's decimal sign (",17" in Spanish).
@@ -48,6 +49,30 @@ std::string general(double x, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*g", digits, x);
   return attn::decimals(widget_words(), buf);
+}
+
+// A number to read in a tooltip: 6 significant digits, without an exponent from 10⁻⁶ to 10⁶ ("0.0000162991"),
+// else with one as a learner writes it ("1.63 × 10⁻⁷").
+std::string readable(double x) {
+  const double a = std::fabs(x);
+  char buf[64];
+  if (x == 0 || !std::isfinite(x)) return general(x, 6);
+  if (a >= 1e-6 && a < 1e6) {
+    const int decimals = std::max(0, 5 - static_cast<int>(std::floor(std::log10(a))));
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+    std::string t = buf;
+    if (t.find('.') != std::string::npos) {
+      t.erase(t.find_last_not_of('0') + 1);
+      if (t.back() == '.') t.pop_back();
+    }
+    return attn::decimals(widget_words(), t);
+  }
+  const int e = static_cast<int>(std::floor(std::log10(a)));
+  std::snprintf(buf, sizeof buf, "%.3g", x / std::pow(10.0, e));
+  std::string sup;
+  static const char* kSup[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+  for (const char c : std::to_string(std::abs(e))) sup += kSup[c - '0'];
+  return attn::decimals(widget_words(), buf) + " × 10" + (e < 0 ? "⁻" : "") + sup;
 }
 
 // Left and top label gutters: the longest label (capped at 7 em) plus spacing.
@@ -128,19 +153,12 @@ void draw_cells(ImDrawList* dl, const attn::MatD& m, const HeatmapOptions& opt, 
   // of the font), in black or white against the fill.
   // (the type fits the cell: up to the large font in tall, wide cells — a projector's — and down to
   // kValueFontMin of the text's in small ones)
-  ImFont* font = ImGui::GetFont();
-  const float full = ImGui::GetFontSize();
-  const float largest = std::min(full * kValueFontMax, ch / 1.25f);
-  if (largest > full * 1.05f && ImGui::GetIO().Fonts->Fonts.Size > 1) font = ImGui::GetIO().Fonts->Fonts[1];
-  // One type and one way of writing for the whole map: "0.71" in at least the text's type, else ".71", else
-  // the smaller type that fits.
-  const float wide = value_width(m, false), narrow_w = value_width(m, true);
-  const bool narrow = wide * 1.0f + 4 > cw && narrow_w < wide;
-  const float size = std::max(full * kValueFontMin,
-                              std::min(largest, full * (cw - 4) / std::max(narrow ? narrow_w : wide, 1.0f)));
+  const ValueType type = value_type(m, cw, ch);
+  ImFont* font = type.font;
+  const float size = type.size;
   const auto value_fits = [&](double x, ImVec2& ts) {
     if (!opt.show_values) return false;
-    format_value(buf, sizeof buf, x, narrow);
+    format_value(buf, sizeof buf, x, type.narrow);
     ts = font->CalcTextSizeA(size, FLT_MAX, 0, buf);
     return ts.x + 2 <= cw && ts.y <= ch + 1;
   };
@@ -251,7 +269,18 @@ void copy_menu(const attn::MatD& m, const std::vector<std::string>& row_labels,
 }  // namespace
 
 const std::vector<DrawnHeatmap>& drawn_heatmaps() { return g_drawn; }
-void begin_heatmap_frame() { g_drawn.clear(); }
+void mark_target(const std::string& name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  g_targets.push_back({name, {a.x, a.y, b.x - a.x, b.y - a.y}});
+}
+void mark_target_at(const std::string& name, const std::array<float, 4>& rect) {
+  g_targets.push_back({name, rect});
+}
+const std::vector<std::pair<std::string, std::array<float, 4>>>& drawn_targets() { return g_targets; }
+void begin_widget_frame() {
+  g_drawn.clear();
+  g_targets.clear();
+}
 
 float value_width(const attn::MatD& m, bool narrow) {
   double top = 0;
@@ -272,7 +301,24 @@ float value_width(const attn::MatD& m, bool narrow) {
   return ImGui::CalcTextSize(buf).x;
 }
 
-float value_cell(const attn::MatD& m) { return value_width(m, true) * kValueFontMin + 2; }
+float value_cell(const attn::MatD& m) { return std::ceil(value_width(m, true) * kValueFontMin) + 3; }
+
+ValueType value_type(const attn::MatD& m, float cw, float ch) {
+  ValueType t;
+  t.font = ImGui::GetFont();
+  const float full = ImGui::GetFontSize();
+  // (up to the large font in tall, wide cells — a projector's — and down to kValueFontMin of the text's)
+  const float largest = std::min(full * kValueFontMax, ch / 1.25f);
+  if (largest > full * 1.05f && ImGui::GetIO().Fonts->Fonts.Size > 1) t.font = ImGui::GetIO().Fonts->Fonts[1];
+  // One type and one way of writing for the whole map: "0.71" in at least the text's type, else ".71", else
+  // the smaller type that fits.
+  const float wide = value_width(m, false), narrow_w = value_width(m, true);
+  t.narrow = wide + 4 > cw && narrow_w < wide;
+  const float widest = t.narrow ? narrow_w : wide;
+  t.size = std::max(full * kValueFontMin, std::min(largest, full * (cw - 4) / std::max(widest, 1.0f)));
+  t.fits = widest * t.size / full + 2 <= cw && ImGui::GetTextLineHeight() * t.size / full <= ch + 1;
+  return t;
+}
 
 void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>& row_labels,
              const std::vector<std::string>& col_labels, const HeatmapOptions& opt, int* hovered_row,
@@ -342,6 +388,16 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
   visible(clip_min.y, clip_max.y, grid.y, ch, rows, i0, i1);
   visible(clip_min.x, clip_max.x, grid.x, cw, cols, j0, j1);
   draw_cells(dl, m, opt, grid, cw, ch, scale, i0, i1, j0, j1);
+  if (luminance(ImGui::GetColorU32(ImGuiCol_WindowBg)) < 0.2f && cw > 4 && ch > 4) {
+    // On a dark background (the projector's) a faint grid keeps the palette's dark end apart from it.
+    const ImU32 rule = IM_COL32(110, 110, 110, 255);
+    for (int i = i0; i <= i1; ++i)
+      dl->AddLine(ImVec2(grid.x + cw * static_cast<float>(j0), grid.y + ch * static_cast<float>(i)),
+                  ImVec2(grid.x + cw * static_cast<float>(j1), grid.y + ch * static_cast<float>(i)), rule);
+    for (int j = j0; j <= j1; ++j)
+      dl->AddLine(ImVec2(grid.x + cw * static_cast<float>(j), grid.y + ch * static_cast<float>(i0)),
+                  ImVec2(grid.x + cw * static_cast<float>(j), grid.y + ch * static_cast<float>(i1)), rule);
+  }
   {  // (what was drawn, for layout() and the tests)
     DrawnHeatmap d;
     d.name = opt.value_name ? opt.value_name : id;
@@ -351,7 +407,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
     d.cell = std::min(cw, ch), d.cell_w = cw, d.cell_h = ch, d.rows = rows, d.cols = cols;
     d.first_row = i0, d.last_row = i1 - 1;
     d.values_wanted = opt.show_values;
-    d.values_shown = opt.show_values && cw >= value_cell(m) && ch >= ImGui::GetFontSize() * kValueFontMin;
+    d.values_shown = opt.show_values && value_type(m, cw, ch).fits;
     g_drawn.push_back(std::move(d));
   }
   dl->AddRect(grid, ImVec2(grid.x + size.x - left, grid.y + size.y - top),
@@ -413,7 +469,7 @@ void heatmap(const char* id, const attn::MatD& m, const std::vector<std::string>
       if (!shown) {
         tip = attn::say(words, attn::Message{"widgets.not_computed", std::move(args)});
       } else if (std::isfinite(m(i, j))) {
-        args.push_back(attn::text_arg("value", general(m(i, j), 6)));
+        args.push_back(attn::text_arg("value", readable(m(i, j))));
         tip = attn::say(words, attn::Message{"widgets.value", std::move(args)}) + extra;
       } else {
         tip = attn::say(words, attn::Message{"widgets.blocked", std::move(args)}) + extra;

@@ -54,11 +54,25 @@ struct DrawnHeatmap {
   bool values_shown = false;         // …and its numbers fit (the cells are large enough)
 };
 const std::vector<DrawnHeatmap>& drawn_heatmaps();
-void begin_heatmap_frame();
+// Named places to click or tap this frame (the last item's rectangle, x y w h in screen pixels): buttons page
+// scripts and tests press by name through window.attnlab.layout().targets ("step.next", "lesson.reveal").
+void mark_target(const std::string& name);
+void mark_target_at(const std::string& name, const std::array<float, 4>& rect);
+const std::vector<std::pair<std::string, std::array<float, 4>>>& drawn_targets();
+void begin_widget_frame();  // (clears both records; draw_frame calls it first)
 
 // The smallest cell in which every number of m prints (at no less than kValueFontMin of the font): the
 // step view sizes its cells so that the numbers show.
 float value_cell(const attn::MatD& m);
+// The type m's numbers are printed in, in cells cw × ch: one font, size and way of writing for the whole map;
+// fits: every number prints (the widest one fits).
+struct ValueType {
+  ImFont* font = nullptr;
+  float size = 0;
+  bool narrow = false;  // ".71" rather than "0.71"
+  bool fits = false;
+};
+ValueType value_type(const attn::MatD& m, float cw, float ch);
 // The width of m's widest number in the text's type, written in full ("0.71") or narrow (".71"); value_cell
 // is the narrow one at kValueFontMin, with a margin.
 float value_width(const attn::MatD& m, bool narrow = false);

@@ -225,3 +225,32 @@ TEST(Formula, ScenarioTermsNameTheirFeatures) {
       attn::Granularity::Cell);
   EXPECT_NE(attn::explain_step(in, st).formula.find("animate ("), std::string::npos);
 }
+
+// The first frame and every lesson page land on a cell that teaches something: a dot product with at least
+// one product that is not 0 (not "(9.00)(0.00) + (3.50)(0.00) + … = 0.00").
+TEST(Formula, EveryLessonPageAndTheFirstFrameLandOnACellThatTeaches) {
+  ui::AppState base = app_with_model();
+  base.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base);
+  ASSERT_GE(base.lessons.size(), 7u);
+  const auto teaches = [](const ui::AppState& s, const std::string& where) {
+    const attn::Step st = s.step();
+    if (st.stage != attn::Stage::Scores || st.phase != attn::Phase::Cell || !s.derived().has_result) return;
+    const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(s.view.head)];
+    bool nonzero = false;
+    for (int c = 0; c < t.q.cols(); ++c) nonzero |= std::fabs(t.q(st.query, c) * t.k(st.key, c)) >= 0.005;
+    EXPECT_TRUE(nonzero) << where << ": " << ui::explain_current(s).formula;
+  };
+  ui::AppState first = base;
+  derive(first);
+  teaches(first, "the first frame");
+  int pages = 0;
+  for (int l = 0; l < static_cast<int>(base.lessons.size()); ++l)
+    for (int p = 0; p < static_cast<int>(base.lessons[static_cast<size_t>(l)].pages.size()); ++p) {
+      ui::AppState s = base;
+      ui::open_lesson(s, l, p);
+      derive(s);
+      teaches(s, base.lessons[static_cast<size_t>(l)].id + " page " + std::to_string(p + 1));
+      ++pages;
+    }
+  EXPECT_GT(pages, 40);
+}

@@ -53,7 +53,7 @@ int render_frames(ui::AppState& s, float scale, int frames, Display display = {}
     EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 1000);
     most = std::max(most, ImGui::GetDrawData()->TotalVtxCount);
   }
-  if (problems) *problems = ui::layout_problems(ui::layout_boxes(), display.w, display.h);
+  if (problems) *problems = ui::layout_problems(s, ui::layout_boxes(), display.w, display.h);
   ImGui::DestroyContext();
   return most;
 }

@@ -32,9 +32,13 @@ export async function launch() {
 // serviceWorkers: 'block' keeps the app's offline worker out (a page that routes its own files needs it).
 // isolated: false serves the site as a static host without COOP/COEP headers would (not cross-origin isolated:
 // the single-thread build runs).
+// firstVisit: the page's storage is empty, as on a first visit (the app opens with "where to start"); by default
+// it says the app was visited before.
+// Other options reach browser.newPage (deviceScaleFactor, hasTouch, isMobile).
 export async function openApp(browser, url, { width = 1366, height = 768, initScript, waitReady = true, serviceWorkers = 'allow',
-                                               isolated = true } = {}) {
-  const page = await browser.newPage({ viewport: { width, height }, serviceWorkers });
+                                               isolated = true, firstVisit = false, ...pageOptions } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, serviceWorkers, ...pageOptions });
+  if (!firstVisit) await page.addInitScript(() => { try { localStorage.setItem('attnlab.visited', '1'); } catch (e) { /* none */ } });
   const errors = [];
   const external = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
