@@ -153,13 +153,16 @@ void panel_lesson(AppState& s) {
   const float below =
       s.frame.prediction_h > 0 ? s.frame.prediction_h : ImGui::GetFrameHeightWithSpacing() * 6;
   const float narration_h = ImGui::GetContentRegionAvail().y - below;
-  const float needs = ImGui::CalcTextSize(lesson_words(s, l, at, "narration").c_str(), nullptr, false,
-                                          ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize)
-                          .y +
-                      ImGui::GetTextLineHeightWithSpacing();
-  // (one region every frame, as tall as its words or the room left, whichever is less; at least 3 lines)
-  ImGui::BeginChild("##narration",
-                    ImVec2(0, std::max(ImGui::GetTextLineHeight() * 3, std::min(needs, narration_h))));
+  const float needs =
+      ImGui::CalcTextSize(lesson_words(s, l, at, "narration").c_str(), nullptr, false,
+                          ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize)
+          .y +
+      ImGui::GetTextLineHeightWithSpacing() * 1.5f;  // (its wrapping at spaces: a little more)
+  // (one region every frame, as tall as its words or the room left, whichever is less, at least 3 lines; its
+  // scrollbar decided now, not a frame late, so nothing is cut off while the room changes)
+  const float shown = std::max(ImGui::GetTextLineHeight() * 3, std::min(needs, narration_h));
+  ImGui::BeginChild("##narration", ImVec2(0, shown), false,
+                    needs > shown ? ImGuiWindowFlags_AlwaysVerticalScrollbar : 0);
   text_words("%s", lesson_words(s, l, at, "narration").c_str());
   ImGui::EndChild();
   const float top = ImGui::GetCursorPosY();

@@ -407,7 +407,8 @@ void draw_stage(AppState& s, const StepData& d, Space sp) {
   const bool scrolls = rows_h > body_h + 1;
   ImGui::SetCursorScreenPos(ImVec2(o0.x, y_grid));
   ImGui::BeginChild("##rows", ImVec2(sp.avail.x, std::min(rows_h, body_h) + 2), false,
-                    scrolls ? 0 : ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+                    scrolls ? ImGuiWindowFlags_AlwaysVerticalScrollbar  // (now, not a frame late)
+                            : ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   const ImVec2 r0 = ImGui::GetCursorScreenPos();
   for (size_t k = 0; k < maps.size(); ++k) {
     Shown& m = maps[k];
@@ -513,9 +514,13 @@ void panel_step_view(AppState& s) {
   sp.title_h = ImGui::GetTextLineHeightWithSpacing();
   sp.legend_h = legend_height();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  sp.hint_h = (s.view.projector ? ImGui::GetTextLineHeight()
-                                : ImGui::CalcTextSize(hint.c_str(), nullptr, false, avail.x).y) +
-              ImGui::GetStyle().ItemSpacing.y * 2;
+  // (room for the line under the maps: the hint, or why the numbers are not printed — whichever is longer;
+  // wrapped at spaces, a line more than ImGui's own wrapping may take)
+  const std::string hidden = words(s, "step.values_hidden");
+  const float note_h = std::max(ImGui::CalcTextSize(hint.c_str(), nullptr, false, avail.x).y,
+                                ImGui::CalcTextSize(hidden.c_str(), nullptr, false, avail.x).y);
+  sp.hint_h = (s.view.projector ? note_h : note_h + ImGui::GetTextLineHeight() * 0.5f) +
+              ImGui::GetStyle().ItemSpacing.y * 3;
   sp.avail = avail;
   sp.number_w = 0;
   if (s.view.show_values)

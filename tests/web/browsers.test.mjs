@@ -78,7 +78,11 @@ async function exercise(name, js, keys, shot) {
   // WebGPU absent or refused: the CPU computes, with a notice saying why
   const fallback = await js(async () => (await window.attnlab.run({ q: [[1]], k: [[1]], v: [[2]] }, { backend: 'webgpu' })).stats);
   if (fallback.backend !== 'webgpu') assert.match(fallback.notice, /WebGPU/, `${name}: ${JSON.stringify(fallback)}`);
-  const layout = await js(() => window.attnlab.layout());
+  // (a few frames after the last change: a region's scrollbar follows its content one frame later)
+  const layout = await js(async () => {
+    for (let k = 0; k < 6; k++) await new Promise((r) => requestAnimationFrame(r));
+    return window.attnlab.layout();
+  });
   assert.deepEqual(layout.problems, [], `${name}: the layout fits`);
   await shot();
 }
