@@ -3,6 +3,7 @@
 #include "app/page_input.h"
 
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_internal.h>  // (ClearActiveID: a swipe that began on a button presses nothing)
@@ -145,10 +146,27 @@ attn::Json page_clipboard(const attn::Json& a, std::string_view) {
   return attn::Json::object();
 }
 
+namespace {
+// The mouse wheel as ImGui's GLFW backend reads it (100 pixels, 3 lines or 1/80 page a step), but on the
+// canvas: the backend listens on the document, where browsers make wheel listeners passive, so its
+// preventDefault() logged an error on every wheel event.
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* ev, void*) {
+  const float step = ev->deltaMode == DOM_DELTA_PIXEL  ? 1.0f / 100
+                     : ev->deltaMode == DOM_DELTA_LINE ? 1.0f / 3
+                                                       : 80.0f;
+  ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(ev->deltaX) * -step,
+                                    static_cast<float>(ev->deltaY) * -step);
+  return EM_TRUE;  // (the page itself does not scroll or zoom)
+}
+
+}  // namespace
+
 void install_page_clipboard() {
   ImGuiIO& io = ImGui::GetIO();
   io.GetClipboardTextFn = clipboard_text;
   io.SetClipboardTextFn = set_clipboard_text;
+  emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, false, nullptr);
+  emscripten_set_wheel_callback("#canvas", nullptr, false, on_wheel);
 }
 
 void report_text_input() {

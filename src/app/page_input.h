@@ -20,7 +20,8 @@ attn::Json page_key(const attn::Json& args, std::string_view payload);
 attn::Json page_clipboard(const attn::Json& args, std::string_view payload);
 
 // ImGui's clipboard in the browser: copies go to the system clipboard (navigator.clipboard, through the page)
-// and pastes come from the page's paste event. Call after ImGui's GLFW backend is set up (it sets its own).
+// and pastes come from the page's paste event; and the mouse wheel, listened for on the canvas. Call after
+// ImGui's GLFW backend is set up (it sets its own of both).
 void install_page_clipboard();
 // After a frame: tells the page when a text field starts or stops wanting text (it raises or lowers the
 // on-screen keyboard), and where the field is.

@@ -359,6 +359,12 @@ void one_map_at_a_time(AppState& s, const StepData& d, std::vector<Shown>& maps,
 void draw_stage(AppState& s, const StepData& d, Space sp) {
   std::vector<Shown> maps = stage_arrangement(s, d);
   share_scales(maps);
+  if (s.view
+          .projector) {  // (no hint on a projector: its room goes to the rows, unless the numbers do not fit)
+    Space without = sp;
+    without.hint_h = ImGui::GetStyle().ItemSpacing.y * 2;
+    if (numbers_fit(fit_stage(maps, d, without).cells, without)) sp = without;
+  }
   // The stage before's matrix only where both print their numbers in the text's type (a projector reads the
   // stage's own, large).
   if (!numbers_fit(fit_stage(maps, d, sp).cells, sp))
@@ -519,8 +525,7 @@ void panel_step_view(AppState& s) {
   const std::string hidden = words(s, "step.values_hidden");
   const float note_h = std::max(ImGui::CalcTextSize(hint.c_str(), nullptr, false, avail.x).y,
                                 ImGui::CalcTextSize(hidden.c_str(), nullptr, false, avail.x).y);
-  sp.hint_h = (s.view.projector ? note_h : note_h + ImGui::GetTextLineHeight() * 0.5f) +
-              ImGui::GetStyle().ItemSpacing.y * 3;
+  sp.hint_h = note_h + ImGui::GetTextLineHeight() * 0.5f + ImGui::GetStyle().ItemSpacing.y * 3;
   sp.avail = avail;
   sp.number_w = 0;
   if (s.view.show_values)
@@ -538,9 +543,8 @@ void panel_step_view(AppState& s) {
     if (drawn_heatmaps()[k].values_wanted && !drawn_heatmaps()[k].values_shown) values_fit = false;
   if (s.view.show_values && !values_fit)
     text_note("%s", words(s, "step.values_hidden").c_str());
-  else if (!s.view
-                .projector)  // (on a projector the room is the class's: the hint is for the one at the mouse)
-    text_note("%s", words(s, "step.hover_note").c_str());
+  else if (!s.view.projector)  // (a projector's room is the class's: the hint is for whoever holds the mouse)
+    text_note("%s", words(s, s.platform.touch ? "step.tap_note" : "step.hover_note").c_str());
 }
 
 }  // namespace ui

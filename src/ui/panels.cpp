@@ -264,7 +264,9 @@ void draw_frame(AppState& s) {
                         v == Panel::Scaling || v == Panel::Numerics || v == Panel::Edit ||
                         flash_walkthrough_shown(s);
   const float narration_h =
-      narrated ? std::clamp(std::max(size.y * 0.17f, s.frame.narration_h), line * 4.5f, size.y * 0.4f) : 0.0f;
+      narrated ? std::clamp(std::max(size.y * 0.17f, s.frame.narration_h), line * 4.5f,
+                            size.y * (s.frame.narrow ? 0.3f : 0.4f))  // (a phone: the matrix keeps the most)
+               : 0.0f;
 
   if (lesson) {
     place(o, ImVec2(s.frame.narrow ? size.x : left_w, s.frame.narrow ? top : size.y));
@@ -487,7 +489,7 @@ void panel_narration(AppState& s) {
   text_words("%s", e.formula.c_str());
   ImGui::PopFont();
   text_words("%s", e.narration.c_str());
-  if (s.view.projector) return;  // (the presenter knows the keys; the room is the class's)
+  if (s.view.projector || s.platform.touch) return;  // (a presenter knows the keys; a tablet has none)
   if (lesson_page(s)) return text_note("%s", words(s, "narration.keys_lesson").c_str());
   if (flash_walkthrough_shown(s)) return text_note("%s", words(s, "narration.keys_flash").c_str());
   text_note("%s", words(s, "narration.keys").c_str());

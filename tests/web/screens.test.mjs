@@ -304,3 +304,18 @@ test('a phone (390×844): the stage\'s maps one at a time, with their numbers; t
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the mouse wheel scrolls a tall view and logs nothing (no passive-listener errors)', async () => {
+  const { page, errors } = await openApp(browser, url, { width: 1366, height: 600 });
+  const logged = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') logged.push(m.text()); });
+  await set(page, { view: { panel: 'variants', variants: { section: 'heads' } } });
+  await frames(page, 3);
+  await page.mouse.move(800, 400);
+  for (let k = 0; k < 3; k++) { await page.mouse.wheel(0, 100); await frames(page, 2); }
+  const main = (await layout(page)).windows.find((w) => w.name === 'Main');
+  assert.ok(main.scroll_y > 0, `scrolled ${main.scroll_y}`);
+  assert.deepEqual(logged.filter((t) => !/GL Driver/.test(t)), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
