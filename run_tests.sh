@@ -9,7 +9,8 @@
 #   model-golden  the GPT-2 forward pass and tokenizer vs a PyTorch GPT-2, bpe.py and npm gpt-3-encoder
 #   window  the native app opens a window under Xvfb and writes a screenshot
 #   fuzz    libFuzzer on every parser (tests/fuzz/run.sh: fixed seed, 20 s each) and a malformed-CLI sweep
-#   web     playwright-core + Debian Chromium against the served web build (node --test)
+#   web     playwright-core + Debian Chromium against the served web build, and Firefox ESR and WebKitGTK under
+#           Xvfb (node --test)
 # Exit status is non-zero if anything failed. Logs: build/logs/. Screenshots: build/screenshots/.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -166,7 +167,7 @@ fi
 # --- web ------------------------------------------------------------------------------------------------
 if [ $web_ok = 1 ] && [ $native_ok = 1 ]; then
   step "web (node --test, playwright-core + Chromium)"
-  (cd tests/web && timeout 600 node --test --test-reporter=spec) >"$logs/web.log" 2>&1
+  (cd tests/web && timeout 1200 node --test --test-reporter=spec) >"$logs/web.log" 2>&1
   p=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' "$logs/web.log" | tail -1)
   f=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' "$logs/web.log" | tail -1)
   [ -n "$p" ] || { p=0; f=1; }

@@ -380,8 +380,10 @@ StepExplanation explain_step(const ExplainInput& in, const Step& st) {
         e.narration = {{"explain.weighted.row", {qi}}};
         break;
       }
+      // (vectors in full up to max_terms entries, as a sum's terms are)
+      const size_t shown = static_cast<size_t>(std::max(4, in.max_terms));
       e.formula = "o" + si + " += a" + cell + "·v" + sj + " = " + fmt(t.weights(i, j)) + " × " +
-                  fmt_vector(row_of(t.v, j), 4) + "  →  o" + si + " = " + fmt_vector(partial, 4);
+                  fmt_vector(row_of(t.v, j), shown) + "  →  o" + si + " = " + fmt_vector(partial, shown);
       e.narration = {{"explain.weighted.cell", {qi, kj, percent_arg("w", t.weights(i, j))}}};
       if (j == static_cast<int>(t.v.rows()) - 1)
         e.narration.push_back({"explain.weighted.last", {text_arg("o", "o" + si)}});

@@ -38,7 +38,7 @@ constexpr int kLargestTerms = 4;
 
 // Which terms of a sum a formula writes: all when there are at most max_terms, else the kLargestTerms of
 // largest magnitude in index order; the others are counted and summed (rest_sum), so that the terms shown
-// plus rest_sum are the whole sum. Tests: Explain.PrintedTermsAddUp.
+// plus rest_sum are the whole sum. Tests: Formula.PickTermsKeepsTheLargestInIndexOrder.
 struct TermPick {
   std::vector<int> shown;
   int rest_count = 0;
@@ -68,7 +68,7 @@ ExplainInput explain_input(const Problem& p, const HeadTrace<double>& trace, int
 StepExplanation explain_step(const ExplainInput& in, const Step& step);
 
 // One output number as its weighted sum, o_i,c = Σ_j a_i,j · v_j,c, with the terms that matter
-// (pick_terms): what hovering a cell of O shows. Tests: Explain.OutputCell*.
+// (pick_terms): what hovering a cell of O shows. Tests: Formula.PrintedTermsAddUpInEveryScenario.
 std::string output_cell_formula(const ExplainInput& in, int i, int c);
 
 // Flash attention's tile `step` (index into f.tiles) for its first query row: the new running max, the

@@ -8,7 +8,8 @@
 //     under a header that stays (titles, colour scales, column labels) while the rows scroll to follow the
 //     current query when they do not all fit.
 // Maps that invite comparison share one colour scale (Q and K; S and Ŝ; Ŝ and M; V and O) with one legend
-// spanning them. Tests: tests/core/test_ui_render.cpp (UiLayout.StepView*), tests/web (layout().heatmaps).
+// spanning them. Tests: tests/core/test_ui_render.cpp (UiLayout.ProjectorPresetFitsAndSwitchesBack),
+// tests/web/screens.test.mjs (layout().heatmaps: cells and their numbers on every screen).
 #include <imgui.h>
 
 #include <algorithm>
@@ -311,12 +312,19 @@ void draw_pipeline(AppState& s, const StepData& d, const Cells& cells) {
       ImVec2(o0.x, y_m + ch * static_cast<float>(std::max(d.L, d.S)) + legend_height() + font * 0.5f));
 }
 
+// The most rows of the maps side by side (K's and V's are the keys, the others the queries).
+int rows_of(const std::vector<Shown>& maps) {
+  int rows = 1;
+  for (const Shown& m : maps) rows = std::max(rows, static_cast<int>(m.m->rows()));
+  return rows;
+}
+
 // The header's parts and the cells for these maps side by side in the space.
 struct StageFit {
   float col_top = 0, header_h = 0, body_h = 0;
   Cells cells;
 };
-StageFit fit_stage(const std::vector<Shown>& maps, const StepData& d, const Space& sp) {
+StageFit fit_stage(const std::vector<Shown>& maps, const Space& sp) {
   StageFit f;
   float gutters = 0;
   int cols = 0;
@@ -329,7 +337,7 @@ StageFit fit_stage(const std::vector<Shown>& maps, const StepData& d, const Spac
   f.body_h = std::max(sp.font * 3, sp.avail.y - f.header_h - sp.hint_h);
   f.cells = cells_for(
       sp.avail.x - gutters - sp.gap * static_cast<float>(maps.size() - 1) - ImGui::GetStyle().ScrollbarSize,
-      f.body_h, cols, std::max(d.L, d.S), sp);
+      f.body_h, cols, rows_of(maps), sp);
   return f;
 }
 
@@ -363,21 +371,21 @@ void draw_stage(AppState& s, const StepData& d, Space sp) {
           .projector) {  // (no hint on a projector: its room goes to the rows, unless the numbers do not fit)
     Space without = sp;
     without.hint_h = ImGui::GetStyle().ItemSpacing.y * 2;
-    if (numbers_fit(fit_stage(maps, d, without).cells, without)) sp = without;
+    if (numbers_fit(fit_stage(maps, without).cells, without)) sp = without;
   }
   // The stage before's matrix only where both print their numbers in the text's type (a projector reads the
   // stage's own, large).
-  if (!numbers_fit(fit_stage(maps, d, sp).cells, sp))
+  if (!numbers_fit(fit_stage(maps, sp).cells, sp))
     maps.erase(std::remove_if(maps.begin(), maps.end(), [](const Shown& m) { return m.optional; }),
                maps.end());
   for (size_t k = 0; k < maps.size(); ++k) maps[k].row_labels = k == 0 || maps[k].rows != maps[k - 1].rows;
   // (where side by side the cells could not print their numbers even in the smallest type)
   float smallest = 0;
   for (const Shown& m : maps) smallest = std::max(smallest, value_cell(*m.m));
-  if (s.frame.narrow && maps.size() > 1 && s.view.show_values && fit_stage(maps, d, sp).cells.w < smallest)
+  if (s.frame.narrow && maps.size() > 1 && s.view.show_values && fit_stage(maps, sp).cells.w < smallest)
     one_map_at_a_time(s, d, maps, sp);
-  const int rows_max = std::max(d.L, d.S);
-  const StageFit fit = fit_stage(maps, d, sp);
+  const int rows_max = rows_of(maps);
+  const StageFit fit = fit_stage(maps, sp);
   const float col_top = fit.col_top, header_h = fit.header_h, body_h = fit.body_h;
   const float cw = fit.cells.w, ch = fit.cells.h;
 

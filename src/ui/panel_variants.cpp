@@ -116,12 +116,14 @@ void section_compare(AppState& s) {
   const Variants& v = s.derived().variants;
   int variant = static_cast<int>(s.problem.variant);
   ImGui::TextUnformatted(words(s, "lab.compare.with").c_str());
-  ImGui::SameLine();
-  bool changed = ImGui::RadioButton((words(s, "cost.standard") + "###variant_standard").c_str(), &variant, 0);
-  ImGui::SameLine();
-  changed |= ImGui::RadioButton((words(s, "lab.compare.flash") + "###variant_flash").c_str(), &variant, 1);
-  ImGui::SameLine();
-  changed |= ImGui::RadioButton((words(s, "lab.compare.linear") + "###variant_linear").c_str(), &variant, 2);
+  bool changed = false;  // (the choices flow onto more lines on a narrow screen)
+  const char* ids[] = {"cost.standard", "lab.compare.flash", "lab.compare.linear"};
+  const char* keys[] = {"###variant_standard", "###variant_flash", "###variant_linear"};
+  for (int k = 0; k < 3; ++k) {
+    const std::string label = words(s, ids[k]) + keys[k];
+    flow(check_width(label.c_str()));
+    changed |= ImGui::RadioButton(label.c_str(), &variant, k);
+  }
   help_marker(
       say(s, std::vector<attn::Message>{{"lab.compare.help", {}}, {"lab.compare.help_same", {}}}).c_str());
   if (changed) {

@@ -473,7 +473,7 @@ void panel_narration(AppState& s) {
   if (!result_matches_problem(s)) return ImGui::TextDisabled("%s", words(s, "narration.recomputing").c_str());
   const Explanation e = explain_current(s);
   // The title, and on its line (as room allows) the whole arithmetic and copying the formula.
-  ImGui::TextDisabled("%s", e.title.c_str());
+  text_note("%s", e.title.c_str());  // (wrapped: a flash tile's title is long)
   const std::string whole = words(s, "narration.whole_arithmetic") + "###whole_arithmetic",
                     copy = words(s, "narration.copy_formula") + "###copy_formula";
   flow(button_width(whole.c_str()));
