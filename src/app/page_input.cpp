@@ -83,7 +83,9 @@ attn::Json page_pointer(const attn::Json& a, std::string_view) {
   static TouchGesture gesture;
   ui::AppState& s = the_app().state;
   const std::string phase = attn::string_field(a, "phase");
-  const float x = static_cast<float>(number(a, "x")), y = static_cast<float>(number(a, "y"));
+  // (CSS pixels on the canvas: anything wilder is a script's mistake, kept inside a screen's reach)
+  const float x = static_cast<float>(std::clamp(number(a, "x"), -1e5, 1e5)),
+              y = static_cast<float>(std::clamp(number(a, "y"), -1e5, 1e5));
   const double t = number(a, "t");
   if (phase == "mouse") {
     s.platform.touch = false;

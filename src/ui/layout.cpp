@@ -136,47 +136,46 @@ attn::Json layout_json(const AppState& s) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   attn::Json windows = attn::Json::array();
   const float px = s.platform.pixel_ratio > 0 ? s.platform.pixel_ratio : 1;
+  // A rectangle in CSS pixels, and what is said of it.
+  const auto rect = [px](float x, float y, float w, float h, attn::Json more) {
+    more.update(attn::Json{{"x", x / px}, {"y", y / px}, {"w", w / px}, {"h", h / px}});
+    return more;
+  };
   for (const LayoutBox& b : boxes)
-    windows.push_back({{"name", b.name},
-                       {"child", b.child},
-                       {"x", b.x / px},
-                       {"y", b.y / px},
-                       {"w", b.w / px},
-                       {"h", b.h / px},
-                       {"needs_w", b.needs_w / px},
-                       {"needs_h", b.needs_h / px},
-                       {"shows_w", b.shows_w / px},
-                       {"shows_h", b.shows_h / px},
-                       {"scroll_y", b.scroll / px},
-                       {"cut_x", b.cut_x()},
-                       {"cut_y", b.cut_y()}});
+    windows.push_back(rect(b.x, b.y, b.w, b.h,
+                           {{"name", b.name},
+                            {"child", b.child},
+                            {"needs_w", b.needs_w / px},
+                            {"needs_h", b.needs_h / px},
+                            {"shows_w", b.shows_w / px},
+                            {"shows_h", b.shows_h / px},
+                            {"scroll_y", b.scroll / px},
+                            {"cut_x", b.cut_x()},
+                            {"cut_y", b.cut_y()}}));
   const FrameState& f = s.frame;
   const ImGuiContext* g = ImGui::GetCurrentContext();
   const attn::Json keyboard = {{"navigating", ImGui::GetIO().NavVisible},
                                {"window", g && g->NavWindow ? g->NavWindow->Name : ""}};
   attn::Json heatmaps = attn::Json::array();
   for (const DrawnHeatmap& h : drawn_heatmaps())
-    heatmaps.push_back({{"name", h.name},
-                        {"x", h.x / px},
-                        {"y", h.y / px},
-                        {"w", h.w / px},
-                        {"h", h.h / px},
-                        {"cell", h.cell / px},
-                        {"cell_w", h.cell_w / px},
-                        {"cell_h", h.cell_h / px},
-                        {"rows", h.rows},
-                        {"cols", h.cols},
-                        {"first_row", h.first_row},
-                        {"last_row", h.last_row},
-                        {"values_wanted", h.values_wanted},
-                        {"values_shown", h.values_shown}});
+    heatmaps.push_back(rect(h.x, h.y, h.w, h.h,
+                            {{"name", h.name},
+                             {"cell", h.cell / px},
+                             {"cell_w", h.cell_w / px},
+                             {"cell_h", h.cell_h / px},
+                             {"rows", h.rows},
+                             {"cols", h.cols},
+                             {"first_row", h.first_row},
+                             {"last_row", h.last_row},
+                             {"values_wanted", h.values_wanted},
+                             {"values_shown", h.values_shown}}));
   const auto css = [&](const float* xy, float size) {
     return attn::Json{
         {"x", xy[0] < 0 ? -1 : xy[0] / px}, {"y", xy[1] < 0 ? -1 : xy[1] / px}, {"cell", size / px}};
   };
   attn::Json targets = attn::Json::object();
   for (const auto& [name, r] : drawn_targets())
-    targets[name] = {{"x", r[0] / px}, {"y", r[1] / px}, {"w", r[2] / px}, {"h", r[3] / px}};
+    targets[name] = rect(r[0], r[1], r[2], r[3], attn::Json::object());
   attn::Json chips = attn::Json::array();
   for (const std::array<float, 4>& c : f.global_chips)
     chips.push_back({c[0] / px, c[1] / px, c[2] / px, c[3] / px});

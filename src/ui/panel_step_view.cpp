@@ -250,6 +250,18 @@ Cells cells_for(float w, float h, int cols, int rows, const Space& sp) {
 // The numbers print in the text's type at least (else smaller, or not at all: the hint says so).
 bool numbers_fit(const Cells& c, const Space& sp) { return sp.number_w <= 0 || c.w >= sp.number_w + 4; }
 
+// One map at the cursor in these cells; a click on a cell of the stage's own steps there.
+void draw_map(AppState& s, const StepData& d, Shown& m, const Cells& cells) {
+  m.opt.cell = cells.h;
+  m.opt.cell_w = cells.w;
+  m.opt.show_values = s.view.show_values;
+  m.opt.value_name = m.id;
+  int hr = -1, hc = -1;
+  heatmap(m.id, *m.m, m.rows, m.cols, m.opt, &hr, &hc);
+  if (m.current && hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+    step_to(s, attn::step_index(d.st.stage, hr, hc, attn::Phase::Divide, d.L, d.S, s.granularity));
+}
+
 // The whole pipeline's cells, where they fit without scrolling with their numbers in the text's type;
 // {0, 0} otherwise (the stage arrangement is drawn then).
 Cells pipeline_cells(const StepData& d, const Space& sp) {
@@ -295,18 +307,11 @@ void draw_pipeline(AppState& s, const StepData& d, const Cells& cells) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   for (size_t k = 0; k < maps.size(); ++k) {
     Shown& x = maps[k];
-    x.opt.cell = ch;
-    x.opt.cell_w = cw;
-    x.opt.show_values = s.view.show_values;
-    x.opt.value_name = x.id;
     const float left = x.opt.row_labels ? label_gutter(x.rows, false) : 0;
     const float top = x.opt.col_labels ? label_gutter(x.cols, true) : 0;
     dl->AddText(ImVec2(at[k].x, at[k].y - top - title_h), ImGui::GetColorU32(ImGuiCol_Text), x.title.c_str());
     ImGui::SetCursorScreenPos(ImVec2(at[k].x - left, at[k].y - top));
-    int hr = -1, hc = -1;
-    heatmap(x.id, *x.m, x.rows, x.cols, x.opt, &hr, &hc);
-    if (x.current && hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
-      step_to(s, attn::step_index(st.stage, hr, hc, attn::Phase::Divide, d.L, d.S, s.granularity));
+    draw_map(s, d, x, cells);
   }
   ImGui::SetCursorScreenPos(
       ImVec2(o0.x, y_m + ch * static_cast<float>(std::max(d.L, d.S)) + legend_height() + font * 0.5f));
@@ -426,18 +431,11 @@ void draw_stage(AppState& s, const StepData& d, Space sp) {
   const ImVec2 r0 = ImGui::GetCursorScreenPos();
   for (size_t k = 0; k < maps.size(); ++k) {
     Shown& m = maps[k];
-    m.opt.cell = ch;
-    m.opt.cell_w = cw;
-    m.opt.show_values = s.view.show_values;
-    m.opt.value_name = m.id;
-    m.opt.legend = m.opt.col_labels = false;
+    m.opt.legend = m.opt.col_labels = false;  // (both in the header)
     m.opt.row_labels = m.row_labels;
     ImGui::SetCursorScreenPos(
         ImVec2(r0.x + (x_at[k] - o0.x) - (m.row_labels ? label_gutter(m.rows, false) : 0), r0.y));
-    int hr = -1, hc = -1;
-    heatmap(m.id, *m.m, m.rows, m.cols, m.opt, &hr, &hc);
-    if (m.current && hr >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
-      step_to(s, attn::step_index(d.st.stage, hr, hc, attn::Phase::Divide, d.L, d.S, s.granularity));
+    draw_map(s, d, m, fit.cells);
   }
   if (scrolls && s.frame.followed != s.step_index) {  // a new step: its rows in the middle of the window
     s.frame.followed = s.step_index;

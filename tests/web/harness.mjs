@@ -82,6 +82,21 @@ export function useApp(hooks) {
   return ctx;
 }
 
+// A server and a browser for a test file that opens its own pages (sizes, pixel ratios, touch): returns an
+// object whose {server, url, browser} are filled before the file's tests run and closed after them.
+export function useBrowser(hooks) {
+  const ctx = {};
+  hooks.before(async () => {
+    Object.assign(ctx, await startServer());
+    ctx.browser = await launch();
+  });
+  hooks.after(async () => {
+    await ctx.browser?.close();
+    ctx.server?.close();
+  });
+  return ctx;
+}
+
 // Waits for n more frames to be drawn (so a state change is on screen before a screenshot).
 export async function frames(page, n = 3) {
   await page.evaluate((count) => new Promise((resolve) => {

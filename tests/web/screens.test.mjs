@@ -5,17 +5,9 @@
 // reveal that shows its answer; Enter hands in a typed answer; editing a scenario keeps its story, Ctrl+Z.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, frames, screenshot } from './harness.mjs';
+import { useBrowser, openApp, frames, screenshot } from './harness.mjs';
 
-let server, url, browser;
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const ctx = useBrowser({ before, after });
 
 const layout = (page) => page.evaluate(() => window.attnlab.layout());
 const state = (page) => page.evaluate(() => window.attnlab.getState());
@@ -34,7 +26,7 @@ async function target(page, name) {
 }
 
 test('sharp at devicePixelRatio 2: the backing store is CSS size × 2 and the fonts are rasterised for it', async () => {
-  const { page, errors } = await openApp(browser, url, { width: 1366, height: 768, deviceScaleFactor: 2 });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { width: 1366, height: 768, deviceScaleFactor: 2 });
   await frames(page, 3);
   const c = await page.evaluate(() => { const e = document.getElementById('canvas'); return { w: e.width, h: e.height, cw: e.clientWidth, ch: e.clientHeight }; });
   assert.equal(c.w, c.cw * 2);
@@ -53,7 +45,7 @@ test('sharp at devicePixelRatio 2: the backing store is CSS size × 2 and the fo
 // at 1280×720, every number printed, at every stage.
 test('projector: the step view\'s cells are large enough to read, with their numbers, for every scenario', async () => {
   for (const [width, height, least] of [[1920, 1080, 40], [1280, 720, 28]]) {
-    const { page, errors } = await openApp(browser, url, { width, height });
+    const { page, errors } = await openApp(ctx.browser, ctx.url, { width, height });
     await page.focus('#canvas');
     for (const scenario of ['coreference', 'contract', 'patient', 'refund']) {
       await set(page, { inputs: { scenario } });
@@ -84,7 +76,7 @@ test('projector: the step view\'s cells are large enough to read, with their num
 });
 
 test('touch: one tap is one click where it lands, a swipe scrolls, nothing clicks twice', async () => {
-  const { page, errors } = await openApp(browser, url, { width: 820, height: 1180, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { width: 820, height: 1180, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   await set(page, { inputs: { scenario: 'coreference' }, step: { stage: 'scores', query: 0, key: 0, phase: 'cell' } });
   await frames(page, 3);
   const start = (await state(page)).step.index;
@@ -136,13 +128,13 @@ test('touch: one tap is one click where it lands, a swipe scrolls, nothing click
 // The same lesson pages, answered by tapping the choice and Reveal, then by clicking them: the same states.
 test('a lesson walked by taps alone equals the same lesson walked by clicks', async () => {
   const walk = async (how) => {
-    const { page, errors } = await openApp(browser, url, { width: 1366, height: 768, hasTouch: how === 'tap' });
+    const { page, errors } = await openApp(ctx.browser, ctx.url, { width: 1366, height: 768, hasTouch: how === 'tap' });
     const press = async (name) => {
       const at = await target(page, name);
       if (how === 'tap') await page.touchscreen.tap(...at); else await page.mouse.click(...at);
       await frames(page, 4);
     };
-    await page.goto(`${url}#lesson=five-steps&page=1`);
+    await page.goto(`${ctx.url}#lesson=five-steps&page=1`);
     await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 1);
     await frames(page, 3);
     const seen = [];
@@ -169,8 +161,8 @@ test('a lesson walked by taps alone equals the same lesson walked by clicks', as
 
 test('a reveal shows its answer: the step goes to the row, computed; feedback and Reveal in sight at 1280×720', async () => {
   for (const [width, height] of [[1280, 720], [1366, 768]]) {
-    const { page, errors } = await openApp(browser, url, { width, height });
-    await page.goto(`${url}#lesson=five-steps&page=5`);  // "Which key gets the largest weight in the row of “it”?"
+    const { page, errors } = await openApp(ctx.browser, ctx.url, { width, height });
+    await page.goto(`${ctx.url}#lesson=five-steps&page=5`);  // "Which key gets the largest weight in the row of “it”?"
     await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 5);
     await frames(page, 4);
     let l = await layout(page);
@@ -195,8 +187,8 @@ test('a reveal shows its answer: the step goes to the row, computed; feedback an
 });
 
 test('a typed answer: Enter hands it in, and PageDown turns the page again', async () => {
-  const { page, errors } = await openApp(browser, url);
-  await page.goto(`${url}#lesson=five-steps&page=6`);  // "What do the weights in the row of “it” add up to?"
+  const { page, errors } = await openApp(ctx.browser, ctx.url);
+  await page.goto(`${ctx.url}#lesson=five-steps&page=6`);  // "What do the weights in the row of “it” add up to?"
   await page.waitForFunction(() => window.attnlab.getState().lesson?.page === 6);
   await frames(page, 3);
   await page.mouse.click(...(await target(page, 'lesson.answer')));
@@ -216,7 +208,7 @@ test('a typed answer: Enter hands it in, and PageDown turns the page again', asy
 });
 
 test('the way in: a first visit offers where to start, and Start opens the five steps', async () => {
-  const { page, errors } = await openApp(browser, url, { firstVisit: true });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { firstVisit: true });
   await frames(page, 4);
   const l = await layout(page);
   assert.ok(l.targets['welcome.start'] && l.targets['welcome.teach'] && l.targets['welcome.explore'], 'three ways in');
@@ -239,7 +231,7 @@ test('the way in: a first visit offers where to start, and Start opens the five 
 });
 
 test('clipboard: Ctrl+V pastes the system clipboard into the sentence; copying a formula reaches it', async () => {
-  const { page, errors } = await openApp(browser, url, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { permissions: ['clipboard-read', 'clipboard-write'] });
   await set(page, { inputs: { scenario: 'coreference' } });
   await frames(page, 3);
   await page.mouse.click(...(await target(page, 'narration.copy_formula')));
@@ -269,7 +261,7 @@ test('clipboard: Ctrl+V pastes the system clipboard into the sentence; copying a
 });
 
 test('the on-screen keyboard: after a tap on a text field, the page\'s field takes the typing', async () => {
-  const { page, errors } = await openApp(browser, url, { width: 820, height: 1180, hasTouch: true, isMobile: true });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { width: 820, height: 1180, hasTouch: true, isMobile: true });
   await set(page, { inputs: { sentence: 'hello' } });
   await frames(page, 3);
   await page.touchscreen.tap(...(await target(page, 'step.input_drawer')));  // (a tablet: the input panel's drawer)
@@ -287,7 +279,7 @@ test('the on-screen keyboard: after a tap on a text field, the page\'s field tak
 });
 
 test('a phone (390×844): the stage\'s maps one at a time, with their numbers; the input panel in its drawer', async () => {
-  const { page, errors } = await openApp(browser, url, { width: 390, height: 844, hasTouch: true, isMobile: true, deviceScaleFactor: 3 });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { width: 390, height: 844, hasTouch: true, isMobile: true, deviceScaleFactor: 3 });
   await set(page, { inputs: { scenario: 'coreference' } });
   await frames(page, 4);
   let l = await layout(page);
@@ -306,7 +298,7 @@ test('a phone (390×844): the stage\'s maps one at a time, with their numbers; t
 });
 
 test('the mouse wheel scrolls a tall view and logs nothing (no passive-listener errors)', async () => {
-  const { page, errors } = await openApp(browser, url, { width: 1366, height: 600 });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { width: 1366, height: 600 });
   const logged = [];
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') logged.push(m.text()); });
   await set(page, { view: { panel: 'variants', variants: { section: 'heads' } } });

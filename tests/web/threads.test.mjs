@@ -4,17 +4,9 @@
 // Performance view says why. Both start without an error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, frames, screenshot } from './harness.mjs';
+import { useBrowser, openApp, frames, screenshot } from './harness.mjs';
 
-let server, url, browser;
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const ctx = useBrowser({ before, after });
 
 // Which app script the page loaded, what attnlab.cpu() says, one output-only run on 1 thread and on all, and
 // how a bad problem is refused.
@@ -37,7 +29,7 @@ async function look(page) {
 }
 
 test('a cross-origin isolated page runs the pthreads build on every core, with the numbers of one thread', async () => {
-  const { page, errors } = await openApp(browser, url, { serviceWorkers: 'block' });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { serviceWorkers: 'block' });
   const r = await look(page);
   assert.deepEqual(r.scripts, ['app-mt.js']);
   assert.equal(r.cpu.build, 'threads');
@@ -53,7 +45,7 @@ test('a cross-origin isolated page runs the pthreads build on every core, with t
 });
 
 test('a page that is not cross-origin isolated runs the single-thread build and says why', async () => {
-  const { page, errors } = await openApp(browser, url, { serviceWorkers: 'block', isolated: false });
+  const { page, errors } = await openApp(ctx.browser, ctx.url, { serviceWorkers: 'block', isolated: false });
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
   const r = await look(page);
   assert.deepEqual(r.scripts, ['app.js']);
