@@ -1,5 +1,5 @@
-// Shared widgets (see widgets.h): palette colours, value bars, vertical text, legends, token chips, wrapped text,
-// slider formats, the wrapped text field and the block map. Heatmaps are heatmap.cpp.
+// Shared widgets (see widgets.h): palette colours, value bars, vertical text, legends, token chips, wrapped
+// text, slider formats, the wrapped text field and the block map. Heatmaps are heatmap.cpp.
 #include "ui/widgets.h"
 
 #include "attn/explain.h"
