@@ -17,6 +17,7 @@ struct App {
   bool applied_contrast = false;
   bool font_ok = false;
   long frame = 0;
+  ui::Document before_edit;  // the document after the last change: what Ctrl+Z goes back to
 };
 
 App& the_app();

@@ -153,6 +153,8 @@ void hide_resting_pointer(const ui::AppState& s) {
 void frame() {
   App& app = the_app();
   ui::AppState& s = app.state;
+  // The document as it stands before this frame's edits (copied only when it changed: undo's "before").
+  if (s.dirty || app.frame == 0) app.before_edit = s;
   derive(s);
   service_requests(s);
   s.platform.pixel_ratio = platform::pixel_ratio(app.window);
@@ -173,10 +175,10 @@ void frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  const ui::Document before = s;  // (what an edit this frame changes: Ctrl+Z puts it back)
+  const int lesson = s.lesson.lesson, page = s.lesson.page;
   ui::draw_frame(s);
-  if (s.dirty && s.lesson.lesson == before.lesson.lesson && s.lesson.page == before.lesson.page)
-    ui::remember_edit(s.history, before, ImGui::GetTime());
+  if (s.dirty && s.lesson.lesson == lesson && s.lesson.page == page)  // (an edit; a lesson's page is no edit)
+    ui::remember_edit(s.history, app.before_edit, ImGui::GetTime());
   ImGui::Render();
   int w = 0, h = 0;
   glfwGetFramebufferSize(app.window, &w, &h);

@@ -343,6 +343,7 @@ struct UndoHistory {
   bool replaying = false;                   // the frame's change is an undo or redo, not an edit
   static constexpr double kTogether = 1.0;  // edits closer than this are one
   static constexpr size_t kMost = 100;
+  static constexpr double kMostNumbers = 4e6;  // (32 MB of doubles)
 };
 
 // Derived from the document by the app shell (app/derive.cpp; the GPU's answers through app/bridge.cpp),

@@ -39,7 +39,19 @@ void remember_edit(UndoHistory& h, const Document& before, double now) {
   }
   if (now - h.last > UndoHistory::kTogether || h.undo.empty()) {
     h.undo.push_back(before);
-    if (h.undo.size() > UndoHistory::kMost) h.undo.erase(h.undo.begin());
+    // (at most kMost edits, and at most kMostNumbers numbers held: a large typed problem keeps few)
+    const auto numbers = [](const Document& d) {
+      const attn::Problem& p = d.problem;
+      return static_cast<double>(p.q.size() + p.k.size() + p.v.size() + p.query.size() + p.key.size() +
+                                 p.value.size() + p.in_proj_weight.size() + d.inputs.x.size() +
+                                 d.inputs.x_kv.size());
+    };
+    double held = 0;
+    for (const Document& d : h.undo) held += numbers(d);
+    while (h.undo.size() > 1 && (h.undo.size() > UndoHistory::kMost || held > UndoHistory::kMostNumbers)) {
+      held -= numbers(h.undo.front());
+      h.undo.erase(h.undo.begin());
+    }
   }
   h.last = now;
   h.redo.clear();
