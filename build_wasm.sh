@@ -30,6 +30,7 @@ fi
 
 source .ci/deps.sh
 deps_web
+use_ccache  # (EM_COMPILER_WRAPPER=ccache: a rebuild on this machine recompiles only what changed)
 
 export NODE_PATH=/usr/share/nodejs  # emcc's JS optimizer needs Debian's acorn (see shared/TOOLCHAIN.md)
 site=$PWD/build/web/site

@@ -53,20 +53,31 @@ deps_imgui() {
 # Every system file a build reads belongs to a package its function installs (tests/check_packages.py maps the
 # builds' dependency files through dpkg's file lists and fails on a file from a package not listed here).
 deps_web() {
-  apt_need emscripten libeigen3-dev nlohmann-json3-dev libstb-dev fonts-dejavu-core || return 1
+  apt_need emscripten libeigen3-dev nlohmann-json3-dev libstb-dev fonts-dejavu-core ccache || return 1
   command -v node >/dev/null || apt_need nodejs || return 1
   deps_imgui
 }
 
 deps_native() {
   apt_need cmake g++ make libeigen3-dev nlohmann-json3-dev libcli11-dev libglfw3-dev libgl-dev \
-    libgtest-dev libbenchmark-dev libstb-dev fonts-dejavu-core clang-format || return 1
+    libgtest-dev libbenchmark-dev libstb-dev fonts-dejavu-core clang-format ccache || return 1
   deps_imgui
 }
 
 # clang and its libFuzzer runtime for tests/fuzz (Debian's clang-14 + libclang-rt-14-dev).
 deps_fuzz() {
-  apt_need clang-14 libclang-rt-14-dev cmake make libeigen3-dev nlohmann-json3-dev python3
+  apt_need clang-14 libclang-rt-14-dev cmake make libeigen3-dev nlohmann-json3-dev python3 ccache
+}
+
+# Compiler cache for every build (native, web, fuzz): a run on a machine that built before recompiles only what
+# changed, whatever folder the clone is in (paths under the clone are hashed relative to it). ATTN_CCACHE=0 turns
+# it off. Sets ATTN_LAUNCHER to the CMake arguments that put ccache in front of gcc or clang, and
+# EM_COMPILER_WRAPPER, which does the same inside Emscripten's em++.
+use_ccache() {
+  ATTN_LAUNCHER=()
+  [ "${ATTN_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null || return 0
+  export CCACHE_BASEDIR=$ATTN_ROOT CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G} EM_COMPILER_WRAPPER=ccache
+  ATTN_LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 }
 
 # Tests: torch for the golden oracle (with OpenBLAS: the reference BLAS is ~25× slower), python3-regex for the

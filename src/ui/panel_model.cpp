@@ -95,7 +95,7 @@ bool ablation_buttons(AppState& s, int layer, int head) {
 }
 
 // One head of the grid: "head 3 · 0.68" over its label (two lines for every head, so the heatmaps of a row
-// line up), its pattern (click: step through it) and its on/off/uniform buttons.
+// line up), its pattern (click: step through it; hover or tap: the cell's tokens) and its on/off/uniform buttons.
 void head_cell(AppState& s, int layer, int h, float side) {
   const model::HeadScores* sc = scores_of(s, layer, h);
   const bool chosen = s.model_inputs.layer == layer && s.model_inputs.head == h;
@@ -123,6 +123,8 @@ void head_cell(AppState& s, int layer, int h, float side) {
   opt.cell = side / static_cast<float>(std::max<Eigen::Index>(1, w.rows()));
   opt.held = held_back(s, Held::Softmax);
   opt.legend = false;  // (one scale under the grid serves every head)
+  // Too small for token labels: hovering (or tapping) a cell names its query and key, with the head's scores.
+  if (sc && labels) opt.tooltip = [&s, sc](int, int) { return score_line(s, *sc); };
   ImGui::BeginGroup();
   heatmap("##w", w, attn::query_labels(s.problem), attn::key_labels(s.problem), opt);
   ImGui::EndGroup();
@@ -134,7 +136,6 @@ void head_cell(AppState& s, int layer, int h, float side) {
     changed(s, false);
     s.view.panel = Panel::Step;
   }
-  if (sc && labels && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", score_line(s, *sc).c_str());
   if (ablation_buttons(s, layer, h)) changed(s, true);
 }
 

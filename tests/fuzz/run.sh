@@ -32,11 +32,12 @@ done
 
 source .ci/deps.sh
 deps_fuzz || { echo "fuzz: installing clang-14 and its fuzzer runtime failed"; exit 1; }
+use_ccache
 
 build=$root/build/fuzz
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CXX=clang++-14 CC=clang-14 cmake -S . -B "$build" -DATTN_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DATTN_WERROR=ON >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
+    -DATTN_WERROR=ON "${ATTN_LAUNCHER[@]}" >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 fi
 cmake --build "$build" -j2 >"$build.build.log" 2>&1 || { tail -40 "$build.build.log"; exit 1; }
 
