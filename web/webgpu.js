@@ -127,17 +127,9 @@
       const device = await this.init();
       const limits = device.limits;
       let notice;
-      if (path === 'auto') {
-        const fits = job.score_bytes <= limits.maxStorageBufferBindingSize && job.score_bytes <= 512 * MiB;
-        path = fits && job.weights_fit && job.variant !== 'flash' ? '3-pass' : 'flash';
-        if (fits && !job.weights_fit) {
-          notice = `the ${job.h}×${job.L}×${job.S} weights would not fit in this page's WebAssembly memory once ` +
-                   'read back: used the flash path, which never forms them';
-        } else if (!fits) {
-          notice = `the ${job.h}×${job.L}×${job.S} score matrix needs ${(job.score_bytes / MiB).toFixed(0)} MiB, more ` +
-                   `than one buffer may hold here (${(Math.min(limits.maxStorageBufferBindingSize, 512 * MiB) / MiB).toFixed(0)} MiB): ` +
-                   'used the flash path, which never forms it';
-        }
+      if (path === 'auto') {  // (C++ chose it in gpu_prepare: compute::choose_gpu_path, with the notice)
+        path = job.path;
+        notice = job.notice;
       }
       device.pushErrorScope('out-of-memory');
       device.pushErrorScope('validation');

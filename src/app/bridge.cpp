@@ -21,6 +21,7 @@
 #include "compute/cpu_backend.h"
 #include "compute/gpu_jobs.h"
 #include "model/model_json.h"
+#include "ui/handout.h"
 #include "ui/layout.h"
 #include "ui/share.h"
 

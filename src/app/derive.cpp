@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "compute/cpu_backend.h"
+#include "ui/lesson.h"
 
 attn::RunOptions view_options() {
   attn::RunOptions o = compute::default_options();

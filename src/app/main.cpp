@@ -14,6 +14,8 @@
 #include "app/derive.h"
 #include "attn/text.h"
 #include "compute/cpu_backend.h"
+#include "ui/handout.h"
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "model/gpt2.h"
 #include "ui/share.h"

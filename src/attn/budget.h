@@ -8,7 +8,7 @@
 #include <string>
 
 #include "attn/problem.h"
-#include "attn/run.h"
+#include "attn/run_options.h"
 
 namespace attn {
 

@@ -105,8 +105,7 @@ std::vector<VariantCost> attention_costs(const Problem& input) {
     rows.push_back(c);
   }
 
-  if (p.mask.kind == MaskSpec::Kind::None ||
-      (p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty())) {
+  if (linear_computes(p.mask)) {
     const double r = s.d;  // feature width
     VariantCost c{CostWay::Linear,
                   {"cost.linear", {text_arg("phi", feature_map_name(p.feature_map))}},
@@ -176,6 +175,27 @@ double latent_cache_bytes(int layers, int d_c, int d_rope, double context, int b
 
 double kv_cache_bytes(int layers, int kv_heads, int d_head, double context, int bytes_per_element) {
   return 2.0 * layers * kv_heads * d_head * context * bytes_per_element;
+}
+
+Cost estimate_cost(const Problem& p) {
+  const double L = p.query_len(), S = p.key_len(), h = p.heads(), g = p.kv_heads();
+  Cost c;
+  if (p.form == Problem::Form::Direct) {
+    const double dk = static_cast<double>(p.q.cols()), dv = static_cast<double>(p.v.cols());
+    c.mul_adds = L * S * dk + L * S * dv;  // q·kᵀ, then weights·v
+  } else {
+    const double E =
+        p.form == Problem::Form::MultiHead ? static_cast<double>(p.query.cols()) : p.random.d_model;
+    const double d = E / h, kv = d * g;
+    c.mul_adds = L * E * E + 2 * S * E * kv  // input projections
+                 + h * L * S * d * 2         // q·kᵀ and weights·v per head
+                 + L * E * E;                // output projection
+  }
+  c.mul_adds += position_cost(p).mul_adds;
+  c.exps = h * L * S;
+  const double elem = p.precision == Precision::F64 ? 8 : 4;
+  c.intermediate_bytes = h * L * S * elem;
+  return c;
 }
 
 }  // namespace attn

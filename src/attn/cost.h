@@ -13,6 +13,14 @@
 
 namespace attn {
 
+// Operation counts of the computation as run (see cost.cpp for the formulas).
+struct Cost {
+  double mul_adds = 0;            // multiply-adds (flops = 2 × this)
+  double exps = 0;                // exponentials in the softmax
+  double intermediate_bytes = 0;  // bytes of the h×L×S score/weight matrices held at once
+};
+Cost estimate_cost(const Problem& p);
+
 // The ways of computing the attention core the cost model counts (a row each in attention_costs).
 enum class CostWay { Standard, Sparse, Flash, Linear };
 

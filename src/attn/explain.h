@@ -10,6 +10,7 @@
 
 #include "attn/attention.h"
 #include "attn/flash.h"
+#include "attn/format.h"
 #include "attn/mask.h"
 #include "attn/problem.h"
 #include "attn/step.h"
@@ -52,8 +53,6 @@ int decimals_that_add(const std::vector<double>& terms, double total);
 // then (where that is short or over) the ones rounding lost most from moved by one unit in the last digit
 // (the largest-remainder rule), so no printed term is more than one unit from the truth.
 std::vector<double> rounded_to_add(const std::vector<double>& terms, double total, int decimals);
-// x with `decimals` decimals and a real minus sign ("−0.125").
-std::string fmt_fixed(double x, int decimals);
 
 struct StepExplanation {
   Message title;                   // "Step 1 of 5 · dot product" (explain.title.*)
@@ -76,15 +75,5 @@ std::string output_cell_formula(const ExplainInput& in, int i, int c);
 // output (or final output). Tests: Explain.FlashTile*.
 StepExplanation explain_flash_tile(const FlashTrace& f, int step,
                                    const std::vector<std::string>& query_labels);
-
-// Number formatting shared by formulas and the UI: 2 decimals (3 significant digits below 0.01),
-// a real minus sign, −∞ for blocked scores.
-std::string fmt(double x);
-// 3 significant digits, for numbers 2 decimals would round away (ALiBi's slopes: 0.0625, 0.00391).
-std::string fmt3(double x);
-// Subscript digits: 12 → "₁₂".
-std::string subscript(int n);
-// A vector as "(0.10, −0.20, …)"; at most max_items entries, then "…".
-std::string fmt_vector(const std::vector<double>& v, size_t max_items = 6);
 
 }  // namespace attn

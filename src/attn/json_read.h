@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "attn/error.h"
 #include "attn/json_text.h"
-#include "attn/problem.h"
 
 namespace attn {
 

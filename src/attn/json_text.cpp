@@ -6,39 +6,12 @@
 #include <cstdio>
 #include <cstring>
 
-#include "attn/problem.h"
+#include "attn/error.h"
+#include "attn/utf8.h"
 
 namespace attn {
 
 namespace {
-
-// Length of the well-formed UTF-8 sequence at s[i] (Unicode Table 3-7), or 0.
-std::size_t utf8_len(std::string_view s, std::size_t i) {
-  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = at(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;  // no overlong forms
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;  // ≤ U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || at(i + 1) < lo || at(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if ((at(i + k) & 0xC0) != 0x80) return 0;
-  return n;
-}
-
-constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 bool is_label_field(const std::string& key) {
   for (const char* f : kLabelFields)
@@ -164,47 +137,6 @@ std::string parse_reason(const char* what) {
 
 }  // namespace
 
-std::size_t invalid_utf8_at(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_len(s, i);
-    if (n == 0) return i;
-    i += n;
-  }
-  return std::string_view::npos;
-}
-
-std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_len(s, i);
-    if (n == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(s.data() + i, n);
-      i += n;
-    }
-  }
-  return out;
-}
-
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : valid_utf8(s)) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04X", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string json_path_at(std::string_view text, std::size_t offset) {
   Walker w;
   for (std::size_t i = 0; i < text.size() && i < offset; ++i) w.step(text, i);
@@ -228,7 +160,7 @@ Json parse_json_text(std::string_view text, const JsonTextOptions& options) {
       ++i;
       continue;
     }
-    const std::size_t n = utf8_len(text, i);
+    const std::size_t n = utf8_sequence_length(text, i);
     if (n > 0) {
       if (repairing) repaired.append(text.data() + i, n);
       i += n;

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "attn/utf8.h"  // (valid_utf8, printable: what the readers quote)
+
 namespace attn {
 
 using Json = nlohmann::ordered_json;
@@ -36,15 +38,6 @@ std::string dump_json(const Json& j, int indent = -1);
 
 // A value quoted in an error message: its JSON, cut to about max_chars at a character boundary ("…").
 std::string brief(const Json& j, std::size_t max_chars = 60);
-
-// s with every byte that is not part of well-formed UTF-8 replaced by U+FFFD.
-std::string valid_utf8(std::string_view s);
-
-// valid_utf8(s) with control characters (NUL, newline, …) written \u00XX: safe to print, quote and log.
-std::string printable(std::string_view s);
-
-// Byte offset of the first ill-formed UTF-8 sequence in s, or npos.
-std::size_t invalid_utf8_at(std::string_view s);
 
 // The field at byte `offset` of JSON text, e.g. "inputs.x[3][1]" ("" at the top level).
 std::string json_path_at(std::string_view text, std::size_t offset);

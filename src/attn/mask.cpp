@@ -14,13 +14,13 @@ const std::vector<MaskKindInfo> kMaskKinds = {
     {K::None, "none", -1, nullptr, 0, 0, false, false,  //
      [](const MaskSpec&, int, int, int) { return true; },
      [](const MaskSpec&) -> std::optional<KeyRange> { return KeyRange{}; },  //
-     "mask.none", "O(n²·d)", nullptr},
+     "mask.none", "O(n²·d)", nullptr, /*linear=*/true},
     {K::Causal, "causal", -1, nullptr, 0, 0, true, true,  //
      [](const MaskSpec&, int, int pos, int j) { return j <= pos; },
      [](const MaskSpec&) -> std::optional<KeyRange> {
        return KeyRange{true, 0, INT_MAX};
      },  //
-     "mask.causal", "O(n²·d/2)", nullptr},
+     "mask.causal", "O(n²·d/2)", nullptr, /*linear=*/true},
     {K::Window, "window", 1, &MaskSpec::window, 1, 3, true, true,  //
      [](const MaskSpec& m, int, int pos, int j) { return j <= pos && j > pos - m.window; },
      [](const MaskSpec& m) -> std::optional<KeyRange> {
@@ -50,6 +50,8 @@ const std::vector<MaskKindInfo> kMaskKinds = {
      [](const MaskSpec& m, int i, int, int j) { return m.allowed(i, j) != 0; }, nullptr, "mask.explicit",
      "O(allowed·d)", nullptr},
 };
+
+bool linear_computes(const MaskSpec& m) { return mask_kind(m.kind).linear && m.global.empty(); }
 
 const MaskKindInfo& mask_kind(MaskSpec::Kind kind) {
   return kMaskKinds[static_cast<size_t>(kind)];  // (in Kind's order: Mask.EveryKindHasOneEntry)

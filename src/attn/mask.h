@@ -60,10 +60,16 @@ struct MaskKindInfo {
   // Whether the row at position pos sees none of S keys, without scanning them (nullptr: a range kind, or
   // scan; global tokens always scan).
   bool (*row_empty)(const MaskSpec& m, int pos, int S);
+  bool linear =
+      false;  // linear attention computes it (re-association; prefix sums for causal) — linear_computes
 };
 
 extern const std::vector<MaskKindInfo> kMaskKinds;  // in Kind's order
 const MaskKindInfo& mask_kind(MaskSpec::Kind kind);
+
+// Whether linear attention can compute with this mask: a kind whose entry says so, without global tokens (the
+// one rule the engine, the cost model, the Variants lab and its menu all ask).
+bool linear_computes(const MaskSpec& m);
 
 // Whether query i may attend to key j.
 bool mask_allows(const MaskSpec& spec, int i, int j, int L, int S);

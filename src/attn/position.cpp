@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "attn/problem.h"
+#include "attn/error.h"
 
 namespace attn {
 

@@ -5,12 +5,9 @@
 #include <cstdio>
 #include <limits>
 
-#include "attn/json_text.h"
 #include "attn/rng.h"
 
 namespace attn {
-
-ProblemError::ProblemError(const std::string& message) : std::runtime_error(printable(message)) {}
 
 int Problem::query_len() const {
   switch (form) {
@@ -201,8 +198,7 @@ void validate(const Problem& p) {
   for (int g : p.mask.global)
     if (g < 0 || g >= S)
       fail("mask.global: position " + std::to_string(g) + " is outside the " + std::to_string(S) + " keys");
-  if (p.variant == Variant::Linear && p.mask.kind != MaskSpec::Kind::None &&
-      !(p.mask.kind == MaskSpec::Kind::Causal && p.mask.global.empty()))
+  if (p.variant == Variant::Linear && !linear_computes(p.mask))
     fail("mask: linear attention supports \"none\" or \"causal\" (prefix sums), got " + mask_name(p.mask));
   check_position(p, L, S);
   if (p.tile_q < 1 || p.tile_k < 1)

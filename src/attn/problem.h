@@ -3,11 +3,11 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "attn/attention.h"
+#include "attn/error.h"
 #include "attn/linear.h"
 #include "attn/mask.h"
 #include "attn/position.h"
@@ -62,12 +62,6 @@ struct Problem {
   int key_len() const;    // S
   int heads() const;      // h (1 for Direct)
   int kv_heads() const;   // g
-};
-
-// Thrown for invalid problems; what() names the field and the reason, e.g. "k: has 3 columns, q has 4".
-// The message is made printable (valid UTF-8, control characters as \u00XX): it may quote what a user sent.
-struct ProblemError : std::runtime_error {
-  explicit ProblemError(const std::string& message);
 };
 
 // Checks shapes and values (finite) of a Problem built in code (the JSON parser calls it too). Throws

@@ -12,27 +12,6 @@
 
 namespace attn {
 
-Cost estimate_cost(const Problem& p) {
-  const double L = p.query_len(), S = p.key_len(), h = p.heads(), g = p.kv_heads();
-  Cost c;
-  if (p.form == Problem::Form::Direct) {
-    const double dk = static_cast<double>(p.q.cols()), dv = static_cast<double>(p.v.cols());
-    c.mul_adds = L * S * dk + L * S * dv;  // q·kᵀ, then weights·v
-  } else {
-    const double E =
-        p.form == Problem::Form::MultiHead ? static_cast<double>(p.query.cols()) : p.random.d_model;
-    const double d = E / h, kv = d * g;
-    c.mul_adds = L * E * E + 2 * S * E * kv  // input projections
-                 + h * L * S * d * 2         // q·kᵀ and weights·v per head
-                 + L * E * E;                // output projection
-  }
-  c.mul_adds += position_cost(p).mul_adds;
-  c.exps = h * L * S;
-  const double elem = p.precision == Precision::F64 ? 8 : 4;
-  c.intermediate_bytes = h * L * S * elem;
-  return c;
-}
-
 namespace {
 
 template <typename T>

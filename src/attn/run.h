@@ -6,17 +6,11 @@
 #include <vector>
 
 #include "attn/attention.h"
+#include "attn/cost.h"
 #include "attn/problem.h"
+#include "attn/run_options.h"
 
 namespace attn {
-
-// Operation counts of the computation as run (see cost.cpp for the formulas).
-struct Cost {
-  double mul_adds = 0;            // multiply-adds (flops = 2 × this)
-  double exps = 0;                // exponentials in the softmax
-  double intermediate_bytes = 0;  // bytes of the h×L×S score/weight matrices held at once
-};
-Cost estimate_cost(const Problem& p);
 
 struct Stats {
   double flops = 0;
@@ -36,16 +30,6 @@ struct Result {
   std::vector<HeadTrace<double>> heads;  // h heads; f32 runs are widened after the fact
   MaskMat allowed;                       // L×S
   Stats stats;
-};
-
-struct RunOptions {
-  double max_bytes = 1024.0 * 1024 * 1024;  // refuse problems whose buffers would exceed this (budget.h)
-  double max_operations = 2e9;              // … or whose work would (≈ 1 ns each; the exp-heavy paths
-                                            // run nearer 3 ns: a few seconds on one core at most)
-  bool weights = true;  // false: output only, on the fast f32 path (compute::run_cpu; no L×S matrix)
-  int threads = 1;      // threads for the fast path (native builds)
-  int json = 0;         // the caller writes the Result as JSON too (counted): 1, or 2 with the trace
-  bool gpu = false;     // output only, the L×S core on the GPU: the CPU's work is projections and copies
 };
 
 // Throws ProblemError (invalid problem, over the budget of budget.h naming what it would take, or a stage

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "attn/explain.h"
+#include "attn/format.h"
 #include "attn/json_read.h"
 #include "attn/json_text.h"
 

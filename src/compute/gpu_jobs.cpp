@@ -1,6 +1,8 @@
 // The WebGPU backend's jobs between the page's calls (see gpu_jobs.h).
 #include "compute/gpu_jobs.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,6 +30,26 @@ F32Job& find(int id) {
 
 }  // namespace
 
+GpuPath choose_gpu_path(const attn::Problem& p, double max_buffer_bytes, bool weights_fit) {
+  if (p.variant == attn::Variant::Flash) return {"flash", ""};
+  const double cap = std::min(max_buffer_bytes, kScoreBufferCap), bytes = score_matrix_bytes(p);
+  const std::string shape =
+      std::to_string(p.heads()) + "×" + std::to_string(p.query_len()) + "×" + std::to_string(p.key_len());
+  const auto mib = [](double b) {
+    return std::to_string(static_cast<long long>(std::llround(b / (1024.0 * 1024))));
+  };
+  if (bytes > cap)
+    return {"flash", "the " + shape + " score matrix needs " + mib(bytes) +
+                         " MiB, more than one buffer may hold here (" + mib(cap) +
+                         " MiB): used the flash path, which never forms it"};
+  if (!weights_fit)
+    return {"flash",
+            "the " + shape +
+                " weights would not fit in this page's WebAssembly memory once read back: used the flash "
+                "path, which never forms them"};
+  return {"3-pass", ""};
+}
+
 attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
   try {
     check_gpu_fits(problem, max_buffer_bytes);  // before any projection: refuse early, with the bytes
@@ -46,6 +68,7 @@ attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
       budget.max_bytes;
   auto job = std::make_unique<F32Job>(prepare_f32_job(problem));
   const F32Job& j = *job;
+  const GpuPath chosen = choose_gpu_path(j.problem, max_buffer_bytes, weights_fit);
   attn::Json out = {
       {"id", g_next_id},
       {"L", j.L},
@@ -57,6 +80,7 @@ attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
       {"score_bytes", score_matrix_bytes(j.problem)},
       {"weights_fit", weights_fit},  // the 3-pass path's weights fit WebAssembly memory
       {"variant", attn::variant_name(j.problem.variant)},
+      {"path", chosen.path},
       {"params", attn::Json::array({reinterpret_cast<std::uintptr_t>(&j.params), sizeof j.params})},
       {"q", span(j.q)},
       {"k", span(j.k)},
@@ -64,6 +88,7 @@ attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
       {"allowed", span(j.allowed)},
       {"slopes", span(j.slopes)},
       {"out", span(j.out)}};
+  if (!chosen.notice.empty()) out["notice"] = chosen.notice;
   g_jobs[g_next_id++] = std::move(job);
   return out;
 }

@@ -12,9 +12,25 @@
 
 namespace compute {
 
+// The largest score matrix the 3-pass path puts in one buffer, whatever the device's limit says: beyond it
+// the flash path (which never forms the matrix) is the one that runs.
+constexpr double kScoreBufferCap = 512.0 * 1024 * 1024;
+
+// Which kernels "auto" runs, and why when it is not the 3-pass path the step view can read weights from: the
+// 3-pass path when the h×L×S score matrix fits one buffer (the device's max_buffer_bytes and kScoreBufferCap)
+// and its weights fit this process's memory once read back (weights_fit); flash otherwise, or when the
+// Problem asks for flash. The notice (the Result's stats.notice, English like the rest of the JSON API) says
+// which limit chose flash; empty when the Problem asked for it or 3-pass runs.
+struct GpuPath {
+  std::string path;  // "3-pass" | "flash"
+  std::string notice;
+};
+GpuPath choose_gpu_path(const attn::Problem& p, double max_buffer_bytes, bool weights_fit);
+
 // Validates and prepares p for a GPU whose buffers hold max_buffer_bytes: {id, L, S, d, dv, h, g,
-// score_bytes, weights_fit, variant, params, q, k, v, allowed, out}, or {error, gpu_limit} when p is valid
-// but too big for this GPU. Throws attn::ProblemError for invalid problems, std::bad_alloc without memory.
+// score_bytes, weights_fit, variant, path, notice?, params, q, k, v, allowed, out} (path and notice:
+// choose_gpu_path, what "auto" runs), or {error, gpu_limit} when p is valid but too big for this GPU. Throws
+// attn::ProblemError for invalid problems, std::bad_alloc without memory.
 attn::Json gpu_prepare(const attn::Problem& p, double max_buffer_bytes);
 
 // The buffers the chosen path writes ({out, weights?, scores?, lse?}); throws for an unknown id.

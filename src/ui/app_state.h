@@ -22,8 +22,8 @@
 #include "attn/step.h"
 #include "model/forward.h"
 #include "model/heads.h"
-#include "ui/handout.h"
-#include "ui/lesson.h"
+#include "ui/handout_types.h"
+#include "ui/lesson_types.h"
 
 namespace ui {
 
@@ -469,20 +469,6 @@ attn::Message model_card(const model::Gpt2& m);
 attn::Message head_label(const std::string& label);
 // A number as that language writes it (attn::number: decimals < 0 writes it as the formulas do).
 std::string num(const AppState& s, double x, int decimals = -1);
-
-// An explanation as the learner reads it: its messages said in the app's language.
-struct Explanation {
-  std::string title, formula, narration;
-  std::vector<double> values;
-};
-// The explanation of the current step, or of the flash tile in the walkthrough (empty when there is no
-// result).
-// max_terms: a sum's terms written out (attn::pick_terms: beyond it the largest and the rest summed; Enter's
-// whole arithmetic: all).
-Explanation explain_current(const AppState& s, int max_terms = attn::ExplainInput{}.max_terms);
-// What the engine explains head h's trace with: the problem's labels, scale, mask and positions, and the
-// columns' names where they mean something (a scenario whose K and V are its features: "animate", "place").
-attn::ExplainInput explain_input(const AppState& s, const attn::HeadTrace<double>& t, int h);
 
 // The current step for screen readers: {title, formula, narration, caption, headers, values} where the table
 // is the current stage's row (or the output row) of the shown head.

@@ -12,6 +12,7 @@
 #include "attn/numerics.h"
 #include "attn/sentence.h"
 #include "ui/app_state.h"
+#include "ui/lesson.h"
 
 namespace ui {
 

@@ -17,6 +17,7 @@
 #include "attn/json_read.h"
 #include "attn/sentence.h"
 #include "ui/app_state.h"
+#include "ui/narration.h"
 #include "ui/palette.h"
 
 namespace ui {

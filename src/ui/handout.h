@@ -8,41 +8,11 @@
 #include <vector>
 
 #include "attn/handout.h"
+#include "ui/handout_types.h"
 
 namespace ui {
 
 struct AppState;
-
-// One table: id (the JS API's name), the menu's title in English (its words on screen: handout_title), the
-// file's extension and MIME type.
-enum class HandoutKind { ViewPng, MatrixPng, Csv, Json, LatexStep, LatexRow };
-struct HandoutInfo {
-  const char* id;
-  const char* title;
-  const char* ext;
-  const char* mime;
-};
-constexpr int kHandoutCount = 6;
-constexpr HandoutInfo kHandouts[kHandoutCount] = {
-    {"view_png", "This view as a picture (PNG)", "png", "image/png"},
-    {"matrix_png", "One matrix at print resolution (PNG)", "png", "image/png"},
-    {"csv", "The numbers of this head (CSV)", "csv", "text/csv"},
-    {"json", "The numbers of this head (JSON)", "json", "application/json"},
-    {"latex_step", "This step's worked formula (LaTeX)", "tex", "application/x-tex"},
-    {"latex_row", "This row's softmax (LaTeX)", "tex", "application/x-tex"},
-};
-
-// A request the app shell serves (it owns the framebuffer and the download or the file system).
-struct HandoutRequest {
-  int kind = -1;   // HandoutKind, −1: none pending
-  int matrix = 0;  // for MatrixPng: an index into shown_matrices()
-};
-
-struct HandoutFile {
-  std::string name;  // "attention-coreference-weights.png"
-  std::string mime;
-  std::string bytes;
-};
 
 // The menu's words for kHandouts[kind] in the app's language (the catalog's "handout.menu.<id>").
 std::string handout_title(const AppState& s, int kind);

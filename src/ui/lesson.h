@@ -10,62 +10,11 @@
 #include <vector>
 
 #include "attn/json_text.h"
-#include "attn/problem.h"
-#include "attn/text.h"
+#include "ui/lesson_types.h"
 
 namespace ui {
 
 struct AppState;
-
-// What a prediction (or quiz mode) can hold back: the five stages (same order as attn::Stage), then parts of
-// views that would give an answer away.
-enum class Held { Scores, Scale, Mask, Softmax, WeightedSum, HeadLabels, NextToken, Costs };
-constexpr int kHeldCount = 8;
-constexpr const char* kHeldNames[kHeldCount] = {"scores",       "scale",       "mask",       "softmax",
-                                                "weighted_sum", "head_labels", "next_token", "costs"};
-
-struct Prediction {
-  std::string question;
-  std::string check;  // a check's id (checks())
-  attn::Json args;    // its arguments, e.g. {"row": "it"}
-  unsigned hide = 0;  // what is held back until the answer is revealed (bit per Held)
-};
-
-struct LessonPage {
-  std::string title;
-  std::string narration;
-  attn::Json state;  // applied with state_from_json on top of the pages before it
-  bool has_prediction = false;
-  Prediction prediction;
-};
-
-struct Lesson {
-  std::string id;  // the file name without .json: "five-steps"
-  std::string title, audience;
-  int order = 1000;  // where it comes in teaching order (the Lessons menu, the welcome): 1 first
-  std::vector<LessonPage> pages;
-};
-
-// What a check computes: a choice among `choices` (the right one is `answer`) or a number (right within
-// `tolerance`), and an explanation that quotes the numbers it was computed from.
-struct CheckResult {
-  bool number = false;
-  std::vector<std::string> choices;
-  int answer = -1;
-  double value = 0, tolerance = 0;
-  std::string explanation;
-  // Where the answer is on screen (a stage's row, and the key that answers): the reveal steps there, with
-  // the row computed and the key's column marked. Stage −1: nowhere in particular.
-  int show_stage = -1, show_row = -1, show_key = -1;
-  std::string answer_text() const;  // the right choice, or the value as the learner would type it
-};
-
-// Why a check cannot compute on the state now (the learner edited the sentence, changed the mask…), in words
-// said when shown; what() is the same in English.
-struct CheckError : attn::ProblemError {
-  CheckError(const std::string& field, attn::Message m);  // what(): "field: " and the words in English
-  attn::Message why;
-};
 
 // One named check: id, what it asks (for the README and error messages), and the computation. Throws
 // CheckError when the state does not fit it ("row": a token that is not there), attn::ProblemError naming the
@@ -87,23 +36,6 @@ Lesson parse_lesson(const attn::Json& j, const std::string& id, const AppState& 
 // line in `skipped` naming the file, page and field, and the rest still load.
 std::vector<Lesson> load_lessons(const std::string& dir, const AppState& base,
                                  std::vector<std::string>* skipped = nullptr);
-
-// The open page's check on the numbers now, derived once per change (refresh_lesson_check) for the panel.
-struct LessonCheck {
-  int lesson = -1, page = -1, result_version = -1, model_version = -1;  // what it was computed for
-  std::string locale;                                                   // …and in which language
-  CheckResult result;
-  attn::Message error;  // why the check could not compute here (its row is not in this input…); no id: it did
-};
-
-// Where a learner is in a lesson (in AppState; lesson.* in the state JSON and links).
-struct LessonProgress {
-  int lesson = -1;  // index into AppState::lessons, −1: no lesson open
-  int page = 0;
-  std::string
-      answer;  // the learner's answer to this page's prediction ("" = none yet): a number or a choice's words
-  bool revealed = false;
-};
 
 // Opens lesson `index` at `page`: the state is the app's start state with pages 0…page applied in order (so a
 // page looks the same however it was reached), keeping how the app is presented (UI scale, contrast,

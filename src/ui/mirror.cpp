@@ -9,6 +9,9 @@
 #include "attn/numerics.h"
 #include "attn/sentence.h"
 #include "ui/app_state.h"
+#include "ui/content_text.h"
+#include "ui/lesson.h"
+#include "ui/narration.h"
 
 namespace ui {
 
@@ -179,5 +182,114 @@ std::string describe_view(const AppState& s) {
   }
   return "";
 }
+
+namespace {
+
+// The open lesson page for the mirror: where the class is, the narration, the question and its choices — the
+// answer only once revealed.
+attn::Json lesson_mirror(const AppState& s) {
+  const LessonPage* page = lesson_page(s);
+  if (!page) return nullptr;
+  const Lesson& l = s.lessons[static_cast<size_t>(s.lesson.lesson)];
+  const int at = s.lesson.page;
+  attn::Json j = {{"title", lesson_words(s, l, -1, "title")},
+                  {"page", at + 1},
+                  {"pages", l.pages.size()},
+                  {"page_title", lesson_words(s, l, at, "title")},
+                  {"narration", lesson_words(s, l, at, "narration")}};
+  // What the page's live region reads, sentence by sentence, in the app's language.
+  attn::Json spoken = {say(s, "state.lesson.heading",
+                           {attn::text_arg("title", j["title"]), attn::count_arg("page", at + 1),
+                            attn::count_arg("pages", static_cast<double>(l.pages.size())),
+                            attn::text_arg("page_title", j["page_title"])}),
+                       j["narration"]};
+  if (page->has_prediction) {
+    j["question"] = lesson_words(s, l, at, "question");
+    spoken.push_back(say(s, "state.lesson.predict", {attn::text_arg("question", j["question"])}));
+    const CheckResult& r = s.derived().lesson_check.result;
+    if (!r.number) {
+      j["choices"] = r.choices;
+      std::string list;
+      for (const std::string& c : r.choices) list += (list.empty() ? "" : ", ") + c;
+      spoken.push_back(say(s, "state.lesson.choices", {attn::text_arg("choices", list)}));
+    }
+    if (s.lesson.revealed && s.derived().lesson_check.error.id.empty()) {
+      j["answer"] = r.answer_text();
+      j["explanation"] = r.explanation;
+      spoken.push_back(
+          say(s, "state.lesson.answer",
+              {attn::text_arg("answer", r.answer_text()), attn::text_arg("explanation", r.explanation)}));
+    }
+  }
+  j["spoken"] = std::move(spoken);
+  return j;
+}
+
+attn::Json step_mirror(const AppState& s);
+
+}  // namespace
+
+attn::Json narration_json(const AppState& s) {
+  attn::Json j = step_mirror(s);
+  if (lesson_page(s)) j["lesson"] = lesson_mirror(s);
+  j["view"] = describe_view(s);
+  j["language"] = catalog(s).locale;  // (the page's lang attribute: a screen reader's voice)
+  return j;
+}
+
+std::string mirror_if_changed(const AppState& s, std::string& last) {
+  std::string now = attn::dump_json(narration_json(s));
+  if (now == last) return {};
+  last = now;
+  return now;
+}
+
+namespace {
+
+attn::Json step_mirror(const AppState& s) {
+  const Explanation e = explain_current(s);
+  attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
+  if (!s.derived().has_result || e.title.empty()) return j;
+  if (s.problem.variant == attn::Variant::Linear) return j;
+  if (held_back(s, static_cast<Held>(s.step().stage))) return j;  // (no numbers while a prediction is open)
+  if (flash_walkthrough_shown(s)) {  // the tile's first row: its partial (or final) output
+    if (e.values.empty()) return j;  // (held back)
+    attn::Json headers = attn::Json::array(), values = attn::Json::array();
+    for (size_t c = 0; c < e.values.size(); ++c) {
+      headers.push_back(say(s, "state.dimension", {attn::count_arg("n", static_cast<double>(c))}));
+      values.push_back(num(s, e.values[c]));
+    }
+    j["caption"] = words(s, "state.caption.flash");
+    j["headers"] = std::move(headers);
+    j["values"] = std::move(values);
+    return j;
+  }
+  const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
+  const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
+  const attn::Step st = s.step();
+  const std::vector<std::string> q = attn::query_labels(s.problem);
+  const attn::MatD* m = st.stage == attn::Stage::Scores    ? &t.scores
+                        : st.stage == attn::Stage::Scale   ? &t.scaled
+                        : st.stage == attn::Stage::Mask    ? &t.masked
+                        : st.stage == attn::Stage::Softmax ? &t.weights
+                                                           : &t.output;
+  attn::Json headers = attn::Json::array(), values = attn::Json::array();
+  if (st.stage == attn::Stage::WeightedSum) {
+    for (Eigen::Index c = 0; c < m->cols(); ++c)
+      headers.push_back(say(s, "state.dimension", {attn::count_arg("n", static_cast<double>(c))}));
+    j["caption"] =
+        say(s, "state.caption.output", {attn::text_arg("token", q[static_cast<size_t>(st.query)])});
+  } else {
+    headers = attn::key_labels(s.problem);
+    j["caption"] = say(s, std::string("state.caption.") + attn::kStages[static_cast<int>(st.stage)].id,
+                       {attn::text_arg("token", q[static_cast<size_t>(st.query)])});
+  }
+  for (Eigen::Index c = 0; c < m->cols(); ++c) values.push_back(num(s, (*m)(st.query, c)));
+  j["headers"] = std::move(headers);
+  j["values"] = std::move(values);
+  return j;
+}
+
+}  // namespace
 
 }  // namespace ui

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "ui/fit.h"
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 

@@ -10,6 +10,7 @@
 
 #include "ui/content_text.h"
 #include "ui/fit.h"
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 #include "ui/widgets.h"

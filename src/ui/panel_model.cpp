@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "ui/fit.h"
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -95,7 +96,8 @@ bool ablation_buttons(AppState& s, int layer, int head) {
 }
 
 // One head of the grid: "head 3 · 0.68" over its label (two lines for every head, so the heatmaps of a row
-// line up), its pattern (click: step through it; hover or tap: the cell's tokens) and its on/off/uniform buttons.
+// line up), its pattern (click: step through it; hover or tap: the cell's tokens) and its on/off/uniform
+// buttons.
 void head_cell(AppState& s, int layer, int h, float side) {
   const model::HeadScores* sc = scores_of(s, layer, h);
   const bool chosen = s.model_inputs.layer == layer && s.model_inputs.head == h;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "ui/undo.h"
 #include "ui/widgets.h"

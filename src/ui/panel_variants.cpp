@@ -10,6 +10,7 @@
 
 #include "attn/multihead.h"
 #include "ui/fit.h"
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -129,9 +130,7 @@ void section_compare(AppState& s) {
   if (changed) {
     s.problem.variant = static_cast<attn::Variant>(variant);
     attn::MaskSpec& m = s.problem.mask;
-    if (s.problem.variant == attn::Variant::Linear &&
-        ((m.kind != attn::MaskSpec::Kind::None && m.kind != attn::MaskSpec::Kind::Causal) ||
-         !m.global.empty()))
+    if (s.problem.variant == attn::Variant::Linear && !attn::linear_computes(m))
       m = attn::MaskSpec{};  // linear attention has prefix sums for causal, nothing for the rest
     s.dirty = true;
   }

@@ -8,6 +8,7 @@
 
 #include "attn/numerics.h"
 #include "ui/fit.h"
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ui/content_text.h"
+#include "ui/lesson.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 #include "ui/widgets.h"

@@ -11,6 +11,9 @@
 
 #include "ui/content_text.h"
 #include "ui/fit.h"
+#include "ui/handout.h"
+#include "ui/lesson.h"
+#include "ui/narration.h"
 #include "ui/share.h"
 #include "ui/style.h"
 #include "ui/undo.h"

@@ -4,6 +4,7 @@
 
 #include "attn/json_read.h"
 #include "ui/app_state.h"
+#include "ui/lesson.h"
 
 namespace ui {
 

@@ -64,8 +64,7 @@ void refresh_variants(AppState& s) {
             : attn::Message{"cost.standard", {}};
     // (the engine refuses linear attention with another mask; said here in the learner's language)
     const attn::MaskSpec& m = p.mask;
-    if (x == attn::Variant::Linear && m.kind != attn::MaskSpec::Kind::None &&
-        !(m.kind == attn::MaskSpec::Kind::Causal && m.global.empty())) {
+    if (x == attn::Variant::Linear && !attn::linear_computes(m)) {
       r.note = {"lab.run.linear_mask", {attn::words_arg("mask", attn::mask_message(m))}};
       v.runs.push_back(std::move(r));
       continue;
@@ -80,9 +79,8 @@ void refresh_variants(AppState& s) {
     v.runs.push_back(std::move(r));
   }
 
-  const bool causal = s.problem.mask.kind == attn::MaskSpec::Kind::Causal && s.problem.mask.global.empty();
-  const bool linear_ok =
-      causal || (s.problem.mask.kind == attn::MaskSpec::Kind::None && s.problem.mask.global.empty());
+  const bool linear_ok = attn::linear_computes(s.problem.mask);
+  const bool causal = linear_ok && s.problem.mask.kind == attn::MaskSpec::Kind::Causal;
   for (const attn::HeadTrace<double>& t : standard.heads) {
     v.standard_outputs.push_back(t.output);
     const double multiplier =

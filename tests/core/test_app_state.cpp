@@ -309,7 +309,7 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
   ui::AppState t = ui::default_state();
   ui::state_from_json(t, j);
   EXPECT_EQ(t.problem.key_len(), s.problem.key_len());
-  EXPECT_LT((t.problem.k - s.problem.k).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(t.problem.k, s.problem.k, 1e-12));
   attn::Json bad = j;
   bad["inputs"]["x_kv"] = attn::Json::parse("[[1, 2]]");
   EXPECT_THROW(ui::state_from_json(t, bad), attn::ProblemError);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <regex>
@@ -15,6 +16,7 @@
 #include "compute/cpu_backend.h"
 #include "compute/f32_job.h"
 #include "compute/gpu_jobs.h"
+#include "test_util.h"
 
 namespace {
 
@@ -72,9 +74,9 @@ void expect_matches_run(const attn::Problem& p) {
   EXPECT_EQ(gpu.stats.path, "3-pass");
   ASSERT_EQ(gpu.output.rows(), cpu.output.rows());
   ASSERT_EQ(gpu.output.cols(), cpu.output.cols());
-  EXPECT_LE((gpu.output - cpu.output).cwiseAbs().maxCoeff(), 2e-5);
+  EXPECT_TRUE(test::all_close(gpu.output, cpu.output, 2e-5));
   for (size_t i = 0; i < cpu.heads.size(); ++i) {
-    EXPECT_LE((gpu.heads[i].weights - cpu.heads[i].weights).cwiseAbs().maxCoeff(), 2e-6);
+    EXPECT_TRUE(test::all_close(gpu.heads[i].weights, cpu.heads[i].weights, 2e-6));
     EXPECT_EQ(gpu.heads[i].kv_head, cpu.heads[i].kv_head);
     EXPECT_EQ(gpu.heads[i].fully_masked, cpu.heads[i].fully_masked);
     for (Eigen::Index r = 0; r < cpu.heads[i].masked.rows(); ++r)
@@ -196,21 +198,51 @@ TEST(Fast, OutputMatchesTheTracedPathForEveryMask) {
     const attn::Result b = attn::run(p64);
     EXPECT_EQ(a.stats.path, "fast");
     EXPECT_EQ(a.stats.backend, "cpu");
-    EXPECT_LE((a.output - b.output).cwiseAbs().maxCoeff(), 2e-5) << static_cast<int>(kind);
+    EXPECT_TRUE(test::all_close(a.output, b.output, 2e-5)) << static_cast<int>(kind);
     EXPECT_EQ(a.heads[0].weights.size(), 0);
   }
 }
 
-// Every kernel this CPU runs (AVX-512, AVX2 + FMA, 4 lanes), on shapes that cross every edge of the
-// tiling: query blocks cut short, several 256-key tiles and a short last one, d and d_v that fill no panel,
-// cross-attention (L ≠ S), and each mask kind, against the f64 reference.
-TEST(Fast, EveryKernelMatchesTheReferenceAcrossTileEdges) {
+// One test per kernel of this build (AVX-512, AVX2 + FMA, 4 lanes), pinned with use_kernel; a kernel this CPU
+// cannot run is reported as skipped (ctest lists it), never passed silently.
+class FastKernel : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!attn::fast::use_kernel(GetParam().c_str())) GTEST_SKIP() << "this CPU cannot run " << GetParam();
+  }
+  void TearDown() override { attn::fast::use_kernel(""); }
+};
+
+std::vector<std::string> kernel_names() {
+  std::vector<std::string> names;
+  for (const attn::fast::Kernel& k : attn::fast::kernels()) names.emplace_back(k.name);
+  return names;
+}
+
+// "avx2+fma" → "avx2_fma", "4 lanes" → "lanes4": a kernel's name as a test name.
+std::string kernel_test_name(const ::testing::TestParamInfo<std::string>& kernel) {
+  std::string id;
+  for (char c : kernel.param)
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      id += c;
+    else if (!id.empty() && id.back() != '_')
+      id += '_';
+  if (!id.empty() && std::isdigit(static_cast<unsigned char>(id[0])))
+    id = id.substr(id.find('_') + 1) + id.substr(0, id.find('_'));
+  return id;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fast, FastKernel, ::testing::ValuesIn(kernel_names()), kernel_test_name);
+
+// The kernel on shapes that cross every edge of the tiling: query blocks cut short, several 256-key tiles and
+// a short last one, d and d_v that fill no panel, cross-attention (L ≠ S), and each mask kind, against the
+// f64 reference.
+TEST_P(FastKernel, MatchesTheReferenceAcrossTileEdges) {
   using K = attn::MaskSpec::Kind;
   struct Shape {
     int L, S, d, dv;
   };
-  for (const attn::fast::Kernel& kernel : attn::fast::kernels()) {
-    if (!attn::fast::use_kernel(kernel.name)) continue;  // (this CPU cannot run it)
+  {
     for (const Shape sh :
          {Shape{1, 1, 1, 1}, Shape{7, 300, 5, 3}, Shape{600, 530, 24, 17}, Shape{13, 1000, 64, 64}})
       for (K kind : {K::None, K::Causal, K::Window, K::Padding, K::Strided, K::Explicit}) {
@@ -235,32 +267,27 @@ TEST(Fast, EveryKernelMatchesTheReferenceAcrossTileEdges) {
         attn::Problem p64 = p;
         p64.precision = attn::Precision::F64;
         const attn::Result b = attn::run(p64);
-        EXPECT_LE((a.output - b.output).cwiseAbs().maxCoeff(), 3e-5)
+        EXPECT_TRUE(test::all_close(a.output, b.output, 3e-5))
             << attn::fast::kernel_name() << " L=" << sh.L << " S=" << sh.S << " d=" << sh.d << " dv=" << sh.dv
             << " mask " << static_cast<int>(kind);
       }
   }
-  attn::fast::use_kernel("");
 }
 
-// A score beyond f32 is an error that says so, on every kernel, never a row of zeros.
-TEST(Fast, AScoreBeyondF32IsReportedNotZeroed) {
+// A score beyond f32 is an error that says so, never a row of zeros.
+TEST_P(FastKernel, AScoreBeyondF32IsReportedNotZeroed) {
   attn::Problem p;
   p.q = attn::MatD::Constant(3, 2, 1e20);
   p.k = attn::MatD::Constant(300, 2, 1e20);
   p.v = attn::MatD::Ones(300, 1);
   attn::RunOptions fast;
   fast.weights = false;
-  for (const attn::fast::Kernel& kernel : attn::fast::kernels()) {
-    if (!attn::fast::use_kernel(kernel.name)) continue;
-    try {
-      compute::run_cpu(p, fast);
-      ADD_FAILURE() << kernel.name << ": no error";
-    } catch (const attn::ProblemError& e) {
-      EXPECT_NE(std::string(e.what()).find("overflow"), std::string::npos) << kernel.name << ": " << e.what();
-    }
+  try {
+    compute::run_cpu(p, fast);
+    ADD_FAILURE() << GetParam() << ": no error";
+  } catch (const attn::ProblemError& e) {
+    EXPECT_NE(std::string(e.what()).find("overflow"), std::string::npos) << GetParam() << ": " << e.what();
   }
-  attn::fast::use_kernel("");
 }
 
 // Threads cut the rows anywhere (not on block edges); masks give each row its own range of keys, across
@@ -323,6 +350,38 @@ TEST(GpuParams, EveryMaskKindAsRangeOrMatrix) {
 
 // The long-sequence view's exact row: from q, k, the mask and the row's log-sum-exp (as flash writes it), the
 // same weights attn::run gives; the job store answers by id and forgets a finished job.
+// What "auto" runs on the GPU is decided here, not in the page: 3-pass while the score matrix fits one buffer
+// (the device's limit and kScoreBufferCap) and its weights fit memory; flash otherwise, saying which limit
+// chose it; flash without a word when the Problem asks for it. gpu_prepare hands the choice to the page.
+TEST(GpuJobs, ThePathIsChosenInCppWithItsReason) {
+  attn::Problem p = random_problem(16, 8, 2, 1, attn::MaskSpec::Kind::None);
+  const double bytes = compute::score_matrix_bytes(p);
+  EXPECT_EQ(compute::choose_gpu_path(p, 1e9, true).path, "3-pass");
+  EXPECT_EQ(compute::choose_gpu_path(p, 1e9, true).notice, "");
+
+  const compute::GpuPath small = compute::choose_gpu_path(p, bytes - 1, true);
+  EXPECT_EQ(small.path, "flash");
+  EXPECT_NE(small.notice.find("score matrix needs"), std::string::npos) << small.notice;
+  EXPECT_NE(small.notice.find("flash path"), std::string::npos) << small.notice;
+
+  const compute::GpuPath memory = compute::choose_gpu_path(p, 1e9, false);
+  EXPECT_EQ(memory.path, "flash");
+  EXPECT_NE(memory.notice.find("WebAssembly memory"), std::string::npos) << memory.notice;
+
+  p.variant = attn::Variant::Flash;
+  EXPECT_EQ(compute::choose_gpu_path(p, 1, false).path, "flash");
+  EXPECT_EQ(compute::choose_gpu_path(p, 1, false).notice, "");
+
+  attn::Problem standard = random_problem(16, 8, 2, 1, attn::MaskSpec::Kind::None);
+  EXPECT_GT(bytes, 0);
+  EXPECT_LT(bytes, compute::kScoreBufferCap);
+  const attn::Json header = compute::gpu_prepare(standard, bytes - 1);
+  ASSERT_FALSE(header.contains("error")) << header.dump();
+  EXPECT_EQ(header["path"], "flash");
+  EXPECT_TRUE(header.contains("notice"));
+  compute::gpu_cancel(header["id"].get<int>());
+}
+
 TEST(GpuJobs, ExactRowWeightsAndTheJobStore) {
   attn::Problem p = random_problem(12, 16, 2, 1, attn::MaskSpec::Kind::Window);
   const attn::Json header = compute::gpu_prepare(p, 1e9);

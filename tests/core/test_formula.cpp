@@ -13,6 +13,8 @@
 #include "attn/explain.h"
 #include "model/gpt2.h"
 #include "ui/app_state.h"
+#include "ui/lesson.h"
+#include "ui/narration.h"
 
 namespace {
 

@@ -33,11 +33,11 @@ TEST(Latent, AbsorbedScoresEqualTheExpandedOnes) {
       ASSERT_EQ(m.latent.cols(), d_c);
       for (int h = 0; h < 4; ++h) {
         const attn::LatentScores s = attn::latent_scores(p, m, h);
-        EXPECT_LT(max_diff(s.absorbed, s.expanded), 1e-12) << g << " " << d_c << " " << h;
+        EXPECT_TRUE(test::all_close(s.absorbed, s.expanded, 1e-12)) << g << " " << d_c << " " << h;
       }
       // …and the expanded ones are what run() computes for the MLA problem (scores before the scale).
       const attn::Result r = attn::run(attn::with_latent_kv(p, m));
-      EXPECT_LT(max_diff(attn::latent_scores(p, m, 3).expanded, r.heads[3].scores), 1e-12);
+      EXPECT_TRUE(test::all_close(attn::latent_scores(p, m, 3).expanded, r.heads[3].scores, 1e-12));
     }
   }
 }
@@ -46,7 +46,7 @@ TEST(Latent, AFullLatentChangesNothingANarrowOneIsTheBestFit) {
   const attn::Problem p = random_problem(4, 4);
   const attn::Result mha = attn::run(p);
   const attn::Result full = attn::run(attn::with_latent_kv(p, attn::latent_kv(p, 16)));
-  EXPECT_LT(max_diff(full.output, mha.output), 1e-12);
+  EXPECT_TRUE(test::all_close(full.output, mha.output, 1e-12));
   double last = 0;
   for (int d_c : {16, 8, 4, 1}) {  // narrower: the K/V weights are fitted worse (Eckart–Young: monotone)
     const attn::Problem mla = attn::with_latent_kv(p, attn::latent_kv(p, d_c));

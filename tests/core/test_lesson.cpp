@@ -11,6 +11,7 @@
 #include "app/derive.h"
 #include "model/gpt2.h"
 #include "ui/lesson.h"
+#include "ui/narration.h"
 #include "ui/share.h"
 
 namespace {

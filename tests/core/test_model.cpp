@@ -172,7 +172,7 @@ TEST(Forward, ItsAttentionIsTheAttnCoresAndAblationsChangeTheOutput) {
   EXPECT_GT(f.loss, 0);
   // The step-through's problem for layer 1 gives the same weights as the forward pass kept.
   const attn::Result r = attn::run(model::layer_problem(m, 1, f.layers[1].x, ids));
-  EXPECT_LT((r.heads[2].weights.cast<float>() - f.layers[1].weights[2]).cwiseAbs().maxCoeff(), 1e-6);
+  EXPECT_TRUE(test::all_close(r.heads[2].weights.cast<float>(), f.layers[1].weights[2], 1e-6));
   EXPECT_EQ(model::layer_problem(m, 0, f.layers[0].x, ids).tokens.front(), "It");
   // Switching a head off, or making it uniform, changes the prediction (and only from that layer on).
   const model::Forward off = model::forward(m, ids, {{1, 2, model::Ablation::Kind::Zero}});
@@ -199,8 +199,7 @@ TEST(KvCache, DecodingGivesTheSameLogitsAsRecomputing) {
   const std::vector<model::DecodeStep> steps = model::prefill(m, ids, cache);
   ASSERT_EQ(steps.size(), ids.size());
   for (size_t i = 0; i < ids.size(); ++i)
-    EXPECT_LT((steps[i].logits.transpose() - full.logits.row(static_cast<long>(i))).cwiseAbs().maxCoeff(),
-              1e-4)
+    EXPECT_TRUE(test::all_close(steps[i].logits.transpose(), full.logits.row(static_cast<long>(i)), 1e-4))
         << i;
   EXPECT_EQ(cache.tokens(), static_cast<int>(ids.size()));
   EXPECT_DOUBLE_EQ(cache.bytes(),

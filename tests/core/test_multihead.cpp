@@ -4,6 +4,7 @@
 
 #include "attn/multihead.h"
 #include "attn/run.h"
+#include "test_util.h"
 
 namespace {
 attn::Problem random_problem(int n, int E, int h, int g, std::uint64_t seed) {
@@ -41,9 +42,9 @@ TEST(MultiHead, GroupedEqualsMultiHeadWithRepeatedKvHeads) {
       mha.in_proj_bias.segment(E + part * E + i * d, d) = gqa.in_proj_bias.segment(src, d);
     }
   const attn::Result a = attn::run(gqa), b = attn::run(mha);
-  EXPECT_LE((a.output - b.output).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(a.output, b.output, 1e-12));
   for (int i = 0; i < h; ++i) {
-    EXPECT_LE((a.heads[i].weights - b.heads[i].weights).cwiseAbs().maxCoeff(), 1e-12);
+    EXPECT_TRUE(test::all_close(a.heads[i].weights, b.heads[i].weights, 1e-12));
     EXPECT_EQ(a.heads[i].kv_head, attn::kv_head_of(i, h, g));
   }
 }
@@ -60,7 +61,7 @@ TEST(MultiHead, SingleHeadIdentityProjectionsEqualDirect) {
   direct.k = mh.key;
   direct.v = mh.value;
   direct.precision = attn::Precision::F64;
-  EXPECT_LE((attn::run(mh).output - attn::run(direct).output).cwiseAbs().maxCoeff(), 1e-14);
+  EXPECT_TRUE(test::all_close(attn::run(mh).output, attn::run(direct).output, 1e-14));
 }
 
 TEST(MultiHead, OutputBiasShiftsEveryRow) {

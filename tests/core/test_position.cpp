@@ -68,7 +68,7 @@ TEST(Position, RopeRotationEqualsTheComplexForm) {
           expected(r, a) = z.real();
           expected(r, b) = z.imag();
         }
-      EXPECT_LT(max_diff(rotated, expected), 1e-14) << interleaved << dims;
+      EXPECT_TRUE(test::all_close(rotated, expected, 1e-14)) << interleaved << dims;
       if (dims == 4) {
         EXPECT_EQ(rotated.col(5), x.col(5));  // past d_rot: untouched
       }
@@ -158,7 +158,7 @@ TEST(Position, InputTablesAreAddedToXBeforeTheProjections) {
     added.query += pe;
     added.key += pe;
     added.value += pe;
-    EXPECT_LT(max_diff(with.output, attn::run(added).output), 1e-12);
+    EXPECT_TRUE(test::all_close(with.output, attn::run(added).output, 1e-12));
   }
 }
 
@@ -180,11 +180,11 @@ TEST(Position, FastPathAndFlashMatchTheTracedPath) {
       fast.weights = false;
       fast.threads = 2;
       const attn::Result f = compute::run_cpu(p, fast);
-      EXPECT_LT(max_diff(f.output, ref.output), 1e-4)
+      EXPECT_TRUE(test::all_close(f.output, ref.output, 1e-4))
           << attn::position_kind(kind).id << static_cast<int>(mask);
       p64.variant = attn::Variant::Flash;
       p64.tile_q = 7, p64.tile_k = 9;
-      EXPECT_LT(max_diff(attn::run(p64).output, ref.output), 1e-12) << attn::position_kind(kind).id;
+      EXPECT_TRUE(test::all_close(attn::run(p64).output, ref.output, 1e-12)) << attn::position_kind(kind).id;
     }
 }
 
@@ -204,9 +204,10 @@ TEST(Position, CrossAttentionBothWays) {
         attn::RunOptions fast;
         fast.weights = false;
         const attn::Result f = compute::run_cpu(f32, fast);
-        EXPECT_LT(max_diff(f.output, ref.output), 1e-4) << L << " " << S << attn::position_kind(kind).id;
+        EXPECT_TRUE(test::all_close(f.output, ref.output, 1e-4))
+            << L << " " << S << attn::position_kind(kind).id;
         p.variant = attn::Variant::Flash;
-        EXPECT_LT(max_diff(attn::run(p).output, ref.output), 1e-12);
+        EXPECT_TRUE(test::all_close(attn::run(p).output, ref.output, 1e-12));
         if (kind == Kind::Alibi) {  // the first query stands at S − L, key j at j
           EXPECT_DOUBLE_EQ(ref.heads[0].bias(0, 0), -0.05 * std::abs(S - L));
         }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "attn/sentence.h"
+#include "test_util.h"
 
 namespace {
 
@@ -42,9 +43,9 @@ TEST(Sentence, ProblemIsTheProjectionOfSeededEmbeddings) {
   ASSERT_EQ(in.w_q.cols(), s.d_k);
   const attn::Problem p = attn::sentence_problem(s);
   EXPECT_EQ(p.tokens, s.tokens);
-  EXPECT_LT((p.q - times(in.x, in.w_q)).cwiseAbs().maxCoeff(), 1e-12);
-  EXPECT_LT((p.k - times(in.x, in.w_k)).cwiseAbs().maxCoeff(), 1e-12);
-  EXPECT_LT((p.v - times(in.x, in.w_v)).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(p.q, times(in.x, in.w_q), 1e-12));
+  EXPECT_TRUE(test::all_close(p.k, times(in.x, in.w_k), 1e-12));
+  EXPECT_TRUE(test::all_close(p.v, times(in.x, in.w_v), 1e-12));
 }
 
 TEST(Sentence, SameWordSameRowAnotherSeedOtherNumbers) {
@@ -65,7 +66,7 @@ TEST(Sentence, CrossAttentionTakesKeysAndValuesFromTheOtherSentence) {
   const attn::Problem p = attn::sentence_problem(s);
   EXPECT_EQ(p.query_len(), 3);
   EXPECT_EQ(p.key_len(), 4);
-  EXPECT_LT((p.k - times(in.x_kv, in.w_k)).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(p.k, times(in.x_kv, in.w_k), 1e-12));
   EXPECT_EQ(in.x_kv.row(0), in.x.row(2));  // "it"
   EXPECT_EQ(attn::query_labels(p), s.tokens);
   EXPECT_EQ(attn::key_labels(p), s.key_tokens);

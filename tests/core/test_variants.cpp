@@ -2,6 +2,7 @@
 // against a straightforward reference, and the cost model against hand-counted operations.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "attn/cost.h"
@@ -9,10 +10,12 @@
 #include "attn/flash.h"
 #include "attn/json_io.h"
 #include "attn/linear.h"
+#include "attn/mask.h"
 #include "attn/multihead.h"
 #include "attn/rng.h"
 #include "attn/run.h"
 #include "compute/cpu_backend.h"
+#include "test_util.h"
 
 namespace {
 
@@ -54,7 +57,7 @@ TEST(FlashAttention, EqualsStandardForEveryMaskAndTile) {
         const attn::Result ref = attn::run(p);
         const attn::FlashTrace f =
             attn::flash_attention(p.q, p.k, p.v, p.mask, 1 / std::sqrt(5.0), t[0], t[1], false);
-        EXPECT_LT((f.output - ref.output).cwiseAbs().maxCoeff(), 1e-12)
+        EXPECT_TRUE(test::all_close(f.output, ref.output, 1e-12))
             << m << " " << sh[0] << "×" << sh[1] << " tiles " << t[0] << "×" << t[1];
       }
 }
@@ -82,7 +85,7 @@ TEST(FlashAttention, WalkthroughNumbersAreTheOnlineSoftmax) {
     }
     if (t.k_tile == t.q_tile) {  // the last tile this query tile computes: O / l is the answer
       const attn::MatD o = t.o_partial.array().colwise() / t.l_new.array();
-      EXPECT_LT((o - f.output.middleRows(t.row0, t.rows)).cwiseAbs().maxCoeff(), 1e-14);
+      EXPECT_TRUE(test::all_close(o, f.output.middleRows(t.row0, t.rows), 1e-14));
     }
   }
   EXPECT_EQ(skipped, 3);
@@ -91,7 +94,7 @@ TEST(FlashAttention, WalkthroughNumbersAreTheOnlineSoftmax) {
     q.scale = {attn::ScaleSpec::Kind::Value, 0.5};
     return q;
   }());
-  EXPECT_LT((f.output - ref.output).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(f.output, ref.output, 1e-12));
   for (int i = 0; i < 6; ++i)  // lse = log Σ exp(scaled scores)
     EXPECT_NEAR(f.lse(i), std::log((ref.heads[0].masked.row(i).array().exp()).sum()), 1e-12);
   EXPECT_LT(f.peak_bytes, 8.0 * 6 * 6);  // less than the 6×6 matrix even here
@@ -112,8 +115,8 @@ TEST(LinearAttention, MatchesItsClosedForm) {
         const double sum = a.row(i).sum();
         if (sum > 0) a.row(i) /= sum;
       }
-      EXPECT_LT((t.implied - a).cwiseAbs().maxCoeff(), 1e-12) << attn::feature_map_name(fm) << causal;
-      EXPECT_LT((t.output - a * p.v).cwiseAbs().maxCoeff(), 1e-12) << attn::feature_map_name(fm) << causal;
+      EXPECT_TRUE(test::all_close(t.implied, a, 1e-12)) << attn::feature_map_name(fm) << causal;
+      EXPECT_TRUE(test::all_close(t.output, a * p.v, 1e-12)) << attn::feature_map_name(fm) << causal;
     }
   // The feature maps themselves.
   attn::MatD x(1, 3);
@@ -136,6 +139,33 @@ TEST(LinearAttention, ReluCanSwitchARowOff) {
   EXPECT_EQ(t.implied.sum(), 0.0);
 }
 
+// The one rule for which masks linear attention computes (kMaskKinds' `linear`, without global tokens) is the
+// one the engine applies: for every kind, with and without a global token, run() succeeds exactly when
+// linear_computes says so, and the cost model lists a linear row exactly then.
+TEST(LinearAttention, TheMaskTableSaysWhatItComputes) {
+  for (const attn::MaskKindInfo& kind : attn::kMaskKinds)
+    for (bool global : {false, true}) {
+      if (global && !kind.takes_global) continue;
+      attn::Problem p = direct(6, 6, 3, 2, 7);
+      p.variant = attn::Variant::Linear;
+      p.mask.kind = kind.kind;
+      if (kind.param) p.mask.*kind.param = std::max(kind.param_min, 2);
+      if (kind.kind == attn::MaskSpec::Kind::Explicit) p.mask.allowed = attn::MaskMat::Ones(6, 6);
+      if (global) p.mask.global = {0};
+      const bool computes = attn::linear_computes(p.mask);
+      EXPECT_EQ(
+          computes,
+          (kind.kind == attn::MaskSpec::Kind::None || kind.kind == attn::MaskSpec::Kind::Causal) && !global)
+          << kind.text_id << (global ? " with a global token" : "");
+      EXPECT_EQ(test::error_of([&] { attn::run(p); }) == "(accepted)", computes)
+          << kind.text_id << (global ? " with a global token" : "") << ": "
+          << test::error_of([&] { attn::run(p); });
+      bool listed = false;
+      for (const attn::VariantCost& c : attn::attention_costs(p)) listed |= c.way == attn::CostWay::Linear;
+      EXPECT_EQ(listed, computes) << kind.text_id;
+    }
+}
+
 TEST(Variants, RunDispatchesAndRoundTrips) {
   attn::Problem p = direct(5, 5, 4, 4, 21);
   p.mask.kind = attn::MaskSpec::Kind::Causal;
@@ -143,7 +173,7 @@ TEST(Variants, RunDispatchesAndRoundTrips) {
   p.variant = attn::Variant::Flash;
   p.tile_q = 2, p.tile_k = 3;
   const attn::Result flash = attn::run(p);
-  EXPECT_LT((flash.output - standard.output).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(flash.output, standard.output, 1e-12));
   EXPECT_EQ(flash.stats.variant, "flash");
   const attn::Json j = attn::problem_to_json(p);
   EXPECT_EQ(j["tile"], attn::Json::parse(R"({"q": 2, "k": 3})"));
@@ -153,14 +183,14 @@ TEST(Variants, RunDispatchesAndRoundTrips) {
   p.feature_map = attn::FeatureMap::Softmax;
   const attn::Result linear = attn::run(p);
   const attn::LinearTrace lt = attn::linear_attention(p.q, p.k, p.v, attn::FeatureMap::Softmax, true, true);
-  EXPECT_LT((linear.output - lt.output).cwiseAbs().maxCoeff(), 1e-15);
-  EXPECT_LT((linear.heads[0].weights - lt.implied).cwiseAbs().maxCoeff(), 1e-15);
+  EXPECT_TRUE(test::all_close(linear.output, lt.output, 1e-15));
+  EXPECT_TRUE(test::all_close(linear.heads[0].weights, lt.implied, 1e-15));
   EXPECT_TRUE(std::isinf(linear.heads[0].masked(0, 1)));  // causal: blocked
   EXPECT_EQ(attn::parse_problem(attn::problem_to_json(p)).feature_map, attn::FeatureMap::Softmax);
   // The fast output-only path computes the variant too (not the standard formula).
   attn::RunOptions fast;
   fast.weights = false;
-  EXPECT_LT((compute::run_cpu(p, fast).output - lt.output).cwiseAbs().maxCoeff(), 1e-6);
+  EXPECT_TRUE(test::all_close(compute::run_cpu(p, fast).output, lt.output, 1e-6));
 
   for (const char* bad :
        {R"({"q": [[1]], "k": [[1]], "v": [[1]], "feature_map": "gelu"})",
@@ -178,13 +208,13 @@ TEST(GroupedQuery, GroupingAveragesKvHeadsAndMatchesRepeatedHeads) {
   mha.random = {5, 7, 16, 4, 4};
   mha.precision = attn::Precision::F64;
   const attn::Problem same = attn::group_kv_heads(mha, 4);
-  EXPECT_LT((attn::run(same).output - attn::run(mha).output).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(attn::run(same).output, attn::run(mha).output, 1e-12));
   const attn::Problem gqa = attn::group_kv_heads(mha, 2);
   EXPECT_EQ(gqa.num_kv_heads, 2);
   const attn::Result a = attn::run(mha), b = attn::run(gqa);
   // K/V are linear in the weights: grouped head j's keys are the mean of its members' keys.
-  EXPECT_LT((b.heads[0].k - (a.heads[0].k + a.heads[1].k) / 2).cwiseAbs().maxCoeff(), 1e-12);
-  EXPECT_LT((b.heads[3].v - (a.heads[2].v + a.heads[3].v) / 2).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_TRUE(test::all_close(b.heads[0].k, (a.heads[0].k + a.heads[1].k) / 2, 1e-12));
+  EXPECT_TRUE(test::all_close(b.heads[3].v, (a.heads[2].v + a.heads[3].v) / 2, 1e-12));
   EXPECT_EQ(b.heads[1].kv_head, 0);
   EXPECT_EQ(b.heads[2].kv_head, 1);
   EXPECT_THROW(attn::group_kv_heads(mha, 3), attn::ProblemError);

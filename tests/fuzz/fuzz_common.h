@@ -13,6 +13,7 @@
 #include "attn/json_text.h"
 #include "compute/cpu_backend.h"
 #include "model/gpt2.h"
+#include "ui/narration.h"
 #include "ui/share.h"
 
 namespace fuzz {
