@@ -623,10 +623,17 @@ bool takes_global_tokens(const AppState& s) {
 // [SECTION] view -----------------------------------------------------------------------------------------
 
 namespace {
-// What draws each part of kVariantParts (app_state.h), in the same order.
-constexpr void (*kPartDraw[])(AppState&) = {section_compare, section_masks, section_heads,
-                                            section_linear,  section_flash, section_positions};
-static_assert(std::size(kPartDraw) == std::size(kVariantParts), "a Variants part without its draw function");
+// What draws each part of kVariantParts (app_state.h): one entry per part, in its order (checked by key).
+struct PartDraw {
+  VariantSection view;
+  void (*draw)(AppState&);
+};
+constexpr PartDraw kPartDraw[] = {
+    {VariantSection::Compare, section_compare}, {VariantSection::Masks, section_masks},
+    {VariantSection::Heads, section_heads},     {VariantSection::Linear, section_linear},
+    {VariantSection::Flash, section_flash},     {VariantSection::Positions, section_positions}};
+static_assert(attn::same_keys(kPartDraw, kVariantParts),
+              "kPartDraw: one entry per Variants part, in the same order");
 }  // namespace
 
 void panel_variants(AppState& s) {
@@ -653,7 +660,7 @@ void panel_variants(AppState& s) {
       s.derived().variants.costs.empty())
     return ImGui::TextDisabled(
         "%s", words(s, "lab.recomputing").c_str());  // (an edit earlier in this frame changed the shapes)
-  kPartDraw[static_cast<int>(vv.section)](s);
+  kPartDraw[static_cast<int>(vv.section)].draw(s);
 }
 
 }  // namespace ui

@@ -159,11 +159,23 @@ void menu_bar(AppState& s) {
   ImGui::EndMainMenuBar();
 }
 
-// What draws each view of kViews (app_state.h), in the same order.
-constexpr void (*kDraw[])(AppState&) = {panel_step_view,    panel_model,   panel_variants, panel_tokens,
-                                        panel_distribution, panel_scaling, panel_numerics, panel_edit,
-                                        panel_performance,  panel_overview};
-static_assert(std::size(kDraw) == std::size(kViews), "a view without its draw function, or one too many");
+// What draws each view of kViews (app_state.h): one entry per view, in kViews' order (checked by key below;
+// what the mirror says of a view is describe_view's switch, which the compiler checks the same way).
+struct ViewDraw {
+  Panel view;
+  void (*draw)(AppState&);
+};
+constexpr ViewDraw kDraw[] = {{Panel::Step, panel_step_view},
+                              {Panel::Model, panel_model},
+                              {Panel::Variants, panel_variants},
+                              {Panel::Tokens, panel_tokens},
+                              {Panel::Distribution, panel_distribution},
+                              {Panel::Scaling, panel_scaling},
+                              {Panel::Numerics, panel_numerics},
+                              {Panel::Edit, panel_edit},
+                              {Panel::Performance, panel_performance},
+                              {Panel::Overview, panel_overview}};
+static_assert(attn::same_keys(kDraw, kViews), "kDraw: one entry per view of kViews, in the same order");
 
 void panel_main(AppState& s) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
@@ -199,7 +211,7 @@ void panel_main(AppState& s) {
         "%s", say(s, "menu.nothing_computed", {attn::text_arg("error", s.derived().error)}).c_str());
   s.frame.mask_grid[0] = s.frame.mask_grid[1] = -1;  // set again by the mask grid if it is drawn
   s.frame.global_chips.clear();                      // (and by the global-token buttons)
-  kDraw[static_cast<int>(s.view.panel)](s);
+  kDraw[static_cast<int>(s.view.panel)].draw(s);
 }
 
 }  // namespace
