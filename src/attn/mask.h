@@ -60,8 +60,8 @@ struct MaskKindInfo {
   // Whether the row at position pos sees none of S keys, without scanning them (nullptr: a range kind, or
   // scan; global tokens always scan).
   bool (*row_empty)(const MaskSpec& m, int pos, int S);
-  bool linear =
-      false;  // linear attention computes it (re-association; prefix sums for causal) — linear_computes
+  // Linear attention computes it (re-association; prefix sums for causal): see linear_computes.
+  bool linear = false;
 };
 
 extern const std::vector<MaskKindInfo> kMaskKinds;  // in Kind's order

@@ -1,6 +1,6 @@
-// The screen-reader mirror's words for the view on screen (see app_state.h, describe_view): every view and
-// Variants part said with its numbers, holding back what an open prediction or quiz mode holds back. No
-// ImGui.
+// The screen-reader mirror (see app_state.h: narration_json, mirror_if_changed, describe_view): the step's
+// formula and row, the open lesson page, and every view and Variants part said with its numbers, holding back
+// what an open prediction or quiz mode holds back. No ImGui.
 #include <algorithm>
 #include <cmath>
 
