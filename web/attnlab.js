@@ -193,7 +193,6 @@
       writeOutputs(job.id, res, res.path, options.trace);
       const result = cmdOk('gpu_finish', { version: job.version, ...finish, id: job.id, path: res.path, gpu_ms: res.gpu_ms, timer: res.timer,
                                             wall_ms: performance.now() - t0, trace: !!options.trace });
-      if (res.notice && result.stats) result.stats.notice = res.notice;
       return result;
     } catch (e) {
       cmd('gpu_cancel', { id: job.id });
@@ -248,8 +247,9 @@
       const backend = options.backend || 'cpu';
       if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`backend "${backend}" is unknown (known: cpu, webgpu)`);
       const text = asText(problem, 'problem');
-      const runCpu = () => {
+      const runCpu = (gpuFailed) => {
         const args = { trace: !!options.trace, weights: options.weights !== false };
+        if (gpuFailed) args.gpu_failed = gpuFailed;  // (the Result's notice says so, written in C++)
         if (options.threads !== undefined) args.threads = options.threads;  // (at most attnlab.cpu().threads)
         return cmdOk('run', args, text);
       };
@@ -265,9 +265,7 @@
       }
       if (options.fallback === false) throw new Error(`backend "webgpu" failed: ${reason}`);
       console.warn(`attnlab: WebGPU failed (${reason}); computing on the CPU`);
-      const result = runCpu();
-      result.stats.notice = `WebGPU failed (${reason}); computed on the CPU instead`;
-      return result;
+      return runCpu(reason);
     },
     // Where the CPU path runs: {build: 'threads' | 'single', isolated, threads, says} (says: the sentence the
     // Performance view shows, e.g. why only one thread).

@@ -107,7 +107,7 @@
     }
 
     // job: the header from the bridge's gpu_prepare with typed-array copies params, q, k, v, allowed, slopes.
-    // Returns {path, out, weights?, scores?, lse?, gpu_ms, timer, notice?} (Float32Arrays). On any failure the
+    // Returns {path, out, weights?, scores?, lse?, gpu_ms, timer} (Float32Arrays). On any failure the
     // device is dropped (the next call re-creates it) and the error is rethrown.
     // Calls are queued: one at a time on the device and its shared buffers.
     run(job, options = {}) {
@@ -126,11 +126,7 @@
     async runOnce(job, { path = 'auto', trace = false }) {
       const device = await this.init();
       const limits = device.limits;
-      let notice;
-      if (path === 'auto') {  // (C++ chose it in gpu_prepare: compute::choose_gpu_path, with the notice)
-        path = job.path;
-        notice = job.notice;
-      }
+      if (path === 'auto') path = job.path;  // (C++ chose it in gpu_prepare: compute::choose_gpu_path)
       device.pushErrorScope('out-of-memory');
       device.pushErrorScope('validation');
       const paramBuf = this.buffer('params', job.params.byteLength, GPUBufferUsage.UNIFORM | COPY_DST);
@@ -220,7 +216,7 @@
       if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
       await mapped;
       const wall = performance.now() - t0;
-      const result = { path, notice, gpu_ms: wall, timer: 'wall' };
+      const result = { path, gpu_ms: wall, timer: 'wall' };
       for (const st of stages) {
         const all = st.buffer.getMappedRange(0, st.total).slice(0);
         st.buffer.unmap();

@@ -17,6 +17,7 @@
 #include "app/app.h"
 #include "app/page_input.h"
 #include "attn/budget.h"
+#include "attn/format.h"
 #include "attn/text.h"
 #include "compute/cpu_backend.h"
 #include "compute/gpu_jobs.h"
@@ -77,9 +78,19 @@ Json run(const Json& a, std::string_view payload) {
   // (fewer threads than this build may use, never more: a browser's worker pool has no more)
   options.threads =
       static_cast<int>(std::clamp(num(a, "threads", options.threads), 1.0, 1.0 * options.threads));
-  return with_blob(
+  Json out =
       compute::run_json(text(payload), "cpu", flag(a, "trace") && options.weights, options, binary_matrix)
-          .json);
+          .json;
+  // {gpu_failed: why}: the page asked for WebGPU, it failed, and the CPU computed instead; the Result says
+  // so.
+  const std::string gpu_failed = str(a, "gpu_failed");
+  if (!gpu_failed.empty() && out.contains("stats") && out["stats"].is_object()) {
+    const std::string said =
+        "WebGPU failed (" + attn::printable(gpu_failed) + "); computed on the CPU instead";
+    const std::string before = attn::string_field(out["stats"], "notice");
+    out["stats"]["notice"] = before.empty() ? said : said + "; " + before;
+  }
+  return with_blob(std::move(out));
 }
 // Where the CPU path runs: this build ("threads": pthreads, "single") and the threads it uses, with the
 // sentence the Performance view says about it.
@@ -271,11 +282,12 @@ double max_diff(const attn::Result& a, const attn::Result& b) {
 Json gpu_finish(const Json& a, std::string_view) {
   attn::Problem p;
   const std::string path = str(a, "path"), purpose = str(a, "for");
+  attn::Message why;  // (why "auto" chose this path, when a limit did)
   const attn::Result r = compute::gpu_finish(static_cast<int>(num(a, "id")), path, num(a, "gpu_ms"),
-                                             str(a, "timer"), num(a, "wall_ms"), &p);
+                                             str(a, "timer"), num(a, "wall_ms"), &p, &why);
   ui::AppState& s = state();
   if (purpose == "view") {
-    ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::result_to_json(r, p, true));
+    ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::result_to_json(r, p, true), why);
     return Json::object();
   }
   if (purpose == "check") {

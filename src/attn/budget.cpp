@@ -8,6 +8,7 @@
 
 #include "attn/cost.h"
 #include "attn/fast.h"
+#include "attn/format.h"
 
 namespace attn {
 
@@ -58,19 +59,6 @@ Shape shape_of(const Problem& p) {
 double head_vectors(const Shape& s) { return s.L * s.d + s.S * (s.d + s.dv) + s.L * s.dv + 2 * s.L; }
 
 }  // namespace
-
-std::string human_bytes(double b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  int u = 0;
-  while (b >= 1024 && u < 6) b /= 1024, ++u;
-  char buf[48];
-  if (b >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.1e %s", b, units[u]);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f %s", b, units[u]);
-  }
-  return buf;
-}
 
 Budget estimate_budget(const Problem& p, const RunOptions& o) {
   const Shape s = shape_of(p);

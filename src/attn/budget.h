@@ -29,7 +29,4 @@ double gpu_weights_bytes(const Problem& p, bool trace);
 // Throws ProblemError naming the input field, what p would take and the limit, when over either limit.
 void check_budget(const Problem& p, const RunOptions& options);
 
-// "1.5 GiB"
-std::string human_bytes(double bytes);
-
 }  // namespace attn

@@ -46,4 +46,16 @@ std::string fmt_fixed(double x, int decimals) {
   return (x < 0 && buf != zero ? "−" : "") + std::string(buf);
 }
 
+std::string human_bytes(double b) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (b >= 1024 && u < 6) b /= 1024, ++u;
+  char buf[48];
+  if (u == 0)
+    std::snprintf(buf, sizeof buf, b == 1 ? "1 byte" : "%.0f bytes", b);
+  else
+    std::snprintf(buf, sizeof buf, b >= 1e6 ? "%.1e %s" : "%.1f %s", b, units[u]);
+  return buf;
+}
+
 }  // namespace attn

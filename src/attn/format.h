@@ -15,6 +15,8 @@ std::string fmt(double x);
 std::string fmt3(double x);
 // x with `decimals` decimals and a real minus sign ("−0.125").
 std::string fmt_fixed(double x, int decimals);
+// A size for people: "512 bytes", "1.5 KiB", "256.0 MiB", "1.0 GiB" (binary units, 1 decimal above bytes).
+std::string human_bytes(double bytes);
 // Subscript digits: 12 → "₁₂".
 std::string subscript(int n);
 // A vector as "(0.10, −0.20, …)"; at most max_items entries, then "…".

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "attn/error.h"
+#include "attn/format.h"
 #include "attn/utf8.h"
 
 namespace attn {
@@ -113,13 +114,6 @@ class Walker {
   throw ProblemError((path.empty() ? std::string("JSON") : path) + ": " + why);
 }
 
-std::string mib(std::size_t bytes) {
-  if (bytes < (1u << 20)) return std::to_string(bytes) + " bytes";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
-}
-
 // nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error …; last read:
 // '…'" → "malformed at line 1, column 9: syntax error …; last read: '…'" (short and valid UTF-8).
 std::string parse_reason(const char* what) {
@@ -145,7 +139,8 @@ std::string json_path_at(std::string_view text, std::size_t offset) {
 
 Json parse_json_text(std::string_view text, const JsonTextOptions& options) {
   if (text.size() > options.max_bytes)
-    fail("", "the text is " + mib(text.size()) + "; the limit here is " + mib(options.max_bytes));
+    fail("", "the text is " + human_bytes(static_cast<double>(text.size())) + "; the limit here is " +
+                 human_bytes(static_cast<double>(options.max_bytes)));
   Walker w;
   std::string repaired;  // a copy, made only when a label needs repair
   bool repairing = false;

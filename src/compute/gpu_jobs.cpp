@@ -8,13 +8,19 @@
 #include <memory>
 
 #include "attn/budget.h"
+#include "attn/format.h"
 #include "compute/cpu_backend.h"
 
 namespace compute {
 
 namespace {
 
-std::map<int, std::unique_ptr<F32Job>> g_jobs;
+// A prepared job and the path "auto" runs for it (with why, when that is not the 3-pass path).
+struct Job {
+  F32Job f32;
+  GpuPath chosen;
+};
+std::map<int, std::unique_ptr<Job>> g_jobs;
 int g_next_id = 1;
 
 template <typename T>
@@ -22,7 +28,7 @@ attn::Json span(const std::vector<T>& v) {
   return attn::Json::array({reinterpret_cast<std::uintptr_t>(v.data()), v.size()});
 }
 
-F32Job& find(int id) {
+Job& find(int id) {
   auto it = g_jobs.find(id);
   if (it == g_jobs.end()) throw attn::ProblemError("gpu: unknown job " + std::to_string(id));
   return *it->second;
@@ -31,23 +37,17 @@ F32Job& find(int id) {
 }  // namespace
 
 GpuPath choose_gpu_path(const attn::Problem& p, double max_buffer_bytes, bool weights_fit) {
-  if (p.variant == attn::Variant::Flash) return {"flash", ""};
+  if (p.variant == attn::Variant::Flash) return {"flash", {}};
   const double cap = std::min(max_buffer_bytes, kScoreBufferCap), bytes = score_matrix_bytes(p);
   const std::string shape =
       std::to_string(p.heads()) + "×" + std::to_string(p.query_len()) + "×" + std::to_string(p.key_len());
-  const auto mib = [](double b) {
-    return std::to_string(static_cast<long long>(std::llround(b / (1024.0 * 1024))));
-  };
   if (bytes > cap)
-    return {"flash", "the " + shape + " score matrix needs " + mib(bytes) +
-                         " MiB, more than one buffer may hold here (" + mib(cap) +
-                         " MiB): used the flash path, which never forms it"};
-  if (!weights_fit)
     return {"flash",
-            "the " + shape +
-                " weights would not fit in this page's WebAssembly memory once read back: used the flash "
-                "path, which never forms them"};
-  return {"3-pass", ""};
+            {"gpu.path.score_matrix",
+             {attn::text_arg("shape", shape), attn::math_arg("bytes", attn::human_bytes(bytes)),
+              attn::math_arg("cap", attn::human_bytes(cap))}}};
+  if (!weights_fit) return {"flash", {"gpu.path.weights_memory", {attn::text_arg("shape", shape)}}};
+  return {"3-pass", {}};
 }
 
 attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
@@ -66,9 +66,9 @@ attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
   const bool weights_fit =
       attn::estimate_budget(problem, budget).bytes + attn::gpu_weights_bytes(problem, true) <=
       budget.max_bytes;
-  auto job = std::make_unique<F32Job>(prepare_f32_job(problem));
-  const F32Job& j = *job;
-  const GpuPath chosen = choose_gpu_path(j.problem, max_buffer_bytes, weights_fit);
+  auto job = std::make_unique<Job>(Job{prepare_f32_job(problem), {}});
+  const F32Job& j = job->f32;
+  const GpuPath& chosen = job->chosen = choose_gpu_path(j.problem, max_buffer_bytes, weights_fit);
   attn::Json out = {
       {"id", g_next_id},
       {"L", j.L},
@@ -88,13 +88,13 @@ attn::Json gpu_prepare(const attn::Problem& problem, double max_buffer_bytes) {
       {"allowed", span(j.allowed)},
       {"slopes", span(j.slopes)},
       {"out", span(j.out)}};
-  if (!chosen.notice.empty()) out["notice"] = chosen.notice;
+  if (!chosen.why.id.empty()) out["notice"] = attn::say(attn::english(), chosen.why);
   g_jobs[g_next_id++] = std::move(job);
   return out;
 }
 
 attn::Json gpu_outputs(int id, const std::string& path, bool trace) {
-  F32Job& job = find(id);
+  F32Job& job = find(id).f32;
   allocate_outputs(job, path, trace);
   attn::Json out = {{"out", span(job.out)}};
   if (!job.weights.empty()) out["weights"] = span(job.weights);
@@ -103,11 +103,12 @@ attn::Json gpu_outputs(int id, const std::string& path, bool trace) {
   return out;
 }
 
-const F32Job& gpu_job(int id) { return find(id); }
+const F32Job& gpu_job(int id) { return find(id).f32; }
 
 attn::Result gpu_finish(int id, const std::string& path, double gpu_ms, const std::string& timer,
-                        double wall_ms, attn::Problem* problem) {
-  const F32Job& job = find(id);
+                        double wall_ms, attn::Problem* problem, attn::Message* why) {
+  const Job& found = find(id);
+  const F32Job& job = found.f32;
   struct Erase {
     int id;
     ~Erase() { g_jobs.erase(id); }
@@ -117,6 +118,10 @@ attn::Result gpu_finish(int id, const std::string& path, double gpu_ms, const st
   r.stats.gpu_timer = timer;
   r.stats.time_ms = wall_ms;
   if (problem) *problem = job.problem;
+  if (path == found.chosen.path && !found.chosen.why.id.empty()) {
+    r.stats.notice = attn::say(attn::english(), found.chosen.why);
+    if (why) *why = found.chosen.why;
+  }
   return r;
 }
 

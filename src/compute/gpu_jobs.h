@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attn/json_io.h"
+#include "attn/text.h"
 #include "compute/f32_job.h"
 
 namespace compute {
@@ -19,11 +20,12 @@ constexpr double kScoreBufferCap = 512.0 * 1024 * 1024;
 // Which kernels "auto" runs, and why when it is not the 3-pass path the step view can read weights from: the
 // 3-pass path when the h×L×S score matrix fits one buffer (the device's max_buffer_bytes and kScoreBufferCap)
 // and its weights fit this process's memory once read back (weights_fit); flash otherwise, or when the
-// Problem asks for flash. The notice (the Result's stats.notice, English like the rest of the JSON API) says
-// which limit chose flash; empty when the Problem asked for it or 3-pass runs.
+// Problem asks for flash. `why` (messages gpu.path.*) says which limit chose flash; no id when the Problem
+// asked for it or 3-pass runs. The JSON API says it in English (the Result's stats.notice), the app in the
+// learner's language.
 struct GpuPath {
   std::string path;  // "3-pass" | "flash"
-  std::string notice;
+  attn::Message why;
 };
 GpuPath choose_gpu_path(const attn::Problem& p, double max_buffer_bytes, bool weights_fit);
 
@@ -39,9 +41,10 @@ attn::Json gpu_outputs(int id, const std::string& path, bool trace);
 // The job (throws attn::ProblemError for an unknown id).
 const F32Job& gpu_job(int id);
 
-// The Result of a finished job (stats: path, GPU and wall time, timer); the job is gone afterwards.
+// The Result of a finished job (stats: path, GPU and wall time, timer, and the notice saying why when the
+// path that ran is the one "auto" chose for a limit; *why gets that message); the job is gone afterwards.
 attn::Result gpu_finish(int id, const std::string& path, double gpu_ms, const std::string& timer,
-                        double wall_ms, attn::Problem* problem = nullptr);
+                        double wall_ms, attn::Problem* problem = nullptr, attn::Message* why = nullptr);
 
 void gpu_cancel(int id);
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "attn/budget.h"
+#include "attn/format.h"
 #include "attn/json_text.h"
 #include "attn/problem.h"
 #include "model/safetensors.h"

@@ -2,6 +2,7 @@
 #include "model/model_json.h"
 
 #include "attn/budget.h"
+#include "attn/format.h"
 #include "attn/json_io.h"
 #include "attn/json_read.h"
 #include "model/forward.h"

@@ -480,8 +480,9 @@ std::string mirror_if_changed(const AppState& s, std::string& last);
 std::string describe_view(const AppState& s);
 
 // The WebGPU run for result_version `version` came back (Result JSON with trace, or {"error"}): stored when
-// the problem is still the one it ran, else discarded. Status names the path, GPU time and max |GPU − CPU|.
-void accept_gpu_view(AppState& s, int version, const attn::Json& result);
+// the problem is still the one it ran, else discarded. Status names the path, GPU time and max |GPU − CPU|,
+// and why that path when a limit chose it (`path_why`, compute::GpuPath; said in the learner's language).
+void accept_gpu_view(AppState& s, int version, const attn::Json& result, const attn::Message& path_why = {});
 
 // max |a − b| over two matrices of one shape; −1 when either is empty or the shapes differ.
 double max_abs_diff(const attn::MatD& a, const attn::MatD& b);

@@ -44,7 +44,7 @@ double max_abs_diff(const attn::MatD& a, const attn::MatD& b) {
   return (a - b).cwiseAbs().maxCoeff();
 }
 
-void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
+void accept_gpu_view(AppState& s, int version, const attn::Json& result, const attn::Message& path_why) {
   GpuView& g = s.update_derived().gpu;
   if (g.in_flight == version) g.in_flight = -1;
   if (version !=
@@ -98,8 +98,11 @@ void accept_gpu_view(AppState& s, int version, const attn::Json& result) {
     g.status = attn::Message{
         "gpu.compared",
         {attn::text_arg("path", g.path), attn::fixed_arg("ms", g.gpu_ms, 2), sci_arg("diff", worst)}};
-  const std::string notice = attn::string_field(st, "notice");
-  if (!notice.empty())
+  const std::string notice = attn::string_field(st, "notice");  // (English: the JSON API's)
+  if (!path_why.id.empty())
+    g.status = {"gpu.with_notice",
+                {attn::words_arg("status", std::move(g.status)), attn::words_arg("notice", path_why)}};
+  else if (!notice.empty())
     g.status = {"gpu.with_notice",
                 {attn::words_arg("status", std::move(g.status)), attn::text_arg("notice", notice)}};
 }

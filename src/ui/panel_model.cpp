@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "attn/format.h"
 #include "ui/fit.h"
 #include "ui/lesson.h"
 #include "ui/panels.h"
@@ -284,7 +285,7 @@ void generation(AppState& s) {
           {attn::count_arg("layer", in.layer), attn::count_arg("head", in.head),
            attn::count_arg("keys", st.position + 1), attn::count_arg("tokens", r.cache.tokens()),
            attn::count_arg("layers", c.n_layer), attn::count_arg("width", c.n_embd),
-           attn::text_arg("bytes", attn::decimals(cat, fmt_bytes(r.cache.bytes()))),
+           attn::text_arg("bytes", attn::decimals(cat, attn::human_bytes(r.cache.bytes()))),
            attn::text_arg("cached", attn::decimals(cat, fmt_count(st.multiply_adds_cached))),
            attn::text_arg("recompute", attn::decimals(cat, fmt_count(st.multiply_adds_recompute))),
            attn::fixed_arg("ratio", st.multiply_adds_recompute / std::max(1.0, st.multiply_adds_cached), 0)})

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 
+#include "attn/format.h"
 #include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
@@ -126,7 +127,8 @@ void panel_performance(AppState& s) {
     y += font * 1.3f;
     dl->AddText(
         ImVec2(legend_x + font, y), text,
-        (attn::say(cat, c->name) + ": " + attn::decimals(cat, fmt_bytes(c->intermediate_bytes))).c_str());
+        (attn::say(cat, c->name) + ": " + attn::decimals(cat, attn::human_bytes(c->intermediate_bytes)))
+            .c_str());
   }
   dl->AddText(ImVec2(legend_x, y + font * 1.3f), ImGui::GetColorU32(ImGuiCol_TextDisabled),
               words(s, "perf.cost_model_note").c_str());

@@ -2,8 +2,8 @@
 // (1366×768 at 1× without overlap). Panels edit the inputs or the Problem and set state.dirty; they never
 // compute attention themselves (the app shell does, once per frame). Files: panels.cpp (layout, input,
 // narration), panel_step.cpp (controls, step-through), panel_views.cpp (tokens, distribution, scaling,
-// numerics), panel_edit.cpp (editing numbers), panel_perf.cpp (performance), panel_variants.cpp and
-// panel_flash.cpp (the variants lab).
+// numerics), panel_edit.cpp (editing numbers), panel_perf.cpp (performance), panel_variants.cpp,
+// panel_heads.cpp, panel_flash.cpp and panel_positions.cpp (the variants lab).
 #pragma once
 
 #include <string>
@@ -47,11 +47,10 @@ void handle_keys(AppState& s);
 const attn::HeadTrace<double>* shown_head(const AppState& s);  // nullptr before the first result
 bool result_matches_problem(const AppState& s);                // false while an edit awaits recompute
 void help_marker(const char* text);
-std::string fmt_bytes(double bytes);  // "1.5 MiB"
-std::string fmt_count(double x);      // "9216", "1 050 000" (3 significant digits, narrow no-break spaces)
+std::string fmt_count(double x);  // "9216", "1 050 000" (3 significant digits, narrow no-break spaces)
 // A collapsed Q&A line: the question is message `id`, the answer already said.
 void interview_prompt(const AppState& s, const char* id, const std::string& answer);
-std::string lab_bytes(const AppState& s, double b);  // fmt_bytes with the language's decimal sign
+std::string lab_bytes(const AppState& s, double b);  // attn::human_bytes in the language's decimal sign
 std::string lab_count(const AppState& s, double x);  // fmt_count, the same way
 std::string diff_text(const AppState& s, double d);  // a difference: "1.2e-07", "identical", "—" (d < 0)
 // Weights side by side, a column each (the Variants view's comparisons): its title, then the matrix as a
@@ -64,6 +63,7 @@ struct WeightsColumn {
 void weights_side_by_side(const AppState& s, const char* id, const std::vector<WeightsColumn>& columns,
                           float height_fonts);
 void hold_interview_answers(bool held);  // (each frame: while a prediction is open, answers wait)
+void section_heads(AppState& s);         // panel_heads.cpp: multi-head, GQA, MQA, MLA and the KV cache
 void section_linear(AppState& s);        // panel_flash.cpp: linear attention's re-association, side by side
 void section_flash(AppState& s);         // panel_flash.cpp: flash attention's tiles, step by step
 void section_positions(AppState& s);     // panel_positions.cpp: each position scheme on this input

@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "attn/format.h"
 #include "attn/json_io.h"
 #include "attn/ref.h"
 #include "attn/fast.h"
@@ -352,25 +353,30 @@ TEST(GpuParams, EveryMaskKindAsRangeOrMatrix) {
 // same weights attn::run gives; the job store answers by id and forgets a finished job.
 // What "auto" runs on the GPU is decided here, not in the page: 3-pass while the score matrix fits one buffer
 // (the device's limit and kScoreBufferCap) and its weights fit memory; flash otherwise, saying which limit
-// chose it; flash without a word when the Problem asks for it. gpu_prepare hands the choice to the page.
+// chose it (a message, said in English by the JSON API and in the learner's language by the app); flash
+// without a word when the Problem asks for it. gpu_prepare hands the choice to the page, gpu_finish the why.
 TEST(GpuJobs, ThePathIsChosenInCppWithItsReason) {
   attn::Problem p = random_problem(16, 8, 2, 1, attn::MaskSpec::Kind::None);
   const double bytes = compute::score_matrix_bytes(p);
+  const auto english = [](const compute::GpuPath& c) { return attn::say(attn::english(), c.why); };
   EXPECT_EQ(compute::choose_gpu_path(p, 1e9, true).path, "3-pass");
-  EXPECT_EQ(compute::choose_gpu_path(p, 1e9, true).notice, "");
+  EXPECT_EQ(compute::choose_gpu_path(p, 1e9, true).why.id, "");
 
   const compute::GpuPath small = compute::choose_gpu_path(p, bytes - 1, true);
   EXPECT_EQ(small.path, "flash");
-  EXPECT_NE(small.notice.find("score matrix needs"), std::string::npos) << small.notice;
-  EXPECT_NE(small.notice.find("flash path"), std::string::npos) << small.notice;
+  EXPECT_NE(english(small).find(" score matrix needs " + attn::human_bytes(bytes)), std::string::npos)
+      << english(small);
+  EXPECT_NE(english(small).find("flash path"), std::string::npos) << english(small);
+  const std::string spanish = attn::say(*attn::catalog_for("es"), small.why);
+  EXPECT_NE(spanish.find("ruta flash"), std::string::npos) << spanish;
 
   const compute::GpuPath memory = compute::choose_gpu_path(p, 1e9, false);
   EXPECT_EQ(memory.path, "flash");
-  EXPECT_NE(memory.notice.find("WebAssembly memory"), std::string::npos) << memory.notice;
+  EXPECT_NE(english(memory).find("WebAssembly memory"), std::string::npos) << english(memory);
 
   p.variant = attn::Variant::Flash;
   EXPECT_EQ(compute::choose_gpu_path(p, 1, false).path, "flash");
-  EXPECT_EQ(compute::choose_gpu_path(p, 1, false).notice, "");
+  EXPECT_EQ(compute::choose_gpu_path(p, 1, false).why.id, "");
 
   attn::Problem standard = random_problem(16, 8, 2, 1, attn::MaskSpec::Kind::None);
   EXPECT_GT(bytes, 0);
@@ -379,7 +385,12 @@ TEST(GpuJobs, ThePathIsChosenInCppWithItsReason) {
   ASSERT_FALSE(header.contains("error")) << header.dump();
   EXPECT_EQ(header["path"], "flash");
   EXPECT_TRUE(header.contains("notice"));
-  compute::gpu_cancel(header["id"].get<int>());
+  const int id = header["id"].get<int>();
+  compute::gpu_outputs(id, "flash", false);
+  attn::Message why;
+  const attn::Result r = compute::gpu_finish(id, "flash", 1.0, "wall", 1.0, nullptr, &why);
+  EXPECT_EQ(why.id, "gpu.path.score_matrix");
+  EXPECT_EQ(r.stats.notice, header["notice"].get<std::string>());
 }
 
 TEST(GpuJobs, ExactRowWeightsAndTheJobStore) {

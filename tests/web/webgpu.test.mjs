@@ -125,7 +125,7 @@ test('auto picks flash when the score matrix is too big for one buffer, says so,
     return { path: gpu.stats.path, notice: gpu.stats.notice, worst, gpu_ms: gpu.stats.gpu_time_ms, wall };
   });
   assert.equal(r.path, 'flash');
-  assert.match(r.notice, /score matrix needs 1024 MiB.*flash path/);
+  assert.match(r.notice, /score matrix needs 1\.0 GiB.*flash path/);
   assert.ok(r.worst <= 1, `worst error ${r.worst} × tolerance`);
   console.log(`flash n=16384 d=64 causal on SwiftShader: GPU ${r.gpu_ms.toFixed(0)} ms, call ${r.wall.toFixed(0)} ms`);
 });
