@@ -5,7 +5,7 @@
 #include <string>
 
 #include "app/derive.h"
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 struct GLFWwindow;
 

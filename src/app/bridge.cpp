@@ -22,9 +22,9 @@
 #include "compute/cpu_backend.h"
 #include "compute/gpu_jobs.h"
 #include "model/model_json.h"
-#include "ui/handout.h"
+#include "state/handout.h"
 #include "ui/layout.h"
-#include "ui/share.h"
+#include "state/share.h"
 
 namespace {
 
@@ -260,9 +260,23 @@ Json gpu_cancel(const Json& a, std::string_view) {
   compute::gpu_cancel(static_cast<int>(num(a, "id")));
   return Json::object();
 }
+// attnlab.overview()'s row and stats, from a finished flash job: {row_weights (exact, from q, k and the row's
+// lse), stats: {L, S, size, block_rows, block_cols, flash_gpu_ms, gpu_timer, map_ms?}}.
 Json gpu_row(const Json& a, std::string_view) {
   const compute::F32Job& job = compute::gpu_job(static_cast<int>(num(a, "id")));
-  return compute::exact_row_weights(job, static_cast<int>(num(a, "head")), static_cast<int>(num(a, "row")));
+  const int M = static_cast<int>(num(a, "size"));
+  if (M < 1) throw attn::ProblemError("size: the map needs at least one block per side");
+  Json stats = {{"L", job.L},
+                {"S", job.S},
+                {"size", M},
+                {"block_rows", (job.L + M - 1) / M},
+                {"block_cols", (job.S + M - 1) / M},
+                {"flash_gpu_ms", num(a, "flash_ms")},
+                {"gpu_timer", str(a, "timer")}};
+  if (a.contains("map_ms") && a["map_ms"].is_number()) stats["map_ms"] = a["map_ms"];
+  return Json{{"row_weights", compute::exact_row_weights(job, static_cast<int>(num(a, "head")),
+                                                         static_cast<int>(num(a, "row")))},
+              {"stats", std::move(stats)}};
 }
 
 // The largest |a − b| over the outputs and every head's weights (−1 when the shapes differ).

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "compute/cpu_backend.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 
 attn::RunOptions view_options() {
   attn::RunOptions o = compute::default_options();

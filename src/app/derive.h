@@ -4,7 +4,7 @@
 // weights of a long sequence.
 #pragma once
 
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 // The limits of the app's own result: the step-through is for short sentences, and a long one shows a block
 // map only, so the app holds at most 256 MiB for its trace whatever the build (attnlab.run may use more).

@@ -14,13 +14,13 @@
 #include "app/derive.h"
 #include "attn/text.h"
 #include "compute/cpu_backend.h"
-#include "ui/handout.h"
-#include "ui/lesson.h"
+#include "state/handout.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "model/gpt2.h"
-#include "ui/share.h"
+#include "state/share.h"
 #include "ui/style.h"
-#include "ui/undo.h"
+#include "state/undo.h"
 
 namespace {
 platform::Options g_opts;

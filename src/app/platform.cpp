@@ -19,9 +19,9 @@
 #include "compute/cpu_backend.h"
 #include "model/model_json.h"
 #include "ui/layout.h"
-#include "ui/share.h"
+#include "state/share.h"
 
-#include <stb/stb_image_write.h>  // (implemented in ui/handout.cpp)
+#include <stb/stb_image_write.h>  // (implemented in state/handout.cpp)
 
 namespace platform {
 

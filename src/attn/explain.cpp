@@ -174,6 +174,7 @@ ExplainInput explain_input(const Problem& p, const HeadTrace<double>& trace, int
   return in;
 }
 
+// (Long on purpose: one case per stage, each keeping that stage's formula, numbers and words together.)
 StepExplanation explain_step(const ExplainInput& in, const Step& st) {
   const HeadTrace<double>& t = *in.trace;
   const int i = st.query, j = st.key;

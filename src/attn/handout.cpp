@@ -115,6 +115,7 @@ std::string latex_text(const std::string& text) {
   return out;
 }
 
+// (Long on purpose: one pass over the formula, a small state machine whose cases share its position.)
 std::string latex_math(const std::string& formula) {
   std::string out, word, subs;
   const auto flush_word = [&] {

@@ -1,5 +1,5 @@
 // Handouts: the numbers of a head as CSV and JSON, and the worked arithmetic as LaTeX — the same numbers the
-// app shows and the tests check, formatted for paper. Used by the app's Handout menu (ui/handout.cpp) and
+// app shows and the tests check, formatted for paper. Used by the app's Handout menu (state/handout.cpp) and
 // `attnlab-cli run --format csv|latex`. Tests: tests/core/test_handout.cpp (Handout.*).
 #pragma once
 

@@ -74,9 +74,30 @@ E read_named(const Json& j, const std::string& field, std::initializer_list<E> v
   fail(field, "unknown " + brief(j) + " (known: " + known + ")");
 }
 
-const char* kMaskHelp =
-    R"( (expected "none", "causal", {"window": w, "causal": false?}, {"strided": s}, {"block": b}, )"
-    R"({"padding": valid_len}, any of these with "global": [positions], or a 0/1 matrix))";
+// The mask table's kinds as JSON: the kinds with a parameter by its key, each key once.
+std::vector<const MaskKindInfo*> keyed_mask_kinds() {
+  std::vector<const MaskKindInfo*> out;
+  for (const MaskKindInfo& k : kMaskKinds)
+    if (k.param && *k.id && std::none_of(out.begin(), out.end(), [&](const MaskKindInfo* o) {
+          return std::string(o->id) == k.id;
+        }))
+      out.push_back(&k);
+  return out;
+}
+
+// " (expected "none", "causal", {"window": n, "causal": false?}, …, or a 0/1 matrix)", from the mask table.
+std::string mask_help() {
+  std::string out = " (expected ";
+  for (const MaskKindInfo& k : kMaskKinds)
+    if (!k.param && *k.id) out += "\"" + std::string(k.id) + "\", ";
+  for (const MaskKindInfo* k : keyed_mask_kinds()) {
+    const bool twin = std::any_of(kMaskKinds.begin(), kMaskKinds.end(), [&](const MaskKindInfo& o) {
+      return o.causal_field == 0 && std::string(o.id) == k->id;
+    });
+    out += "{\"" + std::string(k->id) + "\": n" + (twin ? ", \"causal\": false?" : "") + "}, ";
+  }
+  return out + "any of these with \"global\": [positions], or a 0/1 matrix)";
+}
 
 }  // namespace
 
@@ -97,7 +118,7 @@ MaskSpec mask_from_json(const Json& j) {
     const std::string s = j.get<std::string>();
     for (const MaskKindInfo& k : kMaskKinds)
       if (!k.param && k.id == s && *k.id) return m.kind = k.kind, m;
-    fail("mask", "unknown kind \"" + s + "\"" + kMaskHelp);
+    fail("mask", "unknown kind \"" + s + "\"" + mask_help());
   }
   if (j.is_object()) {
     const MaskKindInfo* base = nullptr;  // the kind named by its parameter's key: {"window": 3}
@@ -110,10 +131,15 @@ MaskSpec mask_from_json(const Json& j) {
         ++bases;
         if (!base) base = &*named;
       } else if (key != "causal" && key != "global") {
-        fail("mask." + key, "unknown field" + std::string(kMaskHelp));
+        fail("mask." + key, "unknown field" + mask_help());
       }
     }
-    if (bases > 1) fail("mask", "give one of window, strided, block, padding, got " + brief(j));
+    if (bases > 1) {
+      std::string keys;
+      for (const MaskKindInfo* k : keyed_mask_kinds())
+        keys += (keys.empty() ? "" : ", ") + std::string(k->id);
+      fail("mask", "give one of " + keys + ", got " + brief(j));
+    }
     if (base) {
       m.kind = base->kind;
       m.*base->param = read_int(j[base->id], std::string("mask.") + base->id, base->param_min);
@@ -144,7 +170,7 @@ MaskSpec mask_from_json(const Json& j) {
       m.global.erase(std::unique(m.global.begin(), m.global.end()), m.global.end());
       if (m.kind == MaskSpec::Kind::None) m.kind = MaskSpec::Kind::Block, m.block = 1;  // global + self only
     }
-    if (m.kind == MaskSpec::Kind::None) fail("mask", "unknown object " + brief(j) + kMaskHelp);
+    if (m.kind == MaskSpec::Kind::None) fail("mask", "unknown object " + brief(j) + mask_help());
     return m;
   }
   if (j.is_array()) {
@@ -160,7 +186,7 @@ MaskSpec mask_from_json(const Json& j) {
       }
     return m;
   }
-  fail("mask", "expected a string, object or 0/1 matrix, got " + type_name(j) + kMaskHelp);
+  fail("mask", "expected a string, object or 0/1 matrix, got " + type_name(j) + mask_help());
 }
 
 namespace {
@@ -191,6 +217,7 @@ const char* kKnownFields[] = {"tokens",
 
 }  // namespace
 
+// (Long on purpose: the Problem's fields read in document order, each naming its own field when wrong.)
 Problem parse_problem(const Json& j) {
   if (!j.is_object()) fail("problem", "expected a JSON object, got " + type_name(j));
   for (auto it = j.begin(); it != j.end(); ++it) {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace ui {
 

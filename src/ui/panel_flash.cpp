@@ -9,7 +9,7 @@
 #include <cstdio>
 
 #include "ui/fit.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -46,6 +46,7 @@ std::string row_text(const attn::MatD& m, Eigen::Index row, int max_items = 3) {
 
 // [SECTION] linear ---------------------------------------------------------------------------------------
 
+// (Long: one part drawn top to bottom in immediate mode; its side-by-side tables share layout state.)
 void section_linear(AppState& s) {
   int fm = static_cast<int>(s.problem.feature_map);
   ImGui::TextUnformatted(words(s, "flash.linear.feature_map").c_str());
@@ -205,6 +206,7 @@ void draw_tile_grid(const AppState& s, const attn::FlashTrace& f, int step, floa
 
 }  // namespace
 
+// (Long: one part drawn top to bottom in immediate mode; its tables and splits share layout state.)
 void section_flash(AppState& s) {
   const Variants& v = s.derived().variants;
   const size_t head = shown_index(s);

@@ -10,7 +10,7 @@
 #include "attn/latent.h"
 #include "attn/multihead.h"
 #include "ui/fit.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -168,68 +168,48 @@ void concat_and_output(const AppState& s) {
   ImGui::EndTable();
 }
 
-}  // namespace
-
-void section_heads(AppState& s) {
-  const int h = s.problem.heads(), g = s.problem.kv_heads();
-  if (s.source == Source::Embeddings) {
-    attn::SentenceSetup& setup = s.setup;
-    bool splittable = false;  // some h > 1 works (h must divide d_model = d_k)
-    for (int h2 = 2; h2 <= setup.d_model; ++h2) splittable |= heads_possible(s, h2);
-    if (!splittable && setup.heads == 1) {
-      ImGui::TextWrapped("%s", say(s, "lab.heads.cannot_split",
-                                   {count_arg("d_model", setup.d_model), count_arg("d_k", setup.d_k)})
-                                   .c_str());
-      if (setup.d_k != setup.d_model && inputs_origin(s) == InputsOrigin::Seeded &&
-          ImGui::Button(
-              (say(s, "lab.heads.make_dk", {count_arg("d", setup.d_model)}) + "###make_dk").c_str())) {
-        setup.d_k = setup.d_model;  // new random W_Q, W_K, W_V of that width (same seed)
-        rebuild_from_sentence(s);
-      }
-    } else {
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-      int heads = setup.heads;
-      if (ImGui::SliderInt((words(s, "lab.heads.h") + "###h").c_str(), &heads, 1, setup.d_model) &&
-          heads_possible(s, heads)) {
-        setup.heads = heads;
-        setup.kv_heads = heads;
-        setup.position.slopes.clear();  // (a link's own slopes and rotated width were for the old heads)
-        setup.position.dims = 0;
-        apply_inputs(s);
-      }
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-      int kv = setup.kv_heads;
-      if (ImGui::SliderInt((words(s, "lab.heads.g") + "###g").c_str(), &kv, 1, setup.heads) &&
-          setup.heads % kv == 0) {
-        setup.kv_heads = kv;
-        apply_inputs(s);
-      }
-      help_marker(
-          say(s, std::vector<attn::Message>{{"lab.heads.divide", {}}, {"lab.heads.kinds", {}}}).c_str());
+// The number of query heads h and of K/V heads g, for the sentence's own projections (h divides d_model, g
+// divides h); a d_k that cannot split offers to widen it to d_model.
+void heads_sliders(AppState& s) {
+  attn::SentenceSetup& setup = s.setup;
+  bool splittable = false;  // some h > 1 works (h must divide d_model = d_k)
+  for (int h2 = 2; h2 <= setup.d_model; ++h2) splittable |= heads_possible(s, h2);
+  if (!splittable && setup.heads == 1) {
+    ImGui::TextWrapped("%s", say(s, "lab.heads.cannot_split",
+                                 {count_arg("d_model", setup.d_model), count_arg("d_k", setup.d_k)})
+                                 .c_str());
+    if (setup.d_k != setup.d_model && inputs_origin(s) == InputsOrigin::Seeded &&
+        ImGui::Button(
+            (say(s, "lab.heads.make_dk", {count_arg("d", setup.d_model)}) + "###make_dk").c_str())) {
+      setup.d_k = setup.d_model;  // new random W_Q, W_K, W_V of that width (same seed)
+      rebuild_from_sentence(s);
     }
+  } else {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    int heads = setup.heads;
+    if (ImGui::SliderInt((words(s, "lab.heads.h") + "###h").c_str(), &heads, 1, setup.d_model) &&
+        heads_possible(s, heads)) {
+      setup.heads = heads;
+      setup.kv_heads = heads;
+      setup.position.slopes.clear();  // (a link's own slopes and rotated width were for the old heads)
+      setup.position.dims = 0;
+      apply_inputs(s);
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    int kv = setup.kv_heads;
+    if (ImGui::SliderInt((words(s, "lab.heads.g") + "###g").c_str(), &kv, 1, setup.heads) &&
+        setup.heads % kv == 0) {
+      setup.kv_heads = kv;
+      apply_inputs(s);
+    }
+    help_marker(
+        say(s, std::vector<attn::Message>{{"lab.heads.divide", {}}, {"lab.heads.kinds", {}}}).c_str());
   }
-  const int d =
-      s.derived().result.heads.empty() ? 0 : static_cast<int>(s.derived().result.heads.front().q.cols());
-  const char* kind = h == 1   ? "lab.heads.kind.one"
-                     : g == h ? "lab.heads.kind.multi"
-                     : g == 1 ? "lab.heads.kind.multi_query"
-                              : "lab.heads.kind.grouped";
-  ImGui::TextWrapped(
-      "%s", say(s,
-                std::vector<attn::Message>{
-                    {"lab.heads.shape",
-                     {text_arg("query", say(s, h == 1 ? "lab.heads.query_head" : "lab.heads.query_heads",
-                                            {count_arg("n", h)})),
-                      count_arg("d", d),
-                      text_arg("kv", say(s, g == 1 ? "lab.heads.kv_head" : "lab.heads.kv_heads",
-                                         {count_arg("n", g)})),
-                      text_arg("kind", words(s, kind))}},
-                    {s.source == Source::Embeddings ? "lab.heads.each_identity" : "lab.heads.each",
-                     {count_arg("d", d)}}})
-                .c_str());
-  Split split("##heads", 2, ImGui::GetFontSize() * 20, {0.45f, 0.55f});
-  draw_sharing(h, g);
+}
+
+// How far each K/V-head count's output is from multi-head attention's (refresh_variants ran them).
+void grouped_quality(const AppState& s, int g) {
   const Variants& v = s.derived().variants;
   if (!v.grouped.empty()) {
     std::vector<std::vector<std::string>> rows;
@@ -247,13 +227,12 @@ void section_heads(AppState& s) {
   } else {
     ImGui::TextWrapped("%s", attn::say(catalog(s), v.grouped_why).c_str());
   }
-  split.next();
-  kv_cache_calculator(s);
-  split.end();
-  latent_table(s);
+}
 
-  // Every head's weights side by side, then their average (labelled as such).
-  if (!s.derived().has_result || s.derived().result.heads.empty()) return;
+// Every head's weights side by side (a click picks the head the step view shows), then their average
+// (labelled as such); false when there is nothing to show.
+bool per_head_maps(AppState& s, int h, int g) {
+  if (!s.derived().has_result || s.derived().result.heads.empty()) return false;
   const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
   const int L = s.problem.query_len(), S = s.problem.key_len();
   const int shown = std::min(h, 8), maps = h > 1 ? shown + 1 : 1;  // (one head: no average to show)
@@ -261,7 +240,7 @@ void section_heads(AppState& s) {
       ImGui::GetContentRegionAvail().x / static_cast<float>(maps) - ImGui::GetStyle().ItemSpacing.x;
   attn::MatD mean = attn::MatD::Zero(L, S);
   for (const attn::HeadTrace<double>& t : s.derived().result.heads) mean += t.weights / h;
-  if (!ImGui::BeginTable("##permaps", maps)) return;
+  if (!ImGui::BeginTable("##permaps", maps)) return false;
   for (int i = 0; i < maps; ++i) {
     ImGui::TableNextColumn();
     const bool avg = i == shown;
@@ -287,6 +266,41 @@ void section_heads(AppState& s) {
   legend(Palette::Sequential, 0, 1, std::max(w, ImGui::GetFontSize() * 10));
   if (h > shown)
     text_note("%s", say(s, "lab.heads.first", {count_arg("n", shown), count_arg("h", h)}).c_str());
+  return true;
+}
+
+}  // namespace
+
+void section_heads(AppState& s) {
+  const int h = s.problem.heads(), g = s.problem.kv_heads();
+  if (s.source == Source::Embeddings) heads_sliders(s);
+  const int d =
+      s.derived().result.heads.empty() ? 0 : static_cast<int>(s.derived().result.heads.front().q.cols());
+  const char* kind = h == 1   ? "lab.heads.kind.one"
+                     : g == h ? "lab.heads.kind.multi"
+                     : g == 1 ? "lab.heads.kind.multi_query"
+                              : "lab.heads.kind.grouped";
+  ImGui::TextWrapped(
+      "%s", say(s,
+                std::vector<attn::Message>{
+                    {"lab.heads.shape",
+                     {text_arg("query", say(s, h == 1 ? "lab.heads.query_head" : "lab.heads.query_heads",
+                                            {count_arg("n", h)})),
+                      count_arg("d", d),
+                      text_arg("kv", say(s, g == 1 ? "lab.heads.kv_head" : "lab.heads.kv_heads",
+                                         {count_arg("n", g)})),
+                      text_arg("kind", words(s, kind))}},
+                    {s.source == Source::Embeddings ? "lab.heads.each_identity" : "lab.heads.each",
+                     {count_arg("d", d)}}})
+                .c_str());
+  Split split("##heads", 2, ImGui::GetFontSize() * 20, {0.45f, 0.55f});
+  draw_sharing(h, g);
+  grouped_quality(s, g);
+  split.next();
+  kv_cache_calculator(s);
+  split.end();
+  latent_table(s);
+  if (!per_head_maps(s, h, g)) return;
   concat_and_output(s);
   interview_prompt(
       s, "lab.interview.gqa",

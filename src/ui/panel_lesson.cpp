@@ -1,6 +1,6 @@
 // The lesson panel (see panels.h): where the class is in the lesson, the page's narration, and its
 // prediction — the choices or a number to type, then the reveal, checked and explained with the real numbers.
-// Also the Lessons menu and the line that says what is held back. The lesson logic is ui/lesson.cpp; the
+// Also the Lessons menu and the line that says what is held back. The lesson logic is state/lesson.cpp; the
 // check's answer is derived once per change (s.derived().lesson_check), never here.
 #include <imgui.h>
 #include <imgui_internal.h>  // (ClearActiveID: an answer handed in leaves its field)
@@ -8,9 +8,9 @@
 
 #include <algorithm>
 
-#include "ui/content_text.h"
+#include "state/content_text.h"
 #include "ui/fit.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 #include "ui/widgets.h"

@@ -1,7 +1,7 @@
 // The real model's panels (see panels.h): the input panel's part for Source::Model (text, layer, head) and
 // the Model view — every head's pattern on this text with its measured label (click one to step through it),
 // the next-token prediction, heads switched off or made uniform, and generation with the KV cache. Everything
-// shown is read from s.derived().model_run, derived by ui/model_run.cpp.
+// shown is read from s.derived().model_run, derived by state/model_run.cpp.
 #include <imgui.h>
 #include <misc/cpp/imgui_stdlib.h>
 
@@ -10,7 +10,7 @@
 
 #include "attn/format.h"
 #include "ui/fit.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 

@@ -16,6 +16,7 @@
 
 namespace ui {
 
+// (Long: one panel drawn top to bottom in immediate mode; its plot and tables share layout state.)
 void panel_performance(AppState& s) {
   const attn::Catalog& cat = catalog(s);
   ImGui::TextWrapped("%s", words(s, "perf.intro").c_str());

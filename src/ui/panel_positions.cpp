@@ -1,7 +1,7 @@
 // Where position enters: the input panel's menu (position_controls) and the Variants view's Positions part
 // (section_positions): the same input with each scheme side by side, the relative-shift test, extrapolation
 // with the numbers, and interview prompts. Draws only: the numbers are Variants::positions and ::reach
-// (ui/positions.cpp). Tests: tests/core/test_ui_render.cpp, tests/web (the Positions part).
+// (state/positions.cpp). Tests: tests/core/test_ui_render.cpp, tests/web (the Positions part).
 #include <imgui.h>
 
 #include <algorithm>

@@ -8,9 +8,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
-#include "ui/undo.h"
+#include "state/undo.h"
 #include "ui/widgets.h"
 
 namespace ui {

@@ -17,7 +17,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/step_maps.h"
 #include "ui/widgets.h"

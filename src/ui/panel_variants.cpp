@@ -12,7 +12,7 @@
 #include "attn/format.h"
 #include "attn/multihead.h"
 #include "ui/fit.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 

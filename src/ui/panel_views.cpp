@@ -8,7 +8,7 @@
 
 #include "attn/numerics.h"
 #include "ui/fit.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
 
@@ -130,6 +130,7 @@ void panel_distribution(AppState& s) {
 
 // [SECTION] scaling --------------------------------------------------------------------------------------
 
+// (Long: one panel drawn top to bottom in immediate mode; its sliders, plot and table share layout state.)
 void panel_scaling(AppState& s) {
   if (!result_matches_problem(s)) return recomputing(s);
   const attn::HeadTrace<double>& t = *shown_head(s);

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "ui/content_text.h"
-#include "ui/lesson.h"
+#include "state/content_text.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 #include "ui/widgets.h"

@@ -9,14 +9,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ui/content_text.h"
+#include "state/content_text.h"
 #include "ui/fit.h"
-#include "ui/handout.h"
-#include "ui/lesson.h"
-#include "ui/narration.h"
-#include "ui/share.h"
+#include "state/handout.h"
+#include "state/lesson.h"
+#include "state/narration.h"
+#include "state/share.h"
 #include "ui/style.h"
-#include "ui/undo.h"
+#include "state/undo.h"
 #include "ui/widgets.h"
 
 namespace ui {
@@ -51,7 +51,7 @@ void place(const ImVec2& pos, const ImVec2& size) {
 }
 
 // Handouts: the view as a picture, one matrix at print resolution, the numbers, the worked arithmetic in
-// LaTeX (ui/handout.h); the app shell makes the file after this frame and downloads or saves it.
+// LaTeX (state/handout.h); the app shell makes the file after this frame and downloads or saves it.
 void handout_menu(AppState& s) {
   if (!ImGui::BeginMenu((words(s, "menu.handout") + "###handout").c_str())) return;
   for (int k = 0; k < kHandoutCount; ++k) {

@@ -1,7 +1,7 @@
 // The maps each stage shows (see step_maps.h).
 #include "ui/step_maps.h"
-#include "ui/lesson.h"
-#include "ui/narration.h"
+#include "state/lesson.h"
+#include "state/narration.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/app_state.h"
+#include "state/app_state.h"
 #include "ui/widgets.h"
 
 namespace ui {

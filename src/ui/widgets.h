@@ -12,7 +12,7 @@
 #include "attn/sentence.h"
 #include "attn/text.h"
 #include "attn/types.h"
-#include "ui/palette.h"
+#include "state/palette.h"
 
 namespace ui {
 

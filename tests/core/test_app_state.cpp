@@ -5,8 +5,8 @@
 #include "attn/cost.h"
 #include "attn/scenario.h"
 #include "test_util.h"
-#include "ui/app_state.h"
-#include "ui/share.h"
+#include "state/app_state.h"
+#include "state/share.h"
 
 namespace {
 void expect_refused(ui::AppState& s, const std::string& text, const char* fragment) {

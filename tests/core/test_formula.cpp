@@ -12,9 +12,9 @@
 #include "app/derive.h"
 #include "attn/explain.h"
 #include "model/gpt2.h"
-#include "ui/app_state.h"
-#include "ui/lesson.h"
-#include "ui/narration.h"
+#include "state/app_state.h"
+#include "state/lesson.h"
+#include "state/narration.h"
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include "app/derive.h"
 #include "attn/handout.h"
 #include "attn/text.h"
-#include "ui/handout.h"
-#include "ui/palette.h"
+#include "state/handout.h"
+#include "state/palette.h"
 
 namespace {
 

@@ -11,10 +11,10 @@
 #include "attn/json_read.h"
 #include "attn/text.h"
 #include "model/gpt2.h"
-#include "ui/app_state.h"
-#include "ui/content_text.h"
-#include "ui/lesson.h"
-#include "ui/share.h"
+#include "state/app_state.h"
+#include "state/content_text.h"
+#include "state/lesson.h"
+#include "state/share.h"
 
 namespace {
 

@@ -10,9 +10,9 @@
 
 #include "app/derive.h"
 #include "model/gpt2.h"
-#include "ui/lesson.h"
-#include "ui/narration.h"
-#include "ui/share.h"
+#include "state/lesson.h"
+#include "state/narration.h"
+#include "state/share.h"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "model/model_json.h"
 #include "model/safetensors.h"
 #include "app/derive.h"
-#include "ui/share.h"
+#include "state/share.h"
 
 namespace {
 

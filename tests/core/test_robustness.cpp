@@ -10,7 +10,7 @@
 
 #include "attn/json_text.h"
 #include "compute/cpu_backend.h"
-#include "ui/share.h"
+#include "state/share.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "ui/share.h"
+#include "state/share.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 #include "attn/json_read.h"
 #include "attn/text.h"
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace {
 std::string read_file(const std::filesystem::path& p) {

@@ -14,7 +14,7 @@
 #include "model/gpt2.h"
 #include "ui/imgui_config.h"
 #include "ui/layout.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 #include "ui/panels.h"
 #include "ui/style.h"
 

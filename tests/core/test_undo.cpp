@@ -1,9 +1,9 @@
-// Undo.*: Ctrl+Z puts an edit's data back (ui/undo.h) and Ctrl+Y redoes it; typing is one edit; the view and
-// step stay. And editing a scenario's sentence keeps its story (ui::edit_sentence).
+// Undo.*: Ctrl+Z puts an edit's data back (state/undo.h) and Ctrl+Y redoes it; typing is one edit; the view
+// and step stay. And editing a scenario's sentence keeps its story (ui::edit_sentence).
 #include <gtest/gtest.h>
 
 #include "app/derive.h"
-#include "ui/undo.h"
+#include "state/undo.h"
 
 namespace {
 ui::AppState coreference() {

@@ -13,8 +13,8 @@
 #include "attn/json_text.h"
 #include "compute/cpu_backend.h"
 #include "model/gpt2.h"
-#include "ui/narration.h"
-#include "ui/share.h"
+#include "state/narration.h"
+#include "state/share.h"
 
 namespace fuzz {
 

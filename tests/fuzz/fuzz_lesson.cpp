@@ -2,7 +2,7 @@
 // the app as it starts (its scenarios and fuzz::small_model()). A lesson that is accepted opens at its last
 // page, derives and checks its prediction like the app, reveals it, and round-trips through a link.
 #include "fuzz_common.h"
-#include "ui/lesson.h"
+#include "state/lesson.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
   static const ui::AppState base = fuzz::base_state();

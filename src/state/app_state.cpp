@@ -1,7 +1,7 @@
 // AppState defaults, inputs → problem, scenarios, stepping and the words of the app's language (see
 // app_state.h); the getState/setState JSON is in state_json.cpp, the narration in narration.cpp, the mirror
 // in mirror.cpp.
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 #include <algorithm>
 #include <cmath>

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "attn/explain.h"
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace ui {
 

@@ -8,10 +8,10 @@
 #include "attn/mask.h"
 #include "attn/numerics.h"
 #include "attn/sentence.h"
-#include "ui/app_state.h"
-#include "ui/content_text.h"
-#include "ui/lesson.h"
-#include "ui/narration.h"
+#include "state/app_state.h"
+#include "state/content_text.h"
+#include "state/lesson.h"
+#include "state/narration.h"
 
 namespace ui {
 

@@ -1,5 +1,5 @@
 // The colour-blind-safe palettes every heatmap uses, on screen (ui/widgets.cpp) and in handout images
-// (ui/handout.cpp): viridis for weights in [0, 1], purple–white–orange (PuOr) for signed values. No ImGui.
+// (state/handout.cpp): viridis for weights in [0, 1], purple–white–orange (PuOr) for signed values. No ImGui.
 #pragma once
 
 #include <array>

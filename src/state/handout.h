@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "attn/handout.h"
-#include "ui/handout_types.h"
+#include "state/handout_types.h"
 
 namespace ui {
 

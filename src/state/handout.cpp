@@ -1,6 +1,6 @@
 // Handouts from the app (see handout.h): picking the numbers on screen, and drawing one matrix into a PNG
 // with stb_truetype (labels) and stb_image_write.
-#include "ui/handout.h"
+#include "state/handout.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,9 +16,9 @@
 
 #include "attn/json_read.h"
 #include "attn/sentence.h"
-#include "ui/app_state.h"
-#include "ui/narration.h"
-#include "ui/palette.h"
+#include "state/app_state.h"
+#include "state/narration.h"
+#include "state/palette.h"
 
 namespace ui {
 

@@ -11,8 +11,8 @@
 #include "attn/mask.h"
 #include "attn/numerics.h"
 #include "attn/sentence.h"
-#include "ui/app_state.h"
-#include "ui/lesson.h"
+#include "state/app_state.h"
+#include "state/lesson.h"
 
 namespace ui {
 

@@ -6,7 +6,7 @@
 
 #include "attn/latent.h"
 #include "attn/multihead.h"
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace ui {
 

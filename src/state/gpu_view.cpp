@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "attn/json_read.h"
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace ui {
 

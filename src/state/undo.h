@@ -4,7 +4,7 @@
 // Tests: tests/core/test_undo.cpp (Undo.*).
 #pragma once
 
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace ui {
 

@@ -1,5 +1,5 @@
 // Undo and redo of edits (see undo.h).
-#include "ui/undo.h"
+#include "state/undo.h"
 
 namespace ui {
 

@@ -1,9 +1,9 @@
 // The narration of the current step (see narration.h).
-#include "ui/narration.h"
+#include "state/narration.h"
 
 #include <algorithm>
 
-#include "ui/lesson.h"
+#include "state/lesson.h"
 
 namespace ui {
 

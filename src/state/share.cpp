@@ -1,5 +1,5 @@
 // Links and shared states (see share.h).
-#include "ui/share.h"
+#include "state/share.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace ui {
 

@@ -1,6 +1,6 @@
 // Lessons: reading and checking lesson files, where a learner is, and what an open prediction holds back
 // (see lesson.h). The checks themselves are in checks.cpp.
-#include "ui/lesson.h"
+#include "state/lesson.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 
 #include "attn/json_read.h"
 #include "attn/step.h"
-#include "ui/app_state.h"
+#include "state/app_state.h"
 
 namespace ui {
 

@@ -1,7 +1,7 @@
 // Lessons: assets/lessons/NAME.json, data not code. A lesson is a title, an audience and pages; a page
 // applies a (partial) state — anything getState() returns — shows narration, and may ask a prediction whose
-// answer a named check (ui/checks.cpp) computes from the numbers then on screen. While a prediction is open,
-// the stages it names are held back in every view; quiz mode (view.quiz) holds chosen stages back until
+// answer a named check (state/checks.cpp) computes from the numbers then on screen. While a prediction is
+// open, the stages it names are held back in every view; quiz mode (view.quiz) holds chosen stages back until
 // revealed. Below ui/'s panels: no ImGui here. Tests: tests/core/test_lesson.cpp (Lesson.*, Check.*);
 // fuzz_lesson.
 #pragma once
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "attn/json_text.h"
-#include "ui/lesson_types.h"
+#include "state/lesson_types.h"
 
 namespace ui {
 

@@ -22,8 +22,8 @@
 #include "attn/step.h"
 #include "model/forward.h"
 #include "model/heads.h"
-#include "ui/handout_types.h"
-#include "ui/lesson_types.h"
+#include "state/handout_types.h"
+#include "state/lesson_types.h"
 
 namespace ui {
 
@@ -82,7 +82,7 @@ struct GroupedRun {
   double rel_diff = 0;  // ‖O_g − O_MHA‖ / ‖O_MHA‖ (Frobenius)
 };
 
-// One position scheme on the current input (Variants → Positions, ui/positions.cpp): its weights, how far
+// One position scheme on the current input (Variants → Positions, state/positions.cpp): its weights, how far
 // its output is from no position at all, and the relative-shift test (every position moved by
 // kPositionShift).
 struct PositionRun {
@@ -150,7 +150,7 @@ struct ModelInputs {
   int decode_step = -1;  // ≥ 0: the step view shows generated token i's decode step (1 × N), else the text
 };
 
-// Derived from ModelInputs by refresh_model (ui/model_run.cpp), once per model_version.
+// Derived from ModelInputs by refresh_model (state/model_run.cpp), once per model_version.
 struct ModelRun {
   int version = -1;
   std::string error;                               // why the model could not run (the text is too long…)
@@ -336,7 +336,7 @@ struct Document {
   bool dirty = true;  // edited since the app shell last derived (not part of the JSON)
 };
 
-// The documents before the last edits, for undo (ui/undo.h), and those undone, for redo.
+// The documents before the last edits, for undo (state/undo.h), and those undone, for redo.
 struct UndoHistory {
   std::vector<Document> undo, redo;
   double last = -1e9;                       // when the last edit was remembered (seconds)
@@ -476,7 +476,8 @@ attn::Json narration_json(const AppState& s);
 // What the browser does after each frame: the mirror as JSON text when it differs from `last` (which becomes
 // it), "" when it did not change.
 std::string mirror_if_changed(const AppState& s, std::string& last);
-// The view on screen in words, with its numbers (ui/mirror.cpp): the mirror's "view" (every view and part).
+// The view on screen in words, with its numbers (state/mirror.cpp): the mirror's "view" (every view and
+// part).
 std::string describe_view(const AppState& s);
 
 // The WebGPU run for result_version `version` came back (Result JSON with trace, or {"error"}): stored when
@@ -494,13 +495,13 @@ const GpuView::Head* gpu_head(const AppState& s);
 
 // Recomputes s.variants for the current problem (small problems only: every variant is run in full).
 void refresh_variants(AppState& s);
-// The Positions part's data (ui/positions.cpp), called by refresh_variants.
+// The Positions part's data (state/positions.cpp), called by refresh_variants.
 void refresh_positions(const AppState& s, Variants& v);
 // The input with position `kind`: max |Δ score| when every position moves kPositionShift places along (the
 // relative-shift test; throws ProblemError where the kind does not apply).
 double shift_change(const AppState& s, attn::PositionSpec::Kind kind);
 
-// Source::Model (ui/model_run.cpp): switches to the model's text (a model must be loaded), and derives the
+// Source::Model (state/model_run.cpp): switches to the model's text (a model must be loaded), and derives the
 // forward pass, head scores, predictions and generation when model_version changed, then the problem the
 // step-through shows (the chosen layer's attention, or a decode step's one-query problem).
 void use_model(AppState& s);

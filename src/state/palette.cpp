@@ -1,5 +1,5 @@
 // Palettes (see palette.h): piecewise-linear lookups in 9 sampled stops.
-#include "ui/palette.h"
+#include "state/palette.h"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
 // Lesson and scenario words in the app's language (see content_text.h).
-#include "ui/content_text.h"
+#include "state/content_text.h"
 
 #include <algorithm>
 
-#include "ui/app_state.h"
-#include "ui/lesson.h"
+#include "state/app_state.h"
+#include "state/lesson.h"
 
 namespace ui {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "attn/json_read.h"
-#include "ui/app_state.h"
-#include "ui/lesson.h"
+#include "state/app_state.h"
+#include "state/lesson.h"
 
 namespace ui {
 
@@ -120,6 +120,7 @@ void read_heads(AppState& s, const attn::Json& j) {
          std::to_string(s.setup.kv_heads) + " does not divide heads = " + std::to_string(s.setup.heads));
 }
 
+// (Long on purpose: the inputs' fields read in document order, each naming its own field when wrong.)
 void read_inputs(AppState& s, const attn::Json& j) {
   if (!j.is_object()) fail("inputs", "expected an object");
   if (j.contains("source") && j["source"] == "model") return model_inputs_from_json(s, j);
@@ -292,6 +293,7 @@ attn::Json state_to_json(const AppState& s) {
   return out;
 }
 
+// (Long on purpose: the state's fields read in document order, each naming its own field when wrong.)
 void state_from_json(AppState& s, const attn::Json& j) {
   if (!j.is_object())
     fail("state", "expected an object {problem, inputs, step, view}, got " + std::string(j.type_name()));

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "attn/json_read.h"
-#include "ui/app_state.h"
-#include "ui/content_text.h"
+#include "state/app_state.h"
+#include "state/content_text.h"
 
 namespace ui {
 
