@@ -60,10 +60,28 @@ void refresh_weights_map(ui::AppState& s) {
   m.cols_per_block = static_cast<int>((w->cols() + m.map.cols() - 1) / m.map.cols());
 }
 
+void refresh_perf_memory(ui::AppState& s) {
+  int n = 0;
+  for (const ui::PerfPoint& p : s.derived().perf) n = std::max(n, p.n);
+  if (n == s.derived().perf_memory.n) return;
+  ui::PerfMemory& m = s.update_derived().perf_memory;
+  m = {n, {}};
+  if (n == 0) return;
+  attn::Problem p;
+  p.form = attn::Problem::Form::Random;
+  p.random = {1, n, 64, 1, 1};
+  p.tile_q = p.tile_k = 64;
+  const std::vector<attn::VariantCost> dense = attn::attention_costs(p);  // standard, flash, linear, …
+  p.mask.kind = attn::MaskSpec::Kind::Window;
+  p.mask.window = 64;
+  m.ways = {dense[0], attn::attention_costs(p)[1], dense[1], dense[2]};
+}
+
 void derive(ui::AppState& s) {
   ui::refresh_model(s);  // (Source::Model: the forward pass first; it sets the problem)
   recompute_if_dirty(s);
   refresh_variants_if_shown(s);
   refresh_weights_map(s);
   ui::refresh_lesson_check(s);
+  refresh_perf_memory(s);
 }

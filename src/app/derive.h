@@ -1,7 +1,7 @@
 // What the app derives from its state before drawing a frame, with no window or ImGui (so the fuzz
 // harnesses and core tests run exactly this too): the model's run on its text, the Result when the problem
-// changed, the Variants view's data while that view is open, and the block map that stands in for the
-// weights of a long sequence.
+// changed, the Variants view's data while that view is open, the block map that stands in for the weights
+// of a long sequence, and the Performance panel's memory per way.
 #pragma once
 
 #include "state/app_state.h"
@@ -20,6 +20,10 @@ void refresh_variants_if_shown(ui::AppState& s);
 // For more tokens than the step-through shows: the shown head's weights as a block map (weights_map).
 void refresh_weights_map(ui::AppState& s);
 
+// The memory each way holds at the Performance panel's largest n (ui::PerfMemory), when that n changed; also
+// after the frame's measurements (service_requests) add a point.
+void refresh_perf_memory(ui::AppState& s);
+
 // The model's forward pass (ui::refresh_model), then all three, in that order, then the open lesson page's
-// check (ui::refresh_lesson_check).
+// check (ui::refresh_lesson_check) and the Performance panel's memory.
 void derive(ui::AppState& s);

@@ -159,6 +159,7 @@ void frame() {
   if (s.dirty || app.frame == 0) app.before_edit = s;
   derive(s);
   service_requests(s);
+  refresh_perf_memory(s);  // (a measurement this frame may have raised the largest n)
   s.platform.pixel_ratio = platform::pixel_ratio(app.window);
   // Fonts rasterised for the physical size: the UI scale × the screen's pixel ratio (sharp on HiDPI).
   const float scale = ui::screen_scale(s);

@@ -346,6 +346,14 @@ struct UndoHistory {
   static constexpr double kMostNumbers = 4e6;  // (32 MB of doubles)
 };
 
+// What each way holds besides Q, K, V, O at the Performance panel's largest n, from the cost model (exact for
+// these kernels): dense, a 64-wide window, flash and linear attention (app/derive.cpp, once per n: a
+// window's allowed scores take O(n²) to count).
+struct PerfMemory {
+  int n = 0;
+  std::vector<attn::VariantCost> ways;
+};
+
 // Derived from the document by the app shell (app/derive.cpp; the GPU's answers through app/bridge.cpp),
 // never edited by panels.
 struct Derived {
@@ -359,6 +367,7 @@ struct Derived {
   ModelRun model_run;           // the open model on model_inputs
   GpuView gpu;                  // the step view's numbers from WebGPU
   std::vector<PerfPoint> perf;  // the Performance panel's measurements
+  PerfMemory perf_memory;       // …and the memory each way holds at their largest n
   attn::Message perf_status;    // (status lines are messages, said when shown: they follow the language)
   attn::Message gpu_report;     // the last GPU check: path, time, adapter, max |GPU − CPU|
 };

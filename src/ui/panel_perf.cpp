@@ -106,30 +106,16 @@ void panel_performance(AppState& s) {
                     .c_str());
     ++k;
   }
-  // Memory each way holds besides Q, K, V, O at the largest n, from the cost model (exact for these kernels);
-  // counting a window's allowed scores is O(n²), so it is done once per n, not every frame.
-  static int cached_n = 0;
-  static std::vector<attn::VariantCost> dense;
-  static attn::VariantCost window;
-  if (cached_n != hi_n) {
-    attn::Problem p;
-    p.form = attn::Problem::Form::Random;
-    p.random = {1, hi_n, 64, 1, 1};
-    p.tile_q = p.tile_k = 64;
-    dense = attn::attention_costs(p);
-    p.mask.kind = attn::MaskSpec::Kind::Window;
-    p.mask.window = 64;
-    window = attn::attention_costs(p)[1];
-    cached_n = hi_n;
-  }
+  // Memory each way holds besides Q, K, V, O at the largest n (derived: PerfMemory).
+  const PerfMemory& memory = s.derived().perf_memory;
   float y = a.y + font * 1.4f * static_cast<float>(k) + font * 0.6f;
-  dl->AddText(ImVec2(legend_x, y), text, say(s, "perf.memory_held", {attn::count_arg("n", hi_n)}).c_str());
-  for (const attn::VariantCost* c : {&dense[0], &window, &dense[1], &dense[2]}) {
+  dl->AddText(ImVec2(legend_x, y), text,
+              say(s, "perf.memory_held", {attn::count_arg("n", memory.n)}).c_str());
+  for (const attn::VariantCost& c : memory.ways) {
     y += font * 1.3f;
-    dl->AddText(
-        ImVec2(legend_x + font, y), text,
-        (attn::say(cat, c->name) + ": " + attn::decimals(cat, attn::human_bytes(c->intermediate_bytes)))
-            .c_str());
+    dl->AddText(ImVec2(legend_x + font, y), text,
+                (attn::say(cat, c.name) + ": " + attn::decimals(cat, attn::human_bytes(c.intermediate_bytes)))
+                    .c_str());
   }
   dl->AddText(ImVec2(legend_x, y + font * 1.3f), ImGui::GetColorU32(ImGuiCol_TextDisabled),
               words(s, "perf.cost_model_note").c_str());

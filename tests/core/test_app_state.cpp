@@ -5,6 +5,7 @@
 #include "attn/cost.h"
 #include "attn/scenario.h"
 #include "test_util.h"
+#include "app/derive.h"
 #include "state/app_state.h"
 #include "state/share.h"
 
@@ -458,4 +459,28 @@ TEST(AppState, LinksKeepThePosition) {
                R"({"inputs": {"scenario": "coreference", "position": {"alibi": {"slopes": [1, 2]}}}})"));
   });
   EXPECT_NE(refused.find("2 slopes for 1 heads"), std::string::npos) << refused;
+}
+
+// The Performance panel's memory per way is derived once per largest n, never while drawing: dense attention
+// holds its n×n scores (4× the bytes at 2n), a 64-wide window about 64 per row, flash only its tiles.
+TEST(AppState, PerfMemoryIsDerivedAtTheLargestN) {
+  ui::AppState s = ui::default_state();
+  derive(s);
+  EXPECT_EQ(s.derived().perf_memory.n, 0);
+  EXPECT_TRUE(s.derived().perf_memory.ways.empty());
+  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 1024, 1.5));
+  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 512, 0.5));
+  refresh_perf_memory(s);
+  const ui::PerfMemory at_1024 = s.derived().perf_memory;
+  ASSERT_EQ(at_1024.n, 1024);
+  ASSERT_EQ(at_1024.ways.size(), 4u);
+  const double dense = at_1024.ways[0].intermediate_bytes, window = at_1024.ways[1].intermediate_bytes,
+               flash = at_1024.ways[2].intermediate_bytes;
+  EXPECT_GT(dense, 8 * window);
+  EXPECT_GT(window, flash);
+  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 2048, 4.0));
+  derive(s);
+  ASSERT_EQ(s.derived().perf_memory.n, 2048);
+  EXPECT_NEAR(s.derived().perf_memory.ways[0].intermediate_bytes / dense, 4.0, 0.1);
+  EXPECT_LT(s.derived().perf_memory.ways[2].intermediate_bytes / flash, 2.5);
 }
