@@ -1,229 +1,47 @@
-// The page's one door into C++ (browser build): attnlab_call(name, args, payload) runs the named handler of
-// kHandlers with JSON arguments and an optional byte payload (a problem's or state's text, a file) and
-// answers JSON, {"error": "…"} when it could not. web/attnlab.js's cmd() is the other side. Orchestration
-// lives here, not in JS: the WebGPU sweep, the GPU check's comparison, the long-sequence row.
+// The page's one door into C++ (browser build): attnlab_call(name, args, payload) answers through
+// app::bridge_call (bridge_core.cpp: the commands every build has, tested natively) with the page's own
+// commands added here: its input (page_input.cpp), what the frame drew (layout), the model files it read, the
+// long-sequence map it made. web/bridge.js's cmd() is the other side.
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #include <imgui.h>
 
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "app/app.h"
+#include "app/bridge_core.h"
 #include "app/page_input.h"
-#include "attn/budget.h"
-#include "attn/format.h"
 #include "attn/text.h"
 #include "compute/cpu_backend.h"
 #include "compute/gpu_jobs.h"
 #include "model/model_json.h"
-#include "state/handout.h"
 #include "ui/layout.h"
-#include "state/share.h"
 
 namespace {
 
 using attn::Json;
-using Handler = Json (*)(const Json& args, std::string_view payload);
 
-ui::AppState& state() { return the_app().state; }
-std::string text(std::string_view payload) { return std::string(payload); }
-std::string str(const Json& args, const char* key) { return attn::string_field(args, key); }
-double num(const Json& args, const char* key, double fallback = 0) {
-  return args.contains(key) && args[key].is_number() ? args[key].get<double>() : fallback;
-}
-bool flag(const Json& args, const char* key) {
-  return args.contains(key) && args[key].is_boolean() && args[key].get<bool>();
-}
-std::string sci(double x) {  // 1.23e-7, as JavaScript writes it
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2e", x);
-  std::string s = buf;
-  const size_t e = s.find('e');
-  if (e != std::string::npos && e + 2 < s.size() && s[e + 2] == '0') s.erase(e + 2, 1);
-  return s;
-}
-
-// --- problems and state ------------------------------------------------------------------------------------
-
-// A Result's matrices cross as binary, not JSON text: each becomes {"$f64": [offset, rows, cols]} into one
-// block of f64s the answer names as "$blob": [pointer, length]; attnlab.js copies it out at once and puts the
-// nested arrays back (non-finite → null, as JSON says them), then says "release". Every call frees the block.
-std::vector<double>& blob() {
-  static std::vector<double> b;
-  return b;
-}
-Json binary_matrix(const attn::MatD& m) {
-  std::vector<double>& b = blob();
-  const size_t at = b.size();
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index c = 0; c < m.cols(); ++c) b.push_back(m(i, c));
-  return Json{{"$f64", {at, m.rows(), m.cols()}}};
-}
-Json with_blob(Json out) {
-  if (out.is_object() && out.contains("error")) blob().clear();  // (an answer that failed part-way)
-  if (out.is_object() && !out.contains("error"))
-    out["$blob"] = Json::array({reinterpret_cast<std::uintptr_t>(blob().data()), blob().size()});
-  return out;
-}
-
-Json run(const Json& a, std::string_view payload) {
-  attn::RunOptions options = compute::default_options();
-  options.weights = !a.contains("weights") || a["weights"] != false;
-  // (fewer threads than this build may use, never more: a browser's worker pool has no more)
-  options.threads =
-      static_cast<int>(std::clamp(num(a, "threads", options.threads), 1.0, 1.0 * options.threads));
-  Json out =
-      compute::run_json(text(payload), "cpu", flag(a, "trace") && options.weights, options, binary_matrix)
-          .json;
-  // {gpu_failed: why}: the page asked for WebGPU, it failed, and the CPU computed instead; the Result says
-  // so.
-  const std::string gpu_failed = str(a, "gpu_failed");
-  if (!gpu_failed.empty() && out.contains("stats") && out["stats"].is_object()) {
-    const std::string said =
-        "WebGPU failed (" + attn::printable(gpu_failed) + "); computed on the CPU instead";
-    const std::string before = attn::string_field(out["stats"], "notice");
-    out["stats"]["notice"] = before.empty() ? said : said + "; " + before;
-  }
-  return with_blob(std::move(out));
-}
 // Where the CPU path runs: this build ("threads": pthreads, "single") and the threads it uses, with the
 // sentence the Performance view says about it.
-Json cpu(const Json&, std::string_view) {
+Json cpu(ui::AppState& s, const Json&, std::string_view) {
 #ifdef __EMSCRIPTEN_PTHREADS__
   const char* build = "threads";
 #else
   const char* build = "single";
 #endif
-  return Json{{"build", build},
-              {"threads", compute::cpu_threads()},
-              {"says", ui::say(state(), state().platform.cpu)}};
+  return Json{{"build", build}, {"threads", compute::cpu_threads()}, {"says", ui::say(s, s.platform.cpu)}};
 }
-// {reason}: why the page runs the one-thread build (web/attnlab.js finds out): the Performance view says it.
-Json cpu_reason(const Json& a, std::string_view) {
-  const std::string reason = str(a, "reason");
-  for (const char* known : {"not_isolated", "no_shared_memory", "no_shared_wasm"})
-    if (reason == known) {
-      state().platform.cpu = attn::Message{std::string("perf.cpu.") + known, {}};
-      return Json::object();
-    }
-  return attn::error_json("reason: \"" + attn::printable(reason) + "\" is not one the page knows");
-}
-Json get_state(const Json&, std::string_view) { return ui::state_to_json(state()); }
-// The Result the app is showing (computed by the same core as run), never a stale one.
-Json get_result(const Json& a, std::string_view) {
-  ui::AppState& s = state();
-  recompute_if_dirty(s);
-  if (!s.derived().error.empty()) return attn::error_json(s.derived().error);
-  if (!s.derived().has_result) return attn::error_json("no result yet");
-  attn::RunOptions with = compute::default_options(), without = with;
-  with.json = flag(a, "trace") ? 2 : 1;
-  const double json =
-      attn::estimate_budget(s.problem, with).bytes - attn::estimate_budget(s.problem, without).bytes;
-  if (json > with.max_bytes)
-    return attn::error_json("result: as JSON it would need " + attn::human_bytes(json) +
-                            "; the limit here is " + attn::human_bytes(with.max_bytes) +
-                            ". Ask for less (no trace), or run it output-only with "
-                            "attnlab.run(problem, {weights: false}).");
-  return with_blob(attn::result_to_json(s.derived().result, s.problem, flag(a, "trace"), binary_matrix));
-}
-// On error the state is unchanged.
-Json set_state(const Json&, std::string_view payload) {
-  ui::state_from_text(state(), payload);
-  recompute_if_dirty(state());
-  return Json::object();
-}
-Json layout(const Json&, std::string_view) { return ui::layout_json(state()); }
-// The state as short as it can be said, as the text a link carries.
-Json link_state(const Json&, std::string_view) { return attn::dump_json(ui::link_state(state())); }
-// The page's address when it holds #state=… (on load and on every hash change); a notice says what is wrong.
-Json open_link(const Json&, std::string_view payload) {
-  ui::AppState& s = state();
-  bool ok = false;
-  try {
-    ok = ui::open_shared(s, text(payload));
-    recompute_if_dirty(s);
-  } catch (const std::exception& e) {  // (a bug; the notice says so rather than a silent failure)
-    s.notice =
-        attn::Message{"notice.link_internal_error", {attn::text_arg("error", attn::printable(e.what()))}};
-  }
-  return Json{{"opened", ok}};
-}
-Json notice(const Json&, std::string_view) { return Json{{"notice", ui::notice_text(state())}}; }
-// {id, args: {name: text or count}}: a notice the page raises, said in the app's language.
-Json set_notice(const Json& a, std::string_view) {
-  std::vector<attn::MessageArg> args;
-  if (a.contains("args") && a["args"].is_object())
-    for (auto it = a["args"].begin(); it != a["args"].end(); ++it)
-      args.push_back(it->is_number()
-                         ? attn::count_arg(it.key(), it->get<double>())
-                         : attn::text_arg(it.key(), it->is_string() ? it->get<std::string>() : ""));
-  state().notice = attn::Message{str(a, "id"), std::move(args)};
-  return Json::object();
-}
-Json set_reduced_motion(const Json& a, std::string_view) {
-  state().platform.reduced_motion = flag(a, "on");
-  if (flag(a, "on")) state().playing = false;
-  return Json::object();
-}
-// What the Performance panel's buttons and the Share menu ask for.
-Json request(const Json& a, std::string_view) {
-  ui::AppState& s = state();
-  const std::string what = str(a, "what");
-  bool* asked = what == "measure"     ? &s.jobs.perf_requested
-                : what == "gpu_check" ? &s.jobs.gpu_check_requested
-                : what == "share"     ? &s.jobs.share_requested
-                                      : nullptr;
-  if (!asked)
-    return attn::error_json("what: unknown \"" + attn::printable(what) +
-                            "\" (known: measure, gpu_check, share)");
-  *asked = true;
-  return Json::object();
-}
-
-// --- lessons, handouts, models -------------------------------------------------------------------------
-
-Json lessons(const Json&, std::string_view) {
-  Json out = Json::array();
-  for (const ui::Lesson& l : state().lessons) {
-    Json pages = Json::array();
-    for (const ui::LessonPage& p : l.pages) pages.push_back(p.title);
-    out.push_back({{"id", l.id}, {"title", l.title}, {"audience", l.audience}, {"pages", std::move(pages)}});
-  }
-  return out;
-}
-// A handout after the next frame (kind: a kHandouts id).
-Json request_handout(const Json& a, std::string_view) {
-  const std::string kind = str(a, "kind");
-  for (int k = 0; k < ui::kHandoutCount; ++k)
-    if (kind == ui::kHandouts[k].id) {
-      state().jobs.handout = {k, static_cast<int>(num(a, "matrix"))};
-      return Json::object();
-    }
-  std::string known;
-  for (const ui::HandoutInfo& h : ui::kHandouts) known += (known.empty() ? "" : ", ") + std::string(h.id);
-  return attn::error_json("kind: unknown \"" + attn::printable(kind) + "\" (known: " + known + ")");
-}
-Json handout_matrices(const Json&, std::string_view) {
-  Json names = Json::array();
-  try {
-    for (const attn::NamedMatrix& m : ui::shown_matrices(state())) names.push_back(m.name);
-  } catch (const attn::ProblemError&) {
-  }
-  return names;
-}
+Json layout(ui::AppState& s, const Json&, std::string_view) { return ui::layout_json(s); }
 // A GPT-2's files, read by the page and never uploaded (the weights are the payload); the app keeps the
 // model it had when this one fails.
-Json open_model(const Json& a, std::string_view weights) {
-  ui::AppState& s = state();
-  const std::string name = str(a, "name");
-  const std::string config = str(a, "config"), vocab = str(a, "vocab"), merges = str(a, "merges"),
-                    readme = str(a, "readme");  // (Gpt2Files holds views into these)
+Json open_model(ui::AppState& s, const Json& a, std::string_view weights) {
+  const std::string name = app::arg_text(a, "name");
+  const std::string config = app::arg_text(a, "config"), vocab = app::arg_text(a, "vocab"),
+                    merges = app::arg_text(a, "merges"),
+                    readme = app::arg_text(a, "readme");  // (Gpt2Files holds views into these)
   const model::Gpt2Files files{config, weights, vocab, merges, readme};
   ui::open_model(
       s, std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes())));
@@ -232,117 +50,15 @@ Json open_model(const Json& a, std::string_view weights) {
       {attn::text_arg("name", attn::printable(name)), attn::words_arg("card", ui::model_card(*s.model))}};
   return Json::object();
 }
-Json describe_model(const Json&, std::string_view) {
-  return state().model ? model::describe_model(*state().model) : Json();
-}
-Json run_model(const Json&, std::string_view payload) {
-  if (!state().model) throw attn::ProblemError("model: none is open");
-  const model::ModelRequest r = model::parse_model_request(attn::parse_json_text(text(payload)));
-  return model::run_model_json(*state().model, r, compute::default_options().max_bytes);
-}
-
-// --- WebGPU jobs ---------------------------------------------------------------------------------------
-
-// {app: true}: the problem on screen (the header says its result_version); else the payload's problem text.
-Json gpu_prepare(const Json& a, std::string_view payload) {
-  if (!flag(a, "app"))
-    return compute::gpu_prepare(attn::parse_problem_text(text(payload)), num(a, "max_buffer_bytes"));
-  ui::AppState& s = state();
-  recompute_if_dirty(s);
-  Json header = compute::gpu_prepare(s.problem, num(a, "max_buffer_bytes"));
-  header["version"] = s.derived().result_version;
-  return header;
-}
-Json gpu_outputs(const Json& a, std::string_view) {
-  return compute::gpu_outputs(static_cast<int>(num(a, "id")), str(a, "path"), flag(a, "trace"));
-}
-Json gpu_cancel(const Json& a, std::string_view) {
-  compute::gpu_cancel(static_cast<int>(num(a, "id")));
-  return Json::object();
-}
-// attnlab.overview()'s row and stats, from a finished flash job: {row_weights (exact, from q, k and the row's
-// lse), stats: {L, S, size, block_rows, block_cols, flash_gpu_ms, gpu_timer, map_ms?}}.
-Json gpu_row(const Json& a, std::string_view) {
-  const compute::F32Job& job = compute::gpu_job(static_cast<int>(num(a, "id")));
-  const int M = static_cast<int>(num(a, "size"));
-  if (M < 1) throw attn::ProblemError("size: the map needs at least one block per side");
-  Json stats = {{"L", job.L},
-                {"S", job.S},
-                {"size", M},
-                {"block_rows", (job.L + M - 1) / M},
-                {"block_cols", (job.S + M - 1) / M},
-                {"flash_gpu_ms", num(a, "flash_ms")},
-                {"gpu_timer", str(a, "timer")}};
-  if (a.contains("map_ms") && a["map_ms"].is_number()) stats["map_ms"] = a["map_ms"];
-  return Json{{"row_weights", compute::exact_row_weights(job, static_cast<int>(num(a, "head")),
-                                                         static_cast<int>(num(a, "row")))},
-              {"stats", std::move(stats)}};
-}
-
-// The largest |a − b| over the outputs and every head's weights (−1 when the shapes differ).
-double max_diff(const attn::Result& a, const attn::Result& b) {
-  double worst = ui::max_abs_diff(a.output, b.output);
-  if (worst < 0 || a.heads.size() != b.heads.size()) return -1;
-  for (size_t i = 0; i < a.heads.size(); ++i) {
-    const double d = ui::max_abs_diff(a.heads[i].weights, b.heads[i].weights);
-    if (d < 0) return -1;
-    worst = std::max(worst, d);
-  }
-  return worst;
-}
-
-// for: "run" answers the Result; "view" hands it to the step view (result_version `version`); "check"
-// compares it with the CPU result on screen and writes the Performance panel's report.
-Json gpu_finish(const Json& a, std::string_view) {
-  attn::Problem p;
-  const std::string path = str(a, "path"), purpose = str(a, "for");
-  attn::Message why;  // (why "auto" chose this path, when a limit did)
-  const attn::Result r = compute::gpu_finish(static_cast<int>(num(a, "id")), path, num(a, "gpu_ms"),
-                                             str(a, "timer"), num(a, "wall_ms"), &p, &why);
-  ui::AppState& s = state();
-  if (purpose == "view") {
-    ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::result_to_json(r, p, true), why);
-    return Json::object();
-  }
-  if (purpose == "check") {
-    recompute_if_dirty(s);
-    if (static_cast<int>(num(a, "version")) != s.derived().result_version) {
-      s.update_derived().gpu_report = attn::Message{"status.gpu_check_changed", {}};
-      return Json::object();
-    }
-    const double worst = max_diff(r, s.derived().result);
-    s.update_derived().gpu_report =
-        worst < 0 ? attn::Message{"status.gpu_check_other", {}}
-                  : attn::Message{
-                        "status.gpu_check_done",
-                        {attn::text_arg("path", r.stats.path), attn::text_arg("adapter", str(a, "adapter")),
-                         attn::fixed_arg("ms", r.stats.gpu_time_ms, 2), attn::math_arg("diff", sci(worst))}};
-    return Json::object();
-  }
-  return with_blob(attn::result_to_json(r, p, flag(a, "trace"), binary_matrix));
-}
-// A GPU run for the app failed: the view, the check or the overview says why.
-Json gpu_failed(const Json& a, std::string_view) {
-  ui::AppState& s = state();
-  const std::string purpose = str(a, "for"), why = str(a, "error");
-  if (purpose == "view") ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
-  if (purpose == "check")
-    s.update_derived().gpu_report = attn::Message{"status.gpu_check_failed", {attn::text_arg("why", why)}};
-  if (purpose == "overview")
-    s.overview.running = false,
-    s.overview.status = attn::Message{"status.overview_failed", {attn::text_arg("why", why)}};
-  return Json::object();
-}
 
 // The Long sequences panel's run came back: the map (payload: h×M×M f32, head 0 shown) and the job whose
 // lse the page wrote; the exact row is computed here, then the job is gone.
-Json overview_done(const Json& a, std::string_view map) {
-  const int id = static_cast<int>(num(a, "id")), M = static_cast<int>(num(a, "size"));
+Json overview_done(ui::AppState& s, const Json& a, std::string_view map) {
+  const int id = static_cast<int>(app::arg_number(a, "id")), M = static_cast<int>(app::arg_number(a, "size"));
   struct Cancel {
     int id;
     ~Cancel() { compute::gpu_cancel(id); }
   } cancel{id};
-  ui::AppState& s = state();
   ui::Overview& ov = s.overview;
   ov.running = false;
   if (ov.running_n > 0)
@@ -357,150 +73,46 @@ Json overview_done(const Json& a, std::string_view map) {
       std::memcpy(&x, map.data() + sizeof(float) * (static_cast<size_t>(i) * M + j), sizeof x);
       ov.map(i, j) = x;
     }
-  const int row = static_cast<int>(num(a, "row"));
+  const int row = static_cast<int>(app::arg_number(a, "row"));
   ov.row_weights = compute::exact_row_weights(job, 0, row);
   ov.shown_row = row;
-  ov.status =
-      attn::Message{"status.overview_done",
-                    {attn::count_arg("n", job.L), attn::fixed_arg("flash_ms", num(a, "flash_ms"), 1),
-                     attn::text_arg("timer", attn::printable(str(a, "timer"))), attn::count_arg("m", M),
-                     attn::fixed_arg("map_ms", num(a, "map_ms"), 1), attn::count_arg("l", job.L),
-                     attn::count_arg("s", job.S), attn::fixed_arg("mib", 4.0 * job.L * job.S / 1048576, 0)}};
+  ov.status = attn::Message{
+      "status.overview_done",
+      {attn::count_arg("n", job.L), attn::fixed_arg("flash_ms", app::arg_number(a, "flash_ms"), 1),
+       attn::text_arg("timer", attn::printable(app::arg_text(a, "timer"))), attn::count_arg("m", M),
+       attn::fixed_arg("map_ms", app::arg_number(a, "map_ms"), 1), attn::count_arg("l", job.L),
+       attn::count_arg("s", job.S), attn::fixed_arg("mib", 4.0 * job.L * job.S / 1048576, 0)}};
   return Json::object();
 }
 
-// The Performance panel's WebGPU sweep, one run at a time: flash then 3-pass for n = 128 … 4096 (d = 64, one
-// head), a series stopping once a run takes over 3 s. The page runs what this answers and reports its time.
-Json perf_next(const Json& a, std::string_view) {
-  static const char* kPaths[][2] = {{"flash", "perf.series.webgpu_flash"},
-                                    {"3-pass", "perf.series.webgpu_3_pass"}};
-  static int path = 0, n = 0;
-  static std::string adapter;
-  ui::AppState& s = state();
-  if (a.contains("unavailable")) {
-    s.update_derived().perf_status =
-        attn::Message{"status.perf_gpu_unavailable", {attn::text_arg("why", str(a, "unavailable"))}};
-    return Json{{"done", true}};
-  }
-  if (a.contains("error")) {
-    s.update_derived().perf_status =
-        attn::Message{"status.perf_gpu_failed",
-                      {attn::text_arg("path", kPaths[path][0]), attn::count_arg("n", n),
-                       attn::text_arg("error", str(a, "error"))}};
-    return Json{{"done", true}};
-  }
-  if (a.contains("ms")) {
-    const double ms = num(a, "ms");
-    s.update_derived().perf.push_back(ui::perf_point({kPaths[path][1], {}}, n, ms));
-    n = ms > 3000 || n >= 4096 ? (++path, 128) : n * 2;
-  } else {
-    path = 0, n = 128, adapter = str(a, "adapter");
-  }
-  if (path >= 2) {
-    s.update_derived().perf_status = attn::Message{"status.perf_done", {attn::text_arg("adapter", adapter)}};
-    return Json{{"done", true}};
-  }
-  return Json{{"path", kPaths[path][0]},
-              {"n", n},
-              {"problem", {{"random", {{"seed", 1}, {"n", n}, {"d_model", 64}, {"num_heads", 1}}}}}};
-}
-Json performance(const Json&, std::string_view) {
-  const ui::AppState& s = state();
-  Json points = Json::array();
-  for (const ui::PerfPoint& p : s.derived().perf)
-    points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
-  return Json{{"points", points},
-              {"status", ui::say(s, s.derived().perf_status)},
-              {"gpu_report", ui::say(s, s.derived().gpu_report)},
-              {"overview", ui::say(s, s.overview.status)}};
-}
-// What the step view shows from WebGPU.
-Json gpu_view(const Json&, std::string_view) {
-  const ui::AppState& s = state();
-  const ui::GpuView& g = s.derived().gpu;
-  const char* now = s.view.backend == ui::Backend::Cpu        ? "off"
-                    : g.in_flight >= 0                        ? "running"
-                    : g.version != s.derived().result_version ? "pending"
-                    : ui::gpu_head(s)                         ? "shown"
-                                                              : "cpu";
-  return Json{{"state", now},
-              {"version", g.version},
-              {"result_version", s.derived().result_version},
-              {"discarded", g.discarded},
-              {"max_diff", g.max_diff},
-              {"path", g.path},
-              {"gpu_time_ms", g.gpu_ms},
-              {"status", ui::say(s, g.status)}};
+// (page_input.cpp's commands take no state: they feed ImGui's input queue)
+template <Json (*F)(const Json&, std::string_view)>
+Json page(ui::AppState&, const Json& a, std::string_view payload) {
+  return F(a, payload);
 }
 
-struct Entry {
-  const char* name;
-  Handler handler;
-};
-const Entry kHandlers[] = {
-    {"run", run},
-    {"release", [](const Json&, std::string_view) { return Json::object(); }},  // (frees the last blob)
+const std::vector<app::BridgeEntry> kPageHandlers = {
     {"cpu", cpu},
-    {"cpu_reason", cpu_reason},
-    {"welcome",
-     [](const Json&, std::string_view) {  // (a first visit: where to start, ui::panel_welcome)
-       state().frame.welcome = ui::FrameState::Welcome::Asked;
-       return Json::object();
-     }},
-    {"get_state", get_state},
-    {"get_result", get_result},
-    {"set_state", set_state},
     {"layout", layout},
-    {"link_state", link_state},
-    {"open_link", open_link},
-    {"notice", notice},
-    {"set_notice", set_notice},
-    {"set_reduced_motion", set_reduced_motion},
-    {"request", request},
-    {"lessons", lessons},
-    {"request_handout", request_handout},
-    {"handout_matrices", handout_matrices},
     {"open_model", open_model},
-    {"model", describe_model},
-    {"run_model", run_model},
-    {"gpu_prepare", gpu_prepare},
-    {"gpu_outputs", gpu_outputs},
-    {"gpu_finish", gpu_finish},
-    {"gpu_cancel", gpu_cancel},
-    {"gpu_row", gpu_row},
-    {"gpu_failed", gpu_failed},
     {"overview_done", overview_done},
-    {"perf_next", perf_next},
-    {"performance", performance},
-    {"gpu_view", gpu_view},
-    {"pointer", app::page_pointer},  // (app/page_input.cpp: touches, the on-screen keyboard, the clipboard)
-    {"text", app::page_text},
-    {"key", app::page_key},
-    {"clipboard", app::page_clipboard},
+    {"pointer",
+     page<app::page_pointer>},  // (app/page_input.cpp: touches, the on-screen keyboard, the clipboard)
+    {"text", page<app::page_text>},
+    {"key", page<app::page_key>},
+    {"clipboard", page<app::page_clipboard>},
 };
 
 }  // namespace
 
 extern "C" {
-// name: a kHandlers name; args: JSON text (an object); payload: length bytes (may be null when 0).
-// Returns malloc'd JSON text the page frees, or null when memory is full.
+// name: a command; args: JSON text (an object); payload: length bytes (may be null when 0). Returns malloc'd
+// JSON text the page frees, or null when memory is full.
 EMSCRIPTEN_KEEPALIVE char* attnlab_call(const char* name, const char* args, const char* payload,
                                         double length) {
-  Json out;
-  std::vector<double>().swap(blob());  // (the last answer's matrices: JavaScript has copied them)
-  try {
-    const Handler* handler = nullptr;
-    for (const Entry& e : kHandlers)
-      if (std::strcmp(e.name, name) == 0) handler = &e.handler;
-    if (!handler) throw attn::ProblemError("bridge: unknown command \"" + attn::printable(name) + "\"");
-    const Json a = attn::parse_json_text(args);
-    out = (*handler)(a.is_object() ? a : Json::object(),
-                     std::string_view(payload ? payload : "", static_cast<size_t>(length)));
-  } catch (const std::bad_alloc&) {
-    out = attn::error_json("memory: this does not fit in the browser's WebAssembly memory");
-  } catch (const std::exception& e) {
-    out = attn::error_json(attn::valid_utf8(e.what()));
-  }
+  Json out =
+      app::bridge_call(the_app().state, name, args ? args : "",
+                       std::string_view(payload ? payload : "", static_cast<size_t>(length)), kPageHandlers);
   try {
     return compute::malloc_copy(attn::dump_json(out));
   } catch (const std::bad_alloc&) {

@@ -2,7 +2,7 @@
 // input/output projections, which every variant shares), what each way of computing it costs — multiply-adds,
 // exponentials, intermediate memory and bytes moved to and from memory — with the formula. Counts are exact
 // for the algorithms in this repository (attention.h, flash.h, linear.h, the mask-aware fast path). Tests:
-// tests/core/test_variants.cpp (Cost.*), hand-counted on small cases.
+// tests/core/test_cost.cpp (Cost.*), hand-counted on small cases.
 #pragma once
 
 #include <string>

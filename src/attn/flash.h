@@ -1,7 +1,7 @@
 // Flash attention on the CPU, tile by tile, recording what a teacher needs to show: for each (query tile,
 // key tile) the running max m, running sum l, the rescale factor exp(m_old − m_new) and the partial output O.
 // Same algorithm as shaders/flash_attention.wgsl (online softmax; whole tiles skipped when the mask blocks
-// them); the result equals standard attention within rounding. Tests: tests/core/test_variants.cpp
+// them); the result equals standard attention within rounding. Tests: tests/core/test_flash.cpp
 // (FlashAttention.*).
 #pragma once
 

@@ -2,7 +2,7 @@
 //   o_i = φ(q_i)ᵀ (Σ_j φ(k_j) v_jᵀ) / φ(q_i)ᵀ (Σ_j φ(k_j))
 // is computed right-to-left in O(n·r·d_v) instead of O(n²·d) (r = feature width = d_k). Causal: the sums run
 // over j ≤ pos (prefix sums). The implied L×S matrix a_ij = φ(q_i)·φ(k_j) / Σ_j' φ(q_i)·φ(k_j') is only
-// formed when asked, for comparison with softmax attention. Tests: tests/core/test_variants.cpp
+// formed when asked, for comparison with softmax attention. Tests: tests/core/test_linear.cpp
 // (LinearAttention.*).
 #pragma once
 

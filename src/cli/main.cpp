@@ -1,7 +1,8 @@
 // attnlab-cli: the app's core from the command line, JSON out (the same parsers and code the app uses).
 //   attnlab-cli run problem.json [--trace] [--indent N] [--no-weights] [--format json|csv|latex [--row I]]
 //   attnlab-cli model [--model DIR] --text "…" | --ids 1,2,3 [--top K] [--generate N --temperature T --seed
-//   S] attnlab-cli tokenize --vocab vocab.json --merges merges.txt < lines   (one JSON string per line → ids)
+//   S] [--gradient TARGET [--contrast ID]]
+//   attnlab-cli tokenize --vocab vocab.json --merges merges.txt < lines   (one JSON string per line → ids)
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -36,6 +37,7 @@ struct ModelArgs {
   double temperature = 0;
   std::uint64_t seed = 0;
   bool no_attention = false;
+  int gradient = -1, contrast = -1;  // ∂(logit[gradient] − logit[contrast])/∂e when gradient ≥ 0
 };
 
 // --format csv | latex: the handouts the app exports (attn/handout.h), for every head of the problem.
@@ -104,6 +106,10 @@ int run_model(const ModelArgs& a, int indent) {
                           {"temperature", a.temperature},
                           {"seed", a.seed},
                           {"attention", !a.no_attention}};
+    if (a.gradient >= 0) {
+      request["gradient"] = {{"target", a.gradient}};
+      if (a.contrast >= 0) request["gradient"]["contrast"] = a.contrast;
+    }
     if (!a.ids.empty()) {
       attn::Json ids = attn::Json::array();
       std::stringstream ss(a.ids);
@@ -218,6 +224,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 100.0));
   mod->add_option("--seed", ma.seed, "Seed for sampling");
   mod->add_flag("--no-attention", ma.no_attention, "Leave every head's weights out of the JSON");
+  CLI::Option* gradient =
+      mod->add_option("--gradient", ma.gradient,
+                      "A token id: the gradient of its next-token logit with respect to the input embeddings")
+          ->check(CLI::NonNegativeNumber);
+  mod->add_option("--contrast", ma.contrast, "A token id whose logit is subtracted (a logit difference)")
+      ->check(CLI::NonNegativeNumber)
+      ->needs(gradient);
   std::string vocab, merges;
   CLI::App* tok = app.add_subcommand("tokenize", "Token ids of each line of stdin (a JSON string per line)");
   tok->add_option("--vocab", vocab, "vocab.json")->required();

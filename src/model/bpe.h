@@ -1,6 +1,6 @@
 // GPT-2's byte-level BPE tokenizer: its pre-tokenisation regex (written out by hand over Unicode tables), its
 // byte↔unicode map, and merges by rank, from a Hugging Face vocab.json + merges.txt. The Python twin is
-// tests/model/bpe.py; tests: tests/core/test_model.cpp (Bpe.*), tests/golden/model_golden.py, fuzz_tokenizer.
+// tests/model/bpe.py; tests: tests/core/test_bpe.cpp (Bpe.*), tests/golden/model_golden.py, fuzz_tokenizer.
 #pragma once
 
 #include <cstdint>

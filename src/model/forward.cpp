@@ -33,13 +33,6 @@ MatD layer_norm(const MatD& x, const attn::VecF& w, const attn::VecF& b, double 
   return y;
 }
 
-double activation(double x, const std::string& kind) {
-  if (kind == "relu") return x > 0 ? x : 0;
-  if (kind == "gelu") return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-  const double c = std::sqrt(2.0 / 3.14159265358979323846);  // gelu_new: GPT-2's tanh approximation
-  return 0.5 * x * (1 + std::tanh(c * (x + 0.044715 * x * x * x)));
-}
-
 // x (T × E) · W (E × out) + b: a Conv1D, as GPT-2 stores its weights.
 MatD conv1d(const MatD& x, const attn::MatF& w, const attn::VecF& b) {
   MatD y = x * w.cast<double>();
@@ -65,6 +58,13 @@ void check_ids(const Gpt2& m, const std::vector<int>& ids, int start) {
 }
 
 }  // namespace
+
+double activation(double x, const std::string& kind) {
+  if (kind == "relu") return x > 0 ? x : 0;
+  if (kind == "gelu") return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+  const double c = std::sqrt(2.0 / 3.14159265358979323846);  // gelu_new: GPT-2's tanh approximation
+  return 0.5 * x * (1 + std::tanh(c * (x + 0.044715 * x * x * x)));
+}
 
 attn::Problem layer_problem(const Gpt2& m, int layer, const MatD& x, const std::vector<int>& ids) {
   const Gpt2Layer& l = m.layers.at(static_cast<size_t>(layer));
@@ -227,6 +227,21 @@ attn::Problem decode_problem(const Gpt2& m, const KvCache& cache, const DecodeSt
   for (Eigen::Index j = 0; j < n; ++j)
     p.key_tokens.push_back(m.tokenizer.shown(cache.ids.at(static_cast<size_t>(j))));
   return p;
+}
+
+Generation generate(const Gpt2& m, const std::vector<int>& prompt, int n, double temperature,
+                    std::uint64_t seed, KvCache& cache, const std::vector<Ablation>& ablations,
+                    bool feed_last) {
+  if (prompt.empty()) throw attn::ProblemError("text: generation needs at least one token to start from");
+  Generation g;
+  attn::VecF logits = prefill(m, prompt, cache, ablations).back().logits;
+  for (int i = 0; i < n && cache.tokens() < m.config.n_positions; ++i) {
+    g.ids.push_back(pick_token(logits, temperature, seed));
+    if (!feed_last && i + 1 == n) break;
+    g.steps.push_back(decode(m, g.ids.back(), cache, ablations));
+    logits = g.steps.back().logits;
+  }
+  return g;
 }
 
 int pick_token(const attn::VecF& logits, double temperature, std::uint64_t& rng_state) {

@@ -2,7 +2,7 @@
 // made from and every head's weights (the attention itself runs through the attn core: layer_problem is that
 // layer as a torch-layout multi-head Problem), the next-token logits; heads switched off or made uniform
 // (ablations); and generation with a KV cache whose decode steps are attention problems of one query row.
-// Tests: tests/core/test_model.cpp (Forward.*, KvCache.*), tests/golden/model_golden.py.
+// Tests: tests/core/test_gpt2.cpp (Forward.*, KvCache.*), tests/golden/model_golden.py.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,9 @@ struct Forward {
 // Refuses (attn::ProblemError) an empty text, a token id outside the vocabulary, or more tokens than the
 // context; attn's budget limits each layer's attention run.
 Forward forward(const Gpt2& m, const std::vector<int>& ids, const std::vector<Ablation>& ablations = {});
+
+// GPT-2's MLP activation by its config name: "gelu_new" (the tanh approximation), "gelu" (erf) or "relu".
+double activation(double x, const std::string& kind);
 
 // Layer `layer`'s attention on x (T × E) as the attn core runs it: multi-head, causal, torch's weight layout
 // (in_proj_weight = c_attnᵀ, out_proj = c_projᵀ, with biases), f32, labelled with the tokens' text.
@@ -80,5 +83,17 @@ attn::Problem decode_problem(const Gpt2& m, const KvCache& cache, const DecodeSt
 
 // Picks the next token from logits: the most likely (temperature 0) or sampled at temperature with a seed.
 int pick_token(const attn::VecF& logits, double temperature, std::uint64_t& rng_state);
+
+// Generation with a KV cache, the one loop the app and the model JSON share: the prompt ids fed into an empty
+// cache, then up to n tokens, each picked (pick_token from the seed) from the last logits and fed back while
+// the context has room. `steps` has one DecodeStep per generated token fed; with feed_last false the last
+// pick is not fed (its step is not needed: one forward pass less).
+struct Generation {
+  std::vector<int> ids;
+  std::vector<DecodeStep> steps;
+};
+Generation generate(const Gpt2& m, const std::vector<int>& prompt, int n, double temperature,
+                    std::uint64_t seed, KvCache& cache, const std::vector<Ablation>& ablations = {},
+                    bool feed_last = true);
 
 }  // namespace model

@@ -1,7 +1,7 @@
 // A GPT-2 in memory, loaded from Hugging Face's layout (config.json, model.safetensors, vocab.json,
 // merges.txt): learned token and position embeddings, pre-LayerNorm blocks of causal multi-head attention
 // (biases) and a GELU MLP, a final LayerNorm, logits tied to the token embedding. Weights are f32 in GPT-2's
-// own Conv1D orientation (in × out). The forward pass is forward.h. Tests: tests/core/test_model.cpp
+// own Conv1D orientation (in × out). The forward pass is forward.h. Tests: tests/core/test_gpt2.cpp
 // (Gpt2.*), tests/golden/model_golden.py (against a PyTorch GPT-2), fuzz_model.
 #pragma once
 

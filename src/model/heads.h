@@ -3,7 +3,7 @@
 // random segment repeated, attention to the token after the previous occurrence). The label is the pattern
 // that scores highest relative to its threshold (0.3 for the four attention scores, 0.85 for broad), else
 // "mixed". The Python twin is head_scores in
-// tests/model/train_tiny.py. Tests: tests/core/test_model.cpp (Heads.*).
+// tests/model/train_tiny.py. Tests: tests/core/test_heads.cpp (Heads.*).
 #pragma once
 
 #include <string>

@@ -5,6 +5,7 @@
 #include "attn/format.h"
 #include "attn/json_io.h"
 #include "attn/json_read.h"
+#include "model/backward.h"
 #include "model/forward.h"
 
 namespace model {
@@ -17,7 +18,7 @@ namespace {
 
 ModelRequest parse_model_request(const attn::Json& j) {
   if (!j.is_object())
-    fail("request", "expected an object {text, top, generate, temperature, seed, attention}");
+    fail("request", "expected an object {text, top, generate, temperature, seed, attention, gradient}");
   ModelRequest r;
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
@@ -38,8 +39,19 @@ ModelRequest parse_model_request(const attn::Json& j) {
       r.seed = attn::read_seed(v, "seed");
     } else if (k == "attention") {
       r.attention = attn::read_bool(v, "attention");
+    } else if (k == "gradient") {
+      if (!v.is_object() || !v.contains("target"))
+        fail("gradient", "expected {target: a token id, contrast?: a token id}");
+      for (auto g = v.begin(); g != v.end(); ++g)
+        if (g.key() != "target" && g.key() != "contrast")
+          fail("gradient." + g.key(), "unknown field (known: target, contrast)");
+      r.gradient = true;
+      r.target = attn::read_int(v["target"], "gradient.target", 0, (1 << 22) - 1);
+      if (v.contains("contrast"))
+        r.contrast = attn::read_int(v["contrast"], "gradient.contrast", 0, (1 << 22) - 1);
     } else {
-      fail(k, "unknown field (known: text, token_ids, top, generate, temperature, seed, attention)");
+      fail(k,
+           "unknown field (known: text, token_ids, top, generate, temperature, seed, attention, gradient)");
     }
   }
   if (r.has_ids && j.contains("text")) fail("text and token_ids", "give one of them, not both");
@@ -69,7 +81,8 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
          std::to_string(static_cast<long long>(T)) + " tokens" +
              (r.generate ? " + " + std::to_string(r.generate) + " to generate" : "") +
              " is more than the model's context (" + std::to_string(c.n_positions) + ")");
-  const double numbers = (r.attention ? c.n_layer * c.n_head * T * T : 0) + c.vocab_size + T * 2;
+  const double numbers = (r.attention ? c.n_layer * c.n_head * T * T : 0) + c.vocab_size + T * 2 +
+                         (r.gradient ? T * c.n_embd : 0);
   if (numbers * 88 > max_bytes)
     fail("attention", "the result would hold " + std::to_string(static_cast<long long>(numbers)) +
                           " numbers (" + attn::human_bytes(numbers * 88) + " as JSON; the limit here is " +
@@ -96,18 +109,18 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
   out["next"] = std::move(next);
   out["logits"] = attn::matrix_to_json(f.logits.bottomRows(1).cast<double>())[0];
   out["loss"] = f.loss;
+  if (r.gradient) {
+    const EmbeddingGradient g = embedding_gradient(m, embedding_sum(m, ids), {r.target, r.contrast});
+    out["gradient"] = {{"target", r.target},
+                       {"contrast", r.contrast},
+                       {"f", g.f},
+                       {"embedding", attn::matrix_to_json(g.d_embedding)}};
+  }
   if (r.generate > 0) {
     KvCache cache;
-    std::vector<DecodeStep> steps = prefill(m, ids, cache);
-    std::uint64_t rng = r.seed;
-    std::vector<int> generated;
-    for (int i = 0; i < r.generate; ++i) {
-      const int id = pick_token(steps.back().logits, r.temperature, rng);
-      generated.push_back(id);
-      if (i + 1 < r.generate) steps.push_back(decode(m, id, cache));
-    }
-    out["generated"] = {{"token_ids", generated},
-                        {"text", attn::valid_utf8(m.tokenizer.decode(generated))},
+    const Generation g = generate(m, ids, r.generate, r.temperature, r.seed, cache, {}, false);
+    out["generated"] = {{"token_ids", g.ids},
+                        {"text", attn::valid_utf8(m.tokenizer.decode(g.ids))},
                         {"kv_cache_bytes", cache.bytes()}};
   }
   return out;

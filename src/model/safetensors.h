@@ -1,7 +1,7 @@
 // The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
 // {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {…}}, then the raw little-endian data.
-// Parsing checks everything against the file before any tensor is read. Tests: tests/core/test_model.cpp
-// (SafeTensors.*); fuzzed by tests/fuzz/fuzz_safetensors.cpp.
+// Parsing checks everything against the file before any tensor is read. Tests:
+// tests/core/test_safetensors.cpp (SafeTensors.*); fuzzed by tests/fuzz/fuzz_safetensors.cpp.
 #pragma once
 
 #include <cstdint>

@@ -380,7 +380,14 @@ struct Jobs {
   };
   bool perf_requested = false;        // measure: CPU points one per frame, then WebGPU in the browser
   std::vector<PerfJob> perf_pending;  // CPU measurements still to make, one per frame
-  bool gpu_check_requested = false;   // the problem on screen on WebGPU against the CPU result
+  // The WebGPU sweep under way (app/bridge_core.cpp perf_next): which path (0 flash, 1 3-pass; 2 none) at
+  // which n, on which adapter.
+  struct GpuSweep {
+    int path = 2;
+    int n = 0;
+    std::string adapter;
+  } gpu_sweep;
+  bool gpu_check_requested = false;  // the problem on screen on WebGPU against the CPU result
   bool share_requested = false;  // "Share": a link to this state (web) or its JSON (desktop) on the clipboard
   HandoutRequest handout;        // the Handout menu: a file the app shell makes after this frame is drawn
   bool open_model_requested =

