@@ -1,7 +1,7 @@
 // attnlab-cli: the app's core from the command line, JSON out (the same parsers and code the app uses).
 //   attnlab-cli run problem.json [--trace] [--indent N] [--no-weights] [--format json|csv|latex [--row I]]
 //   attnlab-cli model [--model DIR] --text "…" | --ids 1,2,3 [--top K] [--generate N --temperature T --seed
-//   S] [--gradient TARGET [--contrast ID]]
+//   S] [--gradient TARGET [--contrast ID] [--attribution [--steps M]]]
 //   attnlab-cli tokenize --vocab vocab.json --merges merges.txt < lines   (one JSON string per line → ids)
 #include <CLI/CLI.hpp>
 #include <fstream>
@@ -38,6 +38,8 @@ struct ModelArgs {
   std::uint64_t seed = 0;
   bool no_attention = false;
   int gradient = -1, contrast = -1;  // ∂(logit[gradient] − logit[contrast])/∂e when gradient ≥ 0
+  bool attribution = false;          // …and every attribution method for it
+  int steps = 32;
 };
 
 // --format csv | latex: the handouts the app exports (attn/handout.h), for every head of the problem.
@@ -109,6 +111,10 @@ int run_model(const ModelArgs& a, int indent) {
     if (a.gradient >= 0) {
       request["gradient"] = {{"target", a.gradient}};
       if (a.contrast >= 0) request["gradient"]["contrast"] = a.contrast;
+      if (a.attribution) {
+        request["attribution"] = request["gradient"];
+        request["attribution"]["steps"] = a.steps;
+      }
     }
     if (!a.ids.empty()) {
       attn::Json ids = attn::Json::array();
@@ -231,6 +237,14 @@ int main(int argc, char** argv) {
   mod->add_option("--contrast", ma.contrast, "A token id whose logit is subtracted (a logit difference)")
       ->check(CLI::NonNegativeNumber)
       ->needs(gradient);
+  CLI::Option* attribution =
+      mod->add_flag("--attribution", ma.attribution,
+                    "Also every attribution method for that logit (gradient × input, integrated gradients, "
+                    "leave-one-out, rollout, attention norm)")
+          ->needs(gradient);
+  mod->add_option("--steps", ma.steps, "Integrated gradients' steps (default 32)")
+      ->check(CLI::Range(1, 1024))
+      ->needs(attribution);
   std::string vocab, merges;
   CLI::App* tok = app.add_subcommand("tokenize", "Token ids of each line of stdin (a JSON string per line)");
   tok->add_option("--vocab", vocab, "vocab.json")->required();

@@ -5,6 +5,7 @@
 #include "attn/format.h"
 #include "attn/json_io.h"
 #include "attn/json_read.h"
+#include "model/attribution.h"
 #include "model/backward.h"
 #include "model/forward.h"
 
@@ -13,6 +14,21 @@ namespace model {
 namespace {
 
 [[noreturn]] void fail(const std::string& field, const std::string& why) { attn::fail_field(field, why); }
+
+// {target, contrast?} (and steps? where `steps` is given) of "gradient" or "attribution" into r.
+void read_logit_target(const attn::Json& v, const std::string& field, ModelRequest& r, bool steps) {
+  const std::string known = steps ? "target, contrast, steps" : "target, contrast";
+  if (!v.is_object() || !v.contains("target"))
+    fail(field,
+         "expected {target: a token id, contrast?: a token id" + std::string(steps ? ", steps?}" : "}"));
+  for (auto g = v.begin(); g != v.end(); ++g)
+    if (g.key() != "target" && g.key() != "contrast" && !(steps && g.key() == "steps"))
+      fail(field + "." + g.key(), "unknown field (known: " + known + ")");
+  r.target = attn::read_int(v["target"], field + ".target", 0, (1 << 22) - 1);
+  if (v.contains("contrast"))
+    r.contrast = attn::read_int(v["contrast"], field + ".contrast", 0, (1 << 22) - 1);
+  if (steps && v.contains("steps")) r.steps = attn::read_int(v["steps"], field + ".steps", 1, 1024);
+}
 
 }  // namespace
 
@@ -39,19 +55,17 @@ ModelRequest parse_model_request(const attn::Json& j) {
       r.seed = attn::read_seed(v, "seed");
     } else if (k == "attention") {
       r.attention = attn::read_bool(v, "attention");
-    } else if (k == "gradient") {
-      if (!v.is_object() || !v.contains("target"))
-        fail("gradient", "expected {target: a token id, contrast?: a token id}");
-      for (auto g = v.begin(); g != v.end(); ++g)
-        if (g.key() != "target" && g.key() != "contrast")
-          fail("gradient." + g.key(), "unknown field (known: target, contrast)");
-      r.gradient = true;
-      r.target = attn::read_int(v["target"], "gradient.target", 0, (1 << 22) - 1);
-      if (v.contains("contrast"))
-        r.contrast = attn::read_int(v["contrast"], "gradient.contrast", 0, (1 << 22) - 1);
+    } else if (k == "gradient" || k == "attribution") {
+      const bool before = r.gradient || r.attribution;
+      const int target = r.target, contrast = r.contrast;
+      read_logit_target(v, k, r, k == "attribution");
+      if (before && (r.target != target || r.contrast != contrast))
+        fail(k, "asks for another target or contrast than the other of gradient and attribution");
+      (k == "gradient" ? r.gradient : r.attribution) = true;
     } else {
       fail(k,
-           "unknown field (known: text, token_ids, top, generate, temperature, seed, attention, gradient)");
+           "unknown field (known: text, token_ids, top, generate, temperature, seed, attention, gradient, "
+           "attribution)");
     }
   }
   if (r.has_ids && j.contains("text")) fail("text and token_ids", "give one of them, not both");
@@ -82,7 +96,8 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
              (r.generate ? " + " + std::to_string(r.generate) + " to generate" : "") +
              " is more than the model's context (" + std::to_string(c.n_positions) + ")");
   const double numbers = (r.attention ? c.n_layer * c.n_head * T * T : 0) + c.vocab_size + T * 2 +
-                         (r.gradient ? T * c.n_embd : 0);
+                         (r.gradient ? T * c.n_embd : 0) +
+                         (r.attribution ? T * (5 + c.n_head * (1 + c.n_layer)) + 25 : 0);
   if (numbers * 88 > max_bytes)
     fail("attention", "the result would hold " + std::to_string(static_cast<long long>(numbers)) +
                           " numbers (" + attn::human_bytes(numbers * 88) + " as JSON; the limit here is " +
@@ -115,6 +130,36 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
                        {"contrast", r.contrast},
                        {"f", g.f},
                        {"embedding", attn::matrix_to_json(g.d_embedding)}};
+  }
+  if (r.attribution) {
+    // (steps + T + 2 forward and backward passes in f64: refused past what takes minutes, not seconds)
+    const double ops = 2.0 * (r.steps + T + 2) * m.parameters() * T;
+    if (ops > 2e11) {
+      char said[160];
+      std::snprintf(
+          said, sizeof said,
+          "%.1e multiply-adds (%d steps + %d tokens + 2 passes, forward and backward); the limit here is "
+          "2e11: ask for fewer steps or a shorter text",
+          ops, r.steps, static_cast<int>(T));
+      fail("attribution", said);
+    }
+    const AttributionReport a = attribute(m, ids, {r.target, r.contrast}, r.steps);
+    attn::Json methods = attn::Json::object(), order = attn::Json::array();
+    for (size_t i = 0; i < std::size(kAttributionMethods); ++i) {
+      methods[kAttributionMethods[i]] = a.scores[i];
+      order.push_back(kAttributionMethods[i]);
+    }
+    out["attribution"] = {{"target", r.target},
+                          {"contrast", r.contrast},
+                          {"f", a.f},
+                          {"f_baseline", a.f_baseline},
+                          {"completeness_error", a.completeness_error},
+                          {"steps", a.steps},
+                          {"methods", std::move(methods)},
+                          {"order", std::move(order)},
+                          {"attention_norm_per_head", a.attention_norm_per_head},
+                          {"raw_attention", a.raw_attention},
+                          {"spearman", a.spearman}};
   }
   if (r.generate > 0) {
     KvCache cache;

@@ -1,9 +1,11 @@
 // The model's JSON contract, shared by `attnlab-cli model` and window.attnlab.runModel (README "Model JSON"):
-// a request {text | token_ids, top, generate, temperature, seed, attention, gradient: {target, contrast?}}
-// in, and out {tokens, token_ids, attention (per layer, per head, the L×L weights), next (top K {token, id,
-// p}), logits (the last position's), loss, generated {token_ids, text}, gradient {target, contrast, f,
-// embedding (T×E: ∂f/∂e, backward.h)}, model}. Tests: tests/core/test_model_json.cpp (ModelJson.*);
-// fuzzed by tests/fuzz/fuzz_model.cpp.
+// a request {text | token_ids, top, generate, temperature, seed, attention, gradient: {target, contrast?},
+// attribution: {target, contrast?, steps?}} in, and out {tokens, token_ids, attention (per layer, per head,
+// the L×L weights), next (top K {token, id, p}), logits (the last position's), loss, generated {token_ids,
+// text}, gradient {target, contrast, f, embedding (T×E: ∂f/∂e, backward.h)}, attribution {target, contrast,
+// f, f_baseline, completeness_error, steps, methods {name: per-token scores}, attention_norm_per_head,
+// raw_attention, spearman, order} (attribution.h), model}. Tests: tests/core/test_model_json.cpp
+// (ModelJson.*); fuzzed by tests/fuzz/fuzz_model.cpp.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +27,9 @@ struct ModelRequest {
   std::uint64_t seed = 0;
   bool attention = true;  // include every head's weights
   bool gradient = false;  // ∂f/∂e of the logit target (minus contrast) after the last position (backward.h)
+  bool attribution = false;  // every attribution method for that f (attribution.h)
   int target = 0, contrast = -1;
+  int steps = 32;  // integrated gradients' m
 };
 
 // Throws attn::ProblemError naming the field ("generate: expected an integer 0…", "text and token_ids: give

@@ -8,6 +8,7 @@
 
 #include "app/derive.h"
 #include "attn/run.h"
+#include "model/attribution.h"
 #include "model/forward.h"
 #include "model/heads.h"
 #include "model/model_json.h"
@@ -41,4 +42,30 @@ TEST(ModelJson, RequestsAreCheckedAndAnswered) {
               model::run_model_json(bundled(), req(R"({"text": "She was"})"), 1000);
             }).find("numbers ("),
             std::string::npos);
+}
+
+// The gradient and attribution fields: each names what is wrong, both must ask about the same logit, and the
+// answer carries every method in its order with the integrated gradients' completeness.
+TEST(ModelJson, GradientAndAttributionRequests) {
+  const auto req = [](const char* text) { return model::parse_model_request(attn::parse_json_text(text)); };
+  EXPECT_EQ(error_of([&] { req(R"({"text": "a", "gradient": 3})"); }),
+            "gradient: expected {target: a token id, contrast?: a token id}");
+  EXPECT_EQ(error_of([&] { req(R"({"text": "a", "gradient": {"target": 3, "steps": 4}})"); }),
+            "gradient.steps: unknown field (known: target, contrast)");
+  EXPECT_EQ(error_of([&] { req(R"({"text": "a", "attribution": {"target": 3, "steps": 0}})"); }),
+            "attribution.steps: expected an integer 1…1024, got 0");
+  EXPECT_EQ(
+      error_of([&] { req(R"({"text": "a", "gradient": {"target": 3}, "attribution": {"target": 4}})"); }),
+      "attribution: asks for another target or contrast than the other of gradient and attribution");
+  const attn::Json out = model::run_model_json(
+      bundled(),
+      req(R"({"text": "She was the", "top": 0, "attribution": {"target": 5, "contrast": 6, "steps": 4}})"),
+      1e9);
+  const attn::Json& a = out["attribution"];
+  ASSERT_EQ(a["order"].size(), std::size(model::kAttributionMethods));
+  for (const attn::Json& name : a["order"])
+    EXPECT_EQ(a["methods"][name.get<std::string>()].size(), out["tokens"].size());
+  EXPECT_EQ(a["steps"], 4);
+  EXPECT_GE(a["completeness_error"].get<double>(), 0);
+  EXPECT_FALSE(out.contains("gradient"));
 }

