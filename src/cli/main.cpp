@@ -1,7 +1,9 @@
 // attnlab-cli: the app's core from the command line, JSON out (the same parsers and code the app uses).
 //   attnlab-cli run problem.json [--trace] [--indent N] [--no-weights] [--format json|csv|latex [--row I]]
 //   attnlab-cli model [--model DIR] --text "…" | --ids 1,2,3 [--top K] [--generate N --temperature T --seed
-//   S] [--gradient TARGET [--contrast ID] [--attribution [--steps M]]]
+//   S] [--gradient ID [--contrast ID]]
+//   attnlab-cli explain [--model DIR] --text "…" --target TOKEN | --target-id N [--contrast TOKEN |
+//   --contrast-id N] [--steps M]   (which tokens that next-token logit depends on: model/attribution.h)
 //   attnlab-cli tokenize --vocab vocab.json --merges merges.txt < lines   (one JSON string per line → ids)
 #include <CLI/CLI.hpp>
 #include <fstream>
@@ -38,8 +40,6 @@ struct ModelArgs {
   std::uint64_t seed = 0;
   bool no_attention = false;
   int gradient = -1, contrast = -1;  // ∂(logit[gradient] − logit[contrast])/∂e when gradient ≥ 0
-  bool attribution = false;          // …and every attribution method for it
-  int steps = 32;
 };
 
 // --format csv | latex: the handouts the app exports (attn/handout.h), for every head of the problem.
@@ -111,10 +111,6 @@ int run_model(const ModelArgs& a, int indent) {
     if (a.gradient >= 0) {
       request["gradient"] = {{"target", a.gradient}};
       if (a.contrast >= 0) request["gradient"]["contrast"] = a.contrast;
-      if (a.attribution) {
-        request["attribution"] = request["gradient"];
-        request["attribution"]["steps"] = a.steps;
-      }
     }
     if (!a.ids.empty()) {
       attn::Json ids = attn::Json::array();
@@ -151,6 +147,42 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+struct ExplainArgs {
+  std::string dir, text, target, contrast;
+  int target_id = -1, contrast_id = -1, steps = 32;
+};
+
+// A token given as text (it must be one token of this model's vocabulary) or as an id.
+int token_id(const model::Gpt2& m, const char* flag, const std::string& text, int id) {
+  if (id >= 0 || text.empty()) return id;
+  const std::vector<int> ids = m.tokenizer.encode(text);
+  if (ids.size() != 1) {
+    std::string list;
+    for (int i : ids) list += (list.empty() ? "" : ", ") + std::to_string(i);
+    throw attn::ProblemError(std::string(flag) + ": \"" + attn::printable(text) + "\" is " +
+                             std::to_string(ids.size()) + " tokens here (" + list +
+                             "), not one: give one token or " + flag + "-id");
+  }
+  return ids[0];
+}
+
+// Which tokens the next-token logit of the target (minus the contrast's) depends on (model::explain_json).
+int run_explain(const ExplainArgs& a, int indent) {
+  try {
+    const model::Gpt2 m = model::load_gpt2_dir(a.dir, 4.0 * 1024 * 1024 * 1024);
+    const model::LogitTarget t{token_id(m, "--target", a.target, a.target_id),
+                               token_id(m, "--contrast", a.contrast, a.contrast_id)};
+    const attn::Json out =
+        model::explain_json(m, m.tokenizer.encode(a.text), t, a.steps, compute::default_options().max_bytes);
+    std::cout << attn::dump_json(out, indent) << "\n";
+    return 0;
+  } catch (const attn::ProblemError& e) {
+    return print_error(e.what());
+  } catch (const std::bad_alloc&) {
+    return print_error("memory: the model does not fit in the memory available here");
+  }
 }
 
 // Each line of stdin is a JSON string; prints one JSON array of its token ids per line.
@@ -237,19 +269,29 @@ int main(int argc, char** argv) {
   mod->add_option("--contrast", ma.contrast, "A token id whose logit is subtracted (a logit difference)")
       ->check(CLI::NonNegativeNumber)
       ->needs(gradient);
-  CLI::Option* attribution =
-      mod->add_flag("--attribution", ma.attribution,
-                    "Also every attribution method for that logit (gradient × input, integrated gradients, "
-                    "leave-one-out, rollout, attention norm)")
-          ->needs(gradient);
-  mod->add_option("--steps", ma.steps, "Integrated gradients' steps (default 32)")
-      ->check(CLI::Range(1, 1024))
-      ->needs(attribution);
+  ExplainArgs ea;
+  ea.dir = ma.dir;
+  CLI::App* exp = app.add_subcommand(
+      "explain", "Which tokens a next-token logit depends on: five attribution methods beside raw attention");
+  exp->add_option("--model", ea.dir, "A GPT-2 folder (default: the bundled tiny model)");
+  exp->add_option("--text", ea.text, "The text (UTF-8)")->required();
+  CLI::Option* target =
+      exp->add_option("--target", ea.target, "The next token whose logit is explained (one token)");
+  CLI::Option* target_id =
+      exp->add_option("--target-id", ea.target_id, "…or its id")->check(CLI::NonNegativeNumber);
+  target->excludes(target_id);
+  CLI::Option* contrast_text =
+      exp->add_option("--contrast", ea.contrast, "A token whose logit is subtracted (a logit difference)");
+  exp->add_option("--contrast-id", ea.contrast_id, "…or its id")
+      ->check(CLI::NonNegativeNumber)
+      ->excludes(contrast_text);
+  exp->add_option("--steps", ea.steps, "Integrated gradients' steps (default 32)")
+      ->check(CLI::Range(1, 1024));
   std::string vocab, merges;
   CLI::App* tok = app.add_subcommand("tokenize", "Token ids of each line of stdin (a JSON string per line)");
   tok->add_option("--vocab", vocab, "vocab.json")->required();
   tok->add_option("--merges", merges, "merges.txt")->required();
-  for (CLI::App* sub : {run, mod})
+  for (CLI::App* sub : {run, mod, exp})
     sub->add_option("--indent", indent, "Pretty-print with this many spaces, 0–16 (default: compact)")
         ->check(CLI::Range(0, 16));
   try {
@@ -258,6 +300,10 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (tok->parsed()) return run_tokenize(vocab, merges);
+  if (exp->parsed()) {
+    if (!target->count() && !target_id->count()) return print_error("explain: give --target or --target-id");
+    return run_explain(ea, indent);
+  }
   if (mod->parsed()) {
     if (!text->count() && !ids->count()) return print_error("model: give --text or --ids");
     return run_model(ma, indent);

@@ -32,6 +32,44 @@ void read_logit_target(const attn::Json& v, const std::string& field, ModelReque
 
 }  // namespace
 
+attn::Json attribution_json(const AttributionReport& a) {
+  attn::Json out = {{"logit", a.f},
+                    {"logit_baseline", a.f_baseline},
+                    {"ig_steps", a.steps},
+                    {"ig_completeness_error", a.completeness_error},
+                    {"attention_norm_per_head", a.attention_norm_per_head},
+                    {"raw_attention", a.raw_attention},
+                    {"spearman", a.spearman}};
+  attn::Json order = attn::Json::array();
+  for (size_t i = 0; i < std::size(kAttributionMethods); ++i) {
+    out[kAttributionMethods[i]] = a.scores[i];
+    order.push_back(kAttributionMethods[i]);
+  }
+  out["order"] = std::move(order);
+  return out;
+}
+
+attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitTarget& t, int steps,
+                        double max_bytes) {
+  ModelRequest r;
+  r.token_ids = ids;
+  r.has_ids = true;
+  r.top = 0;
+  r.attention = false;
+  r.attribution = true;
+  r.target = t.target;
+  r.contrast = t.contrast;
+  r.steps = steps;
+  const attn::Json full = run_model_json(m, r, max_bytes);
+  attn::Json out = {{"tokens", full["tokens"]},
+                    {"token_ids", full["token_ids"]},
+                    {"target", {{"id", t.target}, {"token", m.tokenizer.token(t.target)}}},
+                    {"logit", full["attribution"]["logit"]},
+                    {"attribution", full["attribution"]}};
+  if (t.contrast >= 0) out["contrast"] = {{"id", t.contrast}, {"token", m.tokenizer.token(t.contrast)}};
+  return out;
+}
+
 ModelRequest parse_model_request(const attn::Json& j) {
   if (!j.is_object())
     fail("request", "expected an object {text, top, generate, temperature, seed, attention, gradient}");
@@ -143,23 +181,7 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
           ops, r.steps, static_cast<int>(T));
       fail("attribution", said);
     }
-    const AttributionReport a = attribute(m, ids, {r.target, r.contrast}, r.steps);
-    attn::Json methods = attn::Json::object(), order = attn::Json::array();
-    for (size_t i = 0; i < std::size(kAttributionMethods); ++i) {
-      methods[kAttributionMethods[i]] = a.scores[i];
-      order.push_back(kAttributionMethods[i]);
-    }
-    out["attribution"] = {{"target", r.target},
-                          {"contrast", r.contrast},
-                          {"f", a.f},
-                          {"f_baseline", a.f_baseline},
-                          {"completeness_error", a.completeness_error},
-                          {"steps", a.steps},
-                          {"methods", std::move(methods)},
-                          {"order", std::move(order)},
-                          {"attention_norm_per_head", a.attention_norm_per_head},
-                          {"raw_attention", a.raw_attention},
-                          {"spearman", a.spearman}};
+    out["attribution"] = attribution_json(attribute(m, ids, {r.target, r.contrast}, r.steps));
   }
   if (r.generate > 0) {
     KvCache cache;

@@ -2,9 +2,8 @@
 // a request {text | token_ids, top, generate, temperature, seed, attention, gradient: {target, contrast?},
 // attribution: {target, contrast?, steps?}} in, and out {tokens, token_ids, attention (per layer, per head,
 // the L×L weights), next (top K {token, id, p}), logits (the last position's), loss, generated {token_ids,
-// text}, gradient {target, contrast, f, embedding (T×E: ∂f/∂e, backward.h)}, attribution {target, contrast,
-// f, f_baseline, completeness_error, steps, methods {name: per-token scores}, attention_norm_per_head,
-// raw_attention, spearman, order} (attribution.h), model}. Tests: tests/core/test_model_json.cpp
+// text}, gradient {target, contrast, f, embedding (T×E: ∂f/∂e, backward.h)}, attribution (attribution_json),
+// model}; and `attnlab-cli explain`'s answer (explain_json). Tests: tests/core/test_model_json.cpp
 // (ModelJson.*); fuzzed by tests/fuzz/fuzz_model.cpp.
 #pragma once
 
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "attn/json_text.h"
+#include "model/attribution.h"
 #include "model/gpt2.h"
 
 namespace model {
@@ -39,6 +39,16 @@ ModelRequest parse_model_request(const attn::Json& j);
 // Runs the request; the result refuses (ProblemError) a text longer than the context, and output larger than
 // max_bytes as JSON (it says so, with the size: drop attention or shorten the text).
 attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes);
+
+// An attribution report as JSON: {logit, logit_baseline, gradient_x_input, integrated_gradients, ig_steps,
+// ig_completeness_error, leave_one_out, rollout, attention_norm (one score per token each),
+// attention_norm_per_head, raw_attention, spearman (between the methods, in `order`), order}.
+attn::Json attribution_json(const AttributionReport& a);
+
+// `attnlab-cli explain`: {tokens, token_ids, target: {id, token}, contrast?: {id, token}, logit, attribution}
+// for the logit of t after the last of ids (refused as run_model_json refuses).
+attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitTarget& t, int steps,
+                        double max_bytes);
 
 // {name, card, n_layer, n_head, n_embd, n_positions, vocab_size, parameters, edited}
 attn::Json describe_model(const Gpt2& m);

@@ -64,8 +64,16 @@ TEST(ModelJson, GradientAndAttributionRequests) {
   const attn::Json& a = out["attribution"];
   ASSERT_EQ(a["order"].size(), std::size(model::kAttributionMethods));
   for (const attn::Json& name : a["order"])
-    EXPECT_EQ(a["methods"][name.get<std::string>()].size(), out["tokens"].size());
-  EXPECT_EQ(a["steps"], 4);
-  EXPECT_GE(a["completeness_error"].get<double>(), 0);
+    EXPECT_EQ(a[name.get<std::string>()].size(), out["tokens"].size());
+  EXPECT_EQ(a["ig_steps"], 4);
+  EXPECT_GE(a["ig_completeness_error"].get<double>(), 0);
   EXPECT_FALSE(out.contains("gradient"));
+  // attnlab-cli explain's answer: the same report, the target and contrast named.
+  const attn::Json ex =
+      model::explain_json(bundled(), out["token_ids"].get<std::vector<int>>(), {5, 6}, 4, 1e9);
+  EXPECT_EQ(ex["target"]["id"], 5);
+  EXPECT_EQ(ex["target"]["token"], bundled().tokenizer.token(5));
+  EXPECT_EQ(ex["contrast"]["id"], 6);
+  EXPECT_EQ(ex["logit"], a["logit"]);
+  EXPECT_EQ(ex["attribution"]["integrated_gradients"], a["integrated_gradients"]);
 }

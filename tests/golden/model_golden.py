@@ -234,10 +234,9 @@ def torch_attribution(m, ids, target, contrast, steps):
 
 
 def compare_attribution(folder, text, target, contrast=None, steps=8, label=""):
-    args = ["model", "--model", folder, "--text", text, "--top", "0", "--no-attention", "--gradient", str(target),
-            "--attribution", "--steps", str(steps)]
+    args = ["explain", "--model", folder, "--text", text, "--target-id", str(target), "--steps", str(steps)]
     if contrast is not None:
-        args += ["--contrast", str(contrast)]
+        args += ["--contrast-id", str(contrast)]
     out, rc = cli(args)
     if rc != 0:
         check(False, f"{label}: {out.get('error')}")
@@ -247,13 +246,14 @@ def compare_attribution(folder, text, target, contrast=None, steps=8, label=""):
     want = torch_attribution(m, torch.tensor([out["token_ids"]]), target, contrast, steps)
     worst = 0.0
     for name, ref in want.items():
-        ours = torch.tensor(a["methods"][name], dtype=torch.float64)
+        ours = torch.tensor(a[name], dtype=torch.float64)
         rel = (ours - ref).abs().max().item() / max(ref.abs().max().item(), 1e-12)
         worst = max(worst, rel)
         check(rel <= 1e-4, f"{label} {name}: max |ours − torch| / max |torch| = {rel:.2e}")
     ig = float(want["integrated_gradients"].sum())
-    check(abs(a["completeness_error"] - abs(ig - (a["f"] - a["f_baseline"]))) <= 1e-6,
-          f"{label}: completeness error {a['completeness_error']:.2e}")
+    check(abs(a["ig_completeness_error"] - abs(ig - (a["logit"] - a["logit_baseline"]))) <= 1e-6
+          and out["target"]["id"] == target and a["ig_steps"] == steps,
+          f"{label}: completeness error {a['ig_completeness_error']:.2e}, target {out['target']}")
     return worst
 
 
