@@ -125,7 +125,7 @@ async function runGpu(text, options, finish = { for: 'run' }, prepareArgs = {}) 
   try {
     const res = await gpu.run(job, { path: options.path || 'auto', trace: !!options.trace });
     writeOutputs(job.id, res, res.path, options.trace);
-    const result = cmdOk('gpu_finish', { version: job.version, ...finish, id: job.id, path: res.path, gpu_ms: res.gpu_ms, timer: res.timer,
+    const result = cmdOk('gpu_finish', { version: job.version, ...finish, id: job.id, path: res.path, auto: !options.path, gpu_ms: res.gpu_ms, timer: res.timer,
                                           wall_ms: performance.now() - t0, trace: !!options.trace });
     return result;
   } catch (e) {

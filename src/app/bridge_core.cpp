@@ -201,7 +201,7 @@ Json describe_model(ui::AppState& s, const Json&, std::string_view) {
 Json run_model(ui::AppState& s, const Json&, std::string_view payload) {
   if (!s.model) throw attn::ProblemError("model: none is open");
   const model::ModelRequest r = model::parse_model_request(attn::parse_json_text(text(payload)));
-  return model::run_model_json(*s.model, r, compute::default_options().max_bytes);
+  return model::run_model_json(*s.model, r, compute::default_options().max_bytes, model::kBackwardPage);
 }
 // --- WebGPU jobs ---------------------------------------------------------------------------------------
 // {app: true}: the problem on screen (the header says its result_version); else the payload's problem text.
@@ -249,6 +249,7 @@ double max_diff(const attn::Result& a, const attn::Result& b) {
   }
   return worst;
 }
+// auto: the page asked for the path C++ chose (the notice then says why, when a limit chose it).
 // for: "run" answers the Result; "view" hands it to the step view (result_version `version`); "check"
 // compares it with the CPU result on screen and writes the Performance panel's report.
 Json gpu_finish(ui::AppState& s, const Json& a, std::string_view) {
@@ -256,7 +257,7 @@ Json gpu_finish(ui::AppState& s, const Json& a, std::string_view) {
   const std::string path = str(a, "path"), purpose = str(a, "for");
   attn::Message why;  // (why "auto" chose this path, when a limit did)
   const attn::Result r = compute::gpu_finish(static_cast<int>(num(a, "id")), path, num(a, "gpu_ms"),
-                                             str(a, "timer"), num(a, "wall_ms"), &p, &why);
+                                             str(a, "timer"), num(a, "wall_ms"), &p, &why, flag(a, "auto"));
   if (purpose == "view") {
     ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::result_to_json(r, p, true), why);
     return Json::object();

@@ -156,7 +156,11 @@ struct ExplainArgs {
 
 // A token given as text (it must be one token of this model's vocabulary) or as an id.
 int token_id(const model::Gpt2& m, const char* flag, const std::string& text, int id) {
-  if (id >= 0 || text.empty()) return id;
+  if (id >= 0) return id;
+  if (text.empty()) {
+    if (std::string(flag) == "--contrast") return -1;  // (none)
+    throw attn::ProblemError(std::string(flag) + ": empty: give a token or " + flag + "-id");
+  }
   const std::vector<int> ids = m.tokenizer.encode(text);
   if (ids.size() != 1) {
     std::string list;

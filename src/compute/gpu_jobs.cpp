@@ -106,7 +106,7 @@ attn::Json gpu_outputs(int id, const std::string& path, bool trace) {
 const F32Job& gpu_job(int id) { return find(id).f32; }
 
 attn::Result gpu_finish(int id, const std::string& path, double gpu_ms, const std::string& timer,
-                        double wall_ms, attn::Problem* problem, attn::Message* why) {
+                        double wall_ms, attn::Problem* problem, attn::Message* why, bool automatic) {
   const Job& found = find(id);
   const F32Job& job = found.f32;
   struct Erase {
@@ -118,7 +118,7 @@ attn::Result gpu_finish(int id, const std::string& path, double gpu_ms, const st
   r.stats.gpu_timer = timer;
   r.stats.time_ms = wall_ms;
   if (problem) *problem = job.problem;
-  if (path == found.chosen.path && !found.chosen.why.id.empty()) {
+  if (automatic && path == found.chosen.path && !found.chosen.why.id.empty()) {
     r.stats.notice = attn::say(attn::english(), found.chosen.why);
     if (why) *why = found.chosen.why;
   }

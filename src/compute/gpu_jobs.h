@@ -41,10 +41,12 @@ attn::Json gpu_outputs(int id, const std::string& path, bool trace);
 // The job (throws attn::ProblemError for an unknown id).
 const F32Job& gpu_job(int id);
 
-// The Result of a finished job (stats: path, GPU and wall time, timer, and the notice saying why when the
-// path that ran is the one "auto" chose for a limit; *why gets that message); the job is gone afterwards.
+// The Result of a finished job (stats: path, GPU and wall time, timer, and — when the caller asked for "auto"
+// (`automatic`) and a limit chose the path — the notice saying why; *why gets that message); the job is gone
+// afterwards.
 attn::Result gpu_finish(int id, const std::string& path, double gpu_ms, const std::string& timer,
-                        double wall_ms, attn::Problem* problem = nullptr, attn::Message* why = nullptr);
+                        double wall_ms, attn::Problem* problem = nullptr, attn::Message* why = nullptr,
+                        bool automatic = true);
 
 void gpu_cancel(int id);
 

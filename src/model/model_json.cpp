@@ -25,8 +25,8 @@ void read_logit_target(const attn::Json& v, const std::string& field, ModelReque
     if (g.key() != "target" && g.key() != "contrast" && !(steps && g.key() == "steps"))
       fail(field + "." + g.key(), "unknown field (known: " + known + ")");
   r.target = attn::read_int(v["target"], field + ".target", 0, (1 << 22) - 1);
-  if (v.contains("contrast"))
-    r.contrast = attn::read_int(v["contrast"], field + ".contrast", 0, (1 << 22) - 1);
+  r.contrast =
+      v.contains("contrast") ? attn::read_int(v["contrast"], field + ".contrast", 0, (1 << 22) - 1) : -1;
   if (steps && v.contains("steps")) r.steps = attn::read_int(v["steps"], field + ".steps", 1, 1024);
 }
 
@@ -50,7 +50,7 @@ attn::Json attribution_json(const AttributionReport& a) {
 }
 
 attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitTarget& t, int steps,
-                        double max_bytes) {
+                        double max_bytes, double max_backward) {
   ModelRequest r;
   r.token_ids = ids;
   r.has_ids = true;
@@ -60,7 +60,7 @@ attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitT
   r.target = t.target;
   r.contrast = t.contrast;
   r.steps = steps;
-  const attn::Json full = run_model_json(m, r, max_bytes);
+  const attn::Json full = run_model_json(m, r, max_bytes, max_backward);
   attn::Json out = {{"tokens", full["tokens"]},
                     {"token_ids", full["token_ids"]},
                     {"target", {{"id", t.target}, {"token", m.tokenizer.token(t.target)}}},
@@ -72,7 +72,9 @@ attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitT
 
 ModelRequest parse_model_request(const attn::Json& j) {
   if (!j.is_object())
-    fail("request", "expected an object {text, top, generate, temperature, seed, attention, gradient}");
+    fail("request",
+         "expected an object {text | token_ids, top, generate, temperature, seed, attention, gradient, "
+         "attribution}");
   ModelRequest r;
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
@@ -124,7 +126,7 @@ attn::Json describe_model(const Gpt2& m) {
           {"edited", m.edits > 0}};
 }
 
-attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes) {
+attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes, double max_backward) {
   const std::vector<int> ids = r.has_ids ? r.token_ids : m.tokenizer.encode(r.text);
   const Gpt2Config& c = m.config;
   const double T = static_cast<double>(ids.size()), total = T + r.generate;
@@ -133,13 +135,34 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
          std::to_string(static_cast<long long>(T)) + " tokens" +
              (r.generate ? " + " + std::to_string(r.generate) + " to generate" : "") +
              " is more than the model's context (" + std::to_string(c.n_positions) + ")");
+  if (r.gradient || r.attribution) {  // f64 passes with their tapes: refused before any is computed
+    const double passes = r.attribution ? 2.0 * (r.steps + T + 2) : 2.0;
+    const double ops = passes * m.parameters() * T;
+    const double E = c.n_embd,
+                 tape = 8.0 * c.n_layer * (c.n_head * (T * T + 3 * T * E / c.n_head) + 8 * T * E);
+    char said[200];
+    if (ops > max_backward) {
+      std::snprintf(
+          said, sizeof said,
+          "%.1e multiply-adds (%.0f forward and backward passes over %.0f tokens); the limit here is "
+          "%.0e: ask for fewer steps or a shorter text",
+          ops, passes, T, max_backward);
+      fail(r.attribution ? "attribution" : "gradient", said);
+    }
+    if (tape > max_bytes)
+      fail(r.attribution ? "attribution" : "gradient",
+           "the backward pass keeps " + attn::human_bytes(tape) + " for " +
+               std::to_string(static_cast<int>(T)) + " tokens; the limit here is " +
+               attn::human_bytes(max_bytes) + ": ask for a shorter text");
+  }
   const double numbers = (r.attention ? c.n_layer * c.n_head * T * T : 0) + c.vocab_size + T * 2 +
                          (r.gradient ? T * c.n_embd : 0) +
                          (r.attribution ? T * (5 + c.n_head * (1 + c.n_layer)) + 25 : 0);
   if (numbers * 88 > max_bytes)
-    fail("attention", "the result would hold " + std::to_string(static_cast<long long>(numbers)) +
-                          " numbers (" + attn::human_bytes(numbers * 88) + " as JSON; the limit here is " +
-                          attn::human_bytes(max_bytes) + "): ask without attention, or for a shorter text");
+    fail(r.attention ? "attention" : "text",
+         "the result would hold " + std::to_string(static_cast<long long>(numbers)) + " numbers (" +
+             attn::human_bytes(numbers * 88) + " as JSON; the limit here is " + attn::human_bytes(max_bytes) +
+             (r.attention ? "): ask without attention, or for a shorter text" : "): ask for a shorter text"));
   const Forward f = forward(m, ids);
   attn::Json out = attn::Json::object();
   out["model"] = describe_model(m);
@@ -170,17 +193,6 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
                        {"embedding", attn::matrix_to_json(g.d_embedding)}};
   }
   if (r.attribution) {
-    // (steps + T + 2 forward and backward passes in f64: refused past what takes minutes, not seconds)
-    const double ops = 2.0 * (r.steps + T + 2) * m.parameters() * T;
-    if (ops > 2e11) {
-      char said[160];
-      std::snprintf(
-          said, sizeof said,
-          "%.1e multiply-adds (%d steps + %d tokens + 2 passes, forward and backward); the limit here is "
-          "2e11: ask for fewer steps or a shorter text",
-          ops, r.steps, static_cast<int>(T));
-      fail("attribution", said);
-    }
     out["attribution"] = attribution_json(attribute(m, ids, {r.target, r.contrast}, r.steps));
   }
   if (r.generate > 0) {

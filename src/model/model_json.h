@@ -36,9 +36,14 @@ struct ModelRequest {
 // one").
 ModelRequest parse_model_request(const attn::Json& j);
 
-// Runs the request; the result refuses (ProblemError) a text longer than the context, and output larger than
-// max_bytes as JSON (it says so, with the size: drop attention or shorten the text).
-attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes);
+// Runs the request; the result refuses (ProblemError) a text longer than the context, output larger than
+// max_bytes as JSON (it says so, with the size: drop attention or shorten the text), and a gradient or
+// attribution whose f64 passes would take more than max_backward multiply-adds or whose tapes would hold
+// more than max_bytes. max_backward: kBackwardNative for the CLI, kBackwardPage where the page waits on it.
+inline constexpr double kBackwardNative = 2e11;  // (minutes at most natively)
+inline constexpr double kBackwardPage = 2e10;    // (the browser's main thread: seconds, not minutes)
+attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes,
+                          double max_backward = kBackwardNative);
 
 // An attribution report as JSON: {logit, logit_baseline, gradient_x_input, integrated_gradients, ig_steps,
 // ig_completeness_error, leave_one_out, rollout, attention_norm (one score per token each),
@@ -48,7 +53,7 @@ attn::Json attribution_json(const AttributionReport& a);
 // `attnlab-cli explain`: {tokens, token_ids, target: {id, token}, contrast?: {id, token}, logit, attribution}
 // for the logit of t after the last of ids (refused as run_model_json refuses).
 attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitTarget& t, int steps,
-                        double max_bytes);
+                        double max_bytes, double max_backward = kBackwardNative);
 
 // {name, card, n_layer, n_head, n_embd, n_positions, vocab_size, parameters, edited}
 attn::Json describe_model(const Gpt2& m);

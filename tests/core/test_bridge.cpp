@@ -67,10 +67,18 @@ TEST(Bridge, GpuJobsCarryThePathAndItsReason) {
   EXPECT_EQ(header["path"], "flash");
   const int id = header["id"];
   ASSERT_FALSE(call(s, "gpu_outputs", {{"id", id}, {"path", "flash"}}).contains("error"));
-  const Json r = call(s, "gpu_finish", {{"id", id}, {"path", "flash"}, {"gpu_ms", 1.0}, {"for", "run"}});
+  const Json r =
+      call(s, "gpu_finish", {{"id", id}, {"path", "flash"}, {"auto", true}, {"gpu_ms", 1.0}, {"for", "run"}});
   EXPECT_NE(r["stats"].value("notice", "").find("score matrix needs " + attn::human_bytes(score)),
             std::string::npos)
       << r.dump();
+
+  // A caller that asked for flash itself gets no word about limits.
+  const Json asked = call(s, "gpu_prepare", {{"max_buffer_bytes", score - 1}}, kProblem);
+  call(s, "gpu_outputs", {{"id", asked["id"]}, {"path", "flash"}});
+  EXPECT_FALSE(
+      call(s, "gpu_finish", {{"id", asked["id"]}, {"path", "flash"}, {"for", "run"}})["stats"].contains(
+          "notice"));
 
   // The step view: the problem on screen, its status said in Spanish.
   recompute_if_dirty(s);
@@ -82,7 +90,11 @@ TEST(Bridge, GpuJobsCarryThePathAndItsReason) {
   EXPECT_EQ(app["version"], s.derived().result_version);
   call(s, "gpu_outputs", {{"id", app["id"]}, {"path", app["path"]}, {"trace", true}});
   call(s, "gpu_finish",
-       {{"id", app["id"]}, {"path", app["path"]}, {"for", "view"}, {"version", app["version"]}});
+       {{"id", app["id"]},
+        {"path", app["path"]},
+        {"auto", true},
+        {"for", "view"},
+        {"version", app["version"]}});
   const std::string status = call(s, "gpu_view")["status"];
   EXPECT_NE(status.find("ruta flash"), std::string::npos) << status;
 

@@ -57,6 +57,16 @@ TEST(ModelJson, GradientAndAttributionRequests) {
   EXPECT_EQ(
       error_of([&] { req(R"({"text": "a", "gradient": {"target": 3}, "attribution": {"target": 4}})"); }),
       "attribution: asks for another target or contrast than the other of gradient and attribution");
+  EXPECT_EQ(error_of([&] {
+              req(R"({"text": "a", "gradient": {"target": 5, "contrast": 3}, "attribution": {"target": 5}})");
+            }),
+            "attribution: asks for another target or contrast than the other of gradient and attribution");
+  // Refused before any pass runs: too much work for the page, or tapes over the memory limit.
+  const model::ModelRequest heavy = req(R"({"text": "She was the youngest", "attribution": {"target": 5}})");
+  EXPECT_NE(error_of([&] { model::run_model_json(bundled(), heavy, 1e9, 1e6); }).find("attribution: "),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { model::run_model_json(bundled(), heavy, 2e4); }).find("the backward pass keeps"),
+            std::string::npos);
   const attn::Json out = model::run_model_json(
       bundled(),
       req(R"({"text": "She was the", "top": 0, "attribution": {"target": 5, "contrast": 6, "steps": 4}})"),
