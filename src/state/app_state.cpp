@@ -222,24 +222,28 @@ bool flash_walkthrough_shown(const AppState& s) {
          s.derived().variants.flash[h].output.rows() == s.problem.query_len();
 }
 
+std::string words(const Words& w, const std::string& id) {
+  return attn::say(*w.catalog, attn::Message{id, {}});
+}
+
+std::string say(const Words& w, const std::string& id, std::vector<attn::MessageArg> args) {
+  return attn::say(*w.catalog, attn::Message{id, std::move(args)});
+}
+
+std::string say(const Words& w, const attn::Message& m) { return attn::say(*w.catalog, m); }
+
+std::string say(const Words& w, const std::vector<attn::Message>& sentences) {
+  return attn::say(*w.catalog, sentences);
+}
+
+std::string num(const Words& w, double x, int decimals) { return attn::number(*w.catalog, x, decimals); }
+
 const attn::Catalog& catalog(const AppState& s) {
   const attn::Catalog* c = attn::catalog_for(s.view.language);
   return c ? *c : attn::english();
 }
 
-std::string words(const AppState& s, const std::string& id) {
-  return attn::say(catalog(s), attn::Message{id, {}});
-}
-
-std::string say(const AppState& s, const std::string& id, std::vector<attn::MessageArg> args) {
-  return attn::say(catalog(s), attn::Message{id, std::move(args)});
-}
-
-std::string say(const AppState& s, const attn::Message& m) { return attn::say(catalog(s), m); }
-
-std::string say(const AppState& s, const std::vector<attn::Message>& sentences) {
-  return attn::say(catalog(s), sentences);
-}
+AppState::operator Words() const { return Words{&catalog(*this)}; }
 
 std::string notice_text(const AppState& s) { return say(s, s.notice); }
 
@@ -247,8 +251,6 @@ PerfPoint perf_point(attn::Message name, int n, double ms, int order) {
   std::string key = attn::say(attn::english(), name);
   return {std::move(key), std::move(name), n, ms, order};
 }
-
-std::string num(const AppState& s, double x, int decimals) { return attn::number(catalog(s), x, decimals); }
 
 float projector_scale(float display_w, float display_h) {
   const float fit = std::min(display_w / 1024.0f, display_h / 576.0f);

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "attn/cost.h"
+#include "attn/format.h"
 #include "attn/json_io.h"
 #include "attn/json_read.h"
 #include "attn/mask.h"

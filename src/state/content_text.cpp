@@ -40,8 +40,8 @@ attn::Message lesson_message(const Lesson& l, int page, const char* field) {
   return translated(lesson_id(l, page, field), lesson_text(l, page, field));
 }
 
-std::string lesson_words(const AppState& s, const Lesson& l, int page, const char* field) {
-  return say(s, lesson_message(l, page, field));
+std::string lesson_words(const Words& w, const Lesson& l, int page, const char* field) {
+  return say(w, lesson_message(l, page, field));
 }
 
 attn::Message scenario_message(const attn::Scenario& sc, const char* field) {
@@ -49,8 +49,8 @@ attn::Message scenario_message(const attn::Scenario& sc, const char* field) {
                     std::string(field) == "title" ? sc.title : sc.framing);
 }
 
-std::string scenario_words(const AppState& s, const attn::Scenario& sc, const char* field) {
-  return say(s, scenario_message(sc, field));
+std::string scenario_words(const Words& w, const attn::Scenario& sc, const char* field) {
+  return say(w, scenario_message(sc, field));
 }
 
 std::map<std::string, std::string> content_messages(const std::vector<Lesson>& lessons,

@@ -10,6 +10,7 @@
 
 #include "attn/scenario.h"
 #include "attn/text.h"
+#include "state/words.h"
 
 namespace ui {
 
@@ -20,10 +21,10 @@ struct Lesson;
 // "question". The catalog's text when it has the id, else the lesson file's (the message's fallback; no id
 // for a field the lesson does not have, which says "").
 attn::Message lesson_message(const Lesson& l, int page, const char* field);
-std::string lesson_words(const AppState& s, const Lesson& l, int page, const char* field);
+std::string lesson_words(const Words& w, const Lesson& l, int page, const char* field);
 // A scenario's "title" or "framing", the same way.
 attn::Message scenario_message(const attn::Scenario& sc, const char* field);
-std::string scenario_words(const AppState& s, const attn::Scenario& sc, const char* field);
+std::string scenario_words(const Words& w, const attn::Scenario& sc, const char* field);
 
 // Every such id with its English text: what each catalog other than English must translate.
 std::map<std::string, std::string> content_messages(const std::vector<Lesson>& lessons,

@@ -196,11 +196,11 @@ std::string matrix_png(const attn::NamedMatrix& m, bool weights, const std::stri
   return out;
 }
 
-std::string handout_title(const AppState& s, int kind) {
-  return words(s, std::string("handout.menu.") + kHandouts[std::clamp(kind, 0, kHandoutCount - 1)].id);
+std::string handout_title(const Words& w, int kind) {
+  return words(w, std::string("handout.menu.") + kHandouts[std::clamp(kind, 0, kHandoutCount - 1)].id);
 }
 
-std::string matrix_title(const AppState& s, const std::string& name) {
+std::string matrix_title(const Words& w, const std::string& name) {
   static const std::pair<const char*, const char*> kTitles[] = {
       {"X (embeddings)", "handout.matrix.x"},
       {"scores s = Q·Kᵀ", "handout.matrix.scores"},
@@ -209,7 +209,7 @@ std::string matrix_title(const AppState& s, const std::string& name) {
       {"weights a = softmax(m)", "handout.matrix.weights"},
       {"output O = A·V", "handout.matrix.output"}};
   for (const auto& [english, id] : kTitles)
-    if (name == english) return words(s, id);
+    if (name == english) return words(w, id);
   return name;
 }
 

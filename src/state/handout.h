@@ -9,13 +9,14 @@
 
 #include "attn/handout.h"
 #include "state/handout_types.h"
+#include "state/words.h"
 
 namespace ui {
 
 struct AppState;
 
 // The menu's words for kHandouts[kind] in the app's language (the catalog's "handout.menu.<id>").
-std::string handout_title(const AppState& s, int kind);
+std::string handout_title(const Words& w, int kind);
 
 // The matrices on screen for the shown head: X, W_Q, W_K, W_V when Q, K, V come from embeddings, then Q, K,
 // V, the scores, scaled, masked, weights and output (attn::head_matrices).
@@ -23,7 +24,7 @@ std::string handout_title(const AppState& s, int kind);
 // one in the app's language ("weights a = softmax(m)" → "pesos a = softmax(m)"), a bare symbol (Q, W_K) as it
 // is.
 std::vector<attn::NamedMatrix> shown_matrices(const AppState& s);
-std::string matrix_title(const AppState& s, const std::string& name);
+std::string matrix_title(const Words& w, const std::string& name);
 
 // The file for a handout (not ViewPng), from the state's current result; font_path: a TTF for the PNG's
 // labels. Throws attn::ProblemError when there is nothing to hand out (no result, a sequence too long).

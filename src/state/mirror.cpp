@@ -31,14 +31,14 @@ const attn::HeadTrace<double>* head(const AppState& s) {
 }
 
 // "animal 71.0%, street 8.3%, …": the row's largest weights, at most five.
-std::string top_weights(const AppState& s, const attn::HeadTrace<double>& t, int row,
+std::string top_weights(const Words& w, const attn::HeadTrace<double>& t, int row,
                         const std::vector<std::string>& keys) {
   std::vector<int> order(static_cast<size_t>(t.weights.cols()));
   for (size_t j = 0; j < order.size(); ++j) order[j] = static_cast<int>(j);
   std::sort(order.begin(), order.end(), [&](int a, int b) { return t.weights(row, a) > t.weights(row, b); });
   std::string out;
   for (size_t k = 0; k < order.size() && k < 5; ++k)
-    out += (k ? ", " : "") + say(s, "mirror.token_weight",
+    out += (k ? ", " : "") + say(w, "mirror.token_weight",
                                  {text_arg("token", keys[static_cast<size_t>(order[k])]),
                                   percent_arg("p", t.weights(row, order[k]), 1)});
   return out;

@@ -1,4 +1,5 @@
 // The narration of the current step (see narration.h).
+#include "attn/explain.h"
 #include "state/narration.h"
 
 #include <algorithm>
@@ -9,8 +10,8 @@ namespace ui {
 
 namespace {
 // The formula is math written by the engine: its few words (⟦id⟧) said and its decimal signs the language's.
-Explanation said(const AppState& s, const attn::StepExplanation& e) {
-  const attn::Catalog& c = catalog(s);
+Explanation said(const Words& w, const attn::StepExplanation& e) {
+  const attn::Catalog& c = *w.catalog;
   return {attn::say(c, e.title), attn::say_formula(c, e.formula), attn::say(c, e.narration), e.values};
 }
 }  // namespace

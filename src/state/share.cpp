@@ -13,7 +13,7 @@ namespace ui {
 namespace {
 
 // %XX → the byte XX (the link's JSON is percent-encoded UTF-8, as encodeURIComponent writes it).
-std::string percent_decode(const AppState& s, const std::string& in) {
+std::string percent_decode(const Words& w, const std::string& in) {
   std::string out;
   const auto hex = [](char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -27,7 +27,7 @@ std::string percent_decode(const AppState& s, const std::string& in) {
       continue;
     }
     if (i + 2 >= in.size() || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0)
-      throw std::runtime_error(say(s, "share.bad_percent", {attn::count_arg("i", static_cast<double>(i))}));
+      throw std::runtime_error(say(w, "share.bad_percent", {attn::count_arg("i", static_cast<double>(i))}));
     out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
     i += 2;
   }

@@ -40,9 +40,9 @@ model::Ablation::Kind* ablation_of(AppState& s, int layer, int head) {
 }
 
 // "broad", "prev 0.15", "first 0.15", …: the label, then every score.
-std::vector<std::string> score_pieces(const AppState& s, const model::HeadScores& h) {
-  const auto piece = [&](const char* id, double x) { return say(s, id, {attn::fixed_arg("x", x, 2)}); };
-  return {say(s, head_label(h.label)),         piece("model.score.prev", h.previous),
+std::vector<std::string> score_pieces(const Words& w, const model::HeadScores& h) {
+  const auto piece = [&](const char* id, double x) { return say(w, id, {attn::fixed_arg("x", x, 2)}); };
+  return {say(w, head_label(h.label)),         piece("model.score.prev", h.previous),
           piece("model.score.first", h.first), piece("model.score.self", h.self),
           piece("model.score.broad", h.broad), piece("model.score.induction", h.induction)};
 }
@@ -68,12 +68,12 @@ const char* const kAblationNames[] = {"model.ablation.on", "model.ablation.off",
 const char* const kAblationIds[] = {"###on", "###off", "###uniform"};
 
 // The width of one head's "on / off / uniform" row.
-float ablation_buttons_width(const AppState& s) {
+float ablation_buttons_width(const Words& w) {
   const ImGuiStyle& st = ImGui::GetStyle();
-  float w = 0;
+  float width = 0;
   for (const char* name : kAblationNames)
-    w += ImGui::CalcTextSize(words(s, name).c_str()).x + st.FramePadding.x * 2 + 2;
-  return w;
+    width += ImGui::CalcTextSize(words(w, name).c_str()).x + st.FramePadding.x * 2 + 2;
+  return width;
 }
 
 // "on / off / uniform" for one head; returns true when it changed.
@@ -183,8 +183,8 @@ void heads_grid(AppState& s) {
 }
 
 // A share as a percentage 5 wide before its sign ("%5.1f%%": "  5.0%"), in the app's language.
-std::string percent5(const AppState& s, double share) {
-  std::string t = num(s, 100 * share, 1);
+std::string percent5(const Words& w, double share) {
+  std::string t = num(w, 100 * share, 1);
   if (t.size() < 5) t.insert(0, 5 - t.size(), ' ');
   return t + "%";
 }

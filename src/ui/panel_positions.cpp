@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "attn/format.h"
 #include "ui/fit.h"
 #include "ui/panels.h"
 #include "ui/widgets.h"
@@ -17,8 +18,8 @@ namespace {
 
 using Kind = attn::PositionSpec::Kind;
 
-std::string title_of(const AppState& s, Kind kind) {
-  return words(s, std::string("position.") + attn::position_kind(kind).id + ".title");
+std::string title_of(const Words& w, Kind kind) {
+  return words(w, std::string("position.") + attn::position_kind(kind).id + ".title");
 }
 
 }  // namespace

@@ -47,14 +47,14 @@ bool g_answers_held = false;
 void hold_interview_answers(bool held) { g_answers_held = held; }
 
 // The question is the message `id` (its id is also the ImGui id, the same in every language).
-void interview_prompt(const AppState& s, const char* id, const std::string& answer) {
+void interview_prompt(const Words& w, const char* id, const std::string& answer) {
   ImGui::PushID(id);
-  const bool open = ImGui::TreeNode("##q", "%s", words(s, "lab.interview.label").c_str());
+  const bool open = ImGui::TreeNode("##q", "%s", words(w, "lab.interview.label").c_str());
   ImGui::SameLine();
-  ImGui::TextWrapped("%s", words(s, id).c_str());  // (a tree node's own label does not wrap)
+  ImGui::TextWrapped("%s", words(w, id).c_str());  // (a tree node's own label does not wrap)
   if (open) {
     if (g_answers_held)
-      text_note("%s", words(s, "lab.interview.held").c_str());
+      text_note("%s", words(w, "lab.interview.held").c_str());
     else
       text_words("%s", answer.c_str());
     ImGui::TreePop();
@@ -63,10 +63,8 @@ void interview_prompt(const AppState& s, const char* id, const std::string& answ
 }
 
 // human_bytes and fmt_count with the decimal sign of the learner's language.
-std::string lab_bytes(const AppState& s, double b) {
-  return attn::decimals(catalog(s), attn::human_bytes(b));
-}
-std::string lab_count(const AppState& s, double x) { return attn::decimals(catalog(s), fmt_count(x)); }
+std::string lab_bytes(const Words& w, double b) { return attn::decimals(*w.catalog, attn::human_bytes(b)); }
+std::string lab_count(const Words& w, double x) { return attn::decimals(*w.catalog, fmt_count(x)); }
 
 void weights_side_by_side(const AppState& s, const char* id, const std::vector<WeightsColumn>& columns,
                           float height_fonts) {
@@ -96,12 +94,12 @@ void weights_side_by_side(const AppState& s, const char* id, const std::vector<W
   ImGui::EndTable();
 }
 
-std::string diff_text(const AppState& s, double d) {
+std::string diff_text(const Words& w, double d) {
   if (d < 0) return "—";
-  if (d == 0) return words(s, "lab.compare.identical");
+  if (d == 0) return words(w, "lab.compare.identical");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1e", d);
-  return attn::decimals(catalog(s), buf);
+  return attn::decimals(*w.catalog, buf);
 }
 
 namespace {

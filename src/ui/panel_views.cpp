@@ -23,8 +23,8 @@ std::vector<double> row_vector(const attn::MatD& m, int i) {
 // Softmax of a row of raw scores with a multiplier, honouring the mask (−∞ where masked is −∞).
 
 // "41.0%": a share as a percentage with `decimals` decimals, in the app's language.
-std::string percent(const AppState& s, double share, int decimals) {
-  return num(s, 100 * share, decimals) + "%";
+std::string percent(const Words& w, double share, int decimals) {
+  return num(w, 100 * share, decimals) + "%";
 }
 
 // {label, "2.31 bits", "41.0%"}: a row of the entropy table.
@@ -34,7 +34,7 @@ std::vector<std::string> entropy_row(const AppState& s, const char* label, const
 }
 
 // While an edit awaits recompute (every view of the row).
-void recomputing(const AppState& s) { ImGui::TextDisabled("%s", words(s, "tokens.recomputing").c_str()); }
+void recomputing(const Words& w) { ImGui::TextDisabled("%s", words(w, "tokens.recomputing").c_str()); }
 
 }  // namespace
 

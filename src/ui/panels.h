@@ -49,10 +49,10 @@ bool result_matches_problem(const AppState& s);                // false while an
 void help_marker(const char* text);
 std::string fmt_count(double x);  // "9216", "1 050 000" (3 significant digits, narrow no-break spaces)
 // A collapsed Q&A line: the question is message `id`, the answer already said.
-void interview_prompt(const AppState& s, const char* id, const std::string& answer);
-std::string lab_bytes(const AppState& s, double b);  // attn::human_bytes in the language's decimal sign
-std::string lab_count(const AppState& s, double x);  // fmt_count, the same way
-std::string diff_text(const AppState& s, double d);  // a difference: "1.2e-07", "identical", "—" (d < 0)
+void interview_prompt(const Words& w, const char* id, const std::string& answer);
+std::string lab_bytes(const Words& w, double b);  // attn::human_bytes in the language's decimal sign
+std::string lab_count(const Words& w, double x);  // fmt_count, the same way
+std::string diff_text(const Words& w, double d);  // a difference: "1.2e-07", "identical", "—" (d < 0)
 // Weights side by side, a column each (the Variants view's comparisons): its title, then the matrix as a
 // heatmap height_fonts font sizes tall, or the note saying why there is none (weights nullptr).
 struct WeightsColumn {

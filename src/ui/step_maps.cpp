@@ -1,4 +1,5 @@
 // The maps each stage shows (see step_maps.h).
+#include "attn/explain.h"
 #include "ui/step_maps.h"
 #include "state/lesson.h"
 #include "state/narration.h"
@@ -30,10 +31,10 @@ const attn::MatD& stage_matrix(const attn::HeadTrace<double>& t, attn::Stage st,
 }
 
 // A number as %.Ng writes it, in the app's language.
-std::string general(const AppState& s, double x, int digits) {
+std::string general(const Words& w, double x, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-  return attn::decimals(catalog(s), buf);
+  return attn::decimals(*w.catalog, buf);
 }
 
 // How many cells of the stage matrix (row-major) exist at this step.
@@ -59,13 +60,13 @@ double max_abs(const attn::MatD& m) {
 }
 
 // The matrix a stage shows (from WebGPU where the step view's numbers come from there), its title.
-const attn::MatD& matrix_of(const AppState& s, const StepData& d, attn::Stage stage, std::string* title) {
+const attn::MatD& matrix_of(const Words& w, const StepData& d, attn::Stage stage, std::string* title) {
   const char* id = "";
   const attn::MatD& cpu = stage_matrix(*d.t, stage, &id);
   const attn::MatD* m = &cpu;
   if (d.gpu && stage == attn::Stage::Mask) m = &d.gpu->masked, id = "step.matrix.mask_gpu";
   if (d.gpu && stage >= attn::Stage::Softmax) m = &d.gpu->weights, id = "step.matrix.softmax_gpu";
-  *title = words(s, id);
+  *title = words(w, id);
   return *m;
 }
 

@@ -6,6 +6,7 @@
 #include "attn/scenario.h"
 #include "test_util.h"
 #include "app/derive.h"
+#include "attn/format.h"
 #include "state/app_state.h"
 #include "state/share.h"
 
