@@ -107,13 +107,13 @@ Json get_result(ui::AppState& s, const Json& a, std::string_view) {
   attn::RunOptions with = compute::default_options(), without = with;
   with.json = flag(a, "trace") ? 2 : 1;
   const double json =
-      attn::estimate_budget(s.problem, with).bytes - attn::estimate_budget(s.problem, without).bytes;
+      attn::estimate_budget(s.problem(), with).bytes - attn::estimate_budget(s.problem(), without).bytes;
   if (json > with.max_bytes)
     return attn::error_json("result: as JSON it would need " + attn::human_bytes(json) +
                             "; the limit here is " + attn::human_bytes(with.max_bytes) +
                             ". Ask for less (no trace), or run it output-only with "
                             "attnlab.run(problem, {weights: false}).");
-  return with_blob(attn::result_to_json(s.derived().result, s.problem, flag(a, "trace"), binary_matrix));
+  return with_blob(attn::result_to_json(s.derived().result, s.problem(), flag(a, "trace"), binary_matrix));
 }
 // On error the state is unchanged.
 Json set_state(ui::AppState& s, const Json&, std::string_view payload) {
@@ -209,7 +209,7 @@ Json gpu_prepare(ui::AppState& s, const Json& a, std::string_view payload) {
   if (!flag(a, "app"))
     return compute::gpu_prepare(attn::parse_problem_text(text(payload)), num(a, "max_buffer_bytes"));
   recompute_if_dirty(s);
-  Json header = compute::gpu_prepare(s.problem, num(a, "max_buffer_bytes"));
+  Json header = compute::gpu_prepare(s.problem(), num(a, "max_buffer_bytes"));
   header["version"] = s.derived().result_version;
   return header;
 }

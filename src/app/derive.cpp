@@ -17,7 +17,8 @@ void recompute_if_dirty(ui::AppState& s) {
   s.dirty = false;
   ui::Derived& d = s.update_derived();
   try {
-    d.result = compute::run_cpu(s.problem, view_options());
+    ui::refresh_problem(s);  // (the Problem is derived: from the inputs and settings panels edited)
+    d.result = compute::run_cpu(s.problem(), view_options());
     d.has_result = true;
     ++d.result_version;
     d.error.clear();
@@ -26,7 +27,7 @@ void recompute_if_dirty(ui::AppState& s) {
   } catch (const std::bad_alloc&) {
     d.error = "memory: this problem does not fit in the memory available here";
   }
-  s.view.head = std::min(s.view.head, s.problem.heads() - 1);
+  s.view.head = std::min(s.view.head, s.problem().heads() - 1);
   s.step_index = s.step().index;  // clamp after a shape change
 }
 

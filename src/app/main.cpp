@@ -88,7 +88,8 @@ void service_requests(ui::AppState& s) {
   }
   // The step view's WebGPU numbers: one run at a time; a newer problem is run when the previous one returns.
   ui::GpuView& g = s.update_derived().gpu;
-  const double cells = static_cast<double>(s.problem.heads()) * s.problem.query_len() * s.problem.key_len();
+  const double cells =
+      static_cast<double>(s.problem().heads()) * s.problem().query_len() * s.problem().key_len();
   if (s.view.backend == ui::Backend::WebGpu && s.derived().has_result && s.derived().error.empty() &&
       g.in_flight < 0 && g.version != s.derived().result_version) {
     if (cells <= kGpuViewCells) {

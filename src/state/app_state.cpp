@@ -11,7 +11,7 @@
 namespace ui {
 
 attn::Step AppState::step() const {
-  return attn::step_at(step_index, problem.query_len(), problem.key_len(), granularity);
+  return attn::step_at(step_index, problem().query_len(), problem().key_len(), granularity);
 }
 
 const attn::Scenario* AppState::scenario() const {
@@ -30,10 +30,84 @@ AppState default_state(std::vector<attn::Scenario> scenarios) {
   return s;
 }
 
-bool heads_possible(const AppState& s, int h) {
-  const attn::SentenceSetup& setup = s.setup;
-  return h == 1 || (h > 1 && setup.d_k == setup.d_model && s.inputs.w_v.cols() == setup.d_model &&
+namespace {
+bool heads_fit(const attn::SentenceSetup& setup, const attn::SentenceInputs& inputs, int h) {
+  return h == 1 || (h > 1 && setup.d_k == setup.d_model && inputs.w_v.cols() == setup.d_model &&
                     setup.d_model % h == 0);
+}
+
+// Heads that no longer divide the width fall back to one (and K/V heads to the heads).
+void fit_heads(attn::SentenceSetup& setup, const attn::SentenceInputs& inputs) {
+  if (!heads_fit(setup, inputs, setup.heads)) setup.heads = 1;
+  if (setup.kv_heads < 1 || setup.heads % setup.kv_heads != 0) setup.kv_heads = setup.heads;
+}
+
+// A painted mask of another shape, global tokens past the keys and a padding past them no longer apply.
+void fit_mask(attn::MaskSpec& mask, int L, int S) {
+  if (mask.kind == attn::MaskSpec::Kind::Explicit && (mask.allowed.rows() != L || mask.allowed.cols() != S))
+    mask = attn::MaskSpec{};
+  std::vector<int>& global = mask.global;
+  const bool had_global = !global.empty();
+  global.erase(std::remove_if(global.begin(), global.end(), [S](int g) { return g >= S; }), global.end());
+  if (had_global && global.empty() && mask.kind == attn::MaskSpec::Kind::Block && mask.block == 1)
+    mask = attn::MaskSpec{};  // it was {"global": […]} alone
+  if (mask.kind == attn::MaskSpec::Kind::Padding) mask.valid_len = std::min(mask.valid_len, S);
+}
+
+int sentence_keys(const AppState& s) {
+  return static_cast<int>((s.inputs.x_kv.size() != 0 ? s.inputs.x_kv : s.inputs.x).rows());
+}
+}  // namespace
+
+bool heads_possible(const AppState& s, int h) { return heads_fit(s.setup, s.inputs, h); }
+
+ProblemSettings ProblemSettings::of(const attn::Problem& p) {
+  return {p.mask, p.scale, p.temperature, p.variant, p.feature_map, p.tile_q, p.tile_k, p.precision};
+}
+
+void ProblemSettings::apply(attn::Problem& p) const {
+  p.mask = mask;
+  p.scale = scale;
+  p.temperature = temperature;
+  p.variant = variant;
+  p.feature_map = feature_map;
+  p.tile_q = tile_q;
+  p.tile_k = tile_k;
+  p.precision = precision;
+}
+
+attn::Problem sentence_problem(attn::SentenceSetup setup, const attn::SentenceInputs& inputs,
+                               const ProblemSettings& settings) {
+  fit_heads(setup, inputs);
+  attn::Problem p = attn::inputs_problem(setup, inputs);
+  settings.apply(p);
+  const attn::MatD& xk = inputs.x_kv.size() != 0 ? inputs.x_kv : inputs.x;
+  fit_mask(p.mask, static_cast<int>(p.tokens.size()), static_cast<int>(xk.rows()));
+  return p;
+}
+
+attn::Problem derive_problem(const AppState& s) {
+  attn::Problem p;
+  switch (s.source) {
+    case Source::Embeddings:
+      return sentence_problem(s.setup, s.inputs, s.settings);
+    case Source::Direct:
+      p = s.typed;
+      break;
+    case Source::Model:
+      if (!model_problem(s, p)) return s.problem();  // (no run: the text could not run; the last stays)
+      break;
+  }
+  s.settings.apply(p);
+  return p;
+}
+
+void refresh_problem(AppState& s) {
+  if (s.source == Source::Embeddings) {
+    fit_heads(s.setup, s.inputs);
+    fit_mask(s.settings.mask, static_cast<int>(s.setup.tokens.size()), sentence_keys(s));
+  }
+  s.update_derived().problem = derive_problem(s);
 }
 
 namespace {
@@ -62,35 +136,6 @@ InputsOrigin inputs_origin(const AppState& s) {
              : InputsOrigin::Edited;
 }
 
-void apply_inputs(AppState& s) {
-  attn::SentenceSetup& setup = s.setup;
-  if (!heads_possible(s, setup.heads)) setup.heads = 1;
-  if (setup.kv_heads < 1 || setup.heads % setup.kv_heads != 0) setup.kv_heads = setup.heads;
-  attn::Problem p = attn::inputs_problem(setup, s.inputs);
-  const attn::MatD& xk = s.inputs.x_kv.size() != 0 ? s.inputs.x_kv : s.inputs.x;
-  p.mask = s.problem.mask;
-  p.scale = s.problem.scale;
-  p.temperature = s.problem.temperature;
-  p.precision = s.problem.precision;
-  p.variant = s.problem.variant;
-  p.feature_map = s.problem.feature_map;
-  p.tile_q = s.problem.tile_q;
-  p.tile_k = s.problem.tile_k;
-  const int L = static_cast<int>(p.tokens.size()), S = static_cast<int>(xk.rows());
-  if (p.mask.kind == attn::MaskSpec::Kind::Explicit &&
-      (p.mask.allowed.rows() != L || p.mask.allowed.cols() != S))
-    p.mask = attn::MaskSpec{};               // a painted mask of another shape no longer applies
-  std::vector<int>& global = p.mask.global;  // global positions past the keys no longer apply
-  const bool had_global = !global.empty();
-  global.erase(std::remove_if(global.begin(), global.end(), [S](int g) { return g >= S; }), global.end());
-  if (had_global && global.empty() && p.mask.kind == attn::MaskSpec::Kind::Block && p.mask.block == 1)
-    p.mask = attn::MaskSpec{};  // it was {"global": […]} alone
-  if (p.mask.kind == attn::MaskSpec::Kind::Padding) p.mask.valid_len = std::min(p.mask.valid_len, S);
-  s.problem = std::move(p);
-  s.source = Source::Embeddings;
-  s.dirty = true;
-}
-
 void rebuild_from_sentence(AppState& s) {
   s.setup.tokens = attn::tokenize(s.sentence);
   if (s.setup.tokens.empty()) s.setup.tokens = {"(empty)"};
@@ -99,7 +144,9 @@ void rebuild_from_sentence(AppState& s) {
   s.features.clear();
   for (int c = 0; c < s.setup.d_model; ++c) s.features.push_back("x" + std::to_string(c));
   s.scenario_id.clear();
-  apply_inputs(s);
+  s.source = Source::Embeddings;
+  refresh_problem(s);
+  s.dirty = true;
 }
 
 void edit_sentence(AppState& s) {
@@ -127,7 +174,8 @@ void edit_sentence(AppState& s) {
   }
   s.setup.tokens = std::move(tokens);
   s.inputs.x = std::move(x);
-  apply_inputs(s);
+  refresh_problem(s);
+  s.dirty = true;
   s.notice = fresh.empty() ? attn::Message{"notice.story_kept", {}}
                            : attn::Message{"notice.story_kept_new", {attn::text_arg("tokens", fresh)}};
 }
@@ -143,10 +191,12 @@ void load_scenario(AppState& s, const attn::Scenario& sc) {
   s.setup.d_k = static_cast<int>(sc.w_q.cols());
   s.inputs = {sc.x, {}, sc.w_q, sc.w_k, sc.w_v};
   s.features = sc.features;
-  s.problem.mask = sc.mask;
-  s.problem.scale = attn::ScaleSpec{};
-  s.problem.temperature = 1.0;
-  apply_inputs(s);
+  s.settings.mask = sc.mask;
+  s.settings.scale = attn::ScaleSpec{};
+  s.settings.temperature = 1.0;
+  s.source = Source::Embeddings;
+  refresh_problem(s);
+  s.dirty = true;
   // The focus token's score on the key its story is about ("it" · "animal"): a first cell that teaches.
   const int n = static_cast<int>(sc.tokens.size());
   int key = 0;
@@ -160,7 +210,7 @@ void load_scenario(AppState& s, const attn::Scenario& sc) {
 }
 
 void step_to(AppState& s, attn::StepIndex index) {
-  const attn::Step st = attn::step_at(index, s.problem.query_len(), s.problem.key_len(), s.granularity);
+  const attn::Step st = attn::step_at(index, s.problem().query_len(), s.problem().key_len(), s.granularity);
   s.step_index = st.index;
   if (st.index == st.total - 1) s.playing = false;
 }
@@ -168,7 +218,7 @@ void step_to(AppState& s, attn::StepIndex index) {
 void step_by(AppState& s, int delta) { step_to(s, s.step_index + delta); }
 
 void jump_stage(AppState& s, int delta) {
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   const attn::Step st = s.step();
   int stage = static_cast<int>(st.stage);
   // Stages are entered at the same query row, so a learner following one token stays on it.
@@ -186,9 +236,9 @@ void jump_stage(AppState& s, int delta) {
 
 void select_query(AppState& s, int query) {
   const attn::Step st = s.step();
-  const int L = s.problem.query_len();
+  const int L = s.problem().query_len();
   step_to(s, attn::step_index(st.stage, std::clamp(query, 0, L - 1), 0, attn::Phase::Max, L,
-                              s.problem.key_len(), s.granularity));
+                              s.problem().key_len(), s.granularity));
 }
 
 void next_scenario(AppState& s, int delta) {
@@ -219,7 +269,7 @@ bool flash_walkthrough_shown(const AppState& s) {
   return s.view.panel == Panel::Variants && s.view.variants.section == VariantSection::Flash &&
          s.derived().variants.version == s.derived().result_version &&
          h < s.derived().variants.flash.size() && !s.derived().variants.flash[h].tiles.empty() &&
-         s.derived().variants.flash[h].output.rows() == s.problem.query_len();
+         s.derived().variants.flash[h].output.rows() == s.problem().query_len();
 }
 
 std::string words(const Words& w, const std::string& id) {

@@ -42,6 +42,8 @@ struct AppState : Document {
   FrameState frame;
   UndoHistory history;  // edits to undo (Ctrl+Z) and redo
 
+  // What is computed: derived from the inputs (or the typed problem, or the model's run) and the settings.
+  const attn::Problem& problem() const { return derived_.problem; }
   attn::Step step() const;
   const attn::Scenario* scenario() const;  // the loaded scenario, or nullptr
   // The app's language as a Words value (words.h): words(s, "view.step") says it in view.language.
@@ -69,9 +71,18 @@ bool heads_possible(const AppState& s, int h);
 // edited / given by hand, or the open model (which a link names rather than carries).
 enum class InputsOrigin { Scenario, Seeded, Edited, Model };
 InputsOrigin inputs_origin(const AppState& s);
-// Recomputes q = X·W_Q, k = X·W_K, v = X·W_V into the problem (keeps mask, scale, temperature, variant);
-// with setup.heads > 1 a torch-layout multi-head problem (W_O = identity), grouped when kv_heads < heads.
-void apply_inputs(AppState& s);
+// The Problem, derived (one function): q = X·W_Q, k = X·W_K, v = X·W_V from the inputs (with setup.heads > 1
+// a torch-layout multi-head problem, W_O = identity, grouped when kv_heads < heads), the typed problem
+// (Source::Direct) or the model's layer and head (Source::Model), each with the document's settings.
+attn::Problem derive_problem(const AppState& s);
+// The sentence's problem for these inputs and settings (what derive_problem does for Source::Embeddings; the
+// Variants view asks it about other heads and positions).
+attn::Problem sentence_problem(attn::SentenceSetup setup, const attn::SentenceInputs& inputs,
+                               const ProblemSettings& settings);
+// Makes the document fit its inputs (heads that no longer divide, a painted mask or global tokens of another
+// shape) and derives the problem into derived().problem: the app shell does it every frame the document
+// changed; an edit that moves the step (a scenario, a link) does it at once.
+void refresh_problem(AppState& s);
 // Loads a scenario's sentence, features, X, W and mask, and puts the step at its focus token.
 void load_scenario(AppState& s, const attn::Scenario& sc);
 
@@ -145,7 +156,10 @@ void open_model(AppState& s, std::shared_ptr<const model::Gpt2> m);
 void refresh_model(AppState& s);
 // The open model, made the app's own edited copy first (model->edited, the link then carries numbers).
 model::Gpt2& editable_model(AppState& s);
-// The model's run as the problem for (layer, head) or the decode step; keeps the learner's view settings.
+// The model's run as the problem for (layer, head) or the decode step (false when there is no run).
+bool model_problem(const AppState& s, attn::Problem& p);
+// After the model ran again: the step view shows its layer and head, with the model's own mask, scale,
+// temperature and precision (the learner's variant, feature map and tiles stay).
 void apply_model_inputs(AppState& s);
 // inputs {source: "model", model, text, layer, head, ablations, position, generate, temperature, seed,
 // generated, decode_step} ⇄ s.model_inputs (reading validates against the open model; throws ProblemError).
@@ -155,10 +169,6 @@ attn::Json model_inputs_to_json(const AppState& s);
 void load_model_scenario(AppState& s, const attn::Scenario& sc);
 int model_focus_index(const AppState& s, const attn::Scenario& sc);
 void model_inputs_from_json(AppState& s, const attn::Json& j);
-
-// The Problem fields that are settings, not data: a problem of these alone changes only them (setState).
-inline constexpr const char* kSettingFields[] = {"mask",        "scale", "temperature", "variant",
-                                                 "feature_map", "tile",  "precision"};
 
 // {problem, inputs, step, view}
 attn::Json state_to_json(const AppState& s);

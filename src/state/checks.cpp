@@ -32,22 +32,22 @@ std::string trim(std::string t) {
 // Checks count or compute over the problem's L × S pairs: a lesson may ask about long sequences, within
 // reason (a check runs whenever its page opens).
 void at_most(const AppState& s, int tokens) {
-  if (s.problem.query_len() > tokens || s.problem.key_len() > tokens)
+  if (s.problem().query_len() > tokens || s.problem().key_len() > tokens)
     throw CheckError("check", {"check.error.too_long",
-                               {count_arg("max", tokens), count_arg("l", s.problem.query_len()),
-                                count_arg("s", s.problem.key_len())}});
+                               {count_arg("max", tokens), count_arg("l", s.problem().query_len()),
+                                count_arg("s", s.problem().key_len())}});
 }
 
 // The trace of the shown head: the app's own result when it is current, else the same computation now (the
 // step-through's sizes: at most kMaxStepTokens tokens).
 const attn::HeadTrace<double>& shown(const AppState& s, attn::Result& scratch) {
   at_most(s, kMaxStepTokens);
-  const int h = std::clamp(s.view.head, 0, s.problem.heads() - 1);
+  const int h = std::clamp(s.view.head, 0, s.problem().heads() - 1);
   if (s.derived().has_result && !s.dirty && static_cast<int>(s.derived().result.heads.size()) > h &&
-      s.derived().result.heads[static_cast<size_t>(h)].weights.rows() == s.problem.query_len() &&
-      s.derived().result.heads[static_cast<size_t>(h)].weights.cols() == s.problem.key_len())
+      s.derived().result.heads[static_cast<size_t>(h)].weights.rows() == s.problem().query_len() &&
+      s.derived().result.heads[static_cast<size_t>(h)].weights.cols() == s.problem().key_len())
     return s.derived().result.heads[static_cast<size_t>(h)];
-  scratch = attn::run(s.problem);
+  scratch = attn::run(s.problem());
   return scratch.heads.at(static_cast<size_t>(h));
 }
 
@@ -114,7 +114,8 @@ std::pair<int, int> top_two(const attn::MatD& m, int row) {
 CheckResult strongest(const AppState& s, const attn::Json& args, bool weights) {
   attn::Result scratch;
   const attn::HeadTrace<double>& t = shown(s, scratch);
-  const std::vector<std::string> q = attn::query_labels(s.problem), k = distinct(attn::key_labels(s.problem));
+  const std::vector<std::string> q = attn::query_labels(s.problem()),
+                                 k = distinct(attn::key_labels(s.problem()));
   const int row = position(args, "row", q);
   const attn::MatD& m = weights ? t.weights : t.scores;
   const auto [best, second] = top_two(m, row);
@@ -139,7 +140,7 @@ CheckResult strongest_score(const AppState& s, const attn::Json& args) { return 
 CheckResult row_sum(const AppState& s, const attn::Json& args) {
   attn::Result scratch;
   const attn::HeadTrace<double>& t = shown(s, scratch);
-  const std::vector<std::string> q = attn::query_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem());
   const int row = position(args, "row", q);
   const double sum = t.weights.row(row).sum();
   CheckResult r =
@@ -153,7 +154,7 @@ CheckResult row_sum(const AppState& s, const attn::Json& args) {
 CheckResult weight(const AppState& s, const attn::Json& args) {
   attn::Result scratch;
   const attn::HeadTrace<double>& t = shown(s, scratch);
-  const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem()), k = attn::key_labels(s.problem());
   const int row = position(args, "row", q), key = position(args, "key", k);
   const double w = t.weights(row, key);
   CheckResult r = number_of(
@@ -170,11 +171,11 @@ CheckResult entropy_change(const AppState& s, const attn::Json& args, double mul
                            std::vector<attn::MessageArg> more = {}) {
   attn::Result scratch;
   const attn::HeadTrace<double>& t = shown(s, scratch);
-  const std::vector<std::string> q = attn::query_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem());
   const int row = position(args, "row", q);
   const int d_k = static_cast<int>(t.q.cols());
-  const double now = attn::entropy_bits(
-      attn::row_weights_with(t, row, attn::score_multiplier(s.problem.scale, d_k, s.problem.temperature)));
+  const double now = attn::entropy_bits(attn::row_weights_with(
+      t, row, attn::score_multiplier(s.problem().scale, d_k, s.problem().temperature)));
   const double then = attn::entropy_bits(attn::row_weights_with(t, row, multiplier));
   const int answer = std::fabs(then - now) < 0.005 ? 2 : then > now ? 0 : 1;
   more.push_back(text_arg("row", trim(q[row])));
@@ -186,7 +187,7 @@ CheckResult entropy_change(const AppState& s, const attn::Json& args, double mul
 }
 
 CheckResult entropy_without_scaling(const AppState& s, const attn::Json& args) {
-  return entropy_change(s, args, 1.0 / s.problem.temperature, "check.entropy.without_scaling");
+  return entropy_change(s, args, 1.0 / s.problem().temperature, "check.entropy.without_scaling");
 }
 
 CheckResult entropy_at_temperature(const AppState& s, const attn::Json& args) {
@@ -195,30 +196,30 @@ CheckResult entropy_at_temperature(const AppState& s, const attn::Json& args) {
   const int d_k = static_cast<int>(shown(s, scratch).q.cols());
   char t[32];  // (as the lesson wrote it: 0.5, 2; no fixed count of decimals)
   std::snprintf(t, sizeof t, "%g", tau);
-  return entropy_change(s, args, attn::score_multiplier(s.problem.scale, d_k, tau),
+  return entropy_change(s, args, attn::score_multiplier(s.problem().scale, d_k, tau),
                         "check.entropy.at_temperature",
                         {text_arg("temperature", attn::decimals(catalog(s), t))});
 }
 
 CheckResult fully_masked_rows(const AppState& s, const attn::Json&) {
   at_most(s, 4096);
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   int n = 0;
-  for (int i = 0; i < L; ++i) n += attn::row_fully_masked(s.problem.mask, i, L, S) ? 1 : 0;
+  for (int i = 0; i < L; ++i) n += attn::row_fully_masked(s.problem().mask, i, L, S) ? 1 : 0;
   return number_of(n, 0,
                    say(s, "check.fully_masked_rows",
                        {count_arg("n", n), count_arg("rows", L),
-                        attn::words_arg("mask", attn::mask_message(s.problem.mask))}));
+                        attn::words_arg("mask", attn::mask_message(s.problem().mask))}));
 }
 
 CheckResult scores_needed(const AppState& s, const attn::Json&) {
   at_most(s, 4096);
-  const int L = s.problem.query_len(), S = s.problem.key_len();
-  const double n = attn::allowed_count(s.problem.mask, L, S);
+  const int L = s.problem().query_len(), S = s.problem().key_len();
+  const double n = attn::allowed_count(s.problem().mask, L, S);
   std::vector<attn::MessageArg> args = {count_arg("l", L), count_arg("s", S), count_arg("all", L * S)};
   if (n == static_cast<double>(L) * S)
     return number_of(n, 0, say(s, "check.scores_needed.all", std::move(args)));
-  args.push_back(attn::words_arg("mask", attn::mask_message(s.problem.mask)));
+  args.push_back(attn::words_arg("mask", attn::mask_message(s.problem().mask)));
   args.push_back(count_arg("n", n));
   return number_of(n, 0, say(s, "check.scores_needed", std::move(args)));
 }
@@ -226,7 +227,7 @@ CheckResult scores_needed(const AppState& s, const attn::Json&) {
 CheckResult scale_factor(const AppState& s, const attn::Json&) {
   attn::Result scratch;
   const int d_k = static_cast<int>(shown(s, scratch).q.cols());
-  const double m = attn::score_multiplier(s.problem.scale, d_k, 1.0);
+  const double m = attn::score_multiplier(s.problem().scale, d_k, 1.0);
   return number_of(m, 0.005,
                    say(s, "check.scale_factor", {count_arg("d_k", d_k), fixed_arg("factor", m, 4)}));
 }
@@ -252,7 +253,7 @@ CheckResult scores_after_shift(const AppState& s, const attn::Json& args) {
 
 // {head}: ALiBi's geometric slope of that head for the problem's number of heads.
 CheckResult alibi_slope(const AppState& s, const attn::Json& args) {
-  const int h = s.problem.heads();
+  const int h = s.problem().heads();
   const int head = attn::read_int(args.value("head", attn::Json(0)), "head", 0, h - 1);
   attn::PositionSpec alibi;
   alibi.kind = attn::PositionSpec::Kind::Alibi;
@@ -275,7 +276,7 @@ CheckResult linear_crossover(const AppState& s, const attn::Json&) {
 
 CheckResult flash_memory_ratio(const AppState& s, const attn::Json&) {
   at_most(s, 4096);
-  const std::vector<attn::VariantCost> costs = attn::attention_costs(s.problem);
+  const std::vector<attn::VariantCost> costs = attn::attention_costs(s.problem());
   const attn::VariantCost* f = attn::find_cost(costs, attn::CostWay::Flash);
   const double standard = costs.front().intermediate_bytes, flash = f ? f->intermediate_bytes : 0;
   if (flash <= 0) throw CheckError("check", {"check.error.no_flash_cost", {}});

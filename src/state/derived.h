@@ -154,6 +154,7 @@ struct PerfMemory {
 // Derived from the document by the app shell (app/derive.cpp; the GPU's answers through app/bridge.cpp),
 // never edited by panels.
 struct Derived {
+  attn::Problem problem;  // what is computed (derive_problem)
   attn::Result result;
   std::string error;  // non-empty when the last recompute failed; result is then the last good one
   bool has_result = false;

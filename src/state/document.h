@@ -1,5 +1,6 @@
-// The document: what getState() returns and a link carries — the learner's inputs, the problem, the step and
-// the view (how it is looked at). Panels edit it and set dirty; the app shell derives from it (derived.h).
+// The document: what getState() returns and a link carries — the learner's inputs, the problem's settings,
+// the step and the view (how it is looked at). Panels edit it and set dirty; the app shell derives from it
+// (derived.h), the Problem included: derive_problem (app_state.h) builds it from the inputs and the settings.
 // The JSON is state_json.cpp; undo keeps copies of it (undo.h).
 #pragma once
 
@@ -94,6 +95,25 @@ struct ViewState {
   std::string language = "en";  // the catalog every word on screen comes from (attn::catalog_for)
 };
 
+// The Problem fields that are settings, not data: how the inputs are computed (a problem of these alone
+// changes only them: setState). Every source takes them; a model's run writes its own mask, scale,
+// temperature and precision here when it runs again (state/model_run.cpp).
+struct ProblemSettings {
+  attn::MaskSpec mask;
+  attn::ScaleSpec scale;
+  double temperature = 1.0;
+  attn::Variant variant = attn::Variant::Standard;
+  attn::FeatureMap feature_map = attn::FeatureMap::Elu1;
+  int tile_q = 4, tile_k = 4;
+  attn::Precision precision = attn::Precision::F32;
+
+  static ProblemSettings of(const attn::Problem& p);
+  void apply(attn::Problem& p) const;
+};
+// Their names in the Problem JSON.
+inline constexpr const char* kSettingFields[] = {"mask",        "scale", "temperature", "variant",
+                                                 "feature_map", "tile",  "precision"};
+
 // The document: what getState() returns and a link carries. Panels edit it and set dirty; setState applies
 // to a copy of it and nothing else.
 struct Document {
@@ -105,7 +125,8 @@ struct Document {
   attn::SentenceSetup setup;          // tokens, d_model, d_k, seed
   attn::SentenceInputs inputs;        // X, W_Q, W_K, W_V (Source::Embeddings)
   std::vector<std::string> features;  // names of X's columns
-  attn::Problem problem;              // what is computed (q/k/v derived from inputs for Embeddings)
+  ProblemSettings settings;           // how it is computed (the mask, the scale, …)
+  attn::Problem typed;  // Source::Direct: the problem as given or typed (its own settings give way to these)
 
   attn::Granularity granularity = attn::Granularity::Cell;
   attn::StepIndex step_index = 0;

@@ -216,8 +216,8 @@ std::string matrix_title(const Words& w, const std::string& name) {
 std::vector<attn::NamedMatrix> shown_matrices(const AppState& s) {
   const attn::HeadTrace<double>& t = head_of(s);
   std::vector<attn::NamedMatrix> out;
-  if (s.source == Source::Embeddings && s.problem.heads() == 1 && s.inputs.x.rows() == t.q.rows()) {
-    const std::vector<std::string> tokens = attn::query_labels(s.problem);
+  if (s.source == Source::Embeddings && s.problem().heads() == 1 && s.inputs.x.rows() == t.q.rows()) {
+    const std::vector<std::string> tokens = attn::query_labels(s.problem());
     const std::vector<std::string> feats =
         s.features.empty() ? attn::index_labels(s.inputs.x.cols()) : s.features;
     out.push_back({"X (embeddings)", s.inputs.x, tokens, feats});
@@ -226,7 +226,7 @@ std::vector<attn::NamedMatrix> shown_matrices(const AppState& s) {
     out.push_back({"W_V", s.inputs.w_v, feats, attn::index_labels(s.inputs.w_v.cols())});
   }
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
-  for (attn::NamedMatrix& m : attn::head_matrices(s.problem, s.derived().result, h))
+  for (attn::NamedMatrix& m : attn::head_matrices(s.problem(), s.derived().result, h))
     out.push_back(std::move(m));
   return out;
 }

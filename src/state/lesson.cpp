@@ -235,7 +235,7 @@ void reveal_answer(AppState& s) {
   if (!prediction_open(s)) return;
   s.lesson.revealed = true;
   const CheckResult& r = s.derived().lesson_check.result;
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   if (r.show_stage < 0 || r.show_row < 0 || r.show_row >= L || !s.derived().lesson_check.error.id.empty())
     return;
   // (the row's last cell: the whole row is computed, the answer among it)

@@ -27,7 +27,8 @@ const attn::HeadTrace<double>* head(const AppState& s) {
   if (!s.derived().has_result || s.derived().result.heads.empty()) return nullptr;
   const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(
       std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1))];
-  return t.weights.rows() == s.problem.query_len() && t.weights.cols() == s.problem.key_len() ? &t : nullptr;
+  return t.weights.rows() == s.problem().query_len() && t.weights.cols() == s.problem().key_len() ? &t
+                                                                                                  : nullptr;
 }
 
 // "animal 71.0%, street 8.3%, …": the row's largest weights, at most five.
@@ -74,7 +75,7 @@ std::string model_view(const AppState& s) {
 std::string variants_view(const AppState& s) {
   const Variants& v = s.derived().variants;
   const bool costs = !held_back(s, Held::Costs);
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   switch (s.view.variants.section) {
     case VariantSection::Compare: {
       std::string items;
@@ -94,17 +95,17 @@ std::string variants_view(const AppState& s) {
       return say(s, "mirror.variants.compare", {text_arg("items", items)});
     }
     case VariantSection::Masks:
-      return costs
-                 ? say(s, "mirror.variants.masks_allowed",
-                       {attn::words_arg("mask", attn::mask_message(s.problem.mask)),
-                        count_arg("n", attn::allowed_count(s.problem.mask, L, S)), count_arg("total", L * S)})
-                 : say(s, "mirror.variants.masks",
-                       {attn::words_arg("mask", attn::mask_message(s.problem.mask))});
+      return costs ? say(s, "mirror.variants.masks_allowed",
+                         {attn::words_arg("mask", attn::mask_message(s.problem().mask)),
+                          count_arg("n", attn::allowed_count(s.problem().mask, L, S)),
+                          count_arg("total", L * S)})
+                   : say(s, "mirror.variants.masks",
+                         {attn::words_arg("mask", attn::mask_message(s.problem().mask))});
     case VariantSection::Heads:
-      return say(
-          s, s.problem.heads() == 1 ? "mirror.variants.head" : "mirror.variants.heads",
-          {count_arg("heads", s.problem.heads()),
-           count_arg("kv_heads", s.problem.num_kv_heads > 0 ? s.problem.num_kv_heads : s.problem.heads())});
+      return say(s, s.problem().heads() == 1 ? "mirror.variants.head" : "mirror.variants.heads",
+                 {count_arg("heads", s.problem().heads()),
+                  count_arg("kv_heads",
+                            s.problem().num_kv_heads > 0 ? s.problem().num_kv_heads : s.problem().heads())});
     case VariantSection::Linear:
       for (const VariantRun& r : v.runs)
         if (r.variant == attn::Variant::Linear && r.max_diff >= 0 && costs)
@@ -133,7 +134,7 @@ std::string variants_view(const AppState& s) {
 
 std::string describe_view(const AppState& s) {
   const attn::HeadTrace<double>* t = head(s);
-  const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem()), k = attn::key_labels(s.problem());
   const int i = t ? std::clamp(s.step().query, 0, static_cast<int>(q.size()) - 1) : 0;
   const std::string row = q.empty() ? "" : "“" + q[static_cast<size_t>(i)] + "”";
   const bool weights = t && !held_back(s, Held::Softmax);
@@ -154,9 +155,9 @@ std::string describe_view(const AppState& s) {
     case Panel::Scaling: {
       if (!weights) return words(s, "mirror.scaling.held");
       const int d_k = static_cast<int>(t->q.cols());
-      const double now = attn::entropy_bits(
-          attn::row_weights_with(*t, i, attn::score_multiplier(s.problem.scale, d_k, s.problem.temperature)));
-      const double raw = attn::entropy_bits(attn::row_weights_with(*t, i, 1.0 / s.problem.temperature));
+      const double now = attn::entropy_bits(attn::row_weights_with(
+          *t, i, attn::score_multiplier(s.problem().scale, d_k, s.problem().temperature)));
+      const double raw = attn::entropy_bits(attn::row_weights_with(*t, i, 1.0 / s.problem().temperature));
       return say(
           s, "mirror.scaling",
           {text_arg("row", row), number_arg("now", now), number_arg("raw", raw), count_arg("d_k", d_k)});
@@ -250,7 +251,7 @@ attn::Json step_mirror(const AppState& s) {
   const Explanation e = explain_current(s);
   attn::Json j = {{"title", e.title}, {"formula", e.formula}, {"narration", e.narration}};
   if (!s.derived().has_result || e.title.empty()) return j;
-  if (s.problem.variant == attn::Variant::Linear) return j;
+  if (s.problem().variant == attn::Variant::Linear) return j;
   if (held_back(s, static_cast<Held>(s.step().stage))) return j;  // (no numbers while a prediction is open)
   if (flash_walkthrough_shown(s)) {  // the tile's first row: its partial (or final) output
     if (e.values.empty()) return j;  // (held back)
@@ -267,7 +268,7 @@ attn::Json step_mirror(const AppState& s) {
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
   const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
-  const std::vector<std::string> q = attn::query_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem());
   const attn::MatD* m = st.stage == attn::Stage::Scores    ? &t.scores
                         : st.stage == attn::Stage::Scale   ? &t.scaled
                         : st.stage == attn::Stage::Mask    ? &t.masked
@@ -280,7 +281,7 @@ attn::Json step_mirror(const AppState& s) {
     j["caption"] =
         say(s, "state.caption.output", {attn::text_arg("token", q[static_cast<size_t>(st.query)])});
   } else {
-    headers = attn::key_labels(s.problem);
+    headers = attn::key_labels(s.problem());
     j["caption"] = say(s, std::string("state.caption.") + attn::kStages[static_cast<int>(st.stage)].id,
                        {attn::text_arg("token", q[static_cast<size_t>(st.query)])});
   }

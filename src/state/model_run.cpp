@@ -75,27 +75,34 @@ void refresh_model(AppState& s) {
   apply_model_inputs(s);
 }
 
-void apply_model_inputs(AppState& s) {
+bool model_problem(const AppState& s, attn::Problem& p) {
   const ModelRun& r = s.derived().model_run;
-  if (!s.model || r.forward.layers.empty()) return;
+  if (!s.model || r.forward.layers.empty()) return false;
   const ModelInputs& in = s.model_inputs;
-  attn::Problem p;
   if (in.decode_step >= 0 && in.decode_step < static_cast<int>(r.steps.size())) {
     p = model::decode_problem(*s.model, r.cache, r.steps[static_cast<size_t>(in.decode_step)], in.layer,
                               in.head);
-    s.view.head = 0;
   } else {
     const model::LayerTrace& l = r.forward.layers[static_cast<size_t>(in.layer)];
     p = model::layer_problem(*s.model, in.layer, l.x, r.forward.ids);
-    s.view.head = in.head;
   }
-  // The learner's ways of looking stay; the model's own mask, scale and temperature are restored.
-  p.variant = s.problem.variant;
-  p.feature_map = s.problem.feature_map;
-  p.tile_q = s.problem.tile_q;
-  p.tile_k = s.problem.tile_k;
-  s.problem = std::move(p);
+  return true;
+}
+
+void apply_model_inputs(AppState& s) {
+  attn::Problem p;
+  if (!model_problem(s, p)) return;
+  const ModelInputs& in = s.model_inputs;
+  s.view.head = in.decode_step >= 0 && in.decode_step < static_cast<int>(s.derived().model_run.steps.size())
+                    ? 0
+                    : in.head;
+  ProblemSettings& set = s.settings;  // (the model's own; the learner's ways of looking stay)
+  set.mask = p.mask;
+  set.scale = p.scale;
+  set.temperature = p.temperature;
+  set.precision = p.precision;
   s.source = Source::Model;
+  refresh_problem(s);
   s.dirty = true;
 }
 
@@ -210,8 +217,8 @@ int model_focus_index(const AppState& s, const attn::Scenario& sc) {
     return t;
   };
   int at = -1;
-  for (size_t i = 0; i < s.problem.tokens.size(); ++i)
-    if (trim(s.problem.tokens[i]) == sc.focus) at = static_cast<int>(i);
+  for (size_t i = 0; i < s.problem().tokens.size(); ++i)
+    if (trim(s.problem().tokens[i]) == sc.focus) at = static_cast<int>(i);
   return at;
 }
 
@@ -232,7 +239,7 @@ void load_model_scenario(AppState& s, const attn::Scenario& sc) {
   refresh_model(s);
   s.scenario_id = sc.id;
   const int focus = std::max(0, model_focus_index(s, sc));
-  const int n = s.problem.query_len();
+  const int n = s.problem().query_len();
   s.step_index = attn::step_index(attn::Stage::Softmax, focus, 0, attn::Phase::Max, n, n, s.granularity);
   s.playing = false;
 }

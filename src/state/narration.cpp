@@ -17,7 +17,7 @@ Explanation said(const Words& w, const attn::StepExplanation& e) {
 }  // namespace
 
 attn::ExplainInput explain_input(const AppState& s, const attn::HeadTrace<double>& t, int h) {
-  attn::ExplainInput in = attn::explain_input(s.problem, t, h);
+  attn::ExplainInput in = attn::explain_input(s.problem(), t, h);
   // A scenario's K and V are its features (W_K = W_V = I): q·k adds feature by feature, so each column
   // of Q, K and V is named by its feature.
   const attn::Scenario* sc = s.scenario();
@@ -42,15 +42,15 @@ Explanation explain_current(const AppState& s, int max_terms) {
     const attn::FlashTrace& f = s.derived().variants.flash[static_cast<size_t>(std::max(0, s.view.head))];
     return said(s, attn::explain_flash_tile(
                        f, std::clamp(s.view.variants.flash_step, 0, static_cast<int>(f.tiles.size()) - 1),
-                       attn::query_labels(s.problem)));
+                       attn::query_labels(s.problem())));
   }
-  if (s.problem.variant == attn::Variant::Linear)
+  if (s.problem().variant == attn::Variant::Linear)
     return said(
         s, {{"explain.linear.title", {}}, "O = φ(Q)·(φ(K)ᵀ·V) ÷ φ(Q)·Σφ(K)", {{"explain.linear", {}}}, {}});
   const int h = std::clamp(s.view.head, 0, static_cast<int>(s.derived().result.heads.size()) - 1);
   const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(h)];
   const attn::Step st = s.step();
-  if (t.weights.rows() != s.problem.query_len() || t.weights.cols() != s.problem.key_len()) return {};
+  if (t.weights.rows() != s.problem().query_len() || t.weights.cols() != s.problem().key_len()) return {};
   attn::ExplainInput in = explain_input(s, t, h);
   in.max_terms = max_terms;
   attn::StepExplanation e = attn::explain_step(in, st);

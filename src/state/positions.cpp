@@ -20,15 +20,11 @@ constexpr Kind kCompared[] = {Kind::None, Kind::Sinusoidal, Kind::Rope, Kind::Al
 attn::Problem with_position(const AppState& s, const attn::PositionSpec& pos) {
   attn::Problem p;
   if (s.source == Source::Embeddings) {
-    AppState copy;
-    copy.setup = s.setup;
-    copy.inputs = s.inputs;
-    copy.problem = s.problem;
-    copy.setup.position = pos;
-    apply_inputs(copy);
-    p = copy.problem;
+    attn::SentenceSetup setup = s.setup;
+    setup.position = pos;
+    p = sentence_problem(setup, s.inputs, s.settings);
   } else {
-    p = s.problem;
+    p = s.problem();
     p.position = pos;
   }
   p.variant = attn::Variant::Standard;
@@ -46,10 +42,10 @@ double finite_diff(const attn::MatD& a, const attn::MatD& b) {
 
 PositionReach reach_of(const AppState& s) {
   PositionReach r;
-  const int n = std::max(s.problem.key_len(), 2), far = 4 * n - 1;
+  const int n = std::max(s.problem().key_len(), 2), far = 4 * n - 1;
   r.n = n;
-  const int E = s.problem.form == attn::Problem::Form::Direct ? static_cast<int>(s.problem.q.cols())
-                                                              : static_cast<int>(s.problem.query.cols());
+  const int E = s.problem().form == attn::Problem::Form::Direct ? static_cast<int>(s.problem().q.cols())
+                                                                : static_cast<int>(s.problem().query.cols());
   const attn::MatD seen = attn::sinusoidal_table(0, n, std::max(E, 2));
   const attn::VecD at_far = attn::sinusoidal_table(far, 1, std::max(E, 2)).row(0).transpose();
   for (Eigen::Index p = 0; p < seen.rows(); ++p)
@@ -65,8 +61,8 @@ PositionReach reach_of(const AppState& s) {
   r.rope_wavelength = 2 * std::acos(-1.0) / attn::rope_angle(rope, d_rot, r.rope_pairs - 1, 1);
   attn::PositionSpec alibi;
   alibi.kind = Kind::Alibi;
-  const std::vector<double> slopes = attn::alibi_slopes(alibi, s.problem.heads());
-  r.alibi_slope = slopes[static_cast<size_t>(std::clamp(s.view.head, 0, s.problem.heads() - 1))];
+  const std::vector<double> slopes = attn::alibi_slopes(alibi, s.problem().heads());
+  r.alibi_slope = slopes[static_cast<size_t>(std::clamp(s.view.head, 0, s.problem().heads() - 1))];
   r.alibi_seen = -r.alibi_slope * (n - 1);
   r.alibi_far = -r.alibi_slope * far;
   return r;
@@ -95,12 +91,12 @@ void refresh_positions(const AppState& s, Variants& v) {
     attn::PositionSpec pos;
     pos.kind = kind;
     if (attn::position_kind(kind).needs_inputs && s.source != Source::Embeddings &&
-        s.problem.form == attn::Problem::Form::Direct) {
+        s.problem().form == attn::Problem::Form::Direct) {
       run.note = {"lab.positions.needs_x", {}};
       v.positions.push_back(std::move(run));
       continue;
     }
-    attn::Problem counted = s.problem;
+    attn::Problem counted = s.problem();
     counted.position = pos;
     run.extra = attn::position_cost(counted, s.source == Source::Embeddings ? s.setup.d_model : 0).mul_adds;
     try {

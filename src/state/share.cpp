@@ -64,8 +64,8 @@ attn::Json link_state(const AppState& s) {
   for (const char* f : kSettingFields)
     if (j["problem"].contains(f)) settings[f] = j["problem"][f];
   // (problem_to_json leaves these out at their defaults; a link says them, or the opener's own would stay)
-  settings["feature_map"] = attn::feature_map_name(s.problem.feature_map);
-  settings["tile"] = {{"q", s.problem.tile_q}, {"k", s.problem.tile_k}};
+  settings["feature_map"] = attn::feature_map_name(s.problem().feature_map);
+  settings["tile"] = {{"q", s.problem().tile_q}, {"k", s.problem().tile_k}};
   j["problem"] = std::move(settings);  // q, k, v follow from the inputs
   attn::Json heads = {{"heads", s.setup.heads}, {"kv_heads", s.setup.kv_heads}};
   if (s.setup.position.kind != attn::PositionSpec::Kind::None)

@@ -147,11 +147,12 @@ void read_inputs(AppState& s, const attn::Json& j) {
     load_scenario(s, *sc);
     if (j.contains("seed")) s.setup.seed = attn::read_seed(j["seed"], "inputs.seed");
     read_heads(s, j);
-    apply_inputs(s);
-    attn::validate(s.problem);  // (a position that does not fit the scenario's heads: refused here)
+    refresh_problem(s);
+    attn::validate(s.problem());  // (a position that does not fit the scenario's heads: refused here)
     return;
   }
   if (j.contains("source") && j["source"] == "direct") {
+    if (s.source != Source::Direct) s.typed = s.problem();  // (q, k, v as they are, typed from now on)
     s.source = Source::Direct;
     return;
   }
@@ -223,8 +224,10 @@ void read_inputs(AppState& s, const attn::Json& j) {
   } else {
     for (Eigen::Index c = 0; c < d; ++c) s.features.push_back("x" + std::to_string(c));
   }
-  apply_inputs(s);
-  attn::validate(s.problem);
+  s.source = Source::Embeddings;
+  refresh_problem(s);
+  s.dirty = true;
+  attn::validate(s.problem());
 }
 
 }  // namespace
@@ -277,7 +280,7 @@ attn::Json state_to_json(const AppState& s) {
     if (s.setup.position.kind != attn::PositionSpec::Kind::None)
       inputs["position"] = attn::position_to_json(s.setup.position);
   }
-  attn::Json problem = attn::problem_to_json(s.problem);
+  attn::Json problem = attn::problem_to_json(s.problem());
   if (s.source == Source::Model &&
       !(s.model && s.model->edits > 0)) {  // the model's numbers follow from the inputs
     attn::Json settings = attn::Json::object();
@@ -312,6 +315,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
   next.model = s.model;
   next.model_version = s.model_version;
   next.update_derived().model_run = s.derived().model_run;
+  next.update_derived().problem = s.problem();
   next.platform = s.platform;
   next.notice = s.notice;
   if (j.contains("lesson"))
@@ -319,30 +323,33 @@ void state_from_json(AppState& s, const attn::Json& j) {
   const bool settings = j.contains("problem") && settings_only(j["problem"]);
   if (j.contains("problem") && !settings) {  // a whole problem: typed q/k/v from now on
     try {
-      next.problem = attn::parse_problem(j["problem"]);
+      next.typed = attn::parse_problem(j["problem"]);
     } catch (const attn::ProblemError& e) {
       fail("problem", e.what());
     }
+    next.settings = ProblemSettings::of(next.typed);
     next.dirty = true;
     next.source = Source::Direct;
     next.scenario_id.clear();
-    if (!next.problem.tokens.empty()) next.sentence = join(next.problem.tokens);
+    if (!next.typed.tokens.empty()) next.sentence = join(next.typed.tokens);
+    refresh_problem(next);
   }
   if (j.contains("inputs") && !(j.contains("problem") && j["inputs"].is_object() &&
                                 j["inputs"].contains("source") && j["inputs"]["source"] == "direct"))
     read_inputs(next, j["inputs"]);
   if (settings) {  // after the inputs (a scenario brings its own mask): these settings win
-    attn::Json problem = attn::problem_to_json(next.problem);
+    attn::Json problem = attn::problem_to_json(next.problem());
     problem.update(j["problem"]);
     try {
-      next.problem = attn::parse_problem(problem);
+      next.settings = ProblemSettings::of(attn::parse_problem(problem));
     } catch (const attn::ProblemError& e) {
       fail("problem", e.what());
     }
+    refresh_problem(next);
     next.dirty = true;
   }
   if (j.contains("view")) read_view(next.view, j["view"]);
-  const int h = next.problem.heads();
+  const int h = next.problem().heads();
   if (!(j.contains("view") && j["view"].contains("head")))  // a change of heads keeps a valid selection
     next.view.head = std::clamp(next.view.head, 0, h - 1);
   if (next.view.head < 0 || next.view.head >= h)
@@ -364,7 +371,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
       next.playing =
           st["playing"].get<bool>() && !s.platform.reduced_motion;  // (nothing moves by itself then)
     }
-    const int L = next.problem.query_len(), S = next.problem.key_len();
+    const int L = next.problem().query_len(), S = next.problem().key_len();
     const attn::StepIndex total = attn::step_total(L, S, next.granularity);
     if (st.contains("index")) {
       const attn::StepIndex index = read_index(st["index"], "step.index");
@@ -394,12 +401,13 @@ void state_from_json(AppState& s, const attn::Json& j) {
   }
   next.step_index = std::clamp<attn::StepIndex>(
       next.step_index, 0,
-      attn::step_total(next.problem.query_len(), next.problem.key_len(), next.granularity) - 1);
+      attn::step_total(next.problem().query_len(), next.problem().key_len(), next.granularity) - 1);
   static_cast<Document&>(s) = std::move(next);
   s.notice = std::move(next.notice);
   s.model = std::move(next.model);
   s.model_version = next.model_version;
   s.update_derived().model_run = std::move(next.update_derived().model_run);
+  s.update_derived().problem = std::move(next.update_derived().problem);
 }
 
 void state_from_text(AppState& s, std::string_view text) {

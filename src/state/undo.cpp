@@ -14,7 +14,8 @@ void copy_data(const Document& from, Document& to) {
   to.setup = from.setup;
   to.inputs = from.inputs;
   to.features = from.features;
-  to.problem = from.problem;
+  to.settings = from.settings;
+  to.typed = from.typed;
   to.model_inputs = from.model_inputs;
   to.dirty = true;
 }
@@ -26,7 +27,8 @@ bool swap_with(AppState& s, std::vector<Document>& from, std::vector<Document>& 
   copy_data(from.back(), s);
   from.pop_back();
   if (s.source == Source::Model) ++s.model_version;  // (the model's text or ablations came back)
-  step_to(s, s.step_index);                          // (a shorter sentence: the step stays on it)
+  refresh_problem(s);
+  step_to(s, s.step_index);  // (a shorter sentence: the step stays on it)
   return true;
 }
 
@@ -41,7 +43,7 @@ void remember_edit(UndoHistory& h, const Document& before, double now) {
     h.undo.push_back(before);
     // (at most kMost edits, and at most kMostNumbers numbers held: a large typed problem keeps few)
     const auto numbers = [](const Document& d) {
-      const attn::Problem& p = d.problem;
+      const attn::Problem& p = d.typed;
       return static_cast<double>(p.q.size() + p.k.size() + p.v.size() + p.query.size() + p.key.size() +
                                  p.value.size() + p.in_proj_weight.size() + d.inputs.x.size() +
                                  d.inputs.x_kv.size());

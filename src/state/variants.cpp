@@ -14,22 +14,18 @@ namespace {
 
 // The standard multi-head problem this one was grouped from (for sentences: rebuilt with kv_heads = heads).
 bool ungrouped(const AppState& s, attn::Problem& mha, attn::Message& why) {
-  if (s.problem.form == attn::Problem::Form::Direct) {
+  if (s.problem().form == attn::Problem::Form::Direct) {
     why = {"lab.grouped.one_head", {}};
     return false;
   }
-  if (s.problem.kv_heads() == s.problem.heads()) {
-    mha = attn::materialize(s.problem);  // (a random problem's heads and weights, generated)
+  if (s.problem().kv_heads() == s.problem().heads()) {
+    mha = attn::materialize(s.problem());  // (a random problem's heads and weights, generated)
     return true;
   }
   if (s.source == Source::Embeddings) {
-    AppState copy;
-    copy.setup = s.setup;
-    copy.inputs = s.inputs;
-    copy.problem = s.problem;
-    copy.setup.kv_heads = s.setup.heads;
-    apply_inputs(copy);
-    mha = copy.problem;
+    attn::SentenceSetup setup = s.setup;
+    setup.kv_heads = s.setup.heads;
+    mha = sentence_problem(setup, s.inputs, s.settings);
     return true;
   }
   why = {"lab.grouped.shared", {}};
@@ -43,12 +39,12 @@ void refresh_variants(AppState& s) {
   v = Variants{};
   v.version = s.derived().result_version;
   if (!s.derived().has_result || !s.derived().error.empty()) return;
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   if (L > kMaxStepTokens || S > kMaxStepTokens) return;
-  v.costs = attn::attention_costs(s.problem);
+  v.costs = attn::attention_costs(s.problem());
   refresh_positions(s, v);
 
-  attn::Problem base = s.problem;
+  attn::Problem base = s.problem();
   base.variant = attn::Variant::Standard;
   const attn::Result standard = attn::run(base);
   for (attn::Variant x : {attn::Variant::Standard, attn::Variant::Flash, attn::Variant::Linear}) {
@@ -79,16 +75,16 @@ void refresh_variants(AppState& s) {
     v.runs.push_back(std::move(r));
   }
 
-  const bool linear_ok = attn::linear_computes(s.problem.mask);
-  const bool causal = linear_ok && s.problem.mask.kind == attn::MaskSpec::Kind::Causal;
+  const bool linear_ok = attn::linear_computes(s.problem().mask);
+  const bool causal = linear_ok && s.problem().mask.kind == attn::MaskSpec::Kind::Causal;
   for (const attn::HeadTrace<double>& t : standard.heads) {
     v.standard_outputs.push_back(t.output);
     const double multiplier =
-        attn::score_multiplier(s.problem.scale, static_cast<int>(t.q.cols()), s.problem.temperature);
-    v.flash.push_back(attn::flash_attention(t.q, t.k, t.v, s.problem.mask, multiplier, s.problem.tile_q,
-                                            s.problem.tile_k, true, t.bias));
+        attn::score_multiplier(s.problem().scale, static_cast<int>(t.q.cols()), s.problem().temperature);
+    v.flash.push_back(attn::flash_attention(t.q, t.k, t.v, s.problem().mask, multiplier, s.problem().tile_q,
+                                            s.problem().tile_k, true, t.bias));
     if (linear_ok)
-      v.linear.push_back(attn::linear_attention(t.q, t.k, t.v, s.problem.feature_map, causal, true));
+      v.linear.push_back(attn::linear_attention(t.q, t.k, t.v, s.problem().feature_map, causal, true));
   }
 
   attn::Problem mha;

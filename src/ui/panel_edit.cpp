@@ -76,7 +76,7 @@ void panel_edit(AppState& s) {
   int& which = s.view.edit_matrix;
   const std::string x_name = words(s, "edit.x_embeddings");
   const char* names[] = {x_name.c_str(), "W_Q", "W_K", "W_V", "Q", "K", "V"};
-  if (s.problem.form != attn::Problem::Form::Direct) {
+  if (s.problem().form != attn::Problem::Form::Direct) {
     ImGui::TextWrapped("%s", words(s, "edit.multi_head").c_str());
     return;
   }
@@ -88,10 +88,13 @@ void panel_edit(AppState& s) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", words(s, "edit.typed").c_str());
   }
-  const std::vector<std::string> tokens = attn::query_labels(s.problem), keys = attn::key_labels(s.problem);
-  const std::vector<std::string> dims_k = index_labels(s.problem.q.cols()),
-                                 dims_v = index_labels(s.problem.v.cols());
+  const std::vector<std::string> tokens = attn::query_labels(s.problem()),
+                                 keys = attn::key_labels(s.problem());
+  const std::vector<std::string> dims_k = index_labels(s.problem().q.cols()),
+                                 dims_v = index_labels(s.problem().v.cols());
   const std::vector<std::string> dims = index_labels(s.inputs.w_q.cols());
+  attn::Problem& typed = s.typed;  // (Q, K and V typed here are the problem from now on: Source::Direct)
+  if (which >= 4 && s.source != Source::Direct) typed = s.problem();
   bool changed = false;
   switch (which) {
     case 0:
@@ -107,22 +110,18 @@ void panel_edit(AppState& s) {
       changed = edit_matrix("##wv", s.inputs.w_v, s.features, index_labels(s.inputs.w_v.cols()));
       break;
     case 4:
-      changed = edit_matrix("##q", s.problem.q, tokens, dims_k);
+      changed = edit_matrix("##q", typed.q, tokens, dims_k);
       break;
     case 5:
-      changed = edit_matrix("##k", s.problem.k, keys, dims_k);
+      changed = edit_matrix("##k", typed.k, keys, dims_k);
       break;
     default:
-      changed = edit_matrix("##v", s.problem.v, keys, dims_v);
+      changed = edit_matrix("##v", typed.v, keys, dims_v);
       break;
   }
   if (!changed) return;
-  if (which <= 3 && s.source == Source::Embeddings) {
-    apply_inputs(s);
-  } else {
-    s.source = which >= 4 ? Source::Direct : s.source;
-    s.dirty = true;
-  }
+  if (which >= 4) s.source = Source::Direct;
+  s.dirty = true;
 }
 
 }  // namespace ui

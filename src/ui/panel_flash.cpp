@@ -21,7 +21,7 @@ using attn::text_arg;
 namespace {
 
 size_t shown_index(const AppState& s) {
-  return static_cast<size_t>(std::clamp(s.view.head, 0, s.problem.heads() - 1));
+  return static_cast<size_t>(std::clamp(s.view.head, 0, s.problem().heads() - 1));
 }
 
 HeatmapOptions small_map(const char* name, Palette p) {
@@ -48,7 +48,7 @@ std::string row_text(const attn::MatD& m, Eigen::Index row, int max_items = 3) {
 
 // (Long: one part drawn top to bottom in immediate mode; its side-by-side tables share layout state.)
 void section_linear(AppState& s) {
-  int fm = static_cast<int>(s.problem.feature_map);
+  int fm = static_cast<int>(s.settings.feature_map);
   ImGui::TextUnformatted(words(s, "flash.linear.feature_map").c_str());
   const std::string softmax = words(s, "flash.linear.softmax_features") + "###softmax";
   const char* names[] = {"elu(x) + 1###elu", "relu(x)###relu", softmax.c_str()};
@@ -58,7 +58,7 @@ void section_linear(AppState& s) {
     else
       flow(check_width(names[i]));  // (the row wraps when the words are long)
     if (ImGui::RadioButton(names[i], &fm, i))
-      s.problem.feature_map = static_cast<attn::FeatureMap>(fm), s.dirty = true;
+      s.settings.feature_map = static_cast<attn::FeatureMap>(fm), s.dirty = true;
   }
   const Variants& v = s.derived().variants;
   const size_t head = shown_index(s);
@@ -67,7 +67,7 @@ void section_linear(AppState& s) {
                                                                       {"flash.linear.set_mask", {}}})
                                         .c_str());
   const attn::LinearTrace& t = v.linear[head];
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   const int r = static_cast<int>(t.phi_q.cols()), dv = static_cast<int>(t.kv.cols());
   const double left = static_cast<double>(L) * S * r + static_cast<double>(L) * S * dv;
   const double right =
@@ -90,7 +90,7 @@ void section_linear(AppState& s) {
     a = dims;
     a.push_back(count_arg("n_star", n_star));
     ImGui::TextWrapped("%s",
-                       say(s, std::vector<attn::Message>{{s.problem.mask.kind == attn::MaskSpec::Kind::Causal
+                       say(s, std::vector<attn::Message>{{s.settings.mask.kind == attn::MaskSpec::Kind::Causal
                                                               ? "flash.linear.formula_causal"
                                                               : "flash.linear.formula",
                                                           {}},
@@ -98,7 +98,7 @@ void section_linear(AppState& s) {
                                                          {"flash.linear.state", a}})
                            .c_str());
   }
-  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  const std::vector<std::string> rows = attn::query_labels(s.problem()), cols = attn::key_labels(s.problem());
   const VariantRun* soft = nullptr;
   const VariantRun* lin = nullptr;
   for (const VariantRun& x : v.runs) {
@@ -155,9 +155,9 @@ namespace {
 // The L×S grid by tiles in computing order: done tiles coloured by their scaled scores, the current tile
 // outlined, skipped tiles grey, later tiles empty.
 void draw_tile_grid(const AppState& s, const attn::FlashTrace& f, int step, float cell) {
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const std::vector<std::string> rows = attn::query_labels(s.problem);
+  const std::vector<std::string> rows = attn::query_labels(s.problem());
   float gutter = 0;
   for (const std::string& r : rows) gutter = std::max(gutter, ImGui::CalcTextSize(r.c_str()).x);
   gutter += ImGui::GetFontSize() * 0.4f;
@@ -212,17 +212,18 @@ void section_flash(AppState& s) {
   const size_t head = shown_index(s);
   if (head >= v.flash.size()) return;
   const attn::FlashTrace& f = v.flash[head];
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   const int total = static_cast<int>(f.tiles.size());
   int& step = s.view.variants.flash_step;
   step = std::clamp(step, 0, std::max(0, total - 1));
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  s.dirty |= ImGui::SliderInt((words(s, "flash.br") + "###br").c_str(), &s.problem.tile_q, 1, std::max(1, L));
+  s.dirty |=
+      ImGui::SliderInt((words(s, "flash.br") + "###br").c_str(), &s.settings.tile_q, 1, std::max(1, L));
   const std::string bc = words(s, "flash.bc") + "###bc";
   flow(labelled_width(ImGui::GetFontSize() * 7, bc.c_str()));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  s.dirty |= ImGui::SliderInt(bc.c_str(), &s.problem.tile_k, 1, std::max(1, S));
+  s.dirty |= ImGui::SliderInt(bc.c_str(), &s.settings.tile_k, 1, std::max(1, S));
   if (ImGui::Button((words(s, "flash.previous") + "###previous").c_str())) step = std::max(0, step - 1);
   ImGui::SameLine();
   if (ImGui::Button((words(s, "flash.next") + "###next").c_str())) step = std::min(total - 1, step + 1);
@@ -246,7 +247,7 @@ void section_flash(AppState& s) {
   ImGui::TextWrapped("%s", words(s, "flash.grid_note").c_str());
   ImGui::PopStyleColor();
   split.next();
-  const std::vector<std::string> qlab = attn::query_labels(s.problem);
+  const std::vector<std::string> qlab = attn::query_labels(s.problem());
   ImGui::TextWrapped("%s", say(s, "flash.tile",
                                {count_arg("q_tile", t.q_tile), count_arg("row0", t.row0),
                                 count_arg("row1", t.row0 + t.rows - 1), count_arg("k_tile", t.k_tile),

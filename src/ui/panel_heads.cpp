@@ -52,8 +52,8 @@ void draw_sharing(int h, int g) {
 void latent_table(const AppState& s) {
   const Variants& v = s.derived().variants;
   if (v.latent.empty()) return;
-  const int full = 2 * s.problem.heads() * static_cast<int>(s.derived().result.heads.front().q.cols());
-  const double direct = attn::kv_projection_mul_adds(s.problem.key_len(), full / 2, full / 2);
+  const int full = 2 * s.problem().heads() * static_cast<int>(s.derived().result.heads.front().q.cols());
+  const double direct = attn::kv_projection_mul_adds(s.problem().key_len(), full / 2, full / 2);
   std::vector<std::vector<std::string>> rows;
   for (const LatentRun& r : v.latent) {
     char diff[32], rel[32], gap[32];
@@ -133,14 +133,14 @@ void kv_cache_calculator(AppState& s) {
 
 // The last two steps of multi-head attention: the heads' outputs side by side, then times W_Oᵀ.
 void concat_and_output(const AppState& s) {
-  if (s.problem.form != attn::Problem::Form::MultiHead || s.derived().result.heads.empty()) return;
+  if (s.problem().form != attn::Problem::Form::MultiHead || s.derived().result.heads.empty()) return;
   const Eigen::Index L = s.derived().result.output.rows(),
                      dv = s.derived().result.heads.front().output.cols();
   attn::MatD concat(L, dv * static_cast<Eigen::Index>(s.derived().result.heads.size()));
   for (size_t i = 0; i < s.derived().result.heads.size(); ++i)
     concat.middleCols(static_cast<Eigen::Index>(i) * dv, dv) = s.derived().result.heads[i].output;
-  const attn::MatD wt = s.problem.out_proj_weight.transpose();
-  const std::vector<std::string> rows = attn::query_labels(s.problem), dims = index_labels(concat.cols());
+  const attn::MatD wt = s.problem().out_proj_weight.transpose();
+  const std::vector<std::string> rows = attn::query_labels(s.problem()), dims = index_labels(concat.cols());
   const float w = ImGui::GetContentRegionAvail().x / 3 - ImGui::GetStyle().ItemSpacing.x;
   if (!ImGui::BeginTable("##concat", 3)) return;
   const struct {
@@ -193,7 +193,7 @@ void heads_sliders(AppState& s) {
       setup.kv_heads = heads;
       setup.position.slopes.clear();  // (a link's own slopes and rotated width were for the old heads)
       setup.position.dims = 0;
-      apply_inputs(s);
+      s.dirty = true;
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
@@ -201,7 +201,7 @@ void heads_sliders(AppState& s) {
     if (ImGui::SliderInt((words(s, "lab.heads.g") + "###g").c_str(), &kv, 1, setup.heads) &&
         setup.heads % kv == 0) {
       setup.kv_heads = kv;
-      apply_inputs(s);
+      s.dirty = true;
     }
     help_marker(
         say(s, std::vector<attn::Message>{{"lab.heads.divide", {}}, {"lab.heads.kinds", {}}}).c_str());
@@ -233,8 +233,8 @@ void grouped_quality(const AppState& s, int g) {
 // (labelled as such); false when there is nothing to show.
 bool per_head_maps(AppState& s, int h, int g) {
   if (!s.derived().has_result || s.derived().result.heads.empty()) return false;
-  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const std::vector<std::string> rows = attn::query_labels(s.problem()), cols = attn::key_labels(s.problem());
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   const int shown = std::min(h, 8), maps = h > 1 ? shown + 1 : 1;  // (one head: no average to show)
   const float w =
       ImGui::GetContentRegionAvail().x / static_cast<float>(maps) - ImGui::GetStyle().ItemSpacing.x;
@@ -272,7 +272,7 @@ bool per_head_maps(AppState& s, int h, int g) {
 }  // namespace
 
 void section_heads(AppState& s) {
-  const int h = s.problem.heads(), g = s.problem.kv_heads();
+  const int h = s.problem().heads(), g = s.problem().kv_heads();
   if (s.source == Source::Embeddings) heads_sliders(s);
   const int d =
       s.derived().result.heads.empty() ? 0 : static_cast<int>(s.derived().result.heads.front().q.cols());

@@ -129,7 +129,7 @@ void head_cell(AppState& s, int layer, int h, float side) {
   // Too small for token labels: hovering (or tapping) a cell names its query and key, with the head's scores.
   if (sc && labels) opt.tooltip = [&s, sc](int, int) { return score_line(s, *sc); };
   ImGui::BeginGroup();
-  heatmap("##w", w, attn::query_labels(s.problem), attn::key_labels(s.problem), opt);
+  heatmap("##w", w, attn::query_labels(s.problem()), attn::key_labels(s.problem()), opt);
   ImGui::EndGroup();
   if (ImGui::IsItemClicked()) {
     s.scenario_id.clear();  // (a model scenario's story is about its own text and head)

@@ -27,23 +27,20 @@ std::string title_of(const Words& w, Kind kind) {
 void position_controls(AppState& s) {
   if (s.source == Source::Model) return;  // (the model's own learned table: the Model view)
   const bool sentence = s.source == Source::Embeddings;
-  attn::PositionSpec& pos = sentence ? s.setup.position : s.problem.position;
+  attn::PositionSpec& pos = sentence ? s.setup.position : s.typed.position;
   if (ImGui::BeginCombo((words(s, "input.position") + "###position").c_str(),
                         title_of(s, pos.kind).c_str())) {
     for (const attn::PositionKindInfo& k : attn::kPositionKinds) {
       if (k.kind == Kind::Learned && pos.kind != Kind::Learned) continue;  // (tables come with models)
-      if (k.needs_inputs && !sentence && s.problem.form == attn::Problem::Form::Direct) continue;
+      if (k.needs_inputs && !sentence && s.problem().form == attn::Problem::Form::Direct) continue;
       if (!ImGui::Selectable((title_of(s, k.kind) + "###" + k.id).c_str(), k.kind == pos.kind) ||
           k.kind == pos.kind)
         continue;
       pos = attn::PositionSpec();
       pos.kind = k.kind;
-      if (k.kind == Kind::Alibi && s.problem.variant == attn::Variant::Linear)
-        s.problem.variant = attn::Variant::Standard;  // (linear attention forms no scores to bias)
-      if (sentence)
-        apply_inputs(s);
-      else
-        s.dirty = true;
+      if (k.kind == Kind::Alibi && s.settings.variant == attn::Variant::Linear)
+        s.settings.variant = attn::Variant::Standard;  // (linear attention forms no scores to bias)
+      s.dirty = true;
     }
     ImGui::EndCombo();
   }
@@ -53,7 +50,7 @@ void position_controls(AppState& s) {
 void section_positions(AppState& s) {
   const Variants& v = s.derived().variants;
   const attn::Catalog& cat = catalog(s);
-  const int heads = s.problem.heads();
+  const int heads = s.problem().heads();
   const size_t head = static_cast<size_t>(std::clamp(s.view.head, 0, heads - 1));
   text_words("%s", words(s, "lab.positions.intro").c_str());
   std::vector<std::vector<std::string>> table, tips;

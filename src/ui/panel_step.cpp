@@ -57,8 +57,8 @@ void panel_controls(AppState& s) {
   regranulate |= ImGui::RadioButton(row_by_row.c_str(), &g, 1);
   if (regranulate) {  // keep the learner at the same stage and query
     s.granularity = g == 0 ? attn::Granularity::Cell : attn::Granularity::Row;
-    s.step_index = attn::step_index(st.stage, st.query, std::max(st.key, 0), st.phase, s.problem.query_len(),
-                                    s.problem.key_len(), s.granularity);
+    s.step_index = attn::step_index(st.stage, st.query, std::max(st.key, 0), st.phase,
+                                    s.problem().query_len(), s.problem().key_len(), s.granularity);
   }
 
   first = true;  // the stage buttons start a new line
@@ -66,7 +66,7 @@ void panel_controls(AppState& s) {
     const bool current = static_cast<int>(st.stage) == k;
     if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     // (the stage where the problem's position shows: "1 Dot products + RoPE")
-    const attn::PositionKindInfo& pos = attn::position_kind(s.problem.position.kind);
+    const attn::PositionKindInfo& pos = attn::position_kind(s.problem().position.kind);
     std::string name = words(s, std::string("stage.") + attn::kStages[k].id);
     if (pos.stage && std::string(pos.stage) == attn::kStages[k].id)
       name = say(s, "stage.with_position",
@@ -74,7 +74,7 @@ void panel_controls(AppState& s) {
                   attn::words_arg("position", {std::string("position.") + pos.id + ".title", {}})});
     if (button(name, nullptr))
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
-                                  s.problem.query_len(), s.problem.key_len(), s.granularity));
+                                  s.problem().query_len(), s.problem().key_len(), s.granularity));
     if (current) ImGui::PopStyleColor();
   }
   flow(ImGui::GetFontSize() * 10);
@@ -151,7 +151,7 @@ void handle_keys(AppState& s) {
     if (ImGui::IsKeyPressed(static_cast<ImGuiKey>(ImGuiKey_1 + k), false)) {
       const attn::Step st = s.step();
       step_to(s, attn::step_index(static_cast<attn::Stage>(k), st.query, 0, attn::Phase::Max,
-                                  s.problem.query_len(), s.problem.key_len(), s.granularity));
+                                  s.problem().query_len(), s.problem().key_len(), s.granularity));
     }
 }
 

@@ -280,7 +280,7 @@ void panel_step_view(AppState& s) {
   if (!result_matches_problem(s)) return ImGui::TextDisabled("%s", words(s, "narration.recomputing").c_str());
   gpu_banner(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
-  if (s.problem.variant == attn::Variant::Linear) {
+  if (s.settings.variant == attn::Variant::Linear) {
     ImGui::TextWrapped("%s", words(s, "step.linear").c_str());
     const std::string implied = words(s, "step.implied_a");
     HeatmapOptions opt;
@@ -288,12 +288,13 @@ void panel_step_view(AppState& s) {
     opt.value_name = implied.c_str();
     opt.show_values = s.view.show_values;
     opt.held = held_back(s, Held::Softmax);
-    const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+    const std::vector<std::string> rows = attn::query_labels(s.problem()),
+                                   cols = attn::key_labels(s.problem());
     opt.cell = heatmap_fit_cell(ImGui::GetContentRegionAvail(), static_cast<int>(t.weights.rows()),
                                 static_cast<int>(t.weights.cols()), rows, cols);
     return heatmap("implied", t.weights, rows, cols, opt);
   }
-  if (s.problem.variant == attn::Variant::Flash) text_note("%s", words(s, "step.flash").c_str());
+  if (s.settings.variant == attn::Variant::Flash) text_note("%s", words(s, "step.flash").c_str());
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   if (L > kMaxStepTokens || S > kMaxStepTokens) {
     const WeightsMap& wm = s.derived().weights_map;

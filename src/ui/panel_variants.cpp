@@ -70,7 +70,7 @@ void weights_side_by_side(const AppState& s, const char* id, const std::vector<W
                           float height_fonts) {
   const int n = static_cast<int>(columns.size());
   if (n == 0 || !ImGui::BeginTable(id, n)) return;
-  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  const std::vector<std::string> rows = attn::query_labels(s.problem()), cols = attn::key_labels(s.problem());
   const float w = ImGui::GetContentRegionAvail().x / static_cast<float>(n) - ImGui::GetStyle().ItemSpacing.x;
   for (int c = 0; c < n; ++c) {
     const WeightsColumn& column = columns[static_cast<size_t>(c)];
@@ -84,8 +84,8 @@ void weights_side_by_side(const AppState& s, const char* id, const std::vector<W
     opt.palette = Palette::Sequential;
     opt.show_values = false;
     opt.value_name = "a";
-    opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * height_fonts), s.problem.query_len(),
-                                s.problem.key_len(), rows, cols);
+    opt.cell = heatmap_fit_cell(ImVec2(w, ImGui::GetFontSize() * height_fonts), s.problem().query_len(),
+                                s.problem().key_len(), rows, cols);
     opt.held = held_back(s, Held::Softmax);
     ImGui::PushID(c);
     heatmap("w", *column.weights, rows, cols, opt);
@@ -108,7 +108,7 @@ namespace {
 
 void section_compare(AppState& s) {
   const Variants& v = s.derived().variants;
-  int variant = static_cast<int>(s.problem.variant);
+  int variant = static_cast<int>(s.settings.variant);
   ImGui::TextUnformatted(words(s, "lab.compare.with").c_str());
   bool changed = false;  // (the choices flow onto more lines on a narrow screen)
   const char* ids[] = {"cost.standard", "lab.compare.flash", "lab.compare.linear"};
@@ -121,16 +121,16 @@ void section_compare(AppState& s) {
   help_marker(
       say(s, std::vector<attn::Message>{{"lab.compare.help", {}}, {"lab.compare.help_same", {}}}).c_str());
   if (changed) {
-    s.problem.variant = static_cast<attn::Variant>(variant);
-    attn::MaskSpec& m = s.problem.mask;
-    if (s.problem.variant == attn::Variant::Linear && !attn::linear_computes(m))
+    s.settings.variant = static_cast<attn::Variant>(variant);
+    attn::MaskSpec& m = s.settings.mask;
+    if (s.settings.variant == attn::Variant::Linear && !attn::linear_computes(m))
       m = attn::MaskSpec{};  // linear attention has prefix sums for causal, nothing for the rest
     s.dirty = true;
   }
-  const int L = s.problem.query_len(), S = s.problem.key_len();
-  const int h = s.problem.heads();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
+  const int h = s.problem().heads();
   const std::vector<attn::MessageArg> input = {count_arg("l", L), count_arg("s", S), count_arg("h", h),
-                                               attn::words_arg("mask", attn::mask_message(s.problem.mask))};
+                                               attn::words_arg("mask", attn::mask_message(s.settings.mask))};
   ImGui::TextWrapped(
       "%s",
       say(s, std::vector<attn::Message>{{h == 1 ? "lab.compare.input_one_head" : "lab.compare.input", input},
@@ -164,7 +164,7 @@ void section_compare(AppState& s) {
       say(s, std::vector<attn::Message>{{"lab.compare.hover", {}}, {"lab.compare.bytes_note", {}}}).c_str());
 
   // The weights each variant puts on the shown head, side by side.
-  const size_t head = static_cast<size_t>(std::clamp(s.view.head, 0, s.problem.heads() - 1));
+  const size_t head = static_cast<size_t>(std::clamp(s.view.head, 0, s.problem().heads() - 1));
   std::vector<WeightsColumn> columns;
   for (const VariantRun& r : v.runs) {
     const std::string name = attn::say(cat, r.name);
@@ -189,9 +189,9 @@ void section_compare(AppState& s) {
 
 // Click or drag on the grid to allow/block single scores: the mask becomes an explicit 0/1 matrix.
 void mask_painter(AppState& s) {
-  const int L = s.problem.query_len(), S = s.problem.key_len();
-  attn::MaskMat allowed = attn::build_mask(s.problem.mask, L, S);
-  const std::vector<std::string> rows = attn::query_labels(s.problem), cols = attn::key_labels(s.problem);
+  const int L = s.problem().query_len(), S = s.problem().key_len();
+  attn::MaskMat allowed = attn::build_mask(s.settings.mask, L, S);
+  const std::vector<std::string> rows = attn::query_labels(s.problem()), cols = attn::key_labels(s.problem());
   attn::MatD m = allowed.cast<double>();
   HeatmapOptions opt;
   opt.palette = Palette::Sequential;
@@ -212,19 +212,19 @@ void mask_painter(AppState& s) {
   if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) paint = allowed(hr, hc) ? 0 : 1;
   if (paint < 0 || allowed(hr, hc) == paint) return;
   allowed(hr, hc) = static_cast<std::uint8_t>(paint);
-  s.problem.mask = attn::MaskSpec{};
-  s.problem.mask.kind = attn::MaskSpec::Kind::Explicit;
-  s.problem.mask.allowed = allowed;
-  if (s.problem.variant == attn::Variant::Linear) s.problem.variant = attn::Variant::Standard;
+  s.settings.mask = attn::MaskSpec{};
+  s.settings.mask.kind = attn::MaskSpec::Kind::Explicit;
+  s.settings.mask.allowed = allowed;
+  if (s.settings.variant == attn::Variant::Linear) s.settings.variant = attn::Variant::Standard;
   s.dirty = true;
 }
 
 // Any key position as a global token: one button per key, pressed when global.
 void global_token_picker(AppState& s) {
-  std::vector<int>& g = s.problem.mask.global;
+  std::vector<int>& g = s.settings.mask.global;
   text_note("%s", words(s, "lab.masks.pick_global").c_str());
   const auto is_global = [&](int j) { return std::find(g.begin(), g.end(), j) != g.end(); };
-  const int j = token_chips(attn::key_labels(s.problem), is_global, &s.frame.global_chips);
+  const int j = token_chips(attn::key_labels(s.problem()), is_global, &s.frame.global_chips);
   if (j < 0) return;
   if (is_global(j))
     g.erase(std::remove(g.begin(), g.end(), j), g.end());  // (every copy: JSON may have given it twice)
@@ -234,7 +234,7 @@ void global_token_picker(AppState& s) {
 }
 
 void section_masks(AppState& s) {
-  const int L = s.problem.query_len(), S = s.problem.key_len();
+  const int L = s.problem().query_len(), S = s.problem().key_len();
   Split split("##masks", 2,
               ImGui::GetFontSize() * 18);  // the grid first: nothing above it moves while painting
   ImGui::TextWrapped("%s", words(s, "lab.masks.paint").c_str());
@@ -244,7 +244,7 @@ void section_masks(AppState& s) {
   mask_controls(s);
   ImGui::PopItemWidth();
   if (takes_global_tokens(s)) global_token_picker(s);
-  const double allowed = attn::allowed_count(s.problem.mask, L, S), all = static_cast<double>(L) * S;
+  const double allowed = attn::allowed_count(s.settings.mask, L, S), all = static_cast<double>(L) * S;
   const bool costs = !held_back(s, Held::Costs);
   if (costs)
     text_words("%s",
@@ -261,8 +261,8 @@ void section_masks(AppState& s) {
                                  .c_str());
   std::string fully;
   for (int i = 0; i < L; ++i)
-    if (attn::row_fully_masked(s.problem.mask, i, L, S))
-      fully += (fully.empty() ? "" : ", ") + attn::query_labels(s.problem)[static_cast<size_t>(i)];
+    if (attn::row_fully_masked(s.settings.mask, i, L, S))
+      fully += (fully.empty() ? "" : ", ") + attn::query_labels(s.problem())[static_cast<size_t>(i)];
   if (fully.empty()) {
     ImGui::TextWrapped("%s", words(s, "lab.masks.no_empty_row").c_str());
   } else {
@@ -283,9 +283,9 @@ void section_masks(AppState& s) {
 // Mask kind and its parameter(s); used by the input panel and the Masks part.
 void mask_controls(AppState& s) {
   using K = attn::MaskSpec::Kind;
-  attn::MaskSpec& m = s.problem.mask;
-  const int S = s.problem.key_len();
-  const bool linear = s.problem.variant == attn::Variant::Linear;
+  attn::MaskSpec& m = s.settings.mask;
+  const int S = s.problem().key_len();
+  const bool linear = s.settings.variant == attn::Variant::Linear;
   const attn::MaskKindInfo& now = attn::mask_kind(m.kind);
   if (ImGui::BeginCombo((words(s, "lab.mask") + "###mask").c_str(),
                         words(s, std::string(now.text_id) + ".title").c_str())) {
@@ -301,7 +301,7 @@ void mask_controls(AppState& s) {
       if (k.kind == K::Padding) m.valid_len = std::max(1, S - 2);
       if (!k.takes_global) m.global.clear();
       m.kind = k.kind;
-      if (linear && m.kind != K::None && m.kind != K::Causal) s.problem.variant = attn::Variant::Standard;
+      if (linear && m.kind != K::None && m.kind != K::Causal) s.settings.variant = attn::Variant::Standard;
       s.dirty = true;
     }
     ImGui::EndCombo();
@@ -337,7 +337,7 @@ void mask_controls(AppState& s) {
 }
 
 bool takes_global_tokens(const AppState& s) {
-  return attn::mask_kind(s.problem.mask.kind).takes_global && s.problem.variant != attn::Variant::Linear;
+  return attn::mask_kind(s.settings.mask.kind).takes_global && s.settings.variant != attn::Variant::Linear;
 }
 
 // [SECTION] view -----------------------------------------------------------------------------------------
@@ -364,7 +364,7 @@ void panel_variants(AppState& s) {
     if (ImGui::RadioButton(title.c_str(), vv.section == part.value)) vv.section = part.value;
   }
   ImGui::Separator();
-  if (s.problem.query_len() > kMaxStepTokens || s.problem.key_len() > kMaxStepTokens)
+  if (s.problem().query_len() > kMaxStepTokens || s.problem().key_len() > kMaxStepTokens)
     return ImGui::TextWrapped(
         "%s", say(s, std::vector<attn::Message>{{"lab.too_long", {count_arg("n", kMaxStepTokens)}},
                                                 {"lab.too_long_perf", {}}})

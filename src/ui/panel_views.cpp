@@ -43,7 +43,7 @@ void recomputing(const Words& w) { ImGui::TextDisabled("%s", words(w, "tokens.re
 void panel_tokens(AppState& s) {
   const attn::HeadTrace<double>* t = shown_head(s);
   if (!result_matches_problem(s)) return recomputing(s);
-  const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem()), k = attn::key_labels(s.problem());
   const int i = s.step().query;
   ImGui::TextWrapped("%s", words(s, "tokens.help").c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -83,7 +83,7 @@ void panel_tokens(AppState& s) {
 void panel_distribution(AppState& s) {
   if (!result_matches_problem(s)) return recomputing(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
-  const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem()), k = attn::key_labels(s.problem());
   const int i = s.step().query;
   ImGui::TextWrapped(
       "%s", say(s, "distribution.help", {attn::text_arg("token", q[static_cast<size_t>(i)])}).c_str());
@@ -136,22 +136,22 @@ void panel_scaling(AppState& s) {
   const attn::HeadTrace<double>& t = *shown_head(s);
   const int i = s.step().query;
   const int d_k = static_cast<int>(t.q.cols());
-  const std::vector<std::string> q = attn::query_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem());
   ImGui::TextWrapped("%s", words(s, "scaling.help").c_str());
-  bool sqrt_dk = s.problem.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
-  if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value &&
+  bool sqrt_dk = s.settings.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
+  if (s.settings.scale.kind != attn::ScaleSpec::Kind::Value &&
       ImGui::Checkbox((words(s, "scaling.divide_sqrt_dk") + "###divide_sqrt_dk").c_str(), &sqrt_dk)) {
-    s.problem.scale.kind = sqrt_dk ? attn::ScaleSpec::Kind::SqrtDk : attn::ScaleSpec::Kind::None;
+    s.settings.scale.kind = sqrt_dk ? attn::ScaleSpec::Kind::SqrtDk : attn::ScaleSpec::Kind::None;
     s.dirty = true;
   }
   const std::string temperature_label = words(s, "scaling.temperature") + "###temperature";
   flow(labelled_width(ImGui::GetFontSize() * 10, temperature_label.c_str()));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-  float temperature = static_cast<float>(s.problem.temperature);
+  float temperature = static_cast<float>(s.settings.temperature);
   const std::string t_format = slider_format("{t}", "t", temperature, 2);
   if (ImGui::SliderFloat(temperature_label.c_str(), &temperature, 0.05f, 20.0f, t_format.c_str(),
                          ImGuiSliderFlags_Logarithmic)) {
-    s.problem.temperature = std::max(0.05f, round_to(temperature, 2));
+    s.settings.temperature = std::max(0.05f, round_to(temperature, 2));
     s.dirty = true;
   }
   if (s.source == Source::Embeddings && s.scenario_id.empty()) {
@@ -160,7 +160,7 @@ void panel_scaling(AppState& s) {
     if (ImGui::SliderInt("d_k", &s.setup.d_k, 1, 64)) rebuild_from_sentence(s);
   }
 
-  const double tau = s.problem.temperature, root = std::sqrt(static_cast<double>(d_k));
+  const double tau = s.settings.temperature, root = std::sqrt(static_cast<double>(d_k));
   text_words("%s", say(s, "scaling.row",
                        {attn::text_arg("token", q[static_cast<size_t>(i)]), attn::count_arg("d_k", d_k),
                         attn::fixed_arg("root", root, 2)})
@@ -174,7 +174,7 @@ void panel_scaling(AppState& s) {
                {words(s, "scaling.col.softmax"), words(s, "scaling.col.entropy"),
                 words(s, "scaling.col.max_weight")},
                {entropy_row(s, "scaling.row.as_set",
-                            attn::row_weights_with(t, i, attn::score_multiplier(s.problem.scale, d_k, tau))),
+                            attn::row_weights_with(t, i, attn::score_multiplier(s.settings.scale, d_k, tau))),
                 entropy_row(s, "scaling.row.without", attn::row_weights_with(t, i, 1.0 / tau)),
                 entropy_row(s, "scaling.row.with", attn::row_weights_with(t, i, 1.0 / root)),
                 {say(s, "scaling.uniform", {attn::count_arg("n", allowed)}),
@@ -231,7 +231,7 @@ void panel_numerics(AppState& s) {
   if (!result_matches_problem(s)) return recomputing(s);
   const attn::HeadTrace<double>& t = *shown_head(s);
   const int i = s.step().query;
-  const std::vector<std::string> q = attn::query_labels(s.problem), k = attn::key_labels(s.problem);
+  const std::vector<std::string> q = attn::query_labels(s.problem()), k = attn::key_labels(s.problem());
   ImGui::TextWrapped(
       "%s",
       say(s, "numerics.help", {attn::fixed_arg("f32", 88.7, 1), attn::fixed_arg("f16", 11.1, 1)}).c_str());

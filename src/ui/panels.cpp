@@ -31,7 +31,7 @@ const attn::HeadTrace<double>* shown_head(const AppState& s) {
 
 bool result_matches_problem(const AppState& s) {
   const attn::HeadTrace<double>* h = shown_head(s);
-  return h && h->weights.rows() == s.problem.query_len() && h->weights.cols() == s.problem.key_len();
+  return h && h->weights.rows() == s.problem().query_len() && h->weights.cols() == s.problem().key_len();
 }
 
 void help_marker(const char* text) {
@@ -143,13 +143,13 @@ void menu_bar(AppState& s) {
     const GpuView& g = s.derived().gpu;
     const bool on_gpu = gpu_head(s) != nullptr;
     const std::string status =
-        say(s, s.problem.heads() == 1 ? "menu.status.one_head" : "menu.status.heads",
+        say(s, s.problem().heads() == 1 ? "menu.status.one_head" : "menu.status.heads",
             {attn::text_arg("backend", on_gpu ? "webgpu" : st.backend),
              attn::text_arg("precision", on_gpu ? "f32" : st.precision),
              attn::fixed_arg("ms", on_gpu ? g.gpu_ms : st.time_ms, 2),
-             attn::count_arg("q", s.problem.query_len()), attn::count_arg("k", s.problem.key_len()),
-             attn::count_arg("heads", s.problem.heads()),
-             attn::words_arg("mask", attn::mask_message(s.problem.mask))});
+             attn::count_arg("q", s.problem().query_len()), attn::count_arg("k", s.problem().key_len()),
+             attn::count_arg("heads", s.problem().heads()),
+             attn::words_arg("mask", attn::mask_message(s.settings.mask))});
     const float w = ImGui::CalcTextSize(status.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2;
     if (ImGui::GetCursorPosX() + w < ImGui::GetWindowWidth()) {
       ImGui::SameLine(ImGui::GetWindowWidth() - w);
@@ -358,14 +358,14 @@ void panel_input(AppState& s) {
   } else {
     sentence_inputs(s);
   }
-  text_note("%s", say(s, s.problem.query_len() == 1 ? "input.one_token" : "input.tokens",
-                      {attn::count_arg("n", s.problem.query_len())})
+  text_note("%s", say(s, s.problem().query_len() == 1 ? "input.one_token" : "input.tokens",
+                      {attn::count_arg("n", s.problem().query_len())})
                       .c_str());
   const attn::Step st = s.step();
-  const int clicked = token_chips(attn::query_labels(s.problem), [&](int i) { return i == st.query; });
+  const int clicked = token_chips(attn::query_labels(s.problem()), [&](int i) { return i == st.query; });
   if (clicked >= 0)
-    s.step_index = attn::step_index(st.stage, clicked, 0, attn::Phase::Max, s.problem.query_len(),
-                                    s.problem.key_len(), s.granularity);
+    s.step_index = attn::step_index(st.stage, clicked, 0, attn::Phase::Max, s.problem().query_len(),
+                                    s.problem().key_len(), s.granularity);
   ImGui::Separator();
   problem_settings(s, current);
 }
@@ -417,27 +417,27 @@ static void problem_settings(AppState& s, const attn::Scenario* current) {
   mask_controls(s);
   position_controls(s);
 
-  bool sqrt_dk = s.problem.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
-  if (s.problem.scale.kind != attn::ScaleSpec::Kind::Value &&
+  bool sqrt_dk = s.settings.scale.kind == attn::ScaleSpec::Kind::SqrtDk;
+  if (s.settings.scale.kind != attn::ScaleSpec::Kind::Value &&
       ImGui::Checkbox((words(s, "input.divide_sqrt_dk") + "###sqrt_dk").c_str(), &sqrt_dk)) {
-    s.problem.scale.kind = sqrt_dk ? attn::ScaleSpec::Kind::SqrtDk : attn::ScaleSpec::Kind::None;
+    s.settings.scale.kind = sqrt_dk ? attn::ScaleSpec::Kind::SqrtDk : attn::ScaleSpec::Kind::None;
     s.dirty = true;
   }
-  float temperature = static_cast<float>(s.problem.temperature);
+  float temperature = static_cast<float>(s.settings.temperature);
   const std::string t_format = slider_format("{t}", "t", temperature, 2);
   if (ImGui::SliderFloat((words(s, "input.temperature") + "###temperature").c_str(), &temperature, 0.05f,
                          20.0f, t_format.c_str(), ImGuiSliderFlags_Logarithmic)) {
-    s.problem.temperature = std::max(0.05f, round_to(temperature, 2));
+    s.settings.temperature = std::max(0.05f, round_to(temperature, 2));
     s.dirty = true;
   }
   help_marker(words(s, "input.temperature_help").c_str());
-  bool f64 = s.problem.precision == attn::Precision::F64;
+  bool f64 = s.settings.precision == attn::Precision::F64;
   if (ImGui::Checkbox((words(s, "input.f64") + "###f64").c_str(), &f64)) {
-    s.problem.precision = f64 ? attn::Precision::F64 : attn::Precision::F32;
+    s.settings.precision = f64 ? attn::Precision::F64 : attn::Precision::F32;
     s.dirty = true;
   }
-  if (s.problem.heads() > 1 && s.source != Source::Model)
-    ImGui::SliderInt((words(s, "input.head") + "###head").c_str(), &s.view.head, 0, s.problem.heads() - 1);
+  if (s.problem().heads() > 1 && s.source != Source::Model)
+    ImGui::SliderInt((words(s, "input.head") + "###head").c_str(), &s.view.head, 0, s.problem().heads() - 1);
   ImGui::PopItemWidth();
   if (!s.derived().error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));

@@ -96,7 +96,7 @@ StepData step_data(const AppState& s, const attn::HeadTrace<double>& t) {
   d.st = s.step();
   d.L = static_cast<int>(t.weights.rows()), d.S = static_cast<int>(t.weights.cols());
   d.dk = static_cast<int>(t.q.cols()), d.dv = static_cast<int>(t.v.cols());
-  d.qlab = attn::query_labels(s.problem), d.klab = attn::key_labels(s.problem);
+  d.qlab = attn::query_labels(s.problem()), d.klab = attn::key_labels(s.problem());
   const attn::ExplainInput names = explain_input(s, t, s.view.head);  // (a scenario's features name columns)
   d.dims_k = names.dim_names.empty() ? index_labels(d.dk) : names.dim_names;
   d.dims_v = names.dim_names.size() == static_cast<size_t>(d.dv) ? names.dim_names : index_labels(d.dv);

@@ -25,9 +25,37 @@ void expect_refused(ui::AppState& s, const std::string& text, const char* fragme
 
 TEST(AppState, DefaultShowsTheDefaultSentence) {
   const ui::AppState s = ui::default_state();
-  EXPECT_EQ(s.problem.tokens.front(), "The");
-  EXPECT_EQ(s.problem.query_len(), 11);  // didn't is one token
+  EXPECT_EQ(s.problem().tokens.front(), "The");
+  EXPECT_EQ(s.problem().query_len(), 11);  // didn't is one token
   EXPECT_TRUE(s.dirty);
+}
+
+// The Problem is derived, never stored: the document holds the inputs and the settings (typed q/k/v only for
+// Source::Direct); a panel edits them and marks the document dirty, and the frame's derive() builds the
+// Problem — nothing else to call.
+TEST(AppState, TheProblemIsDerivedFromInputsAndSettings) {
+  ui::AppState s = ui::default_state();
+  derive(s);
+  EXPECT_EQ(s.typed.q.size(), 0);  // (a sentence's document holds no q, k, v)
+  s.settings.temperature = 2.5;    // as the input panel's slider does
+  s.inputs.x(0, 0) += 1;           // as the Edit view does
+  s.dirty = true;
+  derive(s);
+  EXPECT_EQ(s.problem().temperature, 2.5);
+  EXPECT_TRUE(s.problem().q.row(0).isApprox(s.inputs.x.row(0) * s.inputs.w_q));
+  s.setup.heads = 3;  // heads that do not fit the widths fall back to one, in the document too
+  s.dirty = true;
+  derive(s);
+  EXPECT_EQ(s.setup.heads, 1);
+  EXPECT_EQ(s.problem().heads(), 1);
+  const attn::Problem shown = s.problem();
+  ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"source":"direct"}})"));
+  EXPECT_EQ(s.typed.q, shown.q);  // typed from now on: the numbers as they were
+  s.settings.mask.kind = attn::MaskSpec::Kind::Causal;
+  s.dirty = true;
+  derive(s);
+  EXPECT_EQ(s.problem().mask.kind, attn::MaskSpec::Kind::Causal);
+  EXPECT_EQ(s.problem().q, shown.q);
 }
 
 TEST(AppState, RoundTrip) {
@@ -69,7 +97,7 @@ TEST(AppState, InputsRebuildQkvAndDirectProblemsDetach) {
   j["inputs"]["x"][2][0] = 5.0;  // edit one embedding cell
   ui::state_from_json(s, j);
   EXPECT_EQ(s.inputs.x(2, 0), 5.0);
-  EXPECT_TRUE(s.problem.q.row(2).isApprox(s.inputs.x.row(2) * s.inputs.w_q));
+  EXPECT_TRUE(s.problem().q.row(2).isApprox(s.inputs.x.row(2) * s.inputs.w_q));
   ui::state_from_json(s, attn::Json::parse(R"({"problem":{"q":[[1]],"k":[[1]],"v":[[1]]}})"));
   EXPECT_EQ(s.source, ui::Source::Direct);
   EXPECT_EQ(ui::state_to_json(s)["inputs"]["source"], "direct");
@@ -125,7 +153,7 @@ TEST(AppState, ScenarioLoadsAtItsFocus) {
   ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"tiny"}})"));
   EXPECT_EQ(s.scenario_id, "tiny");
   EXPECT_EQ(s.step().query, 2);
-  EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Causal);
+  EXPECT_EQ(s.problem().mask.kind, attn::MaskSpec::Kind::Causal);
   EXPECT_EQ(s.features[1], "f1");
   EXPECT_THROW(ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"nope"}})")),
                attn::ProblemError);
@@ -139,7 +167,7 @@ TEST(AppState, ScenarioLoadsAtItsFocus) {
 
 TEST(AppState, NarrationJsonMirrorsTheCurrentStep) {
   ui::AppState s = ui::default_state();
-  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
   s.dirty = false;
   ui::state_from_json(
@@ -184,7 +212,7 @@ TEST(AppState, SetStateTouchesOnlyTheDocument) {
   s.jobs.share_requested = true;
   s.dirty = false;
   ui::state_from_json(s, attn::Json::parse(R"({"problem":{"temperature":0.5},"view":{"panel":"tokens"}})"));
-  EXPECT_EQ(s.problem.temperature, 0.5);
+  EXPECT_EQ(s.problem().temperature, 0.5);
   EXPECT_EQ(s.view.panel, ui::Panel::Tokens);
   EXPECT_TRUE(s.dirty);  // the app shell derives again
   EXPECT_EQ(s.derived().result.heads.size(), 1u);
@@ -198,7 +226,7 @@ TEST(AppState, SetStateTouchesOnlyTheDocument) {
 // that arrives after the problem changed is discarded; a fallback or error shows the CPU's numbers.
 TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
   ui::AppState s = ui::default_state();
-  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
   s.update_derived().result_version = 3;
   s.view.backend = ui::Backend::WebGpu;
@@ -207,7 +235,7 @@ TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
   gpu.stats.backend = "webgpu";
   gpu.stats.path = "3-pass";
   gpu.stats.gpu_time_ms = 0.25;
-  const attn::Json j = attn::result_to_json(gpu, s.problem, true);
+  const attn::Json j = attn::result_to_json(gpu, s.problem(), true);
 
   s.update_derived().gpu.in_flight = 2;
   ui::accept_gpu_view(s, 2, j);  // ran for version 2; the learner has since made version 3
@@ -252,7 +280,7 @@ TEST(AppState, VariantsOnTheSentence) {
   ui::AppState s = ui::default_state();
   s.setup.d_model = s.setup.d_k = 8;
   ui::rebuild_from_sentence(s);
-  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
   ui::refresh_variants(s);
   ASSERT_EQ(s.derived().variants.runs.size(), 3u);
@@ -269,9 +297,9 @@ TEST(AppState, VariantsOnTheSentence) {
       "w_k": [[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0],[0,0,1,0,0,0,0,0],[0,0,0,1,0,0,0,0],[0,0,0,0,1,0,0,0],[0,0,0,0,0,1,0,0],[0,0,0,0,0,0,1,0],[0,0,0,0,0,0,0,1]],
       "w_v": [[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0],[0,0,1,0,0,0,0,0],[0,0,0,1,0,0,0,0],[0,0,0,0,1,0,0,0],[0,0,0,0,0,1,0,0],[0,0,0,0,0,0,1,0],[0,0,0,0,0,0,0,1]]},
       "view": {"panel": "variants", "variants": {"section": "flash", "flash_step": 1}}})"));
-  EXPECT_EQ(s.problem.heads(), 4);
-  EXPECT_EQ(s.problem.kv_heads(), 2);
-  s.update_derived().result = attn::run(s.problem);
+  EXPECT_EQ(s.problem().heads(), 4);
+  EXPECT_EQ(s.problem().kv_heads(), 2);
+  s.update_derived().result = attn::run(s.problem());
   ++s.update_derived().result_version;
   ui::refresh_variants(s);
   ASSERT_EQ(s.derived().variants.grouped.size(), 3u);  // g = 4, 2, 1
@@ -285,7 +313,7 @@ TEST(AppState, VariantsOnTheSentence) {
   EXPECT_EQ(st["view"]["variants"]["section"], "flash");
   ui::AppState t = ui::default_state();
   ui::state_from_json(t, st);
-  EXPECT_EQ(t.problem.kv_heads(), 2);
+  EXPECT_EQ(t.problem().kv_heads(), 2);
   EXPECT_THROW(ui::state_from_json(t, attn::Json::parse(R"({"view": {"variants": {"section": "gpu"}}})")),
                attn::ProblemError);
 }
@@ -295,12 +323,12 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
   ui::AppState s = ui::default_state();
   s.sentence = "the cat sat";
   s.key_sentence = "le chat était assis là";
-  s.problem.mask.kind = attn::MaskSpec::Kind::Causal;
+  s.settings.mask.kind = attn::MaskSpec::Kind::Causal;
   ui::rebuild_from_sentence(s);
-  EXPECT_EQ(s.problem.query_len(), 3);
-  EXPECT_EQ(s.problem.key_len(), 5);
-  EXPECT_EQ(attn::key_labels(s.problem)[1], "chat");
-  s.update_derived().result = attn::run(s.problem);
+  EXPECT_EQ(s.problem().query_len(), 3);
+  EXPECT_EQ(s.problem().key_len(), 5);
+  EXPECT_EQ(attn::key_labels(s.problem())[1], "chat");
+  s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
   ui::refresh_variants(s);
   for (const ui::VariantRun& r : s.derived().variants.runs)
@@ -310,8 +338,8 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
   EXPECT_EQ(j["inputs"]["key_sentence"], "le chat était assis là");
   ui::AppState t = ui::default_state();
   ui::state_from_json(t, j);
-  EXPECT_EQ(t.problem.key_len(), s.problem.key_len());
-  EXPECT_TRUE(test::all_close(t.problem.k, s.problem.k, 1e-12));
+  EXPECT_EQ(t.problem().key_len(), s.problem().key_len());
+  EXPECT_TRUE(test::all_close(t.problem().k, s.problem().k, 1e-12));
   attn::Json bad = j;
   bad["inputs"]["x_kv"] = attn::Json::parse("[[1, 2]]");
   EXPECT_THROW(ui::state_from_json(t, bad), attn::ProblemError);
@@ -331,8 +359,8 @@ TEST(AppState, SentenceWithoutVectorsGetsSeededRandomOnes) {
   const attn::SentenceInputs want = attn::sentence_inputs(setup);
   EXPECT_EQ(s.inputs.x, want.x);
   EXPECT_EQ(s.inputs.w_k, want.w_k);
-  EXPECT_EQ(s.problem.heads(), 2);
-  EXPECT_EQ(s.problem.query_len(), 6);
+  EXPECT_EQ(s.problem().heads(), 2);
+  EXPECT_EQ(s.problem().query_len(), 6);
   ui::AppState t = ui::default_state();
   ui::state_from_json(t, attn::Json::parse(R"({"inputs":{"sentence":"x y","seed":2,"d_model":3,"d_k":2}})"));
   ui::state_from_json(t, attn::Json::parse(link));
@@ -346,12 +374,12 @@ TEST(AppState, SentenceWithoutVectorsGetsSeededRandomOnes) {
 // A problem of settings only changes those settings and keeps the sentence (q, k, v still from the inputs).
 TEST(AppState, SettingsOnlyProblemKeepsTheSentence) {
   ui::AppState s = ui::default_state();
-  const attn::MatD q = s.problem.q;
+  const attn::MatD q = s.problem().q;
   ui::state_from_json(s, attn::Json::parse(R"({"problem":{"mask":{"window":3},"temperature":2}})"));
   EXPECT_EQ(s.source, ui::Source::Embeddings);
-  EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Window);
-  EXPECT_EQ(s.problem.temperature, 2.0);
-  EXPECT_EQ(s.problem.q, q);
+  EXPECT_EQ(s.problem().mask.kind, attn::MaskSpec::Kind::Window);
+  EXPECT_EQ(s.problem().temperature, 2.0);
+  EXPECT_EQ(s.problem().q, q);
   EXPECT_TRUE(s.dirty);
   expect_refused(s, R"({"problem":{"variant":"linear"}})", "problem: ");  // linear takes none/causal masks
   expect_refused(s, R"({"problem":{"mask":"diagonal"}})", "problem: mask");
@@ -366,7 +394,7 @@ ui::AppState sentence_with_variants(int heads) {
   s.setup.d_model = s.setup.d_k = 8;
   s.setup.heads = heads;
   ui::rebuild_from_sentence(s);
-  s.update_derived().result = attn::run(s.problem);
+  s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
   ui::refresh_variants(s);
   return s;
@@ -393,28 +421,28 @@ TEST(AppState, VariantsPositionsOnTheSentence) {
     }
   }
   EXPECT_EQ(runs[0].vs_none, 0);
-  const int n = s.problem.query_len();  // the work each adds: (L + 2S)·d_model, 2·d_rot·(h·L + g·S), h·L·S
+  const int n = s.problem().query_len();  // the work each adds: (L + 2S)·d_model, 2·d_rot·(h·L + g·S), h·L·S
   EXPECT_EQ(runs[1].extra, 3 * n * 8);
-  EXPECT_EQ(runs[2].extra, 2 * 4 * (2 * n + s.problem.kv_heads() * n));
+  EXPECT_EQ(runs[2].extra, 2 * 4 * (2 * n + s.problem().kv_heads() * n));
   EXPECT_EQ(runs[3].extra, 2 * n * n);
   const ui::PositionReach& x = s.derived().variants.reach;
-  EXPECT_EQ(x.n, s.problem.key_len());
+  EXPECT_EQ(x.n, s.problem().key_len());
   EXPECT_GT(x.rope_far, x.rope_seen);
   EXPECT_DOUBLE_EQ(x.alibi_far / x.alibi_seen, (4.0 * x.n - 1) / (x.n - 1));
 
   s.setup.position.kind = K::Sinusoidal;  // as the input panel's menu sets it
-  ui::apply_inputs(s);
-  EXPECT_EQ(s.problem.position.kind, K::None);  // (added to x already)
-  EXPECT_NEAR(s.problem.query(1, 0), s.inputs.x(1, 0) + std::sin(1.0), 1e-12);
+  ui::refresh_problem(s);
+  EXPECT_EQ(s.problem().position.kind, K::None);  // (added to x already)
+  EXPECT_NEAR(s.problem().query(1, 0), s.inputs.x(1, 0) + std::sin(1.0), 1e-12);
   s.setup.position.kind = K::Rope;
-  ui::apply_inputs(s);
-  EXPECT_EQ(s.problem.position.kind, K::Rope);
+  ui::refresh_problem(s);
+  EXPECT_EQ(s.problem().position.kind, K::Rope);
   const attn::Json link = ui::state_to_json(s);
   EXPECT_EQ(link["inputs"]["position"], "rope");
   ui::AppState t = ui::default_state();
   ui::state_from_json(t, link);
   EXPECT_EQ(t.setup.position.kind, K::Rope);
-  EXPECT_EQ(t.problem.position.kind, K::Rope);
+  EXPECT_EQ(t.problem().position.kind, K::Rope);
   attn::Json bad = link;
   bad["inputs"]["position"] = "learned";
   EXPECT_NE(
@@ -423,7 +451,7 @@ TEST(AppState, VariantsPositionsOnTheSentence) {
   bad["inputs"]["position"] = attn::Json::parse(R"({"rope": {"dims": 9}})");
   EXPECT_NE(test::error_of([&] { ui::state_from_json(t, bad); }).find("position.rope.dims"),
             std::string::npos);
-  EXPECT_EQ(t.problem.position.kind, K::Rope);  // (a refused link changes nothing)
+  EXPECT_EQ(t.problem().position.kind, K::Rope);  // (a refused link changes nothing)
 }
 
 // Heads → MLA beside GQA: the latent's output change on the sentence, the absorbed scores equal, a full
@@ -437,7 +465,7 @@ TEST(AppState, VariantsLatentBesideGrouped) {
   EXPECT_GT(runs[0].max_diff, 1e-3);
   EXPECT_LT(runs[2].max_diff, 1e-5);  // (f32)
   for (const ui::LatentRun& r : runs) EXPECT_LT(r.scores_gap, 1e-12);
-  const double S = s.problem.key_len();  // through the latent: S·E·d_c down, S·d_c·2E up (MHA: S·E·2E)
+  const double S = s.problem().key_len();  // through the latent: S·E·d_c down, S·d_c·2E up (MHA: S·E·2E)
   EXPECT_EQ(runs[0].projections, S * 8 * 2 + S * 2 * 16);
   EXPECT_EQ(attn::kv_projection_mul_adds(S, 8, 8), S * 8 * 16);
 }
@@ -447,12 +475,12 @@ TEST(AppState, VariantsLatentBesideGrouped) {
 TEST(AppState, LinksKeepThePosition) {
   ui::AppState s = ui::default_state();
   s.setup.position.kind = attn::PositionSpec::Kind::Alibi;
-  ui::apply_inputs(s);
+  ui::refresh_problem(s);
   const attn::Json link = ui::link_state(s);
   ASSERT_TRUE(link["inputs"].contains("position")) << link.dump();
   ui::AppState t = ui::default_state();
   ui::state_from_json(t, link);
-  EXPECT_EQ(t.problem.position.kind, attn::PositionSpec::Kind::Alibi);
+  EXPECT_EQ(t.problem().position.kind, attn::PositionSpec::Kind::Alibi);
   ui::AppState u = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   const std::string refused = test::error_of([&] {
     ui::state_from_json(

@@ -141,7 +141,7 @@ TEST(Bridge, NoticesAndLinks) {
   EXPECT_NE(spanish.find("9120"), std::string::npos) << spanish;
   const std::string link = call(s, "link_state");
   ui::AppState other = ui::default_state();
-  other.problem.temperature = 3;
+  other.settings.temperature = 3;
   EXPECT_EQ(call(other, "open_link", Json::object(), link)["opened"], true) << ui::notice_text(other);
-  EXPECT_EQ(other.problem.temperature, s.problem.temperature);
+  EXPECT_EQ(other.problem().temperature, s.problem().temperature);
 }

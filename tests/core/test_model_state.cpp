@@ -43,10 +43,10 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
   ASSERT_EQ(s.source, ui::Source::Model);
   ASSERT_TRUE(s.derived().error.empty()) << s.derived().error;
   const std::vector<int> ids = s.model->tokenizer.encode("She was the youngest of the two daughters");
-  EXPECT_EQ(s.problem.query_len(), static_cast<int>(ids.size()));
-  EXPECT_EQ(s.problem.heads(), s.model->config.n_head);
+  EXPECT_EQ(s.problem().query_len(), static_cast<int>(ids.size()));
+  EXPECT_EQ(s.problem().heads(), s.model->config.n_head);
   EXPECT_EQ(s.view.head, 2);
-  EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Causal);
+  EXPECT_EQ(s.problem().mask.kind, attn::MaskSpec::Kind::Causal);
   // The weights the step-through shows are the forward pass's own for that head.
   EXPECT_LT(
       (s.derived().result.heads[2].weights.cast<float>() - s.derived().model_run.forward.layers[1].weights[2])
@@ -64,7 +64,7 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
   ui::AppState other = model_app();
   EXPECT_TRUE(ui::open_shared(other, attn::dump_json(link))) << ui::notice_text(other);
   derive(other);
-  EXPECT_EQ(other.problem.query, s.problem.query);
+  EXPECT_EQ(other.problem().query, s.problem().query);
   EXPECT_EQ(ui::state_to_json(other)["inputs"], ui::state_to_json(s)["inputs"]);
   // A link that names a model not open here says so.
   attn::Json elsewhere = link;
@@ -86,9 +86,9 @@ TEST(ModelState, AblationGenerationAndDecodeSteps) {
   EXPECT_NE(s.derived().model_run.forward.loss, s.derived().model_run.base.loss);
   ASSERT_EQ(s.derived().model_run.steps.size(), 4u);
   // The decode step of generated token 2: one query row against every cached key so far.
-  EXPECT_EQ(s.problem.form, attn::Problem::Form::Direct);
-  EXPECT_EQ(s.problem.query_len(), 1);
-  EXPECT_EQ(s.problem.key_len(), s.derived().model_run.steps[2].position + 1);
+  EXPECT_EQ(s.problem().form, attn::Problem::Form::Direct);
+  EXPECT_EQ(s.problem().query_len(), 1);
+  EXPECT_EQ(s.problem().key_len(), s.derived().model_run.steps[2].position + 1);
   EXPECT_TRUE(s.derived().error.empty()) << s.derived().error;
   EXPECT_EQ(error_of([&] {
               ui::state_from_json(s, attn::parse_json_text(R"({"inputs": {"source": "model", "layer": 9}})"));

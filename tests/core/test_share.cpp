@@ -60,21 +60,21 @@ TEST(Share, LinkStateIsShortAndReproducesTheState) {
   // A scenario with a changed mask: the scenario by name, the mask kept.
   ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"tiny","heads":2},
     "problem":{"mask":{"window":2}}})"));
-  EXPECT_EQ(s.problem.mask.kind, attn::MaskSpec::Kind::Window);
-  EXPECT_EQ(s.problem.heads(), 2);
+  EXPECT_EQ(s.problem().mask.kind, attn::MaskSpec::Kind::Window);
+  EXPECT_EQ(s.problem().heads(), 2);
   link = reproduces(s);
   EXPECT_EQ(link["inputs"], (attn::Json{{"scenario", "tiny"}, {"seed", 5}, {"heads", 2}, {"kv_heads", 2}}));
   // A scenario's vectors with keys from another sentence are no longer the scenario: the vectors travel.
   attn::Json cross = ui::state_to_json(s);
   cross["inputs"]["key_sentence"] = "le chat";
   ui::state_from_json(s, cross);
-  EXPECT_EQ(s.problem.key_len(), 2);
+  EXPECT_EQ(s.problem().key_len(), 2);
   link = reproduces(s);
   EXPECT_EQ(link["inputs"]["key_sentence"], "le chat");
   EXPECT_TRUE(link["inputs"].contains("x"));
   // An edited embedding: the vectors travel; typed q/k/v: the whole problem travels.
   s.inputs.x(1, 1) = 7;
-  ui::apply_inputs(s);
+  ui::refresh_problem(s);
   link = reproduces(s);
   EXPECT_EQ(link["inputs"]["x"][1][1], 7.0);
   ui::state_from_json(s, attn::Json::parse(R"({"problem":{"q":[[1],[2]],"k":[[1],[0]],"v":[[3],[4]]}})"));

@@ -286,8 +286,8 @@ void expect_every_view_fits(const std::vector<std::pair<Display, float>>& sizes,
           s.view.ui_scale = scale;
           s.view.panel = static_cast<ui::Panel>(panel);
           s.view.variants.section = static_cast<ui::VariantSection>(section);
-          s.view.variants.flash_step = 5;           // (a tile with numbers, not the first)
-          s.problem.tile_q = s.problem.tile_k = 8;  // (and tiles larger than the default)
+          s.view.variants.flash_step = 5;             // (a tile with numbers, not the first)
+          s.settings.tile_q = s.settings.tile_k = 8;  // (and tiles larger than the default)
           std::vector<std::string> problems;
           render_frames(s, scale, 5, display, &problems);
           for (const std::string& p : problems)

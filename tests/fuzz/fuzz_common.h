@@ -118,8 +118,8 @@ inline ui::AppState fresh_like(const ui::AppState& s) {
 // What the app does with a state it accepted: derive, describe, link it, and reopen its link and JSON.
 inline void exercise(ui::AppState& s) {
   attn::RunOptions o = limits();
-  if (attn::estimate_budget(s.problem, o).operations > o.max_operations ||
-      attn::estimate_budget(s.problem, o).bytes > o.max_bytes) {
+  if (attn::estimate_budget(s.problem(), o).operations > o.max_operations ||
+      attn::estimate_budget(s.problem(), o).bytes > o.max_bytes) {
     s.dirty = false;  // (too big to run for every input; the budget itself is what the other harness checks)
   }
   derive(s);
