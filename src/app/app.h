@@ -10,24 +10,24 @@
 struct GLFWwindow;
 
 struct App {
-  ui::AppState state;
+  state::AppState state;
   GLFWwindow* window = nullptr;
   std::string font_path;
   float applied_scale = 0;  // UI scale the font atlas was built for
   bool applied_contrast = false;
   bool font_ok = false;
   long frame = 0;
-  ui::Document before_edit;  // the document after the last change: what Ctrl+Z goes back to
+  state::Document before_edit;  // the document after the last change: what Ctrl+Z goes back to
 };
 
 App& the_app();
 
 // Opens a GPT-2 folder as the app's model (s.notice says what happened; a bad one leaves the old model).
-void open_model_dir(ui::AppState& s, const std::string& dir);
+void open_model_dir(state::AppState& s, const std::string& dir);
 
 // Runs what the panels asked for: one CPU performance point per frame, WebGPU measurements and checks
 // (browser), so the UI keeps drawing while measuring.
-void service_requests(ui::AppState& s);
+void service_requests(state::AppState& s);
 
 // One frame: recompute, rebuild fonts if the scale changed, draw every panel, present.
 void frame();
@@ -57,16 +57,19 @@ void run_loop(void (*frame_fn)());                // until the window closes (na
 void install_resize_callback(GLFWwindow* w);
 // Device pixels per CSS pixel (the browser's devicePixelRatio) or GLFW's content scale natively.
 float pixel_ratio(GLFWwindow* w);
-attn::Message cpu_series();                    // the CPU backend's name: perf.backend.wasm or .native
-void start_gpu_measurements(ui::AppState& s);  // browser: WebGPU sweep in JS; native: says it is browser-only
-void start_gpu_check(ui::AppState& s);         // browser: current problem on WebGPU vs the CPU result shown
-void start_overview(ui::AppState& s);          // browser: the Long sequences panel's flash run and map
-void start_gpu_view(ui::AppState& s);          // browser: the current problem on WebGPU for the step view
-void configure_platform(ui::AppState& s);      // PlatformConfig: the Share menu (a link or JSON), CPU threads
-std::string view_png();                        // the frame just drawn as a PNG (before the swap)
-void deliver(ui::AppState& s, const ui::HandoutFile& f);  // browser: a download; native: a file, and a notice
-void deliver_failed(ui::AppState& s, const std::string& why);  // the notice says why (and attnlab.handout())
-void share(ui::AppState& s);  // browser: link to the clipboard; native: the state's JSON
-void open_model_files();      // browser: the file picker for a GPT-2's four files
+attn::Message cpu_series();  // the CPU backend's name: perf.backend.wasm or .native
+void start_gpu_measurements(
+    state::AppState& s);                      // browser: WebGPU sweep in JS; native: says it is browser-only
+void start_gpu_check(state::AppState& s);     // browser: current problem on WebGPU vs the CPU result shown
+void start_overview(state::AppState& s);      // browser: the Long sequences panel's flash run and map
+void start_gpu_view(state::AppState& s);      // browser: the current problem on WebGPU for the step view
+void configure_platform(state::AppState& s);  // PlatformConfig: the Share menu (a link or JSON), CPU threads
+std::string view_png();                       // the frame just drawn as a PNG (before the swap)
+void deliver(state::AppState& s,
+             const state::HandoutFile& f);  // browser: a download; native: a file, and a notice
+void deliver_failed(state::AppState& s,
+                    const std::string& why);  // the notice says why (and attnlab.handout())
+void share(state::AppState& s);               // browser: link to the clipboard; native: the state's JSON
+void open_model_files();                      // browser: the file picker for a GPT-2's four files
 
 }  // namespace platform

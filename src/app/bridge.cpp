@@ -26,40 +26,40 @@ using attn::Json;
 
 // Where the CPU path runs: this build ("threads": pthreads, "single") and the threads it uses, with the
 // sentence the Performance view says about it.
-Json cpu(ui::AppState& s, const Json&, std::string_view) {
+Json cpu(state::AppState& s, const Json&, std::string_view) {
 #ifdef __EMSCRIPTEN_PTHREADS__
   const char* build = "threads";
 #else
   const char* build = "single";
 #endif
-  return Json{{"build", build}, {"threads", compute::cpu_threads()}, {"says", ui::say(s, s.platform.cpu)}};
+  return Json{{"build", build}, {"threads", compute::cpu_threads()}, {"says", state::say(s, s.platform.cpu)}};
 }
-Json layout(ui::AppState& s, const Json&, std::string_view) { return ui::layout_json(s); }
+Json layout(state::AppState& s, const Json&, std::string_view) { return ui::layout_json(s); }
 // A GPT-2's files, read by the page and never uploaded (the weights are the payload); the app keeps the
 // model it had when this one fails.
-Json open_model(ui::AppState& s, const Json& a, std::string_view weights) {
+Json open_model(state::AppState& s, const Json& a, std::string_view weights) {
   const std::string name = app::arg_text(a, "name");
   const std::string config = app::arg_text(a, "config"), vocab = app::arg_text(a, "vocab"),
                     merges = app::arg_text(a, "merges"),
                     readme = app::arg_text(a, "readme");  // (Gpt2Files holds views into these)
   const model::Gpt2Files files{config, weights, vocab, merges, readme};
-  ui::open_model(
+  state::open_model(
       s, std::make_shared<const model::Gpt2>(model::load_gpt2(files, name, platform::model_limit_bytes())));
   s.notice = attn::Message{
       "notice.model_opened_page",
-      {attn::text_arg("name", attn::printable(name)), attn::words_arg("card", ui::model_card(*s.model))}};
+      {attn::text_arg("name", attn::printable(name)), attn::words_arg("card", state::model_card(*s.model))}};
   return Json::object();
 }
 
 // The Long sequences panel's run came back: the map (payload: h×M×M f32, head 0 shown) and the job whose
 // lse the page wrote; the exact row is computed here, then the job is gone.
-Json overview_done(ui::AppState& s, const Json& a, std::string_view map) {
+Json overview_done(state::AppState& s, const Json& a, std::string_view map) {
   const int id = static_cast<int>(app::arg_number(a, "id")), M = static_cast<int>(app::arg_number(a, "size"));
   struct Cancel {
     int id;
     ~Cancel() { compute::gpu_cancel(id); }
   } cancel{id};
-  ui::Overview& ov = s.overview;
+  state::Overview& ov = s.overview;
   ov.running = false;
   if (ov.running_n > 0)
     ov.seconds_per_n2 = (ImGui::GetTime() - ov.started) / (double(ov.running_n) * ov.running_n);
@@ -87,7 +87,7 @@ Json overview_done(ui::AppState& s, const Json& a, std::string_view map) {
 
 // (page_input.cpp's commands take no state: they feed ImGui's input queue)
 template <Json (*F)(const Json&, std::string_view)>
-Json page(ui::AppState&, const Json& a, std::string_view payload) {
+Json page(state::AppState&, const Json& a, std::string_view payload) {
   return F(a, payload);
 }
 

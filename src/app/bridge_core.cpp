@@ -68,7 +68,7 @@ Json with_blob(Json out) {
 }
 
 // --- problems and state ------------------------------------------------------------------------------------
-Json run(ui::AppState&, const Json& a, std::string_view payload) {
+Json run(state::AppState&, const Json& a, std::string_view payload) {
   attn::RunOptions options = compute::default_options();
   options.weights = !a.contains("weights") || a["weights"] != false;
   // (fewer threads than this build may use, never more: a browser's worker pool has no more)
@@ -89,7 +89,7 @@ Json run(ui::AppState&, const Json& a, std::string_view payload) {
   return with_blob(std::move(out));
 }
 // {reason}: why the page runs the one-thread build (web/attnlab.js finds out): the Performance view says it.
-Json cpu_reason(ui::AppState& s, const Json& a, std::string_view) {
+Json cpu_reason(state::AppState& s, const Json& a, std::string_view) {
   const std::string reason = str(a, "reason");
   for (const char* known : {"not_isolated", "no_shared_memory", "no_shared_wasm"})
     if (reason == known) {
@@ -98,9 +98,9 @@ Json cpu_reason(ui::AppState& s, const Json& a, std::string_view) {
     }
   return attn::error_json("reason: \"" + attn::printable(reason) + "\" is not one the page knows");
 }
-Json get_state(ui::AppState& s, const Json&, std::string_view) { return ui::state_to_json(s); }
+Json get_state(state::AppState& s, const Json&, std::string_view) { return state::state_to_json(s); }
 // The Result the app is showing (computed by the same core as run), never a stale one.
-Json get_result(ui::AppState& s, const Json& a, std::string_view) {
+Json get_result(state::AppState& s, const Json& a, std::string_view) {
   recompute_if_dirty(s);
   if (!s.derived().error.empty()) return attn::error_json(s.derived().error);
   if (!s.derived().has_result) return attn::error_json("no result yet");
@@ -116,18 +116,20 @@ Json get_result(ui::AppState& s, const Json& a, std::string_view) {
   return with_blob(attn::result_to_json(s.derived().result, s.problem(), flag(a, "trace"), binary_matrix));
 }
 // On error the state is unchanged.
-Json set_state(ui::AppState& s, const Json&, std::string_view payload) {
-  ui::state_from_text(s, payload);
+Json set_state(state::AppState& s, const Json&, std::string_view payload) {
+  state::state_from_text(s, payload);
   recompute_if_dirty(s);
   return Json::object();
 }
 // The state as short as it can be said, as the text a link carries.
-Json link_state(ui::AppState& s, const Json&, std::string_view) { return attn::dump_json(ui::link_state(s)); }
+Json link_state(state::AppState& s, const Json&, std::string_view) {
+  return attn::dump_json(state::link_state(s));
+}
 // The page's address when it holds #state=… (on load and on every hash change); a notice says what is wrong.
-Json open_link(ui::AppState& s, const Json&, std::string_view payload) {
+Json open_link(state::AppState& s, const Json&, std::string_view payload) {
   bool ok = false;
   try {
-    ok = ui::open_shared(s, text(payload));
+    ok = state::open_shared(s, text(payload));
     recompute_if_dirty(s);
   } catch (const std::exception& e) {  // (a bug; the notice says so rather than a silent failure)
     s.notice =
@@ -135,9 +137,11 @@ Json open_link(ui::AppState& s, const Json&, std::string_view payload) {
   }
   return Json{{"opened", ok}};
 }
-Json notice(ui::AppState& s, const Json&, std::string_view) { return Json{{"notice", ui::notice_text(s)}}; }
+Json notice(state::AppState& s, const Json&, std::string_view) {
+  return Json{{"notice", state::notice_text(s)}};
+}
 // {id, args: {name: text or count}}: a notice the page raises, said in the app's language.
-Json set_notice(ui::AppState& s, const Json& a, std::string_view) {
+Json set_notice(state::AppState& s, const Json& a, std::string_view) {
   std::vector<attn::MessageArg> args;
   if (a.contains("args") && a["args"].is_object())
     for (auto it = a["args"].begin(); it != a["args"].end(); ++it)
@@ -147,13 +151,13 @@ Json set_notice(ui::AppState& s, const Json& a, std::string_view) {
   s.notice = attn::Message{str(a, "id"), std::move(args)};
   return Json::object();
 }
-Json set_reduced_motion(ui::AppState& s, const Json& a, std::string_view) {
+Json set_reduced_motion(state::AppState& s, const Json& a, std::string_view) {
   s.platform.reduced_motion = flag(a, "on");
   if (flag(a, "on")) s.playing = false;
   return Json::object();
 }
 // What the Performance panel's buttons and the Share menu ask for.
-Json request(ui::AppState& s, const Json& a, std::string_view) {
+Json request(state::AppState& s, const Json& a, std::string_view) {
   const std::string what = str(a, "what");
   bool* asked = what == "measure"     ? &s.jobs.perf_requested
                 : what == "gpu_check" ? &s.jobs.gpu_check_requested
@@ -166,46 +170,47 @@ Json request(ui::AppState& s, const Json& a, std::string_view) {
   return Json::object();
 }
 // --- lessons, handouts, models -------------------------------------------------------------------------
-Json lessons(ui::AppState& s, const Json&, std::string_view) {
+Json lessons(state::AppState& s, const Json&, std::string_view) {
   Json out = Json::array();
-  for (const ui::Lesson& l : s.lessons) {
+  for (const state::Lesson& l : s.lessons) {
     Json pages = Json::array();
-    for (const ui::LessonPage& p : l.pages) pages.push_back(p.title);
+    for (const state::LessonPage& p : l.pages) pages.push_back(p.title);
     out.push_back({{"id", l.id}, {"title", l.title}, {"audience", l.audience}, {"pages", std::move(pages)}});
   }
   return out;
 }
 // A handout after the next frame (kind: a kHandouts id).
-Json request_handout(ui::AppState& s, const Json& a, std::string_view) {
+Json request_handout(state::AppState& s, const Json& a, std::string_view) {
   const std::string kind = str(a, "kind");
-  for (int k = 0; k < ui::kHandoutCount; ++k)
-    if (kind == ui::kHandouts[k].id) {
+  for (int k = 0; k < state::kHandoutCount; ++k)
+    if (kind == state::kHandouts[k].id) {
       s.jobs.handout = {k, static_cast<int>(num(a, "matrix"))};
       return Json::object();
     }
   std::string known;
-  for (const ui::HandoutInfo& h : ui::kHandouts) known += (known.empty() ? "" : ", ") + std::string(h.id);
+  for (const state::HandoutInfo& h : state::kHandouts)
+    known += (known.empty() ? "" : ", ") + std::string(h.id);
   return attn::error_json("kind: unknown \"" + attn::printable(kind) + "\" (known: " + known + ")");
 }
-Json handout_matrices(ui::AppState& s, const Json&, std::string_view) {
+Json handout_matrices(state::AppState& s, const Json&, std::string_view) {
   Json names = Json::array();
   try {
-    for (const attn::NamedMatrix& m : ui::shown_matrices(s)) names.push_back(m.name);
+    for (const attn::NamedMatrix& m : state::shown_matrices(s)) names.push_back(m.name);
   } catch (const attn::ProblemError&) {
   }
   return names;
 }
-Json describe_model(ui::AppState& s, const Json&, std::string_view) {
+Json describe_model(state::AppState& s, const Json&, std::string_view) {
   return s.model ? model::describe_model(*s.model) : Json();
 }
-Json run_model(ui::AppState& s, const Json&, std::string_view payload) {
+Json run_model(state::AppState& s, const Json&, std::string_view payload) {
   if (!s.model) throw attn::ProblemError("model: none is open");
   const model::ModelRequest r = model::parse_model_request(attn::parse_json_text(text(payload)));
   return model::run_model_json(*s.model, r, compute::default_options().max_bytes, model::kBackwardPage);
 }
 // --- WebGPU jobs ---------------------------------------------------------------------------------------
 // {app: true}: the problem on screen (the header says its result_version); else the payload's problem text.
-Json gpu_prepare(ui::AppState& s, const Json& a, std::string_view payload) {
+Json gpu_prepare(state::AppState& s, const Json& a, std::string_view payload) {
   if (!flag(a, "app"))
     return compute::gpu_prepare(attn::parse_problem_text(text(payload)), num(a, "max_buffer_bytes"));
   recompute_if_dirty(s);
@@ -213,16 +218,16 @@ Json gpu_prepare(ui::AppState& s, const Json& a, std::string_view payload) {
   header["version"] = s.derived().result_version;
   return header;
 }
-Json gpu_outputs(ui::AppState&, const Json& a, std::string_view) {
+Json gpu_outputs(state::AppState&, const Json& a, std::string_view) {
   return compute::gpu_outputs(static_cast<int>(num(a, "id")), str(a, "path"), flag(a, "trace"));
 }
-Json gpu_cancel(ui::AppState&, const Json& a, std::string_view) {
+Json gpu_cancel(state::AppState&, const Json& a, std::string_view) {
   compute::gpu_cancel(static_cast<int>(num(a, "id")));
   return Json::object();
 }
 // attnlab.overview()'s row and stats, from a finished flash job: {row_weights (exact, from q, k and the row's
 // lse), stats: {L, S, size, block_rows, block_cols, flash_gpu_ms, gpu_timer, map_ms?}}.
-Json gpu_row(ui::AppState&, const Json& a, std::string_view) {
+Json gpu_row(state::AppState&, const Json& a, std::string_view) {
   const compute::F32Job& job = compute::gpu_job(static_cast<int>(num(a, "id")));
   const int M = static_cast<int>(num(a, "size"));
   if (M < 1) throw attn::ProblemError("size: the map needs at least one block per side");
@@ -240,10 +245,10 @@ Json gpu_row(ui::AppState&, const Json& a, std::string_view) {
 }
 // The largest |a − b| over the outputs and every head's weights (−1 when the shapes differ).
 double max_diff(const attn::Result& a, const attn::Result& b) {
-  double worst = ui::max_abs_diff(a.output, b.output);
+  double worst = state::max_abs_diff(a.output, b.output);
   if (worst < 0 || a.heads.size() != b.heads.size()) return -1;
   for (size_t i = 0; i < a.heads.size(); ++i) {
-    const double d = ui::max_abs_diff(a.heads[i].weights, b.heads[i].weights);
+    const double d = state::max_abs_diff(a.heads[i].weights, b.heads[i].weights);
     if (d < 0) return -1;
     worst = std::max(worst, d);
   }
@@ -252,14 +257,14 @@ double max_diff(const attn::Result& a, const attn::Result& b) {
 // auto: the page asked for the path C++ chose (the notice then says why, when a limit chose it).
 // for: "run" answers the Result; "view" hands it to the step view (result_version `version`); "check"
 // compares it with the CPU result on screen and writes the Performance panel's report.
-Json gpu_finish(ui::AppState& s, const Json& a, std::string_view) {
+Json gpu_finish(state::AppState& s, const Json& a, std::string_view) {
   attn::Problem p;
   const std::string path = str(a, "path"), purpose = str(a, "for");
   attn::Message why;  // (why "auto" chose this path, when a limit did)
   const attn::Result r = compute::gpu_finish(static_cast<int>(num(a, "id")), path, num(a, "gpu_ms"),
                                              str(a, "timer"), num(a, "wall_ms"), &p, &why, flag(a, "auto"));
   if (purpose == "view") {
-    ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::result_to_json(r, p, true), why);
+    state::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::result_to_json(r, p, true), why);
     return Json::object();
   }
   if (purpose == "check") {
@@ -280,9 +285,10 @@ Json gpu_finish(ui::AppState& s, const Json& a, std::string_view) {
   return with_blob(attn::result_to_json(r, p, flag(a, "trace"), binary_matrix));
 }
 // A GPU run for the app failed: the view, the check or the overview says why.
-Json gpu_failed(ui::AppState& s, const Json& a, std::string_view) {
+Json gpu_failed(state::AppState& s, const Json& a, std::string_view) {
   const std::string purpose = str(a, "for"), why = str(a, "error");
-  if (purpose == "view") ui::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
+  if (purpose == "view")
+    state::accept_gpu_view(s, static_cast<int>(num(a, "version")), attn::error_json(why));
   if (purpose == "check")
     s.update_derived().gpu_report = attn::Message{"status.gpu_check_failed", {attn::text_arg("why", why)}};
   if (purpose == "overview")
@@ -293,7 +299,7 @@ Json gpu_failed(ui::AppState& s, const Json& a, std::string_view) {
 // --- the Performance panel and the step view's GPU numbers ----------------------------------------------
 // The Performance panel's WebGPU sweep, one run at a time: flash then 3-pass for n = 128 … 4096 (d = 64, one
 // head), a series stopping once a run takes over 3 s. The page runs what this answers and reports its time.
-Json perf_next(ui::AppState& s, const Json& a, std::string_view) {
+Json perf_next(state::AppState& s, const Json& a, std::string_view) {
   static const char* kPaths[][2] = {{"flash", "perf.series.webgpu_flash"},
                                     {"3-pass", "perf.series.webgpu_3_pass"}};
   int& path = s.jobs.gpu_sweep.path;
@@ -316,7 +322,7 @@ Json perf_next(ui::AppState& s, const Json& a, std::string_view) {
   }
   if (a.contains("ms")) {
     const double ms = num(a, "ms");
-    s.update_derived().perf.push_back(ui::perf_point({kPaths[path][1], {}}, n, ms));
+    s.update_derived().perf.push_back(state::perf_point({kPaths[path][1], {}}, n, ms));
     n = ms > 3000 || n >= 4096 ? (++path, 128) : n * 2;
   } else {
     path = 0, n = 128, adapter = str(a, "adapter");
@@ -329,22 +335,22 @@ Json perf_next(ui::AppState& s, const Json& a, std::string_view) {
               {"n", n},
               {"problem", {{"random", {{"seed", 1}, {"n", n}, {"d_model", 64}, {"num_heads", 1}}}}}};
 }
-Json performance(ui::AppState& s, const Json&, std::string_view) {
+Json performance(state::AppState& s, const Json&, std::string_view) {
   Json points = Json::array();
-  for (const ui::PerfPoint& p : s.derived().perf)
+  for (const state::PerfPoint& p : s.derived().perf)
     points.push_back({{"series", p.series}, {"n", p.n}, {"ms", p.ms}});
   return Json{{"points", points},
-              {"status", ui::say(s, s.derived().perf_status)},
-              {"gpu_report", ui::say(s, s.derived().gpu_report)},
-              {"overview", ui::say(s, s.overview.status)}};
+              {"status", state::say(s, s.derived().perf_status)},
+              {"gpu_report", state::say(s, s.derived().gpu_report)},
+              {"overview", state::say(s, s.overview.status)}};
 }
 // What the step view shows from WebGPU.
-Json gpu_view(ui::AppState& s, const Json&, std::string_view) {
-  const ui::GpuView& g = s.derived().gpu;
-  const char* now = s.view.backend == ui::Backend::Cpu        ? "off"
+Json gpu_view(state::AppState& s, const Json&, std::string_view) {
+  const state::GpuView& g = s.derived().gpu;
+  const char* now = s.view.backend == state::Backend::Cpu     ? "off"
                     : g.in_flight >= 0                        ? "running"
                     : g.version != s.derived().result_version ? "pending"
-                    : ui::gpu_head(s)                         ? "shown"
+                    : state::gpu_head(s)                      ? "shown"
                                                               : "cpu";
   return Json{{"state", now},
               {"version", g.version},
@@ -353,18 +359,18 @@ Json gpu_view(ui::AppState& s, const Json&, std::string_view) {
               {"max_diff", g.max_diff},
               {"path", g.path},
               {"gpu_time_ms", g.gpu_ms},
-              {"status", ui::say(s, g.status)}};
+              {"status", state::say(s, g.status)}};
 }
 
 const BridgeEntry kHandlers[] = {
     {"run", run},
     {"release",
-     [](ui::AppState&, const Json&, std::string_view) { return Json::object(); }},  // (frees the blob)
+     [](state::AppState&, const Json&, std::string_view) { return Json::object(); }},  // (frees the blob)
     {"cpu_reason", cpu_reason},
     {"welcome",
-     [](ui::AppState& s, const Json&,
+     [](state::AppState& s, const Json&,
         std::string_view) {  // (a first visit: where to start, ui::panel_welcome)
-       s.frame.welcome = ui::FrameState::Welcome::Asked;
+       s.frame.welcome = state::FrameState::Welcome::Asked;
        return Json::object();
      }},
     {"get_state", get_state},
@@ -397,7 +403,7 @@ const BridgeEntry kHandlers[] = {
 std::string arg_text(const Json& args, const char* key) { return str(args, key); }
 double arg_number(const Json& args, const char* key, double fallback) { return num(args, key, fallback); }
 
-Json bridge_call(ui::AppState& s, std::string_view name, std::string_view args, std::string_view payload,
+Json bridge_call(state::AppState& s, std::string_view name, std::string_view args, std::string_view payload,
                  const std::vector<BridgeEntry>& page) {
   std::vector<double>().swap(blob());  // (the last answer's matrices: the page has copied them)
   try {

@@ -12,7 +12,7 @@
 
 namespace app {
 
-using BridgeHandler = attn::Json (*)(ui::AppState& s, const attn::Json& args, std::string_view payload);
+using BridgeHandler = attn::Json (*)(state::AppState& s, const attn::Json& args, std::string_view payload);
 struct BridgeEntry {
   const char* name;
   BridgeHandler handler;
@@ -22,7 +22,7 @@ struct BridgeEntry {
 // anything else reads as {}) and payload. Any error (an unknown command, a bad argument, a ProblemError, no
 // memory) is {"error": "…"} and the app keeps running. A Result's matrices come as {"$f64": [offset, rows,
 // cols]} into one block of f64s named by "$blob": [pointer, length], valid until the next call.
-attn::Json bridge_call(ui::AppState& s, std::string_view name, std::string_view args,
+attn::Json bridge_call(state::AppState& s, std::string_view name, std::string_view args,
                        std::string_view payload, const std::vector<BridgeEntry>& page = {});
 
 // An argument as text ("" when absent or not a string) and as a number (fallback when absent).

@@ -12,12 +12,12 @@ attn::RunOptions view_options() {
   return o;
 }
 
-void recompute_if_dirty(ui::AppState& s) {
+void recompute_if_dirty(state::AppState& s) {
   if (!s.dirty) return;
   s.dirty = false;
-  ui::Derived& d = s.update_derived();
+  state::Derived& d = s.update_derived();
   try {
-    ui::refresh_problem(s);  // (the Problem is derived: from the inputs and settings panels edited)
+    state::refresh_problem(s);  // (the Problem is derived: from the inputs and settings panels edited)
     d.result = compute::run_cpu(s.problem(), view_options());
     d.has_result = true;
     ++d.result_version;
@@ -32,40 +32,40 @@ void recompute_if_dirty(ui::AppState& s) {
 }
 
 // The Variants view's data (every variant run in full) is derived only while that view is open.
-void refresh_variants_if_shown(ui::AppState& s) {
-  if (s.view.panel != ui::Panel::Variants || s.derived().variants.version == s.derived().result_version)
+void refresh_variants_if_shown(state::AppState& s) {
+  if (s.view.panel != state::Panel::Variants || s.derived().variants.version == s.derived().result_version)
     return;
   try {
-    ui::refresh_variants(s);
+    state::refresh_variants(s);
   } catch (const std::exception& e) {  // the Variants view shows what it has; the app keeps running
-    ui::Derived& d = s.update_derived();
+    state::Derived& d = s.update_derived();
     d.variants.version = d.result_version;
     d.variants.grouped_note = std::string("variants: ") + e.what();
   }
 }
 
-void refresh_weights_map(ui::AppState& s) {
-  ui::WeightsMap& m = s.update_derived().weights_map;
+void refresh_weights_map(state::AppState& s) {
+  state::WeightsMap& m = s.update_derived().weights_map;
   const size_t heads = s.derived().result.heads.size();
   const size_t h = std::min(static_cast<size_t>(std::max(s.view.head, 0)), heads ? heads - 1 : 0);
   const attn::MatD* w = s.derived().has_result && heads ? &s.derived().result.heads[h].weights : nullptr;
-  if (!w || (w->rows() <= ui::kMaxStepTokens && w->cols() <= ui::kMaxStepTokens) || w->size() == 0) {
+  if (!w || (w->rows() <= state::kMaxStepTokens && w->cols() <= state::kMaxStepTokens) || w->size() == 0) {
     m = {};
     return;
   }
   if (m.version == s.derived().result_version && m.head == static_cast<int>(h)) return;
   m.version = s.derived().result_version;
   m.head = static_cast<int>(h);
-  m.map = attn::attention_map(*w, ui::WeightsMap::kSide, ui::WeightsMap::kSide);
+  m.map = attn::attention_map(*w, state::WeightsMap::kSide, state::WeightsMap::kSide);
   m.rows_per_block = static_cast<int>((w->rows() + m.map.rows() - 1) / m.map.rows());
   m.cols_per_block = static_cast<int>((w->cols() + m.map.cols() - 1) / m.map.cols());
 }
 
-void refresh_perf_memory(ui::AppState& s) {
+void refresh_perf_memory(state::AppState& s) {
   int n = 0;
-  for (const ui::PerfPoint& p : s.derived().perf) n = std::max(n, p.n);
+  for (const state::PerfPoint& p : s.derived().perf) n = std::max(n, p.n);
   if (n == s.derived().perf_memory.n) return;
-  ui::PerfMemory& m = s.update_derived().perf_memory;
+  state::PerfMemory& m = s.update_derived().perf_memory;
   m = {n, {}};
   if (n == 0) return;
   attn::Problem p;
@@ -78,11 +78,11 @@ void refresh_perf_memory(ui::AppState& s) {
   m.ways = {dense[0], attn::attention_costs(p)[1], dense[1], dense[2]};
 }
 
-void derive(ui::AppState& s) {
-  ui::refresh_model(s);  // (Source::Model: the forward pass first; it sets the problem)
+void derive(state::AppState& s) {
+  state::refresh_model(s);  // (Source::Model: the forward pass first; it sets the problem)
   recompute_if_dirty(s);
   refresh_variants_if_shown(s);
   refresh_weights_map(s);
-  ui::refresh_lesson_check(s);
+  state::refresh_lesson_check(s);
   refresh_perf_memory(s);
 }

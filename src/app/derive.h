@@ -12,18 +12,18 @@ attn::RunOptions view_options();
 
 // Recomputes state.derived().result when the problem changed (the one place the UI's numbers are computed),
 // within view_options(); a refusal goes to state.derived().error and the app keeps running.
-void recompute_if_dirty(ui::AppState& s);
+void recompute_if_dirty(state::AppState& s);
 
 // The Variants view's data (every variant run in full) is derived only while that view is open.
-void refresh_variants_if_shown(ui::AppState& s);
+void refresh_variants_if_shown(state::AppState& s);
 
 // For more tokens than the step-through shows: the shown head's weights as a block map (weights_map).
-void refresh_weights_map(ui::AppState& s);
+void refresh_weights_map(state::AppState& s);
 
-// The memory each way holds at the Performance panel's largest n (ui::PerfMemory), when that n changed; also
-// after the frame's measurements (service_requests) add a point.
-void refresh_perf_memory(ui::AppState& s);
+// The memory each way holds at the Performance panel's largest n (state::PerfMemory), when that n changed;
+// also after the frame's measurements (service_requests) add a point.
+void refresh_perf_memory(state::AppState& s);
 
-// The model's forward pass (ui::refresh_model), then all three, in that order, then the open lesson page's
-// check (ui::refresh_lesson_check) and the Performance panel's memory.
-void derive(ui::AppState& s);
+// The model's forward pass (state::refresh_model), then all three, in that order, then the open lesson page's
+// check (state::refresh_lesson_check) and the Performance panel's memory.
+void derive(state::AppState& s);

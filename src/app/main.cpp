@@ -34,34 +34,34 @@ App& the_app() {
 // The step view's WebGPU run returns every weight as JSON; beyond this many it would be slow to read back.
 constexpr int kGpuViewCells = 262144;
 
-void open_model_dir(ui::AppState& s, const std::string& dir) {
+void open_model_dir(state::AppState& s, const std::string& dir) {
   try {
-    ui::open_model(
+    state::open_model(
         s, std::make_shared<const model::Gpt2>(model::load_gpt2_dir(dir, platform::model_limit_bytes())));
     s.notice = attn::Message{
         "notice.model_opened",
-        {attn::text_arg("name", attn::printable(dir)), attn::words_arg("card", ui::model_card(*s.model))}};
+        {attn::text_arg("name", attn::printable(dir)), attn::words_arg("card", state::model_card(*s.model))}};
   } catch (const std::exception& e) {
     s.notice = attn::Message{"notice.model_failed", {attn::text_arg("error", attn::printable(e.what()))}};
   }
 }
 
-void service_requests(ui::AppState& s) {
+void service_requests(state::AppState& s) {
   if (s.jobs.perf_requested) {
     s.jobs.perf_requested = false;
     s.update_derived().perf.clear();
     s.jobs.perf_pending.clear();
-    for (int k = 0; k < static_cast<int>(std::size(ui::kPerfSeries)); ++k)  // O(n) ways go further
-      for (int n = 128; n <= ui::kPerfSeries[k].max_n; n *= 2) s.jobs.perf_pending.push_back({k, n});
+    for (int k = 0; k < static_cast<int>(std::size(state::kPerfSeries)); ++k)  // O(n) ways go further
+      for (int n = 128; n <= state::kPerfSeries[k].max_n; n *= 2) s.jobs.perf_pending.push_back({k, n});
     s.update_derived().perf_status = attn::Message{"status.perf_measuring_cpu", {}};
   }
   if (!s.jobs.perf_pending.empty()) {  // one size per frame, median of 3 runs of the f32 output-only path
-    const ui::Jobs::PerfJob job = s.jobs.perf_pending.front();
+    const state::Jobs::PerfJob job = s.jobs.perf_pending.front();
     s.jobs.perf_pending.erase(s.jobs.perf_pending.begin());
     attn::Problem p;
     p.form = attn::Problem::Form::Random;
     p.random = {1, job.n, 64, 1, 1};
-    const ui::PerfSeries& series = ui::kPerfSeries[job.series];
+    const state::PerfSeries& series = state::kPerfSeries[job.series];
     p.mask.kind = series.mask;
     p.mask.window = series.window;
     p.variant = series.variant;
@@ -71,7 +71,7 @@ void service_requests(ui::AppState& s) {
     std::vector<double> ms;
     for (int r = 0; r < 3; ++r) ms.push_back(compute::run_cpu(p, o).stats.time_ms);
     std::sort(ms.begin(), ms.end());
-    s.update_derived().perf.push_back(ui::perf_point(
+    s.update_derived().perf.push_back(state::perf_point(
         {series.name,
          {attn::words_arg("backend", platform::cpu_series()), attn::count_arg("window", series.window)}},
         job.n, ms[1], series.order));
@@ -87,10 +87,10 @@ void service_requests(ui::AppState& s) {
     platform::start_overview(s);
   }
   // The step view's WebGPU numbers: one run at a time; a newer problem is run when the previous one returns.
-  ui::GpuView& g = s.update_derived().gpu;
+  state::GpuView& g = s.update_derived().gpu;
   const double cells =
       static_cast<double>(s.problem().heads()) * s.problem().query_len() * s.problem().key_len();
-  if (s.view.backend == ui::Backend::WebGpu && s.derived().has_result && s.derived().error.empty() &&
+  if (s.view.backend == state::Backend::WebGpu && s.derived().has_result && s.derived().error.empty() &&
       g.in_flight < 0 && g.version != s.derived().result_version) {
     if (cells <= kGpuViewCells) {
       platform::start_gpu_view(s);
@@ -120,18 +120,18 @@ void service_requests(ui::AppState& s) {
 
 // The Handout menu's file, made after the frame it was asked in is drawn (a picture of the view is that
 // frame).
-void serve_handout(ui::AppState& s) {
-  const ui::HandoutRequest r = s.jobs.handout;
+void serve_handout(state::AppState& s) {
+  const state::HandoutRequest r = s.jobs.handout;
   if (r.kind < 0) return;
-  s.jobs.handout = ui::HandoutRequest();
-  const ui::HandoutKind kind = static_cast<ui::HandoutKind>(r.kind);
+  s.jobs.handout = state::HandoutRequest();
+  const state::HandoutKind kind = static_cast<state::HandoutKind>(r.kind);
   try {
-    ui::HandoutFile f;
-    if (kind == ui::HandoutKind::ViewPng)
-      f = {ui::handout_name(s, ui::kViews[static_cast<int>(s.view.panel)].id, "png"), "image/png",
+    state::HandoutFile f;
+    if (kind == state::HandoutKind::ViewPng)
+      f = {state::handout_name(s, state::kViews[static_cast<int>(s.view.panel)].id, "png"), "image/png",
            platform::view_png()};
     else
-      f = ui::make_handout(s, kind, r.matrix, the_app().font_path);
+      f = state::make_handout(s, kind, r.matrix, the_app().font_path);
     platform::deliver(s, f);
   } catch (const attn::ProblemError& e) {
     platform::deliver_failed(s, attn::printable(e.what()));
@@ -140,7 +140,7 @@ void serve_handout(ui::AppState& s) {
 
 // On a projector a mouse left resting leaves no tooltip over the class's view: after 3 s without moving, the
 // pointer counts as gone until it moves again (a finger's tap keeps what it shows).
-void hide_resting_pointer(const ui::AppState& s) {
+void hide_resting_pointer(const state::AppState& s) {
   static ImVec2 last(-1, -1);
   static double still_since = 0;
   ImGuiIO& io = ImGui::GetIO();
@@ -155,7 +155,7 @@ void hide_resting_pointer(const ui::AppState& s) {
 
 void frame() {
   App& app = the_app();
-  ui::AppState& s = app.state;
+  state::AppState& s = app.state;
   // The document as it stands before this frame's edits (copied only when it changed: undo's "before").
   if (s.dirty || app.frame == 0) app.before_edit = s;
   derive(s);
@@ -163,7 +163,7 @@ void frame() {
   refresh_perf_memory(s);  // (a measurement this frame may have raised the largest n)
   s.platform.pixel_ratio = platform::pixel_ratio(app.window);
   // Fonts rasterised for the physical size: the UI scale × the screen's pixel ratio (sharp on HiDPI).
-  const float scale = ui::screen_scale(s);
+  const float scale = state::screen_scale(s);
   if (scale != app.applied_scale || s.view.high_contrast != app.applied_contrast) {
     if (scale != app.applied_scale) {
       app.font_ok = ui::load_fonts(app.font_path, scale);
@@ -182,7 +182,7 @@ void frame() {
   const int lesson = s.lesson.lesson, page = s.lesson.page;
   ui::draw_frame(s);
   if (s.dirty && s.lesson.lesson == lesson && s.lesson.page == page)  // (an edit; a lesson's page is no edit)
-    ui::remember_edit(s.history, app.before_edit, ImGui::GetTime());
+    state::remember_edit(s.history, app.before_edit, ImGui::GetTime());
   ImGui::Render();
   int w = 0, h = 0;
   glfwGetFramebufferSize(app.window, &w, &h);
@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
   g_opts = platform::parse_args(argc, argv);
   App& app = the_app();
   std::vector<std::string> skipped;
-  app.state = ui::default_state(attn::load_scenarios(platform::assets_dir() + "/scenarios", &skipped));
+  app.state = state::default_state(attn::load_scenarios(platform::assets_dir() + "/scenarios", &skipped));
   for (const std::string& why : skipped) std::fprintf(stderr, "attnlab: scenario skipped: %s\n", why.c_str());
   try {  // the bundled model (assets/models/tiny-austen); without it the app runs without Source::Model
     app.state.model = std::make_shared<const model::Gpt2>(
@@ -210,11 +210,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "attnlab: the bundled model did not load: %s\n", e.what());
   }
   skipped.clear();  // the lessons, checked against the app as it starts (scenarios and the bundled model)
-  app.state.lessons = ui::load_lessons(platform::assets_dir() + "/lessons", app.state, &skipped);
+  app.state.lessons = state::load_lessons(platform::assets_dir() + "/lessons", app.state, &skipped);
   for (const std::string& why : skipped) std::fprintf(stderr, "attnlab: lesson skipped: %s\n", why.c_str());
   if (!g_opts.model_dir.empty()) {  // --model DIR: a GPT-2 of one's own, shown at once
     open_model_dir(app.state, g_opts.model_dir);
-    std::fprintf(stderr, "attnlab: %s\n", ui::notice_text(app.state).c_str());
+    std::fprintf(stderr, "attnlab: %s\n", state::notice_text(app.state).c_str());
   }
   platform::configure_platform(app.state);
   if (!g_opts.state_file.empty()) {  // a bad file opens the app as it is, with a notice (as a bad link does)
@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
                                        {attn::text_arg("file", attn::valid_utf8(g_opts.state_file))}};
     } else {
       try {
-        ui::open_shared(app.state, text);
+        state::open_shared(app.state, text);
       } catch (const std::exception& e) {  // (a bug; say so and start as usual)
         app.state.notice = attn::Message{"notice.state_internal_error",
                                          {attn::text_arg("error", attn::printable(e.what()))}};
@@ -240,7 +240,7 @@ int main(int argc, char** argv) {
     }
     if (!app.state.notice.id.empty())
       std::fprintf(stderr, "attnlab: --state %s: %s\n", g_opts.state_file.c_str(),
-                   ui::notice_text(app.state).c_str());
+                   state::notice_text(app.state).c_str());
   }
   if (!glfwInit()) {
     std::fprintf(stderr, "attnlab: cannot initialise GLFW (no display?)\n");

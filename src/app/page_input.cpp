@@ -81,7 +81,7 @@ void set_clipboard_text(void*, const char* text) {
 
 attn::Json page_pointer(const attn::Json& a, std::string_view) {
   static TouchGesture gesture;
-  ui::AppState& s = the_app().state;
+  state::AppState& s = the_app().state;
   const std::string phase = attn::string_field(a, "phase");
   // (CSS pixels on the canvas: anything wilder is a script's mistake, kept inside a screen's reach)
   const float x = static_cast<float>(std::clamp(number(a, "x"), -1e5, 1e5)),

@@ -154,49 +154,49 @@ void after_frame(App& app, const Options&) {
   app::report_text_input();  // (the page raises the on-screen keyboard for a text field)
   // Mirror what is on screen into the page (ARIA live region + table) when it changed.
   static std::string last;
-  const std::string changed = ui::mirror_if_changed(app.state, last);
+  const std::string changed = state::mirror_if_changed(app.state, last);
   if (!changed.empty()) js_announce(changed.c_str());
 }
 void run_loop(void (*frame_fn)()) { emscripten_set_main_loop(frame_fn, 0, 1); }
-void configure_platform(ui::AppState& s) {
+void configure_platform(state::AppState& s) {
   s.platform.cpu = cpu_threads_message();
   s.platform.share_label = "status.share_link";  // (an id; links open through the address bar, not a menu)
   s.platform.model_file_picker = true;
   s.platform.handout_downloads = true;
   s.platform.open_from_clipboard = false;  // (GLFW's clipboard here is not the system's)
 }
-void share(ui::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
-void deliver_failed(ui::AppState& s, const std::string& why) {
+void share(state::AppState&) { js_call_api("_share"); }  // (attnlab.link(); the notice comes back from JS)
+void deliver_failed(state::AppState& s, const std::string& why) {
   s.notice = attn::Message{"notice.no_handout", {attn::text_arg("why", why)}};
   js_handout_failed(why.c_str());
 }
-void deliver(ui::AppState& s, const ui::HandoutFile& f) {
+void deliver(state::AppState& s, const state::HandoutFile& f) {
   js_download(f.name.c_str(), f.mime.c_str(), f.bytes.data(), static_cast<double>(f.bytes.size()));
   s.notice = attn::Message{
       "notice.downloaded",
       {attn::text_arg("name", f.name), attn::count_arg("bytes", static_cast<double>(f.bytes.size()))}};
 }
-void start_gpu_measurements(ui::AppState& s) {
+void start_gpu_measurements(state::AppState& s) {
   s.update_derived().perf_status = attn::Message{"status.perf_measuring_gpu", {}};
   js_call_api("_perfGpu");
 }
-void start_gpu_check(ui::AppState& s) {
+void start_gpu_check(state::AppState& s) {
   s.update_derived().gpu_report = attn::Message{"status.gpu_check_running", {}};
   js_call_api("_gpuCheck");
 }
-void start_overview(ui::AppState& s) {
-  ui::Overview& ov = s.overview;
+void start_overview(state::AppState& s) {
+  state::Overview& ov = s.overview;
   ov.running = true;
   ov.running_n = ov.n;
   ov.started = ImGui::GetTime();
   ov.status = attn::Message{"status.overview_computing", {}};
   const attn::Json params = {
-      {"problem", attn::problem_to_json(ui::overview_problem(ov))}, {"size", ov.size}, {"row", ov.row}};
+      {"problem", attn::problem_to_json(state::overview_problem(ov))}, {"size", ov.size}, {"row", ov.row}};
   js_overview(attn::dump_json(params).c_str());
 }
 
 void open_model_files() { js_call_api("_pickModel"); }
-void start_gpu_view(ui::AppState& s) {
+void start_gpu_view(state::AppState& s) {
   s.update_derived().gpu.in_flight = s.derived().result_version;
   s.update_derived().gpu.started = ImGui::GetTime();
   js_gpu_view(s.derived().result_version);
@@ -296,21 +296,21 @@ float pixel_ratio(GLFWwindow* w) {
   const float framebuffer = ww > 0 && fw > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
   return std::clamp(x / framebuffer, 0.25f, 8.0f);
 }
-void configure_platform(ui::AppState& s) {
+void configure_platform(state::AppState& s) {
   s.platform.cpu = cpu_threads_message();
   s.platform.share_label = "status.share_json";  // (an id: the menu says it in the app's language)
   s.platform.open_from_clipboard = true;
 }
-void share(ui::AppState& s) {
-  const std::string json = attn::dump_json(ui::link_state(s));
+void share(state::AppState& s) {
+  const std::string json = attn::dump_json(state::link_state(s));
   ImGui::SetClipboardText(json.c_str());
   s.notice = attn::Message{"notice.state_copied", {attn::count_arg("n", static_cast<double>(json.size()))}};
 }
-void deliver_failed(ui::AppState& s, const std::string& why) {
+void deliver_failed(state::AppState& s, const std::string& why) {
   s.notice = attn::Message{"notice.no_handout", {attn::text_arg("why", why)}};
 }
 // A handout goes into s.platform.handout_dir (made if missing); the notice says where.
-void deliver(ui::AppState& s, const ui::HandoutFile& f) {
+void deliver(state::AppState& s, const state::HandoutFile& f) {
   std::error_code ec;
   std::filesystem::create_directories(s.platform.handout_dir, ec);
   const std::filesystem::path path =
@@ -322,18 +322,19 @@ void deliver(ui::AppState& s, const ui::HandoutFile& f) {
                                          attn::count_arg("bytes", static_cast<double>(f.bytes.size()))}}
                         : attn::Message{"notice.save_failed", {attn::text_arg("path", path.string())}};
 }
-void open_model_files() {}                     // (the desktop opens a folder with --model DIR)
-void start_gpu_measurements(ui::AppState&) {}  // the desktop build has no WebGPU; the CPU points are measured
-void start_gpu_check(ui::AppState& s) {
+void open_model_files() {}  // (the desktop opens a folder with --model DIR)
+void start_gpu_measurements(state::AppState&) {
+}  // the desktop build has no WebGPU; the CPU points are measured
+void start_gpu_check(state::AppState& s) {
   s.update_derived().gpu_report = attn::Message{"status.gpu_check_desktop", {}};
 }
-void start_gpu_view(ui::AppState& s) {
-  ui::GpuView& g = s.update_derived().gpu;
+void start_gpu_view(state::AppState& s) {
+  state::GpuView& g = s.update_derived().gpu;
   g.version = s.derived().result_version;
   g.heads.clear();
   g.status = attn::Message{"status.gpu_view_desktop", {}};
 }
-void start_overview(ui::AppState& s) { s.overview.status = attn::Message{"status.overview_desktop", {}}; }
+void start_overview(state::AppState& s) { s.overview.status = attn::Message{"status.overview_desktop", {}}; }
 
 }  // namespace platform
 

@@ -35,9 +35,10 @@ struct Gpt2Layer {
 };
 
 struct Gpt2 {
-  std::string name;   // the folder's name ("tiny-austen")
-  std::string card;   // a one-line description (English: model JSON, the CLI): the title and the shapes
-  std::string title;  // README.md's first line ("" without one); the UI says the card itself (ui::model_card)
+  std::string name;  // the folder's name ("tiny-austen")
+  std::string card;  // a one-line description (English: model JSON, the CLI): the title and the shapes
+  std::string
+      title;  // README.md's first line ("" without one); the UI says the card itself (state::model_card)
   Gpt2Config config;
   attn::MatF wte;  // V × E
   attn::MatF wpe;  // P × E

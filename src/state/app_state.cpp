@@ -8,7 +8,7 @@
 
 #include "attn/multihead.h"
 
-namespace ui {
+namespace state {
 
 attn::Step AppState::step() const {
   return attn::step_at(step_index, problem().query_len(), problem().key_len(), granularity);
@@ -319,4 +319,4 @@ void set_projector(AppState& s, bool on, float display_w, float display_h) {
   v.ui_scale = on ? projector_scale(display_w, display_h) : 1.0f;
 }
 
-}  // namespace ui
+}  // namespace state

@@ -18,7 +18,7 @@
 #include "state/jobs.h"
 #include "state/words.h"
 
-namespace ui {
+namespace state {
 
 // The app's state: the document, what is derived from it, the jobs asked for, and what the app holds beside
 // them (the libraries, the open model, where it runs, the notice, the long-sequence run).
@@ -182,4 +182,4 @@ void state_from_json(AppState& s, const attn::Json& j);
 // s.notice). Throws attn::ProblemError.
 void state_from_text(AppState& s, std::string_view text);
 
-}  // namespace ui
+}  // namespace state

@@ -15,7 +15,7 @@
 #include "state/app_state.h"
 #include "state/lesson.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -411,4 +411,4 @@ const Check* find_check(const std::string& id) {
   return nullptr;
 }
 
-}  // namespace ui
+}  // namespace state

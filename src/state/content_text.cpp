@@ -6,7 +6,7 @@
 #include "state/app_state.h"
 #include "state/lesson.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -70,4 +70,4 @@ std::map<std::string, std::string> content_messages(const std::vector<Lesson>& l
   return out;
 }
 
-}  // namespace ui
+}  // namespace state

@@ -12,7 +12,7 @@
 #include "attn/text.h"
 #include "state/words.h"
 
-namespace ui {
+namespace state {
 
 struct AppState;
 struct Lesson;
@@ -30,4 +30,4 @@ std::string scenario_words(const Words& w, const attn::Scenario& sc, const char*
 std::map<std::string, std::string> content_messages(const std::vector<Lesson>& lessons,
                                                     const std::vector<attn::Scenario>& scenarios);
 
-}  // namespace ui
+}  // namespace state

@@ -17,7 +17,7 @@
 #include "model/heads.h"
 #include "state/lesson_types.h"
 
-namespace ui {
+namespace state {
 
 // One variant run on the current input (Variants view): how far its output is from standard attention's.
 struct VariantRun {
@@ -170,4 +170,4 @@ struct Derived {
   attn::Message gpu_report;     // the last GPU check: path, time, adapter, max |GPU − CPU|
 };
 
-}  // namespace ui
+}  // namespace state

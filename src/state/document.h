@@ -14,7 +14,7 @@
 #include "model/forward.h"
 #include "state/lesson_types.h"
 
-namespace ui {
+namespace state {
 
 // Where Q, K, V come from: embeddings × W_Q/W_K/W_V (a scenario's or seeded random ones), typed directly,
 // or a real model's layer and head on a text.
@@ -149,4 +149,4 @@ struct UndoHistory {
   static constexpr double kMostNumbers = 4e6;  // (32 MB of doubles)
 };
 
-}  // namespace ui
+}  // namespace state

@@ -10,7 +10,7 @@
 #include "attn/text.h"
 #include "state/document.h"
 
-namespace ui {
+namespace state {
 
 // What the last frame drew and the gestures under way: written by the panels as they draw, read by the next
 // frame, attnlab.layout() and tests; neither the document nor derived from it.
@@ -52,4 +52,4 @@ struct PlatformConfig {
   attn::Message cpu;      // how many threads the CPU path has here, and why only one (Performance view)
 };
 
-}  // namespace ui
+}  // namespace state

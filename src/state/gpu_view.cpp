@@ -10,7 +10,7 @@
 #include "attn/json_read.h"
 #include "state/app_state.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -115,9 +115,9 @@ const GpuView::Head* gpu_head(const AppState& s) {
   return &s.derived().gpu.heads[h];
 }
 
-}  // namespace ui
+}  // namespace state
 
-namespace ui {
+namespace state {
 
 attn::Problem overview_problem(const Overview& ov) {
   attn::Problem p;
@@ -130,4 +130,4 @@ attn::Problem overview_problem(const Overview& ov) {
   return p;
 }
 
-}  // namespace ui
+}  // namespace state

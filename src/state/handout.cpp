@@ -20,7 +20,7 @@
 #include "state/narration.h"
 #include "state/palette.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -271,4 +271,4 @@ HandoutFile make_handout(const AppState& s, HandoutKind kind, int matrix, const 
   attn::fail_field("handout", "unknown kind");
 }
 
-}  // namespace ui
+}  // namespace state

@@ -11,7 +11,7 @@
 #include "state/handout_types.h"
 #include "state/words.h"
 
-namespace ui {
+namespace state {
 
 struct AppState;
 
@@ -39,4 +39,4 @@ std::string handout_name(const AppState& s, const std::string& what, const char*
 std::string matrix_png(const attn::NamedMatrix& m, bool weights, const std::string& font_path, int cell = 48,
                        const attn::Catalog& text = attn::english());
 
-}  // namespace ui
+}  // namespace state

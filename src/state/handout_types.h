@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace ui {
+namespace state {
 
 // One table: id (the JS API's name), the menu's title in English (its words on screen: handout_title), the
 // file's extension and MIME type.
@@ -39,4 +39,4 @@ struct HandoutFile {
   std::string bytes;
 };
 
-}  // namespace ui
+}  // namespace state

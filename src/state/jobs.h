@@ -11,7 +11,7 @@
 #include "attn/text.h"
 #include "state/handout_types.h"
 
-namespace ui {
+namespace state {
 
 // The Performance panel's CPU series (a PerfJob is one size of one of these): what each runs, how far it
 // goes.
@@ -31,7 +31,7 @@ inline constexpr PerfSeries kPerfSeries[] = {
 // The long-sequence overview (computed on WebGPU by the browser build): a random problem of n tokens.
 // The Long sequences panel's masks (Overview::mask indexes this table).
 struct OverviewMask {
-  const char* title;  // a message id: its words in the app's language (ui::words)
+  const char* title;  // a message id: its words in the app's language (state::words)
   attn::MaskSpec::Kind kind;
   int window;
 };
@@ -79,4 +79,4 @@ struct Jobs {
   std::string open_model_dir;  // (desktop) the folder typed in the Model view
 };
 
-}  // namespace ui
+}  // namespace state

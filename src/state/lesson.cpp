@@ -13,7 +13,7 @@
 #include "attn/step.h"
 #include "state/app_state.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -373,4 +373,4 @@ void lesson_from_json(AppState& s, const attn::Json& j) {
   s.lesson.revealed = revealed;
 }
 
-}  // namespace ui
+}  // namespace state

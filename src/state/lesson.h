@@ -12,7 +12,7 @@
 #include "attn/json_text.h"
 #include "state/lesson_types.h"
 
-namespace ui {
+namespace state {
 
 struct AppState;
 
@@ -76,4 +76,4 @@ void lesson_from_json(AppState& s, const attn::Json& j);
 unsigned held_from_json(const attn::Json& j, const std::string& field);
 attn::Json held_to_json(unsigned bits);
 
-}  // namespace ui
+}  // namespace state

@@ -12,7 +12,7 @@
 #include "attn/json_text.h"
 #include "attn/text.h"
 
-namespace ui {
+namespace state {
 
 // What a prediction (or quiz mode) can hold back: the five stages (same order as attn::Stage), then parts of
 // views that would give an answer away.
@@ -81,4 +81,4 @@ struct LessonProgress {
   bool revealed = false;
 };
 
-}  // namespace ui
+}  // namespace state

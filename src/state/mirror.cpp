@@ -13,7 +13,7 @@
 #include "state/lesson.h"
 #include "state/narration.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -293,4 +293,4 @@ attn::Json step_mirror(const AppState& s) {
 
 }  // namespace
 
-}  // namespace ui
+}  // namespace state

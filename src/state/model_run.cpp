@@ -7,7 +7,7 @@
 #include "state/app_state.h"
 #include "state/content_text.h"
 
-namespace ui {
+namespace state {
 
 void use_model(AppState& s) {
   if (!s.model) return;
@@ -261,4 +261,4 @@ attn::Message head_label(const std::string& label) {
   return {id, {}, label};
 }
 
-}  // namespace ui
+}  // namespace state

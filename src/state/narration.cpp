@@ -6,7 +6,7 @@
 
 #include "state/lesson.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 // The formula is math written by the engine: its few words (⟦id⟧) said and its decimal signs the language's.
@@ -62,4 +62,4 @@ Explanation explain_current(const AppState& s, int max_terms) {
   return said(s, e);
 }
 
-}  // namespace ui
+}  // namespace state

@@ -10,7 +10,7 @@
 #include "attn/explain.h"
 #include "state/app_state.h"
 
-namespace ui {
+namespace state {
 
 // An explanation as the learner reads it: its messages said in the app's language.
 struct Explanation {
@@ -26,4 +26,4 @@ Explanation explain_current(const AppState& s, int max_terms = attn::ExplainInpu
 // columns' names where they mean something (a scenario whose K and V are its features: "animate", "place").
 attn::ExplainInput explain_input(const AppState& s, const attn::HeadTrace<double>& t, int h);
 
-}  // namespace ui
+}  // namespace state

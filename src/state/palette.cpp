@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -34,4 +34,4 @@ std::array<float, 3> palette_rgb(Palette p, double t) {
   return lookup(kPuOr, 9, static_cast<float>(0.5 * (t + 1.0)));
 }
 
-}  // namespace ui
+}  // namespace state

@@ -4,7 +4,7 @@
 
 #include <array>
 
-namespace ui {
+namespace state {
 
 enum class Palette {
   Diverging,   // signed values: blue (−) · white (0) · orange (+), symmetric around 0 (PuOr-like)
@@ -14,4 +14,4 @@ enum class Palette {
 // RGB in [0, 1]: t ∈ [−1, 1] for Diverging, [0, 1] for Sequential (clamped).
 std::array<float, 3> palette_rgb(Palette p, double t);
 
-}  // namespace ui
+}  // namespace state

@@ -6,7 +6,7 @@
 
 #include "state/app_state.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -120,4 +120,4 @@ void refresh_positions(const AppState& s, Variants& v) {
   v.reach = reach_of(s);
 }
 
-}  // namespace ui
+}  // namespace state

@@ -8,7 +8,7 @@
 #include "attn/linear.h"
 #include "attn/text.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -155,4 +155,4 @@ bool open_shared(AppState& s, const std::string& text) {
   return false;
 }
 
-}  // namespace ui
+}  // namespace state

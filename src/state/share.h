@@ -6,7 +6,7 @@
 
 #include "state/app_state.h"
 
-namespace ui {
+namespace state {
 
 // The state as short as it can be said: vectors a scenario or a seed makes are given by that scenario or
 // seed, the problem by its settings only; edited or typed numbers in full. state_from_json(link_state(s))
@@ -19,4 +19,4 @@ attn::Json link_state(const AppState& s);
 // Throws only on a bug (an exception other than ProblemError, its own runtime_errors or bad_alloc).
 bool open_shared(AppState& s, const std::string& text);
 
-}  // namespace ui
+}  // namespace state

@@ -6,7 +6,7 @@
 #include "state/app_state.h"
 #include "state/lesson.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -420,4 +420,4 @@ void state_from_text(AppState& s, std::string_view text) {
   if (!said.empty()) s.notice = {"notice.json_notes", {attn::text_arg("notes", said)}};
 }
 
-}  // namespace ui
+}  // namespace state

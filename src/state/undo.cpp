@@ -1,7 +1,7 @@
 // Undo and redo of edits (see undo.h).
 #include "state/undo.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -69,4 +69,4 @@ bool redo_edit(AppState& s, UndoHistory& h) {
   return h.replaying = swap_with(s, h.redo, h.undo);
 }
 
-}  // namespace ui
+}  // namespace state

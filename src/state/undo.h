@@ -6,7 +6,7 @@
 
 #include "state/app_state.h"
 
-namespace ui {
+namespace state {
 
 // After a frame in which the document's data changed (s.dirty): remembers `before` (the document at the
 // frame's start) unless the last edit was moments ago; a new edit clears what redo had.
@@ -16,4 +16,4 @@ void remember_edit(UndoHistory& h, const Document& before, double now);
 bool undo_edit(AppState& s, UndoHistory& h);
 bool redo_edit(AppState& s, UndoHistory& h);
 
-}  // namespace ui
+}  // namespace state

@@ -8,7 +8,7 @@
 #include "attn/multihead.h"
 #include "state/app_state.h"
 
-namespace ui {
+namespace state {
 
 namespace {
 
@@ -117,4 +117,4 @@ void refresh_variants(AppState& s) {
   }
 }
 
-}  // namespace ui
+}  // namespace state

@@ -8,7 +8,7 @@
 
 #include "attn/text.h"
 
-namespace ui {
+namespace state {
 
 struct Words {
   const attn::Catalog* catalog = &attn::english();
@@ -25,4 +25,4 @@ std::string say(const Words& w, const std::vector<attn::Message>& sentences);
 // A number as that language writes it (attn::number: decimals < 0 writes it as the formulas do).
 std::string num(const Words& w, double x, int decimals = -1);
 
-}  // namespace ui
+}  // namespace state

@@ -11,6 +11,8 @@
 
 namespace ui {
 
+using namespace state;  // the ui layer draws the state layer's data and edits its document
+
 struct LayoutBox {
   std::string name;                  // the window's name: "Main", "Input", "Main/##heads_1A2B" for a child
   bool child = false;                // a region inside another window

@@ -12,6 +12,8 @@
 
 namespace ui {
 
+using namespace state;  // the ui layer draws the state layer's data and edits its document
+
 // Draws every panel for this frame, handles the step keys and playback. Call between NewFrame and Render.
 void draw_frame(AppState& s);
 

@@ -11,6 +11,8 @@
 
 namespace ui {
 
+using namespace state;  // the ui layer draws the state layer's data and edits its document
+
 // One matrix of an arrangement.
 struct Shown {
   const char* id;     // its value name (tooltips, layout().heatmaps): "q", "k", "s", "a", "v", "o"

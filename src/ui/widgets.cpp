@@ -18,7 +18,7 @@ const attn::Catalog* g_words = nullptr;  // (widget_words(): English until set)
 }  // namespace
 
 ImU32 palette_color(Palette p, double t) {
-  const std::array<float, 3> c = palette_rgb(p, t);
+  const std::array<float, 3> c = state::palette_rgb(p, t);
   return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], 1.0f));
 }
 

@@ -17,6 +17,7 @@
 namespace ui {
 
 using attn::index_labels;
+using state::Palette;  // (the colours are the state layer's, for the PNG handouts too)
 
 ImU32 palette_color(Palette p, double t);  // t ∈ [−1, 1] for Diverging, [0, 1] for Sequential
 

@@ -24,7 +24,7 @@ namespace {
 // what the last frame drew (a view that drew nothing would be fast for the wrong reason). `mirror_ms`: the
 // median of what the browser build adds after each frame (platform::after_frame: the screen-reader mirror as
 // JSON, compared with the last one).
-double frame_ms(ui::AppState& s, int frames, int& vertices, double& mirror_ms) {
+double frame_ms(state::AppState& s, int frames, int& vertices, double& mirror_ms) {
   ui::headless_context(1366, 768, ATTN_FONT_PATH, 1.0f);
   ImGuiIO& io = ImGui::GetIO();
   ui::apply_style(1.0f, false);
@@ -38,7 +38,7 @@ double frame_ms(ui::AppState& s, int frames, int& vertices, double& mirror_ms) {
     ui::draw_frame(s);
     ImGui::Render();
     const auto t1 = std::chrono::steady_clock::now();
-    ui::mirror_if_changed(s, last);
+    state::mirror_if_changed(s, last);
     const auto t2 = std::chrono::steady_clock::now();
     if (f >= 10) {
       ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
@@ -72,23 +72,23 @@ int main(int argc, char** argv) {
   std::printf("frame + the browser's mirror (after a frame, only when it changed)\n");
   std::printf("%-14s %26s %26s %26s\n", "view \\ tokens", "8", "32", "64");
   double worst = 0;
-  for (int v = 0; v < ui::kPanelCount; ++v) {
-    std::printf("%-14s", ui::kViews[v].id);
+  for (int v = 0; v < state::kPanelCount; ++v) {
+    std::printf("%-14s", state::kViews[v].id);
     for (int n : sizes) {
-      ui::AppState s = ui::default_state();
+      state::AppState s = state::default_state();
       s.sentence = words(n);
-      ui::rebuild_from_sentence(s);
-      s.view.panel = static_cast<ui::Panel>(v);
-      if (s.view.panel == ui::Panel::Model) {
+      state::rebuild_from_sentence(s);
+      s.view.panel = static_cast<state::Panel>(v);
+      if (s.view.panel == state::Panel::Model) {
         s.model = std::make_shared<const model::Gpt2>(
             model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
-        ui::use_model(s);
+        state::use_model(s);
         s.model_inputs.text = words(n);
       }
       int vertices = 0;
       double mirror = 0;
       const double ms = frame_ms(s, frames, vertices, mirror);
-      if (s.view.panel == ui::Panel::Model && !s.derived().model_run.error.empty()) {
+      if (s.view.panel == state::Panel::Model && !s.derived().model_run.error.empty()) {
         std::printf("\nmodel: %s\n", s.derived().model_run.error.c_str());  // (fast for the wrong reason)
         return 1;
       }

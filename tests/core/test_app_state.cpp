@@ -11,20 +11,20 @@
 #include "state/share.h"
 
 namespace {
-void expect_refused(ui::AppState& s, const std::string& text, const char* fragment) {
-  const attn::Json before = ui::state_to_json(s);
+void expect_refused(state::AppState& s, const std::string& text, const char* fragment) {
+  const attn::Json before = state::state_to_json(s);
   try {
-    ui::state_from_json(s, attn::Json::parse(text));
+    state::state_from_json(s, attn::Json::parse(text));
     ADD_FAILURE() << "accepted " << text;
   } catch (const attn::ProblemError& e) {
     EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
   }
-  EXPECT_EQ(ui::state_to_json(s), before) << "state changed by a refused setState";
+  EXPECT_EQ(state::state_to_json(s), before) << "state changed by a refused setState";
 }
 }  // namespace
 
 TEST(AppState, DefaultShowsTheDefaultSentence) {
-  const ui::AppState s = ui::default_state();
+  const state::AppState s = state::default_state();
   EXPECT_EQ(s.problem().tokens.front(), "The");
   EXPECT_EQ(s.problem().query_len(), 11);  // didn't is one token
   EXPECT_TRUE(s.dirty);
@@ -34,7 +34,7 @@ TEST(AppState, DefaultShowsTheDefaultSentence) {
 // Source::Direct); a panel edits them and marks the document dirty, and the frame's derive() builds the
 // Problem — nothing else to call.
 TEST(AppState, TheProblemIsDerivedFromInputsAndSettings) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   derive(s);
   EXPECT_EQ(s.typed.q.size(), 0);  // (a sentence's document holds no q, k, v)
   s.settings.temperature = 2.5;    // as the input panel's slider does
@@ -49,7 +49,7 @@ TEST(AppState, TheProblemIsDerivedFromInputsAndSettings) {
   EXPECT_EQ(s.setup.heads, 1);
   EXPECT_EQ(s.problem().heads(), 1);
   const attn::Problem shown = s.problem();
-  ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"source":"direct"}})"));
+  state::state_from_json(s, attn::Json::parse(R"({"inputs":{"source":"direct"}})"));
   EXPECT_EQ(s.typed.q, shown.q);  // typed from now on: the numbers as they were
   s.settings.mask.kind = attn::MaskSpec::Kind::Causal;
   s.dirty = true;
@@ -59,22 +59,22 @@ TEST(AppState, TheProblemIsDerivedFromInputsAndSettings) {
 }
 
 TEST(AppState, RoundTrip) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.view.ui_scale = 2;
   s.step_index = 40;
-  const attn::Json j = ui::state_to_json(s);
+  const attn::Json j = state::state_to_json(s);
   EXPECT_EQ(j["step"]["index"], 40);
   EXPECT_EQ(j["step"]["total"], 4 * 11 * 11 + 11 * (2 * 11 + 2));
   EXPECT_EQ(j["inputs"]["source"], "embeddings");
   EXPECT_EQ(j["inputs"]["x"].size(), 11u);
-  ui::AppState t = ui::default_state();
-  ui::state_from_json(t, j);
-  EXPECT_EQ(ui::state_to_json(t), j);
+  state::AppState t = state::default_state();
+  state::state_from_json(t, j);
+  EXPECT_EQ(state::state_to_json(t), j);
 }
 
 TEST(AppState, StepByStageQueryKey) {
-  ui::AppState s = ui::default_state();
-  ui::state_from_json(s, attn::Json::parse(R"({"step":{"stage":"softmax","query":2,"key":3}})"));
+  state::AppState s = state::default_state();
+  state::state_from_json(s, attn::Json::parse(R"({"step":{"stage":"softmax","query":2,"key":3}})"));
   const attn::Step st = s.step();
   EXPECT_EQ(st.stage, attn::Stage::Softmax);
   EXPECT_EQ(st.query, 2);
@@ -82,9 +82,9 @@ TEST(AppState, StepByStageQueryKey) {
 }
 
 TEST(AppState, NewProblemRecomputesAndUpdatesSentence) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.dirty = false;
-  ui::state_from_json(
+  state::state_from_json(
       s, attn::Json::parse(
              R"({"problem":{"tokens":["hi","there"],"q":[[1],[2]],"k":[[1],[1]],"v":[[1],[0]]}})"));
   EXPECT_TRUE(s.dirty);
@@ -92,54 +92,54 @@ TEST(AppState, NewProblemRecomputesAndUpdatesSentence) {
 }
 
 TEST(AppState, InputsRebuildQkvAndDirectProblemsDetach) {
-  ui::AppState s = ui::default_state();
-  attn::Json j = ui::state_to_json(s);
+  state::AppState s = state::default_state();
+  attn::Json j = state::state_to_json(s);
   j["inputs"]["x"][2][0] = 5.0;  // edit one embedding cell
-  ui::state_from_json(s, j);
+  state::state_from_json(s, j);
   EXPECT_EQ(s.inputs.x(2, 0), 5.0);
   EXPECT_TRUE(s.problem().q.row(2).isApprox(s.inputs.x.row(2) * s.inputs.w_q));
-  ui::state_from_json(s, attn::Json::parse(R"({"problem":{"q":[[1]],"k":[[1]],"v":[[1]]}})"));
-  EXPECT_EQ(s.source, ui::Source::Direct);
-  EXPECT_EQ(ui::state_to_json(s)["inputs"]["source"], "direct");
+  state::state_from_json(s, attn::Json::parse(R"({"problem":{"q":[[1]],"k":[[1]],"v":[[1]]}})"));
+  EXPECT_EQ(s.source, state::Source::Direct);
+  EXPECT_EQ(state::state_to_json(s)["inputs"]["source"], "direct");
 }
 
 TEST(AppState, SteppingAndPlayback) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   const int L = 11, S = 11;
-  ui::step_by(s, 3);
+  state::step_by(s, 3);
   EXPECT_EQ(s.step_index, 3);
-  ui::step_by(s, -10);
+  state::step_by(s, -10);
   EXPECT_EQ(s.step_index, 0);
-  ui::jump_stage(s, 1);
+  state::jump_stage(s, 1);
   EXPECT_EQ(s.step().stage, attn::Stage::Scale);
-  ui::step_by(s, 2);
-  ui::jump_stage(s, -1);  // back to this stage's start
+  state::step_by(s, 2);
+  state::jump_stage(s, -1);  // back to this stage's start
   EXPECT_EQ(s.step_index, attn::stage_start(attn::Stage::Scale, L, S, s.granularity));
-  ui::jump_stage(s, -1);  // then the previous stage
+  state::jump_stage(s, -1);  // then the previous stage
   EXPECT_EQ(s.step_index, 0);
   s.playing = true;
   s.steps_per_second = 10;
-  ui::advance_playback(s, 0.35);
+  state::advance_playback(s, 0.35);
   EXPECT_EQ(s.step_index, 3);
-  ui::step_to(s, 1 << 20);
+  state::step_to(s, 1 << 20);
   EXPECT_EQ(s.step_index, s.step().total - 1);
   EXPECT_FALSE(s.playing) << "reaching the end stops playback";
 }
 
 TEST(AppState, StageJumpsKeepTheQueryRow) {
-  ui::AppState s = ui::default_state();
-  ui::select_query(s, 7);
+  state::AppState s = state::default_state();
+  state::select_query(s, 7);
   EXPECT_EQ(s.step().query, 7);
-  ui::jump_stage(s, 1);
+  state::jump_stage(s, 1);
   EXPECT_EQ(s.step().stage, attn::Stage::Scale);
   EXPECT_EQ(s.step().query, 7);
-  ui::jump_stage(s, 1);
-  ui::jump_stage(s, 1);
+  state::jump_stage(s, 1);
+  state::jump_stage(s, 1);
   EXPECT_EQ(s.step().phase, attn::Phase::Max);  // softmax is entered at its first part
-  ui::jump_stage(s, -1);
+  state::jump_stage(s, -1);
   EXPECT_EQ(s.step().stage, attn::Stage::Mask);
   EXPECT_EQ(s.step().query, 7);
-  ui::select_query(s, 99);
+  state::select_query(s, 99);
   EXPECT_EQ(s.step().query, 10);  // clamped to the last token
 }
 
@@ -148,38 +148,38 @@ TEST(AppState, ScenarioLoadsAtItsFocus) {
     "focus":"c","features":["f0","f1"],"x":[[1,0],[0,1],[1,1]],"w_q":[[1],[0]],"w_k":[[1],[1]],"w_v":[[2],[0]],
     "mask":"causal"})"),
                                            "tiny");
-  ui::AppState s = ui::default_state({sc});
+  state::AppState s = state::default_state({sc});
   EXPECT_EQ(s.scenario_id, "");  // only "coreference" is loaded by default
-  ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"tiny"}})"));
+  state::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"tiny"}})"));
   EXPECT_EQ(s.scenario_id, "tiny");
   EXPECT_EQ(s.step().query, 2);
   EXPECT_EQ(s.problem().mask.kind, attn::MaskSpec::Kind::Causal);
   EXPECT_EQ(s.features[1], "f1");
-  EXPECT_THROW(ui::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"nope"}})")),
+  EXPECT_THROW(state::state_from_json(s, attn::Json::parse(R"({"inputs":{"scenario":"nope"}})")),
                attn::ProblemError);
   expect_refused(s, R"({"inputs":{"scenario":"tiny","key_sentence":"le chat"}})",
                  "inputs.key_sentence: not with a scenario alone");
   expect_refused(s, R"({"inputs":{"scenario":"tiny","source":"direct"}})", "inputs.source");
-  ui::rebuild_from_sentence(s);
-  ui::next_scenario(s, 1);
+  state::rebuild_from_sentence(s);
+  state::next_scenario(s, 1);
   EXPECT_EQ(s.scenario_id, "tiny");
 }
 
 TEST(AppState, NarrationJsonMirrorsTheCurrentStep) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
   s.dirty = false;
-  ui::state_from_json(
+  state::state_from_json(
       s, attn::Json::parse(R"({"step":{"stage":"softmax","query":1,"key":2,"phase":"divide"}})"));
-  const attn::Json j = ui::narration_json(s);
+  const attn::Json j = state::narration_json(s);
   EXPECT_NE(j["formula"].get<std::string>().find("a₁,₂"), std::string::npos) << j.dump();
   EXPECT_EQ(j["values"].size(), 11u);
   EXPECT_EQ(j["values"][2], attn::fmt(s.derived().result.heads[0].weights(1, 2)));
 }
 
 TEST(AppState, RefusesBadStates) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   expect_refused(s, "[]", "state");
   expect_refused(s, R"({"steps":{}})", "steps");
   expect_refused(s, R"({"view":{"ui_scale":9}})", "view.ui_scale");
@@ -203,17 +203,18 @@ TEST(AppState, RefusesBadStates) {
 // setState changes the document only: what is derived and the jobs asked for stay as they were until the
 // app shell derives again (a trace is never copied to apply a state).
 TEST(AppState, SetStateTouchesOnlyTheDocument) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.update_derived().result.heads.resize(1);
   s.update_derived().has_result = true;
   s.update_derived().result_version = 7;
-  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 128, 1.5));
+  s.update_derived().perf.push_back(state::perf_point({"perf.backend.native", {}}, 128, 1.5));
   s.update_derived().gpu_report = {"status.gpu_check_other", {}};
   s.jobs.share_requested = true;
   s.dirty = false;
-  ui::state_from_json(s, attn::Json::parse(R"({"problem":{"temperature":0.5},"view":{"panel":"tokens"}})"));
+  state::state_from_json(s,
+                         attn::Json::parse(R"({"problem":{"temperature":0.5},"view":{"panel":"tokens"}})"));
   EXPECT_EQ(s.problem().temperature, 0.5);
-  EXPECT_EQ(s.view.panel, ui::Panel::Tokens);
+  EXPECT_EQ(s.view.panel, state::Panel::Tokens);
   EXPECT_TRUE(s.dirty);  // the app shell derives again
   EXPECT_EQ(s.derived().result.heads.size(), 1u);
   EXPECT_EQ(s.derived().result_version, 7);
@@ -225,11 +226,11 @@ TEST(AppState, SetStateTouchesOnlyTheDocument) {
 // The step view's WebGPU numbers: a result for the current problem is shown and compared with the CPU; one
 // that arrives after the problem changed is discarded; a fallback or error shows the CPU's numbers.
 TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
   s.update_derived().result_version = 3;
-  s.view.backend = ui::Backend::WebGpu;
+  s.view.backend = state::Backend::WebGpu;
   attn::Result gpu = s.derived().result;
   gpu.heads[0].weights(0, 0) += 2e-7;  // what f32 rounding on a GPU could do
   gpu.stats.backend = "webgpu";
@@ -238,60 +239,61 @@ TEST(AppState, GpuViewAcceptsCurrentAndDiscardsStale) {
   const attn::Json j = attn::result_to_json(gpu, s.problem(), true);
 
   s.update_derived().gpu.in_flight = 2;
-  ui::accept_gpu_view(s, 2, j);  // ran for version 2; the learner has since made version 3
+  state::accept_gpu_view(s, 2, j);  // ran for version 2; the learner has since made version 3
   EXPECT_EQ(s.derived().gpu.discarded, 1);
   EXPECT_EQ(s.derived().gpu.in_flight, -1);
-  EXPECT_EQ(ui::gpu_head(s), nullptr);
+  EXPECT_EQ(state::gpu_head(s), nullptr);
 
-  ui::accept_gpu_view(s, 3, j);
-  const ui::GpuView::Head* h = ui::gpu_head(s);
+  state::accept_gpu_view(s, 3, j);
+  const state::GpuView::Head* h = state::gpu_head(s);
   ASSERT_NE(h, nullptr);
   EXPECT_DOUBLE_EQ(h->weights(0, 0), gpu.heads[0].weights(0, 0));
   EXPECT_NEAR(s.derived().gpu.max_diff, 2e-7, 1e-12);
-  EXPECT_NE(ui::say(s, s.derived().gpu.status).find("3-pass"), std::string::npos)
-      << ui::say(s, s.derived().gpu.status);
-  s.view.backend = ui::Backend::Cpu;
-  EXPECT_EQ(ui::gpu_head(s), nullptr);  // switched back: the CPU's numbers
-  s.view.backend = ui::Backend::WebGpu;
+  EXPECT_NE(state::say(s, s.derived().gpu.status).find("3-pass"), std::string::npos)
+      << state::say(s, s.derived().gpu.status);
+  s.view.backend = state::Backend::Cpu;
+  EXPECT_EQ(state::gpu_head(s), nullptr);  // switched back: the CPU's numbers
+  s.view.backend = state::Backend::WebGpu;
 
   attn::Json fell_back = j;
   fell_back["stats"]["backend"] = "cpu";
   fell_back["stats"]["notice"] = "WebGPU failed (no adapter); computed on the CPU instead";
-  ui::accept_gpu_view(s, 3, fell_back);
-  EXPECT_EQ(ui::gpu_head(s), nullptr);
-  EXPECT_NE(ui::say(s, s.derived().gpu.status).find("no adapter"), std::string::npos)
-      << ui::say(s, s.derived().gpu.status);
-  ui::accept_gpu_view(s, 3, attn::error_json("gpu: lost"));
-  EXPECT_NE(ui::say(s, s.derived().gpu.status).find("gpu: lost"), std::string::npos)
-      << ui::say(s, s.derived().gpu.status);
+  state::accept_gpu_view(s, 3, fell_back);
+  EXPECT_EQ(state::gpu_head(s), nullptr);
+  EXPECT_NE(state::say(s, s.derived().gpu.status).find("no adapter"), std::string::npos)
+      << state::say(s, s.derived().gpu.status);
+  state::accept_gpu_view(s, 3, attn::error_json("gpu: lost"));
+  EXPECT_NE(state::say(s, s.derived().gpu.status).find("gpu: lost"), std::string::npos)
+      << state::say(s, s.derived().gpu.status);
 }
 
 TEST(AppState, BackendRoundTripsAndRefusesUnknown) {
-  ui::AppState s = ui::default_state();
-  ui::state_from_json(s, attn::Json::parse(R"({"view": {"backend": "webgpu"}})"));
-  EXPECT_EQ(s.view.backend, ui::Backend::WebGpu);
-  EXPECT_EQ(ui::state_to_json(s)["view"]["backend"], "webgpu");
+  state::AppState s = state::default_state();
+  state::state_from_json(s, attn::Json::parse(R"({"view": {"backend": "webgpu"}})"));
+  EXPECT_EQ(s.view.backend, state::Backend::WebGpu);
+  EXPECT_EQ(state::state_to_json(s)["view"]["backend"], "webgpu");
   expect_refused(s, R"({"view": {"backend": "tpu"}})", "view.backend");
 }
 
 // The Variants view's data: every variant on the sentence, heads split and grouped, flash walkthrough
 // narrated.
 TEST(AppState, VariantsOnTheSentence) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.setup.d_model = s.setup.d_k = 8;
-  ui::rebuild_from_sentence(s);
+  state::rebuild_from_sentence(s);
   s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
-  ui::refresh_variants(s);
+  state::refresh_variants(s);
   ASSERT_EQ(s.derived().variants.runs.size(), 3u);
   EXPECT_EQ(s.derived().variants.runs[0].max_diff, 0);
   EXPECT_LT(s.derived().variants.runs[1].max_diff, 1e-6);  // flash (f64) vs standard (f32)
   EXPECT_GT(s.derived().variants.runs[2].max_diff, 1e-3);  // linear changes the answer
   EXPECT_FALSE(s.derived().variants.flash.empty());
-  EXPECT_EQ(ui::say(s, s.derived().variants.grouped_why.id, {}),
+  EXPECT_EQ(state::say(s, s.derived().variants.grouped_why.id, {}),
             "One head: grouping needs several query heads (h > 1).");
 
-  ui::state_from_json(s, attn::Json::parse(R"({"inputs": {"sentence": "a b c d e", "heads": 4, "kv_heads": 2,
+  state::state_from_json(s,
+                         attn::Json::parse(R"({"inputs": {"sentence": "a b c d e", "heads": 4, "kv_heads": 2,
       "x": [[1,0,0,0,1,0,0,0],[0,1,0,0,0,1,0,0],[0,0,1,0,0,0,1,0],[0,0,0,1,0,0,0,1],[1,1,0,0,0,0,1,1]],
       "w_q": [[1,0,0,0,0,0,0,1],[0,1,0,0,0,0,1,0],[0,0,1,0,0,1,0,0],[0,0,0,1,1,0,0,0],[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0],[0,0,1,0,0,0,0,0],[0,0,0,1,0,0,0,0]],
       "w_k": [[1,0,0,0,0,0,0,0],[0,1,0,0,0,0,0,0],[0,0,1,0,0,0,0,0],[0,0,0,1,0,0,0,0],[0,0,0,0,1,0,0,0],[0,0,0,0,0,1,0,0],[0,0,0,0,0,0,1,0],[0,0,0,0,0,0,0,1]],
@@ -301,48 +303,48 @@ TEST(AppState, VariantsOnTheSentence) {
   EXPECT_EQ(s.problem().kv_heads(), 2);
   s.update_derived().result = attn::run(s.problem());
   ++s.update_derived().result_version;
-  ui::refresh_variants(s);
+  state::refresh_variants(s);
   ASSERT_EQ(s.derived().variants.grouped.size(), 3u);  // g = 4, 2, 1
   EXPECT_EQ(s.derived().variants.grouped[0].kv_heads, 4);
   EXPECT_EQ(s.derived().variants.grouped[0].max_diff, 0);
-  EXPECT_TRUE(ui::flash_walkthrough_shown(s));
-  const attn::Json n = ui::narration_json(s);
+  EXPECT_TRUE(state::flash_walkthrough_shown(s));
+  const attn::Json n = state::narration_json(s);
   EXPECT_NE(n["title"].get<std::string>().find("tile step 2"), std::string::npos) << n.dump();
-  const attn::Json st = ui::state_to_json(s);
+  const attn::Json st = state::state_to_json(s);
   EXPECT_EQ(st["inputs"]["heads"], 4);
   EXPECT_EQ(st["view"]["variants"]["section"], "flash");
-  ui::AppState t = ui::default_state();
-  ui::state_from_json(t, st);
+  state::AppState t = state::default_state();
+  state::state_from_json(t, st);
   EXPECT_EQ(t.problem().kv_heads(), 2);
-  EXPECT_THROW(ui::state_from_json(t, attn::Json::parse(R"({"view": {"variants": {"section": "gpu"}}})")),
+  EXPECT_THROW(state::state_from_json(t, attn::Json::parse(R"({"view": {"variants": {"section": "gpu"}}})")),
                attn::ProblemError);
 }
 
 // Cross-attention: queries from the sentence, keys and values from another one; every variant still runs.
 TEST(AppState, CrossAttentionFromAnotherSentence) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.sentence = "the cat sat";
   s.key_sentence = "le chat était assis là";
   s.settings.mask.kind = attn::MaskSpec::Kind::Causal;
-  ui::rebuild_from_sentence(s);
+  state::rebuild_from_sentence(s);
   EXPECT_EQ(s.problem().query_len(), 3);
   EXPECT_EQ(s.problem().key_len(), 5);
   EXPECT_EQ(attn::key_labels(s.problem())[1], "chat");
   s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
-  ui::refresh_variants(s);
-  for (const ui::VariantRun& r : s.derived().variants.runs)
+  state::refresh_variants(s);
+  for (const state::VariantRun& r : s.derived().variants.runs)
     EXPECT_TRUE(r.note.id.empty()) << r.name.id << ": " << attn::say(attn::english(), r.note);
   EXPECT_LT(s.derived().variants.runs[1].max_diff, 1e-6);
-  const attn::Json j = ui::state_to_json(s);
+  const attn::Json j = state::state_to_json(s);
   EXPECT_EQ(j["inputs"]["key_sentence"], "le chat était assis là");
-  ui::AppState t = ui::default_state();
-  ui::state_from_json(t, j);
+  state::AppState t = state::default_state();
+  state::state_from_json(t, j);
   EXPECT_EQ(t.problem().key_len(), s.problem().key_len());
   EXPECT_TRUE(test::all_close(t.problem().k, s.problem().k, 1e-12));
   attn::Json bad = j;
   bad["inputs"]["x_kv"] = attn::Json::parse("[[1, 2]]");
-  EXPECT_THROW(ui::state_from_json(t, bad), attn::ProblemError);
+  EXPECT_THROW(state::state_from_json(t, bad), attn::ProblemError);
 }
 
 // A sentence without vectors gets random ones, seeded as the input panel seeds them: a short link reproduces
@@ -350,8 +352,8 @@ TEST(AppState, CrossAttentionFromAnotherSentence) {
 TEST(AppState, SentenceWithoutVectorsGetsSeededRandomOnes) {
   const char* link =
       R"({"inputs":{"sentence":"the cat sat on the mat","seed":7,"d_model":6,"d_k":6,"heads":2}})";
-  ui::AppState s = ui::default_state();
-  ui::state_from_json(s, attn::Json::parse(link));
+  state::AppState s = state::default_state();
+  state::state_from_json(s, attn::Json::parse(link));
   attn::SentenceSetup setup;
   setup.tokens = {"the", "cat", "sat", "on", "the", "mat"};
   setup.d_model = setup.d_k = 6;
@@ -361,11 +363,12 @@ TEST(AppState, SentenceWithoutVectorsGetsSeededRandomOnes) {
   EXPECT_EQ(s.inputs.w_k, want.w_k);
   EXPECT_EQ(s.problem().heads(), 2);
   EXPECT_EQ(s.problem().query_len(), 6);
-  ui::AppState t = ui::default_state();
-  ui::state_from_json(t, attn::Json::parse(R"({"inputs":{"sentence":"x y","seed":2,"d_model":3,"d_k":2}})"));
-  ui::state_from_json(t, attn::Json::parse(link));
-  EXPECT_EQ(ui::state_to_json(t), ui::state_to_json(s));
-  ui::state_from_json(t, attn::Json::parse(R"({"inputs":{"sentence":"a b c"}})"));  // the panel's defaults
+  state::AppState t = state::default_state();
+  state::state_from_json(t,
+                         attn::Json::parse(R"({"inputs":{"sentence":"x y","seed":2,"d_model":3,"d_k":2}})"));
+  state::state_from_json(t, attn::Json::parse(link));
+  EXPECT_EQ(state::state_to_json(t), state::state_to_json(s));
+  state::state_from_json(t, attn::Json::parse(R"({"inputs":{"sentence":"a b c"}})"));  // the panel's defaults
   EXPECT_EQ(t.inputs.x.cols(), attn::SentenceSetup{}.d_model);
   EXPECT_EQ(t.inputs.w_q.cols(), attn::SentenceSetup{}.d_k);
   EXPECT_EQ(t.setup.seed, attn::SentenceSetup{}.seed);
@@ -373,10 +376,10 @@ TEST(AppState, SentenceWithoutVectorsGetsSeededRandomOnes) {
 
 // A problem of settings only changes those settings and keeps the sentence (q, k, v still from the inputs).
 TEST(AppState, SettingsOnlyProblemKeepsTheSentence) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   const attn::MatD q = s.problem().q;
-  ui::state_from_json(s, attn::Json::parse(R"({"problem":{"mask":{"window":3},"temperature":2}})"));
-  EXPECT_EQ(s.source, ui::Source::Embeddings);
+  state::state_from_json(s, attn::Json::parse(R"({"problem":{"mask":{"window":3},"temperature":2}})"));
+  EXPECT_EQ(s.source, state::Source::Embeddings);
   EXPECT_EQ(s.problem().mask.kind, attn::MaskSpec::Kind::Window);
   EXPECT_EQ(s.problem().temperature, 2.0);
   EXPECT_EQ(s.problem().q, q);
@@ -389,14 +392,14 @@ namespace {
 
 // The default sentence at d_model = d_k = 8 split into `heads` heads, computed, with the Variants view's
 // data.
-ui::AppState sentence_with_variants(int heads) {
-  ui::AppState s = ui::default_state();
+state::AppState sentence_with_variants(int heads) {
+  state::AppState s = state::default_state();
   s.setup.d_model = s.setup.d_k = 8;
   s.setup.heads = heads;
-  ui::rebuild_from_sentence(s);
+  state::rebuild_from_sentence(s);
   s.update_derived().result = attn::run(s.problem());
   s.update_derived().has_result = true;
-  ui::refresh_variants(s);
+  state::refresh_variants(s);
   return s;
 }
 
@@ -406,11 +409,11 @@ ui::AppState sentence_with_variants(int heads) {
 // move when every position does, the sinusoidal table's do; the input panel's choice reaches the problem
 // (sinusoidal into x before the projections, RoPE as the problem's own) and travels in a link.
 TEST(AppState, VariantsPositionsOnTheSentence) {
-  ui::AppState s = sentence_with_variants(2);
-  const std::vector<ui::PositionRun>& runs = s.derived().variants.positions;
+  state::AppState s = sentence_with_variants(2);
+  const std::vector<state::PositionRun>& runs = s.derived().variants.positions;
   ASSERT_EQ(runs.size(), 4u);
   using K = attn::PositionSpec::Kind;
-  for (const ui::PositionRun& r : runs) {
+  for (const state::PositionRun& r : runs) {
     EXPECT_TRUE(r.note.id.empty()) << r.note.id;
     ASSERT_EQ(r.weights.size(), 2u);
     if (r.kind == K::Sinusoidal) {
@@ -425,31 +428,32 @@ TEST(AppState, VariantsPositionsOnTheSentence) {
   EXPECT_EQ(runs[1].extra, 3 * n * 8);
   EXPECT_EQ(runs[2].extra, 2 * 4 * (2 * n + s.problem().kv_heads() * n));
   EXPECT_EQ(runs[3].extra, 2 * n * n);
-  const ui::PositionReach& x = s.derived().variants.reach;
+  const state::PositionReach& x = s.derived().variants.reach;
   EXPECT_EQ(x.n, s.problem().key_len());
   EXPECT_GT(x.rope_far, x.rope_seen);
   EXPECT_DOUBLE_EQ(x.alibi_far / x.alibi_seen, (4.0 * x.n - 1) / (x.n - 1));
 
   s.setup.position.kind = K::Sinusoidal;  // as the input panel's menu sets it
-  ui::refresh_problem(s);
+  state::refresh_problem(s);
   EXPECT_EQ(s.problem().position.kind, K::None);  // (added to x already)
   EXPECT_NEAR(s.problem().query(1, 0), s.inputs.x(1, 0) + std::sin(1.0), 1e-12);
   s.setup.position.kind = K::Rope;
-  ui::refresh_problem(s);
+  state::refresh_problem(s);
   EXPECT_EQ(s.problem().position.kind, K::Rope);
-  const attn::Json link = ui::state_to_json(s);
+  const attn::Json link = state::state_to_json(s);
   EXPECT_EQ(link["inputs"]["position"], "rope");
-  ui::AppState t = ui::default_state();
-  ui::state_from_json(t, link);
+  state::AppState t = state::default_state();
+  state::state_from_json(t, link);
   EXPECT_EQ(t.setup.position.kind, K::Rope);
   EXPECT_EQ(t.problem().position.kind, K::Rope);
   attn::Json bad = link;
   bad["inputs"]["position"] = "learned";
-  EXPECT_NE(
-      test::error_of([&] { ui::state_from_json(t, bad); }).find("a learned table comes with a trained model"),
-      std::string::npos);
+  EXPECT_NE(test::error_of([&] {
+              state::state_from_json(t, bad);
+            }).find("a learned table comes with a trained model"),
+            std::string::npos);
   bad["inputs"]["position"] = attn::Json::parse(R"({"rope": {"dims": 9}})");
-  EXPECT_NE(test::error_of([&] { ui::state_from_json(t, bad); }).find("position.rope.dims"),
+  EXPECT_NE(test::error_of([&] { state::state_from_json(t, bad); }).find("position.rope.dims"),
             std::string::npos);
   EXPECT_EQ(t.problem().position.kind, K::Rope);  // (a refused link changes nothing)
 }
@@ -457,14 +461,14 @@ TEST(AppState, VariantsPositionsOnTheSentence) {
 // Heads → MLA beside GQA: the latent's output change on the sentence, the absorbed scores equal, a full
 // latent changes nothing.
 TEST(AppState, VariantsLatentBesideGrouped) {
-  ui::AppState s = sentence_with_variants(4);
-  const std::vector<ui::LatentRun>& runs = s.derived().variants.latent;
+  state::AppState s = sentence_with_variants(4);
+  const std::vector<state::LatentRun>& runs = s.derived().variants.latent;
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_EQ(runs[0].d_c, 2);
   EXPECT_EQ(runs[2].d_c, 8);
   EXPECT_GT(runs[0].max_diff, 1e-3);
   EXPECT_LT(runs[2].max_diff, 1e-5);  // (f32)
-  for (const ui::LatentRun& r : runs) EXPECT_LT(r.scores_gap, 1e-12);
+  for (const state::LatentRun& r : runs) EXPECT_LT(r.scores_gap, 1e-12);
   const double S = s.problem().key_len();  // through the latent: S·E·d_c down, S·d_c·2E up (MHA: S·E·2E)
   EXPECT_EQ(runs[0].projections, S * 8 * 2 + S * 2 * 16);
   EXPECT_EQ(attn::kv_projection_mul_adds(S, 8, 8), S * 8 * 16);
@@ -473,17 +477,17 @@ TEST(AppState, VariantsLatentBesideGrouped) {
 // A copied link (Share) keeps the sentence's position, for a seeded sentence and for a scenario; a scenario
 // link whose position does not fit its heads is refused.
 TEST(AppState, LinksKeepThePosition) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.setup.position.kind = attn::PositionSpec::Kind::Alibi;
-  ui::refresh_problem(s);
-  const attn::Json link = ui::link_state(s);
+  state::refresh_problem(s);
+  const attn::Json link = state::link_state(s);
   ASSERT_TRUE(link["inputs"].contains("position")) << link.dump();
-  ui::AppState t = ui::default_state();
-  ui::state_from_json(t, link);
+  state::AppState t = state::default_state();
+  state::state_from_json(t, link);
   EXPECT_EQ(t.problem().position.kind, attn::PositionSpec::Kind::Alibi);
-  ui::AppState u = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  state::AppState u = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   const std::string refused = test::error_of([&] {
-    ui::state_from_json(
+    state::state_from_json(
         u, attn::Json::parse(
                R"({"inputs": {"scenario": "coreference", "position": {"alibi": {"slopes": [1, 2]}}}})"));
   });
@@ -493,21 +497,21 @@ TEST(AppState, LinksKeepThePosition) {
 // The Performance panel's memory per way is derived once per largest n, never while drawing: dense attention
 // holds its n×n scores (4× the bytes at 2n), a 64-wide window about 64 per row, flash only its tiles.
 TEST(AppState, PerfMemoryIsDerivedAtTheLargestN) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   derive(s);
   EXPECT_EQ(s.derived().perf_memory.n, 0);
   EXPECT_TRUE(s.derived().perf_memory.ways.empty());
-  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 1024, 1.5));
-  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 512, 0.5));
+  s.update_derived().perf.push_back(state::perf_point({"perf.backend.native", {}}, 1024, 1.5));
+  s.update_derived().perf.push_back(state::perf_point({"perf.backend.native", {}}, 512, 0.5));
   refresh_perf_memory(s);
-  const ui::PerfMemory at_1024 = s.derived().perf_memory;
+  const state::PerfMemory at_1024 = s.derived().perf_memory;
   ASSERT_EQ(at_1024.n, 1024);
   ASSERT_EQ(at_1024.ways.size(), 4u);
   const double dense = at_1024.ways[0].intermediate_bytes, window = at_1024.ways[1].intermediate_bytes,
                flash = at_1024.ways[2].intermediate_bytes;
   EXPECT_GT(dense, 8 * window);
   EXPECT_GT(window, flash);
-  s.update_derived().perf.push_back(ui::perf_point({"perf.backend.native", {}}, 2048, 4.0));
+  s.update_derived().perf.push_back(state::perf_point({"perf.backend.native", {}}, 2048, 4.0));
   derive(s);
   ASSERT_EQ(s.derived().perf_memory.n, 2048);
   EXPECT_NEAR(s.derived().perf_memory.ways[0].intermediate_bytes / dense, 4.0, 0.1);

@@ -17,7 +17,7 @@ namespace {
 
 using attn::Json;
 
-Json call(ui::AppState& s, const char* name, const Json& args = Json::object(),
+Json call(state::AppState& s, const char* name, const Json& args = Json::object(),
           std::string_view payload = {}) {
   return app::bridge_call(s, name, args.dump(), payload);
 }
@@ -29,7 +29,7 @@ const char* kProblem = R"({"random": {"seed": 3, "n": 16, "d_model": 8, "num_hea
 // An unknown command, arguments that are not JSON, a problem that does not parse: each an {"error"} naming
 // it, and the next call works.
 TEST(Bridge, ErrorsAreAnswers) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   EXPECT_EQ(call(s, "no_such")["error"], "bridge: unknown command \"no_such\"");
   EXPECT_NE(app::bridge_call(s, "run", "{not json", kProblem).value("error", "").find("JSON"),
             std::string::npos);
@@ -42,7 +42,7 @@ TEST(Bridge, ErrorsAreAnswers) {
 // A Result's matrices come as {"$f64": [offset, rows, cols]} into the "$blob" block; the CPU run the page
 // made after WebGPU failed says so in its notice.
 TEST(Bridge, RunAnswersMatricesBesideTheJsonAndSaysWhenTheGpuFailed) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   const Json r = call(s, "run", {{"gpu_failed", "no adapter"}}, kProblem);
   ASSERT_FALSE(r.contains("error")) << r.dump();
   ASSERT_TRUE(r.contains("$blob"));
@@ -59,7 +59,7 @@ TEST(Bridge, RunAnswersMatricesBesideTheJsonAndSaysWhenTheGpuFailed) {
 // The GPU path "auto" runs is chosen in C++ with its reason; the Result the page gets back says it in
 // English, the step view in the learner's language; the overview's stats are written here too.
 TEST(Bridge, GpuJobsCarryThePathAndItsReason) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   const attn::Problem p = attn::parse_problem_text(kProblem);
   const double score = compute::score_matrix_bytes(p);
   const Json header = call(s, "gpu_prepare", {{"max_buffer_bytes", score - 1}}, kProblem);
@@ -83,7 +83,7 @@ TEST(Bridge, GpuJobsCarryThePathAndItsReason) {
   // The step view: the problem on screen, its status said in Spanish.
   recompute_if_dirty(s);
   s.view.language = "es";
-  s.view.backend = ui::Backend::WebGpu;
+  s.view.backend = state::Backend::WebGpu;
   // (room for q, k, v and the output, not for the score matrix)
   const Json app = call(s, "gpu_prepare", {{"app", true}, {"max_buffer_bytes", 300}});
   ASSERT_FALSE(app.contains("error")) << app.dump();
@@ -113,7 +113,7 @@ TEST(Bridge, GpuJobsCarryThePathAndItsReason) {
 
 // The WebGPU sweep: flash then 3-pass from n = 128, a report out of turn refused, an error stops it.
 TEST(Bridge, TheGpuSweepIsStateNotStatics) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   EXPECT_NE(call(s, "perf_next", {{"ms", 1.0}}).value("error", "").find("no WebGPU sweep"),
             std::string::npos);
   Json next = call(s, "perf_next", {{"adapter", "test/gpu"}});
@@ -131,7 +131,7 @@ TEST(Bridge, TheGpuSweepIsStateNotStatics) {
 
 // A notice the page raises is said in the app's language; a link opened from the address changes the state.
 TEST(Bridge, NoticesAndLinks) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   call(s, "set_notice", {{"id", "notice.link_copied_long"}, {"args", {{"chars", 9120}}}});
   const std::string english = call(s, "notice")["notice"];
   EXPECT_NE(english.find("(9120 characters)"), std::string::npos) << english;
@@ -140,8 +140,8 @@ TEST(Bridge, NoticesAndLinks) {
   EXPECT_NE(spanish, english);
   EXPECT_NE(spanish.find("9120"), std::string::npos) << spanish;
   const std::string link = call(s, "link_state");
-  ui::AppState other = ui::default_state();
+  state::AppState other = state::default_state();
   other.settings.temperature = 3;
-  EXPECT_EQ(call(other, "open_link", Json::object(), link)["opened"], true) << ui::notice_text(other);
+  EXPECT_EQ(call(other, "open_link", Json::object(), link)["opened"], true) << state::notice_text(other);
   EXPECT_EQ(other.problem().temperature, s.problem().temperature);
 }

@@ -96,9 +96,9 @@ std::string check_adds_up(const std::string& formula) {
 }
 
 // Every scores cell, every row's softmax sum and every output number of the shown head, at max_terms.
-int check_every_cell(const ui::AppState& s, int max_terms, const std::string& where) {
+int check_every_cell(const state::AppState& s, int max_terms, const std::string& where) {
   const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(s.view.head)];
-  attn::ExplainInput in = ui::explain_input(s, t, s.view.head);
+  attn::ExplainInput in = state::explain_input(s, t, s.view.head);
   in.max_terms = max_terms;
   const int L = static_cast<int>(t.weights.rows()), S = static_cast<int>(t.weights.cols());
   int checked = 0;
@@ -129,8 +129,8 @@ int check_every_cell(const ui::AppState& s, int max_terms, const std::string& wh
   return checked;
 }
 
-ui::AppState app_with_model() {
-  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+state::AppState app_with_model() {
+  state::AppState s = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   s.model = std::make_shared<const model::Gpt2>(
       model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
   return s;
@@ -174,10 +174,10 @@ TEST(Formula, TheCheckCatchesAFormulaThatDoesNotAddUp) {
 // Every bundled scenario (its designed vectors and, for the model's, the real model's head), at the panel's
 // width (8 terms) and a narrow one (4: the largest and the rest).
 TEST(Formula, PrintedTermsAddUpInEveryScenario) {
-  ui::AppState s = app_with_model();
+  state::AppState s = app_with_model();
   int scenarios = 0, cells = 0;
   for (const attn::Scenario& sc : std::vector<attn::Scenario>(s.scenarios)) {
-    ui::load_scenario(s, sc);
+    state::load_scenario(s, sc);
     derive(s);
     ASSERT_TRUE(s.derived().has_result) << sc.id << ": " << s.derived().error;
     for (int max_terms : {8, 4})
@@ -190,15 +190,15 @@ TEST(Formula, PrintedTermsAddUpInEveryScenario) {
 
 // The real model's heads (d_k = 16: the largest 4 and "12 smaller terms") on its default text.
 TEST(Formula, PrintedTermsAddUpOnTheModel) {
-  ui::AppState s = app_with_model();
-  ui::use_model(s);
+  state::AppState s = app_with_model();
+  state::use_model(s);
   derive(s);
   ASSERT_TRUE(s.derived().has_result) << s.derived().error;
   const attn::HeadTrace<double>& t = s.derived().result.heads[0];
   ASSERT_GT(t.q.cols(), 8);
   check_every_cell(s, 8, "model");
   // and the shown terms are the largest: none left out is larger than one shown
-  attn::ExplainInput in = ui::explain_input(s, t, 0);
+  attn::ExplainInput in = state::explain_input(s, t, 0);
   const int d = static_cast<int>(t.q.cols());
   std::vector<double> terms(static_cast<size_t>(d));
   for (int c = 0; c < d; ++c) terms[static_cast<size_t>(c)] = t.q(3, c) * t.k(1, c);
@@ -214,12 +214,12 @@ TEST(Formula, PrintedTermsAddUpOnTheModel) {
 
 // A scenario's columns carry its features' names, in the formula's terms too.
 TEST(Formula, ScenarioTermsNameTheirFeatures) {
-  ui::AppState s = app_with_model();
+  state::AppState s = app_with_model();
   for (const attn::Scenario& sc : s.scenarios)
-    if (sc.id == "coreference") ui::load_scenario(s, sc);
+    if (sc.id == "coreference") state::load_scenario(s, sc);
   derive(s);
   const attn::HeadTrace<double>& t = s.derived().result.heads[0];
-  const attn::ExplainInput in = ui::explain_input(s, t, 0);
+  const attn::ExplainInput in = state::explain_input(s, t, 0);
   ASSERT_EQ(in.dim_names.size(), 6u);
   EXPECT_EQ(in.dim_names[0], "animate");
   const attn::Step st = attn::step_at(
@@ -231,25 +231,25 @@ TEST(Formula, ScenarioTermsNameTheirFeatures) {
 // The first frame and every lesson page land on a cell that teaches something: a dot product with at least
 // one product that is not 0 (not "(9.00)(0.00) + (3.50)(0.00) + … = 0.00").
 TEST(Formula, EveryLessonPageAndTheFirstFrameLandOnACellThatTeaches) {
-  ui::AppState base = app_with_model();
-  base.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base);
+  state::AppState base = app_with_model();
+  base.lessons = state::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base);
   ASSERT_GE(base.lessons.size(), 7u);
-  const auto teaches = [](const ui::AppState& s, const std::string& where) {
+  const auto teaches = [](const state::AppState& s, const std::string& where) {
     const attn::Step st = s.step();
     if (st.stage != attn::Stage::Scores || st.phase != attn::Phase::Cell || !s.derived().has_result) return;
     const attn::HeadTrace<double>& t = s.derived().result.heads[static_cast<size_t>(s.view.head)];
     bool nonzero = false;
     for (int c = 0; c < t.q.cols(); ++c) nonzero |= std::fabs(t.q(st.query, c) * t.k(st.key, c)) >= 0.005;
-    EXPECT_TRUE(nonzero) << where << ": " << ui::explain_current(s).formula;
+    EXPECT_TRUE(nonzero) << where << ": " << state::explain_current(s).formula;
   };
-  ui::AppState first = base;
+  state::AppState first = base;
   derive(first);
   teaches(first, "the first frame");
   int pages = 0;
   for (int l = 0; l < static_cast<int>(base.lessons.size()); ++l)
     for (int p = 0; p < static_cast<int>(base.lessons[static_cast<size_t>(l)].pages.size()); ++p) {
-      ui::AppState s = base;
-      ui::open_lesson(s, l, p);
+      state::AppState s = base;
+      state::open_lesson(s, l, p);
       derive(s);
       teaches(s, base.lessons[static_cast<size_t>(l)].id + " page " + std::to_string(p + 1));
       ++pages;

@@ -17,8 +17,8 @@
 
 namespace {
 
-ui::AppState derived() {
-  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+state::AppState derived() {
+  state::AppState s = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   derive(s);
   return s;
 }
@@ -46,8 +46,8 @@ std::vector<std::vector<std::string>> csv_block(const std::string& csv, const st
 }  // namespace
 
 TEST(Handout, CsvAndJsonHoldTheNumbersOnScreen) {
-  const ui::AppState s = derived();
-  const ui::HandoutFile csv = ui::make_handout(s, ui::HandoutKind::Csv, 0, ATTN_FONT_PATH);
+  const state::AppState s = derived();
+  const state::HandoutFile csv = state::make_handout(s, state::HandoutKind::Csv, 0, ATTN_FONT_PATH);
   EXPECT_EQ(csv.name, "attention-coreference-numbers.csv");
   const attn::HeadTrace<double>& t = s.derived().result.heads[0];
   const auto weights = csv_block(csv.bytes, "weights a = softmax(m)");
@@ -61,20 +61,20 @@ TEST(Handout, CsvAndJsonHoldTheNumbersOnScreen) {
   EXPECT_EQ(weights[7][0], "it");
   EXPECT_EQ(csv_block(csv.bytes, "X (embeddings)").size(), 11u);  // (a scenario: X and W_Q, W_K, W_V too)
   const attn::Json json =
-      attn::Json::parse(ui::make_handout(s, ui::HandoutKind::Json, 0, ATTN_FONT_PATH).bytes);
+      attn::Json::parse(state::make_handout(s, state::HandoutKind::Json, 0, ATTN_FONT_PATH).bytes);
   EXPECT_DOUBLE_EQ(json["output O = A·V"]["values"][7][0].get<double>(), t.output(7, 0));
   EXPECT_EQ(json["Q"]["rows"][7], "it");
 }
 
 TEST(Handout, LatexWritesEveryTermOfTheStepAndTheRowsSoftmax) {
-  ui::AppState s = derived();
+  state::AppState s = derived();
   s.step_index = attn::step_index(attn::Stage::Scores, 7, 1, attn::Phase::Cell, 11, 11, s.granularity);
-  const std::string step = ui::make_handout(s, ui::HandoutKind::LatexStep, 0, ATTN_FONT_PATH).bytes;
+  const std::string step = state::make_handout(s, state::HandoutKind::LatexStep, 0, ATTN_FONT_PATH).bytes;
   // (the scenario's columns are its features: each term is named)
   EXPECT_NE(step.find("s_{7,1} = q_{7}\\cdot k_{1} = \\text{animate} (9.00)(1.00) + "), std::string::npos)
       << step;
   EXPECT_EQ(step.find("smaller terms"), std::string::npos) << step;  // all 6 terms
-  const std::string row = ui::make_handout(s, ui::HandoutKind::LatexRow, 0, ATTN_FONT_PATH).bytes;
+  const std::string row = state::make_handout(s, state::HandoutKind::LatexRow, 0, ATTN_FONT_PATH).bytes;
   EXPECT_NE(row.find("Softmax of the row of it"), std::string::npos);
   EXPECT_NE(row.find("animal & $"), std::string::npos);
   EXPECT_NE(row.find("\\begin{tabular}"), std::string::npos);
@@ -90,22 +90,22 @@ TEST(Handout, LatexWritesEveryTermOfTheStepAndTheRowsSoftmax) {
   EXPECT_NE(attn::latex_math(attn::say_formula(spanish, "l = 0: ⟦formula.no_allowed_key⟧", false, true))
                 .find("\\text{" + spanish.messages.at("formula.no_allowed_key") + "}"),
             std::string::npos);
-  ui::AppState es = s;
+  state::AppState es = s;
   es.view.language = "es";
   es.step_index = attn::step_index(attn::Stage::Softmax, 7, 0, attn::Phase::Max, 11, 11, es.granularity);
-  const std::string paso = ui::make_handout(es, ui::HandoutKind::LatexStep, 0, ATTN_FONT_PATH).bytes;
+  const std::string paso = state::make_handout(es, state::HandoutKind::LatexStep, 0, ATTN_FONT_PATH).bytes;
   EXPECT_NE(paso.find("\\text{en}"), std::string::npos) << paso;  // "max … (en “animal”)"
   EXPECT_EQ(attn::latex_text("50% of $x_1 & {y}"), "50\\% of \\$x\\_1 \\& \\{y\\}");
 }
 
 TEST(Handout, AMatrixPictureIsColouredAsTheHeatmap) {
-  const ui::AppState s = derived();
-  const std::vector<attn::NamedMatrix> ms = ui::shown_matrices(s);
+  const state::AppState s = derived();
+  const std::vector<attn::NamedMatrix> ms = state::shown_matrices(s);
   int weights = -1;
   for (size_t i = 0; i < ms.size(); ++i)
     if (ms[i].name.rfind("weights", 0) == 0) weights = static_cast<int>(i);
   ASSERT_GE(weights, 0);
-  const ui::HandoutFile f = ui::make_handout(s, ui::HandoutKind::MatrixPng, weights, ATTN_FONT_PATH);
+  const state::HandoutFile f = state::make_handout(s, state::HandoutKind::MatrixPng, weights, ATTN_FONT_PATH);
   EXPECT_EQ(f.mime, "image/png");
   int w = 0, h = 0, n = 0;
   unsigned char* px = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(f.bytes.data()),
@@ -116,18 +116,18 @@ TEST(Handout, AMatrixPictureIsColouredAsTheHeatmap) {
   // The bottom-right cell (tired, tired), read near its corner (away from the printed value).
   const int cell = 48, x = w - 24 - cell + 4, y = h - 24 - cell + 4;
   const std::array<float, 3> want =
-      ui::palette_rgb(ui::Palette::Sequential, s.derived().result.heads[0].weights(10, 10));
+      state::palette_rgb(state::Palette::Sequential, s.derived().result.heads[0].weights(10, 10));
   for (int k = 0; k < 3; ++k) EXPECT_NEAR(px[(y * w + x) * 4 + k], want[k] * 255, 2.0) << k;
   stbi_image_free(px);
-  EXPECT_THROW(ui::make_handout(s, ui::HandoutKind::MatrixPng, 99, ATTN_FONT_PATH), attn::ProblemError);
+  EXPECT_THROW(state::make_handout(s, state::HandoutKind::MatrixPng, 99, ATTN_FONT_PATH), attn::ProblemError);
 }
 
 TEST(Handout, LongInputsAreReferredToTheCommandLine) {
-  ui::AppState s = ui::default_state();
-  ui::state_from_json(s, attn::Json::parse(R"({"problem": {"random": {"n": 100, "d_model": 8}}})"));
+  state::AppState s = state::default_state();
+  state::state_from_json(s, attn::Json::parse(R"({"problem": {"random": {"n": 100, "d_model": 8}}})"));
   derive(s);
   try {
-    ui::make_handout(s, ui::HandoutKind::Csv, 0, ATTN_FONT_PATH);
+    state::make_handout(s, state::HandoutKind::Csv, 0, ATTN_FONT_PATH);
     FAIL();
   } catch (const attn::ProblemError& e) {
     EXPECT_NE(std::string(e.what()).find("attnlab-cli run --format csv"), std::string::npos) << e.what();

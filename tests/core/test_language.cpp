@@ -18,11 +18,11 @@
 
 namespace {
 
-ui::AppState base() {
-  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+state::AppState base() {
+  state::AppState s = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   s.model = std::make_shared<const model::Gpt2>(
       model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
-  s.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", s);
+  s.lessons = state::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", s);
   return s;
 }
 
@@ -54,14 +54,14 @@ std::string english_left_in(std::string text) {
 }
 
 // What a learner reads of the state (without ImGui): the narration, the mirror's view, the lesson page.
-std::string read_out(const ui::AppState& s) { return ui::narration_json(s).dump(); }
+std::string read_out(const state::AppState& s) { return state::narration_json(s).dump(); }
 
 }  // namespace
 
 TEST(Language, EveryLocaleTranslatesEveryLessonAndScenario) {
-  const ui::AppState s = base();
+  const state::AppState s = base();
   ASSERT_EQ(s.lessons.size(), 7u);
-  const std::map<std::string, std::string> content = ui::content_messages(s.lessons, s.scenarios);
+  const std::map<std::string, std::string> content = state::content_messages(s.lessons, s.scenarios);
   EXPECT_GT(content.size(), 80u);
   ASSERT_GE(attn::catalogs().size(), 2u) << "a second language is built in";
   for (const attn::Catalog& c : attn::catalogs()) {
@@ -82,52 +82,54 @@ TEST(Language, EveryLocaleTranslatesEveryLessonAndScenario) {
 }
 
 TEST(Language, TheStateAndLinksCarryIt) {
-  ui::AppState s = base();
-  ui::state_from_json(s, attn::Json::parse(R"({"view": {"language": "es"}})"));
-  EXPECT_EQ(ui::catalog(s).locale, "es");
-  EXPECT_EQ(ui::state_to_json(s)["view"]["language"], "es");
+  state::AppState s = base();
+  state::state_from_json(s, attn::Json::parse(R"({"view": {"language": "es"}})"));
+  EXPECT_EQ(state::catalog(s).locale, "es");
+  EXPECT_EQ(state::state_to_json(s)["view"]["language"], "es");
   try {
-    ui::state_from_json(s, attn::Json::parse(R"({"view": {"language": "xx"}})"));
+    state::state_from_json(s, attn::Json::parse(R"({"view": {"language": "xx"}})"));
     ADD_FAILURE() << "accepted xx";
   } catch (const attn::ProblemError& e) {
     EXPECT_NE(std::string(e.what()).find("view.language: unknown \"xx\" (known: en, es"), std::string::npos)
         << e.what();
   }
-  EXPECT_EQ(ui::catalog(s).locale, "es");
+  EXPECT_EQ(state::catalog(s).locale, "es");
   // A notice is said when shown: one raised in English reads in Spanish after the switch.
   s.view.language = "en";
-  EXPECT_FALSE(ui::open_shared(s, "#state=%7Bnot json"));
-  const std::string english = ui::notice_text(s);
+  EXPECT_FALSE(state::open_shared(s, "#state=%7Bnot json"));
+  const std::string english = state::notice_text(s);
   s.view.language = "es";
-  EXPECT_NE(ui::notice_text(s), english);
-  EXPECT_EQ(ui::notice_text(s).rfind("No se pudo abrir este enlace", 0), 0u) << ui::notice_text(s);
-  ui::turn_to(s, 0, 1);  // (a lesson keeps the language the class reads)
+  EXPECT_NE(state::notice_text(s), english);
+  EXPECT_EQ(state::notice_text(s).rfind("No se pudo abrir este enlace", 0), 0u) << state::notice_text(s);
+  state::turn_to(s, 0, 1);  // (a lesson keeps the language the class reads)
   EXPECT_EQ(s.view.language, "es");
-  EXPECT_EQ(ui::narration_json(s)["lesson"]["title"], ui::catalog(s).messages.at("lesson.five_steps.title"));
-  EXPECT_EQ(english_left_in(ui::narration_json(s)["lesson"].dump()), "");
+  EXPECT_EQ(state::narration_json(s)["lesson"]["title"],
+            state::catalog(s).messages.at("lesson.five_steps.title"));
+  EXPECT_EQ(english_left_in(state::narration_json(s)["lesson"].dump()), "");
 }
 
 // Every view and Variants part, a lesson page and the model: in Spanish the words change (no English left
 // outside quoted tokens, no missing text) and the numbers are the same ones.
 TEST(Language, SwitchingChangesEveryWordAndNoNumber) {
-  ui::AppState s = base();
+  state::AppState s = base();
   s.sentence = "uno dos tres cuatro cinco seis";  // (tokens that are no English words)
-  ui::rebuild_from_sentence(s);
+  state::rebuild_from_sentence(s);
   s.model_inputs.text = "Emma Woodhouse, handsome, clever, rich";
-  for (int p = 0; p < ui::kPanelCount; ++p)
-    for (int v = 0; v < (p == static_cast<int>(ui::Panel::Variants) ? ui::kVariantSectionCount : 1); ++v) {
+  for (int p = 0; p < state::kPanelCount; ++p)
+    for (int v = 0; v < (p == static_cast<int>(state::Panel::Variants) ? state::kVariantSectionCount : 1);
+         ++v) {
       std::string said[2];
       for (int l = 0; l < 2; ++l) {
         s.view.language = l == 0 ? "en" : "es";
-        s.view.panel = static_cast<ui::Panel>(p);
-        s.view.variants.section = static_cast<ui::VariantSection>(v);
+        s.view.panel = static_cast<state::Panel>(p);
+        s.view.variants.section = static_cast<state::VariantSection>(v);
         s.dirty = true;
         derive(s);
-        ui::refresh_variants(s);
+        state::refresh_variants(s);
         said[l] = read_out(s);
       }
       const std::string where =
-          std::string(ui::kViews[p].id) + (v ? "/" + std::string(ui::kVariantParts[v].id) : "");
+          std::string(state::kViews[p].id) + (v ? "/" + std::string(state::kVariantParts[v].id) : "");
       EXPECT_NE(said[0], said[1]) << where;
       EXPECT_EQ(numbers_of(said[0]), numbers_of(said[1])) << where << "\n" << said[0] << "\n" << said[1];
       EXPECT_EQ(said[1].find("[missing text"), std::string::npos) << where;
@@ -139,34 +141,35 @@ TEST(Language, SwitchingChangesEveryWordAndNoNumber) {
 // without deriving the numbers again), and a notice naming the model, its head labels and the Performance
 // series read in the new language.
 TEST(Language, APickedChoiceAndTheModelsWordsFollowTheSwitch) {
-  ui::AppState s = base();
+  state::AppState s = base();
   for (int i = 0; i < static_cast<int>(s.lessons.size()); ++i)
-    if (s.lessons[static_cast<size_t>(i)].id == "why-sqrt-dk") ui::open_lesson(s, i, 1);
+    if (s.lessons[static_cast<size_t>(i)].id == "why-sqrt-dk") state::open_lesson(s, i, 1);
   derive(s);
-  const ui::CheckResult english = s.derived().lesson_check.result;
+  const state::CheckResult english = s.derived().lesson_check.result;
   ASSERT_GE(english.choices.size(), 2u);
   s.lesson.answer = english.choices[1];
   const int version = s.derived().result_version;
   s.view.language = "es";
   derive(s);
-  const ui::CheckResult& spanish = s.derived().lesson_check.result;
+  const state::CheckResult& spanish = s.derived().lesson_check.result;
   EXPECT_EQ(s.derived().result_version, version);  // (the numbers are the same ones)
   ASSERT_EQ(spanish.choices.size(), english.choices.size());
   EXPECT_NE(spanish.choices[1], english.choices[1]);
   EXPECT_EQ(s.lesson.answer, spanish.choices[1]);
-  EXPECT_EQ(ui::answer_is_right(spanish, s.lesson.answer), ui::answer_is_right(english, english.choices[1]));
+  EXPECT_EQ(state::answer_is_right(spanish, s.lesson.answer),
+            state::answer_is_right(english, english.choices[1]));
 
   s.notice = attn::Message{
       "notice.model_opened",
-      {attn::text_arg("name", "tiny-austen"), attn::words_arg("card", ui::model_card(*s.model))}};
-  EXPECT_EQ(english_left_in(ui::notice_text(s)), "") << ui::notice_text(s);
+      {attn::text_arg("name", "tiny-austen"), attn::words_arg("card", state::model_card(*s.model))}};
+  EXPECT_EQ(english_left_in(state::notice_text(s)), "") << state::notice_text(s);
   for (const char* label : {"previous-token", "first-token", "self", "induction", "broad", "mixed"})
-    EXPECT_NE(ui::say(s, ui::head_label(label)), label);
-  const ui::PerfPoint p =
-      ui::perf_point({"perf.series.window",
-                      {attn::words_arg("backend", {"perf.backend.native", {attn::count_arg("threads", 2)}}),
-                       attn::count_arg("window", 64)}},
-                     1024, 2.5);
+    EXPECT_NE(state::say(s, state::head_label(label)), label);
+  const state::PerfPoint p = state::perf_point(
+      {"perf.series.window",
+       {attn::words_arg("backend", {"perf.backend.native", {attn::count_arg("threads", 2)}}),
+        attn::count_arg("window", 64)}},
+      1024, 2.5);
   EXPECT_EQ(p.series, "cpu (native ×2) · window 64");  // (the key: the same in every language)
-  EXPECT_EQ(ui::say(s, p.name), "cpu (nativa ×2) · ventana 64");
+  EXPECT_EQ(state::say(s, p.name), "cpu (nativa ×2) · ventana 64");
 }

@@ -25,8 +25,8 @@ using test::slurp;
 }  // namespace
 
 namespace {
-ui::AppState model_app() {
-  ui::AppState s = ui::default_state();
+state::AppState model_app() {
+  state::AppState s = state::default_state();
   s.model = std::make_shared<const model::Gpt2>(bundled());
   return s;
 }
@@ -34,13 +34,13 @@ ui::AppState model_app() {
 }  // namespace
 
 TEST(ModelState, TheStepThroughShowsARealHead) {
-  ui::AppState s = model_app();
-  ui::state_from_json(
+  state::AppState s = model_app();
+  state::state_from_json(
       s, attn::parse_json_text(
              R"({"inputs": {"source": "model", "text": "She was the youngest of the two daughters",
                                  "layer": 1, "head": 2}, "view": {"panel": "model"}})"));
   derive(s);
-  ASSERT_EQ(s.source, ui::Source::Model);
+  ASSERT_EQ(s.source, state::Source::Model);
   ASSERT_TRUE(s.derived().error.empty()) << s.derived().error;
   const std::vector<int> ids = s.model->tokenizer.encode("She was the youngest of the two daughters");
   EXPECT_EQ(s.problem().query_len(), static_cast<int>(ids.size()));
@@ -57,26 +57,26 @@ TEST(ModelState, TheStepThroughShowsARealHead) {
             static_cast<size_t>(s.model->config.n_layer * s.model->config.n_head));
   EXPECT_EQ(s.derived().model_run.next.size(), 10u);
   // A link names the model and says the text, layer and head; opening it shows the same.
-  const attn::Json link = ui::link_state(s);
+  const attn::Json link = state::link_state(s);
   EXPECT_EQ(link["inputs"]["model"], "tiny-austen");
   EXPECT_EQ(link["inputs"]["layer"], 1);
   EXPECT_FALSE(link["problem"].contains("query"));  // the numbers follow from the model
-  ui::AppState other = model_app();
-  EXPECT_TRUE(ui::open_shared(other, attn::dump_json(link))) << ui::notice_text(other);
+  state::AppState other = model_app();
+  EXPECT_TRUE(state::open_shared(other, attn::dump_json(link))) << state::notice_text(other);
   derive(other);
   EXPECT_EQ(other.problem().query, s.problem().query);
-  EXPECT_EQ(ui::state_to_json(other)["inputs"], ui::state_to_json(s)["inputs"]);
+  EXPECT_EQ(state::state_to_json(other)["inputs"], state::state_to_json(s)["inputs"]);
   // A link that names a model not open here says so.
   attn::Json elsewhere = link;
   elsewhere["inputs"]["model"] = "gpt2-xl";
-  EXPECT_FALSE(ui::open_shared(other, attn::dump_json(elsewhere)));
-  EXPECT_NE(ui::notice_text(other).find("inputs.model: \"gpt2-xl\" is not open here"), std::string::npos)
-      << ui::notice_text(other);
+  EXPECT_FALSE(state::open_shared(other, attn::dump_json(elsewhere)));
+  EXPECT_NE(state::notice_text(other).find("inputs.model: \"gpt2-xl\" is not open here"), std::string::npos)
+      << state::notice_text(other);
 }
 
 TEST(ModelState, AblationGenerationAndDecodeSteps) {
-  ui::AppState s = model_app();
-  ui::state_from_json(
+  state::AppState s = model_app();
+  state::state_from_json(
       s, attn::parse_json_text(
              R"({"inputs": {"source": "model", "text": "Emma Woodhouse, handsome, clever, and rich",
                                  "layer": 1, "head": 1, "ablations": [{"layer": 0, "head": 3, "kind": "zero"}],
@@ -91,27 +91,28 @@ TEST(ModelState, AblationGenerationAndDecodeSteps) {
   EXPECT_EQ(s.problem().key_len(), s.derived().model_run.steps[2].position + 1);
   EXPECT_TRUE(s.derived().error.empty()) << s.derived().error;
   EXPECT_EQ(error_of([&] {
-              ui::state_from_json(s, attn::parse_json_text(R"({"inputs": {"source": "model", "layer": 9}})"));
+              state::state_from_json(s,
+                                     attn::parse_json_text(R"({"inputs": {"source": "model", "layer": 9}})"));
             }),
             "inputs.layer: expected an integer 0…" + std::to_string(s.model->config.n_layer - 1) + ", got 9");
   EXPECT_NE(error_of([&] {
-              ui::state_from_json(s, attn::parse_json_text(R"({"inputs": {"source": "model", "text": ")" +
-                                                           std::string(2000, 'x') + R"("}})"));
+              state::state_from_json(s, attn::parse_json_text(R"({"inputs": {"source": "model", "text": ")" +
+                                                              std::string(2000, 'x') + R"("}})"));
             }).find("more than the model's context"),
             std::string::npos);
   // Editing a weight makes the app's own copy, marked edited; the link then carries numbers, and the heads'
   // induction scores are measured again on the edited weights (an edit changes no pointer).
   derive(s);
   const std::vector<double> induction = s.derived().model_run.induction;
-  model::Gpt2& m = ui::editable_model(s);
+  model::Gpt2& m = state::editable_model(s);
   for (int r = 0; r < m.config.n_embd; ++r) m.layers[0].c_attn_w(r, 0) *= 40;  // (layer 0, head 0's W_Q)
   EXPECT_EQ(s.model->edits, 1);
   EXPECT_EQ(bundled().edits, 0);
   derive(s);
-  EXPECT_EQ(ui::link_state(s)["inputs"]["source"], "direct");
+  EXPECT_EQ(state::link_state(s)["inputs"]["source"], "direct");
   ASSERT_EQ(s.derived().model_run.induction_edits, 1);
   EXPECT_NE(s.derived().model_run.induction, induction);
-  ui::editable_model(s).layers[0].c_attn_w(0, 0) += 1;  // (the same copy, edited again: measured again)
+  state::editable_model(s).layers[0].c_attn_w(0, 0) += 1;  // (the same copy, edited again: measured again)
   EXPECT_EQ(s.model->edits, 2);
   derive(s);
   EXPECT_EQ(s.derived().model_run.induction_edits, 2);

@@ -30,12 +30,12 @@ std::string run_error(const std::string& text, bool trace = false) {
 }
 
 std::string state_error(const std::string& text) {
-  ui::AppState s = ui::default_state();
-  const attn::Json before = ui::state_to_json(s);
+  state::AppState s = state::default_state();
+  const attn::Json before = state::state_to_json(s);
   try {
-    ui::state_from_text(s, text);
+    state::state_from_text(s, text);
   } catch (const attn::ProblemError& e) {
-    EXPECT_EQ(ui::state_to_json(s), before) << "a refused state changed something";
+    EXPECT_EQ(state::state_to_json(s), before) << "a refused state changed something";
     const std::string m = e.what();
     EXPECT_EQ(m.find("[json.exception"), std::string::npos) << m;
     EXPECT_EQ(attn::invalid_utf8_at(m), std::string::npos);
@@ -71,10 +71,10 @@ TEST(Robustness, DeepNestingIsRefusedAtEveryEntryPoint) {
     EXPECT_EQ(e.rfind(field, 0), 0u) << e.substr(0, 100);
   }
   EXPECT_NE(state_error("{\"view\": " + nest("{\"a\":", 5000)).find("nested deeper"), std::string::npos);
-  ui::AppState s = ui::default_state();
-  EXPECT_FALSE(ui::open_shared(s, "http://x/#state=" + nest("%5B", 5000)));
-  EXPECT_NE(ui::notice_text(s).find("nested deeper than 64 levels"), std::string::npos)
-      << ui::notice_text(s).substr(0, 200);
+  state::AppState s = state::default_state();
+  EXPECT_FALSE(state::open_shared(s, "http://x/#state=" + nest("%5B", 5000)));
+  EXPECT_NE(state::notice_text(s).find("nested deeper than 64 levels"), std::string::npos)
+      << state::notice_text(s).substr(0, 200);
 }
 
 TEST(Robustness, WorkIsBoundedBeforeItStarts) {
@@ -169,20 +169,21 @@ TEST(Robustness, ControlCharactersInMessagesArePrinted) {
   const std::string e = run_error(crash);
   EXPECT_FALSE(e.empty());
   EXPECT_EQ(attn::printable(e), e);
-  ui::AppState s = ui::default_state();
-  EXPECT_FALSE(ui::open_shared(s, "#state=%7B%22%00%22%3A1%7D"));
-  EXPECT_NE(ui::notice_text(s).find("control character U+0000 (NUL)"), std::string::npos)
-      << ui::notice_text(s);
-  EXPECT_EQ(attn::printable(ui::notice_text(s)), ui::notice_text(s));
+  state::AppState s = state::default_state();
+  EXPECT_FALSE(state::open_shared(s, "#state=%7B%22%00%22%3A1%7D"));
+  EXPECT_NE(state::notice_text(s).find("control character U+0000 (NUL)"), std::string::npos)
+      << state::notice_text(s);
+  EXPECT_EQ(attn::printable(state::notice_text(s)), state::notice_text(s));
 }
 
 // Found by fuzz_scenario: a scenario whose finite X·W passed f32's range made a state that could not be
 // reopened (its problem was refused on parsing). A problem may hold such values; running it is what says so.
 TEST(Robustness, ValuesBeyondF32AreRefusedWhenRunNotWhenRead) {
-  ui::AppState s = ui::default_state();
-  ui::state_from_text(s, R"({"problem": {"q": [[1e39]], "k": [[1]], "v": [[1]]}})");
-  ui::AppState again = ui::default_state();
-  EXPECT_TRUE(ui::open_shared(again, attn::dump_json(ui::state_to_json(s)))) << ui::notice_text(again);
+  state::AppState s = state::default_state();
+  state::state_from_text(s, R"({"problem": {"q": [[1e39]], "k": [[1]], "v": [[1]]}})");
+  state::AppState again = state::default_state();
+  EXPECT_TRUE(state::open_shared(again, attn::dump_json(state::state_to_json(s))))
+      << state::notice_text(again);
   EXPECT_NE(
       run_error(R"({"q": [[1e39]], "k": [[1]], "v": [[1]]})").find("q[0][0]: 1e+39 is beyond f32's range"),
       std::string::npos);

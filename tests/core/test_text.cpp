@@ -103,8 +103,8 @@ TEST(Text, RefusesMalformedCatalogsByField) {
 TEST(Text, EveryTableEntryHasItsWords) {
   const attn::Catalog& en = attn::english();
   std::vector<std::string> ids;
-  for (const auto& v : ui::kViews) ids.push_back(std::string("view.") + v.id);
-  for (const auto& p : ui::kVariantParts) ids.push_back(std::string("variants.") + p.id);
+  for (const auto& v : state::kViews) ids.push_back(std::string("view.") + v.id);
+  for (const auto& p : state::kVariantParts) ids.push_back(std::string("variants.") + p.id);
   for (const auto& st : attn::kStages) ids.push_back(std::string("stage.") + st.id);
   for (const attn::MaskKindInfo& k : attn::kMaskKinds) {
     for (const char* part : {".title", ".allowed", ".blocked"}) ids.push_back(k.text_id + std::string(part));
@@ -112,7 +112,7 @@ TEST(Text, EveryTableEntryHasItsWords) {
   }
   for (const std::string& id : ids) EXPECT_TRUE(en.messages.count(id)) << id;
   // (and the tables are in their enums' order: code indexes them by value)
-  for (int i = 0; i < ui::kPanelCount; ++i) EXPECT_EQ(static_cast<int>(ui::kViews[i].value), i);
-  for (int i = 0; i < ui::kVariantSectionCount; ++i)
-    EXPECT_EQ(static_cast<int>(ui::kVariantParts[i].value), i);
+  for (int i = 0; i < state::kPanelCount; ++i) EXPECT_EQ(static_cast<int>(state::kViews[i].value), i);
+  for (int i = 0; i < state::kVariantSectionCount; ++i)
+    EXPECT_EQ(static_cast<int>(state::kVariantParts[i].value), i);
 }

@@ -38,15 +38,15 @@ ImGuiIO& headless_context(Display display, float scale = 0) {
 
 // Renders `frames` frames of s, deriving what the app derives; returns the most vertices one frame drew.
 // `problems` receives what did not fit in the last frame (ui/layout.h).
-int render_frames(ui::AppState& s, float scale, int frames, Display display = {},
+int render_frames(state::AppState& s, float scale, int frames, Display display = {},
                   std::vector<std::string>* problems = nullptr) {
   ImGuiIO& io = headless_context(display, scale);
   ui::apply_style(scale, s.view.high_contrast);
   int most = 0;
   for (int f = 0; f < frames; ++f) {
     const bool changed = s.dirty;
-    derive(s);                             // (app/derive.h: exactly what the app does before a frame)
-    if (changed) ui::refresh_variants(s);  // every view's data, whichever view is open
+    derive(s);                                // (app/derive.h: exactly what the app does before a frame)
+    if (changed) state::refresh_variants(s);  // every view's data, whichever view is open
     io.MousePos = ImVec2(700.0f + 10.0f * static_cast<float>(f), 500);  // hover the weights heatmap
     ImGui::NewFrame();
     ui::draw_frame(s);
@@ -71,10 +71,10 @@ TEST(UiRender, ImGuiMisuseThrows) {
 
 TEST(UiRender, EveryPanelAtEveryScaleAndStage) {
   for (float scale : {1.0f, 2.0f, 3.0f})
-    for (int panel = 0; panel < ui::kPanelCount; ++panel) {
-      ui::AppState s = ui::default_state();
+    for (int panel = 0; panel < state::kPanelCount; ++panel) {
+      state::AppState s = state::default_state();
       s.view.ui_scale = scale;
-      s.view.panel = static_cast<ui::Panel>(panel);
+      s.view.panel = static_cast<state::Panel>(panel);
       for (int stage = 0; stage < attn::kStageCount; ++stage) {
         s.step_index = attn::stage_start(static_cast<attn::Stage>(stage), 11, 11, s.granularity) + 13;
         render_frames(s, scale, 2);
@@ -83,11 +83,11 @@ TEST(UiRender, EveryPanelAtEveryScaleAndStage) {
 }
 
 TEST(UiRender, RowGranularityPlayingAndDirectInputs) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.granularity = attn::Granularity::Row;
   s.playing = true;
   render_frames(s, 1.0f, 3);
-  ui::state_from_json(
+  state::state_from_json(
       s,
       attn::Json::parse(
           R"({"problem":{"tokens":["a","b"],"q":[[1,2],[3,4]],"k":[[1,0],[0,1]],"v":[[1],[2]]},"view":{"panel":"edit"}})"));
@@ -95,21 +95,21 @@ TEST(UiRender, RowGranularityPlayingAndDirectInputs) {
 }
 
 TEST(UiRender, MoreTokensThanTheStepThroughShows) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.sentence.clear();
   for (int i = 0; i < 70; ++i) s.sentence += "w" + std::to_string(i) + " ";
-  ui::rebuild_from_sentence(s);
+  state::rebuild_from_sentence(s);
   render_frames(s, 1.0f, 2);
 }
 
 // The browser's WebGL2 buffers have limits (n = 3500 once drew 12 M cells): every view of a long sequence
 // draws a bounded number of vertices, whatever n is.
 TEST(UiRender, LongSequencesDrawBoundedVertices) {
-  ui::AppState s = ui::default_state();
-  ui::state_from_json(s, attn::Json::parse(R"({"problem": {"random": {"n": 1500, "d_model": 8}}})"));
-  for (int panel = 0; panel < ui::kPanelCount; ++panel) {
-    s.view.panel = static_cast<ui::Panel>(panel);
-    EXPECT_LT(render_frames(s, 2.0f, 2), 400000) << ui::kViews[panel].id;
+  state::AppState s = state::default_state();
+  state::state_from_json(s, attn::Json::parse(R"({"problem": {"random": {"n": 1500, "d_model": 8}}})"));
+  for (int panel = 0; panel < state::kPanelCount; ++panel) {
+    s.view.panel = static_cast<state::Panel>(panel);
+    EXPECT_LT(render_frames(s, 2.0f, 2), 400000) << state::kViews[panel].id;
   }
   EXPECT_EQ(s.derived().weights_map.rows_per_block,
             12);  // ⌈1500 / 128⌉, as shaders/attention_map.wgsl blocks them
@@ -118,9 +118,9 @@ TEST(UiRender, LongSequencesDrawBoundedVertices) {
 }
 
 TEST(UiRender, HighContrastMultiHeadAndError) {
-  ui::AppState s = ui::default_state();
+  state::AppState s = state::default_state();
   s.view.high_contrast = true;
-  ui::state_from_json(
+  state::state_from_json(
       s,
       attn::Json::parse(
           R"({"problem":{"random":{"seed":1,"n":9,"d_model":16,"num_heads":4,"num_kv_heads":2},"mask":"causal"},"view":{"head":3}})"));
@@ -180,15 +180,15 @@ TEST(UiRender, EveryVariantsSectionWithMasksHeadsAndVariants) {
       R"({"problem": {"mask": {"block": 4}}})",
       R"({"problem": {"mask": {"padding": 0}}})",
   };
-  for (int section = 0; section < ui::kVariantSectionCount; ++section)
+  for (int section = 0; section < state::kVariantSectionCount; ++section)
     for (const char* st : states) {
-      ui::AppState s = ui::default_state();
+      state::AppState s = state::default_state();
       attn::Json j = attn::Json::parse(st);
-      attn::Json p = ui::state_to_json(s)["problem"];
+      attn::Json p = state::state_to_json(s)["problem"];
       p.update(j["problem"]);
-      ui::state_from_json(s, {{"problem", p}});
-      s.view.panel = ui::Panel::Variants;
-      s.view.variants.section = static_cast<ui::VariantSection>(section);
+      state::state_from_json(s, {{"problem", p}});
+      s.view.panel = state::Panel::Variants;
+      s.view.variants.section = static_cast<state::VariantSection>(section);
       s.view.variants.flash_step = 5;
       render_frames(s, 1.0f, 2);
       render_frames(s, 2.0f, 1);
@@ -230,13 +230,13 @@ std::shared_ptr<const model::Gpt2> random_gpt2(int layers, int heads, int embd, 
 TEST(UiLayout, ModelViewFitsTwelveHeadsAndTheBundledModel) {
   for (const bool twelve : {true, false})
     for (const auto& [display, scale] : {std::pair{Display{1366, 768}, 1.0f}, {Display{1920, 1080}, 2.0f}}) {
-      ui::AppState s = ui::default_state();
+      state::AppState s = state::default_state();
       s.model = twelve ? random_gpt2(12, 12, 24, 64)
                        : std::make_shared<const model::Gpt2>(
                              model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
-      ui::use_model(s);
+      state::use_model(s);
       s.view.ui_scale = scale;
-      s.view.panel = ui::Panel::Model;
+      s.view.panel = state::Panel::Model;
       std::vector<std::string> problems;
       render_frames(s, scale, 3, display, &problems);
       EXPECT_TRUE(s.derived().model_run.error.empty()) << s.derived().model_run.error;
@@ -275,25 +275,26 @@ void expect_every_view_fits(const std::vector<std::pair<Display, float>>& sizes,
       model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
   for (const auto& [display, scale] : sizes)
     for (const bool real_model : {false, true})
-      for (int panel = 0; panel < ui::kPanelCount; ++panel)
+      for (int panel = 0; panel < state::kPanelCount; ++panel)
         for (int section = 0;
-             section < (panel == static_cast<int>(ui::Panel::Variants) ? ui::kVariantSectionCount : 1);
+             section < (panel == static_cast<int>(state::Panel::Variants) ? state::kVariantSectionCount : 1);
              ++section) {
-          ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+          state::AppState s = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
           s.model = bundled;
-          if (real_model) ui::use_model(s);
+          if (real_model) state::use_model(s);
           s.view.language = language;
           s.view.ui_scale = scale;
-          s.view.panel = static_cast<ui::Panel>(panel);
-          s.view.variants.section = static_cast<ui::VariantSection>(section);
+          s.view.panel = static_cast<state::Panel>(panel);
+          s.view.variants.section = static_cast<state::VariantSection>(section);
           s.view.variants.flash_step = 5;             // (a tile with numbers, not the first)
           s.settings.tile_q = s.settings.tile_k = 8;  // (and tiles larger than the default)
           std::vector<std::string> problems;
           render_frames(s, scale, 5, display, &problems);
           for (const std::string& p : problems)
             ADD_FAILURE() << language << ", " << display.w << "×" << display.h << " at " << scale << "×, "
-                          << (real_model ? "model, " : "") << ui::kViews[panel].id
-                          << (section ? std::string("/") + ui::kVariantParts[section].id : "") << ": " << p;
+                          << (real_model ? "model, " : "") << state::kViews[panel].id
+                          << (section ? std::string("/") + state::kVariantParts[section].id : "") << ": "
+                          << p;
         }
 }
 
@@ -316,19 +317,20 @@ TEST(UiLayout, EveryViewFitsInSpanish) {
 // view fits with it too, and switching it off gives the laptop layout back.
 TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {
   for (const Display display : {Display{1280, 720}, Display{1920, 1080}, Display{3840, 2160}})
-    for (int panel = 0; panel < ui::kPanelCount; ++panel) {
-      ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
-      ui::set_projector(s, true, display.w, display.h);
+    for (int panel = 0; panel < state::kPanelCount; ++panel) {
+      state::AppState s = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+      state::set_projector(s, true, display.w, display.h);
       EXPECT_FALSE(s.view.input_panel);
       EXPECT_TRUE(s.view.high_contrast);
       // (larger at every classroom size: 1.25× on 1280×720, 1.75× on 1920×1080, 3× on 4K)
       EXPECT_FLOAT_EQ(s.view.ui_scale, display.w == 1280 ? 1.25f : display.w == 1920 ? 1.75f : 3.0f);
-      s.view.panel = static_cast<ui::Panel>(panel);
+      s.view.panel = static_cast<state::Panel>(panel);
       std::vector<std::string> problems;
       render_frames(s, s.view.ui_scale, 4, display, &problems);
       for (const std::string& p : problems)
-        ADD_FAILURE() << display.w << "×" << display.h << " projector, " << ui::kViews[panel].id << ": " << p;
-      ui::set_projector(s, false, display.w, display.h);
+        ADD_FAILURE() << display.w << "×" << display.h << " projector, " << state::kViews[panel].id << ": "
+                      << p;
+      state::set_projector(s, false, display.w, display.h);
       EXPECT_TRUE(s.view.input_panel);
       EXPECT_FALSE(s.view.high_contrast);
       EXPECT_FLOAT_EQ(s.view.ui_scale, 1.0f);
@@ -338,11 +340,11 @@ TEST(UiLayout, ProjectorPresetFitsAndSwitchesBack) {
 // Every page of every shipped lesson, on a laptop and on a projector (and with the Projector preset): the
 // lesson panel, its prediction (open, then revealed) and the view the page opens all fit.
 TEST(UiLayout, EveryLessonPageFits) {
-  ui::AppState base = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+  state::AppState base = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   base.model = std::make_shared<const model::Gpt2>(
       model::load_gpt2_dir(std::string(ATTN_ASSETS_DIR) + "/models/tiny-austen", 1e9));
   std::vector<std::string> skipped;
-  base.lessons = ui::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base, &skipped);
+  base.lessons = state::load_lessons(std::string(ATTN_ASSETS_DIR) + "/lessons", base, &skipped);
   EXPECT_TRUE(skipped.empty()) << skipped.front();
   const std::pair<Display, float> sizes[] = {{{1366, 768}, 1.0f}, {{1920, 1080}, 2.0f}};
   for (int l = 0; l < static_cast<int>(base.lessons.size()); ++l)
@@ -350,10 +352,10 @@ TEST(UiLayout, EveryLessonPageFits) {
       for (const auto& [display, scale] : sizes)
         for (const char* language : {"en", "es"})
           for (const bool revealed : {false, true}) {
-            ui::AppState s = base;
+            state::AppState s = base;
             s.view.ui_scale = scale;
             s.view.language = language;
-            ui::open_lesson(s, l, p);
+            state::open_lesson(s, l, p);
             s.lesson.revealed = revealed;
             std::vector<std::string> problems;
             render_frames(s, scale, 3, display, &problems);

@@ -1,28 +1,28 @@
 // Undo.*: Ctrl+Z puts an edit's data back (state/undo.h) and Ctrl+Y redoes it; typing is one edit; the view
-// and step stay. And editing a scenario's sentence keeps its story (ui::edit_sentence).
+// and step stay. And editing a scenario's sentence keeps its story (state::edit_sentence).
 #include <gtest/gtest.h>
 
 #include "app/derive.h"
 #include "state/undo.h"
 
 namespace {
-ui::AppState coreference() {
-  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+state::AppState coreference() {
+  state::AppState s = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   for (const attn::Scenario& sc : std::vector<attn::Scenario>(s.scenarios))
-    if (sc.id == "coreference") ui::load_scenario(s, sc);
+    if (sc.id == "coreference") state::load_scenario(s, sc);
   derive(s);
   return s;
 }
 }  // namespace
 
 TEST(Undo, EditingAScenarioSentenceKeepsItsStory) {
-  ui::AppState s = coreference();
+  state::AppState s = coreference();
   const attn::MatD animal = s.inputs.x.row(1);
   s.sentence = "The animal didn't cross the road because it was too tired";  // street → road
-  ui::edit_sentence(s);
+  state::edit_sentence(s);
   derive(s);
   EXPECT_EQ(s.scenario_id, "coreference");
-  EXPECT_EQ(ui::inputs_origin(s), ui::InputsOrigin::Edited);
+  EXPECT_EQ(state::inputs_origin(s), state::InputsOrigin::Edited);
   ASSERT_EQ(s.setup.tokens[5], "road");
   EXPECT_EQ(s.inputs.x.row(1), animal);     // "animal" keeps its designed features
   EXPECT_TRUE(s.inputs.x.row(5).isZero());  // "road" is new: 0 in every feature
@@ -35,28 +35,28 @@ TEST(Undo, EditingAScenarioSentenceKeepsItsStory) {
 }
 
 TEST(Undo, CtrlZPutsTheEditBackAndRedoAgain) {
-  ui::AppState s = coreference();
-  const ui::Document original = s;
-  s.view.panel = ui::Panel::Tokens;
+  state::AppState s = coreference();
+  const state::Document original = s;
+  s.view.panel = state::Panel::Tokens;
   // an edit: the sentence, then (moments later, as typing is) another
-  ui::Document before = s;
+  state::Document before = s;
   s.sentence = "The animal crossed";
-  ui::edit_sentence(s);
-  ui::remember_edit(s.history, before, 10.0);
+  state::edit_sentence(s);
+  state::remember_edit(s.history, before, 10.0);
   before = s;
   s.sentence = "The animal crossed it";
-  ui::edit_sentence(s);
-  ui::remember_edit(s.history, before, 10.4);
+  state::edit_sentence(s);
+  state::remember_edit(s.history, before, 10.4);
   EXPECT_EQ(s.history.undo.size(), 1u);  // (one edit: typing)
-  ASSERT_TRUE(ui::undo_edit(s, s.history));
+  ASSERT_TRUE(state::undo_edit(s, s.history));
   EXPECT_EQ(s.sentence, original.sentence);
   EXPECT_EQ(s.inputs.x, original.inputs.x);
-  EXPECT_EQ(s.view.panel, ui::Panel::Tokens);  // the view stays
-  ui::remember_edit(s.history, s, 11.0);       // (the frame of the undo is not an edit)
+  EXPECT_EQ(s.view.panel, state::Panel::Tokens);  // the view stays
+  state::remember_edit(s.history, s, 11.0);       // (the frame of the undo is not an edit)
   EXPECT_EQ(s.history.redo.size(), 1u);
-  ASSERT_TRUE(ui::redo_edit(s, s.history));
+  ASSERT_TRUE(state::redo_edit(s, s.history));
   EXPECT_EQ(s.sentence, "The animal crossed it");
-  EXPECT_FALSE(ui::redo_edit(s, s.history));
+  EXPECT_FALSE(state::redo_edit(s, s.history));
   derive(s);
   EXPECT_TRUE(s.derived().has_result);
 }

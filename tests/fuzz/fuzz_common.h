@@ -98,15 +98,15 @@ inline std::shared_ptr<const model::Gpt2> small_model() {
 }
 
 // The app as it starts: the scenario library and a model (small_model()).
-inline ui::AppState base_state() {
-  ui::AppState s = ui::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
+inline state::AppState base_state() {
+  state::AppState s = state::default_state(attn::load_scenarios(ATTN_SCENARIO_DIR));
   s.model = small_model();
   return s;
 }
 
 // A fresh app that shares s's library and model (to reopen what s says).
-inline ui::AppState fresh_like(const ui::AppState& s) {
-  ui::AppState out = ui::default_state(s.scenarios);
+inline state::AppState fresh_like(const state::AppState& s) {
+  state::AppState out = state::default_state(s.scenarios);
   out.model = s.model;
   out.lessons = s.lessons;
   out.update_derived().model_run.induction =
@@ -116,7 +116,7 @@ inline ui::AppState fresh_like(const ui::AppState& s) {
 }
 
 // What the app does with a state it accepted: derive, describe, link it, and reopen its link and JSON.
-inline void exercise(ui::AppState& s) {
+inline void exercise(state::AppState& s) {
   attn::RunOptions o = limits();
   if (attn::estimate_budget(s.problem(), o).operations > o.max_operations ||
       attn::estimate_budget(s.problem(), o).bytes > o.max_bytes) {
@@ -126,15 +126,17 @@ inline void exercise(ui::AppState& s) {
   if (!s.derived().error.empty()) check_message(s.derived().error);
   (void)s.step();
   if (s.derived().has_result && s.derived().error.empty()) {
-    (void)attn::dump_json(ui::narration_json(s));
-    (void)ui::explain_current(s);
+    (void)attn::dump_json(state::narration_json(s));
+    (void)state::explain_current(s);
   }
-  const std::string state = attn::dump_json(ui::state_to_json(s));
-  const std::string link = "http://127.0.0.1/#state=" + percent_encode(attn::dump_json(ui::link_state(s)));
-  ui::AppState again = fresh_like(s);
-  if (!ui::open_shared(again, state)) fail("a state the app holds does not reopen", ui::notice_text(again));
-  ui::AppState linked = fresh_like(s);
-  if (!ui::open_shared(linked, link)) fail("a link the app makes does not reopen", ui::notice_text(linked));
+  const std::string held = attn::dump_json(state::state_to_json(s));
+  const std::string link = "http://127.0.0.1/#state=" + percent_encode(attn::dump_json(state::link_state(s)));
+  state::AppState again = fresh_like(s);
+  if (!state::open_shared(again, held))
+    fail("a state the app holds does not reopen", state::notice_text(again));
+  state::AppState linked = fresh_like(s);
+  if (!state::open_shared(linked, link))
+    fail("a link the app makes does not reopen", state::notice_text(linked));
 }
 
 }  // namespace fuzz

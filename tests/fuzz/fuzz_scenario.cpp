@@ -11,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     fuzz::check_message(e.what());
     return 0;
   }
-  ui::AppState s = ui::default_state({sc});
-  ui::load_scenario(s, s.scenarios.front());
+  state::AppState s = state::default_state({sc});
+  state::load_scenario(s, s.scenarios.front());
   fuzz::exercise(s);
   return 0;
 }
