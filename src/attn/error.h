@@ -14,4 +14,7 @@ struct ProblemError : std::runtime_error {
   explicit ProblemError(const std::string& message);
 };
 
+// Throws ProblemError("<field>: <why>"): the one way every parser and loader names what is wrong.
+[[noreturn]] void fail_field(const std::string& field, const std::string& why);
+
 }  // namespace attn

@@ -9,41 +9,39 @@ namespace attn {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw ProblemError(field + ": " + why);
-}
-
 std::string type_name(const Json& j) { return j.type_name(); }
 
 double read_number(const Json& j, const std::string& field) {
-  if (!j.is_number()) fail(field, "expected a number, got " + type_name(j));
+  if (!j.is_number()) fail_field(field, "expected a number, got " + type_name(j));
   return j.get<double>();
 }
 
 int read_int(const Json& j, const std::string& field, int min) {
   const double x = read_number(j, field);
   if (x != std::floor(x) || x < min || x > 1e9)
-    fail(field, "expected an integer ≥ " + std::to_string(min) + ", got " + brief(j));
+    fail_field(field, "expected an integer ≥ " + std::to_string(min) + ", got " + brief(j));
   return static_cast<int>(x);
 }
 
 }  // namespace
 
 MatD matrix_from_json(const Json& j, const std::string& field) {
-  if (!j.is_array()) fail(field, "expected an array of rows, got " + type_name(j));
-  if (j.empty()) fail(field, "has no rows");
+  if (!j.is_array()) fail_field(field, "expected an array of rows, got " + type_name(j));
+  if (j.empty()) fail_field(field, "has no rows");
   const size_t rows = j.size();
   size_t cols = 0;
   for (size_t i = 0; i < rows; ++i) {
     const Json& row = j[i];
     if (!row.is_array())
-      fail(field + "[" + std::to_string(i) + "]", "expected a row (array of numbers), got " + type_name(row));
+      fail_field(field + "[" + std::to_string(i) + "]",
+                 "expected a row (array of numbers), got " + type_name(row));
     if (i == 0) cols = row.size();
     if (row.size() != cols)
-      fail(field, "row " + std::to_string(i) + " has " + std::to_string(row.size()) + " values, row 0 has " +
-                      std::to_string(cols) + " (rows must all be the same length)");
+      fail_field(field, "row " + std::to_string(i) + " has " + std::to_string(row.size()) +
+                            " values, row 0 has " + std::to_string(cols) +
+                            " (rows must all be the same length)");
   }
-  if (cols == 0) fail(field, "rows are empty");
+  if (cols == 0) fail_field(field, "rows are empty");
   MatD m(rows, cols);
   for (size_t i = 0; i < rows; ++i)
     for (size_t c = 0; c < cols; ++c)
@@ -55,7 +53,7 @@ MatD matrix_from_json(const Json& j, const std::string& field) {
 namespace {
 
 VecD read_vector(const Json& j, const std::string& field) {
-  if (!j.is_array()) fail(field, "expected an array of numbers, got " + type_name(j));
+  if (!j.is_array()) fail_field(field, "expected an array of numbers, got " + type_name(j));
   VecD v(static_cast<Eigen::Index>(j.size()));
   for (size_t i = 0; i < j.size(); ++i)
     v(static_cast<Eigen::Index>(i)) = read_number(j[i], field + "[" + std::to_string(i) + "]");
@@ -71,7 +69,7 @@ E read_named(const Json& j, const std::string& field, std::initializer_list<E> v
     if (j == name(x)) return x;
     known += std::string(known.empty() ? "" : ", ") + "\"" + name(x) + "\"";
   }
-  fail(field, "unknown " + brief(j) + " (known: " + known + ")");
+  fail_field(field, "unknown " + brief(j) + " (known: " + known + ")");
 }
 
 // The mask table's kinds as JSON: the kinds with a parameter by its key, each key once.
@@ -102,11 +100,11 @@ std::string mask_help() {
 }  // namespace
 
 std::vector<std::string> labels_from_json(const Json& j, const std::string& field) {
-  if (!j.is_array()) fail(field, "expected an array of strings, got " + type_name(j));
+  if (!j.is_array()) fail_field(field, "expected an array of strings, got " + type_name(j));
   std::vector<std::string> out;
   for (size_t i = 0; i < j.size(); ++i) {
     if (!j[i].is_string())
-      fail(field + "[" + std::to_string(i) + "]", "expected a string, got " + type_name(j[i]));
+      fail_field(field + "[" + std::to_string(i) + "]", "expected a string, got " + type_name(j[i]));
     out.push_back(j[i].get<std::string>());
   }
   return out;
@@ -118,7 +116,7 @@ MaskSpec mask_from_json(const Json& j) {
     const std::string s = j.get<std::string>();
     for (const MaskKindInfo& k : kMaskKinds)
       if (!k.param && k.id == s && *k.id) return m.kind = k.kind, m;
-    fail("mask", "unknown kind \"" + s + "\"" + mask_help());
+    fail_field("mask", "unknown kind \"" + s + "\"" + mask_help());
   }
   if (j.is_object()) {
     const MaskKindInfo* base = nullptr;  // the kind named by its parameter's key: {"window": 3}
@@ -131,23 +129,24 @@ MaskSpec mask_from_json(const Json& j) {
         ++bases;
         if (!base) base = &*named;
       } else if (key != "causal" && key != "global") {
-        fail("mask." + key, "unknown field" + mask_help());
+        fail_field("mask." + key, "unknown field" + mask_help());
       }
     }
     if (bases > 1) {
       std::string keys;
       for (const MaskKindInfo* k : keyed_mask_kinds())
         keys += (keys.empty() ? "" : ", ") + std::string(k->id);
-      fail("mask", "give one of " + keys + ", got " + brief(j));
+      fail_field("mask", "give one of " + keys + ", got " + brief(j));
     }
     if (base) {
       m.kind = base->kind;
       m.*base->param = read_int(j[base->id], std::string("mask.") + base->id, base->param_min);
       if (!base->takes_global && j.size() > 1)
-        fail("mask", std::string(base->id) + " combines with nothing else, got " + brief(j));
+        fail_field("mask", std::string(base->id) + " combines with nothing else, got " + brief(j));
     }
     if (j.contains("causal")) {
-      if (!j["causal"].is_boolean()) fail("mask.causal", "expected true or false, got " + brief(j["causal"]));
+      if (!j["causal"].is_boolean())
+        fail_field("mask.causal", "expected true or false, got " + brief(j["causal"]));
       const int causal = j["causal"].get<bool>() ? 1 : 0;
       const auto twin = std::find_if(kMaskKinds.begin(), kMaskKinds.end(), [&](const MaskKindInfo& k) {
         return base && k.causal_field == causal && std::string(k.id) == base->id;
@@ -157,12 +156,13 @@ MaskSpec mask_from_json(const Json& j) {
       } else if (!base && causal) {
         m.kind = MaskSpec::Kind::Causal;
       } else {
-        fail("mask.causal", "applies to a window (or alone, with global), got " + brief(j));
+        fail_field("mask.causal", "applies to a window (or alone, with global), got " + brief(j));
       }
     }
     if (j.contains("global")) {
       const Json& g = j["global"];
-      if (!g.is_array() || g.empty()) fail("mask.global", "expected a non-empty array of token positions");
+      if (!g.is_array() || g.empty())
+        fail_field("mask.global", "expected a non-empty array of token positions");
       for (size_t i = 0; i < g.size(); ++i)
         m.global.push_back(read_int(g[i], "mask.global[" + std::to_string(i) + "]", 0));
       // A position listed twice is one global token (and a sorted list is searched, not scanned, per cell).
@@ -170,7 +170,7 @@ MaskSpec mask_from_json(const Json& j) {
       m.global.erase(std::unique(m.global.begin(), m.global.end()), m.global.end());
       if (m.kind == MaskSpec::Kind::None) m.kind = MaskSpec::Kind::Block, m.block = 1;  // global + self only
     }
-    if (m.kind == MaskSpec::Kind::None) fail("mask", "unknown object " + brief(j) + mask_help());
+    if (m.kind == MaskSpec::Kind::None) fail_field("mask", "unknown object " + brief(j) + mask_help());
     return m;
   }
   if (j.is_array()) {
@@ -180,13 +180,13 @@ MaskSpec mask_from_json(const Json& j) {
     for (Eigen::Index i = 0; i < a.rows(); ++i)
       for (Eigen::Index c = 0; c < a.cols(); ++c) {
         if (a(i, c) != 0 && a(i, c) != 1)
-          fail("mask[" + std::to_string(i) + "][" + std::to_string(c) + "]",
-               "expected 0 or 1 (1 = may attend)");
+          fail_field("mask[" + std::to_string(i) + "][" + std::to_string(c) + "]",
+                     "expected 0 or 1 (1 = may attend)");
         m.allowed(i, c) = a(i, c) == 1 ? 1 : 0;
       }
     return m;
   }
-  fail("mask", "expected a string, object or 0/1 matrix, got " + type_name(j) + mask_help());
+  fail_field("mask", "expected a string, object or 0/1 matrix, got " + type_name(j) + mask_help());
 }
 
 namespace {
@@ -219,14 +219,14 @@ const char* kKnownFields[] = {"tokens",
 
 // (Long on purpose: the Problem's fields read in document order, each naming its own field when wrong.)
 Problem parse_problem(const Json& j) {
-  if (!j.is_object()) fail("problem", "expected a JSON object, got " + type_name(j));
+  if (!j.is_object()) fail_field("problem", "expected a JSON object, got " + type_name(j));
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* f : kKnownFields) known = known || it.key() == f;
     if (!known) {
       std::string list;
       for (const char* f : kKnownFields) list += (list.empty() ? "" : ", ") + std::string(f);
-      fail(it.key(), "unknown field (known: " + list + ")");
+      fail_field(it.key(), "unknown field (known: " + list + ")");
     }
   }
   Problem p;
@@ -234,15 +234,16 @@ Problem parse_problem(const Json& j) {
   const bool multi = j.contains("query");
   const bool random = j.contains("random");
   if (direct + multi + random > 1)
-    fail(direct ? "q" : "query",
-         "choose one input form: direct q/k/v, multi-head query/key/value, or random");
+    fail_field(direct ? "q" : "query",
+               "choose one input form: direct q/k/v, multi-head query/key/value, or random");
   if (direct) {
     p.form = Problem::Form::Direct;
     for (const char* f : {"q", "k", "v"})
-      if (!j.contains(f)) fail(f, "missing (direct problems need q, k and v)");
+      if (!j.contains(f)) fail_field(f, "missing (direct problems need q, k and v)");
     for (const char* f : {"key", "value", "in_proj_weight", "in_proj_bias", "out_proj_weight",
                           "out_proj_bias", "num_heads", "num_kv_heads"})
-      if (j.contains(f)) fail(f, "only applies to multi-head problems (given with query), not to q/k/v");
+      if (j.contains(f))
+        fail_field(f, "only applies to multi-head problems (given with query), not to q/k/v");
     p.q = matrix_from_json(j["q"], "q");
     p.k = matrix_from_json(j["k"], "k");
     p.v = matrix_from_json(j["v"], "v");
@@ -255,22 +256,24 @@ Problem parse_problem(const Json& j) {
     p.num_kv_heads =
         j.contains("num_kv_heads") ? read_int(j["num_kv_heads"], "num_kv_heads", 1) : p.num_heads;
     for (const char* f : {"in_proj_weight", "out_proj_weight"})
-      if (!j.contains(f)) fail(f, "missing (multi-head problems need in_proj_weight and out_proj_weight)");
+      if (!j.contains(f))
+        fail_field(f, "missing (multi-head problems need in_proj_weight and out_proj_weight)");
     p.in_proj_weight = matrix_from_json(j["in_proj_weight"], "in_proj_weight");
     p.out_proj_weight = matrix_from_json(j["out_proj_weight"], "out_proj_weight");
     if (j.contains("in_proj_bias")) p.in_proj_bias = read_vector(j["in_proj_bias"], "in_proj_bias");
     if (j.contains("out_proj_bias")) p.out_proj_bias = read_vector(j["out_proj_bias"], "out_proj_bias");
   } else if (random) {
     const Json& r = j["random"];
-    if (!r.is_object()) fail("random", "expected an object {seed, n, d_model, num_heads, num_kv_heads}");
+    if (!r.is_object())
+      fail_field("random", "expected an object {seed, n, d_model, num_heads, num_kv_heads}");
     p.form = Problem::Form::Random;
     for (auto it = r.begin(); it != r.end(); ++it) {
       const std::string& k = it.key();
       if (k != "seed" && k != "n" && k != "d_model" && k != "num_heads" && k != "num_kv_heads")
-        fail("random." + k, "unknown field (known: seed, n, d_model, num_heads, num_kv_heads)");
+        fail_field("random." + k, "unknown field (known: seed, n, d_model, num_heads, num_kv_heads)");
     }
     for (const char* f : {"n", "d_model"})
-      if (!r.contains(f)) fail(std::string("random.") + f, "missing");
+      if (!r.contains(f)) fail_field(std::string("random.") + f, "missing");
     p.random.seed =
         r.contains("seed") ? static_cast<std::uint64_t>(read_int(r["seed"], "random.seed", 0)) : 0;
     p.random.n = read_int(r["n"], "random.n", 1);
@@ -279,7 +282,7 @@ Problem parse_problem(const Json& j) {
     p.random.num_kv_heads = r.contains("num_kv_heads") ? read_int(r["num_kv_heads"], "random.num_kv_heads", 1)
                                                        : p.random.num_heads;
   } else {
-    fail("problem", "needs inputs: q/k/v (one head), query (+ weights, multi-head) or random");
+    fail_field("problem", "needs inputs: q/k/v (one head), query (+ weights, multi-head) or random");
   }
   if (j.contains("tokens")) p.tokens = labels_from_json(j["tokens"], "tokens");
   if (j.contains("key_tokens")) p.key_tokens = labels_from_json(j["key_tokens"], "key_tokens");
@@ -294,7 +297,7 @@ Problem parse_problem(const Json& j) {
     else if (s.is_number())
       p.scale = {ScaleSpec::Kind::Value, s.get<double>()};
     else
-      fail("scale", "expected \"sqrt_dk\", \"none\" or a number, got " + brief(s));
+      fail_field("scale", "expected \"sqrt_dk\", \"none\" or a number, got " + brief(s));
   }
   if (j.contains("temperature")) p.temperature = read_number(j["temperature"], "temperature");
   if (j.contains("variant"))
@@ -306,9 +309,9 @@ Problem parse_problem(const Json& j) {
   }
   if (j.contains("tile")) {
     const Json& t = j["tile"];
-    if (!t.is_object()) fail("tile", "expected {\"q\": Br, \"k\": Bc}, got " + brief(t));
+    if (!t.is_object()) fail_field("tile", "expected {\"q\": Br, \"k\": Bc}, got " + brief(t));
     for (auto it = t.begin(); it != t.end(); ++it)
-      if (it.key() != "q" && it.key() != "k") fail("tile." + it.key(), "unknown field (known: q, k)");
+      if (it.key() != "q" && it.key() != "k") fail_field("tile." + it.key(), "unknown field (known: q, k)");
     if (t.contains("q")) p.tile_q = read_int(t["q"], "tile.q", 1);
     if (t.contains("k")) p.tile_k = read_int(t["k"], "tile.k", 1);
   }
@@ -319,7 +322,7 @@ Problem parse_problem(const Json& j) {
     else if (v.is_string() && v.get<std::string>() == "f64")
       p.precision = Precision::F64;
     else
-      fail("precision", "expected \"f32\" or \"f64\", got " + brief(v));
+      fail_field("precision", "expected \"f32\" or \"f64\", got " + brief(v));
   }
   validate(p);
   return p;

@@ -3,8 +3,6 @@
 
 namespace attn {
 
-void fail_field(const std::string& field, const std::string& why) { throw ProblemError(field + ": " + why); }
-
 int read_int(const Json& j, const std::string& field, int lo, int hi) {
   if (!j.is_number_integer() || j.get<double>() < lo || j.get<double>() > hi)
     fail_field(field,

@@ -13,8 +13,6 @@
 
 namespace attn {
 
-[[noreturn]] void fail_field(const std::string& field, const std::string& why);
-
 // An integer lo…hi (a larger one is refused, never truncated; 2.0 is not an integer here).
 int read_int(const Json& j, const std::string& field, int lo = INT_MIN, int hi = INT_MAX);
 // A number lo…hi (NaN and ±∞ cannot be written in JSON; out-of-range ones are refused).

@@ -12,31 +12,27 @@
 namespace attn {
 
 namespace {
-[[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw ProblemError(field + ": " + why);
-}
-
 std::string text(const Json& j, const char* field) {
-  if (!j.contains(field) || !j[field].is_string()) fail(field, "expected a string");
+  if (!j.contains(field) || !j[field].is_string()) fail_field(field, "expected a string");
   return j[field].get<std::string>();
 }
 
 void check_finite(const MatD& m, const char* field) {
-  if (!m.allFinite()) fail(field, "has a value that is not a finite number");
+  if (!m.allFinite()) fail_field(field, "has a value that is not a finite number");
 }
 }  // namespace
 
 Scenario parse_scenario(const Json& j, const std::string& id) {
-  if (!j.is_object()) fail("scenario", "expected a JSON object");
+  if (!j.is_object()) fail_field("scenario", "expected a JSON object");
   static const char* kFields[] = {"title",      "framing", "sentence", "focus", "features",
                                   "x",          "w_q",     "w_k",      "w_v",   "mask",
                                   "story_keys", "source",  "model",    "layer", "head"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find_if(std::begin(kFields), std::end(kFields), [&](const char* f) { return it.key() == f; }) ==
         std::end(kFields))
-      fail(it.key(),
-           "unknown field (a typo? known: title, framing, sentence, focus, story_keys, features, x, "
-           "w_q, w_k, w_v, mask; or source: \"model\" with model, layer, head)");
+      fail_field(it.key(),
+                 "unknown field (a typo? known: title, framing, sentence, focus, story_keys, features, x, "
+                 "w_q, w_k, w_v, mask; or source: \"model\" with model, layer, head)");
   Scenario s;
   s.id = id;
   s.title = text(j, "title");
@@ -49,19 +45,20 @@ Scenario parse_scenario(const Json& j, const std::string& id) {
     for (const auto& [field, out] : {std::pair<const char*, int*>{"layer", &s.layer}, {"head", &s.head}}) {
       if (!j.contains(field) || !j[field].is_number_integer() || j[field].get<double>() < 0 ||
           j[field].get<double>() > 1000)
-        fail(field, "expected the model's layer and head, integers ≥ 0");
+        fail_field(field, "expected the model's layer and head, integers ≥ 0");
       *out = j[field].get<int>();
     }
     if (!j.contains("story_keys"))
-      fail("story_keys", "missing (the keys the framing says the head looks at)");
+      fail_field("story_keys", "missing (the keys the framing says the head looks at)");
     s.story_keys = labels_from_json(j["story_keys"], "story_keys");
     return s;  // (its tokens, and whether the focus is one, are the model's: checked when it loads)
   }
   if (j.contains("source") && j["source"] != "embeddings")
-    fail("source", "expected \"model\" (or nothing: the scenario's own vectors), got " + brief(j["source"]));
+    fail_field("source",
+               "expected \"model\" (or nothing: the scenario's own vectors), got " + brief(j["source"]));
   s.tokens = tokenize(s.sentence);
   for (const char* f : {"x", "w_q", "w_k", "w_v", "features"})
-    if (!j.contains(f)) fail(f, "missing");
+    if (!j.contains(f)) fail_field(f, "missing");
   s.x = matrix_from_json(j["x"], "x");
   s.w_q = matrix_from_json(j["w_q"], "w_q");
   s.w_k = matrix_from_json(j["w_k"], "w_k");
@@ -71,15 +68,16 @@ Scenario parse_scenario(const Json& j, const std::string& id) {
   if (j.contains("story_keys")) s.story_keys = labels_from_json(j["story_keys"], "story_keys");
   const Eigen::Index n = static_cast<Eigen::Index>(s.tokens.size()), d = s.x.cols();
   if (s.x.rows() != n)
-    fail("x",
-         "has " + std::to_string(s.x.rows()) + " rows, the sentence has " + std::to_string(n) + " tokens");
+    fail_field("x", "has " + std::to_string(s.x.rows()) + " rows, the sentence has " + std::to_string(n) +
+                        " tokens");
   if (static_cast<Eigen::Index>(s.features.size()) != d)
-    fail("features", std::to_string(s.features.size()) + " names for " + std::to_string(d) + " columns of x");
+    fail_field("features",
+               std::to_string(s.features.size()) + " names for " + std::to_string(d) + " columns of x");
   for (const auto& [m, f] :
        {std::pair<const MatD*, const char*>{&s.w_q, "w_q"}, {&s.w_k, "w_k"}, {&s.w_v, "w_v"}})
     if (m->rows() != d || m->cols() != s.w_q.cols())
-      fail(f, "is " + std::to_string(m->rows()) + "×" + std::to_string(m->cols()) + ", expected " +
-                  std::to_string(d) + "×" + std::to_string(s.w_q.cols()));
+      fail_field(f, "is " + std::to_string(m->rows()) + "×" + std::to_string(m->cols()) + ", expected " +
+                        std::to_string(d) + "×" + std::to_string(s.w_q.cols()));
   check_finite(s.x, "x");
   check_finite(s.w_q, "w_q");
   check_finite(s.w_k, "w_k");
@@ -87,7 +85,7 @@ Scenario parse_scenario(const Json& j, const std::string& id) {
   s.focus_index = -1;
   for (size_t i = 0; i < s.tokens.size(); ++i)
     if (s.tokens[i] == s.focus) s.focus_index = static_cast<int>(i);
-  if (s.focus_index < 0) fail("focus", "\"" + s.focus + "\" is not a token of the sentence");
+  if (s.focus_index < 0) fail_field("focus", "\"" + s.focus + "\" is not a token of the sentence");
   return s;
 }
 

@@ -101,44 +101,52 @@ int run_problem(const RunArgs& a, int indent) {
   return 0;
 }
 
-int run_model(const ModelArgs& a, int indent) {
+// Opens the model in dir, prints answer(model) as JSON; a bad model, request or a lack of memory is a
+// message.
+template <typename Answer>
+int with_model(const std::string& dir, int indent, Answer answer) {
   try {
-    attn::Json request = {{"top", a.top},
-                          {"generate", a.generate},
-                          {"temperature", a.temperature},
-                          {"seed", a.seed},
-                          {"attention", !a.no_attention}};
-    if (a.gradient >= 0) {
-      request["gradient"] = {{"target", a.gradient}};
-      if (a.contrast >= 0) request["gradient"]["contrast"] = a.contrast;
-    }
-    if (!a.ids.empty()) {
-      attn::Json ids = attn::Json::array();
-      std::stringstream ss(a.ids);
-      for (std::string item; std::getline(ss, item, ',');) {
-        std::size_t used = 0;
-        int id = -1;
-        try {
-          id = std::stoi(item, &used);
-        } catch (const std::exception&) {
-        }
-        if (used != item.size() || id < 0) return print_error("--ids: \"" + item + "\" is not a token id");
-        ids.push_back(id);
-      }
-      request["token_ids"] = std::move(ids);
-    } else {
-      request["text"] = a.text;
-    }
-    const model::Gpt2 m = model::load_gpt2_dir(a.dir, 4.0 * 1024 * 1024 * 1024);
-    const attn::Json out =
-        model::run_model_json(m, model::parse_model_request(request), compute::default_options().max_bytes);
-    std::cout << attn::dump_json(out, indent) << "\n";
+    const model::Gpt2 m = model::load_gpt2_dir(dir, 4.0 * 1024 * 1024 * 1024);
+    std::cout << attn::dump_json(answer(m), indent) << "\n";
     return 0;
   } catch (const attn::ProblemError& e) {
     return print_error(e.what());
   } catch (const std::bad_alloc&) {
     return print_error("memory: the model does not fit in the memory available here");
   }
+}
+
+int run_model(const ModelArgs& a, int indent) {
+  attn::Json request = {{"top", a.top},
+                        {"generate", a.generate},
+                        {"temperature", a.temperature},
+                        {"seed", a.seed},
+                        {"attention", !a.no_attention}};
+  if (a.gradient >= 0) {
+    request["gradient"] = {{"target", a.gradient}};
+    if (a.contrast >= 0) request["gradient"]["contrast"] = a.contrast;
+  }
+  if (!a.ids.empty()) {
+    attn::Json ids = attn::Json::array();
+    std::stringstream ss(a.ids);
+    for (std::string item; std::getline(ss, item, ',');) {
+      std::size_t used = 0;
+      int id = -1;
+      try {
+        id = std::stoi(item, &used);
+      } catch (const std::exception&) {
+      }
+      if (used != item.size() || id < 0) return print_error("--ids: \"" + item + "\" is not a token id");
+      ids.push_back(id);
+    }
+    request["token_ids"] = std::move(ids);
+  } else {
+    request["text"] = a.text;
+  }
+  return with_model(a.dir, indent, [&](const model::Gpt2& m) {
+    return model::run_model_json(m, model::parse_model_request(request),
+                                 compute::default_options().max_bytes);
+  });
 }
 
 std::string read_file(const std::string& path) {
@@ -174,19 +182,12 @@ int token_id(const model::Gpt2& m, const char* flag, const std::string& text, in
 
 // Which tokens the next-token logit of the target (minus the contrast's) depends on (model::explain_json).
 int run_explain(const ExplainArgs& a, int indent) {
-  try {
-    const model::Gpt2 m = model::load_gpt2_dir(a.dir, 4.0 * 1024 * 1024 * 1024);
+  return with_model(a.dir, indent, [&](const model::Gpt2& m) {
     const model::LogitTarget t{token_id(m, "--target", a.target, a.target_id),
                                token_id(m, "--contrast", a.contrast, a.contrast_id)};
-    const attn::Json out =
-        model::explain_json(m, m.tokenizer.encode(a.text), t, a.steps, compute::default_options().max_bytes);
-    std::cout << attn::dump_json(out, indent) << "\n";
-    return 0;
-  } catch (const attn::ProblemError& e) {
-    return print_error(e.what());
-  } catch (const std::bad_alloc&) {
-    return print_error("memory: the model does not fit in the memory available here");
-  }
+    return model::explain_json(m, m.tokenizer.encode(a.text), t, a.steps,
+                               compute::default_options().max_bytes);
+  });
 }
 
 // Each line of stdin is a JSON string; prints one JSON array of its token ids per line.

@@ -15,28 +15,6 @@ namespace {
 using attn::MatD;
 using attn::VecD;
 
-[[noreturn]] void fail(const std::string& where, const std::string& why) {
-  throw attn::ProblemError(where + ": " + why);
-}
-
-// Row-wise LayerNorm, keeping xhat = (x − mean)/σ and 1/σ for the backward pass.
-struct Norm {
-  MatD xhat;
-  VecD rstd;
-  MatD y;
-};
-Norm layer_norm(const MatD& x, const attn::VecF& w, const attn::VecF& b, double eps) {
-  Norm n{MatD(x.rows(), x.cols()), VecD(x.rows()), MatD()};
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    const double mean = x.row(i).mean();
-    const double var = (x.row(i).array() - mean).square().mean();
-    n.rstd(i) = 1 / std::sqrt(var + eps);
-    n.xhat.row(i) = (x.row(i).array() - mean) * n.rstd(i);
-  }
-  n.y = (n.xhat.array().rowwise() * w.cast<double>().transpose().array()).rowwise() +
-        b.cast<double>().transpose().array();
-  return n;
-}
 // dL/dx from dL/dy: (1/σ)·(g − mean(g) − xhat·mean(g ⊙ xhat)) with g = dL/dy ⊙ w, row by row.
 MatD layer_norm_back(const Norm& n, const attn::VecF& w, const MatD& dy) {
   const MatD g = (dy.array().rowwise() * w.cast<double>().transpose().array()).matrix();
@@ -46,18 +24,6 @@ MatD layer_norm_back(const Norm& n, const attn::VecF& w, const MatD& dy) {
     dx.row(i) = n.rstd(i) * (g.row(i).array() - mean_g - n.xhat.row(i).array() * mean_gx);
   }
   return dx;
-}
-
-// The activation's slope at x, for each kind activation() computes.
-double activation_slope(double x, const std::string& kind) {
-  if (kind == "relu") return x > 0 ? 1 : 0;
-  if (kind == "gelu") {
-    const double pi = 3.14159265358979323846;
-    return 0.5 * (1 + std::erf(x / std::sqrt(2.0))) + x * std::exp(-0.5 * x * x) / std::sqrt(2 * pi);
-  }
-  const double c = std::sqrt(2.0 / 3.14159265358979323846);  // gelu_new
-  const double t = std::tanh(c * (x + 0.044715 * x * x * x));
-  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
 }
 
 MatD affine(const MatD& x, const attn::MatF& w, const attn::VecF& b) {
@@ -133,14 +99,15 @@ MatD block_backward(const Gpt2& m, const Gpt2Layer& l, const BlockTape& tape, co
 }  // namespace
 
 MatD embedding_sum(const Gpt2& m, const std::vector<int>& ids) {
-  if (ids.empty()) fail("text", "has no tokens");
+  if (ids.empty()) attn::fail_field("text", "has no tokens");
   if (static_cast<int>(ids.size()) > m.config.n_positions)
-    fail("text", std::to_string(ids.size()) + " tokens is more than the model's context (" +
-                     std::to_string(m.config.n_positions) + ")");
+    attn::fail_field("text", std::to_string(ids.size()) + " tokens is more than the model's context (" +
+                                 std::to_string(m.config.n_positions) + ")");
   MatD e(static_cast<Eigen::Index>(ids.size()), m.config.n_embd);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (ids[i] < 0 || ids[i] >= m.config.vocab_size)
-      fail("token_ids[" + std::to_string(i) + "]", std::to_string(ids[i]) + " is outside the vocabulary");
+      attn::fail_field("token_ids[" + std::to_string(i) + "]",
+                       std::to_string(ids[i]) + " is outside the vocabulary");
     e.row(static_cast<Eigen::Index>(i)) =
         (m.wte.row(ids[i]) + m.wpe.row(static_cast<Eigen::Index>(i))).cast<double>();
   }
@@ -150,12 +117,14 @@ MatD embedding_sum(const Gpt2& m, const std::vector<int>& ids) {
 EmbeddingGradient embedding_gradient(const Gpt2& m, const MatD& e, const LogitTarget& t) {
   const Gpt2Config& c = m.config;
   if (e.rows() < 1 || e.rows() > c.n_positions || e.cols() != c.n_embd)
-    fail("embedding", std::to_string(e.rows()) + "×" + std::to_string(e.cols()) + " is not T×" +
-                          std::to_string(c.n_embd) + " with 1 ≤ T ≤ " + std::to_string(c.n_positions));
+    attn::fail_field("embedding", std::to_string(e.rows()) + "×" + std::to_string(e.cols()) + " is not T×" +
+                                      std::to_string(c.n_embd) + " with 1 ≤ T ≤ " +
+                                      std::to_string(c.n_positions));
   const std::string vocabulary = " is outside the vocabulary (0…" + std::to_string(c.vocab_size - 1) + ")";
-  if (t.target < 0 || t.target >= c.vocab_size) fail("target", std::to_string(t.target) + vocabulary);
+  if (t.target < 0 || t.target >= c.vocab_size)
+    attn::fail_field("target", std::to_string(t.target) + vocabulary);
   if (t.contrast < -1 || t.contrast >= c.vocab_size)
-    fail("contrast", std::to_string(t.contrast) + vocabulary);
+    attn::fail_field("contrast", std::to_string(t.contrast) + vocabulary);
   std::vector<BlockTape> tapes(m.layers.size());
   MatD x = e;
   for (size_t layer = 0; layer < m.layers.size(); ++layer)

@@ -81,10 +81,6 @@ const std::vector<std::string>& byte_chars() {
   return table;
 }
 
-[[noreturn]] void fail(const std::string& where, const std::string& why) {
-  throw attn::ProblemError(where + ": " + why);
-}
-
 std::uint64_t pair_key(int a, int b) {
   return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(a)) << 32) | static_cast<std::uint32_t>(b);
 }
@@ -144,19 +140,20 @@ Tokenizer Tokenizer::load(std::string_view vocab_json, std::string_view merges_t
   try {
     vocab = attn::parse_json_text(vocab_json);
   } catch (const attn::ProblemError& e) {
-    fail("vocab.json", e.what());
+    attn::fail_field("vocab.json", e.what());
   }
-  if (!vocab.is_object() || vocab.empty()) fail("vocab.json", "expected an object {token: id, …}");
+  if (!vocab.is_object() || vocab.empty())
+    attn::fail_field("vocab.json", "expected an object {token: id, …}");
   const std::size_t size = vocab.size();
   t.tokens_.assign(size, std::string());
   std::vector<bool> seen(size, false);
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
     const attn::Json& id = it.value();
     if (!id.is_number_integer() || id.get<double>() < 0 || id.get<double>() >= static_cast<double>(size))
-      fail("vocab.json", "\"" + attn::printable(it.key()) + "\" has id " + attn::brief(id) +
-                             "; ids must be 0…" + std::to_string(size - 1) + ", one per token");
+      attn::fail_field("vocab.json", "\"" + attn::printable(it.key()) + "\" has id " + attn::brief(id) +
+                                         "; ids must be 0…" + std::to_string(size - 1) + ", one per token");
     const std::size_t i = id.get<std::size_t>();
-    if (seen[i]) fail("vocab.json", "id " + std::to_string(i) + " is given to two tokens");
+    if (seen[i]) attn::fail_field("vocab.json", "id " + std::to_string(i) + " is given to two tokens");
     seen[i] = true;
     t.tokens_[i] = it.key();
   }
@@ -182,9 +179,9 @@ Tokenizer Tokenizer::load(std::string_view vocab_json, std::string_view merges_t
   for (int b = 0; b < 256; ++b) {
     const auto f = t.ids_.find(byte_chars()[static_cast<std::size_t>(b)]);
     if (f == t.ids_.end())
-      fail("vocab.json", "no token for byte " + std::to_string(b) + " (\"" +
-                             byte_chars()[static_cast<std::size_t>(b)] +
-                             "\"); a byte-level BPE vocabulary has all 256");
+      attn::fail_field("vocab.json", "no token for byte " + std::to_string(b) + " (\"" +
+                                         byte_chars()[static_cast<std::size_t>(b)] +
+                                         "\"); a byte-level BPE vocabulary has all 256");
     t.byte_id_[b] = f->second;
   }
   const auto eot = t.ids_.find("<|endoftext|>");
@@ -204,16 +201,16 @@ Tokenizer Tokenizer::load(std::string_view vocab_json, std::string_view merges_t
     const std::size_t sp = line.find(' ');
     if (sp == std::string_view::npos || sp == 0 || sp + 1 >= line.size() ||
         line.find(' ', sp + 1) != std::string_view::npos)
-      fail(where, "\"" + attn::printable(std::string(line.substr(0, 60))) +
-                      "\" should be two tokens separated by one space");
+      attn::fail_field(where, "\"" + attn::printable(std::string(line.substr(0, 60))) +
+                                  "\" should be two tokens separated by one space");
     const std::string a(line.substr(0, sp)), b(line.substr(sp + 1));
     const auto ia = t.ids_.find(a), ib = t.ids_.find(b), iab = t.ids_.find(a + b);
     if (ia == t.ids_.end() || ib == t.ids_.end() || iab == t.ids_.end())
-      fail(where, "\"" +
-                      attn::printable(ia == t.ids_.end()   ? a
-                                      : ib == t.ids_.end() ? b
-                                                           : a + b) +
-                      "\" is not in vocab.json (vocab.json and merges.txt disagree)");
+      attn::fail_field(where, "\"" +
+                                  attn::printable(ia == t.ids_.end()   ? a
+                                                  : ib == t.ids_.end() ? b
+                                                                       : a + b) +
+                                  "\" is not in vocab.json (vocab.json and merges.txt disagree)");
     t.merges_.emplace(pair_key(ia->second, ib->second), std::make_pair(rank++, iab->second));
   }
   return t;

@@ -16,23 +16,6 @@ namespace {
 using attn::MatD;
 using attn::VecD;
 
-[[noreturn]] void fail(const std::string& where, const std::string& why) {
-  throw attn::ProblemError(where + ": " + why);
-}
-
-// Row-wise LayerNorm: (x − mean) / √(var + eps) · w + b.
-MatD layer_norm(const MatD& x, const attn::VecF& w, const attn::VecF& b, double eps) {
-  MatD y(x.rows(), x.cols());
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    const double mean = x.row(i).mean();
-    const double var = (x.row(i).array() - mean).square().mean();
-    y.row(i) = ((x.row(i).array() - mean) / std::sqrt(var + eps)).matrix();
-  }
-  y = (y.array().rowwise() * w.cast<double>().transpose().array()).rowwise() +
-      b.cast<double>().transpose().array();
-  return y;
-}
-
 // x (T × E) · W (E × out) + b: a Conv1D, as GPT-2 stores its weights.
 MatD conv1d(const MatD& x, const attn::MatF& w, const attn::VecF& b) {
   MatD y = x * w.cast<double>();
@@ -41,20 +24,22 @@ MatD conv1d(const MatD& x, const attn::MatF& w, const attn::VecF& b) {
 }
 
 MatD mlp(const Gpt2& m, const Gpt2Layer& l, const MatD& residual) {
-  MatD h = conv1d(layer_norm(residual, l.ln_2_w, l.ln_2_b, m.config.layer_norm_epsilon), l.fc_w, l.fc_b);
+  MatD h = conv1d(layer_norm(residual, l.ln_2_w, l.ln_2_b, m.config.layer_norm_epsilon).y, l.fc_w, l.fc_b);
   h = h.unaryExpr([&](double v) { return activation(v, m.config.activation); });
   return conv1d(h, l.proj_w, l.proj_b);
 }
 
 void check_ids(const Gpt2& m, const std::vector<int>& ids, int start) {
-  if (ids.empty()) fail("text", "has no tokens");
+  if (ids.empty()) attn::fail_field("text", "has no tokens");
   if (start + static_cast<int>(ids.size()) > m.config.n_positions)
-    fail("text", std::to_string(start + ids.size()) + " tokens is more than the model's context (" +
-                     std::to_string(m.config.n_positions) + ")");
+    attn::fail_field("text", std::to_string(start + ids.size()) +
+                                 " tokens is more than the model's context (" +
+                                 std::to_string(m.config.n_positions) + ")");
   for (size_t i = 0; i < ids.size(); ++i)
     if (ids[i] < 0 || ids[i] >= m.config.vocab_size)
-      fail("token_ids[" + std::to_string(i) + "]", std::to_string(ids[i]) + " is outside the vocabulary (0…" +
-                                                       std::to_string(m.config.vocab_size - 1) + ")");
+      attn::fail_field("token_ids[" + std::to_string(i) + "]",
+                       std::to_string(ids[i]) + " is outside the vocabulary (0…" +
+                           std::to_string(m.config.vocab_size - 1) + ")");
 }
 
 }  // namespace
@@ -64,6 +49,30 @@ double activation(double x, const std::string& kind) {
   if (kind == "gelu") return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
   const double c = std::sqrt(2.0 / 3.14159265358979323846);  // gelu_new: GPT-2's tanh approximation
   return 0.5 * x * (1 + std::tanh(c * (x + 0.044715 * x * x * x)));
+}
+
+double activation_slope(double x, const std::string& kind) {
+  if (kind == "relu") return x > 0 ? 1 : 0;
+  if (kind == "gelu") {
+    const double pi = 3.14159265358979323846;
+    return 0.5 * (1 + std::erf(x / std::sqrt(2.0))) + x * std::exp(-0.5 * x * x) / std::sqrt(2 * pi);
+  }
+  const double c = std::sqrt(2.0 / 3.14159265358979323846);  // gelu_new
+  const double t = std::tanh(c * (x + 0.044715 * x * x * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+}
+
+Norm layer_norm(const MatD& x, const attn::VecF& w, const attn::VecF& b, double eps) {
+  Norm n{MatD(x.rows(), x.cols()), VecD(x.rows()), MatD()};
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    const double mean = x.row(i).mean();
+    const double var = (x.row(i).array() - mean).square().mean();
+    n.rstd(i) = 1 / std::sqrt(var + eps);
+    n.xhat.row(i) = (x.row(i).array() - mean) * n.rstd(i);
+  }
+  n.y = (n.xhat.array().rowwise() * w.cast<double>().transpose().array()).rowwise() +
+        b.cast<double>().transpose().array();
+  return n;
 }
 
 attn::Problem layer_problem(const Gpt2& m, int layer, const MatD& x, const std::vector<int>& ids) {
@@ -96,7 +105,7 @@ Forward forward(const Gpt2& m, const std::vector<int>& ids, const std::vector<Ab
   for (int layer = 0; layer < c.n_layer; ++layer) {
     const Gpt2Layer& l = m.layers[static_cast<size_t>(layer)];
     LayerTrace lt;
-    lt.x = layer_norm(residual, l.ln_1_w, l.ln_1_b, c.layer_norm_epsilon);
+    lt.x = layer_norm(residual, l.ln_1_w, l.ln_1_b, c.layer_norm_epsilon).y;
     const attn::Problem p = layer_problem(m, layer, lt.x, {});
     attn::Result r = attn::run(p, options);
     MatD concat(T, E);
@@ -123,7 +132,7 @@ Forward forward(const Gpt2& m, const std::vector<int>& ids, const std::vector<Ab
     lt.residual = residual;
     f.layers.push_back(std::move(lt));
   }
-  const MatD final = layer_norm(residual, m.ln_f_w, m.ln_f_b, c.layer_norm_epsilon);
+  const MatD final = layer_norm(residual, m.ln_f_w, m.ln_f_b, c.layer_norm_epsilon).y;
   f.logits.noalias() = final.cast<float>() * m.wte.transpose();  // (f32, as torch: no V × E copy in f64)
   double loss = 0;
   for (Eigen::Index i = 0; i + 1 < T; ++i) {
@@ -137,7 +146,8 @@ Forward forward(const Gpt2& m, const std::vector<int>& ids, const std::vector<Ab
 
 std::vector<Prediction> top_k(const Gpt2& m, const Forward& f, int position, int k) {
   if (position < 0 || position >= f.logits.rows())
-    fail("position", std::to_string(position) + " is outside 0…" + std::to_string(f.logits.rows() - 1));
+    attn::fail_field("position",
+                     std::to_string(position) + " is outside 0…" + std::to_string(f.logits.rows() - 1));
   const attn::VecD row = f.logits.row(position).cast<double>().transpose();
   const attn::VecD p = (row.array() - row.maxCoeff()).exp();
   const double sum = p.sum();
@@ -174,7 +184,7 @@ DecodeStep decode(const Gpt2& m, int id, KvCache& cache, const std::vector<Ablat
   for (int layer = 0; layer < c.n_layer; ++layer) {
     const Gpt2Layer& l = m.layers[static_cast<size_t>(layer)];
     const MatD qkv =
-        conv1d(layer_norm(residual, l.ln_1_w, l.ln_1_b, c.layer_norm_epsilon), l.c_attn_w, l.c_attn_b);
+        conv1d(layer_norm(residual, l.ln_1_w, l.ln_1_b, c.layer_norm_epsilon).y, l.c_attn_w, l.c_attn_b);
     attn::MatF& K = cache.k[static_cast<size_t>(layer)];
     attn::MatF& V = cache.v[static_cast<size_t>(layer)];
     K.conservativeResize(t + 1, E);
@@ -198,7 +208,7 @@ DecodeStep decode(const Gpt2& m, int id, KvCache& cache, const std::vector<Ablat
     residual += conv1d(concat, l.c_proj_w, l.c_proj_b);
     residual += mlp(m, l, residual);
   }
-  const MatD final = layer_norm(residual, m.ln_f_w, m.ln_f_b, c.layer_norm_epsilon);
+  const MatD final = layer_norm(residual, m.ln_f_w, m.ln_f_b, c.layer_norm_epsilon).y;
   step.logits.noalias() = (final.cast<float>() * m.wte.transpose()).transpose();
   const double per_token = c.n_layer * 12.0 * E * E + static_cast<double>(c.vocab_size) * E;
   step.multiply_adds_cached = per_token + c.n_layer * 2.0 * (t + 1) * E;

@@ -37,8 +37,19 @@ struct Forward {
 // context; attn's budget limits each layer's attention run.
 Forward forward(const Gpt2& m, const std::vector<int>& ids, const std::vector<Ablation>& ablations = {});
 
-// GPT-2's MLP activation by its config name: "gelu_new" (the tanh approximation), "gelu" (erf) or "relu".
+// GPT-2's MLP activation by its config name: "gelu_new" (the tanh approximation), "gelu" (erf) or "relu",
+// and its slope at x (the backward pass).
 double activation(double x, const std::string& kind);
+double activation_slope(double x, const std::string& kind);
+
+// Row-wise LayerNorm y = (x − mean)/√(var + eps)·w + b, keeping xhat = (x − mean)/σ and rstd = 1/σ for the
+// backward pass (model/backward.cpp).
+struct Norm {
+  attn::MatD xhat;
+  attn::VecD rstd;
+  attn::MatD y;
+};
+Norm layer_norm(const attn::MatD& x, const attn::VecF& w, const attn::VecF& b, double eps);
 
 // Layer `layer`'s attention on x (T × E) as the attn core runs it: multi-head, causal, torch's weight layout
 // (in_proj_weight = c_attnᵀ, out_proj = c_projᵀ, with biases), f32, labelled with the tokens' text.

@@ -16,17 +16,13 @@ namespace model {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& where, const std::string& why) {
-  throw attn::ProblemError(where + ": " + why);
-}
-
 int config_int(const attn::Json& c, const char* key, const char* alt, int lo, int hi) {
   const char* k = c.contains(key) ? key : alt && c.contains(alt) ? alt : nullptr;
-  if (!k) fail("config.json", std::string("missing ") + key);
+  if (!k) attn::fail_field("config.json", std::string("missing ") + key);
   const attn::Json& v = c[k];
   if (!v.is_number_integer() || v.get<double>() < lo || v.get<double>() > hi)
-    fail("config.json", std::string(k) + " should be an integer from " + std::to_string(lo) + " to " +
-                            std::to_string(hi) + ", got " + attn::brief(v));
+    attn::fail_field("config.json", std::string(k) + " should be an integer from " + std::to_string(lo) +
+                                        " to " + std::to_string(hi) + ", got " + attn::brief(v));
   return v.get<int>();
 }
 
@@ -35,11 +31,12 @@ Gpt2Config parse_config(std::string_view text) {
   try {
     c = attn::parse_json_text(text);
   } catch (const attn::ProblemError& e) {
-    fail("config.json", e.what());
+    attn::fail_field("config.json", e.what());
   }
-  if (!c.is_object()) fail("config.json", "expected an object");
+  if (!c.is_object()) attn::fail_field("config.json", "expected an object");
   if (c.contains("model_type") && c["model_type"] != "gpt2")
-    fail("config.json", "model_type is " + attn::brief(c["model_type"]) + "; only \"gpt2\" opens here");
+    attn::fail_field("config.json",
+                     "model_type is " + attn::brief(c["model_type"]) + "; only \"gpt2\" opens here");
   Gpt2Config g;
   g.n_layer = config_int(c, "n_layer", nullptr, 1, 256);
   g.n_head = config_int(c, "n_head", nullptr, 1, 256);
@@ -47,19 +44,20 @@ Gpt2Config parse_config(std::string_view text) {
   g.n_positions = config_int(c, "n_positions", "n_ctx", 1, 1 << 20);
   g.vocab_size = config_int(c, "vocab_size", nullptr, 257, 1 << 22);
   if (g.n_embd % g.n_head != 0)
-    fail("config.json",
-         "n_head = " + std::to_string(g.n_head) + " does not divide n_embd = " + std::to_string(g.n_embd));
+    attn::fail_field("config.json", "n_head = " + std::to_string(g.n_head) +
+                                        " does not divide n_embd = " + std::to_string(g.n_embd));
   if (c.contains("layer_norm_epsilon")) {
     const attn::Json& e = c["layer_norm_epsilon"];
     if (!e.is_number() || !(e.get<double>() > 0) || e.get<double>() > 1)
-      fail("config.json", "layer_norm_epsilon should be a small positive number, got " + attn::brief(e));
+      attn::fail_field("config.json",
+                       "layer_norm_epsilon should be a small positive number, got " + attn::brief(e));
     g.layer_norm_epsilon = e.get<double>();
   }
   if (c.contains("activation_function")) {
     const attn::Json& a = c["activation_function"];
     if (a != "gelu_new" && a != "gelu_pytorch_tanh" && a != "gelu" && a != "relu")
-      fail("config.json", "activation_function " + attn::brief(a) +
-                              " is not supported (gelu_new, gelu_pytorch_tanh, gelu, relu)");
+      attn::fail_field("config.json", "activation_function " + attn::brief(a) +
+                                          " is not supported (gelu_new, gelu_pytorch_tanh, gelu, relu)");
     g.activation = a.get<std::string>() == "gelu_pytorch_tanh" ? "gelu_new" : a.get<std::string>();
   }
   return g;
@@ -75,20 +73,20 @@ struct Reader {
   std::vector<float> read(const std::string& key, std::vector<std::int64_t> shape,
                           const char* meaning) const {
     const TensorInfo* t = find(key);
-    if (!t) fail("model.safetensors", "missing tensor " + key + " (" + meaning + ")");
+    if (!t) attn::fail_field("model.safetensors", "missing tensor " + key + " (" + meaning + ")");
     if (t->shape != shape) {
       const auto text = [](const std::vector<std::int64_t>& s) {
         std::string out;
         for (std::int64_t d : s) out += (out.empty() ? "" : ", ") + std::to_string(d);
         return "[" + out + "]";
       };
-      fail("model.safetensors", "tensor " + t->name + " has shape " + text(t->shape) + ", expected " +
-                                    text(shape) + " (" + meaning + ")");
+      attn::fail_field("model.safetensors", "tensor " + t->name + " has shape " + text(t->shape) +
+                                                ", expected " + text(shape) + " (" + meaning + ")");
     }
     std::vector<float> v = st.floats(*t);
     for (float x : v)
       if (!std::isfinite(x))
-        fail("model.safetensors", "tensor " + t->name + " holds a value that is not finite");
+        attn::fail_field("model.safetensors", "tensor " + t->name + " holds a value that is not finite");
     return v;
   }
   attn::MatF matrix(const std::string& key, int rows, int cols, const char* meaning) const {
@@ -125,7 +123,7 @@ Gpt2 load_gpt2(const Gpt2Files& files, const std::string& name, double max_bytes
     char buf[200];
     std::snprintf(buf, sizeof buf, "%.0f parameters need %s as f32; the limit here is %s", m.parameters(),
                   attn::human_bytes(gpt2_bytes(c)).c_str(), attn::human_bytes(max_bytes).c_str());
-    fail("model", buf);
+    attn::fail_field("model", buf);
   }
   const SafeTensors st = parse_safetensors(files.safetensors, "model.safetensors");
   const Reader r{st};
@@ -153,8 +151,9 @@ Gpt2 load_gpt2(const Gpt2Files& files, const std::string& name, double max_bytes
   m.ln_f_b = r.vector("ln_f.bias", E, "n_embd");
   m.tokenizer = Tokenizer::load(files.vocab_json, files.merges_txt);
   if (m.tokenizer.size() > c.vocab_size)
-    fail("vocab.json", "has " + std::to_string(m.tokenizer.size()) +
-                           " tokens, but config.json's vocab_size is " + std::to_string(c.vocab_size));
+    attn::fail_field("vocab.json", "has " + std::to_string(m.tokenizer.size()) +
+                                       " tokens, but config.json's vocab_size is " +
+                                       std::to_string(c.vocab_size));
   char shapes[160];
   std::snprintf(shapes, sizeof shapes, "GPT-2, %d layers × %d heads, d_model %d, context %d, %.0f parameters",
                 c.n_layer, c.n_head, c.n_embd, c.n_positions, m.parameters());
@@ -172,9 +171,9 @@ Gpt2 load_gpt2_dir(const std::string& dir, double max_bytes) {
     std::ifstream in(dir + "/" + file, std::ios::binary);
     if (!in) {
       if (required)
-        fail(dir, std::string("cannot open ") + file +
-                      " (a GPT-2 folder has config.json, "
-                      "model.safetensors, vocab.json and merges.txt)");
+        attn::fail_field(dir, std::string("cannot open ") + file +
+                                  " (a GPT-2 folder has config.json, "
+                                  "model.safetensors, vocab.json and merges.txt)");
       return std::string();
     }
     std::stringstream ss;

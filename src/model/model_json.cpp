@@ -13,17 +13,15 @@ namespace model {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& field, const std::string& why) { attn::fail_field(field, why); }
-
 // {target, contrast?} (and steps? where `steps` is given) of "gradient" or "attribution" into r.
 void read_logit_target(const attn::Json& v, const std::string& field, ModelRequest& r, bool steps) {
   const std::string known = steps ? "target, contrast, steps" : "target, contrast";
   if (!v.is_object() || !v.contains("target"))
-    fail(field,
-         "expected {target: a token id, contrast?: a token id" + std::string(steps ? ", steps?}" : "}"));
+    attn::fail_field(field, "expected {target: a token id, contrast?: a token id" +
+                                std::string(steps ? ", steps?}" : "}"));
   for (auto g = v.begin(); g != v.end(); ++g)
     if (g.key() != "target" && g.key() != "contrast" && !(steps && g.key() == "steps"))
-      fail(field + "." + g.key(), "unknown field (known: " + known + ")");
+      attn::fail_field(field + "." + g.key(), "unknown field (known: " + known + ")");
   r.target = attn::read_int(v["target"], field + ".target", 0, (1 << 22) - 1);
   r.contrast =
       v.contains("contrast") ? attn::read_int(v["contrast"], field + ".contrast", 0, (1 << 22) - 1) : -1;
@@ -72,9 +70,10 @@ attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitT
 
 ModelRequest parse_model_request(const attn::Json& j) {
   if (!j.is_object())
-    fail("request",
-         "expected an object {text | token_ids, top, generate, temperature, seed, attention, gradient, "
-         "attribution}");
+    attn::fail_field(
+        "request",
+        "expected an object {text | token_ids, top, generate, temperature, seed, attention, gradient, "
+        "attribution}");
   ModelRequest r;
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
@@ -82,7 +81,8 @@ ModelRequest parse_model_request(const attn::Json& j) {
     if (k == "text") {
       r.text = attn::read_string(v, "text");
     } else if (k == "token_ids") {
-      if (!v.is_array() || v.empty()) fail("token_ids", "expected a non-empty array of token ids");
+      if (!v.is_array() || v.empty())
+        attn::fail_field("token_ids", "expected a non-empty array of token ids");
       for (const attn::Json& id : v) r.token_ids.push_back(attn::read_int(id, "token_ids", 0, (1 << 22) - 1));
       r.has_ids = true;
     } else if (k == "top") {
@@ -100,16 +100,17 @@ ModelRequest parse_model_request(const attn::Json& j) {
       const int target = r.target, contrast = r.contrast;
       read_logit_target(v, k, r, k == "attribution");
       if (before && (r.target != target || r.contrast != contrast))
-        fail(k, "asks for another target or contrast than the other of gradient and attribution");
+        attn::fail_field(k, "asks for another target or contrast than the other of gradient and attribution");
       (k == "gradient" ? r.gradient : r.attribution) = true;
     } else {
-      fail(k,
-           "unknown field (known: text, token_ids, top, generate, temperature, seed, attention, gradient, "
-           "attribution)");
+      attn::fail_field(
+          k,
+          "unknown field (known: text, token_ids, top, generate, temperature, seed, attention, gradient, "
+          "attribution)");
     }
   }
-  if (r.has_ids && j.contains("text")) fail("text and token_ids", "give one of them, not both");
-  if (!r.has_ids && !j.contains("text")) fail("text", "missing (or give token_ids)");
+  if (r.has_ids && j.contains("text")) attn::fail_field("text and token_ids", "give one of them, not both");
+  if (!r.has_ids && !j.contains("text")) attn::fail_field("text", "missing (or give token_ids)");
   return r;
 }
 
@@ -131,10 +132,10 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
   const Gpt2Config& c = m.config;
   const double T = static_cast<double>(ids.size()), total = T + r.generate;
   if (total > c.n_positions)
-    fail(r.generate ? "generate" : "text",
-         std::to_string(static_cast<long long>(T)) + " tokens" +
-             (r.generate ? " + " + std::to_string(r.generate) + " to generate" : "") +
-             " is more than the model's context (" + std::to_string(c.n_positions) + ")");
+    attn::fail_field(r.generate ? "generate" : "text",
+                     std::to_string(static_cast<long long>(T)) + " tokens" +
+                         (r.generate ? " + " + std::to_string(r.generate) + " to generate" : "") +
+                         " is more than the model's context (" + std::to_string(c.n_positions) + ")");
   if (r.gradient || r.attribution) {  // f64 passes with their tapes: refused before any is computed
     const double passes = r.attribution ? 2.0 * (r.steps + T + 2) : 2.0;
     const double ops = passes * m.parameters() * T;
@@ -147,22 +148,23 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
           "%.1e multiply-adds (%.0f forward and backward passes over %.0f tokens); the limit here is "
           "%.0e: ask for fewer steps or a shorter text",
           ops, passes, T, max_backward);
-      fail(r.attribution ? "attribution" : "gradient", said);
+      attn::fail_field(r.attribution ? "attribution" : "gradient", said);
     }
     if (tape > max_bytes)
-      fail(r.attribution ? "attribution" : "gradient",
-           "the backward pass keeps " + attn::human_bytes(tape) + " for " +
-               std::to_string(static_cast<int>(T)) + " tokens; the limit here is " +
-               attn::human_bytes(max_bytes) + ": ask for a shorter text");
+      attn::fail_field(r.attribution ? "attribution" : "gradient",
+                       "the backward pass keeps " + attn::human_bytes(tape) + " for " +
+                           std::to_string(static_cast<int>(T)) + " tokens; the limit here is " +
+                           attn::human_bytes(max_bytes) + ": ask for a shorter text");
   }
   const double numbers = (r.attention ? c.n_layer * c.n_head * T * T : 0) + c.vocab_size + T * 2 +
                          (r.gradient ? T * c.n_embd : 0) +
                          (r.attribution ? T * (5 + c.n_head * (1 + c.n_layer)) + 25 : 0);
   if (numbers * 88 > max_bytes)
-    fail(r.attention ? "attention" : "text",
-         "the result would hold " + std::to_string(static_cast<long long>(numbers)) + " numbers (" +
-             attn::human_bytes(numbers * 88) + " as JSON; the limit here is " + attn::human_bytes(max_bytes) +
-             (r.attention ? "): ask without attention, or for a shorter text" : "): ask for a shorter text"));
+    attn::fail_field(
+        r.attention ? "attention" : "text",
+        "the result would hold " + std::to_string(static_cast<long long>(numbers)) + " numbers (" +
+            attn::human_bytes(numbers * 88) + " as JSON; the limit here is " + attn::human_bytes(max_bytes) +
+            (r.attention ? "): ask without attention, or for a shorter text" : "): ask for a shorter text"));
   const Forward f = forward(m, ids);
   attn::Json out = attn::Json::object();
   out["model"] = describe_model(m);

@@ -11,10 +11,6 @@ namespace model {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& file, const std::string& why) {
-  throw attn::ProblemError(file + ": " + why);
-}
-
 std::size_t dtype_size(const std::string& dtype) {
   return dtype == "F32" ? 4 : dtype == "F16" || dtype == "BF16" ? 2 : 0;
 }
@@ -75,21 +71,23 @@ std::vector<float> SafeTensors::floats(const TensorInfo& t) const {
 }
 
 SafeTensors parse_safetensors(std::string_view file, const std::string& name) {
-  if (file.size() < 8) fail(name, "is " + std::to_string(file.size()) + " bytes, too short for a header");
+  if (file.size() < 8)
+    attn::fail_field(name, "is " + std::to_string(file.size()) + " bytes, too short for a header");
   std::uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(file[static_cast<std::size_t>(i)]);
   if (n > file.size() - 8)
-    fail(name, "its header says it is " + std::to_string(n) + " bytes, but the file has only " +
-                   std::to_string(file.size() - 8) + " after the length (cut short?)");
-  if (n > (100u << 20)) fail(name, "its header is " + std::to_string(n) + " bytes; 100 MiB at most");
+    attn::fail_field(name, "its header says it is " + std::to_string(n) + " bytes, but the file has only " +
+                               std::to_string(file.size() - 8) + " after the length (cut short?)");
+  if (n > (100u << 20))
+    attn::fail_field(name, "its header is " + std::to_string(n) + " bytes; 100 MiB at most");
   attn::Json header;
   try {
     header = attn::parse_json_text(file.substr(8, n));
   } catch (const attn::ProblemError& e) {
-    fail(name, std::string("header: ") + e.what());
+    attn::fail_field(name, std::string("header: ") + e.what());
   }
   if (!header.is_object())
-    fail(name, "header: expected a JSON object {tensor: {dtype, shape, data_offsets}}");
+    attn::fail_field(name, "header: expected a JSON object {tensor: {dtype, shape, data_offsets}}");
   SafeTensors st;
   st.data = file.substr(8 + n);
   for (auto it = header.begin(); it != header.end(); ++it) {
@@ -97,35 +95,39 @@ SafeTensors parse_safetensors(std::string_view file, const std::string& name) {
     const std::string where = "tensor \"" + attn::printable(it.key()) + "\"";
     const attn::Json& m = it.value();
     if (!m.is_object() || !m.contains("dtype") || !m.contains("shape") || !m.contains("data_offsets"))
-      fail(name, where + ": expected {dtype, shape, data_offsets}");
+      attn::fail_field(name, where + ": expected {dtype, shape, data_offsets}");
     TensorInfo t;
     t.name = it.key();
-    if (!m["dtype"].is_string()) fail(name, where + ": dtype should be a string");
+    if (!m["dtype"].is_string()) attn::fail_field(name, where + ": dtype should be a string");
     t.dtype = m["dtype"].get<std::string>();
     if (!dtype_size(t.dtype))
-      fail(name, where + ": dtype " + attn::brief(m["dtype"]) + " is not supported (F32, F16 or BF16)");
+      attn::fail_field(name,
+                       where + ": dtype " + attn::brief(m["dtype"]) + " is not supported (F32, F16 or BF16)");
     const attn::Json& shape = m["shape"];
-    if (!shape.is_array() || shape.size() > 8) fail(name, where + ": shape should be an array of sizes");
+    if (!shape.is_array() || shape.size() > 8)
+      attn::fail_field(name, where + ": shape should be an array of sizes");
     double elements = 1;
     for (const attn::Json& d : shape) {
       if (!d.is_number_integer() || d.get<double>() < 0 || d.get<double>() > 1e12)
-        fail(name, where + ": shape " + attn::brief(shape) + " should hold sizes ≥ 0");
+        attn::fail_field(name, where + ": shape " + attn::brief(shape) + " should hold sizes ≥ 0");
       t.shape.push_back(d.get<std::int64_t>());
       elements *= d.get<double>();
     }
     const attn::Json& off = m["data_offsets"];
     if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
-      fail(name, where + ": data_offsets should be [begin, end]");
+      attn::fail_field(name, where + ": data_offsets should be [begin, end]");
     t.begin = off[0].get<std::size_t>();
     t.end = off[1].get<std::size_t>();
     if (t.begin > t.end || t.end > st.data.size())
-      fail(name, where + ": bytes " + std::to_string(t.begin) + "…" + std::to_string(t.end) +
-                     " are outside the data (" + std::to_string(st.data.size()) + " bytes; cut short?)");
+      attn::fail_field(name, where + ": bytes " + std::to_string(t.begin) + "…" + std::to_string(t.end) +
+                                 " are outside the data (" + std::to_string(st.data.size()) +
+                                 " bytes; cut short?)");
     if (elements * static_cast<double>(dtype_size(t.dtype)) != static_cast<double>(t.end - t.begin))
-      fail(name,
-           where + ": shape " + attn::brief(shape) + " of " + t.dtype + " needs " +
-               std::to_string(static_cast<long long>(elements * static_cast<double>(dtype_size(t.dtype)))) +
-               " bytes, its data_offsets give " + std::to_string(t.end - t.begin));
+      attn::fail_field(
+          name,
+          where + ": shape " + attn::brief(shape) + " of " + t.dtype + " needs " +
+              std::to_string(static_cast<long long>(elements * static_cast<double>(dtype_size(t.dtype)))) +
+              " bytes, its data_offsets give " + std::to_string(t.end - t.begin));
     st.tensors.push_back(std::move(t));
   }
   std::vector<const TensorInfo*> by_start;
@@ -134,8 +136,8 @@ SafeTensors parse_safetensors(std::string_view file, const std::string& name) {
             [](const TensorInfo* a, const TensorInfo* b) { return a->begin < b->begin; });
   for (std::size_t i = 1; i < by_start.size(); ++i)
     if (by_start[i]->begin < by_start[i - 1]->end && by_start[i]->begin < by_start[i]->end)
-      fail(name, "tensors \"" + attn::printable(by_start[i - 1]->name) + "\" and \"" +
-                     attn::printable(by_start[i]->name) + "\" overlap");
+      attn::fail_field(name, "tensors \"" + attn::printable(by_start[i - 1]->name) + "\" and \"" +
+                                 attn::printable(by_start[i]->name) + "\" overlap");
   return st;
 }
 

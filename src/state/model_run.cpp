@@ -109,7 +109,7 @@ void apply_model_inputs(AppState& s) {
 namespace {
 
 [[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw attn::ProblemError("inputs." + field + ": " + why);
+  attn::fail_field("inputs." + field, why);
 }
 
 int read_int(const attn::Json& j, const std::string& field, int lo, int hi) {

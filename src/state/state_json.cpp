@@ -12,15 +12,11 @@ namespace {
 
 const char* granularity_name(attn::Granularity g) { return g == attn::Granularity::Cell ? "cell" : "row"; }
 
-[[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw attn::ProblemError(field + ": " + why);
-}
-
 using attn::read_int;  // (an integer within ±2³¹: a larger one is refused, never truncated)
 
 attn::StepIndex read_index(const attn::Json& j, const std::string& field) {
   if (!j.is_number_integer() || j.get<double>() < -9e18 || j.get<double>() > 9e18)
-    fail(field, "expected an integer, got " + attn::brief(j));
+    attn::fail_field(field, "expected an integer, got " + attn::brief(j));
   return j.get<attn::StepIndex>();
 }
 
@@ -39,7 +35,7 @@ std::string join(const std::vector<std::string>& tokens) {
 }
 
 void read_view(ViewState& v, const attn::Json& j) {
-  if (!j.is_object()) fail("view", "expected an object");
+  if (!j.is_object()) attn::fail_field("view", "expected an object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const attn::Json& x = it.value();
@@ -55,7 +51,8 @@ void read_view(ViewState& v, const attn::Json& j) {
     } else if (k == "panel") {
       v.panel = attn::named_value(kViews, x, "view.panel");
     } else if (k == "variants") {
-      if (!x.is_object()) fail("view.variants", "expected an object {section, flash_step, model, context}");
+      if (!x.is_object())
+        attn::fail_field("view.variants", "expected an object {section, flash_step, model, context}");
       for (auto jt = x.begin(); jt != x.end(); ++jt) {
         const std::string& f = jt.key();
         if (f == "section") {
@@ -67,12 +64,13 @@ void read_view(ViewState& v, const attn::Json& j) {
         } else if (f == "context") {
           v.variants.context = std::clamp(read_int(jt.value(), "view.variants.context"), 1, 1 << 24);
         } else {
-          fail("view.variants." + f, "unknown field (known: section, flash_step, model, context)");
+          attn::fail_field("view.variants." + f,
+                           "unknown field (known: section, flash_step, model, context)");
         }
       }
     } else if (k == "backend") {
       if (x != "cpu" && x != "webgpu")
-        fail("view.backend", "unknown " + attn::brief(x) + " (known: cpu, webgpu)");
+        attn::fail_field("view.backend", "unknown " + attn::brief(x) + " (known: cpu, webgpu)");
       v.backend = x == "webgpu" ? Backend::WebGpu : Backend::Cpu;
     } else if (k == "logit_scale") {
       v.logit_scale = attn::read_number(x, "view.logit_scale", 0.1, 1000);
@@ -83,13 +81,14 @@ void read_view(ViewState& v, const attn::Json& j) {
       if (!attn::catalog_for(locale)) {
         std::string known;
         for (const attn::Catalog& c : attn::catalogs()) known += (known.empty() ? "" : ", ") + c.locale;
-        fail("view.language", "unknown " + attn::brief(x) + " (known: " + known + ")");
+        attn::fail_field("view.language", "unknown " + attn::brief(x) + " (known: " + known + ")");
       }
       v.language = locale;
     } else {
-      fail("view." + k,
-           "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
-           "logit_scale, input_panel, projector, quiz, language)");
+      attn::fail_field(
+          "view." + k,
+          "unknown field (known: ui_scale, high_contrast, head, show_values, panel, backend, variants, "
+          "logit_scale, input_panel, projector, quiz, language)");
     }
   }
 }
@@ -101,30 +100,32 @@ void read_heads(AppState& s, const attn::Json& j) {
     try {
       s.setup.position = attn::position_from_json(j["position"]);
     } catch (const attn::ProblemError& e) {
-      fail("inputs", e.what());
+      attn::fail_field("inputs", e.what());
     }
     if (s.setup.position.kind == attn::PositionSpec::Kind::Learned)
-      fail("inputs.position",
-           "a sentence's vectors are random: a learned table comes with a trained model "
-           "(use sinusoidal, rope or alibi)");
+      attn::fail_field("inputs.position",
+                       "a sentence's vectors are random: a learned table comes with a trained model "
+                       "(use sinusoidal, rope or alibi)");
   }
   s.setup.heads = j.contains("heads") ? read_int(j["heads"], "inputs.heads") : 1;
   s.setup.kv_heads = j.contains("kv_heads") ? read_int(j["kv_heads"], "inputs.kv_heads") : s.setup.heads;
   if (!heads_possible(s, s.setup.heads))
-    fail("inputs.heads", std::to_string(s.setup.heads) + " heads need d_k = d_model (" +
-                             std::to_string(s.setup.d_model) +
-                             ") divisible by them and a square W_V; d_k is " + std::to_string(s.setup.d_k) +
-                             ", W_V has " + std::to_string(s.inputs.w_v.cols()) + " columns");
+    attn::fail_field("inputs.heads", std::to_string(s.setup.heads) + " heads need d_k = d_model (" +
+                                         std::to_string(s.setup.d_model) +
+                                         ") divisible by them and a square W_V; d_k is " +
+                                         std::to_string(s.setup.d_k) + ", W_V has " +
+                                         std::to_string(s.inputs.w_v.cols()) + " columns");
   if (s.setup.kv_heads < 1 || s.setup.heads % s.setup.kv_heads != 0)
-    fail("inputs.kv_heads",
-         std::to_string(s.setup.kv_heads) + " does not divide heads = " + std::to_string(s.setup.heads));
+    attn::fail_field("inputs.kv_heads", std::to_string(s.setup.kv_heads) +
+                                            " does not divide heads = " + std::to_string(s.setup.heads));
 }
 
 // (Long on purpose: the inputs' fields read in document order, each naming its own field when wrong.)
 void read_inputs(AppState& s, const attn::Json& j) {
-  if (!j.is_object()) fail("inputs", "expected an object");
+  if (!j.is_object()) attn::fail_field("inputs", "expected an object");
   if (j.contains("source") && j["source"] == "model") return model_inputs_from_json(s, j);
-  if (j.contains("scenario") && !j["scenario"].is_string()) fail("inputs.scenario", "expected a string");
+  if (j.contains("scenario") && !j["scenario"].is_string())
+    attn::fail_field("inputs.scenario", "expected a string");
   const std::string id = j.value("scenario", std::string());
   if (!id.empty() &&
       !j.contains("sentence")) {  // {"scenario": "refund"} loads it (seed, heads, kv_heads too)
@@ -133,17 +134,18 @@ void read_inputs(AppState& s, const attn::Json& j) {
     if (sc == s.scenarios.end()) {
       std::string known;
       for (const attn::Scenario& c : s.scenarios) known += (known.empty() ? "" : ", ") + c.id;
-      fail("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
+      attn::fail_field("inputs.scenario", "unknown \"" + id + "\" (known: " + known + ")");
     }
     if (sc->uses_model) return load_model_scenario(s, *sc);  // (its model's text, layer and head)
     for (auto it = j.begin(); it != j.end(); ++it)
       if (it.key() != "scenario" && it.key() != "seed" && it.key() != "heads" && it.key() != "kv_heads" &&
           it.key() != "position" && !(it.key() == "source" && it.value() == "embeddings"))
-        fail("inputs." + it.key(),
-             "not with a scenario alone (known: seed, heads, kv_heads, position; to change its vectors give "
-             "sentence, "
-             "x, "
-             "w_q, w_k and w_v too)");
+        attn::fail_field(
+            "inputs." + it.key(),
+            "not with a scenario alone (known: seed, heads, kv_heads, position; to change its vectors give "
+            "sentence, "
+            "x, "
+            "w_q, w_k and w_v too)");
     load_scenario(s, *sc);
     if (j.contains("seed")) s.setup.seed = attn::read_seed(j["seed"], "inputs.seed");
     read_heads(s, j);
@@ -156,10 +158,11 @@ void read_inputs(AppState& s, const attn::Json& j) {
     s.source = Source::Direct;
     return;
   }
-  if (!j.contains("sentence") || !j["sentence"].is_string()) fail("inputs.sentence", "expected a string");
+  if (!j.contains("sentence") || !j["sentence"].is_string())
+    attn::fail_field("inputs.sentence", "expected a string");
   s.sentence = j["sentence"].get<std::string>();
   if (j.contains("key_sentence") && !j["key_sentence"].is_string())
-    fail("inputs.key_sentence", "expected a string");
+    attn::fail_field("inputs.key_sentence", "expected a string");
   s.key_sentence = j.value("key_sentence", std::string());
   s.scenario_id = id;
   s.setup.tokens = attn::tokenize(s.sentence);
@@ -170,9 +173,10 @@ void read_inputs(AppState& s, const attn::Json& j) {
   if (given) {
     for (const char* f : {"x", "w_q", "w_k", "w_v"})
       if (!j.contains(f))
-        fail(std::string("inputs.") + f, "missing (give x, w_q, w_k and w_v, or none of them)");
+        attn::fail_field(std::string("inputs.") + f, "missing (give x, w_q, w_k and w_v, or none of them)");
     for (const char* f : {"d_model", "d_k"})
-      if (j.contains(f)) fail(std::string("inputs.") + f, "only with random vectors (when x is not given)");
+      if (j.contains(f))
+        attn::fail_field(std::string("inputs.") + f, "only with random vectors (when x is not given)");
     s.inputs.x = attn::matrix_from_json(j["x"], "inputs.x");
     s.inputs.w_q = attn::matrix_from_json(j["w_q"], "inputs.w_q");
     s.inputs.w_k = attn::matrix_from_json(j["w_k"], "inputs.w_k");
@@ -186,7 +190,8 @@ void read_inputs(AppState& s, const attn::Json& j) {
     const auto width = [&](const char* f, int& out) {
       if (!j.contains(f)) return;
       out = read_int(j[f], std::string("inputs.") + f);
-      if (out < 1 || out > 64) fail(std::string("inputs.") + f, "must be 1…64, got " + std::to_string(out));
+      if (out < 1 || out > 64)
+        attn::fail_field(std::string("inputs.") + f, "must be 1…64, got " + std::to_string(out));
     };
     width("d_model", s.setup.d_model);
     width("d_k", s.setup.d_k);
@@ -194,8 +199,8 @@ void read_inputs(AppState& s, const attn::Json& j) {
   }
   const Eigen::Index n = static_cast<Eigen::Index>(s.setup.tokens.size()), d = s.inputs.x.cols();
   if (s.inputs.x.rows() != n)
-    fail("inputs.x", "has " + std::to_string(s.inputs.x.rows()) + " rows, the sentence has " +
-                         std::to_string(n) + " tokens");
+    attn::fail_field("inputs.x", "has " + std::to_string(s.inputs.x.rows()) + " rows, the sentence has " +
+                                     std::to_string(n) + " tokens");
   s.inputs.x_kv.resize(0, 0);
   if (!s.setup.key_tokens.empty()) {  // given, or seeded like the sentence's own embeddings
     attn::SentenceSetup keys = s.setup;
@@ -204,15 +209,15 @@ void read_inputs(AppState& s, const attn::Json& j) {
                                        : attn::sentence_inputs(keys).x_kv;
     if (s.inputs.x_kv.rows() != static_cast<Eigen::Index>(s.setup.key_tokens.size()) ||
         s.inputs.x_kv.cols() != d)
-      fail("inputs.x_kv", "needs one row per token of key_sentence (" +
-                              std::to_string(s.setup.key_tokens.size()) + ") and " + std::to_string(d) +
-                              " columns like x");
+      attn::fail_field("inputs.x_kv", "needs one row per token of key_sentence (" +
+                                          std::to_string(s.setup.key_tokens.size()) + ") and " +
+                                          std::to_string(d) + " columns like x");
   }
   if (s.inputs.w_q.rows() != d || s.inputs.w_k.rows() != d || s.inputs.w_v.rows() != d)
-    fail("inputs.w_q", "W_Q, W_K and W_V need " + std::to_string(d) + " rows (the columns of x)");
+    attn::fail_field("inputs.w_q", "W_Q, W_K and W_V need " + std::to_string(d) + " rows (the columns of x)");
   if (s.inputs.w_k.cols() != s.inputs.w_q.cols())
-    fail("inputs.w_k", "has " + std::to_string(s.inputs.w_k.cols()) + " columns, W_Q has " +
-                           std::to_string(s.inputs.w_q.cols()));
+    attn::fail_field("inputs.w_k", "has " + std::to_string(s.inputs.w_k.cols()) + " columns, W_Q has " +
+                                       std::to_string(s.inputs.w_q.cols()));
   s.setup.d_model = static_cast<int>(d);
   s.setup.d_k = static_cast<int>(s.inputs.w_q.cols());
   read_heads(s, j);
@@ -220,7 +225,7 @@ void read_inputs(AppState& s, const attn::Json& j) {
   if (j.contains("features")) {
     s.features = attn::labels_from_json(j["features"], "inputs.features");
     if (static_cast<Eigen::Index>(s.features.size()) != d)
-      fail("inputs.features", "needs one name per column of x");
+      attn::fail_field("inputs.features", "needs one name per column of x");
   } else {
     for (Eigen::Index c = 0; c < d; ++c) s.features.push_back("x" + std::to_string(c));
   }
@@ -299,11 +304,12 @@ attn::Json state_to_json(const AppState& s) {
 // (Long on purpose: the state's fields read in document order, each naming its own field when wrong.)
 void state_from_json(AppState& s, const attn::Json& j) {
   if (!j.is_object())
-    fail("state", "expected an object {problem, inputs, step, view}, got " + std::string(j.type_name()));
+    attn::fail_field("state",
+                     "expected an object {problem, inputs, step, view}, got " + std::string(j.type_name()));
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "problem" && it.key() != "inputs" && it.key() != "step" && it.key() != "view" &&
         it.key() != "lesson")
-      fail(it.key(), "unknown field (known: problem, inputs, step, view, lesson)");
+      attn::fail_field(it.key(), "unknown field (known: problem, inputs, step, view, lesson)");
 
   // Everything is applied to a scratch state holding s's document and what opening a scenario, lesson or
   // model needs beside it; nothing derived is copied (a trace can be hundreds of MiB). s changes only if all
@@ -325,7 +331,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
     try {
       next.typed = attn::parse_problem(j["problem"]);
     } catch (const attn::ProblemError& e) {
-      fail("problem", e.what());
+      attn::fail_field("problem", e.what());
     }
     next.settings = ProblemSettings::of(next.typed);
     next.dirty = true;
@@ -343,7 +349,7 @@ void state_from_json(AppState& s, const attn::Json& j) {
     try {
       next.settings = ProblemSettings::of(attn::parse_problem(problem));
     } catch (const attn::ProblemError& e) {
-      fail("problem", e.what());
+      attn::fail_field("problem", e.what());
     }
     refresh_problem(next);
     next.dirty = true;
@@ -353,10 +359,10 @@ void state_from_json(AppState& s, const attn::Json& j) {
   if (!(j.contains("view") && j["view"].contains("head")))  // a change of heads keeps a valid selection
     next.view.head = std::clamp(next.view.head, 0, h - 1);
   if (next.view.head < 0 || next.view.head >= h)
-    fail("view.head", std::to_string(next.view.head) + " is outside 0…" + std::to_string(h - 1));
+    attn::fail_field("view.head", std::to_string(next.view.head) + " is outside 0…" + std::to_string(h - 1));
   if (j.contains("step")) {
     const attn::Json& st = j["step"];
-    if (!st.is_object()) fail("step", "expected an object {index} or {stage, query, key}");
+    if (!st.is_object()) attn::fail_field("step", "expected an object {index} or {stage, query, key}");
     if (st.contains("granularity")) {
       const attn::Json& g = st["granularity"];
       if (g == "cell")
@@ -364,10 +370,10 @@ void state_from_json(AppState& s, const attn::Json& j) {
       else if (g == "row")
         next.granularity = attn::Granularity::Row;
       else
-        fail("step.granularity", "expected \"cell\" or \"row\", got " + attn::brief(g));
+        attn::fail_field("step.granularity", "expected \"cell\" or \"row\", got " + attn::brief(g));
     }
     if (st.contains("playing")) {
-      if (!st["playing"].is_boolean()) fail("step.playing", "expected true or false");
+      if (!st["playing"].is_boolean()) attn::fail_field("step.playing", "expected true or false");
       next.playing =
           st["playing"].get<bool>() && !s.platform.reduced_motion;  // (nothing moves by itself then)
     }
@@ -376,16 +382,16 @@ void state_from_json(AppState& s, const attn::Json& j) {
     if (st.contains("index")) {
       const attn::StepIndex index = read_index(st["index"], "step.index");
       if (index < 0 || index >= total)
-        fail("step.index", std::to_string(index) + " is outside 0…" + std::to_string(total - 1));
+        attn::fail_field("step.index", std::to_string(index) + " is outside 0…" + std::to_string(total - 1));
       next.step_index = index;
     } else if (st.contains("stage")) {
       const attn::Stage stage = attn::named_value(attn::kStages, st["stage"], "step.stage");
       const int query = st.contains("query") ? read_int(st["query"], "step.query") : 0;
       if (query < 0 || query >= L)
-        fail("step.query", std::to_string(query) + " is outside 0…" + std::to_string(L - 1));
+        attn::fail_field("step.query", std::to_string(query) + " is outside 0…" + std::to_string(L - 1));
       const int key = st.contains("key") && !st["key"].is_null() ? read_int(st["key"], "step.key") : 0;
       if (key < -1 || key >= S)
-        fail("step.key", std::to_string(key) + " is outside 0…" + std::to_string(S - 1));
+        attn::fail_field("step.key", std::to_string(key) + " is outside 0…" + std::to_string(S - 1));
       attn::Phase phase = attn::Phase::Divide;
       if (st.contains("phase")) {
         bool found = false;
@@ -393,8 +399,8 @@ void state_from_json(AppState& s, const attn::Json& j) {
           if (st["phase"] == attn::kPhaseNames[static_cast<size_t>(p)])
             phase = static_cast<attn::Phase>(p), found = true;
         if (!found)
-          fail("step.phase",
-               "unknown " + attn::brief(st["phase"]) + " (known: cell, row, max, exp, sum, divide)");
+          attn::fail_field("step.phase", "unknown " + attn::brief(st["phase"]) +
+                                             " (known: cell, row, max, exp, sum, divide)");
       }
       next.step_index = attn::step_index(stage, query, std::max(key, 0), phase, L, S, next.granularity);
     }
