@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/forward.h"
+#include "model/tape.h"
 
 namespace model {
 
@@ -32,12 +33,7 @@ MatD affine(const MatD& x, const attn::MatF& w, const attn::VecF& b) {
   return y;
 }
 
-// What one block's forward keeps for its backward pass.
-struct BlockTape {
-  Norm ln1, ln2;
-  std::vector<MatD> q, k, v, a;  // per head: T × d, and the T × T causal weights
-  MatD pre;                      // T × 4E: the MLP's pre-activations
-};
+}  // namespace
 
 MatD block_forward(const Gpt2& m, const Gpt2Layer& l, const MatD& x, BlockTape& tape) {
   const Gpt2Config& c = m.config;
@@ -65,6 +61,8 @@ MatD block_forward(const Gpt2& m, const Gpt2Layer& l, const MatD& x, BlockTape& 
   const MatD act = tape.pre.unaryExpr([&](double v) { return activation(v, c.activation); });
   return mid + affine(act, l.proj_w, l.proj_b);
 }
+
+namespace {
 
 // dL/dx of the block's input from dL/dy of its output (y = mid + MLP(ln2(mid)), mid = x + Attn(ln1(x))).
 MatD block_backward(const Gpt2& m, const Gpt2Layer& l, const BlockTape& tape, const MatD& dy) {

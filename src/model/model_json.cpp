@@ -8,6 +8,7 @@
 #include "model/attribution.h"
 #include "model/backward.h"
 #include "model/forward.h"
+#include "model/logit_sources.h"
 
 namespace model {
 
@@ -65,6 +66,23 @@ attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitT
                     {"logit", full["attribution"]["logit"]},
                     {"attribution", full["attribution"]}};
   if (t.contrast >= 0) out["contrast"] = {{"id", t.contrast}, {"token", m.tokenizer.token(t.contrast)}};
+  const LogitSources sources = logit_sources(m, ids, t);
+  const DirectLogit& dla = sources.dla;
+  out["dla"] = {{"embed", dla.embed},
+                {"heads", dla.heads},
+                {"mlps", dla.mlps},
+                {"bias", dla.bias},
+                {"total", dla.total}};
+  attn::Json lens = attn::Json::array();
+  for (const LensLayer& l : sources.lens) {
+    attn::Json top = attn::Json::array();
+    for (const Prediction& p : l.top) top.push_back({{"id", p.id}, {"token", p.token}, {"p", p.p}});
+    lens.push_back({{"layer", l.layer},
+                    {"top", std::move(top)},
+                    {"target_prob", l.target_prob},
+                    {"target_rank", l.target_rank}});
+  }
+  out["logit_lens"] = std::move(lens);
   return out;
 }
 

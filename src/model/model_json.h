@@ -50,8 +50,10 @@ attn::Json run_model_json(const Gpt2& m, const ModelRequest& r, double max_bytes
 // attention_norm_per_head, raw_attention, spearman (between the methods, in `order`), order}.
 attn::Json attribution_json(const AttributionReport& a);
 
-// `attnlab-cli explain`: {tokens, token_ids, target: {id, token}, contrast?: {id, token}, logit, attribution}
-// for the logit of t after the last of ids (refused as run_model_json refuses).
+// `attnlab-cli explain`: {tokens, token_ids, target: {id, token}, contrast?: {id, token}, logit, attribution,
+// dla: {embed, heads: [L][H], mlps: [L], bias, total}, logit_lens: [{layer, top: [{id, token, p}],
+// target_prob, target_rank}]} for the logit of t after the last of ids (logit_sources.h; refused as
+// run_model_json refuses).
 attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitTarget& t, int steps,
                         double max_bytes, double max_backward = kBackwardNative);
 

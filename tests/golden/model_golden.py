@@ -24,6 +24,7 @@ import sys
 import tempfile
 
 import torch
+import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "model"))
@@ -268,6 +269,74 @@ def attribution_tests(tmp):
     print(f"attribution: 3 cases × 5 methods against PyTorch, worst relative difference {max(w1, w2, w3):.2e}")
 
 
+def torch_sources(m, ids, target, contrast):
+    """The logit lens and direct logit attribution from the reference forward's kept activations (f64)."""
+    keep = {}
+    logits = m.forward(ids, keep=keep)[0, -1]
+    u = m.wte[target] - (m.wte[contrast] if contrast is not None else 0)
+    gamma, beta = m.p["ln_f_weight"], m.p["ln_f_bias"]
+    r = keep["resid"][-1][0, -1]
+    rstd = 1 / torch.sqrt(r.var(unbiased=False) + m.eps)
+
+    def part(p):  # p's share of ln_f(r)·u with 1/σ frozen: (p − mean p)/σ · γ · u
+        return float(((p - p.mean()) * rstd * gamma) @ u)
+
+    d = m.n_embd // m.n_head
+    heads, mlps, bias = [], [], float(beta @ u)
+    for i in range(m.n_layer):
+        w_o = m.w(f"h_{i}_attn.c_proj.weight")
+        heads.append([part(keep["z"][i][0, h, -1] @ w_o[h * d:(h + 1) * d]) for h in range(m.n_head)])
+        mlps.append(part(keep["act"][i][0, -1] @ m.w(f"h_{i}_mlp.c_proj.weight")))
+        bias += part(m.w(f"h_{i}_attn.c_proj.bias") + m.w(f"h_{i}_mlp.c_proj.bias"))
+    lens = []
+    for x in keep["resid"]:
+        lp = (F.layer_norm(x[0, -1], (m.n_embd,), gamma, beta, m.eps) @ m.wte.t()).softmax(-1)
+        lens.append({"target_prob": float(lp[target]), "target_rank": int((lp > lp[target]).sum()) + 1,
+                     "top": [int(i) for i in lp.topk(5).indices]})
+    f = float(logits[target] - (logits[contrast] if contrast is not None else 0))
+    return {"embed": part(keep["resid"][0][0, -1]), "heads": heads, "mlps": mlps, "bias": bias, "logit": f,
+            "lens": lens}
+
+
+def compare_sources(folder, text, target, contrast=None, label=""):
+    args = ["explain", "--model", folder, "--text", text, "--target-id", str(target), "--steps", "2"]
+    if contrast is not None:
+        args += ["--contrast-id", str(contrast)]
+    out, rc = cli(args)
+    if rc != 0:
+        check(False, f"{label}: {out.get('error')}")
+        return 0.0
+    want = torch_sources(GPT2.load(folder).double(), torch.tensor([out["token_ids"]]), target, contrast)
+    dla = out["dla"]
+    ours = [dla["embed"], dla["bias"]] + dla["mlps"] + [x for row in dla["heads"] for x in row]
+    ref = [want["embed"], want["bias"]] + want["mlps"] + [x for row in want["heads"] for x in row]
+    scale = max(max(abs(x) for x in ref), abs(want["logit"]), 1e-12)
+    worst = max(abs(a - b) for a, b in zip(ours, ref)) / scale
+    check(len(ours) == len(ref) and worst <= 1e-4, f"{label} dla: max |ours − torch| / scale = {worst:.2e}")
+    total = abs(dla["total"] - want["logit"]) / scale
+    check(total <= 1e-4, f"{label}: the parts add up to {dla['total']}, torch's logit is {want['logit']}")
+    worst = max(worst, total)
+    check(len(out["logit_lens"]) == len(want["lens"]), f"{label}: {len(out['logit_lens'])} lens layers")
+    for got, ref in zip(out["logit_lens"], want["lens"]):
+        gap = abs(got["target_prob"] - ref["target_prob"])
+        check(gap <= 1e-6 + 1e-4 * ref["target_prob"] and got["target_rank"] == ref["target_rank"]
+              and [t["id"] for t in got["top"]] == ref["top"],
+              f"{label} lens layer {got['layer']}: p {got['target_prob']} vs {ref['target_prob']}, rank "
+              f"{got['target_rank']} vs {ref['target_rank']}, top {[t['id'] for t in got['top']]} vs {ref['top']}")
+    return worst
+
+
+def sources_tests(tmp):
+    enc = bpe.Encoder.load(BUNDLED)
+    w1 = compare_sources(BUNDLED, TEXTS[2], enc.encode(" father")[0], enc.encode(" mother")[0], label="sources bundled")
+    w2 = compare_sources(BUNDLED, TEXTS[19], enc.encode(" Anne")[0], label="sources repeated")
+    folder = f"{tmp}/sources"
+    random_checkpoint(folder, "", "F32", seed=13)
+    w3 = compare_sources(folder, TEXTS[3], 9, 4, label="sources random checkpoint")
+    print(f"logit sources: 3 cases, direct logit attribution and the logit lens against PyTorch, worst relative "
+          f"difference {max(w1, w2, w3):.2e}")
+
+
 def random_checkpoint(folder, prefix, dtype, n_layer=3, n_head=5, n_embd=30, n_positions=37, seed=0):
     torch.manual_seed(seed)
     vocab = json.load(open(BUNDLED + "/vocab.json", encoding="utf-8"))
@@ -360,6 +429,7 @@ if __name__ == "__main__":
         forward_tests()
         gradient_tests(tmp)
         attribution_tests(tmp)
+        sources_tests(tmp)
         tokenizer_tests()
         checkpoint_tests(tmp)
     finally:

@@ -76,7 +76,9 @@ class GPT2(torch.nn.Module):
         return self.p[name.replace(".", "_")]
 
     def forward(self, ids, keep=None, ablate=None, embeddings=None):
-        """ids: (B, T) → logits (B, T, V). keep (a dict) receives per layer 'x' (ln_1 output) and 'att' (B, h, T, T);
+        """ids: (B, T) → logits (B, T, V). keep (a dict) receives per layer 'x' (ln_1 output), 'att' (B, h, T, T),
+        'resid' (the block's input; one more entry: the stream entering ln_f), 'z' (each head's att·v, B, h, T, d)
+        and 'act' (the MLP's activations, B, T, 4E);
         ablate: {(layer, head): 'zero' | 'uniform'}; embeddings (B, T, E): the sum entering block 0 instead of
         wte[ids] + wpe (ids then only give the shape)."""
         B, T = ids.shape
@@ -84,6 +86,8 @@ class GPT2(torch.nn.Module):
         x = self.wte[ids] + self.wpe[:T] if embeddings is None else embeddings
         causal = torch.ones(T, T, dtype=torch.bool).tril()
         for i in range(self.n_layer):
+            if keep is not None:
+                keep.setdefault("resid", []).append(x.detach())
             ln1 = F.layer_norm(x, (self.n_embd,), self.w(f"h_{i}_ln_1.weight"), self.w(f"h_{i}_ln_1.bias"), self.eps)
             qkv = ln1 @ self.w(f"h_{i}_attn.c_attn.weight") + self.w(f"h_{i}_attn.c_attn.bias")
             q, k, v = [t.view(B, T, h, d).transpose(1, 2) for t in qkv.split(self.n_embd, dim=2)]
@@ -96,11 +100,15 @@ class GPT2(torch.nn.Module):
             y = (att @ v).transpose(1, 2).reshape(B, T, self.n_embd)
             x = x + y @ self.w(f"h_{i}_attn.c_proj.weight") + self.w(f"h_{i}_attn.c_proj.bias")
             ln2 = F.layer_norm(x, (self.n_embd,), self.w(f"h_{i}_ln_2.weight"), self.w(f"h_{i}_ln_2.bias"), self.eps)
-            x = x + gelu_new(ln2 @ self.w(f"h_{i}_mlp.c_fc.weight") + self.w(f"h_{i}_mlp.c_fc.bias")) \
-                @ self.w(f"h_{i}_mlp.c_proj.weight") + self.w(f"h_{i}_mlp.c_proj.bias")
+            act = gelu_new(ln2 @ self.w(f"h_{i}_mlp.c_fc.weight") + self.w(f"h_{i}_mlp.c_fc.bias"))
+            x = x + act @ self.w(f"h_{i}_mlp.c_proj.weight") + self.w(f"h_{i}_mlp.c_proj.bias")
             if keep is not None:
                 keep.setdefault("x", []).append(ln1.detach())
                 keep.setdefault("att", []).append(att.detach())
+                keep.setdefault("z", []).append((att @ v).detach())
+                keep.setdefault("act", []).append(act.detach())
+        if keep is not None:
+            keep.setdefault("resid", []).append(x.detach())
         x = F.layer_norm(x, (self.n_embd,), self.p["ln_f_weight"], self.p["ln_f_bias"], self.eps)
         return x @ self.wte.t()
 
