@@ -4,6 +4,8 @@
 //   S] [--gradient ID [--contrast ID]]
 //   attnlab-cli explain [--model DIR] --text "…" --target TOKEN | --target-id N [--contrast TOKEN |
 //   --contrast-id N] [--steps M]   (which tokens that next-token logit depends on: model/attribution.h)
+//   attnlab-cli patch [--model DIR] --clean "…" --corrupt "…" --target TOKEN | --target-id N [--contrast …]
+//   (how much of that logit difference each head restores: model/patching.h)
 //   attnlab-cli tokenize --vocab vocab.json --merges merges.txt < lines   (one JSON string per line → ids)
 #include <CLI/CLI.hpp>
 #include <fstream>
@@ -158,7 +160,7 @@ std::string read_file(const std::string& path) {
 }
 
 struct ExplainArgs {
-  std::string dir, text, target, contrast;
+  std::string dir, text, corrupt, target, contrast;
   int target_id = -1, contrast_id = -1, steps = 32;
 };
 
@@ -188,6 +190,35 @@ int run_explain(const ExplainArgs& a, int indent) {
     return model::explain_json(m, m.tokenizer.encode(a.text), t, a.steps,
                                compute::default_options().max_bytes);
   });
+}
+
+// How much of the clean text's logit difference each head's output restores in the corrupted one.
+int run_patch(const ExplainArgs& a, int indent) {
+  return with_model(a.dir, indent, [&](const model::Gpt2& m) {
+    const model::LogitTarget t{token_id(m, "--target", a.target, a.target_id),
+                               token_id(m, "--contrast", a.contrast, a.contrast_id)};
+    return model::patch_json(m, m.tokenizer.encode(a.text), m.tokenizer.encode(a.corrupt), t,
+                             model::kPatchNative);
+  });
+}
+
+// --target TOKEN | --target-id N [--contrast TOKEN | --contrast-id N] on a subcommand; given(): either was.
+struct TargetOptions {
+  CLI::Option *text, *id;
+  bool given() const { return text->count() || id->count(); }
+};
+TargetOptions add_target(CLI::App* sub, ExplainArgs& a) {
+  CLI::Option* target =
+      sub->add_option("--target", a.target, "The next token whose logit is asked about (one token)");
+  CLI::Option* target_id =
+      sub->add_option("--target-id", a.target_id, "…or its id")->check(CLI::NonNegativeNumber);
+  target->excludes(target_id);
+  CLI::Option* contrast =
+      sub->add_option("--contrast", a.contrast, "A token whose logit is subtracted (a logit difference)");
+  sub->add_option("--contrast-id", a.contrast_id, "…or its id")
+      ->check(CLI::NonNegativeNumber)
+      ->excludes(contrast);
+  return {target, target_id};
 }
 
 // Each line of stdin is a JSON string; prints one JSON array of its token ids per line.
@@ -280,23 +311,23 @@ int main(int argc, char** argv) {
       "explain", "Which tokens a next-token logit depends on: five attribution methods beside raw attention");
   exp->add_option("--model", ea.dir, "A GPT-2 folder (default: the bundled tiny model)");
   exp->add_option("--text", ea.text, "The text (UTF-8)")->required();
-  CLI::Option* target =
-      exp->add_option("--target", ea.target, "The next token whose logit is explained (one token)");
-  CLI::Option* target_id =
-      exp->add_option("--target-id", ea.target_id, "…or its id")->check(CLI::NonNegativeNumber);
-  target->excludes(target_id);
-  CLI::Option* contrast_text =
-      exp->add_option("--contrast", ea.contrast, "A token whose logit is subtracted (a logit difference)");
-  exp->add_option("--contrast-id", ea.contrast_id, "…or its id")
-      ->check(CLI::NonNegativeNumber)
-      ->excludes(contrast_text);
+  const TargetOptions exp_target = add_target(exp, ea);
   exp->add_option("--steps", ea.steps, "Integrated gradients' steps (default 32)")
       ->check(CLI::Range(1, 1024));
+  ExplainArgs pa;
+  pa.dir = ma.dir;
+  CLI::App* pat = app.add_subcommand("patch",
+                                     "How much of a logit difference each head restores when patched from a "
+                                     "clean text into a corrupted one");
+  pat->add_option("--model", pa.dir, "A GPT-2 folder (default: the bundled tiny model)");
+  pat->add_option("--clean", pa.text, "The clean text (UTF-8)")->required();
+  pat->add_option("--corrupt", pa.corrupt, "The corrupted text, with as many tokens")->required();
+  const TargetOptions pat_target = add_target(pat, pa);
   std::string vocab, merges;
   CLI::App* tok = app.add_subcommand("tokenize", "Token ids of each line of stdin (a JSON string per line)");
   tok->add_option("--vocab", vocab, "vocab.json")->required();
   tok->add_option("--merges", merges, "merges.txt")->required();
-  for (CLI::App* sub : {run, mod, exp})
+  for (CLI::App* sub : {run, mod, exp, pat})
     sub->add_option("--indent", indent, "Pretty-print with this many spaces, 0–16 (default: compact)")
         ->check(CLI::Range(0, 16));
   try {
@@ -305,10 +336,11 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (tok->parsed()) return run_tokenize(vocab, merges);
-  if (exp->parsed()) {
-    if (!target->count() && !target_id->count()) return print_error("explain: give --target or --target-id");
-    return run_explain(ea, indent);
-  }
+  for (const auto& [sub, target] : {std::pair{exp, exp_target}, std::pair{pat, pat_target}})
+    if (sub->parsed() && !target.given())
+      return print_error(sub->get_name() + ": give --target or --target-id");
+  if (exp->parsed()) return run_explain(ea, indent);
+  if (pat->parsed()) return run_patch(pa, indent);
   if (mod->parsed()) {
     if (!text->count() && !ids->count()) return print_error("model: give --text or --ids");
     return run_model(ma, indent);

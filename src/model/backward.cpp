@@ -35,7 +35,8 @@ MatD affine(const MatD& x, const attn::MatF& w, const attn::VecF& b) {
 
 }  // namespace
 
-MatD block_forward(const Gpt2& m, const Gpt2Layer& l, const MatD& x, BlockTape& tape) {
+MatD block_forward(const Gpt2& m, const Gpt2Layer& l, const MatD& x, BlockTape& tape,
+                   const HeadPatch& patch) {
   const Gpt2Config& c = m.config;
   const Eigen::Index T = x.rows(), E = c.n_embd, d = E / c.n_head;
   tape.ln1 = layer_norm(x, l.ln_1_w, l.ln_1_b, c.layer_norm_epsilon);
@@ -52,8 +53,12 @@ MatD block_forward(const Gpt2& m, const Gpt2Layer& l, const MatD& x, BlockTape& 
       a.row(i).head(i + 1) = (s.row(i).head(i + 1).array() - mx).exp().matrix();
       a.row(i).head(i + 1) /= a.row(i).head(i + 1).sum();
     }
-    concat.middleCols(h * d, d) = a * tape.v.back();
+    MatD z = a * tape.v.back();
+    if (h == patch.head && patch.position < 0) z = *patch.z;
+    if (h == patch.head && patch.position >= 0) z.row(patch.position) = patch.z->row(patch.position);
+    concat.middleCols(h * d, d) = z;
     tape.a.push_back(std::move(a));
+    tape.z.push_back(std::move(z));
   }
   const MatD mid = x + affine(concat, l.c_proj_w, l.c_proj_b);
   tape.ln2 = layer_norm(mid, l.ln_2_w, l.ln_2_b, c.layer_norm_epsilon);
@@ -112,25 +117,34 @@ MatD embedding_sum(const Gpt2& m, const std::vector<int>& ids) {
   return e;
 }
 
+void check_target(const Gpt2& m, const LogitTarget& t) {
+  const int V = m.config.vocab_size;
+  const std::string vocabulary = " is outside the vocabulary (0…" + std::to_string(V - 1) + ")";
+  if (t.target < 0 || t.target >= V) attn::fail_field("target", std::to_string(t.target) + vocabulary);
+  if (t.contrast < -1 || t.contrast >= V)
+    attn::fail_field("contrast", std::to_string(t.contrast) + vocabulary);
+}
+
+VecD logit_direction(const Gpt2& m, const LogitTarget& t) {
+  VecD u = m.wte.row(t.target).cast<double>().transpose();
+  if (t.contrast >= 0) u -= m.wte.row(t.contrast).cast<double>().transpose();
+  return u;
+}
+
 EmbeddingGradient embedding_gradient(const Gpt2& m, const MatD& e, const LogitTarget& t) {
   const Gpt2Config& c = m.config;
   if (e.rows() < 1 || e.rows() > c.n_positions || e.cols() != c.n_embd)
     attn::fail_field("embedding", std::to_string(e.rows()) + "×" + std::to_string(e.cols()) + " is not T×" +
                                       std::to_string(c.n_embd) + " with 1 ≤ T ≤ " +
                                       std::to_string(c.n_positions));
-  const std::string vocabulary = " is outside the vocabulary (0…" + std::to_string(c.vocab_size - 1) + ")";
-  if (t.target < 0 || t.target >= c.vocab_size)
-    attn::fail_field("target", std::to_string(t.target) + vocabulary);
-  if (t.contrast < -1 || t.contrast >= c.vocab_size)
-    attn::fail_field("contrast", std::to_string(t.contrast) + vocabulary);
+  check_target(m, t);
   std::vector<BlockTape> tapes(m.layers.size());
   MatD x = e;
   for (size_t layer = 0; layer < m.layers.size(); ++layer)
     x = block_forward(m, m.layers[layer], x, tapes[layer]);
   const Norm final = layer_norm(x, m.ln_f_w, m.ln_f_b, c.layer_norm_epsilon);
   // f = (wte[target] − wte[contrast]) · ln_f(x)[last]: the logits are ln_f(x) · wteᵀ.
-  VecD w = m.wte.row(t.target).cast<double>().transpose();
-  if (t.contrast >= 0) w -= m.wte.row(t.contrast).cast<double>().transpose();
+  const VecD w = logit_direction(m, t);
   const Eigen::Index last = x.rows() - 1;
   EmbeddingGradient g;
   g.f = final.y.row(last).dot(w);

@@ -43,10 +43,7 @@ LensLayer lens_at(const Gpt2& m, int layer, const MatD& r, int target, int top) 
 
 LogitSources logit_sources(const Gpt2& m, const std::vector<int>& ids, const LogitTarget& t, int top) {
   const Gpt2Config& c = m.config;
-  if (t.target < 0 || t.target >= c.vocab_size)
-    attn::fail_field("target", std::to_string(t.target) + " is outside the vocabulary");
-  if (t.contrast >= c.vocab_size)
-    attn::fail_field("contrast", std::to_string(t.contrast) + " is outside the vocabulary");
+  check_target(m, t);
   MatD x = embedding_sum(m, ids);
   const Eigen::Index last = x.rows() - 1, E = c.n_embd, d = E / c.n_head;
   // Each part of the last position's residual stream, as a row (1 × E); the logit is read off their sum.
@@ -75,8 +72,7 @@ LogitSources logit_sources(const Gpt2& m, const std::vector<int>& ids, const Log
   }
   // logit = ln_f(r) · u = rstd · ((r − mean r) ⊙ γ) · u + β · u, u = wte[target] − wte[contrast]: with rstd
   // frozen, each part p contributes rstd · (p · g − mean(p) · Σg), g = γ ⊙ u.
-  VecD u = m.wte.row(t.target).cast<double>().transpose();
-  if (t.contrast >= 0) u -= m.wte.row(t.contrast).cast<double>().transpose();
+  const VecD u = logit_direction(m, t);
   const Norm final = layer_norm(x.row(last), m.ln_f_w, m.ln_f_b, c.layer_norm_epsilon);
   const VecD g = m.ln_f_w.cast<double>().cwiseProduct(u);
   const double rstd = final.rstd(0), g_sum = g.sum();

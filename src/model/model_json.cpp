@@ -9,6 +9,7 @@
 #include "model/backward.h"
 #include "model/forward.h"
 #include "model/logit_sources.h"
+#include "model/patching.h"
 
 namespace model {
 
@@ -83,6 +84,25 @@ attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitT
                     {"target_rank", l.target_rank}});
   }
   out["logit_lens"] = std::move(lens);
+  return out;
+}
+
+attn::Json patch_json(const Gpt2& m, const std::vector<int>& clean, const std::vector<int>& corrupt,
+                      const LogitTarget& t, double max_work) {
+  const PatchReport r = patch_heads(m, clean, corrupt, t, max_work);
+  const auto tokens = [&](const std::vector<int>& ids) {
+    attn::Json out = attn::Json::array();
+    for (int id : ids) out.push_back(m.tokenizer.token(id));
+    return out;
+  };
+  attn::Json out = {{"tokens", tokens(clean)},
+                    {"corrupt_tokens", tokens(corrupt)},
+                    {"target", {{"id", t.target}, {"token", m.tokenizer.token(t.target)}}},
+                    {"logit_clean", r.clean},
+                    {"logit_corrupt", r.corrupt},
+                    {"heads", r.heads},
+                    {"positions", r.positions}};
+  if (t.contrast >= 0) out["contrast"] = {{"id", t.contrast}, {"token", m.tokenizer.token(t.contrast)}};
   return out;
 }
 

@@ -54,6 +54,13 @@ attn::Json attribution_json(const AttributionReport& a);
 // dla: {embed, heads: [L][H], mlps: [L], bias, total}, logit_lens: [{layer, top: [{id, token, p}],
 // target_prob, target_rank}]} for the logit of t after the last of ids (logit_sources.h; refused as
 // run_model_json refuses).
+// `attnlab-cli patch`: {tokens, corrupt_tokens, target: {id, token}, contrast?, logit_clean, logit_corrupt,
+// heads: [L][H], positions: [L][H][T]} — the fraction of f_clean − f_corrupt each head restores
+// (patching.h; refused past max_work multiply-adds).
+inline constexpr double kPatchNative = 2e11, kPatchPage = 2e10;
+attn::Json patch_json(const Gpt2& m, const std::vector<int>& clean, const std::vector<int>& corrupt,
+                      const LogitTarget& t, double max_work);
+
 attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitTarget& t, int steps,
                         double max_bytes, double max_backward = kBackwardNative);
 

@@ -337,6 +337,44 @@ def sources_tests(tmp):
           f"difference {max(w1, w2, w3):.2e}")
 
 
+def compare_patching(folder, clean, corrupt, target, contrast=None, label=""):
+    args = ["patch", "--model", folder, "--clean", clean, "--corrupt", corrupt, "--target-id", str(target)]
+    if contrast is not None:
+        args += ["--contrast-id", str(contrast)]
+    out, rc = cli(args)
+    if rc != 0:
+        check(False, f"{label}: {out.get('error')}")
+        return 0.0
+    m = GPT2.load(folder).double()
+    enc = bpe.Encoder.load(folder)
+    a, b = torch.tensor([enc.encode(clean)]), torch.tensor([enc.encode(corrupt)])
+
+    def f(logits):
+        return float(logits[0, -1, target] - (logits[0, -1, contrast] if contrast is not None else 0))
+
+    keep = {}
+    f_clean, f_corrupt = f(m.forward(a, keep=keep)), f(m.forward(b))
+    T = a.shape[1]
+    worst = max(abs(out["logit_clean"] - f_clean), abs(out["logit_corrupt"] - f_corrupt)) / max(abs(f_clean), 1e-12)
+    for i in range(m.n_layer):
+        for h in range(m.n_head):
+            for p, ours in [(None, out["heads"][i][h])] + list(enumerate(out["positions"][i][h])):
+                ref = (f(m.forward(b, patch=(i, h, p, keep["z"][i][:, h]))) - f_corrupt) / (f_clean - f_corrupt)
+                worst = max(worst, abs(ours - ref) / max(1.0, abs(ref)))
+    check(worst <= 1e-4 and len(out["positions"][0][0]) == T, f"{label}: max |ours − torch| = {worst:.2e}")
+    return worst
+
+
+def patching_tests(tmp):
+    enc = bpe.Encoder.load(BUNDLED)
+    w1 = compare_patching(BUNDLED, "Elizabeth met Mr. Darcy at the ball, and Elizabeth",
+                          "Jane met Mr. Darcy at the ball, and Elizabeth", enc.encode(" met")[0], label="patching bundled")
+    folder = f"{tmp}/patching"
+    random_checkpoint(folder, "", "F32", seed=14)
+    w2 = compare_patching(folder, TEXTS[3], TEXTS[3].replace("family", "house"), 9, 4, label="patching random checkpoint")
+    print(f"patching: 2 cases, every head at every position against PyTorch, worst difference {max(w1, w2):.2e}")
+
+
 def random_checkpoint(folder, prefix, dtype, n_layer=3, n_head=5, n_embd=30, n_positions=37, seed=0):
     torch.manual_seed(seed)
     vocab = json.load(open(BUNDLED + "/vocab.json", encoding="utf-8"))
@@ -430,6 +468,7 @@ if __name__ == "__main__":
         gradient_tests(tmp)
         attribution_tests(tmp)
         sources_tests(tmp)
+        patching_tests(tmp)
         tokenizer_tests()
         checkpoint_tests(tmp)
     finally:

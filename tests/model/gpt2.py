@@ -75,12 +75,13 @@ class GPT2(torch.nn.Module):
     def w(self, name):
         return self.p[name.replace(".", "_")]
 
-    def forward(self, ids, keep=None, ablate=None, embeddings=None):
+    def forward(self, ids, keep=None, ablate=None, embeddings=None, patch=None):
         """ids: (B, T) → logits (B, T, V). keep (a dict) receives per layer 'x' (ln_1 output), 'att' (B, h, T, T),
         'resid' (the block's input; one more entry: the stream entering ln_f), 'z' (each head's att·v, B, h, T, d)
         and 'act' (the MLP's activations, B, T, 4E);
         ablate: {(layer, head): 'zero' | 'uniform'}; embeddings (B, T, E): the sum entering block 0 instead of
-        wte[ids] + wpe (ids then only give the shape)."""
+        wte[ids] + wpe (ids then only give the shape); patch (layer, head, position or None, z): that head's att·v
+        replaced by z's (B, T, d) rows at that position (None: every position)."""
         B, T = ids.shape
         h, d = self.n_head, self.n_embd // self.n_head
         x = self.wte[ids] + self.wpe[:T] if embeddings is None else embeddings
@@ -97,7 +98,12 @@ class GPT2(torch.nn.Module):
                 if layer == i:
                     att = att.clone()
                     att[:, head] = 0 if how == "zero" else causal.float() / causal.float().sum(-1, keepdim=True)
-            y = (att @ v).transpose(1, 2).reshape(B, T, self.n_embd)
+            z = att @ v
+            if patch is not None and patch[0] == i:
+                z = z.clone()
+                rows = slice(None) if patch[2] is None else slice(patch[2], patch[2] + 1)
+                z[:, patch[1], rows] = patch[3][:, rows]
+            y = z.transpose(1, 2).reshape(B, T, self.n_embd)
             x = x + y @ self.w(f"h_{i}_attn.c_proj.weight") + self.w(f"h_{i}_attn.c_proj.bias")
             ln2 = F.layer_norm(x, (self.n_embd,), self.w(f"h_{i}_ln_2.weight"), self.w(f"h_{i}_ln_2.bias"), self.eps)
             act = gelu_new(ln2 @ self.w(f"h_{i}_mlp.c_fc.weight") + self.w(f"h_{i}_mlp.c_fc.bias"))
@@ -105,7 +111,7 @@ class GPT2(torch.nn.Module):
             if keep is not None:
                 keep.setdefault("x", []).append(ln1.detach())
                 keep.setdefault("att", []).append(att.detach())
-                keep.setdefault("z", []).append((att @ v).detach())
+                keep.setdefault("z", []).append(z.detach())
                 keep.setdefault("act", []).append(act.detach())
         if keep is not None:
             keep.setdefault("resid", []).append(x.detach())
