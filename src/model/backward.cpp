@@ -7,7 +7,6 @@
 #include <string>
 
 #include "model/forward.h"
-#include "model/tape.h"
 
 namespace model {
 

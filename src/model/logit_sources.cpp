@@ -6,7 +6,6 @@
 #include <numeric>
 
 #include "attn/error.h"
-#include "model/tape.h"
 
 namespace model {
 

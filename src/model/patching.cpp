@@ -6,7 +6,6 @@
 
 #include "attn/error.h"
 #include "attn/format.h"
-#include "model/tape.h"
 
 namespace model {
 

@@ -3,7 +3,8 @@
 // head's output (a·v, before W_O) taken from the clean run — at every position, or at one — and measure how
 // much of the logit difference f = logit[target] − logit[contrast] (after the last position) comes back:
 // (f_patched − f_corrupt) / (f_clean − f_corrupt), 1 = all of it, 0 = none. f64, on the forward backward.cpp
-// differentiates (model/tape.h). Tests: tests/core/test_patching.cpp (Patching.*), model_golden.py (PyTorch).
+// differentiates (block_forward, backward.h). Tests: tests/core/test_patching.cpp (Patching.*),
+// model_golden.py (PyTorch).
 #pragma once
 
 #include <vector>
