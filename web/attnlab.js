@@ -221,6 +221,21 @@
       await ready;
       return cmdOk('run_model', {}, asText(request, 'request'));
     },
+    // Where the open model's next-token logit comes from, as `attnlab-cli explain` prints it: {text | token_ids,
+    // target, contrast?, steps?} (a token as its id or its one-token text) → {tokens, target, logit,
+    // attribution (five methods beside raw attention), dla (embeddings, heads, MLPs, biases: they add up to
+    // logit), logit_lens}.
+    async explain(request) {
+      await ready;
+      return cmdOk('explain', {}, asText(request, 'request'));
+    },
+    // Activation patching, as `attnlab-cli patch`: {clean, corrupt (texts of one token count) | clean_ids,
+    // corrupt_ids, target, contrast?} → {heads: [L][H], positions: [L][H][T]}, the fraction of the logit
+    // difference each head's clean output restores in the corrupted run.
+    async patch(request) {
+      await ready;
+      return cmdOk('patch', {}, asText(request, 'request'));
+    },
     // Called by the Model view's "Choose its four files…": a file picker; what is picked opens, or says why not.
     _pickModel() {
       const input = document.createElement('input');

@@ -208,6 +208,15 @@ Json run_model(state::AppState& s, const Json&, std::string_view payload) {
   const model::ModelRequest r = model::parse_model_request(attn::parse_json_text(text(payload)));
   return model::run_model_json(*s.model, r, compute::default_options().max_bytes, model::kBackwardPage);
 }
+Json explain(state::AppState& s, const Json&, std::string_view payload) {
+  if (!s.model) throw attn::ProblemError("model: none is open");
+  return model::explain_request(*s.model, attn::parse_json_text(text(payload)),
+                                compute::default_options().max_bytes, model::kBackwardPage);
+}
+Json patch(state::AppState& s, const Json&, std::string_view payload) {
+  if (!s.model) throw attn::ProblemError("model: none is open");
+  return model::patch_request(*s.model, attn::parse_json_text(text(payload)), model::kPatchPage);
+}
 // --- WebGPU jobs ---------------------------------------------------------------------------------------
 // {app: true}: the problem on screen (the header says its result_version); else the payload's problem text.
 Json gpu_prepare(state::AppState& s, const Json& a, std::string_view payload) {
@@ -387,6 +396,8 @@ const BridgeEntry kHandlers[] = {
     {"handout_matrices", handout_matrices},
     {"model", describe_model},
     {"run_model", run_model},
+    {"explain", explain},
+    {"patch", patch},
     {"gpu_prepare", gpu_prepare},
     {"gpu_outputs", gpu_outputs},
     {"gpu_finish", gpu_finish},

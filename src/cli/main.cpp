@@ -167,19 +167,8 @@ struct ExplainArgs {
 // A token given as text (it must be one token of this model's vocabulary) or as an id.
 int token_id(const model::Gpt2& m, const char* flag, const std::string& text, int id) {
   if (id >= 0) return id;
-  if (text.empty()) {
-    if (std::string(flag) == "--contrast") return -1;  // (none)
-    throw attn::ProblemError(std::string(flag) + ": empty: give a token or " + flag + "-id");
-  }
-  const std::vector<int> ids = m.tokenizer.encode(text);
-  if (ids.size() != 1) {
-    std::string list;
-    for (int i : ids) list += (list.empty() ? "" : ", ") + std::to_string(i);
-    throw attn::ProblemError(std::string(flag) + ": \"" + attn::printable(text) + "\" is " +
-                             std::to_string(ids.size()) + " tokens here (" + list +
-                             "), not one: give one token or " + flag + "-id");
-  }
-  return ids[0];
+  if (text.empty() && std::string(flag) == "--contrast") return -1;  // (none)
+  return model::one_token(m, flag, text, std::string(flag) + "-id");
 }
 
 // Which tokens the next-token logit of the target (minus the contrast's) depends on (model::explain_json).

@@ -1,6 +1,8 @@
 // The model's JSON request and result (see model_json.h).
 #include "model/model_json.h"
 
+#include <algorithm>
+
 #include "attn/budget.h"
 #include "attn/format.h"
 #include "attn/json_io.h"
@@ -85,6 +87,68 @@ attn::Json explain_json(const Gpt2& m, const std::vector<int>& ids, const LogitT
   }
   out["logit_lens"] = std::move(lens);
   return out;
+}
+
+int one_token(const Gpt2& m, const std::string& field, const std::string& text, const std::string& or_else) {
+  if (text.empty()) attn::fail_field(field, "empty: give a token or " + or_else);
+  const std::vector<int> ids = m.tokenizer.encode(text);
+  if (ids.size() == 1) return ids[0];
+  std::string list;
+  for (int i : ids) list += (list.empty() ? "" : ", ") + std::to_string(i);
+  attn::fail_field(field, "\"" + text + "\" is " + std::to_string(ids.size()) + " tokens here (" + list +
+                              "), not one: give one token or " + or_else);
+}
+
+namespace {
+
+// A token as its id or as its one-token text.
+int read_token(const Gpt2& m, const attn::Json& v, const std::string& field) {
+  if (v.is_string()) return one_token(m, field, v.get<std::string>(), "its id");
+  return attn::read_int(v, field, 0, m.config.vocab_size - 1);
+}
+
+// {target, contrast?} of an explain or patch request.
+LogitTarget read_target(const Gpt2& m, const attn::Json& j) {
+  if (!j.contains("target"))
+    attn::fail_field("target", "missing: the next token asked about (its id or text)");
+  return {read_token(m, j["target"], "target"),
+          j.contains("contrast") ? read_token(m, j["contrast"], "contrast") : -1};
+}
+
+// The text `field` (a string) or its token ids `ids`, one of them.
+std::vector<int> read_text(const Gpt2& m, const attn::Json& j, const std::string& field,
+                           const std::string& ids) {
+  if (j.contains(field) == j.contains(ids)) attn::fail_field(field, "give " + field + " (a text) or " + ids);
+  if (j.contains(field)) return m.tokenizer.encode(attn::read_string(j[field], field));
+  const attn::Json& v = j[ids];
+  if (!v.is_array() || v.empty()) attn::fail_field(ids, "expected a non-empty array of token ids");
+  std::vector<int> out;
+  for (const attn::Json& id : v) out.push_back(attn::read_int(id, ids, 0, m.config.vocab_size - 1));
+  return out;
+}
+
+void known_fields(const attn::Json& j, const std::vector<std::string>& known) {
+  if (!j.is_object()) attn::fail_field("request", "expected an object");
+  std::string list;
+  for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (std::find(known.begin(), known.end(), it.key()) == known.end())
+      attn::fail_field(it.key(), "unknown field (known: " + list + ")");
+}
+
+}  // namespace
+
+attn::Json explain_request(const Gpt2& m, const attn::Json& j, double max_bytes, double max_backward) {
+  known_fields(j, {"text", "token_ids", "target", "contrast", "steps"});
+  const std::vector<int> ids = read_text(m, j, "text", "token_ids");
+  const int steps = j.contains("steps") ? attn::read_int(j["steps"], "steps", 1, 1024) : 32;
+  return explain_json(m, ids, read_target(m, j), steps, max_bytes, max_backward);
+}
+
+attn::Json patch_request(const Gpt2& m, const attn::Json& j, double max_work) {
+  known_fields(j, {"clean", "corrupt", "clean_ids", "corrupt_ids", "target", "contrast"});
+  return patch_json(m, read_text(m, j, "clean", "clean_ids"), read_text(m, j, "corrupt", "corrupt_ids"),
+                    read_target(m, j), max_work);
 }
 
 attn::Json patch_json(const Gpt2& m, const std::vector<int>& clean, const std::vector<int>& corrupt,

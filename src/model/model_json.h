@@ -54,6 +54,15 @@ attn::Json attribution_json(const AttributionReport& a);
 // dla: {embed, heads: [L][H], mlps: [L], bias, total}, logit_lens: [{layer, top: [{id, token, p}],
 // target_prob, target_rank}]} for the logit of t after the last of ids (logit_sources.h; refused as
 // run_model_json refuses).
+// A token given by its text, which must be one token of m's vocabulary (refused with its ids when it is not;
+// `or` says how else it can be given, e.g. "--target-id").
+int one_token(const Gpt2& m, const std::string& field, const std::string& text, const std::string& or_else);
+// window.attnlab.explain: {text | token_ids, target, contrast?, steps?} (a token as its id or its one-token
+// text) → explain_json; window.attnlab.patch: {clean, corrupt (texts) | clean_ids, corrupt_ids, target,
+// contrast?} → patch_json. Each field is checked and named when wrong.
+attn::Json explain_request(const Gpt2& m, const attn::Json& request, double max_bytes, double max_backward);
+attn::Json patch_request(const Gpt2& m, const attn::Json& request, double max_work);
+
 // `attnlab-cli patch`: {tokens, corrupt_tokens, target: {id, token}, contrast?, logit_clean, logit_corrupt,
 // heads: [L][H], positions: [L][H][T]} — the fraction of f_clean − f_corrupt each head restores
 // (patching.h; refused past max_work multiply-adds).

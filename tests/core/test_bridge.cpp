@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "app/bridge_core.h"
 #include "app/derive.h"
 #include "attn/format.h"
+#include "model_fixtures.h"
 #include "compute/gpu_jobs.h"
 #include "state/app_state.h"
 
@@ -144,4 +146,42 @@ TEST(Bridge, NoticesAndLinks) {
   other.settings.temperature = 3;
   EXPECT_EQ(call(other, "open_link", Json::object(), link)["opened"], true) << state::notice_text(other);
   EXPECT_EQ(other.problem().temperature, s.problem().temperature);
+}
+
+// attnlab.explain and attnlab.patch: the page asks the open model, with the CLI's answers; every field of the
+// request is checked and named.
+TEST(Bridge, ExplainAndPatchTheOpenModel) {
+  state::AppState s = state::default_state();
+  EXPECT_EQ(call(s, "explain", Json::object(), R"({"text": "a b", "target": 0})")["error"],
+            "model: none is open");
+  s.model = std::make_shared<model::Gpt2>(test::bundled());
+  const Json e = call(s, "explain", Json::object(),
+                      R"({"text": "She was the youngest of the two daughters of a most", "target": " good",
+                          "contrast": 262, "steps": 4})");
+  ASSERT_FALSE(e.contains("error")) << e.dump();
+  EXPECT_EQ(e["target"]["token"], " good");
+  EXPECT_EQ(e["attribution"]["ig_steps"], 4);
+  EXPECT_NEAR(e["dla"]["total"].get<double>(), e["logit"].get<double>(), 1e-9);
+  EXPECT_EQ(e["logit_lens"].size(), static_cast<size_t>(s.model->config.n_layer) + 1);
+  const Json p = call(s, "patch", Json::object(),
+                      R"({"clean": "Elizabeth met Mr. Darcy at the ball, and Elizabeth",
+                          "corrupt": "Jane met Mr. Darcy at the ball, and Elizabeth", "target": " met"})");
+  ASSERT_FALSE(p.contains("error")) << p.dump();
+  EXPECT_EQ(p["heads"].size(), static_cast<size_t>(s.model->config.n_layer));
+  EXPECT_EQ(p["positions"][0][0].size(), p["tokens"].size());
+  const auto error = [&](const char* name, const char* request) {
+    return call(s, name, Json::object(), request).value("error", "");
+  };
+  EXPECT_NE(error("explain", R"({"text": "a", "target": " affectionate"})")
+                .find("target: \" affectionate\" is 2 tokens"),
+            std::string::npos);
+  EXPECT_NE(error("explain", R"({"text": "a", "token_ids": [1], "target": 0})").find("text: give text"),
+            std::string::npos);
+  EXPECT_NE(error("explain", R"({"text": "a"})").find("target: missing"), std::string::npos);
+  EXPECT_NE(error("explain", R"({"text": "a", "target": 0, "why": 1})").find("why: unknown field"),
+            std::string::npos);
+  EXPECT_NE(error("patch", R"({"clean": "a b", "corrupt": "a", "target": 0})").find("same token count"),
+            std::string::npos);
+  EXPECT_NE(error("patch", R"({"clean": "a b", "corrupt_ids": [1, -2], "target": 0})").find("corrupt_ids"),
+            std::string::npos);
 }

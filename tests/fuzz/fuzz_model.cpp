@@ -1,6 +1,7 @@
 // libFuzzer harness: the two model texts a user sends — a config.json (loaded with the other files of
 // fuzz::small_model(), written here in Hugging Face's layout: a config that disagrees with the tensors must
-// be refused by name) and, when the input starts with '{"t', a model request (run_model_json on that model).
+// be refused by name) and, when the input starts with '{"t', a model request (run_model_json on that model);
+// '{"c' (clean…) an attnlab.patch request and '{"s' (steps…) an attnlab.explain one on it.
 // Answers are results or named refusals. (The small model keeps each input to milliseconds under ASan; the
 // bundled model's files are the golden tests' and the safetensors harness's.)
 #include <fstream>
@@ -84,6 +85,11 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
       model::ModelRequest r = model::parse_model_request(attn::parse_json_text(input));
       r.generate = std::min(r.generate, 4);
       (void)attn::dump_json(model::run_model_json(*small, r, 64.0 * 1024 * 1024));
+    } else if (input.rfind("{\"c", 0) == 0) {
+      (void)attn::dump_json(model::patch_request(*small, attn::parse_json_text(input), 1e8));
+    } else if (input.rfind("{\"s", 0) == 0) {
+      (void)attn::dump_json(
+          model::explain_request(*small, attn::parse_json_text(input), 64.0 * 1024 * 1024, 1e8));
     } else {
       (void)model::load_gpt2({input, weights, vocab, merges, ""}, "fuzzed", 64.0 * 1024 * 1024);
     }
