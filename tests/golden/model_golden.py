@@ -152,13 +152,18 @@ def tokenizer_tests():
     print(f"tokenizer: {same}/{len(strings)} strings equal to npm gpt-3-encoder with GPT-2's 50 257-token vocabulary")
 
 
-def compare_gradient(folder, text, target, contrast=None, label=""):
-    args = ["model", "--model", folder, "--text", text, "--top", "0", "--no-attention", "--gradient", str(target)]
-    if contrast is not None:
-        args += ["--contrast", str(contrast)]
-    out, rc = cli(args)
+def ask(args, contrast, flag, label):
+    """The CLI's answer to args (plus `flag contrast` when there is one), or None with the failure recorded."""
+    out, rc = cli(args + ([flag, str(contrast)] if contrast is not None else []))
     if rc != 0:
         check(False, f"{label}: {out.get('error')}")
+        return None
+    return out
+
+
+def compare_gradient(folder, text, target, contrast=None, label=""):
+    out = ask(["model", "--model", folder, "--text", text, "--top", "0", "--no-attention", "--gradient", str(target)], contrast, "--contrast", label)
+    if out is None:
         return 0.0
     m = GPT2.load(folder).double()
     ids = torch.tensor([out["token_ids"]])
@@ -235,12 +240,8 @@ def torch_attribution(m, ids, target, contrast, steps):
 
 
 def compare_attribution(folder, text, target, contrast=None, steps=8, label=""):
-    args = ["explain", "--model", folder, "--text", text, "--target-id", str(target), "--steps", str(steps)]
-    if contrast is not None:
-        args += ["--contrast-id", str(contrast)]
-    out, rc = cli(args)
-    if rc != 0:
-        check(False, f"{label}: {out.get('error')}")
+    out = ask(["explain", "--model", folder, "--text", text, "--target-id", str(target), "--steps", str(steps)], contrast, "--contrast-id", label)
+    if out is None:
         return 0.0
     a = out["attribution"]
     m = GPT2.load(folder).double()
@@ -299,12 +300,8 @@ def torch_sources(m, ids, target, contrast):
 
 
 def compare_sources(folder, text, target, contrast=None, label=""):
-    args = ["explain", "--model", folder, "--text", text, "--target-id", str(target), "--steps", "2"]
-    if contrast is not None:
-        args += ["--contrast-id", str(contrast)]
-    out, rc = cli(args)
-    if rc != 0:
-        check(False, f"{label}: {out.get('error')}")
+    out = ask(["explain", "--model", folder, "--text", text, "--target-id", str(target), "--steps", "2"], contrast, "--contrast-id", label)
+    if out is None:
         return 0.0
     want = torch_sources(GPT2.load(folder).double(), torch.tensor([out["token_ids"]]), target, contrast)
     dla = out["dla"]
@@ -338,12 +335,8 @@ def sources_tests(tmp):
 
 
 def compare_patching(folder, clean, corrupt, target, contrast=None, label=""):
-    args = ["patch", "--model", folder, "--clean", clean, "--corrupt", corrupt, "--target-id", str(target)]
-    if contrast is not None:
-        args += ["--contrast-id", str(contrast)]
-    out, rc = cli(args)
-    if rc != 0:
-        check(False, f"{label}: {out.get('error')}")
+    out = ask(["patch", "--model", folder, "--clean", clean, "--corrupt", corrupt, "--target-id", str(target)], contrast, "--contrast-id", label)
+    if out is None:
         return 0.0
     m = GPT2.load(folder).double()
     enc = bpe.Encoder.load(folder)
